@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { checkKinds } from './check-result';
+import { checkSpecSchema } from './schemas/monitor';
+
+/**
+ * The job catalog: every queue, its payload schema and its retry policy, in one place.
+ * Processors parse `job.data` with these schemas and fail a job that can never succeed.
+ */
+
+export const checkQueueName = (region: string) => `checks-${region}`;
+export const VERIFY_QUEUE = 'verify';
+export const NOTIFY_QUEUE = 'notifications';
+
+/** Redis pub/sub channel on which the API announces monitor changes to schedulers. */
+export const monitorChangesChannel = (prefix: string) => `${prefix}:monitors:changed`;
+export const monitorChangeSchema = z.object({
+  op: z.enum(['upsert', 'delete']),
+  orgId: z.string(),
+  monitorId: z.string(),
+});
+export type MonitorChange = z.infer<typeof monitorChangeSchema>;
+
+export const checkJobSchema = z.object({
+  spec: checkSpecSchema,
+  scheduledAtMs: z.number().int().nonnegative(),
+  region: z.string().min(1),
+  kind: z.enum(checkKinds),
+  attempt: z.number().int().nonnegative(),
+  requestId: z.string().optional(),
+});
+export type CheckJob = z.infer<typeof checkJobSchema>;
+
+export const verifyJobSchema = z.object({
+  orgId: z.string().min(1),
+  monitorId: z.string().min(1),
+  requestId: z.string().optional(),
+});
+export type VerifyJob = z.infer<typeof verifyJobSchema>;
+
+export const notifyJobSchema = z.object({
+  orgId: z.string().min(1),
+  alertId: z.string().min(1),
+  requestId: z.string().optional(),
+});
+export type NotifyJob = z.infer<typeof notifyJobSchema>;
+
+/** Retry and retention policy per queue (BullMQ `JobsOptions` shape, kept free of the library type). */
+export const jobPolicies = {
+  check: {
+    attempts: 3,
+    backoff: { type: 'fixed', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600, count: 10_000 },
+  },
+  verify: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 250 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600, count: 10_000 },
+  },
+  notify: {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  },
+} as const;
+
+export const verifyJobId = (monitorId: string, scheduledAtMs: number, region: string, kind: string) =>
+  `v-${monitorId}-${scheduledAtMs}-${region}-${kind}`;
+export const notifyJobId = (alertId: string) => `alert-${alertId}`;

@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+// COUNT(*) and bigserial columns come back as int8; every value we keep there fits a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface DbOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+  /** Called for errors of idle pooled connections (a restart of Postgres), which would otherwise crash. */
+  onPoolError?: (error: Error) => void;
+}
+
+export type Db = Kysely<Database>;
+
+/** A Kysely instance over a pg pool. */
+export function createDb(options: DbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'sentinelmesh',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,4 @@
+export * from './connection';
+export * from './migrate';
+export * from './partitions';
+export type * from './schema';

@@ -1,0 +1,165 @@
+import type { CheckPhases, FailedAssertion, StoredMonitorConfig } from '@sentinelmesh/core';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type Role = 'viewer' | 'member' | 'admin' | 'owner';
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  org_id: string;
+  family_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  replaced_by: string | null;
+}
+
+/** `config` holds the validated monitor configuration (channel links apart); the other columns derive from it. */
+export interface MonitorsTable {
+  id: Generated<string>;
+  org_id: string;
+  config: JSONColumnType<StoredMonitorConfig>;
+  name: Generated<string>;
+  type: Generated<string>;
+  interval_seconds: Generated<number>;
+  paused: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MonitorStateTable {
+  monitor_id: string;
+  org_id: string;
+  status: string;
+  since: Timestamp | null;
+  last_checked_at: Timestamp | null;
+  last_latency_ms: number | null;
+  last_error: JSONColumnType<{ kind: string; message: string } | null>;
+  /** The state machine's own memory (`MachineState` of @sentinelmesh/core). */
+  machine: JSONColumnType<Record<string, unknown>>;
+  /** Results up to and including this scheduled time have been consumed. */
+  consumed_through: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface CheckResultsTable {
+  org_id: string;
+  monitor_id: string;
+  scheduled_at: Timestamp;
+  checked_at: Timestamp;
+  region: string;
+  kind: 'scheduled' | 'confirmation';
+  attempt: number;
+  ok: boolean;
+  status_code: number | null;
+  latency_ms: number | null;
+  phases: JSONColumnType<CheckPhases>;
+  cert_expires_at: Timestamp | null;
+  error_kind: string | null;
+  error_message: string | null;
+  failed_assertions: JSONColumnType<FailedAssertion[]>;
+}
+
+export interface IncidentsTable {
+  id: Generated<string>;
+  org_id: string;
+  monitor_id: string;
+  status: 'open' | 'resolved';
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  cause: string | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  org_id: string;
+  type: string;
+  name: string;
+  /** Non-secret settings, returned as they are. */
+  config: JSONColumnType<Record<string, unknown>>;
+  /** Secret settings, AES-256-GCM encrypted JSON; null when the channel has none. */
+  secrets: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MonitorChannelsTable {
+  org_id: string;
+  monitor_id: string;
+  channel_id: string;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  org_id: string;
+  incident_id: string | null;
+  monitor_id: string | null;
+  channel_id: string;
+  event: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  payload: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface AlertAttemptsTable {
+  id: Generated<string>;
+  org_id: string;
+  alert_id: string;
+  attempted_at: Timestamp;
+  ok: boolean;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  refresh_tokens: RefreshTokensTable;
+  monitors: MonitorsTable;
+  monitor_state: MonitorStateTable;
+  check_results: CheckResultsTable;
+  incidents: IncidentsTable;
+  channels: ChannelsTable;
+  monitor_channels: MonitorChannelsTable;
+  alerts: AlertsTable;
+  alert_attempts: AlertAttemptsTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,7 @@
+export * from './env';
+export * from './logger';
+export * from './ops';
+export * from './ops-server';
+export * from './redis';
+export * from './secrets';
+export * from './shutdown';

@@ -1,0 +1,23 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** How to run one long-lived process; the supervisor and the test setup both start processes from these. */
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+  /** Resolves once the process serves; rejects when it does not within its own time limit. */
+  ready?: () => Promise<void>;
+}
+
+export function spawnSpec(spec: ProcessSpec, stdio: 'inherit' | 'pipe' | 'ignore' = 'pipe'): ChildProcess {
+  return spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    stdio: ['ignore', stdio, stdio],
+    ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
+  });
+}
