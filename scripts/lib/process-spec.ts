@@ -10,7 +10,7 @@ export interface ProcessSpec {
   uid?: number;
   gid?: number;
   /** Resolves once the process serves; rejects when it does not within its own time limit. */
-  ready?: () => Promise<void>;
+  ready?: () => Promise<unknown>;
 }
 
 export function spawnSpec(spec: ProcessSpec, stdio: 'inherit' | 'pipe' | 'ignore' = 'pipe'): ChildProcess {

@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createDb, migrateToLatest } from '@sentinelmesh/db';
+import { appSpecs } from './apps';
+import { loadStackConfig } from './config';
+import { localPostgres, localRedis } from './services';
+import { Supervisor } from './supervisor';
+import { buildWeb, webBuildIsStale } from './web-build';
+
+/**
+ * The local stack: Postgres and Redis (unless DATABASE_URL / REDIS_URL point elsewhere), the
+ * migrations, and every app, under one supervisor. Ctrl-C stops everything it started.
+ */
+const startedAt = Date.now();
+const write = (line: string) => process.stdout.write(`${line}\n`);
+const say = (line: string) => write(`stack     | ${line}`);
+
+const config = loadStackConfig(process.env);
+const stateFile = path.join(config.STACK_DATA_DIR, 'stack.json');
+const supervisor = new Supervisor({
+  write,
+  stopTimeoutMs: 20_000,
+  onChange: () => {
+    const processes = supervisor.list.map((p) => ({
+      name: p.spec.name,
+      pid: p.child?.pid ?? null,
+      restarts: p.restarts,
+    }));
+    writeFileSync(stateFile, `${JSON.stringify({ pid: process.pid, processes }, null, 2)}\n`);
+  },
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string, code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say(`${signal}: stopping everything`);
+  const hardStop = setTimeout(() => process.exit(1), 29_000);
+  hardStop.unref();
+  await supervisor.stopAll();
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  let databaseUrl = config.DATABASE_URL;
+  let redisUrl = config.REDIS_URL;
+  const services: Promise<unknown>[] = [];
+  if (!databaseUrl) {
+    const postgres = await localPostgres(config.STACK_DATA_DIR, config.PG_PORT, say);
+    services.push(
+      supervisor
+        .start(postgres.spec, 'SIGINT')
+        .then(async () => (databaseUrl = await postgres.databaseUrl())),
+    );
+  }
+  if (!redisUrl) {
+    const redis = await localRedis(config.STACK_DATA_DIR, config.REDIS_PORT);
+    services.push(supervisor.start(redis.spec).then(() => (redisUrl = redis.url)));
+  }
+  const needsWebBuild =
+    config.STACK_APPS.includes('web') && config.WEB_MODE === 'production' && webBuildIsStale();
+  if (needsWebBuild) {
+    say('building the dashboard (first start, or its sources changed)…');
+    services.push(buildWeb(write));
+  }
+  await Promise.all(services);
+  if (!databaseUrl || !redisUrl) throw new Error('Postgres or Redis did not start');
+
+  const db = createDb({ connectionString: databaseUrl, max: 1, applicationName: 'sentinelmesh-stack' });
+  const applied = await migrateToLatest(db);
+  await db.destroy();
+  say(applied.length ? `database migrated: ${applied.join(', ')}` : 'database is up to date');
+
+  await Promise.all(appSpecs(config, { databaseUrl, redisUrl }).map((spec) => supervisor.start(spec)));
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const web = config.STACK_APPS.includes('web');
+  write('');
+  write(`  SentinelMesh is running (ready in ${seconds} s).`);
+  if (web)
+    write(
+      `  Dashboard  http://localhost:${config.WEB_PORT}   <- open it and sign up; the first account owns a new organization`,
+    );
+  write(`  API        http://localhost:${config.API_PORT}   (GET /openapi.json for the reference)`);
+  write(
+    `  Data       ${config.STACK_DATA_DIR}${config.DATABASE_URL ? '' : `  (Postgres on :${config.PG_PORT}`}${config.REDIS_URL ? '' : `, Redis on :${config.REDIS_PORT})`}`,
+  );
+  write('  Then: create a monitor for a URL you care about, add a webhook channel, and watch it go UP.');
+  write('  Press Ctrl-C to stop everything.');
+  write('');
+} catch (error) {
+  say(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown('error', 1);
+}
