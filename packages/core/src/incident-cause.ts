@@ -1,0 +1,65 @@
+import type { ErrorKind } from './check-result';
+
+/** The failure-relevant fields of one stored check result. */
+export interface FailureFacts {
+  ok: boolean;
+  statusCode: number | null;
+  errorKind: ErrorKind | string | null;
+  errorMessage: string | null;
+}
+
+const MAX_DETAIL = 120;
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_DETAIL ? `${oneLine.slice(0, MAX_DETAIL - 1)}…` : oneLine;
+}
+
+function withDetail(label: string, message: string | null): string {
+  const detail = message ? clip(message) : '';
+  return detail ? `${label}: ${detail}` : label;
+}
+
+function connectCause(message: string): string {
+  if (/ECONNREFUSED|refused/i.test(message)) return 'connection refused';
+  if (/ECONNRESET|reset/i.test(message)) return 'connection reset';
+  if (/EHOSTUNREACH|ENETUNREACH|unreachable/i.test(message)) return 'host unreachable';
+  return withDetail('connection failed', message);
+}
+
+function dnsCause(message: string): string {
+  if (/ENOTFOUND|NXDOMAIN|not found/i.test(message)) return 'DNS: host not found';
+  return withDetail('DNS failure', message);
+}
+
+/** A short human cause for a failed check (`HTTP 500`, `timeout`, `connection refused`); null when ok. */
+export function failureCause(facts: FailureFacts): string | null {
+  if (facts.ok) return null;
+  const message = facts.errorMessage ?? '';
+  switch (facts.errorKind) {
+    case 'http_status':
+      return facts.statusCode !== null ? `HTTP ${facts.statusCode}` : withDetail('HTTP error', message);
+    case 'timeout':
+      return 'timeout';
+    case 'connect':
+      return connectCause(message);
+    case 'dns':
+      return dnsCause(message);
+    case 'tls':
+      return withDetail('TLS error', message);
+    case 'assertion':
+      return withDetail('assertion failed', message);
+    case 'blocked_target':
+      return 'blocked target';
+    case 'internal':
+      return 'internal error';
+    default:
+      if (facts.statusCode !== null && facts.statusCode >= 400) return `HTTP ${facts.statusCode}`;
+      return withDetail('check failed', message);
+  }
+}
+
+/** The cause of a slot's failed verdict; names the share of regions once there is more than one. */
+export function slotCause(cause: string, failedRegions: number, totalRegions: number): string {
+  return totalRegions > 1 ? `${cause} from ${failedRegions} of ${totalRegions} regions` : cause;
+}
