@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@sentinelmesh/db';
+import { createMetricsRegistry, type Logger, registerOpsRoutes, SecretBox } from '@sentinelmesh/platform';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Registry } from 'prom-client';
+import type { ApiConfig, Clock, ServiceContext } from './context';
+import { registerErrorHandling } from './errors';
+import { authPlugin } from './plugins/auth';
+import { dbPlugin } from './plugins/db';
+import { metricsPlugin } from './plugins/metrics';
+import { openapiPlugin } from './plugins/openapi';
+import { redisPlugin } from './plugins/redis';
+import { authRoutes } from './routes/auth';
+import { channelRoutes } from './routes/channels';
+import { incidentRoutes } from './routes/incidents';
+import { monitorRoutes } from './routes/monitors';
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+const API_VERSION = '1.0.0';
+
+export interface AppDeps {
+  config: ApiConfig;
+  /** Owned by the app from now on: closing the app closes it. */
+  db: Db;
+  /** Owned by the app from now on: closing the app closes it. */
+  redis: Redis;
+  logger: Logger;
+  clock?: Clock;
+  registry?: Registry;
+}
+
+const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the API without listening, so tests can `inject` requests. */
+export async function buildApp(deps: AppDeps) {
+  const clock = deps.clock ?? { now: () => new Date() };
+  const registry = deps.registry ?? createMetricsRegistry('api');
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes hit these every few seconds; their lines would drown the useful ones.
+      disableRequestLogging: (request) => OPS_PATHS.has(request.url),
+    }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  // JSON only: any other body type is a 415, not a string handed to the validators.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(dbPlugin, { db: deps.db });
+  await app.register(redisPlugin, { redis: deps.redis });
+  await app.register(metricsPlugin, { registry });
+  // Before the OpenAPI plugin, so the operational routes stay out of the public document.
+  registerOpsRoutes(app, {
+    registry,
+    checks: {
+      postgres: () => sql`SELECT 1`.execute(deps.db),
+      redis: () => deps.redis.ping(),
+    },
+  });
+  await app.register(openapiPlugin, { version: API_VERSION });
+  await app.register(authPlugin, { secret: deps.config.JWT_SECRET, db: deps.db, clock });
+
+  const ctx: ServiceContext = {
+    db: deps.db,
+    redis: deps.redis,
+    config: deps.config,
+    clock,
+    logger: deps.logger,
+    box: new SecretBox(deps.config.SECRETS_KEY),
+  };
+  await app.register(authRoutes, { prefix: '/v1', ctx });
+  await app.register(monitorRoutes, { prefix: '/v1', ctx });
+  await app.register(incidentRoutes, { prefix: '/v1', ctx });
+  await app.register(channelRoutes, { prefix: '/v1', ctx });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,52 @@
+import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import {
+  assertRedisPolicy,
+  createLogger,
+  createRedis,
+  EnvError,
+  installShutdown,
+} from '@sentinelmesh/platform';
+import { buildApp } from './app';
+import { parseApiEnv } from './env';
+
+async function main(): Promise<void> {
+  let env: ReturnType<typeof parseApiEnv>;
+  try {
+    env = parseApiEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(`sentinelmesh api: ${error.message}`);
+    process.exit(1);
+  }
+  const logger = createLogger('api', env.LOG_LEVEL);
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    applicationName: 'sentinelmesh-api',
+    onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
+  });
+  // Requests must not hang on a dead Redis: fail a command after two reconnect attempts.
+  const redis = createRedis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
+
+  try {
+    await assertRedisPolicy(redis, logger);
+    await migrateToLatest(db);
+    await ensureResultPartitions(db, new Date(), 7);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot start');
+    redis.disconnect();
+    await db.destroy().catch(() => undefined);
+    process.exit(1);
+  }
+
+  const app = await buildApp({ config: env, db, redis, logger });
+  installShutdown({ logger, steps: [{ name: 'http', run: () => app.close() }] });
+  await app.listen({ host: env.HOST, port: env.API_PORT });
+  const address = app.server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : env.API_PORT }, 'listening');
+}
+
+main().catch((error: unknown) => {
+  console.error('sentinelmesh api failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import { DomainError } from '@sentinelmesh/core';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ServiceContext } from '../context';
+import { principalOf } from '../plugins/auth';
+import { loginBody, meResponse, signupBody, signupResponse, tokenResponse } from '../schemas/auth';
+import { noContent } from '../schemas/common';
+import { type Account, loadAccount, login, signup } from '../services/accounts';
+import {
+  issueRefreshToken,
+  REFRESH_TOKEN_TTL_SECONDS,
+  type RefreshGrant,
+  revokeRefreshToken,
+  rotateRefreshToken,
+} from '../services/refresh-tokens';
+
+export const REFRESH_COOKIE = 'sm_refresh';
+const publicRoute = { security: [] };
+
+export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.COOKIE_SECURE,
+  } as const;
+  const setRefreshCookie = (reply: FastifyReply, grant: RefreshGrant) =>
+    reply.setCookie(REFRESH_COOKIE, grant.token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_SECONDS });
+
+  /** An access token in the body and a refresh token in the httpOnly cookie. */
+  async function startSession(reply: FastifyReply, account: Account) {
+    const grant = await issueRefreshToken(ctx.db, {
+      userId: account.user.id,
+      orgId: account.organization.id,
+      now: ctx.clock.now(),
+    });
+    setRefreshCookie(reply, grant);
+    const access = app.issueAccessToken({
+      userId: account.user.id,
+      orgId: account.organization.id,
+      role: account.role,
+    });
+    return { ...access, user: account.user, organization: account.organization };
+  }
+
+  app.post(
+    '/auth/signup',
+    { schema: { ...publicRoute, tags: ['auth'], body: signupBody, response: { 201: signupResponse } } },
+    async (request, reply) => {
+      if (!ctx.config.SIGNUP_ENABLED)
+        throw new DomainError('forbidden', 'signup is disabled on this deployment');
+      const account = await signup(ctx, request.body);
+      return reply.code(201).send(await startSession(reply, account));
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    { schema: { ...publicRoute, tags: ['auth'], body: loginBody, response: { 200: signupResponse } } },
+    async (request, reply) => {
+      const account = await login(ctx, request.body);
+      return reply.send(await startSession(reply, account));
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    { schema: { ...publicRoute, tags: ['auth'], response: { 200: tokenResponse } } },
+    async (request, reply) => {
+      const token = request.cookies[REFRESH_COOKIE];
+      if (!token) throw new DomainError('unauthenticated', 'no refresh token; log in again');
+      try {
+        const rotation = await rotateRefreshToken(ctx.db, token, ctx.clock.now());
+        setRefreshCookie(reply, rotation.grant);
+        return reply.send(app.issueAccessToken(rotation));
+      } catch (error) {
+        reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { ...publicRoute, tags: ['auth'], response: { 204: noContent } } },
+    async (request, reply) => {
+      const token = request.cookies[REFRESH_COOKIE];
+      if (token) await revokeRefreshToken(ctx.db, token, ctx.clock.now());
+      return reply.clearCookie(REFRESH_COOKIE, cookieOptions).code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    { onRequest: app.requireRole('viewer'), schema: { tags: ['auth'], response: { 200: meResponse } } },
+    async (request) => {
+      const principal = principalOf(request);
+      const account = await loadAccount(ctx.db, principal.userId, principal.orgId);
+      if (!account) throw new DomainError('unauthenticated', 'not a member of this organization');
+      return account;
+    },
+  );
+};

@@ -1,0 +1,77 @@
+import {
+  checkKinds,
+  httpMonitorInput,
+  monitorStatuses,
+  monitorTypes,
+  tcpMonitorInput,
+  updateMonitorSchema,
+} from '@sentinelmesh/core';
+import { z } from 'zod';
+import { cursorQuery, isoTime, limitQuery } from './common';
+
+export const monitorStateSchema = z.object({
+  status: z.enum(monitorStatuses),
+  since: isoTime.nullable(),
+  lastCheckedAt: isoTime.nullable(),
+  lastLatencyMs: z.number().nullable(),
+  lastError: z.object({ kind: z.string(), message: z.string() }).nullable(),
+});
+
+const stored = {
+  regions: z.array(z.string()),
+  id: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  state: monitorStateSchema,
+};
+
+export const monitorSchema = z.discriminatedUnion('type', [
+  z.object({ ...httpMonitorInput.shape, ...stored }),
+  z.object({ ...tcpMonitorInput.shape, ...stored }),
+]);
+
+/** PATCH body: any subset; `type` may be repeated but never changed. */
+export const patchMonitorBody = updateMonitorSchema.extend({ type: z.enum(monitorTypes).optional() });
+
+export const listMonitorsQuery = z.object({
+  status: z.enum(monitorStatuses).optional(),
+  tag: z.string().trim().min(1).max(64).optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('matches name, URL or host'),
+  limit: limitQuery,
+  cursor: cursorQuery,
+});
+
+export const resultsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: limitQuery,
+  cursor: cursorQuery,
+});
+
+export const checkResultSchema = z.object({
+  scheduledAt: isoTime,
+  checkedAt: isoTime,
+  region: z.string(),
+  kind: z.enum(checkKinds),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().nullable(),
+  phases: z.object({
+    dnsMs: z.number().nullable(),
+    connectMs: z.number().nullable(),
+    tlsMs: z.number().nullable(),
+    ttfbMs: z.number().nullable(),
+    transferMs: z.number().nullable(),
+  }),
+  certExpiresAt: isoTime.nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  failedAssertions: z.array(
+    z.object({
+      source: z.string(),
+      path: z.string().optional(),
+      op: z.string(),
+      expected: z.unknown(),
+      actual: z.unknown(),
+    }),
+  ),
+});

@@ -1,0 +1,28 @@
+import { type MonitorChange, monitorChangesChannel } from '@sentinelmesh/core';
+import type { ServiceContext } from '../context';
+
+const PUBLISH_TIMEOUT_MS = 1_000;
+
+/**
+ * Tells the schedulers that a monitor changed. The write is already committed; when Redis is down
+ * the schedulers' periodic resync picks the change up, so a failed publish is logged, not raised.
+ */
+export async function publishMonitorChange(
+  ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger'>,
+  change: MonitorChange,
+): Promise<void> {
+  const channel = monitorChangesChannel(ctx.config.QUEUE_PREFIX);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ctx.redis.publish(channel, JSON.stringify(change)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('publish timed out')), PUBLISH_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    ctx.logger.warn({ err: error, monitorId: change.monitorId }, 'could not publish monitor change');
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,89 @@
+import type { Monitor, MonitorStatus, StoredMonitorConfig } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import { type SqlBool, sql } from 'kysely';
+import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { isUuid } from '../http/ids';
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+function selectMonitors(db: Db, orgId: string) {
+  return db
+    .selectFrom('monitors as m')
+    .leftJoin('monitor_state as s', 's.monitor_id', 'm.id')
+    .select([
+      'm.id',
+      'm.config',
+      'm.created_at',
+      'm.updated_at',
+      's.status',
+      's.since',
+      's.last_checked_at',
+      's.last_latency_ms',
+      's.last_error',
+      sql<string>`m.created_at::text`.as('cursor_at'),
+      sql<string[]>`coalesce((
+        SELECT array_agg(mc.channel_id::text ORDER BY mc.channel_id)
+        FROM monitor_channels mc WHERE mc.monitor_id = m.id AND mc.org_id = m.org_id
+      ), '{}')`.as('channel_ids'),
+    ])
+    .where('m.org_id', '=', orgId);
+}
+
+type MonitorRow = Awaited<ReturnType<ReturnType<typeof selectMonitors>['executeTakeFirstOrThrow']>>;
+
+export function toMonitorView(row: MonitorRow): Monitor {
+  const config = row.config as StoredMonitorConfig;
+  return {
+    ...config,
+    channelIds: row.channel_ids,
+    id: row.id,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    state: {
+      status: (row.status ?? 'pending') as MonitorStatus,
+      since: iso(row.since),
+      lastCheckedAt: iso(row.last_checked_at),
+      lastLatencyMs: row.last_latency_ms,
+      lastError: row.last_error ?? null,
+    },
+  } as Monitor;
+}
+
+export async function findMonitor(db: Db, orgId: string, id: string): Promise<Monitor | null> {
+  const row = await selectMonitors(db, orgId).where('m.id', '=', id).executeTakeFirst();
+  return row ? toMonitorView(row) : null;
+}
+
+export interface MonitorFilter {
+  status?: MonitorStatus | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Newest first, keyset-paged on (created_at, id). */
+export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter) {
+  let query = selectMonitors(db, orgId);
+  if (filter.status) query = query.where('s.status', '=', filter.status);
+  if (filter.tag)
+    query = query.where(sql<SqlBool>`m.config -> 'tags' @> ${JSON.stringify([filter.tag])}::jsonb`);
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    query = query.where(
+      sql<SqlBool>`(m.name ILIKE ${pattern} OR m.config ->> 'url' ILIKE ${pattern} OR m.config ->> 'host' ILIKE ${pattern})`,
+    );
+  }
+  if (filter.cursor) {
+    const [at, id] = decodeCursor(filter.cursor, [isPgTimestamp, isUuid]);
+    query = query.where(sql<SqlBool>`(m.created_at, m.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('m.created_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
+  return toPage(rows, filter.limit, (row) => [row.cursor_at, row.id], toMonitorView);
+}

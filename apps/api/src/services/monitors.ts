@@ -1,0 +1,152 @@
+import {
+  type CreateMonitor,
+  DomainError,
+  type Monitor,
+  notFound,
+  type UpdateMonitor,
+} from '@sentinelmesh/core';
+import type { Database } from '@sentinelmesh/db';
+import { sql, type Transaction } from 'kysely';
+import type { ServiceContext } from '../context';
+import { isUuid } from '../http/ids';
+import { publishMonitorChange } from './monitor-changes';
+import { findMonitor } from './monitor-read';
+import { configForCreate, configForUpdate } from './monitor-rules';
+
+// Row timestamps come from Postgres (microseconds), so keyset paging on created_at never ties by accident;
+// the injected clock drives domain times such as the state's `since`.
+const dbNow = sql<Date>`now()`;
+
+type MonitorPatch = UpdateMonitor & { type?: string | undefined };
+
+/** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
+async function checkChannels(tx: Transaction<Database>, orgId: string, ids: string[]): Promise<string[]> {
+  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+  const wellFormed = unique.filter(isUuid);
+  const found =
+    wellFormed.length === 0
+      ? []
+      : await tx
+          .selectFrom('channels')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', wellFormed)
+          .execute();
+  const known = new Set(found.map((row) => row.id));
+  const missing = unique.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    throw new DomainError('validation', 'the monitor is invalid', [
+      { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },
+    ]);
+  }
+  return unique;
+}
+
+async function linkChannels(
+  tx: Transaction<Database>,
+  orgId: string,
+  monitorId: string,
+  channelIds: string[],
+) {
+  await tx.deleteFrom('monitor_channels').where('monitor_id', '=', monitorId).execute();
+  if (channelIds.length === 0) return;
+  await tx
+    .insertInto('monitor_channels')
+    .values(channelIds.map((channel_id) => ({ org_id: orgId, monitor_id: monitorId, channel_id })))
+    .execute();
+}
+
+async function loadOrThrow(ctx: ServiceContext, orgId: string, id: string): Promise<Monitor> {
+  const monitor = await findMonitor(ctx.db, orgId, id);
+  if (!monitor) throw notFound('monitor');
+  return monitor;
+}
+
+/** Writes the monitor, its state row and its channel links in one transaction, then announces it. */
+export async function createMonitor(
+  ctx: ServiceContext,
+  orgId: string,
+  input: CreateMonitor,
+): Promise<Monitor> {
+  const config = configForCreate(input, ctx.config);
+  const now = ctx.clock.now();
+  const id = await ctx.db.transaction().execute(async (tx) => {
+    const channelIds = await checkChannels(tx, orgId, input.channelIds);
+    const row = await tx
+      .insertInto('monitors')
+      .values({ org_id: orgId, config: JSON.stringify(config), updated_at: dbNow })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('monitor_state')
+      .values({
+        monitor_id: row.id,
+        org_id: orgId,
+        status: config.paused ? 'paused' : 'pending',
+        since: now,
+        last_error: sql<string>`NULL`,
+        machine: '{}',
+        updated_at: now,
+      })
+      .execute();
+    await linkChannels(tx, orgId, row.id, channelIds);
+    return row.id;
+  });
+  await publishMonitorChange(ctx, { op: 'upsert', orgId, monitorId: id });
+  return loadOrThrow(ctx, orgId, id);
+}
+
+/** Applies any subset of fields; pausing shows `paused` at once, resuming starts again from `pending`. */
+export async function updateMonitor(
+  ctx: ServiceContext,
+  orgId: string,
+  id: string,
+  patch: MonitorPatch,
+): Promise<Monitor> {
+  const { channelIds, ...fields } = patch;
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const current = await tx
+      .selectFrom('monitors')
+      .select(['config'])
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound('monitor');
+    const config = configForUpdate(current.config, fields, ctx.config);
+    await tx
+      .updateTable('monitors')
+      .set({ config: JSON.stringify(config), updated_at: dbNow })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+    if (channelIds !== undefined)
+      await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
+    if (config.paused !== current.config.paused) {
+      await tx
+        .updateTable('monitor_state')
+        .set({ status: config.paused ? 'paused' : 'pending', since: now, updated_at: now })
+        .where('org_id', '=', orgId)
+        .where('monitor_id', '=', id)
+        .execute();
+    }
+  });
+  await publishMonitorChange(ctx, { op: 'upsert', orgId, monitorId: id });
+  return loadOrThrow(ctx, orgId, id);
+}
+
+export async function deleteMonitor(ctx: ServiceContext, orgId: string, id: string): Promise<void> {
+  const row = await ctx.db
+    .deleteFrom('monitors')
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw notFound('monitor');
+  await publishMonitorChange(ctx, { op: 'delete', orgId, monitorId: id });
+}
+
+export async function getMonitor(ctx: ServiceContext, orgId: string, id: string): Promise<Monitor> {
+  return loadOrThrow(ctx, orgId, id);
+}

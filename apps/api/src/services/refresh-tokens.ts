@@ -1,0 +1,111 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DomainError } from '@sentinelmesh/core';
+import type { Database, Db, Role } from '@sentinelmesh/db';
+import type { Transaction } from 'kysely';
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+type Executor = Db | Transaction<Database>;
+
+export interface RefreshGrant {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Only the SHA-256 of a refresh token is stored: a database leak yields no usable token. */
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function issueRefreshToken(
+  db: Executor,
+  session: { userId: string; orgId: string; familyId?: string; now: Date },
+): Promise<RefreshGrant & { id: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(session.now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+  const row = await db
+    .insertInto('refresh_tokens')
+    .values({
+      user_id: session.userId,
+      org_id: session.orgId,
+      family_id: session.familyId ?? randomUUID(),
+      token_hash: hashRefreshToken(token),
+      expires_at: expiresAt,
+      created_at: session.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token, expiresAt };
+}
+
+async function revokeFamily(db: Executor, familyId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+type Rotation =
+  | { ok: true; userId: string; orgId: string; role: Role; grant: RefreshGrant }
+  | { ok: false; reason: string };
+
+/**
+ * Exchanges a refresh token for a new one of the same family. Presenting a token that was already
+ * rotated means it leaked (or raced): the whole family is revoked and the caller must log in again.
+ */
+export async function rotateRefreshToken(db: Db, token: string, now: Date) {
+  const result = await db.transaction().execute(async (tx): Promise<Rotation> => {
+    const current = await tx
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashRefreshToken(token))
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return { ok: false, reason: 'unknown refresh token' };
+    if (current.revoked_at) {
+      await revokeFamily(tx, current.family_id, now);
+      return { ok: false, reason: 'refresh token reused; the session has been revoked' };
+    }
+    if (current.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'refresh token expired' };
+    const membership = await tx
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', current.org_id)
+      .where('user_id', '=', current.user_id)
+      .executeTakeFirst();
+    if (!membership) {
+      await revokeFamily(tx, current.family_id, now);
+      return { ok: false, reason: 'no longer a member of this organization' };
+    }
+    const next = await issueRefreshToken(tx, {
+      userId: current.user_id,
+      orgId: current.org_id,
+      familyId: current.family_id,
+      now,
+    });
+    await tx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: now, replaced_by: next.id })
+      .where('id', '=', current.id)
+      .execute();
+    return {
+      ok: true,
+      userId: current.user_id,
+      orgId: current.org_id,
+      role: membership.role,
+      grant: { token: next.token, expiresAt: next.expiresAt },
+    };
+  });
+  if (!result.ok) throw new DomainError('unauthenticated', result.reason);
+  return result;
+}
+
+/** Logout: ends the token's whole session (every rotation of it). Unknown tokens are ignored. */
+export async function revokeRefreshToken(db: Db, token: string, now: Date): Promise<void> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .where('token_hash', '=', hashRefreshToken(token))
+    .executeTakeFirst();
+  if (row) await revokeFamily(db, row.family_id, now);
+}

@@ -1,0 +1,102 @@
+import { emptyPhases, notFound } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import { type SqlBool, sql } from 'kysely';
+import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+
+function selectResults(db: Db, orgId: string, monitorId: string) {
+  return db
+    .selectFrom('check_results')
+    .select([
+      'scheduled_at',
+      'checked_at',
+      'region',
+      'kind',
+      'ok',
+      'status_code',
+      'latency_ms',
+      'phases',
+      'cert_expires_at',
+      'error_kind',
+      'error_message',
+      'failed_assertions',
+      sql<string>`scheduled_at::text`.as('cursor_at'),
+    ])
+    .where('org_id', '=', orgId)
+    .where('monitor_id', '=', monitorId);
+}
+
+type ResultRow = Awaited<ReturnType<ReturnType<typeof selectResults>['executeTakeFirstOrThrow']>>;
+
+export function toResultView(row: ResultRow) {
+  return {
+    scheduledAt: row.scheduled_at.toISOString(),
+    checkedAt: row.checked_at.toISOString(),
+    region: row.region,
+    kind: row.kind,
+    ok: row.ok,
+    statusCode: row.status_code,
+    latencyMs: row.latency_ms,
+    phases: { ...emptyPhases, ...row.phases },
+    certExpiresAt: row.cert_expires_at ? row.cert_expires_at.toISOString() : null,
+    error: row.error_kind ? { kind: row.error_kind, message: row.error_message ?? '' } : null,
+    failedAssertions: row.failed_assertions ?? [],
+  };
+}
+
+export async function assertMonitorExists(db: Db, orgId: string, monitorId: string): Promise<void> {
+  const row = await db
+    .selectFrom('monitors')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', monitorId)
+    .executeTakeFirst();
+  if (!row) throw notFound('monitor');
+}
+
+const kinds = (value: string) => value === 'scheduled' || value === 'confirmation';
+
+/** A monitor's check results, newest slot first, keyset-paged on (scheduled_at, region, kind). */
+export async function listResults(
+  db: Db,
+  orgId: string,
+  monitorId: string,
+  range: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  await assertMonitorExists(db, orgId, monitorId);
+  let query = selectResults(db, orgId, monitorId);
+  if (range.from) query = query.where('scheduled_at', '>=', new Date(range.from));
+  if (range.to) query = query.where('scheduled_at', '<', new Date(range.to));
+  if (range.cursor) {
+    const [at, region, kind] = decodeCursor(range.cursor, [isPgTimestamp, (r) => r.length <= 64, kinds]);
+    query = query.where(
+      sql<SqlBool>`(scheduled_at, region, kind) < (${at}::timestamptz, ${region}::text, ${kind}::text)`,
+    );
+  }
+  const rows = await query
+    .orderBy('scheduled_at', 'desc')
+    .orderBy('region', 'desc')
+    .orderBy('kind', 'desc')
+    .limit(range.limit + 1)
+    .execute();
+  return toPage(rows, range.limit, (row) => [row.cursor_at, row.region, row.kind], toResultView);
+}
+
+/** Results inside [from, to], oldest first: an incident's window. */
+export async function resultsBetween(
+  db: Db,
+  orgId: string,
+  monitorId: string,
+  from: Date,
+  to: Date,
+  max: number,
+) {
+  const rows = await selectResults(db, orgId, monitorId)
+    .where('scheduled_at', '>=', from)
+    .where('scheduled_at', '<=', to)
+    .orderBy('scheduled_at', 'asc')
+    .orderBy('region', 'asc')
+    .orderBy('kind', 'asc')
+    .limit(max)
+    .execute();
+  return rows.map(toResultView);
+}
