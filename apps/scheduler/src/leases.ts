@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { fnv1a } from '@sentinelmesh/core';
+import type { Redis } from 'ioredis';
+
+// Renew and release only a lease we still hold: compare the token and act in one step.
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+export const leaseKey = (prefix: string, shard: number) => `${prefix}:lease:shard:${shard}`;
+export const schedulersKey = (prefix: string) => `${prefix}:schedulers`;
+
+/** The most shards one of `instances` live schedulers should hold so that together they hold all. */
+export function fairShare(shards: number, instances: number): number {
+  return Math.ceil(shards / Math.max(1, instances));
+}
+
+export interface ShardLeasesOptions {
+  redis: Redis;
+  prefix: string;
+  shards: number;
+  ttlMs: number;
+  clock: () => number;
+  instanceId?: string;
+}
+
+/** Shard leases of one scheduler instance in Redis, and its heartbeat among the live instances. */
+export class ShardLeases {
+  readonly instanceId: string;
+  /** Random per instance: a lease is ours only while its key holds this token. */
+  readonly token = randomUUID();
+  private readonly held = new Set<number>();
+  /** This instance's order of preference over shards, so instances do not all race for shard 0. */
+  private readonly preference: number[];
+
+  constructor(private readonly options: ShardLeasesOptions) {
+    this.instanceId = options.instanceId ?? randomUUID();
+    const offset = fnv1a(this.instanceId) % options.shards;
+    this.preference = Array.from({ length: options.shards }, (_, i) => (offset + i) % options.shards);
+  }
+
+  owned(): number[] {
+    return this.preference.filter((shard) => this.held.has(shard));
+  }
+
+  holds(shard: number): boolean {
+    return this.held.has(shard);
+  }
+
+  key(shard: number): string {
+    return leaseKey(this.options.prefix, shard);
+  }
+
+  /** Announces this instance as alive for one TTL and returns how many instances are alive. */
+  async heartbeat(): Promise<number> {
+    const { redis, prefix, ttlMs, clock } = this.options;
+    const now = clock();
+    const key = schedulersKey(prefix);
+    const replies = await redis
+      .multi()
+      .zadd(key, now + ttlMs, this.instanceId)
+      .zremrangebyscore(key, '-inf', now)
+      .zcard(key)
+      .pexpire(key, ttlMs * 3)
+      .exec();
+    const count = replies?.[2]?.[1];
+    return typeof count === 'number' ? count : 1;
+  }
+
+  /** Extends every held lease; returns the shards whose lease was lost (expired or taken). */
+  async renew(): Promise<number[]> {
+    const lost: number[] = [];
+    for (const shard of this.owned()) {
+      const renewed = await this.options.redis.eval(
+        RENEW,
+        1,
+        this.key(shard),
+        this.token,
+        this.options.ttlMs,
+      );
+      if (renewed !== 1) {
+        this.held.delete(shard);
+        lost.push(shard);
+      }
+    }
+    return lost;
+  }
+
+  /** Tries to take up to `count` shards that nobody holds, in this instance's order of preference. */
+  async acquire(count: number): Promise<number[]> {
+    if (count <= 0) return [];
+    const candidates = this.preference.filter((shard) => !this.held.has(shard));
+    if (candidates.length === 0) return [];
+    const holders = await this.options.redis.mget(...candidates.map((shard) => this.key(shard)));
+    const acquired: number[] = [];
+    for (const [i, shard] of candidates.entries()) {
+      if (acquired.length >= count) break;
+      if (holders[i] !== null) continue;
+      const ok = await this.options.redis.set(this.key(shard), this.token, 'PX', this.options.ttlMs, 'NX');
+      if (ok === 'OK') {
+        this.held.add(shard);
+        acquired.push(shard);
+      }
+    }
+    return acquired;
+  }
+
+  /** The held shards beyond `target`, least preferred first: the ones to hand over. */
+  extras(target: number): number[] {
+    return this.owned().slice(Math.max(0, target)).reverse();
+  }
+
+  /** Forgets a shard whose lease turned out not to be ours any more. */
+  forget(shard: number): void {
+    this.held.delete(shard);
+  }
+
+  async release(shard: number): Promise<void> {
+    this.held.delete(shard);
+    await this.options.redis.eval(RELEASE, 1, this.key(shard), this.token);
+  }
+
+  /** Releases every lease and leaves the set of live instances, so others take over at once. */
+  async leave(): Promise<void> {
+    for (const shard of this.owned()) await this.release(shard);
+    await this.options.redis.zrem(schedulersKey(this.options.prefix), this.instanceId);
+  }
+}

@@ -1,0 +1,82 @@
+import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import {
+  assertRedisPolicy,
+  buildOpsServer,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  EnvError,
+  installShutdown,
+} from '@sentinelmesh/platform';
+import { sql } from 'kysely';
+import { loadSchedulerEnv } from './env';
+import { Scheduler } from './scheduler';
+
+const PARTITION_EVERY_MS = 3_600_000;
+const PARTITION_DAYS_AHEAD = 7;
+
+async function main(): Promise<void> {
+  const env = loadSchedulerEnv();
+  const logger = createLogger('scheduler', env.LOG_LEVEL);
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    applicationName: 'sentinelmesh-scheduler',
+    onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
+  });
+  const redis = createRedis(env.REDIS_URL);
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  await assertRedisPolicy(redis, logger);
+
+  await migrateToLatest(db);
+  const ensurePartitions = () =>
+    ensureResultPartitions(db, new Date(), PARTITION_DAYS_AHEAD).catch((error: unknown) =>
+      logger.error({ err: error }, 'could not create result partitions'),
+    );
+  await ensurePartitions();
+  const partitionTimer = setInterval(ensurePartitions, PARTITION_EVERY_MS);
+  partitionTimer.unref();
+
+  const registry = createMetricsRegistry('scheduler');
+  const scheduler = new Scheduler({
+    db,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    regions: env.REGIONS,
+    shards: env.SHARDS,
+    lookaheadMs: env.LOOKAHEAD_MS,
+    leaseTtlMs: env.LEASE_TTL_MS,
+    resyncSeconds: env.RESYNC_SECONDS,
+    logger,
+    registry,
+  });
+  await scheduler.start();
+
+  const ops = buildOpsServer({
+    logger,
+    registry,
+    checks: {
+      postgres: () => sql`SELECT 1`.execute(db),
+      redis: () => redis.ping(),
+    },
+  });
+  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
+  const address = ops.server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : env.OPS_PORT }, 'listening');
+
+  installShutdown({
+    logger,
+    steps: [
+      { name: 'scheduler', run: () => scheduler.stop() },
+      { name: 'partitions', run: async () => clearInterval(partitionTimer) },
+      { name: 'ops', run: () => ops.close() },
+      { name: 'redis', run: () => redis.quit() },
+      { name: 'postgres', run: () => db.destroy() },
+    ],
+  });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof EnvError ? message : `scheduler failed to start: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import {
+  type CheckSpec,
+  monitorConfigSchema,
+  type StoredMonitorConfig,
+  shardOf,
+  toCheckSpec,
+} from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { Logger } from '@sentinelmesh/platform';
+
+/** What the scheduler keeps in memory for one active monitor. */
+export interface ScheduledMonitor {
+  id: string;
+  orgId: string;
+  createdAtMs: number;
+  intervalSeconds: number;
+  regions: string[];
+  spec: CheckSpec;
+}
+
+interface MonitorRow {
+  id: string;
+  org_id: string;
+  config: StoredMonitorConfig;
+  created_at: Date;
+}
+
+const PAGE = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A row as a schedulable monitor; null (and a warning) when its stored config does not validate. */
+function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
+  const parsed = monitorConfigSchema.safeParse({ channelIds: [], ...row.config });
+  if (!parsed.success) {
+    logger.warn({ monitorId: row.id, issues: parsed.error.issues.slice(0, 3) }, 'skipping invalid monitor');
+    return null;
+  }
+  const { channelIds: _channelIds, ...config } = parsed.data;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    createdAtMs: row.created_at.getTime(),
+    intervalSeconds: config.intervalSeconds,
+    regions: config.regions,
+    spec: toCheckSpec(row.org_id, row.id, config),
+  };
+}
+
+/**
+ * Every active (not paused) monitor of the given shards, grouped by shard. Shards are a hash of the
+ * id computed here, so this reads all active monitors once, page by page, and keeps those of `shards`.
+ */
+export async function loadShardMonitors(
+  db: Db,
+  options: { shards: ReadonlySet<number>; totalShards: number; logger: Logger },
+): Promise<Map<number, ScheduledMonitor[]>> {
+  const byShard = new Map<number, ScheduledMonitor[]>([...options.shards].map((shard) => [shard, []]));
+  let after: string | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('monitors')
+      .select(['id', 'org_id', 'config', 'created_at'])
+      .where('paused', '=', false)
+      .orderBy('id')
+      .limit(PAGE);
+    if (after !== null) query = query.where('id', '>', after);
+    const rows = await query.execute();
+    for (const row of rows) {
+      const list = byShard.get(shardOf(row.id, options.totalShards));
+      if (!list) continue;
+      const monitor = toScheduled(row, options.logger);
+      if (monitor) list.push(monitor);
+    }
+    if (rows.length < PAGE) return byShard;
+    after = rows[rows.length - 1]?.id ?? null;
+  }
+}
+
+/** One monitor of one organization as it is now; null when it is gone, paused or invalid. */
+export async function loadMonitor(
+  db: Db,
+  options: { orgId: string; monitorId: string; logger: Logger },
+): Promise<ScheduledMonitor | null> {
+  if (!UUID.test(options.orgId) || !UUID.test(options.monitorId)) return null;
+  const row = await db
+    .selectFrom('monitors')
+    .select(['id', 'org_id', 'config', 'created_at'])
+    .where('org_id', '=', options.orgId)
+    .where('id', '=', options.monitorId)
+    .where('paused', '=', false)
+    .executeTakeFirst();
+  return row ? toScheduled(row, options.logger) : null;
+}

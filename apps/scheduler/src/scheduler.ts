@@ -1,0 +1,257 @@
+import { checkQueueName, type MonitorChange, shardOf } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { Logger } from '@sentinelmesh/platform';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { listenForMonitorChanges } from './change-listener';
+import { fairShare, ShardLeases } from './leases';
+import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
+import { loadMonitor, loadShardMonitors } from './monitor-source';
+import { SerialRunner } from './serial-runner';
+import { commitShardPlan, planShardJobs, submitShardJobs } from './shard-jobs';
+import { applyMonitorChange, newShardState, refreshShardState, type ShardState } from './shard-state';
+import { advanceWatermark, readWatermark } from './watermarks';
+
+export interface SchedulerOptions {
+  db: Db;
+  /** Leases, watermarks and (through a duplicate) the change subscription. */
+  redis: Redis;
+  /** Connection of the BullMQ queues; `redis` when not given. */
+  connection?: Redis;
+  prefix: string;
+  /** Regions this deployment runs: a monitor is scheduled in its regions that are among these. */
+  regions: readonly string[];
+  shards: number;
+  lookaheadMs: number;
+  leaseTtlMs: number;
+  resyncSeconds: number;
+  logger: Logger;
+  registry: Registry;
+  clock?: () => number;
+  tickMs?: number;
+  rebalanceMs?: number;
+  /** Late slots younger than this many intervals are still run; older ones are counted as missed. */
+  catchUpIntervals?: number;
+  instanceId?: string;
+}
+
+/**
+ * Holds a fair share of the shard leases and, for each owned shard, enqueues the check jobs of its
+ * monitors a little ahead of time. Every operation runs one at a time, so the in-memory shard state
+ * never sees two writers.
+ */
+export class Scheduler {
+  readonly metrics: SchedulerMetrics;
+  private readonly leases: ShardLeases;
+  private readonly states = new Map<number, ShardState>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly regions: ReadonlySet<string>;
+  private readonly clock: () => number;
+  private readonly log: Logger;
+  private readonly runner = new SerialRunner((operation, error) => this.failed(operation, error));
+  private stopped = false;
+  private listener: { close: () => Promise<void> } | null = null;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.regions = new Set(options.regions);
+    this.metrics = createSchedulerMetrics(options.registry);
+    this.leases = new ShardLeases({
+      redis: options.redis,
+      prefix: options.prefix,
+      shards: options.shards,
+      ttlMs: options.leaseTtlMs,
+      clock: this.clock,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    });
+    this.log = options.logger.child({ component: 'scheduler', instanceId: this.leases.instanceId });
+  }
+
+  get instanceId(): string {
+    return this.leases.instanceId;
+  }
+
+  ownedShards(): number[] {
+    return [...this.states.keys()].sort((a, b) => a - b);
+  }
+
+  /** Whether a monitor is among the ones this instance currently schedules. */
+  isScheduling(monitorId: string): boolean {
+    return this.states.get(shardOf(monitorId, this.options.shards))?.entries.has(monitorId) ?? false;
+  }
+
+  async start(): Promise<void> {
+    this.listener = await listenForMonitorChanges({
+      redis: this.options.redis,
+      prefix: this.options.prefix,
+      logger: this.log,
+      onChange: (change) => {
+        this.applyChange(change).catch((error: unknown) => this.failed('change', error));
+      },
+    });
+    await this.rebalance();
+    const rebalanceMs = this.options.rebalanceMs ?? Math.floor(this.options.leaseTtlMs / 3);
+    this.runner.every('tick', this.options.tickMs ?? 250, () => this.tick());
+    this.runner.every('rebalance', rebalanceMs, () => this.rebalance());
+    this.runner.every('resync', this.options.resyncSeconds * 1000, () => this.resync());
+  }
+
+  /** Stops scheduling, releases every lease (others take over at once) and closes the queues. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.runner.stop();
+    await this.listener?.close();
+    await this.runner.run(async () => {
+      this.states.clear();
+      await this.leases.leave();
+    });
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  /** Renews leases, hands over shards beyond the fair share and takes free ones up to it. */
+  rebalance(): Promise<void> {
+    return this.runner.run(async () => {
+      if (this.stopped) return;
+      const live = await this.leases.heartbeat();
+      for (const shard of await this.leases.renew()) this.drop(shard, 'lease lost');
+      const target = fairShare(this.options.shards, live);
+      for (const shard of this.leases.extras(target)) {
+        this.states.delete(shard);
+        await this.leases.release(shard);
+        this.log.info({ shard, live }, 'released shard');
+      }
+      const acquired = await this.leases.acquire(target - this.leases.owned().length);
+      if (acquired.length > 0) await this.install(acquired);
+      this.updateGauges();
+    });
+  }
+
+  /** Enqueues, for every owned shard, the slots up to now + lookahead that are not enqueued yet. */
+  tick(): Promise<void> {
+    return this.runner.run(async () => {
+      const endTimer = this.metrics.tickDuration.startTimer();
+      const nowMs = this.clock();
+      const untilMs = nowMs + this.options.lookaheadMs;
+      let lagMs = 0;
+      for (const state of [...this.states.values()]) {
+        lagMs = Math.max(lagMs, nowMs - state.watermarkMs);
+        const plan = planShardJobs(state, {
+          nowMs,
+          untilMs,
+          regions: this.regions,
+          catchUpIntervals: this.options.catchUpIntervals ?? 2,
+        });
+        await submitShardJobs(
+          plan,
+          (region) => this.queue(region),
+          (region, count) => this.metrics.jobsEnqueued.inc({ region }, count),
+        );
+        const ours = await advanceWatermark(this.options.redis, {
+          prefix: this.options.prefix,
+          shard: state.shard,
+          leaseKey: this.leases.key(state.shard),
+          token: this.leases.token,
+          toMs: Math.max(untilMs, state.watermarkMs),
+        });
+        if (!ours) {
+          this.drop(state.shard, 'lease lost while enqueueing');
+          continue;
+        }
+        commitShardPlan(state, plan);
+        if (plan.missed > 0) {
+          this.metrics.missedSlots.inc(plan.missed);
+          this.log.warn({ shard: state.shard, missed: plan.missed }, 'slots too old to run were skipped');
+        }
+      }
+      this.metrics.lag.set(Math.max(0, lagMs) / 1000);
+      endTimer();
+    });
+  }
+
+  /** Applies one announced change to an owned shard: the monitor is reloaded from Postgres. */
+  applyChange(change: MonitorChange): Promise<void> {
+    return this.runner.run(async () => {
+      if (this.stopped) return;
+      const state = this.states.get(shardOf(change.monitorId, this.options.shards));
+      if (!state) return;
+      const monitor =
+        change.op === 'delete' ? null : await loadMonitor(this.options.db, { ...change, logger: this.log });
+      applyMonitorChange(state, change, monitor, this.clock());
+      this.updateGauges();
+    });
+  }
+
+  /** Reloads every owned shard from Postgres, in case a change announcement was lost. */
+  resync(): Promise<void> {
+    return this.runner.run(async () => {
+      if (this.stopped || this.states.size === 0) return;
+      const loaded = await loadShardMonitors(this.options.db, {
+        shards: new Set(this.states.keys()),
+        totalShards: this.options.shards,
+        logger: this.log,
+      });
+      const nowMs = this.clock();
+      for (const [shard, monitors] of loaded) {
+        const state = this.states.get(shard);
+        if (state) refreshShardState(state, monitors, nowMs);
+      }
+      this.updateGauges();
+    });
+  }
+
+  /** Loads newly leased shards; each resumes from its watermark, where the previous owner stopped. */
+  private async install(shards: number[]): Promise<void> {
+    const nowMs = this.clock();
+    try {
+      const { redis, prefix } = this.options;
+      const watermarks = await Promise.all(shards.map((shard) => readWatermark(redis, prefix, shard)));
+      const loaded = await loadShardMonitors(this.options.db, {
+        shards: new Set(shards),
+        totalShards: this.options.shards,
+        logger: this.log,
+      });
+      for (const [i, shard] of shards.entries()) {
+        const watermark = watermarks[i] ?? null;
+        const state = newShardState(shard, watermark, loaded.get(shard) ?? [], nowMs);
+        this.states.set(shard, state);
+        this.log.info({ shard, monitors: state.entries.size, watermark }, 'acquired shard');
+      }
+    } catch (error) {
+      // Hand the leases back rather than hold shards nobody schedules.
+      for (const shard of shards) await this.leases.release(shard).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private drop(shard: number, reason: string): void {
+    this.states.delete(shard);
+    this.leases.forget(shard);
+    this.log.warn({ shard }, reason);
+  }
+
+  private queue(region: string): Queue {
+    let queue = this.queues.get(region);
+    if (!queue) {
+      queue = new Queue(checkQueueName(region), {
+        connection: this.options.connection ?? this.options.redis,
+        prefix: this.options.prefix,
+      });
+      queue.on('error', (error) => this.log.warn({ err: error, region }, 'queue error'));
+      this.queues.set(region, queue);
+    }
+    return queue;
+  }
+
+  private updateGauges(): void {
+    this.metrics.ownedShards.set(this.states.size);
+    let monitors = 0;
+    for (const state of this.states.values()) monitors += state.entries.size;
+    this.metrics.monitors.set(monitors);
+  }
+
+  private failed(operation: string, error: unknown): void {
+    this.metrics.errors.inc({ operation });
+    this.log.error({ err: error, operation }, 'scheduler operation failed');
+  }
+}

@@ -1,0 +1,64 @@
+import type { ScheduledMonitor } from './monitor-source';
+
+/** A monitor of an owned shard and how far its slots are already enqueued. */
+export interface ShardEntry {
+  monitor: ScheduledMonitor;
+  enqueuedThroughMs: number;
+}
+
+export interface ShardState {
+  shard: number;
+  /** Every entry is enqueued at least this far; persisted in Redis after each tick. */
+  watermarkMs: number;
+  entries: Map<string, ShardEntry>;
+}
+
+/**
+ * A newly leased shard. Its monitors resume from the shard's watermark, where the previous owner
+ * stopped; a monitor created after the watermark (or a shard never scheduled) starts after now.
+ */
+export function newShardState(
+  shard: number,
+  watermarkMs: number | null,
+  monitors: ScheduledMonitor[],
+  nowMs: number,
+): ShardState {
+  const entries = new Map(
+    monitors.map((monitor) => {
+      const resumeFrom = watermarkMs === null || monitor.createdAtMs > watermarkMs ? nowMs : watermarkMs;
+      return [monitor.id, { monitor, enqueuedThroughMs: resumeFrom }];
+    }),
+  );
+  return { shard, watermarkMs: watermarkMs ?? nowMs, entries };
+}
+
+/** Replaces a shard's monitors with a fresh load; known monitors keep their progress. */
+export function refreshShardState(state: ShardState, monitors: ScheduledMonitor[], nowMs: number): void {
+  const previous = state.entries;
+  state.entries = new Map(
+    monitors.map((monitor) => [
+      monitor.id,
+      { monitor, enqueuedThroughMs: previous.get(monitor.id)?.enqueuedThroughMs ?? nowMs },
+    ]),
+  );
+}
+
+/**
+ * Applies one monitor as it is now (null: deleted, paused or gone). A monitor new to the shard
+ * starts with its first slot after now: there is nothing of it to catch up.
+ */
+export function applyMonitorChange(
+  state: ShardState,
+  change: { orgId: string; monitorId: string },
+  monitor: ScheduledMonitor | null,
+  nowMs: number,
+): void {
+  const existing = state.entries.get(change.monitorId);
+  if (!monitor) {
+    if (existing?.monitor.orgId === change.orgId) state.entries.delete(change.monitorId);
+  } else if (existing) {
+    existing.monitor = monitor;
+  } else {
+    state.entries.set(monitor.id, { monitor, enqueuedThroughMs: nowMs });
+  }
+}

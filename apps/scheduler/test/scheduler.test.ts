@@ -1,0 +1,281 @@
+import {
+  type CheckJob,
+  checkJobId,
+  checkQueueName,
+  monitorChangesChannel,
+  shardOf,
+  slotAtOrBefore,
+  slotsBetween,
+} from '@sentinelmesh/core';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
+} from '@sentinelmesh/db/testing';
+import { createLogger, createRedis } from '@sentinelmesh/platform';
+import { type Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Scheduler, type SchedulerOptions } from '../src/scheduler';
+import { insertMonitor, insertOrg, manualClock, updateMonitor, waitFor } from './helpers';
+
+const LOOKAHEAD_MS = 3000;
+const logger = createLogger('scheduler-test', 'silent');
+
+let t: TestDatabase;
+let redis: Redis;
+let orgId: string;
+const open: Array<{ stop: () => Promise<void> }> = [];
+const queues: Queue[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  redis = createRedis(testRedisUrl());
+  orgId = await insertOrg(t.db);
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.stop()));
+  await Promise.all(queues.splice(0).map((q) => q.close()));
+  await t.db.deleteFrom('monitors').execute();
+});
+
+afterAll(async () => {
+  await redis?.quit();
+  await t?.drop();
+});
+
+function scheduler(prefix: string, overrides: Partial<SchedulerOptions> = {}): Scheduler {
+  const instance = new Scheduler({
+    db: t.db,
+    redis,
+    prefix,
+    regions: ['local', 'eu'],
+    shards: 4,
+    lookaheadMs: LOOKAHEAD_MS,
+    leaseTtlMs: 2000,
+    resyncSeconds: 3600,
+    logger,
+    registry: new Registry(),
+    ...overrides,
+  });
+  open.push(instance);
+  return instance;
+}
+
+function queue(prefix: string, region: string): Queue {
+  const q = new Queue(checkQueueName(region), { connection: redis, prefix });
+  queues.push(q);
+  return q;
+}
+
+async function jobsOf(q: Queue, monitorId?: string): Promise<Job<CheckJob>[]> {
+  const jobs = (await q.getJobs(['delayed', 'waiting', 'prioritized', 'active'])) as Job<CheckJob>[];
+  return jobs
+    .filter((job) => !monitorId || job.data.spec.id === monitorId)
+    .sort((a, b) => a.data.scheduledAtMs - b.data.scheduledAtMs);
+}
+
+async function enqueuedCount(instance: Scheduler): Promise<number> {
+  const metric = await instance.metrics.jobsEnqueued.get();
+  return metric.values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Every slot of a monitor between its first and last job is there exactly once: no gap, no duplicate. */
+function expectContiguous(jobs: Job<CheckJob>[], monitorId: string, intervalSeconds: number) {
+  const slots = jobs.map((job) => job.data.scheduledAtMs);
+  const first = slots[0] as number;
+  const last = slots[slots.length - 1] as number;
+  expect(slots).toEqual(slotsBetween(monitorId, intervalSeconds, first, last + 1));
+}
+
+describe('scheduler', () => {
+  it('enqueues every slot of a 2 s monitor once per deployed region, delayed until the slot', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitorId = await insertMonitor(t.db, orgId, {
+      intervalSeconds: 2,
+      regions: ['local', 'eu', 'us'],
+    });
+    const clock = manualClock(Date.now() + 1000);
+    const t0 = clock.now();
+    const s = scheduler(prefix, { clock: clock.now });
+    await s.start();
+    expect(s.ownedShards()).toEqual([0, 1, 2, 3]);
+    await s.tick();
+    const t1 = clock.advance(5000);
+    await s.tick();
+
+    for (const region of ['local', 'eu']) {
+      const jobs = await jobsOf(queue(prefix, region), monitorId);
+      const expected = slotsBetween(monitorId, 2, t0 + 1, t1 + LOOKAHEAD_MS + 1);
+      expect(jobs.map((job) => job.id)).toEqual(expected.map((slot) => checkJobId(monitorId, slot, region)));
+      for (const job of jobs) {
+        const enqueuedAt = job.data.scheduledAtMs <= t0 + LOOKAHEAD_MS ? t0 : t1;
+        expect(job.opts.delay).toBe(Math.max(0, job.data.scheduledAtMs - enqueuedAt));
+        expect(job.opts.attempts).toBe(3);
+        expect(job.data).toMatchObject({ region, kind: 'scheduled', attempt: 0 });
+        expect(job.data.spec).toMatchObject({ id: monitorId, orgId, type: 'http', intervalSeconds: 2 });
+      }
+    }
+    expect(await queue(prefix, 'us').count()).toBe(0);
+  });
+
+  it('does not schedule paused monitors', async () => {
+    const prefix = uniqueQueuePrefix();
+    const paused = await insertMonitor(t.db, orgId, { paused: true });
+    const active = await insertMonitor(t.db, orgId);
+    const s = scheduler(prefix);
+    await s.start();
+    await s.tick();
+    expect(s.isScheduling(active)).toBe(true);
+    expect(s.isScheduling(paused)).toBe(false);
+    expect(await jobsOf(queue(prefix, 'local'), active)).not.toHaveLength(0);
+    expect(await jobsOf(queue(prefix, 'local'), paused)).toHaveLength(0);
+  });
+
+  it('shares the shards between two instances and never enqueues the same slot twice', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitors = await Promise.all(
+      Array.from({ length: 12 }, () => insertMonitor(t.db, orgId, { intervalSeconds: 1, timeoutMs: 500 })),
+    );
+    const fast = { shards: 8, leaseTtlMs: 1500, rebalanceMs: 100, tickMs: 50, lookaheadMs: 1000 };
+    const a = scheduler(prefix, fast);
+    await a.start();
+    expect(a.ownedShards()).toHaveLength(8);
+    const b = scheduler(prefix, fast);
+    await b.start();
+    await waitFor('a fair split', () => a.ownedShards().length === 4 && b.ownedShards().length === 4);
+    expect(new Set([...a.ownedShards(), ...b.ownedShards()]).size).toBe(8);
+    const splitAt = await enqueuedCount(b);
+    await waitFor('b to enqueue', async () => (await enqueuedCount(b)) > splitAt);
+
+    await a.stop();
+    await waitFor('b to take every shard', () => b.ownedShards().length === 8);
+    const takeoverAt = await enqueuedCount(b);
+    await waitFor('b to enqueue after the takeover', async () => (await enqueuedCount(b)) > takeoverAt);
+    await b.stop();
+
+    const jobs = await jobsOf(queue(prefix, 'local'));
+    expect(new Set(jobs.map((job) => job.id)).size).toBe(jobs.length);
+    expect((await enqueuedCount(a)) + (await enqueuedCount(b))).toBe(jobs.length);
+    for (const monitorId of monitors) {
+      expectContiguous(
+        jobs.filter((job) => job.data.spec.id === monitorId),
+        monitorId,
+        1,
+      );
+    }
+  });
+
+  it('takes over the shards of an instance that stopped renewing once its leases expire', async () => {
+    const prefix = uniqueQueuePrefix();
+    // A crashed instance: still counted alive and holding shard 0 until its entries expire.
+    await redis.set(`${prefix}:lease:shard:0`, 'crashed-token', 'PX', 1000);
+    await redis.zadd(`${prefix}:schedulers`, Date.now() + 1000, 'crashed-instance');
+    const s = scheduler(prefix, { rebalanceMs: 100 });
+    await s.start();
+    expect(s.ownedShards()).toEqual(expect.not.arrayContaining([0]));
+    expect(s.ownedShards()).toHaveLength(2);
+    await waitFor('every shard', () => s.ownedShards().length === 4);
+    expect(await redis.get(`${prefix}:lease:shard:0`)).not.toBe('crashed-token');
+  });
+
+  it('resumes from the watermark after a restart, with no duplicate and no gap', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitorId = await insertMonitor(t.db, orgId, { intervalSeconds: 2, regions: ['local'] });
+    const clock = manualClock(Date.now() + 1000);
+    const first = scheduler(prefix, { clock: clock.now });
+    await first.start();
+    await first.tick();
+    clock.advance(1500);
+    await first.tick();
+    await first.stop();
+
+    clock.advance(2500);
+    const second = scheduler(prefix, { clock: clock.now });
+    await second.start();
+    await second.tick();
+    const end = clock.advance(4000);
+    await second.tick();
+
+    const jobs = await jobsOf(queue(prefix, 'local'), monitorId);
+    expect((await enqueuedCount(first)) + (await enqueuedCount(second))).toBe(jobs.length);
+    expectContiguous(jobs, monitorId, 2);
+    expect(jobs.at(-1)?.data.scheduledAtMs).toBe(slotAtOrBefore(monitorId, 2, end + LOOKAHEAD_MS));
+    expect(await second.metrics.missedSlots.get()).toMatchObject({ values: [{ value: 0 }] });
+  });
+
+  it('after a long stop runs two intervals of passed slots and counts older ones as missed', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitorId = await insertMonitor(t.db, orgId, { intervalSeconds: 2, regions: ['local'] });
+    const clock = manualClock(Date.now() + 1000);
+    const first = scheduler(prefix, { clock: clock.now });
+    await first.start();
+    await first.tick();
+    await first.stop();
+    const watermark = Number(await redis.get(`${prefix}:watermark:shard:${shardOf(monitorId, 4)}`));
+    expect(watermark).toBe(clock.now() + LOOKAHEAD_MS);
+
+    const now = clock.advance(60_000);
+    const second = scheduler(prefix, { clock: clock.now });
+    await second.start();
+    await second.tick();
+
+    const late = (await jobsOf(queue(prefix, 'local'), monitorId)).filter(
+      (job) => job.data.scheduledAtMs > now - 60_000 + LOOKAHEAD_MS,
+    );
+    const caughtUp = late.filter((job) => job.data.scheduledAtMs <= now);
+    expect(caughtUp.map((job) => job.data.scheduledAtMs)).toEqual(
+      slotsBetween(monitorId, 2, now - 4000, now + 1),
+    );
+    for (const job of caughtUp) expect(job.opts.delay).toBe(0);
+    const missed = (await second.metrics.missedSlots.get()).values[0]?.value;
+    expect(missed).toBe(slotsBetween(monitorId, 2, watermark + 1, now - 4000).length);
+  });
+
+  it('adds, reloads and removes monitors as change messages announce them', async () => {
+    const prefix = uniqueQueuePrefix();
+    const clock = manualClock(Date.now() + 1000);
+    const s = scheduler(prefix, { clock: clock.now });
+    await s.start();
+    const publish = (op: 'upsert' | 'delete', monitorId: string) =>
+      redis.publish(monitorChangesChannel(prefix), JSON.stringify({ op, orgId, monitorId }));
+
+    const monitorId = await insertMonitor(t.db, orgId, { intervalSeconds: 2 });
+    const other = await insertMonitor(t.db, orgId, { intervalSeconds: 2 });
+    await redis.publish(monitorChangesChannel(prefix), 'not json');
+    const announcedAt = clock.advance(700);
+    await publish('upsert', monitorId);
+    await publish('upsert', other);
+    await waitFor('the new monitors', () => s.isScheduling(monitorId) && s.isScheduling(other));
+    await s.tick();
+    const jobs = await jobsOf(queue(prefix, 'local'), monitorId);
+    expect(jobs.map((job) => job.data.scheduledAtMs)).toEqual(
+      slotsBetween(monitorId, 2, announcedAt + 1, announcedAt + LOOKAHEAD_MS + 1),
+    );
+
+    await updateMonitor(t.db, monitorId, { intervalSeconds: 2, paused: true });
+    await publish('upsert', monitorId);
+    await publish('delete', other);
+    await waitFor(
+      'the paused and deleted monitors to go',
+      () => !s.isScheduling(monitorId) && !s.isScheduling(other),
+    );
+    const before = (await jobsOf(queue(prefix, 'local'))).length;
+    clock.advance(10_000);
+    await s.tick();
+    expect(await jobsOf(queue(prefix, 'local'))).toHaveLength(before);
+  });
+
+  it('finds a monitor whose announcement was lost at the next resync', async () => {
+    const prefix = uniqueQueuePrefix();
+    const s = scheduler(prefix);
+    await s.start();
+    const monitorId = await insertMonitor(t.db, orgId);
+    expect(s.isScheduling(monitorId)).toBe(false);
+    await s.resync();
+    expect(s.isScheduling(monitorId)).toBe(true);
+  });
+});
