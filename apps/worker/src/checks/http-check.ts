@@ -1,0 +1,147 @@
+import { performance } from 'node:perf_hooks';
+import { type CheckOutcome, type CheckPhases, type CheckSpec, evaluateAssertions } from '@sentinelmesh/core';
+import { Agent, type Dispatcher, request } from 'undici';
+import { ConnectionTimings } from './connection-timings';
+import type { CheckContext } from './context';
+import { answeredOutcome, classifyError, failedOutcome } from './outcome';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
+
+type Method = NonNullable<CheckSpec['method']>;
+
+interface Hop {
+  url: URL;
+  method: Method;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** The monitor's headers, with our User-Agent unless it sets its own. */
+function requestHeaders(spec: CheckSpec, userAgent: string): Record<string, string> {
+  const headers = { ...(spec.headers ?? {}) };
+  const hasUserAgent = Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent');
+  return hasUserAgent ? headers : { ...headers, 'user-agent': userAgent };
+}
+
+function without(headers: Record<string, string>, names: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
+}
+
+/** The request a redirect asks for, as browsers do it; null when the location is unusable. */
+function nextHop(current: Hop, status: number, location: string): Hop | null {
+  let url: URL;
+  try {
+    url = new URL(location, current.url);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // Credentials the monitor set for one origin are not handed to another.
+  let headers =
+    url.origin === current.url.origin ? current.headers : without(current.headers, CREDENTIAL_HEADERS);
+  let { method, body } = current;
+  if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+    method = 'GET';
+    body = null;
+    headers = without(headers, BODY_HEADERS);
+  }
+  return { url, method, headers, body };
+}
+
+/** Reads at most `limit` bytes of a body and drops the rest (the connection is closed, not drained). */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (size + buffer.length >= limit) {
+      chunks.push(buffer.subarray(0, limit - size));
+      break;
+    }
+    chunks.push(buffer);
+    size += buffer.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/**
+ * One HTTP check: the request with the monitor's method, headers and body, redirects followed hop
+ * by hop when asked (at most 5), everything bounded by the monitor's timeout and the body by 1 MiB.
+ * Phases are those of the final hop.
+ */
+export async function httpCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+  if (!spec.url) return failedOutcome({ kind: 'internal', message: 'monitor has no url' });
+  const timings = new ConnectionTimings(spec.timeoutMs);
+  const dispatcher = new Agent({ connect: timings.connector() });
+  const signal = AbortSignal.timeout(spec.timeoutMs);
+  const started = performance.now();
+  const measured = () => {
+    const { dnsMs, connectMs, tlsMs, certExpiresAt } = timings;
+    const phases: CheckPhases = { dnsMs, connectMs, tlsMs, ttfbMs: null, transferMs: null };
+    return { latencyMs: performance.now() - started, phases, certExpiresAt };
+  };
+  try {
+    let hop: Hop = {
+      url: new URL(spec.url),
+      method: spec.method ?? 'GET',
+      headers: requestHeaders(spec, ctx.userAgent),
+      body: spec.body ?? null,
+    };
+    for (let redirects = 0; ; redirects++) {
+      const hopStarted = performance.now();
+      const response = await request(hop.url, {
+        method: hop.method,
+        headers: hop.headers,
+        body: hop.body,
+        signal,
+        dispatcher,
+        headersTimeout: spec.timeoutMs,
+        bodyTimeout: spec.timeoutMs,
+      });
+      const ttfbMs = performance.now() - hopStarted;
+      const location = response.headers.location;
+      if (spec.followRedirects && REDIRECTS.has(response.statusCode) && typeof location === 'string') {
+        await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+        const next = redirects < MAX_REDIRECTS ? nextHop(hop, response.statusCode, location) : null;
+        if (next) {
+          hop = next;
+          continue;
+        }
+        const message =
+          redirects < MAX_REDIRECTS
+            ? `HTTP ${response.statusCode} redirect to an unusable location`
+            : `more than ${MAX_REDIRECTS} redirects`;
+        return failedOutcome(
+          { kind: 'http_status', message },
+          { ...measured(), statusCode: response.statusCode },
+        );
+      }
+      const body = hop.method === 'HEAD' ? '' : await readBounded(response.body, MAX_BODY_BYTES);
+      const observed = { ...measured(), statusCode: response.statusCode };
+      observed.phases.ttfbMs = ttfbMs;
+      observed.phases.transferMs = performance.now() - hopStarted - ttfbMs;
+      const failed = evaluateAssertions(
+        spec.assertions,
+        { ...observed, headers: flattenHeaders(response.headers), body },
+        ctx.now(),
+      );
+      return answeredOutcome(observed, failed);
+    }
+  } catch (error) {
+    return failedOutcome(classifyError(error, { timeoutMs: spec.timeoutMs }), measured());
+  } finally {
+    dispatcher.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,19 @@
+import { regionName } from '@sentinelmesh/core';
+import { baseEnvShape, booleanString, parseEnv } from '@sentinelmesh/platform';
+import { z } from 'zod';
+
+export const workerEnvShape = {
+  ...baseEnvShape,
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(3012),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REGION: regionName.default('local'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  ALLOW_PRIVATE_TARGETS: booleanString.default(false),
+};
+
+export type WorkerEnv = ReturnType<typeof loadWorkerEnv>;
+
+/** The worker's settings, parsed once at start-up. */
+export function loadWorkerEnv(source: Record<string, string | undefined> = process.env) {
+  return parseEnv(workerEnvShape, source);
+}

@@ -1,0 +1,84 @@
+import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
+import { createDb } from '@sentinelmesh/db';
+import {
+  assertRedisPolicy,
+  buildOpsServer,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  EnvError,
+  installShutdown,
+} from '@sentinelmesh/platform';
+import { Queue } from 'bullmq';
+import { sql } from 'kysely';
+import { runCheck } from './checks/index';
+import { loadWorkerEnv } from './env';
+import { createWorkerMetrics } from './metrics';
+import { ResultWriter } from './result-writer';
+import { userAgentFor } from './version';
+import { startCheckWorker } from './worker';
+
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const logger = createLogger('worker', env.LOG_LEVEL).child({ region: env.REGION });
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    applicationName: `sentinelmesh-worker-${env.REGION}`,
+    onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
+  });
+  const redis = createRedis(env.REDIS_URL);
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  await assertRedisPolicy(redis, logger);
+
+  const registry = createMetricsRegistry('worker');
+  const metrics = createWorkerMetrics(registry);
+  const writer = new ResultWriter({ db, logger, onRetry: () => metrics.writeRetries.inc() });
+  const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, { connection: redis, prefix: env.QUEUE_PREFIX });
+  const worker = startCheckWorker({
+    region: env.REGION,
+    context: {
+      region: env.REGION,
+      userAgent: userAgentFor(env.REGION),
+      allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+      now: () => new Date(),
+    },
+    runCheck,
+    writer,
+    verifyQueue,
+    metrics,
+    logger,
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY,
+  });
+
+  const ops = buildOpsServer({
+    logger,
+    registry,
+    checks: {
+      postgres: () => sql`SELECT 1`.execute(db),
+      redis: () => redis.ping(),
+    },
+  });
+  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
+  const address = ops.server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : env.OPS_PORT }, 'listening');
+
+  installShutdown({
+    logger,
+    steps: [
+      { name: 'worker', run: () => worker.close() },
+      { name: 'results', run: () => writer.close() },
+      { name: 'verify-queue', run: () => verifyQueue.close() },
+      { name: 'ops', run: () => ops.close() },
+      { name: 'redis', run: () => redis.quit() },
+      { name: 'postgres', run: () => db.destroy() },
+    ],
+  });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof EnvError ? message : `worker failed to start: ${message}`);
+  process.exit(1);
+});

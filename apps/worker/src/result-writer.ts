@@ -1,0 +1,126 @@
+import type { CheckResult } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { Logger } from '@sentinelmesh/platform';
+
+export interface ResultWriterOptions {
+  db: Db;
+  logger: Logger;
+  /** How long a result waits for others to share its INSERT. */
+  batchMs?: number;
+  maxBatch?: number;
+  /** How long a batch keeps retrying while Postgres is unavailable before its jobs fail. */
+  maxRetryMs?: number;
+  onRetry?: () => void;
+}
+
+interface Pending {
+  row: ReturnType<typeof toRow>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+// Postgres refuses NUL in text and jsonb; a target may well send one.
+const noNul = (text: string) => text.replaceAll('\u0000', '');
+const toJson = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? noNul(v) : v));
+
+function toRow(result: CheckResult) {
+  return {
+    org_id: result.orgId,
+    monitor_id: result.monitorId,
+    scheduled_at: result.scheduledAt,
+    checked_at: result.checkedAt,
+    region: result.region,
+    kind: result.kind,
+    attempt: result.attempt,
+    ok: result.ok,
+    status_code: result.statusCode,
+    latency_ms: result.latencyMs,
+    phases: toJson(result.phases),
+    cert_expires_at: result.certExpiresAt,
+    error_kind: result.error?.kind ?? null,
+    error_message: result.error ? noNul(result.error.message) : null,
+    failed_assertions: toJson(result.failedAssertions),
+  };
+}
+
+/** A data, integrity or statement error: retrying the same rows cannot help. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Appends check results to `check_results` in small batches, once per slot (ON CONFLICT DO NOTHING).
+ * `write` resolves only when the row is durable. While Postgres is unavailable the batch is kept
+ * and retried with backoff, so a computed result is not thrown away and its check not re-run.
+ */
+export class ResultWriter {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: ResultWriterOptions) {}
+
+  write(result: CheckResult): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row: toRow(result), resolve, reject });
+      if (this.pending.length >= (this.options.maxBatch ?? 100)) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 5);
+    });
+  }
+
+  /** Writes what is pending and waits for every batch in flight. */
+  async close(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const done = this.insert(batch).finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+  }
+
+  private async insert(batch: Pending[]): Promise<void> {
+    try {
+      await this.insertWithRetry(batch.map((p) => p.row));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length > 1 && isPermanent(error)) {
+        // One bad row must not sink the others: write them one by one.
+        await Promise.all(batch.map((p) => this.insert([p])));
+        return;
+      }
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  private async insertWithRetry(rows: Pending['row'][]): Promise<void> {
+    const deadline = Date.now() + (this.options.maxRetryMs ?? 60_000);
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await this.options.db
+          .insertInto('check_results')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['monitor_id', 'scheduled_at', 'region', 'kind']).doNothing())
+          .execute();
+        return;
+      } catch (error) {
+        if (isPermanent(error) || Date.now() + delay > deadline) throw error;
+        this.options.onRetry?.();
+        this.options.logger.warn(
+          { err: error, rows: rows.length, retryInMs: delay },
+          'result write failed; retrying',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type CheckJob,
+  checkJobSchema,
+  checkQueueName,
+  jobPolicies,
+  type VerifyJob,
+  verifyJobId,
+} from '@sentinelmesh/core';
+import type { Logger } from '@sentinelmesh/platform';
+import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CheckContext, CheckRunner } from './checks/index';
+import type { WorkerMetrics } from './metrics';
+import type { ResultWriter } from './result-writer';
+
+export interface CheckProcessorDeps {
+  region: string;
+  context: CheckContext;
+  runCheck: CheckRunner;
+  writer: ResultWriter;
+  verifyQueue: Queue<VerifyJob>;
+  metrics: WorkerMetrics;
+  logger: Logger;
+}
+
+/** Parses a job's payload; a payload that can never succeed fails the job without retries. */
+function parseJob(job: Job, region: string): CheckJob {
+  const parsed = checkJobSchema.safeParse(job.data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new UnrecoverableError(`invalid check job: ${issues.join('; ')}`);
+  }
+  if (parsed.data.region !== region) {
+    throw new UnrecoverableError(`check job for region ${parsed.data.region} in the queue of ${region}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs one check job: the check, then its result row, then the verifier's poke. The job completes
+ * only once the row is durable; the verify job is keyed by the slot so a re-run adds nothing new.
+ */
+export function createCheckProcessor(deps: CheckProcessorDeps) {
+  return async (job: Job): Promise<{ ok: boolean }> => {
+    const log = deps.logger.child({ jobId: job.id });
+    let data: CheckJob;
+    try {
+      data = parseJob(job, deps.region);
+    } catch (error) {
+      deps.metrics.invalidJobs.inc();
+      log.warn({ err: error }, 'rejecting invalid check job');
+      throw error;
+    }
+    const { spec } = data;
+    const checkedAt = deps.context.now();
+    const started = performance.now();
+    const outcome = await deps.runCheck(spec, deps.context);
+    deps.metrics.checkDuration.observe({ type: spec.type }, (performance.now() - started) / 1000);
+    deps.metrics.checks.inc({
+      type: spec.type,
+      result: outcome.ok ? 'ok' : 'failed',
+      error_kind: outcome.error?.kind ?? 'none',
+    });
+    if (outcome.error?.kind === 'internal') {
+      log.warn({ monitorId: spec.id, error: outcome.error }, 'check failed internally');
+    }
+
+    await deps.writer.write({
+      ...outcome,
+      orgId: spec.orgId,
+      monitorId: spec.id,
+      scheduledAt: new Date(data.scheduledAtMs),
+      checkedAt,
+      region: data.region,
+      kind: data.kind,
+      attempt: data.attempt,
+    });
+    await deps.verifyQueue.add(
+      'verify',
+      { orgId: spec.orgId, monitorId: spec.id, ...(data.requestId ? { requestId: data.requestId } : {}) },
+      { ...jobPolicies.verify, jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind) },
+    );
+    return { ok: outcome.ok };
+  };
+}
+
+/** A BullMQ worker on the region's check queue. */
+export function startCheckWorker(
+  deps: CheckProcessorDeps & { connection: Redis; prefix: string; concurrency: number },
+): Worker {
+  const worker = new Worker(checkQueueName(deps.region), createCheckProcessor(deps), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency,
+  });
+  const log = deps.logger.child({ component: 'check-worker', region: deps.region });
+  worker.on('failed', (job, error) => {
+    log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'check job failed');
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  return worker;
+}

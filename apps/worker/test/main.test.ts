@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { type CheckJob, checkQueueName, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
+} from '@sentinelmesh/db/testing';
+import { createRedis } from '@sentinelmesh/platform';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpSpec, startTarget, waitFor } from './helpers';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
+    cwd: appDir,
+    env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: testRedisUrl(), OPS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return { child, output: () => output };
+}
+
+describe('worker process', () => {
+  it('serves health, readiness and metrics, runs checks of its region and stops cleanly on SIGTERM', async () => {
+    const prefix = uniqueQueuePrefix();
+    const { child, output } = start({
+      QUEUE_PREFIX: prefix,
+      REGION: 'eu-west',
+      ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    const redis = createRedis(testRedisUrl());
+    const checks = new Queue<CheckJob>(checkQueueName('eu-west'), { connection: redis, prefix });
+    const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
+    const target = await startTarget();
+    try {
+      const port = await waitFor('the listening line', () => {
+        const line = output()
+          .split('\n')
+          .find((l) => l.includes('"msg":"listening"'));
+        return line ? (JSON.parse(line) as { port: number }).port : undefined;
+      });
+      const base = `http://127.0.0.1:${port}`;
+      expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/worker_invalid_jobs_total\{app="worker"\} 0/);
+
+      const spec = httpSpec(target.url('/ok'));
+      const scheduledAtMs = Date.now();
+      await checks.add('check', { spec, scheduledAtMs, region: 'eu-west', kind: 'scheduled', attempt: 0 });
+      const row = await waitFor('the result row', () =>
+        t.db.selectFrom('check_results').selectAll().where('monitor_id', '=', spec.id).executeTakeFirst(),
+      );
+      expect(row).toMatchObject({ region: 'eu-west', ok: true, status_code: 200 });
+      expect(target.headers.get('/ok')?.['user-agent']).toContain('(+region=eu-west)');
+      await waitFor('the verify job', () =>
+        verify.getJob(verifyJobId(spec.id, scheduledAtMs, 'eu-west', 'scheduled')),
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await Promise.all([checks.close(), verify.close(), target.close()]);
+      await redis.quit();
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('exits non-zero and names the variable when the configuration is invalid', async () => {
+    const { child, output } = start({ WORKER_CONCURRENCY: 'lots' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output()).toContain('WORKER_CONCURRENCY');
+  });
+});

@@ -1,0 +1,85 @@
+import { type CheckResult, emptyPhases } from '@sentinelmesh/core';
+import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
+import { createLogger } from '@sentinelmesh/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResultWriter } from '../src/result-writer';
+
+let t: TestDatabase;
+let writer: ResultWriter;
+const monitorId = '00000000-0000-4000-8000-00000000000a';
+const orgId = '00000000-0000-4000-8000-00000000000b';
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  writer = new ResultWriter({ db: t.db, logger: createLogger('test', 'silent'), batchMs: 20 });
+});
+afterAll(async () => {
+  await writer?.close();
+  await t?.drop();
+});
+
+let slot = Date.UTC(2030, 5, 1);
+function result(overrides: Partial<CheckResult> = {}): CheckResult {
+  slot += 1000;
+  return {
+    orgId,
+    monitorId,
+    scheduledAt: new Date(slot),
+    checkedAt: new Date(slot + 5),
+    region: 'local',
+    kind: 'scheduled',
+    attempt: 0,
+    ok: true,
+    statusCode: 200,
+    latencyMs: 12,
+    phases: emptyPhases,
+    certExpiresAt: null,
+    error: null,
+    failedAssertions: [],
+    ...overrides,
+  };
+}
+
+const rowsAt = (at: Date) =>
+  t.db
+    .selectFrom('check_results')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .where('scheduled_at', '=', at)
+    .execute();
+
+describe('result writer', () => {
+  it('writes results that arrive together in one batch, each once', async () => {
+    const results = [result(), result(), result()];
+    await Promise.all([...results, ...results].map((r) => writer.write(r)));
+    for (const r of results) expect(await rowsAt(r.scheduledAt)).toHaveLength(1);
+  });
+
+  it('keeps the first result of a slot when the same slot is written again', async () => {
+    const first = result({ ok: true });
+    await writer.write(first);
+    await writer.write({ ...first, ok: false, checkedAt: new Date(first.checkedAt.getTime() + 1) });
+    expect(await rowsAt(first.scheduledAt)).toMatchObject([{ ok: true }]);
+  });
+
+  it('rejects a row that can never be written without failing the rest of its batch', async () => {
+    const bad = result({ kind: 'bogus' as CheckResult['kind'] });
+    const good = result();
+    const [badWrite, goodWrite] = await Promise.allSettled([writer.write(bad), writer.write(good)]);
+    expect(badWrite.status).toBe('rejected');
+    expect(goodWrite.status).toBe('fulfilled');
+    expect(await rowsAt(good.scheduledAt)).toHaveLength(1);
+  });
+
+  it('stores a response with NUL characters, which Postgres refuses in text', async () => {
+    const odd = result({
+      ok: false,
+      error: { kind: 'assertion', message: 'body eq "a", got "\u0000b"' },
+      failedAssertions: [{ source: 'body', op: 'eq', expected: 'a', actual: '\u0000b' }],
+    });
+    await writer.write(odd);
+    expect(await rowsAt(odd.scheduledAt)).toMatchObject([
+      { error_message: 'body eq "a", got "b"', failed_assertions: [{ actual: 'b' }] },
+    ]);
+  });
+});
