@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import {
+  assertRedisPolicy,
+  buildOpsServer,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  EnvError,
+  installShutdown,
+  RedisPolicyError,
+  SecretBox,
+} from '@sentinelmesh/platform';
+import { sql } from 'kysely';
+import { loadEnv } from './env';
+import { createVerifierMetrics } from './metrics';
+import { createNotifier } from './notify/notifier';
+import { createVerifier } from './verifier';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger('verifier', env.LOG_LEVEL);
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    applicationName: 'sentinelmesh-verifier',
+    max: 20,
+    onPoolError: (error) => logger.error({ err: error }, 'idle database connection failed'),
+  });
+  const redis = createRedis(env.REDIS_URL);
+  redis.on('error', (error) => logger.error({ err: error }, 'redis connection error'));
+
+  await assertRedisPolicy(redis, logger);
+  await migrateToLatest(db);
+  await ensureResultPartitions(db, new Date(), 7);
+
+  const registry = createMetricsRegistry('verifier');
+  const metrics = createVerifierMetrics(registry);
+  const common = { db, connection: redis, prefix: env.QUEUE_PREFIX, logger, metrics };
+  const verifier = createVerifier({ ...common, regions: env.REGIONS });
+  const notifier = createNotifier({
+    ...common,
+    secretBox: new SecretBox(env.SECRETS_KEY),
+    allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+  });
+  const ops = buildOpsServer({
+    logger,
+    registry,
+    checks: {
+      postgres: () => sql`SELECT 1`.execute(db),
+      redis: () => redis.ping(),
+    },
+  });
+
+  installShutdown({
+    logger,
+    steps: [
+      { name: 'verifier', run: () => verifier.close() },
+      { name: 'notifier', run: () => notifier.close() },
+      { name: 'ops', run: () => ops.close() },
+      { name: 'redis', run: () => redis.quit() },
+      { name: 'postgres', run: () => db.destroy() },
+    ],
+  });
+
+  verifier.start();
+  notifier.start();
+  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
+  logger.info({ port: (ops.server.address() as AddressInfo).port }, 'listening');
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof EnvError || error instanceof RedisPolicyError;
+  console.error(known ? error.message : error);
+  process.exit(1);
+});

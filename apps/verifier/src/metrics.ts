@@ -1,0 +1,57 @@
+import { Counter, type Registry } from 'prom-client';
+
+export interface VerifierMetrics {
+  verdicts: Counter<'ok'>;
+  transitions: Counter<'to'>;
+  heldResults: Counter;
+  confirmationsRequested: Counter;
+  alertsCreated: Counter<'event'>;
+  deliveries: Counter<'outcome' | 'channel_type'>;
+  alertsSwept: Counter;
+}
+
+/** The verifier's and notifier's counters, registered on `registry`. */
+export function createVerifierMetrics(registry: Registry): VerifierMetrics {
+  const registers = [registry];
+  return {
+    verdicts: new Counter({
+      name: 'sentinel_verdicts_total',
+      help: 'Slot verdicts fed to the state machine',
+      labelNames: ['ok'],
+      registers,
+    }),
+    transitions: new Counter({
+      name: 'sentinel_transitions_total',
+      help: 'Monitor state transitions',
+      labelNames: ['to'],
+      registers,
+    }),
+    heldResults: new Counter({
+      name: 'sentinel_results_held_total',
+      help: 'Results held back behind an awaited confirmation (counted per verification run)',
+      registers,
+    }),
+    confirmationsRequested: new Counter({
+      name: 'sentinel_confirmations_requested_total',
+      help: 'Confirmation re-checks requested',
+      registers,
+    }),
+    alertsCreated: new Counter({
+      name: 'sentinel_alerts_created_total',
+      help: 'Alert rows written to the outbox',
+      labelNames: ['event'],
+      registers,
+    }),
+    deliveries: new Counter({
+      name: 'sentinel_alert_deliveries_total',
+      help: 'Alert delivery attempts by outcome (sent, retry, failed)',
+      labelNames: ['outcome', 'channel_type'],
+      registers,
+    }),
+    alertsSwept: new Counter({
+      name: 'sentinel_alerts_swept_total',
+      help: 'Pending alerts whose notification job the outbox sweeper added again',
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,184 @@
+import { type AlertPayload, NOTIFY_QUEUE, type NotifyJob, notifyJobSchema } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { Logger, SecretBox } from '@sentinelmesh/platform';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
+import { createWebhookAdapter } from '../channels/webhook';
+import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
+import { QueueSet } from '../queues';
+import { isUuid } from '../uuid';
+import { VERSION } from '../version';
+import type { NotifyPolicy } from './notify-jobs';
+import { sweepPendingAlerts } from './outbox-sweeper';
+import { type AlertStatus, recordAttempt } from './record-attempt';
+
+export interface NotifierOptions {
+  db: Db;
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  /** Opens channel secrets sealed with SECRETS_KEY. */
+  secretBox: SecretBox;
+  allowPrivateTargets: boolean;
+  clock?: () => number;
+  metrics?: VerifierMetrics;
+  concurrency?: number;
+  /** Extra or replacement adapters by channel type (the webhook adapter is built in). */
+  adapters?: ChannelAdapter[];
+  deliveryTimeoutMs?: number;
+  /** Overrides of the notification retry policy, for the jobs the sweeper adds again. */
+  notifyPolicy?: NotifyPolicy;
+  sweepIntervalMs?: number;
+  /** A pending alert older than this is considered to have lost its job. */
+  sweepAgeMs?: number;
+}
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'missing';
+
+class DeliveryError extends Error {}
+
+/** Notifier: delivers the alert outbox through channel adapters, with retries and a delivery log. */
+export function createNotifier(options: NotifierOptions) {
+  const { db, connection, prefix, secretBox } = options;
+  const logger = options.logger.child({ component: 'notifier' });
+  const clock = options.clock ?? Date.now;
+  const metrics = options.metrics ?? createVerifierMetrics(new Registry());
+  const queues = new QueueSet(connection, prefix, logger);
+  const webhook = createWebhookAdapter({
+    allowPrivateTargets: options.allowPrivateTargets,
+    userAgent: `SentinelMesh/${VERSION}`,
+    clock,
+    ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+  });
+  const adapters = new Map<string, ChannelAdapter>([[webhook.type, webhook]]);
+  for (const adapter of options.adapters ?? []) adapters.set(adapter.type, adapter);
+  let worker: Worker | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<unknown> | null = null;
+
+  async function attempt(
+    type: string,
+    alertId: string,
+    payload: AlertPayload,
+    channel: {
+      config: Record<string, unknown>;
+      secrets: string | null;
+    },
+  ): Promise<DeliveryResult> {
+    const adapter = adapters.get(type);
+    if (!adapter) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: `unsupported channel type: ${type}`,
+        durationMs: 0,
+        permanent: true,
+      };
+    }
+    let secrets: Record<string, unknown> | null = null;
+    try {
+      secrets = channel.secrets ? secretBox.open<Record<string, unknown>>(channel.secrets) : null;
+    } catch {
+      return { ok: false, statusCode: null, error: 'channel secrets cannot be opened', durationMs: 0 };
+    }
+    return adapter.deliver({ alertId, payload, config: channel.config, secrets });
+  }
+
+  async function deliver(job: Job<NotifyJob>): Promise<DeliveryOutcome> {
+    const parsed = notifyJobSchema.safeParse(job.data);
+    if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.alertId)) {
+      throw new UnrecoverableError('invalid notify job payload');
+    }
+    const { orgId, alertId } = parsed.data;
+    const log = logger.child({
+      alertId,
+      jobId: job.id,
+      ...(parsed.data.requestId ? { requestId: parsed.data.requestId } : {}),
+    });
+    const alert = await db
+      .selectFrom('alerts as a')
+      .innerJoin('channels as c', (join) =>
+        join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
+      )
+      .select(['a.status', 'a.payload', 'a.channel_id', 'c.type', 'c.config', 'c.secrets'])
+      .where('a.id', '=', alertId)
+      .where('a.org_id', '=', orgId)
+      .executeTakeFirst();
+    if (!alert) {
+      log.warn('alert or its channel no longer exists; nothing to deliver');
+      return 'missing';
+    }
+    if (alert.status !== 'pending') return 'skipped';
+
+    const attemptedAtMs = clock();
+    const result = await attempt(alert.type, alertId, alert.payload as unknown as AlertPayload, alert);
+    const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const status: AlertStatus = result.ok ? 'sent' : result.permanent || exhausted ? 'failed' : 'pending';
+    await recordAttempt(db, { orgId, alertId, attemptedAtMs, result, status });
+    metrics.deliveries.inc({ outcome: status === 'pending' ? 'retry' : status, channel_type: alert.type });
+    const fields = {
+      channelId: alert.channel_id,
+      attempt: job.attemptsMade + 1,
+      statusCode: result.statusCode,
+      error: result.error,
+      durationMs: result.durationMs,
+    };
+    if (result.ok) {
+      log.info(fields, 'alert delivered');
+      return 'sent';
+    }
+    log.warn({ ...fields, status }, 'alert delivery failed');
+    if (result.permanent) throw new UnrecoverableError(result.error ?? 'delivery failed');
+    throw new DeliveryError(result.error ?? 'delivery failed');
+  }
+
+  async function sweep(): Promise<number> {
+    const count = await sweepPendingAlerts(db, queues, {
+      nowMs: clock(),
+      olderThanMs: options.sweepAgeMs ?? 30_000,
+      ...(options.notifyPolicy ? { policy: options.notifyPolicy } : {}),
+    });
+    if (count > 0) {
+      metrics.alertsSwept.inc(count);
+      logger.info({ count }, 'pending alerts re-enqueued');
+    }
+    return count;
+  }
+
+  function runSweep() {
+    if (sweeping) return;
+    sweeping = sweep()
+      .catch((error: unknown) => logger.error({ err: error }, 'outbox sweep failed'))
+      .finally(() => {
+        sweeping = null;
+      });
+  }
+
+  return {
+    sweep,
+    start() {
+      if (worker) return;
+      worker = new Worker(NOTIFY_QUEUE, deliver, {
+        connection,
+        prefix,
+        concurrency: options.concurrency ?? 16,
+      });
+      worker.on('error', (error) => logger.error({ err: error }, 'notify worker error'));
+      timer = setInterval(runSweep, options.sweepIntervalMs ?? 10_000);
+    },
+    /** Stops taking jobs, finishes the deliveries in hand, then closes what it opened. */
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await worker?.close();
+      worker = null;
+      await sweeping;
+      await queues.close();
+      await webhook.close();
+    },
+  };
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;

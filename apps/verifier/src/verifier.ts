@@ -1,0 +1,167 @@
+import { VERIFY_QUEUE, type VerifyJob, verifyJobSchema } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { Logger } from '@sentinelmesh/platform';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { createVerifierMetrics, type VerifierMetrics } from './metrics';
+import { enqueueNotifications, type NotifyPolicy } from './notify/notify-jobs';
+import { QueueSet } from './queues';
+import { isUuid } from './uuid';
+import { confirmationJobs, enqueueConfirmations } from './verify/confirmations';
+import { findOverdueConfirmations } from './verify/overdue';
+import { verifyMonitor } from './verify/verify-monitor';
+
+export interface VerifierOptions {
+  db: Db;
+  connection: Redis;
+  prefix: string;
+  /** Regions this deployment runs: confirmations go only there. */
+  regions: readonly string[];
+  logger: Logger;
+  clock?: () => number;
+  metrics?: VerifierMetrics;
+  concurrency?: number;
+  /** How often monitors with an overdue awaited confirmation are verified again. */
+  tickIntervalMs?: number;
+  /** Overrides of the notification retry policy, for the jobs this engine enqueues. */
+  notifyPolicy?: NotifyPolicy;
+}
+
+export interface VerificationSummary {
+  verdicts: number;
+  transitions: string[];
+  alertIds: string[];
+  confirmationJobIds: string[];
+  held: number;
+}
+
+/** Verifier engine: consumes VERIFY_QUEUE, turns results into state, incidents and alerts. */
+export function createVerifier(options: VerifierOptions) {
+  const { db, connection, prefix, regions } = options;
+  const logger = options.logger.child({ component: 'verifier' });
+  const clock = options.clock ?? Date.now;
+  const metrics = options.metrics ?? createVerifierMetrics(new Registry());
+  const queues = new QueueSet(connection, prefix, logger);
+  let worker: Worker | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<unknown> | null = null;
+
+  /** Verifies one monitor until its unconsumed results are used up, then enqueues what it decided. */
+  async function verify(job: VerifyJob): Promise<VerificationSummary> {
+    const summary: VerificationSummary = {
+      verdicts: 0,
+      transitions: [],
+      alertIds: [],
+      confirmationJobIds: [],
+      held: 0,
+    };
+    for (;;) {
+      const nowMs = clock();
+      const run = await verifyMonitor(db, job, nowMs);
+      summary.verdicts += run.steps.length;
+      summary.held = run.held;
+      for (const step of run.steps) {
+        metrics.verdicts.inc({ ok: String(step.verdict.ok) });
+        if (!step.transition) continue;
+        metrics.transitions.inc({ to: step.transition.to });
+        summary.transitions.push(`${step.transition.from}->${step.transition.to}`);
+        logger.info(
+          {
+            monitorId: job.monitorId,
+            from: step.transition.from,
+            to: step.transition.to,
+            cause: step.transition.cause,
+          },
+          'monitor transition',
+        );
+      }
+      if (run.held > 0) metrics.heldResults.inc(run.held);
+      for (const alert of run.alerts) metrics.alertsCreated.inc({ event: alert.event });
+      // Only after the commit: a crash here leaves pending alerts for the sweeper and an awaited
+      // confirmation that the overdue tick gives up on.
+      await enqueueNotifications(queues, run.alerts, options.notifyPolicy, job.requestId);
+      summary.alertIds.push(...run.alerts.map((a) => a.alertId));
+      if (run.confirmation && run.config) {
+        const jobs = confirmationJobs({
+          orgId: job.orgId,
+          monitorId: job.monitorId,
+          config: run.config,
+          request: run.confirmation,
+          regions,
+          nowMs,
+          ...(job.requestId ? { requestId: job.requestId } : {}),
+        });
+        await enqueueConfirmations(queues, jobs);
+        metrics.confirmationsRequested.inc();
+        summary.confirmationJobIds.push(...jobs.map((j) => j.jobId));
+      }
+      if (!run.more) return summary;
+    }
+  }
+
+  async function processJob(job: Job): Promise<VerificationSummary> {
+    const parsed = verifyJobSchema.safeParse(job.data);
+    if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.monitorId)) {
+      throw new UnrecoverableError('invalid verify job payload');
+    }
+    return verify(parsed.data);
+  }
+
+  /** Pokes every monitor whose awaited confirmation is overdue; returns how many were poked. */
+  async function tick(): Promise<number> {
+    const overdue = await findOverdueConfirmations(db, clock());
+    if (overdue.length === 0) return 0;
+    await queues.get(VERIFY_QUEUE).addBulk(
+      overdue.map((m) => ({
+        name: 'verify',
+        data: { orgId: m.orgId, monitorId: m.monitorId } satisfies VerifyJob,
+        // Deduplicated across verifier instances ticking at the same moment.
+        opts: {
+          jobId: `v-overdue-${m.monitorId}-${m.awaitingMs}`,
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+    return overdue.length;
+  }
+
+  function runTick() {
+    if (ticking) return;
+    ticking = tick()
+      .catch((error: unknown) => logger.error({ err: error }, 'overdue confirmation tick failed'))
+      .finally(() => {
+        ticking = null;
+      });
+  }
+
+  return {
+    verify,
+    tick,
+    start() {
+      if (worker) return;
+      worker = new Worker(VERIFY_QUEUE, processJob, {
+        connection,
+        prefix,
+        concurrency: options.concurrency ?? 16,
+      });
+      worker.on('error', (error) => logger.error({ err: error }, 'verify worker error'));
+      worker.on('failed', (job, error) =>
+        logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'verify job failed'),
+      );
+      timer = setInterval(runTick, options.tickIntervalMs ?? 5_000);
+    },
+    /** Stops taking jobs, finishes the ones in hand, then closes the queues it opened. */
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await worker?.close();
+      worker = null;
+      await ticking;
+      await queues.close();
+    },
+  };
+}
+
+export type VerifierEngine = ReturnType<typeof createVerifier>;

@@ -1,0 +1,155 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { StoredMonitorConfig } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { SecretBox } from '@sentinelmesh/platform';
+
+export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
+
+export async function createOrg(db: Db): Promise<string> {
+  const row = await db
+    .insertInto('organizations')
+    .values({ name: 'Acme', slug: `acme-${randomUUID()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function httpConfig(overrides: Partial<StoredMonitorConfig> = {}): StoredMonitorConfig {
+  return {
+    type: 'http',
+    name: 'Checkout API',
+    url: 'https://shop.example.com/health',
+    method: 'GET',
+    headers: {},
+    body: null,
+    followRedirects: true,
+    intervalSeconds: 10,
+    timeoutMs: 2_000,
+    assertions: [],
+    regions: ['local'],
+    failureThreshold: 2,
+    recoveryThreshold: 2,
+    retryIntervalSeconds: 5,
+    tags: [],
+    paused: false,
+    ...overrides,
+  } as StoredMonitorConfig;
+}
+
+/** A monitor with its `monitor_state` row, as the API writes them. */
+export async function createMonitor(
+  db: Db,
+  orgId: string,
+  overrides: Partial<StoredMonitorConfig> = {},
+): Promise<string> {
+  const config = httpConfig(overrides);
+  const monitor = await db
+    .insertInto('monitors')
+    .values({ org_id: orgId, config: JSON.stringify(config), updated_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('monitor_state')
+    .values({
+      monitor_id: monitor.id,
+      org_id: orgId,
+      status: config.paused ? 'paused' : 'pending',
+      last_error: JSON.stringify(null),
+      machine: JSON.stringify({}),
+      updated_at: new Date(),
+    })
+    .execute();
+  return monitor.id;
+}
+
+/** A webhook channel linked to the monitor; its secret is sealed as the API seals it. */
+export async function createWebhookChannel(
+  db: Db,
+  box: SecretBox,
+  input: { orgId: string; monitorId: string; url: string; secret: string },
+): Promise<string> {
+  const channel = await db
+    .insertInto('channels')
+    .values({
+      org_id: input.orgId,
+      type: 'webhook',
+      name: 'on-call hook',
+      config: JSON.stringify({ url: input.url }),
+      secrets: box.seal({ secret: input.secret }),
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('monitor_channels')
+    .values({ org_id: input.orgId, monitor_id: input.monitorId, channel_id: channel.id })
+    .execute();
+  return channel.id;
+}
+
+export interface ResultInput {
+  scheduledAtMs: number;
+  ok: boolean;
+  kind?: 'scheduled' | 'confirmation';
+  attempt?: number;
+  region?: string;
+  statusCode?: number | null;
+  checkedAtMs?: number;
+}
+
+/** Appends one check result, as a worker would. */
+export async function insertResult(
+  db: Db,
+  orgId: string,
+  monitorId: string,
+  input: ResultInput,
+): Promise<void> {
+  const statusCode = input.statusCode === undefined ? (input.ok ? 200 : 500) : input.statusCode;
+  await db
+    .insertInto('check_results')
+    .values({
+      org_id: orgId,
+      monitor_id: monitorId,
+      scheduled_at: new Date(input.scheduledAtMs),
+      checked_at: new Date(input.checkedAtMs ?? input.scheduledAtMs + 150),
+      region: input.region ?? 'local',
+      kind: input.kind ?? 'scheduled',
+      attempt: input.attempt ?? 0,
+      ok: input.ok,
+      status_code: statusCode,
+      latency_ms: 42,
+      phases: JSON.stringify({ dnsMs: 1, connectMs: 2, tlsMs: null, ttfbMs: 30, transferMs: 9 }),
+      cert_expires_at: null,
+      error_kind: input.ok ? null : 'http_status',
+      error_message: input.ok ? null : `status ${statusCode} outside [200, 399]`,
+      failed_assertions: JSON.stringify([]),
+    })
+    .execute();
+}
+
+export async function monitorState(db: Db, monitorId: string) {
+  return db
+    .selectFrom('monitor_state')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function incidentsOf(db: Db, monitorId: string) {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .orderBy('opened_at')
+    .execute();
+}
+
+export async function alertsOf(db: Db, monitorId: string) {
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .orderBy('created_at')
+    .orderBy('event')
+    .execute();
+}

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
+} from '@sentinelmesh/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/lib/ports';
+import { findRedisServer, waitForRedis } from '../../../scripts/lib/redis';
+import { TEST_SECRETS_KEY } from './fixtures';
+
+const appDir = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(appDir, 'node_modules', '.bin', 'tsx');
+
+interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+function startVerifier(env: Record<string, string>): Started {
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: appDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout, stderr, exited };
+}
+
+function listeningPort(started: Started): number | null {
+  for (const line of started.stdout.join('').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { msg?: string; port?: number };
+    if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
+  }
+  return null;
+}
+
+let tdb: TestDatabase;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+
+afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await tdb?.drop();
+});
+
+describe('verifier process', () => {
+  const baseEnv = () => ({
+    DATABASE_URL: tdb.url,
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: uniqueQueuePrefix(),
+    OPS_PORT: '0',
+    HOST: '127.0.0.1',
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    REGIONS: 'local',
+  });
+
+  it('starts, reports listening, answers /ready and /metrics, and drains on SIGTERM', async () => {
+    const started = startVerifier(baseEnv());
+    children.push(started.child);
+    await expect.poll(() => listeningPort(started), { timeout: 30_000, interval: 100 }).not.toBeNull();
+    const base = `http://127.0.0.1:${listeningPort(started)}`;
+
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('sentinel_verdicts_total');
+    expect(metrics).toContain('sentinel_alert_deliveries_total');
+
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  }, 60_000);
+
+  it('exits non-zero naming the variable when SECRETS_KEY is missing', async () => {
+    const { SECRETS_KEY: _omitted, ...env } = baseEnv();
+    const started = startVerifier(env);
+    children.push(started.child);
+    expect(await started.exited).toBe(1);
+    expect(started.stderr.join('')).toContain('SECRETS_KEY');
+  }, 30_000);
+
+  it('refuses to start on a Redis that may evict keys', async () => {
+    const command = findRedisServer();
+    if (!command) throw new Error('redis-server is required for this test');
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'verifier-redis-'));
+    const redis = spawn(
+      command,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'allkeys-lru',
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(redis);
+    try {
+      await waitForRedis(`redis://127.0.0.1:${port}`);
+      const started = startVerifier({ ...baseEnv(), REDIS_URL: `redis://127.0.0.1:${port}` });
+      children.push(started.child);
+      expect(await started.exited).toBe(1);
+      expect(started.stderr.join('')).toContain('noeviction');
+    } finally {
+      redis.kill('SIGTERM');
+      await new Promise((resolve) => (redis.exitCode === null ? redis.once('exit', resolve) : resolve(null)));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
