@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+
+export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+
+export interface FormProblems<F extends string> {
+  fields: FieldErrors<F>;
+  /** Problems that belong to no field on the form; shown above it. */
+  form: string[];
+}
+
+/** "assertions.0.value", "/assertions/0/value" and "assertions[0].value" all become ["assertions", "0", "value"]. */
+export function pathSegments(path: string | readonly PropertyKey[]): string[] {
+  const segments = typeof path === 'string' ? path.split(/[.[\]/]+/) : path.map(String);
+  const clean = segments.filter((s) => s !== '');
+  return clean[0] === 'body' ? clean.slice(1) : clean;
+}
+
+/** Puts each problem at the form field its path names (first message wins), the rest at form level. */
+export function groupProblems<F extends string>(
+  problems: readonly { path: string | readonly PropertyKey[]; message: string }[],
+  fieldFor: (segments: string[]) => F | null,
+): FormProblems<F> {
+  const result: FormProblems<F> = { fields: {}, form: [] };
+  for (const problem of problems) {
+    const field = fieldFor(pathSegments(problem.path));
+    if (field === null) result.form.push(problem.message);
+    else result.fields[field] ??= problem.message;
+  }
+  return result;
+}
+
+/** Messages a person can act on, in place of zod's defaults. */
+export const friendlyZodErrors: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined || issue.input === '') return 'Required';
+    if (issue.expected === 'number') return 'Enter a number';
+    return undefined;
+  }
+  if (issue.code === 'too_small') {
+    if (issue.origin === 'string' && issue.minimum === 1) return 'Required';
+    if (issue.origin === 'string') return `Use at least ${issue.minimum} characters`;
+    if (issue.origin === 'number') return `Must be at least ${issue.minimum}`;
+  }
+  if (issue.code === 'too_big') {
+    if (issue.origin === 'string') return `Use at most ${issue.maximum} characters`;
+    if (issue.origin === 'number') return `Must be at most ${issue.maximum}`;
+  }
+  if (issue.code === 'invalid_format' && issue.format === 'email') return 'Enter an email address';
+  return undefined;
+};
