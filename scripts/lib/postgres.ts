@@ -95,6 +95,7 @@ export function serviceUser(): ServiceUser | null {
 function canRun(user: ServiceUser | null, command: string, args: string[]): boolean {
   const result = spawnSync(command, args, {
     stdio: 'ignore',
+    cwd: '/',
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
   return result.status === 0;
@@ -141,13 +142,15 @@ export interface PreparedPostgres {
 export async function preparePostgres(options: PostgresOptions): Promise<PreparedPostgres> {
   const user = serviceUser();
   const binaries = reachableBinaries(options.binaries ?? (await findPostgresBinaries()), user);
+  // Parents must stay traversable for the service user; the data folder itself is private to it.
+  mkdirSync(path.dirname(options.dataDir), { recursive: true, mode: 0o755 });
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   if (user) chownSync(options.dataDir, user.uid, user.gid);
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
     execFileSync(
       binaries.initdb,
       ['-D', options.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
-      { stdio: 'pipe', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
+      { stdio: 'pipe', cwd: '/', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
     );
   }
   const tuning =
@@ -180,6 +183,7 @@ export async function preparePostgres(options: PostgresOptions): Promise<Prepare
       'shared_buffers=128MB',
       ...tuning,
     ],
+    cwd: '/',
     env: { ...process.env, LC_ALL: 'C' },
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
     ready: () => waitForPostgres(adminUrl),

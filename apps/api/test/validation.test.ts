@@ -102,7 +102,7 @@ const cases: Case[] = [
   },
   {
     name: 'timeoutMs not below the interval',
-    payload: monitor({ intervalSeconds: 5 }),
+    payload: monitor({ intervalSeconds: 5, timeoutMs: 5000 }),
     status: 400,
     paths: ['timeoutMs'],
   },

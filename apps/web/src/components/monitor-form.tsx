@@ -158,7 +158,11 @@ export function MonitorForm() {
 
       <div className="form__row">
         {numberField('intervalSeconds', 'Interval (seconds)', 'Time between checks.')}
-        {numberField('timeoutMs', 'Timeout (ms)', 'Must be shorter than the interval.')}
+        {numberField(
+          'timeoutMs',
+          'Timeout (ms)',
+          'Must be shorter than the interval. Empty: 10 s, or 80% of a shorter interval.',
+        )}
       </div>
 
       {values.type === 'http' ? (

@@ -35,7 +35,7 @@ export const initialMonitorFormValues: MonitorFormValues = {
   host: '',
   port: '',
   intervalSeconds: '60',
-  timeoutMs: '10000',
+  timeoutMs: '',
   statusLow: '200',
   statusHigh: '399',
   failureThreshold: '2',

@@ -60,7 +60,7 @@ const tcpFields = {
 
 const withDefaults = {
   intervalSeconds: commonFields.intervalSeconds.default(60),
-  timeoutMs: commonFields.timeoutMs.default(10_000),
+  timeoutMs: commonFields.timeoutMs.optional(),
   assertions: commonFields.assertions.default(defaultAssertions),
   regions: commonFields.regions.optional(),
   failureThreshold: commonFields.failureThreshold.default(2),
@@ -70,6 +70,15 @@ const withDefaults = {
   tags: commonFields.tags.default([]),
   paused: commonFields.paused.default(false),
 };
+
+/** The timeout a monitor gets when none is given: 10 s, or 80% of a shorter interval. */
+export function defaultTimeoutMs(intervalSeconds: number): number {
+  return Math.min(10_000, Math.floor(intervalSeconds * 800));
+}
+
+function resolveTimeout<T extends { timeoutMs?: number | undefined; intervalSeconds: number }>(m: T) {
+  return { ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) };
+}
 
 function timeoutBelowInterval(m: { timeoutMs: number; intervalSeconds: number }, ctx: z.RefinementCtx) {
   if (m.timeoutMs >= m.intervalSeconds * 1000) {
@@ -98,6 +107,7 @@ export const tcpMonitorInput = z.strictObject({
 /** Body of POST /v1/monitors. `regions` stays optional: the deployment fills in its own. */
 export const createMonitorSchema = z
   .discriminatedUnion('type', [httpMonitorInput, tcpMonitorInput])
+  .transform(resolveTimeout)
   .superRefine(timeoutBelowInterval);
 export type CreateMonitorInput = z.input<typeof createMonitorSchema>;
 export type CreateMonitor = z.output<typeof createMonitorSchema>;
@@ -113,20 +123,18 @@ export const updateMonitorSchema = z
 export type UpdateMonitor = z.infer<typeof updateMonitorSchema>;
 
 /** A monitor's configuration as stored: every field resolved. */
-export type MonitorConfig =
-  | (Omit<z.output<typeof httpMonitorInput>, 'regions'> & { regions: string[] })
-  | (Omit<z.output<typeof tcpMonitorInput>, 'regions'> & { regions: string[] });
+export type MonitorConfig = z.output<typeof monitorConfigSchema>;
 
-/** Validates a whole monitor configuration (create after defaults, or an existing one after a patch). */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A monitor's configuration as the `monitors` table keeps it: channel links live in their own table. */
 export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, 'channelIds'>;
 
+/** Validates a whole monitor configuration (create after defaults, or an existing one after a patch). */
 export const monitorConfigSchema = z
   .discriminatedUnion('type', [
-    httpMonitorInput.extend({ regions: commonFields.regions }),
-    tcpMonitorInput.extend({ regions: commonFields.regions }),
+    httpMonitorInput.extend({ regions: commonFields.regions, timeoutMs: commonFields.timeoutMs }),
+    tcpMonitorInput.extend({ regions: commonFields.regions, timeoutMs: commonFields.timeoutMs }),
   ])
   .superRefine(timeoutBelowInterval);
 
