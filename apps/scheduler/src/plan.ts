@@ -19,6 +19,13 @@ export interface SlotPlanInput {
   untilMs: number;
   /** How many intervals back a late slot is still worth running. */
   catchUpIntervals: number;
+  /**
+   * How far back, in time, a late slot is still worth running whatever the interval: covers a
+   * scheduler fail-over (lease time), so taking over a dead instance's shards leaves no gap.
+   */
+  catchUpMs?: number;
+  /** At most this many past slots per monitor are run late; older ones are counted as missed. */
+  maxCatchUpSlots?: number;
 }
 
 export interface SlotPlan {
@@ -29,12 +36,16 @@ export interface SlotPlan {
 
 /**
  * The slots to enqueue for one monitor in (enqueuedThrough, until]. Slots that passed long ago
- * (before now - catchUpIntervals intervals) are not back-filled: a late check says little.
+ * (before now - max(catchUpIntervals intervals, catchUpMs)), or beyond the newest
+ * `maxCatchUpSlots` past ones, are not back-filled: a very late check says little.
  */
 export function planSlots(input: SlotPlanInput): SlotPlan {
   const { monitorId, intervalSeconds, enqueuedThroughMs, nowMs, untilMs } = input;
-  const oldestWorthRunning = nowMs - input.catchUpIntervals * intervalSeconds * 1000;
-  const from = Math.max(enqueuedThroughMs + 1, oldestWorthRunning);
-  const missed = countSlots(monitorId, intervalSeconds, enqueuedThroughMs + 1, from);
-  return { slots: slotsBetween(monitorId, intervalSeconds, from, untilMs + 1), missed };
+  const window = Math.max(input.catchUpIntervals * intervalSeconds * 1000, input.catchUpMs ?? 0);
+  const from = Math.max(enqueuedThroughMs + 1, nowMs - window);
+  const tooOld = countSlots(monitorId, intervalSeconds, enqueuedThroughMs + 1, from);
+  const slots = slotsBetween(monitorId, intervalSeconds, from, untilMs + 1);
+  const past = slots.filter((slot) => slot < nowMs).length;
+  const dropped = Math.max(0, past - (input.maxCatchUpSlots ?? Number.POSITIVE_INFINITY));
+  return { slots: slots.slice(dropped), missed: tooOld + dropped };
 }

@@ -33,6 +33,10 @@ export interface SchedulerOptions {
   rebalanceMs?: number;
   /** Late slots younger than this many intervals are still run; older ones are counted as missed. */
   catchUpIntervals?: number;
+  /** Late slots younger than this are still run whatever the interval (default: lease time + 5 s). */
+  catchUpMs?: number;
+  /** At most this many late slots per monitor are run (default 10). */
+  maxCatchUpSlots?: number;
   instanceId?: string;
 }
 
@@ -141,6 +145,8 @@ export class Scheduler {
           untilMs,
           regions: this.regions,
           catchUpIntervals: this.options.catchUpIntervals ?? 2,
+          catchUpMs: this.options.catchUpMs ?? this.options.leaseTtlMs + 5_000,
+          maxCatchUpSlots: this.options.maxCatchUpSlots ?? 10,
         });
         await submitShardJobs(
           plan,
@@ -178,6 +184,10 @@ export class Scheduler {
       const monitor =
         change.op === 'delete' ? null : await loadMonitor(this.options.db, { ...change, logger: this.log });
       applyMonitorChange(state, change, monitor, this.clock());
+      this.log.debug(
+        { monitorId: change.monitorId, op: change.op, requestId: change.requestId },
+        'monitor change applied',
+      );
       this.updateGauges();
     });
   }

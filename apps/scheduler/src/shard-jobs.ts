@@ -18,9 +18,16 @@ export interface ShardPlan {
 /** The check jobs one shard needs for slots up to `untilMs`, one per slot and deployed region. */
 export function planShardJobs(
   state: ShardState,
-  options: { nowMs: number; untilMs: number; regions: ReadonlySet<string>; catchUpIntervals: number },
+  options: {
+    nowMs: number;
+    untilMs: number;
+    regions: ReadonlySet<string>;
+    catchUpIntervals: number;
+    catchUpMs?: number;
+    maxCatchUpSlots?: number;
+  },
 ): ShardPlan {
-  const { nowMs, untilMs, regions, catchUpIntervals } = options;
+  const { nowMs, untilMs, regions, catchUpIntervals, catchUpMs, maxCatchUpSlots } = options;
   const jobsByRegion = new Map<string, BulkCheckJob[]>();
   let missed = 0;
   for (const entry of state.entries.values()) {
@@ -32,6 +39,8 @@ export function planShardJobs(
       nowMs,
       untilMs,
       catchUpIntervals,
+      ...(catchUpMs === undefined ? {} : { catchUpMs }),
+      ...(maxCatchUpSlots === undefined ? {} : { maxCatchUpSlots }),
     });
     missed += plan.missed;
     for (const region of monitor.regions) {

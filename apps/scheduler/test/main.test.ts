@@ -38,12 +38,17 @@ describe('scheduler process', () => {
   it('serves health, readiness and metrics, holds every shard alone and stops cleanly on SIGTERM', async () => {
     const { child, output } = start({ QUEUE_PREFIX: uniqueQueuePrefix(), SHARDS: '4' });
     try {
-      const port = await waitFor('the listening line', () => {
-        const line = output()
-          .split('\n')
-          .find((l) => l.includes('"msg":"listening"'));
-        return line ? (JSON.parse(line) as { port: number }).port : undefined;
-      });
+      const port = await waitFor(
+        'the listening line',
+        () => {
+          const line = output()
+            .split('\n')
+            .find((l) => l.includes('"msg":"listening"'));
+          return line ? (JSON.parse(line) as { port: number }).port : undefined;
+          // Generous: the suite starts whole stacks in parallel on two cores.
+        },
+        30_000,
+      );
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${base}/ready`);
@@ -56,12 +61,12 @@ describe('scheduler process', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it('exits non-zero and names the variable when the configuration is invalid', async () => {
     const { child, output } = start({ SHARDS: 'many' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(output()).toContain('SHARDS');
-  });
+  }, 30_000);
 });

@@ -55,6 +55,35 @@ describe('planSlots', () => {
   });
 });
 
+describe('planSlots after a fail-over', () => {
+  it('runs late slots within catchUpMs even when that is many intervals', () => {
+    const plan = planSlots({
+      monitorId: id,
+      intervalSeconds: 2,
+      enqueuedThroughMs: slot(100) - 1,
+      nowMs: slot(106) + 10,
+      untilMs: slot(107) + 10,
+      catchUpIntervals: 2,
+      catchUpMs: 15_000,
+    });
+    expect(plan).toEqual({ slots: [100, 101, 102, 103, 104, 105, 106, 107].map(slot), missed: 0 });
+  });
+
+  it('runs at most maxCatchUpSlots past slots and counts the older ones as missed', () => {
+    const plan = planSlots({
+      monitorId: id,
+      intervalSeconds: 2,
+      enqueuedThroughMs: slot(100) - 1,
+      nowMs: slot(106) + 10,
+      untilMs: slot(107) + 10,
+      catchUpIntervals: 2,
+      catchUpMs: 15_000,
+      maxCatchUpSlots: 3,
+    });
+    expect(plan).toEqual({ slots: [104, 105, 106, 107].map(slot), missed: 4 });
+  });
+});
+
 describe('countSlots', () => {
   it.each([
     { from: slot(0), to: slot(10), expected: 10 },

@@ -207,7 +207,7 @@ describe('scheduler', () => {
     expect(await second.metrics.missedSlots.get()).toMatchObject({ values: [{ value: 0 }] });
   });
 
-  it('after a long stop runs two intervals of passed slots and counts older ones as missed', async () => {
+  it('after a long stop runs the passed slots of the last lease time + 5 s and counts older ones as missed', async () => {
     const prefix = uniqueQueuePrefix();
     const monitorId = await insertMonitor(t.db, orgId, { intervalSeconds: 2, regions: ['local'] });
     const clock = manualClock(Date.now() + 1000);
@@ -227,12 +227,14 @@ describe('scheduler', () => {
       (job) => job.data.scheduledAtMs > now - 60_000 + LOOKAHEAD_MS,
     );
     const caughtUp = late.filter((job) => job.data.scheduledAtMs <= now);
+    // The lease time here is 2 s, so the window is max(2 intervals, 2 s + 5 s) = 7 s.
+    const windowStart = now - 7000;
     expect(caughtUp.map((job) => job.data.scheduledAtMs)).toEqual(
-      slotsBetween(monitorId, 2, now - 4000, now + 1),
+      slotsBetween(monitorId, 2, windowStart, now + 1),
     );
     for (const job of caughtUp) expect(job.opts.delay).toBe(0);
     const missed = (await second.metrics.missedSlots.get()).values[0]?.value;
-    expect(missed).toBe(slotsBetween(monitorId, 2, watermark + 1, now - 4000).length);
+    expect(missed).toBe(slotsBetween(monitorId, 2, watermark + 1, windowStart).length);
   });
 
   it('adds, reloads and removes monitors as change messages announce them', async () => {

@@ -8,6 +8,8 @@ export const workerEnvShape = {
   HOST: z.string().min(1).default('127.0.0.1'),
   REGION: regionName.default('local'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** How soon the jobs of a worker that died are run again. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),
 };
 

@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
+import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       userAgent: userAgentFor(env.REGION),
       allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
       now: () => new Date(),
+      heartbeats: createHeartbeatReader(db),
     },
     runCheck,
     writer,
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     connection: redis,
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.JOB_LOCK_MS,
   });
 
   const ops = buildOpsServer({

@@ -87,14 +87,27 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
   };
 }
 
-/** A BullMQ worker on the region's check queue. */
+/**
+ * A BullMQ worker on the region's check queue. The job lock is short (it is renewed while a check
+ * runs), so the jobs of a worker that died are picked up again within seconds; a job may stall a
+ * few times before it is failed, since its result is written once whatever happens.
+ */
 export function startCheckWorker(
-  deps: CheckProcessorDeps & { connection: Redis; prefix: string; concurrency: number },
+  deps: CheckProcessorDeps & {
+    connection: Redis;
+    prefix: string;
+    concurrency: number;
+    lockDurationMs?: number;
+  },
 ): Worker {
+  const lockDuration = deps.lockDurationMs ?? 10_000;
   const worker = new Worker(checkQueueName(deps.region), createCheckProcessor(deps), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    lockDuration,
+    stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
+    maxStalledCount: 3,
   });
   const log = deps.logger.child({ component: 'check-worker', region: deps.region });
   worker.on('failed', (job, error) => {

@@ -50,12 +50,17 @@ describe('worker process', () => {
     const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
     const target = await startTarget();
     try {
-      const port = await waitFor('the listening line', () => {
-        const line = output()
-          .split('\n')
-          .find((l) => l.includes('"msg":"listening"'));
-        return line ? (JSON.parse(line) as { port: number }).port : undefined;
-      });
+      const port = await waitFor(
+        'the listening line',
+        () => {
+          const line = output()
+            .split('\n')
+            .find((l) => l.includes('"msg":"listening"'));
+          return line ? (JSON.parse(line) as { port: number }).port : undefined;
+          // Generous: the suite starts whole stacks in parallel on two cores.
+        },
+        30_000,
+      );
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${base}/ready`);
@@ -82,12 +87,12 @@ describe('worker process', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it('exits non-zero and names the variable when the configuration is invalid', async () => {
     const { child, output } = start({ WORKER_CONCURRENCY: 'lots' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(output()).toContain('WORKER_CONCURRENCY');
-  });
+  }, 30_000);
 });

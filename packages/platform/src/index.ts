@@ -5,3 +5,4 @@ export * from './ops-server';
 export * from './redis';
 export * from './secrets';
 export * from './shutdown';
+export * from './target-guard';

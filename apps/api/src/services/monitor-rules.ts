@@ -2,15 +2,16 @@ import {
   type CreateMonitor,
   DomainError,
   type FieldProblem,
-  httpMonitorInput,
   type MonitorConfig,
   monitorConfigSchema,
+  monitorInputs,
   type StoredMonitorConfig,
-  tcpMonitorInput,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
+import { obviouslyPrivateHost } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
 import { zodFieldProblems } from '../http/field-problems';
+import { newHeartbeatToken } from './heartbeats';
 
 const invalid = (errors: FieldProblem[]) => new DomainError('validation', 'the monitor is invalid', errors);
 
@@ -37,6 +38,57 @@ export function deploymentProblems(
   return problems;
 }
 
+/** The fields of a monitor that name where a check connects to, with the host each names. */
+function targetHosts(config: StoredMonitorConfig): Array<{ path: string; host: string }> {
+  switch (config.type) {
+    case 'http':
+      try {
+        // The URL parser has already normalised decimal, octal and hex spellings of IPv4.
+        return [{ path: 'url', host: new URL(config.url).hostname }];
+      } catch {
+        return [];
+      }
+    case 'tcp':
+    case 'tls':
+      return [{ path: 'host', host: config.host }];
+    case 'dns': {
+      // The name queried is only asked about; the resolver is what receives our packets.
+      if (!config.resolver) return [];
+      const bracketed = /^\[([^\]]+)\]/.exec(config.resolver);
+      const host =
+        bracketed?.[1] ?? (config.resolver.includes('.') ? config.resolver.split(':')[0] : config.resolver);
+      return host ? [{ path: 'resolver', host }] : [];
+    }
+    case 'heartbeat':
+      return [];
+  }
+}
+
+/**
+ * Targets that are plainly not public (loopback, private, link-local, local names), refused at
+ * create and update time unless the deployment allows private targets. Workers still guard at
+ * connect time, since DNS answers can change.
+ */
+export function privateTargetProblems(
+  config: StoredMonitorConfig,
+  settings: Pick<ApiConfig, 'ALLOW_PRIVATE_TARGETS'>,
+  onlyPaths?: ReadonlySet<string>,
+): FieldProblem[] {
+  if (settings.ALLOW_PRIVATE_TARGETS) return [];
+  return targetHosts(config).flatMap(({ path, host }) => {
+    if (onlyPaths && !onlyPaths.has(path)) return [];
+    const reason = obviouslyPrivateHost(host);
+    return reason
+      ? [
+          {
+            path,
+            message: `must be a public address: ${reason}, and this deployment does not allow private targets`,
+          },
+        ]
+      : [];
+  });
+}
+
 /** Channel links live in monitor_channels, never in the stored config. */
 function stripChannels(config: MonitorConfig): StoredMonitorConfig {
   const { channelIds: _links, ...stored } = config;
@@ -46,10 +98,18 @@ function stripChannels(config: MonitorConfig): StoredMonitorConfig {
 /** The stored configuration of a new monitor: defaults resolved, deployment rules applied. */
 export function configForCreate(input: CreateMonitor, settings: ApiConfig): StoredMonitorConfig {
   const { channelIds: _links, ...rest } = input;
-  const parsed = monitorConfigSchema.safeParse({ ...rest, regions: rest.regions ?? settings.REGIONS });
+  const token = rest.type === 'heartbeat' ? { heartbeatToken: newHeartbeatToken() } : {};
+  const parsed = monitorConfigSchema.safeParse({
+    ...rest,
+    ...token,
+    regions: rest.regions ?? settings.REGIONS,
+  });
   if (!parsed.success) throw invalid(zodFieldProblems(parsed.error.issues));
   const config = stripChannels(parsed.data);
-  const problems = deploymentProblems(config, settings, { regions: true, interval: true });
+  const problems = [
+    ...deploymentProblems(config, settings, { regions: true, interval: true }),
+    ...privateTargetProblems(config, settings),
+  ];
   if (problems.length > 0) throw invalid(problems);
   return config;
 }
@@ -64,7 +124,7 @@ export function configForUpdate(
   if (type !== undefined && type !== stored.type) {
     throw invalid([{ path: 'type', message: `a monitor's type cannot change (this one is ${stored.type})` }]);
   }
-  const allowed = Object.keys((stored.type === 'http' ? httpMonitorInput : tcpMonitorInput).shape);
+  const allowed = Object.keys(monitorInputs[stored.type].shape);
   const foreign = Object.keys(fields).filter((key) => !allowed.includes(key));
   if (foreign.length > 0) {
     throw invalid(foreign.map((path) => ({ path, message: `not a field of ${stored.type} monitors` })));
@@ -72,10 +132,14 @@ export function configForUpdate(
   const parsed = monitorConfigSchema.safeParse({ ...stored, ...fields });
   if (!parsed.success) throw invalid(zodFieldProblems(parsed.error.issues));
   const config = stripChannels(parsed.data);
-  const problems = deploymentProblems(config, settings, {
-    regions: fields.regions !== undefined,
-    interval: fields.intervalSeconds !== undefined,
-  });
+  // A target is judged when it changes, so a monitor made where private targets were allowed stays editable.
+  const problems = [
+    ...deploymentProblems(config, settings, {
+      regions: fields.regions !== undefined,
+      interval: fields.intervalSeconds !== undefined,
+    }),
+    ...privateTargetProblems(config, settings, new Set(Object.keys(fields))),
+  ];
   if (problems.length > 0) throw invalid(problems);
   return config;
 }

@@ -1,4 +1,13 @@
-import type { CheckOutcome, CheckSpec } from '@sentinelmesh/core';
+import type { CheckOutcome, CheckSpec, HeartbeatPing } from '@sentinelmesh/core';
+
+/** Where a heartbeat check reads the pings a monitor received. */
+export interface HeartbeatReader {
+  /** The latest ping and when the monitor began waiting for pings; null when the monitor is gone. */
+  read(
+    orgId: string,
+    monitorId: string,
+  ): Promise<{ lastPing: HeartbeatPing | null; watchingSince: Date } | null>;
+}
 
 /** What a check needs from the worker that runs it. */
 export interface CheckContext {
@@ -6,8 +15,10 @@ export interface CheckContext {
   userAgent: string;
   /** Private, loopback and link-local targets are allowed (the target guard reads it). */
   allowPrivateTargets: boolean;
-  /** The wall clock, for assertions on certificate expiry. */
+  /** The wall clock, for assertions on certificate expiry and heartbeat deadlines. */
   now: () => Date;
+  /** Pings of heartbeat monitors; a worker without it fails heartbeat checks as internal. */
+  heartbeats?: HeartbeatReader;
 }
 
 /** One check type: runs the spec and describes what happened; never throws. */

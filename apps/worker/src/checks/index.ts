@@ -1,14 +1,20 @@
 import type { CheckOutcome, CheckSpec } from '@sentinelmesh/core';
 import type { CheckContext, CheckRunner } from './context';
+import { dnsCheck } from './dns-check';
+import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
 import { failedOutcome, shorten } from './outcome';
 import { tcpCheck } from './tcp-check';
+import { tlsCheck } from './tls-check';
 
-export type { CheckContext, CheckRunner } from './context';
+export type { CheckContext, CheckRunner, HeartbeatReader } from './context';
 
 const runners: Record<CheckSpec['type'], CheckRunner> = {
   http: httpCheck,
   tcp: tcpCheck,
+  dns: dnsCheck,
+  tls: tlsCheck,
+  heartbeat: heartbeatCheck,
 };
 
 /** Runs a check of any type. Never throws: whatever goes wrong becomes an `internal` outcome. */

@@ -30,6 +30,8 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+const PROTOCOL_CODE =
+  /^(HPE_|UND_ERR_HEADERS_OVERFLOW|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_RES_EXCEEDED_MAX_SIZE|UND_ERR_INFO)/;
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_)|CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH/;
 
 interface ErrorLike {
@@ -52,10 +54,12 @@ function* chain(error: unknown, depth = 0): Generator<ErrorLike> {
 
 function kindOf(e: ErrorLike): ErrorKind | null {
   const code = typeof e.code === 'string' ? e.code : '';
+  if (code === 'EBLOCKEDTARGET') return 'blocked_target';
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || TIMEOUT_CODES.has(code)) return 'timeout';
   if (DNS_CODES.has(code)) return 'dns';
   if (CONNECT_CODES.has(code)) return 'connect';
   if (code && TLS_CODE.test(code)) return 'tls';
+  if ((code && PROTOCOL_CODE.test(code)) || e.name === 'HTTPParserError') return 'http_status';
   return null;
 }
 
@@ -81,6 +85,10 @@ export function classifyError(error: unknown, options: { timeoutMs: number }): C
         };
       case 'connect':
         return { kind, message: shorten(code === 'ECONNREFUSED' ? `connection refused: ${detail}` : detail) };
+      case 'blocked_target':
+        return { kind, message: shorten(`blocked: ${detail}`) };
+      case 'http_status':
+        return { kind, message: shorten(`invalid HTTP response: ${detail}`) };
       default:
         return { kind, message: shorten(`TLS: ${detail}`) };
     }

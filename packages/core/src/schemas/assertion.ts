@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import { z } from 'zod';
 
 export const assertionSources = [
@@ -64,6 +65,8 @@ export const assertionSchema = z
       } else {
         try {
           new RegExp(a.value);
+          // Patterns with nested quantifiers can backtrack for minutes on a hostile body.
+          if (!safeRegex(a.value)) issue('this regular expression could take exponential time', 'value');
         } catch {
           issue('not a valid regular expression', 'value');
         }

@@ -1,75 +1,27 @@
 import { z } from 'zod';
-import { type Assertion, assertionSchema, defaultAssertions } from './assertion';
+import type { Assertion } from './assertion';
+import {
+  assertionSourcesByType,
+  commonFields,
+  dnsFields,
+  dnsRecordTypes,
+  heartbeatFields,
+  heartbeatToken,
+  httpFields,
+  httpMethods,
+  type MonitorType,
+  monitorTypes,
+  payloadEncodings,
+  tcpFields,
+  tcpPayloadFields,
+  tlsFields,
+  withDefaults,
+} from './monitor-fields';
 
-export const monitorTypes = ['http', 'tcp'] as const;
-export type MonitorType = (typeof monitorTypes)[number];
-export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export * from './monitor-fields';
+
 export const monitorStatuses = ['pending', 'up', 'down', 'flapping', 'paused', 'maintenance'] as const;
 export type MonitorStatus = (typeof monitorStatuses)[number];
-
-export const MAX_INTERVAL_SECONDS = 86_400;
-export const regionName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a region is 1-32 lowercase letters, digits or dashes');
-
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL');
-
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
-const headerValue = z
-  .string()
-  .max(8192)
-  .regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks');
-
-/** Fields every monitor type shares, without defaults (PATCH uses them as they are). */
-const commonFields = {
-  name: z.string().trim().min(1).max(200),
-  intervalSeconds: z.number().int().min(1).max(MAX_INTERVAL_SECONDS),
-  timeoutMs: z.number().int().min(100).max(120_000),
-  assertions: z.array(assertionSchema).max(50),
-  regions: z.array(regionName).min(1).max(20),
-  failureThreshold: z.number().int().min(1).max(20),
-  recoveryThreshold: z.number().int().min(1).max(20),
-  retryIntervalSeconds: z.number().int().min(1).max(3600),
-  channelIds: z.array(z.string().min(1).max(64)).max(50),
-  tags: z.array(z.string().trim().min(1).max(64)).max(50),
-  paused: z.boolean(),
-};
-
-const httpFields = {
-  url: httpUrl,
-  method: z.enum(httpMethods),
-  headers: z.record(headerName, headerValue).refine((h) => Object.keys(h).length <= 50, 'at most 50 headers'),
-  body: z.string().max(65_536).nullable(),
-  followRedirects: z.boolean(),
-};
-
-const tcpFields = {
-  host: z.string().trim().min(1).max(253),
-  port: z.number().int().min(1).max(65_535),
-};
-
-const withDefaults = {
-  intervalSeconds: commonFields.intervalSeconds.default(60),
-  timeoutMs: commonFields.timeoutMs.optional(),
-  assertions: commonFields.assertions.default(defaultAssertions),
-  regions: commonFields.regions.optional(),
-  failureThreshold: commonFields.failureThreshold.default(2),
-  recoveryThreshold: commonFields.recoveryThreshold.default(2),
-  retryIntervalSeconds: commonFields.retryIntervalSeconds.default(5),
-  channelIds: commonFields.channelIds.default([]),
-  tags: commonFields.tags.default([]),
-  paused: commonFields.paused.default(false),
-};
 
 /** The timeout a monitor gets when none is given: 10 s, or 80% of a shorter interval. */
 export function defaultTimeoutMs(intervalSeconds: number): number {
@@ -102,13 +54,78 @@ export const tcpMonitorInput = z.strictObject({
   name: commonFields.name,
   ...withDefaults,
   ...tcpFields,
+  send: tcpPayloadFields.send.optional(),
+  expect: tcpPayloadFields.expect.optional(),
+  payloadEncoding: tcpPayloadFields.payloadEncoding.optional(),
 });
+
+const noAssertionDefaults = { ...withDefaults, assertions: commonFields.assertions.default([]) };
+
+export const dnsMonitorInput = z.strictObject({
+  type: z.literal('dns'),
+  name: commonFields.name,
+  ...noAssertionDefaults,
+  host: dnsFields.host,
+  recordType: dnsFields.recordType.default('A'),
+  expectedValues: dnsFields.expectedValues.default([]),
+  resolver: dnsFields.resolver.optional(),
+});
+
+export const tlsMonitorInput = z.strictObject({
+  type: z.literal('tls'),
+  name: commonFields.name,
+  ...noAssertionDefaults,
+  host: tlsFields.host,
+  port: tlsFields.port.default(443),
+  servername: tlsFields.servername.optional(),
+  minDaysLeft: tlsFields.minDaysLeft.default(14),
+});
+
+export const heartbeatMonitorInput = z.strictObject({
+  type: z.literal('heartbeat'),
+  name: commonFields.name,
+  ...noAssertionDefaults,
+  periodSeconds: heartbeatFields.periodSeconds,
+  graceSeconds: heartbeatFields.graceSeconds.default(60),
+});
+
+/** Each type's input schema, by type (PATCH checks a patch's fields against its monitor's type). */
+export const monitorInputs = {
+  http: httpMonitorInput,
+  tcp: tcpMonitorInput,
+  dns: dnsMonitorInput,
+  tls: tlsMonitorInput,
+  heartbeat: heartbeatMonitorInput,
+} as const;
+
+/** Assertions a type has nothing to judge with are refused (TCP keeps its old leniency). */
+function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
+  if (m.type === 'http' || m.type === 'tcp') return;
+  const allowed = assertionSourcesByType[m.type];
+  m.assertions.forEach((a, i) => {
+    if (!allowed.includes(a.source)) {
+      const which = allowed.length ? `only ${allowed.join(', ')}` : 'no assertions';
+      ctx.addIssue({
+        code: 'custom',
+        message: `${m.type} monitors take ${which}; ${a.source} does not apply`,
+        path: ['assertions', i, 'source'],
+      });
+    }
+  });
+}
 
 /** Body of POST /v1/monitors. `regions` stays optional: the deployment fills in its own. */
 export const createMonitorSchema = z
-  .discriminatedUnion('type', [httpMonitorInput, tcpMonitorInput])
+  .discriminatedUnion('type', [
+    httpMonitorInput,
+    tcpMonitorInput,
+    dnsMonitorInput,
+    tlsMonitorInput,
+    heartbeatMonitorInput,
+  ])
   .transform(resolveTimeout)
-  .superRefine(timeoutBelowInterval);
+  .superRefine(timeoutBelowInterval)
+  .superRefine(assertionsFitType);
 export type CreateMonitorInput = z.input<typeof createMonitorSchema>;
 export type CreateMonitor = z.output<typeof createMonitorSchema>;
 
@@ -118,6 +135,13 @@ export const updateMonitorSchema = z
     ...commonFields,
     ...httpFields,
     ...tcpFields,
+    ...tcpPayloadFields,
+    recordType: dnsFields.recordType,
+    expectedValues: dnsFields.expectedValues,
+    resolver: dnsFields.resolver,
+    servername: tlsFields.servername,
+    minDaysLeft: tlsFields.minDaysLeft,
+    ...heartbeatFields,
   })
   .partial();
 export type UpdateMonitor = z.infer<typeof updateMonitorSchema>;
@@ -130,13 +154,22 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** A monitor's configuration as the `monitors` table keeps it: channel links live in their own table. */
 export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, 'channelIds'>;
 
+const resolved = { regions: commonFields.regions, timeoutMs: commonFields.timeoutMs };
+
+/** A heartbeat monitor as stored: with the token of its ping URL. */
+export const heartbeatMonitorStored = heartbeatMonitorInput.extend({ ...resolved, heartbeatToken });
+
 /** Validates a whole monitor configuration (create after defaults, or an existing one after a patch). */
 export const monitorConfigSchema = z
   .discriminatedUnion('type', [
-    httpMonitorInput.extend({ regions: commonFields.regions, timeoutMs: commonFields.timeoutMs }),
-    tcpMonitorInput.extend({ regions: commonFields.regions, timeoutMs: commonFields.timeoutMs }),
+    httpMonitorInput.extend(resolved),
+    tcpMonitorInput.extend(resolved),
+    dnsMonitorInput.extend(resolved),
+    tlsMonitorInput.extend(resolved),
+    heartbeatMonitorStored,
   ])
-  .superRefine(timeoutBelowInterval);
+  .superRefine(timeoutBelowInterval)
+  .superRefine(assertionsFitType);
 
 export interface MonitorState {
   status: MonitorStatus;
@@ -166,13 +199,28 @@ export const checkSpecSchema = z.object({
   followRedirects: z.boolean().optional(),
   host: z.string().optional(),
   port: z.number().int().optional(),
+  send: z.string().optional(),
+  expect: z.string().optional(),
+  payloadEncoding: z.enum(payloadEncodings).optional(),
+  recordType: z.enum(dnsRecordTypes).optional(),
+  expectedValues: z.array(z.string()).optional(),
+  resolver: z.string().optional(),
+  servername: z.string().optional(),
+  minDaysLeft: z.number().int().optional(),
+  periodSeconds: z.number().int().optional(),
+  graceSeconds: z.number().int().optional(),
   timeoutMs: z.number().int(),
   intervalSeconds: z.number().int(),
   assertions: z.array(z.custom<Assertion>()),
 });
 export type CheckSpec = z.infer<typeof checkSpecSchema>;
 
-/** The check-relevant subset of a monitor. */
+/** Drops the keys whose value is undefined, so optional fields stay absent in job payloads. */
+function defined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The check-relevant subset of a monitor (a heartbeat's token stays out of job payloads). */
 export function toCheckSpec(orgId: string, id: string, config: StoredMonitorConfig): CheckSpec {
   const base = {
     id,
@@ -182,16 +230,51 @@ export function toCheckSpec(orgId: string, id: string, config: StoredMonitorConf
     intervalSeconds: config.intervalSeconds,
     assertions: config.assertions,
   };
-  if (config.type === 'http') {
-    return {
-      ...base,
-      type: 'http',
-      url: config.url,
-      method: config.method,
-      headers: config.headers,
-      body: config.body,
-      followRedirects: config.followRedirects,
-    };
+  switch (config.type) {
+    case 'http':
+      return {
+        ...base,
+        type: 'http',
+        url: config.url,
+        method: config.method,
+        headers: config.headers,
+        body: config.body,
+        followRedirects: config.followRedirects,
+      };
+    case 'tcp':
+      return defined({
+        ...base,
+        type: 'tcp',
+        host: config.host,
+        port: config.port,
+        send: config.send,
+        expect: config.expect,
+        payloadEncoding: config.payloadEncoding,
+      });
+    case 'dns':
+      return defined({
+        ...base,
+        type: 'dns',
+        host: config.host,
+        recordType: config.recordType,
+        expectedValues: config.expectedValues,
+        resolver: config.resolver,
+      });
+    case 'tls':
+      return defined({
+        ...base,
+        type: 'tls',
+        host: config.host,
+        port: config.port,
+        servername: config.servername,
+        minDaysLeft: config.minDaysLeft,
+      });
+    case 'heartbeat':
+      return {
+        ...base,
+        type: 'heartbeat',
+        periodSeconds: config.periodSeconds,
+        graceSeconds: config.graceSeconds,
+      };
   }
-  return { ...base, type: 'tcp', host: config.host, port: config.port };
 }

@@ -1,0 +1,57 @@
+import { heartbeatStatuses } from '@sentinelmesh/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
+import { findHeartbeatMonitor, MAX_PING_MESSAGE, recordPing } from '../services/heartbeats';
+
+const params = z.object({ token: z.string().max(256) });
+const query = z.object({
+  status: z.enum(heartbeatStatuses).default('ok').describe('`fail` reports that the job failed'),
+  message: z.string().max(MAX_PING_MESSAGE).optional().describe('a short note, kept with the ping'),
+});
+const pingResponse = z.object({ received: z.literal(true), status: z.enum(heartbeatStatuses) });
+
+/** A message in the body: plain text, or JSON `{ "message": "..." }`. */
+function bodyMessage(body: unknown): string | null {
+  if (typeof body === 'string') return body.trim() || null;
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return null;
+}
+
+/**
+ * Heartbeat pings: `GET|POST /v1/heartbeats/:token`, unauthenticated (the token in the URL is the
+ * secret), limited per client address. Cron jobs call it with curl, so plain-text and form bodies
+ * are accepted here (only here) as the message.
+ */
+export const heartbeatRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const perAddress = app.limiter('public-ip', ctx.config.RATE_LIMIT_PER_MINUTE);
+  app.addContentTypeParser(
+    ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'],
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/heartbeats/:token',
+    schema: {
+      tags: ['heartbeats'],
+      security: [],
+      params,
+      querystring: query,
+      response: { 200: pingResponse },
+    },
+    handler: async (request, reply) => {
+      await perAddress(request, reply, request.ip);
+      const monitor = await findHeartbeatMonitor(ctx.db, request.params.token);
+      const message = request.query.message ?? bodyMessage(request.body);
+      await withTenant(ctx.db, monitor.orgId, (db) =>
+        recordPing(db, monitor, { status: request.query.status, message, at: ctx.clock.now() }),
+      );
+      return reply.header('cache-control', 'no-store').send({ received: true, status: request.query.status });
+    },
+  });
+};

@@ -1,0 +1,134 @@
+import { Resolver } from 'node:dns/promises';
+import { performance } from 'node:perf_hooks';
+import {
+  type CheckError,
+  type CheckOutcome,
+  type CheckSpec,
+  type DnsRecordType,
+  emptyPhases,
+  evaluateAssertions,
+  type FailedAssertion,
+} from '@sentinelmesh/core';
+import { assertLiteralAllowed } from '@sentinelmesh/platform';
+import type { CheckContext } from './context';
+import { answeredOutcome, classifyError, failedOutcome, shorten } from './outcome';
+
+const DNS_SOURCES = new Set(['responseTimeMs', 'body']);
+
+/** Each record type's answers as text, in the usual zone-file order of fields. */
+async function query(resolver: Resolver, host: string, type: DnsRecordType): Promise<string[]> {
+  switch (type) {
+    case 'A':
+      return resolver.resolve4(host);
+    case 'AAAA':
+      return resolver.resolve6(host);
+    case 'CNAME':
+      return resolver.resolveCname(host);
+    case 'NS':
+      return resolver.resolveNs(host);
+    case 'PTR':
+      return resolver.resolvePtr(host);
+    case 'MX':
+      return (await resolver.resolveMx(host)).map((r) => `${r.priority} ${r.exchange}`);
+    case 'TXT':
+      return (await resolver.resolveTxt(host)).map((chunks) => chunks.join(''));
+    case 'SRV':
+      return (await resolver.resolveSrv(host)).map((r) => `${r.priority} ${r.weight} ${r.port} ${r.name}`);
+    case 'CAA':
+      return (await resolver.resolveCaa(host)).map((r) => {
+        const [tag, value] = Object.entries(r).find(([key]) => key !== 'critical') ?? ['', ''];
+        return `${r.critical} ${tag} ${String(value)}`;
+      });
+    case 'SOA': {
+      const r = await resolver.resolveSoa(host);
+      return [`${r.nsname} ${r.hostmaster} ${r.serial} ${r.refresh} ${r.retry} ${r.expire} ${r.minttl}`];
+    }
+  }
+}
+
+/** Names compare without case or a trailing dot. */
+const normalise = (value: string) => value.trim().toLowerCase().replace(/\.$/, '');
+
+/** `1.1.1.1`, `1.1.1.1:53`, `[2606:4700::1111]:53` or a bare IPv6 address. */
+function resolverHost(resolver: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(resolver);
+  if (bracketed?.[1]) return bracketed[1];
+  return resolver.includes('.') ? (resolver.split(':')[0] ?? resolver) : resolver;
+}
+
+function dnsError(error: unknown, spec: CheckSpec): CheckError {
+  const code = (error as { code?: unknown })?.code;
+  const type = spec.recordType ?? 'A';
+  switch (code) {
+    case 'ETIMEOUT':
+      return { kind: 'timeout', message: `no DNS answer within ${spec.timeoutMs} ms` };
+    case 'ENOTFOUND':
+      return { kind: 'dns', message: `${spec.host} does not exist (NXDOMAIN)` };
+    case 'ENODATA':
+      return { kind: 'dns', message: `${spec.host} has no ${type} records` };
+    case 'ESERVFAIL':
+    case 'EREFUSED':
+    case 'ECONNREFUSED':
+      return { kind: 'dns', message: `the resolver failed (${code})` };
+    default:
+      return classifyError(error, { timeoutMs: spec.timeoutMs });
+  }
+}
+
+/**
+ * A DNS check: asks the resolver (the monitor's, or the system's) for one record type. Ok when
+ * there is an answer and every expected value is among the records; body assertions see the
+ * records, one per line.
+ */
+export async function dnsCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+  if (!spec.host) return failedOutcome({ kind: 'internal', message: 'monitor has no host' });
+  const type = spec.recordType ?? 'A';
+  const resolver = new Resolver({ timeout: spec.timeoutMs, tries: 1 });
+  const started = performance.now();
+  const measured = () => {
+    const latencyMs = performance.now() - started;
+    return { statusCode: null, latencyMs, phases: { ...emptyPhases, dnsMs: latencyMs }, certExpiresAt: null };
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (spec.resolver) {
+      // The resolver is a target too: it receives our packets.
+      assertLiteralAllowed(resolverHost(spec.resolver), ctx.allowPrivateTargets);
+      resolver.setServers([spec.resolver]);
+    }
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        resolver.cancel();
+        reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' }));
+      }, spec.timeoutMs);
+    });
+    const answers = await Promise.race([query(resolver, spec.host, type), deadline]);
+    const observed = measured();
+    const have = new Set(answers.map(normalise));
+    const missing: FailedAssertion[] = (spec.expectedValues ?? [])
+      .filter((value) => !have.has(normalise(value)))
+      .map((value) => ({
+        source: 'records',
+        path: `${type} ${spec.host}`,
+        op: 'contains',
+        expected: value,
+        actual: answers.slice(0, 20),
+      }));
+    const failed = evaluateAssertions(
+      spec.assertions.filter((a) => DNS_SOURCES.has(a.source)),
+      { ...observed, headers: {}, body: answers.join('\n') },
+      ctx.now(),
+    );
+    const outcome = answeredOutcome(observed, [...missing, ...failed]);
+    if (outcome.error && missing.length > 0) {
+      outcome.error.message = shorten(
+        `${type} ${spec.host} lacks ${missing.map((m) => JSON.stringify(m.expected)).join(', ')}; got ${answers.join(', ') || 'nothing'}`,
+      );
+    }
+    return outcome;
+  } catch (error) {
+    return failedOutcome(dnsError(error, spec), measured());
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,141 @@
+import { performance } from 'node:perf_hooks';
+import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
+import {
+  type CheckOutcome,
+  type CheckPhases,
+  type CheckSpec,
+  emptyPhases,
+  evaluateAssertions,
+  type FailedAssertion,
+} from '@sentinelmesh/core';
+import { assertLiteralAllowed, classifyAddress, guardedLookup } from '@sentinelmesh/platform';
+import type { CheckContext } from './context';
+import { answeredOutcome, classifyError, failedOutcome, shorten } from './outcome';
+
+const TLS_SOURCES = new Set(['responseTimeMs', 'certExpiresInDays']);
+const DAY_MS = 86_400_000;
+
+/** What is wrong with the certificate a server presented: chain, host name, days left. */
+function certificateProblems(
+  cert: PeerCertificate,
+  chainError: string | null,
+  name: string,
+  minDaysLeft: number,
+  now: Date,
+): { problems: FailedAssertion[]; expiresAt: Date | null } {
+  const problems: FailedAssertion[] = [];
+  if (chainError) {
+    problems.push({
+      source: 'certificate',
+      path: 'chain',
+      op: 'eq',
+      expected: 'trusted',
+      actual: chainError,
+    });
+  }
+  const identity = checkServerIdentity(name, cert);
+  if (identity) {
+    problems.push({
+      source: 'certificate',
+      path: 'hostname',
+      op: 'eq',
+      expected: name,
+      actual: identity.message,
+    });
+  }
+  const expires = cert.valid_to ? new Date(cert.valid_to) : null;
+  const expiresAt = expires && !Number.isNaN(expires.getTime()) ? expires : null;
+  const daysLeft = expiresAt ? Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS) : null;
+  if (daysLeft === null || daysLeft < minDaysLeft) {
+    problems.push({ source: 'certExpiresInDays', op: 'gte', expected: minDaysLeft, actual: daysLeft });
+  }
+  return { problems, expiresAt };
+}
+
+function describe(problem: FailedAssertion): string {
+  if (problem.path === 'chain') return `certificate not trusted: ${String(problem.actual)}`;
+  if (problem.path === 'hostname') return `certificate does not match: ${String(problem.actual)}`;
+  return problem.actual === null
+    ? 'certificate has no readable expiry date'
+    : `certificate expires in ${String(problem.actual)} days (minimum ${String(problem.expected)})`;
+}
+
+/**
+ * A TLS check: completes a handshake (without an HTTP request) and judges the certificate: a
+ * trusted chain, a name that matches `servername` (or `host`), and at least `minDaysLeft` days left.
+ */
+export function tlsCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+  const { host } = spec;
+  const port = spec.port ?? 443;
+  if (!host) return Promise.resolve(failedOutcome({ kind: 'internal', message: 'monitor has no host' }));
+  try {
+    assertLiteralAllowed(host, ctx.allowPrivateTargets);
+  } catch (error) {
+    return Promise.resolve(failedOutcome(classifyError(error, { timeoutMs: spec.timeoutMs })));
+  }
+  const name = spec.servername ?? host.replace(/^\[|\]$/g, '');
+  const sni = classifyAddress(name) ? undefined : name;
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const phases: CheckPhases = { ...emptyPhases, dnsMs: classifyAddress(host) ? 0 : null };
+    let connectedAt: number | null = null;
+    let settled = false;
+    const socket = connect({
+      host: host.replace(/^\[|\]$/g, ''),
+      port,
+      ...(sni ? { servername: sni } : {}),
+      // Judged below, so that every problem is reported rather than the first one.
+      rejectUnauthorized: false,
+      lookup: guardedLookup({ allowPrivate: ctx.allowPrivateTargets }),
+    });
+    const finish = (outcome: CheckOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const measured = () => ({ statusCode: null, latencyMs: performance.now() - started, phases });
+    const timer = setTimeout(() => {
+      const error = Object.assign(new Error('handshake timed out'), { code: 'ETIMEDOUT' });
+      finish(failedOutcome(classifyError(error, { timeoutMs: spec.timeoutMs }), measured()));
+    }, spec.timeoutMs);
+    socket.once('lookup', () => {
+      phases.dnsMs = performance.now() - started;
+    });
+    socket.once('connect', () => {
+      connectedAt = performance.now();
+      phases.connectMs = connectedAt - started - (phases.dnsMs ?? 0);
+    });
+    socket.once('secureConnect', () => {
+      if (connectedAt !== null) phases.tlsMs = performance.now() - connectedAt;
+      const now = ctx.now();
+      const chainError = socket.authorized ? null : String(socket.authorizationError ?? 'unknown');
+      // A hostname mismatch alone shows up as the chain error too; report it once, as a name problem.
+      const chain = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
+      const { problems, expiresAt } = certificateProblems(
+        socket.getPeerCertificate(),
+        chain,
+        name,
+        spec.minDaysLeft ?? 14,
+        now,
+      );
+      const observed = { ...measured(), certExpiresAt: expiresAt };
+      const failed = evaluateAssertions(
+        spec.assertions.filter((a) => TLS_SOURCES.has(a.source)),
+        { ...observed, headers: {}, body: null },
+        now,
+      );
+      const outcome = answeredOutcome(observed, [...problems, ...failed]);
+      const first = problems[0];
+      if (first) {
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+        outcome.error = { kind: 'tls', message: shorten(`${describe(first)}${more}`) };
+      }
+      finish(outcome);
+    });
+    socket.once('error', (error) =>
+      finish(failedOutcome(classifyError(error, { timeoutMs: spec.timeoutMs }), measured())),
+    );
+  });
+}
