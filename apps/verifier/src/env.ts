@@ -8,6 +8,15 @@ export const verifierEnvShape = {
   SECRETS_KEY: secretsKeySchema,
   DASHBOARD_URL: z.string().url().default('http://localhost:3000'),
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),
+  /** Mail server for email channels, `smtp://user:pass@host:port`; unset: email deliveries fail clearly. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('SentinelMesh <alerts@localhost>'),
+  PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
+  /** How long a job in hand stays locked; after a crash, its job runs again once this has passed. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
 };
 
 export type VerifierEnv = ReturnType<typeof loadEnv>;

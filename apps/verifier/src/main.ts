@@ -36,12 +36,17 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry('verifier');
   const metrics = createVerifierMetrics(registry);
   const common = { db, connection: redis, prefix: env.QUEUE_PREFIX, logger, metrics };
-  const verifier = createVerifier({ ...common, regions: env.REGIONS });
+  const verifier = createVerifier({ ...common, regions: env.REGIONS, lockDurationMs: env.JOB_LOCK_MS });
   const notifier = createNotifier({
     ...common,
     secretBox: new SecretBox(env.SECRETS_KEY),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+    dashboardUrl: env.DASHBOARD_URL,
+    smtp: { url: env.SMTP_URL ?? null, from: env.SMTP_FROM },
+    pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
+    lockDurationMs: env.JOB_LOCK_MS,
   });
+  if (!env.SMTP_URL) logger.warn('SMTP_URL is not set: email channels will report a delivery error');
   const ops = buildOpsServer({
     logger,
     registry,

@@ -8,6 +8,8 @@ export interface VerifierMetrics {
   alertsCreated: Counter<'event'>;
   deliveries: Counter<'outcome' | 'channel_type'>;
   alertsSwept: Counter;
+  probeProblems: Counter<'region'>;
+  breakerOpen: Counter<'channel_type'>;
 }
 
 /** The verifier's and notifier's counters, registered on `registry`. */
@@ -51,6 +53,18 @@ export function createVerifierMetrics(registry: Registry): VerifierMetrics {
     alertsSwept: new Counter({
       name: 'sentinel_alerts_swept_total',
       help: 'Pending alerts whose notification job the outbox sweeper added again',
+      registers,
+    }),
+    probeProblems: new Counter({
+      name: 'sentinel_probe_problems_total',
+      help: 'Good verdicts in which a region failed alone (a probe problem, not an outage), by failing region',
+      labelNames: ['region'],
+      registers,
+    }),
+    breakerOpen: new Counter({
+      name: 'sentinel_channel_breaker_open_total',
+      help: 'Times a channel circuit breaker opened after repeated delivery failures',
+      labelNames: ['channel_type'],
       registers,
     }),
   };

@@ -1,4 +1,4 @@
-import { VERIFY_QUEUE, type VerifyJob, verifyJobSchema } from '@sentinelmesh/core';
+import { type ProbeProblem, VERIFY_QUEUE, type VerifyJob, verifyJobSchema } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -26,6 +26,8 @@ export interface VerifierOptions {
   tickIntervalMs?: number;
   /** Overrides of the notification retry policy, for the jobs this engine enqueues. */
   notifyPolicy?: NotifyPolicy;
+  /** BullMQ lock of a verification in hand: after a crash, its job is retried once this has passed. */
+  lockDurationMs?: number;
 }
 
 export interface VerificationSummary {
@@ -34,6 +36,8 @@ export interface VerificationSummary {
   alertIds: string[];
   confirmationJobIds: string[];
   held: number;
+  /** Notices decided (events), in order. */
+  notices: string[];
 }
 
 /** Verifier engine: consumes VERIFY_QUEUE, turns results into state, incidents and alerts. */
@@ -47,6 +51,24 @@ export function createVerifier(options: VerifierOptions) {
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
 
+  /** Counts every verdict with a lone failing region, and logs when such a probe problem starts or ends. */
+  function reportProbeProblem(
+    monitorId: string,
+    before: ProbeProblem | null,
+    after: ProbeProblem | null,
+  ): ProbeProblem | null {
+    for (const region of after?.regions ?? []) metrics.probeProblems.inc({ region });
+    if (after && (!before || before.sinceMs !== after.sinceMs)) {
+      logger.warn(
+        { monitorId, regions: after.regions, cause: after.cause },
+        'probe problem: failing in too few regions to count as an outage',
+      );
+    } else if (!after && before) {
+      logger.info({ monitorId, regions: before.regions }, 'probe problem over');
+    }
+    return after;
+  }
+
   /** Verifies one monitor until its unconsumed results are used up, then enqueues what it decided. */
   async function verify(job: VerifyJob): Promise<VerificationSummary> {
     const summary: VerificationSummary = {
@@ -55,14 +77,22 @@ export function createVerifier(options: VerifierOptions) {
       alertIds: [],
       confirmationJobIds: [],
       held: 0,
+      notices: [],
     };
+    let previousProbe: ProbeProblem | null = null;
     for (;;) {
       const nowMs = clock();
-      const run = await verifyMonitor(db, job, nowMs);
+      const run = await verifyMonitor(db, job, nowMs, regions);
       summary.verdicts += run.steps.length;
       summary.held = run.held;
+      let probe: ProbeProblem | null = previousProbe;
       for (const step of run.steps) {
         metrics.verdicts.inc({ ok: String(step.verdict.ok) });
+        probe = reportProbeProblem(job.monitorId, probe, step.probeProblem);
+        if (step.notice) {
+          summary.notices.push(step.notice.event);
+          logger.info({ monitorId: job.monitorId, ...step.notice }, 'monitor notice');
+        }
         if (!step.transition) continue;
         metrics.transitions.inc({ to: step.transition.to });
         summary.transitions.push(`${step.transition.from}->${step.transition.to}`);
@@ -76,6 +106,7 @@ export function createVerifier(options: VerifierOptions) {
           'monitor transition',
         );
       }
+      previousProbe = probe;
       if (run.held > 0) metrics.heldResults.inc(run.held);
       for (const alert of run.alerts) metrics.alertsCreated.inc({ event: alert.event });
       // Only after the commit: a crash here leaves pending alerts for the sweeper and an awaited
@@ -145,6 +176,9 @@ export function createVerifier(options: VerifierOptions) {
         connection,
         prefix,
         concurrency: options.concurrency ?? 16,
+        ...(options.lockDurationMs
+          ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
+          : {}),
       });
       worker.on('error', (error) => logger.error({ err: error }, 'verify worker error'));
       worker.on('failed', (job, error) =>

@@ -153,3 +153,36 @@ export async function alertsOf(db: Db, monitorId: string) {
     .orderBy('event')
     .execute();
 }
+
+/** A channel of any type linked to the monitors; secrets sealed as the API seals them. */
+export async function createChannel(
+  db: Db,
+  box: SecretBox,
+  input: {
+    orgId: string;
+    monitorIds: string[];
+    type: 'webhook' | 'slack' | 'email' | 'pagerduty';
+    config?: Record<string, unknown>;
+    secrets?: Record<string, unknown> | null;
+  },
+): Promise<string> {
+  const channel = await db
+    .insertInto('channels')
+    .values({
+      org_id: input.orgId,
+      type: input.type,
+      name: `${input.type} channel`,
+      config: JSON.stringify(input.config ?? {}),
+      secrets: input.secrets ? box.seal(input.secrets) : null,
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const monitorId of input.monitorIds) {
+    await db
+      .insertInto('monitor_channels')
+      .values({ org_id: input.orgId, monitor_id: monitorId, channel_id: channel.id })
+      .execute();
+  }
+  return channel.id;
+}

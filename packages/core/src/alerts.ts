@@ -19,7 +19,20 @@ export function signWebhook(secret: string, rawBody: string, unixSeconds: number
   return `t=${unixSeconds},v1=${mac}`;
 }
 
-/** Checks a signature header against any of the given secrets (two during a rotation). */
+/**
+ * The signature header during a secret rotation: `t=<t>,v1=<current>,v1=<previous>`, so a receiver
+ * holding either secret can verify. With one secret it is exactly `signWebhook`.
+ */
+export function signWebhookRotating(
+  secrets: readonly [string, ...string[]],
+  rawBody: string,
+  unixSeconds: number,
+): string {
+  const macs = secrets.map((secret) => signWebhook(secret, rawBody, unixSeconds).split(',v1=')[1]);
+  return [`t=${unixSeconds}`, ...macs.map((mac) => `v1=${mac}`)].join(',');
+}
+
+/** Checks a signature header (any of its `v1` values) against any of the given secrets (two during a rotation). */
 export function verifyWebhookSignature(
   secrets: readonly string[],
   rawBody: string,
@@ -27,13 +40,14 @@ export function verifyWebhookSignature(
   nowSeconds: number,
   toleranceSeconds = 300,
 ): boolean {
-  const parts = new Map(header.split(',').map((p) => p.split('=', 2) as [string, string]));
-  const t = Number(parts.get('t'));
-  const v1 = parts.get('v1');
-  if (!Number.isInteger(t) || !v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-  const given = Buffer.from(v1, 'hex');
+  const parts = header.split(',').map((p) => p.split('=', 2) as [string, string | undefined]);
+  const t = Number(parts.find(([key]) => key === 't')?.[1]);
+  const given = parts
+    .filter(([key, value]) => key === 'v1' && value)
+    .map(([, v]) => Buffer.from(v ?? '', 'hex'));
+  if (!Number.isInteger(t) || given.length === 0 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
   return secrets.some((secret) => {
     const expected = Buffer.from(signWebhook(secret, rawBody, t).split('v1=')[1] ?? '', 'hex');
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return given.some((mac) => expected.length === mac.length && timingSafeEqual(expected, mac));
   });
 }

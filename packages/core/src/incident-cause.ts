@@ -59,7 +59,17 @@ export function failureCause(facts: FailureFacts): string | null {
   }
 }
 
-/** The cause of a slot's failed verdict; names the share of regions once there is more than one. */
-export function slotCause(cause: string, failedRegions: number, totalRegions: number): string {
-  return totalRegions > 1 ? `${cause} from ${failedRegions} of ${totalRegions} regions` : cause;
+/**
+ * The cause of a slot's verdict across regions: `HTTP 500 from 2 of 3 regions`, or
+ * `timeout in eu only` when exactly one of several regions failed and its name is known.
+ */
+export function slotCause(
+  cause: string,
+  failedRegions: number,
+  totalRegions: number,
+  region?: string,
+): string {
+  if (totalRegions <= 1) return cause;
+  if (failedRegions === 1 && region) return `${cause} in ${region} only`;
+  return `${cause} from ${failedRegions} of ${totalRegions} regions`;
 }

@@ -17,6 +17,8 @@ export const monitorChangeSchema = z.object({
   op: z.enum(['upsert', 'delete']),
   orgId: z.string(),
   monitorId: z.string(),
+  /** The API request that made the change, for following it into the scheduler's logs. */
+  requestId: z.string().optional(),
 });
 export type MonitorChange = z.infer<typeof monitorChangeSchema>;
 

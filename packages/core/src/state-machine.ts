@@ -33,6 +33,10 @@ export interface Verdict {
   ok: boolean;
   /** Why it failed, in words, e.g. `HTTP 500`; null when ok. */
   cause: string | null;
+  /** Regions whose check failed (some may fail in a good verdict: a probe problem). */
+  failedRegions?: string[];
+  /** The failure seen by too few regions to count, e.g. `timeout in eu only`. */
+  probeCause?: string;
 }
 
 export interface Transition {

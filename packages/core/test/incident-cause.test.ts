@@ -105,7 +105,22 @@ describe('failureCause', () => {
 });
 
 describe('slotCause', () => {
-  const cases: Array<{ name: string; cause: string; failed: number; total: number; expected: string }> = [
+  const cases: Array<{
+    name: string;
+    cause: string;
+    failed: number;
+    total: number;
+    region?: string;
+    expected: string;
+  }> = [
+    {
+      name: 'one failing region of several is named',
+      cause: 'timeout',
+      failed: 1,
+      total: 2,
+      region: 'eu',
+      expected: 'timeout in eu only',
+    },
     {
       name: 'one region keeps the cause as it is',
       cause: 'HTTP 500',
@@ -123,7 +138,7 @@ describe('slotCause', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      expect(slotCause(c.cause, c.failed, c.total)).toBe(c.expected);
+      expect(slotCause(c.cause, c.failed, c.total, c.region)).toBe(c.expected);
     });
   }
 });

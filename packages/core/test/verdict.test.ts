@@ -3,13 +3,11 @@ import type { ConfirmationRequest } from '../src/state-machine';
 import {
   type ConsumeOutcome,
   consumeResults,
-  initialVerifierMemory,
-  readVerifierMemory,
   type SlotResult,
   slotVerdict,
-  type VerifierMemory,
   type VerifyConfig,
 } from '../src/verdict';
+import { initialVerifierMemory, readVerifierMemory, type VerifierMemory } from '../src/verifier-memory';
 
 // Deadline of an awaited confirmation: planned + timeoutMs (8 s) + 5 s grace.
 const config: VerifyConfig = {
@@ -331,18 +329,32 @@ describe('slotVerdict', () => {
 
 describe('readVerifierMemory', () => {
   const stored = { status: 'down', sinceMs: 5, consecutiveFailures: 2, consecutiveSuccesses: 0 };
+  // Memory written before announcements existed reads as having announced the state it had.
+  const upgraded = { announced: 'down', flips: [], downCause: null, wakeAtMs: null, probeProblem: null };
   const cases: Array<{ name: string; raw: unknown; memory: VerifierMemory }> = [
     { name: "a new monitor's empty memory starts pending", raw: {}, memory: initialVerifierMemory },
     { name: 'unreadable memory starts pending', raw: { status: 'sideways' }, memory: initialVerifierMemory },
     {
       name: 'memory without an awaited confirmation awaits none',
       raw: stored,
-      memory: { ...stored, awaiting: null } as VerifierMemory,
+      memory: { ...stored, ...upgraded, awaiting: null } as VerifierMemory,
     },
     {
       name: 'an awaited confirmation is kept',
       raw: { ...stored, awaiting: { scheduledAtMs: 9, attempt: 1 } },
-      memory: { ...stored, awaiting: { scheduledAtMs: 9, attempt: 1 } } as VerifierMemory,
+      memory: { ...stored, ...upgraded, awaiting: { scheduledAtMs: 9, attempt: 1 } } as VerifierMemory,
+    },
+    {
+      name: 'a flapping announcement and its recent changes are kept',
+      raw: { ...stored, announced: 'flapping', flips: [1, 2, 3, 4], downCause: 'HTTP 500' },
+      memory: {
+        ...stored,
+        ...upgraded,
+        announced: 'flapping',
+        flips: [1, 2, 3, 4],
+        downCause: 'HTTP 500',
+        awaiting: null,
+      } as VerifierMemory,
     },
   ];
   for (const c of cases) {
@@ -350,4 +362,142 @@ describe('readVerifierMemory', () => {
       expect(readVerifierMemory(c.raw)).toEqual(c.memory);
     });
   }
+});
+
+describe('slotVerdict with a quorum', () => {
+  const two = (a: boolean, b: boolean, extra: Partial<SlotResult> = {}) => [
+    result(0, a, { region: 'eu', ...extra }),
+    result(0, b, { region: 'us', ...extra }),
+  ];
+  const cases: Array<{
+    name: string;
+    results: SlotResult[];
+    policy: { expectedRegions: number; quorum: number | null };
+    ok: boolean;
+    cause: string | null;
+    probeCause?: string;
+  }> = [
+    {
+      name: 'both of two regions failing is a failed verdict from 2 of 2 regions',
+      results: two(false, false),
+      policy: { expectedRegions: 2, quorum: null },
+      ok: false,
+      cause: 'HTTP 500 from 2 of 2 regions',
+    },
+    {
+      name: 'one of two regions timing out is a probe problem named by its region',
+      results: two(false, true, { cause: 'timeout' }),
+      policy: { expectedRegions: 2, quorum: null },
+      ok: true,
+      cause: null,
+      probeCause: 'timeout in eu only',
+    },
+    {
+      name: 'a quorum of one makes a single failing region an outage, named by its region',
+      results: two(false, true, { cause: 'timeout' }),
+      policy: { expectedRegions: 2, quorum: 1 },
+      ok: false,
+      cause: 'timeout in eu only',
+    },
+    {
+      name: 'a quorum of three of three ignores two failing regions',
+      results: [...two(false, false), ok(0, { region: 'ap' })],
+      policy: { expectedRegions: 3, quorum: 3 },
+      ok: true,
+      cause: null,
+      probeCause: 'HTTP 500 from 2 of 3 regions',
+    },
+    {
+      name: 'a region that never answered cannot mask a failure seen by the only one that did',
+      results: [fail(0, { region: 'eu' })],
+      policy: { expectedRegions: 2, quorum: null },
+      ok: false,
+      cause: 'HTTP 500',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const verdict = slotVerdict(c.results, c.policy);
+      expect(verdict).toMatchObject({ ok: c.ok, cause: c.cause });
+      expect(verdict.probeCause).toBe(c.probeCause);
+    });
+  }
+});
+
+describe('consumeResults across regions', () => {
+  const regional: VerifyConfig = { ...config, expectedRegions: ['eu', 'us'] };
+  const at = (t: number, region: string, isOk: boolean, extra: Partial<SlotResult> = {}) =>
+    result(t, isOk, { region, ...extra });
+
+  it('waits for every expected region of a slot before deciding it', () => {
+    const out = consumeResults({
+      memory: initialVerifierMemory,
+      consumedThroughMs: null,
+      results: [at(0, 'eu', true), at(0, 'us', true), at(10_000, 'eu', false)],
+      config: regional,
+      nowMs: 10_200,
+    });
+    expect(out.consumedThroughMs).toBe(0);
+    expect(out.held).toBe(1);
+    expect(out.memory.wakeAtMs).toBe(10_000 + 8_000 + 5_000);
+  });
+
+  it('decides a slot with the regions it has once its deadline has passed', () => {
+    const out = consumeResults({
+      memory: initialVerifierMemory,
+      consumedThroughMs: null,
+      results: [at(0, 'eu', true)],
+      config: regional,
+      nowMs: 13_001,
+    });
+    expect(out.consumedThroughMs).toBe(0);
+    expect(out.memory.status).toBe('up');
+    expect(out.memory.wakeAtMs).toBeNull();
+  });
+
+  it('one region failing for many slots is a probe problem that asks for no confirmation and opens nothing', () => {
+    const results = Array.from({ length: 30 }, (_, k) => [
+      at(k * 10_000, 'eu', false, { cause: 'timeout' }),
+      at(k * 10_000, 'us', true),
+    ]).flat();
+    const out = consumeResults({
+      memory: initialVerifierMemory,
+      consumedThroughMs: null,
+      results,
+      config: regional,
+      nowMs: 300_000,
+    });
+    expect(out.steps.every((s) => s.verdict.ok && s.notice === null)).toBe(true);
+    expect(out.confirmation).toBeNull();
+    expect(out.memory.probeProblem).toEqual({
+      regions: ['eu'],
+      cause: 'timeout in eu only',
+      sinceMs: 100,
+      lastMs: 290_100,
+    });
+  });
+
+  it('a probe problem ends with the first slot where every region passes', () => {
+    const out = consumeResults({
+      memory: initialVerifierMemory,
+      consumedThroughMs: null,
+      results: [at(0, 'eu', false), at(0, 'us', true), at(10_000, 'eu', true), at(10_000, 'us', true)],
+      config: regional,
+      nowMs: 30_000,
+    });
+    expect(out.steps.map((s) => s.probeProblem?.regions ?? null)).toEqual([['eu'], null]);
+  });
+
+  it('an outage inside a maintenance window sends nothing and shows maintenance', () => {
+    const out = consumeResults({
+      memory: initialVerifierMemory,
+      consumedThroughMs: null,
+      results: [ok(0), fail(10_000), fail(20_000), fail(30_000)],
+      config: { ...config, maintenance: [{ startMs: 5_000, endMs: 60_000 }] },
+      nowMs: 100_000,
+    });
+    expect(out.memory.status).toBe('down');
+    expect(out.steps.map((s) => s.notice)).toEqual([null, null, null, null]);
+    expect(out.steps.at(-1)?.display).toBe('maintenance');
+  });
 });

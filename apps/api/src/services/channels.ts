@@ -1,17 +1,40 @@
-import { randomBytes } from 'node:crypto';
-import { notFound } from '@sentinelmesh/core';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type AlertPayload,
+  DomainError,
+  jobPolicies,
+  NOTIFY_QUEUE,
+  type NotifyJob,
+  notFound,
+  notifyJobId,
+} from '@sentinelmesh/core';
+import { Queue } from 'bullmq';
 import { type SqlBool, sql } from 'kysely';
 import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { zodFieldProblems } from '../http/field-problems';
 import { isUuid } from '../http/ids';
-import type { CreateChannel, PatchChannel } from '../schemas/channels';
-
-interface WebhookSecrets {
-  secret: string;
-}
+import {
+  type ChannelType,
+  type CreateChannel,
+  channelConfigPatches,
+  type PatchChannel,
+} from '../schemas/channels';
 
 export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 export const maskSecret = (secret: string) => `whsec_…${secret.slice(-4)}`;
+/** Masks a secret URL down to its origin and last four characters. */
+const maskUrl = (value: string) => {
+  try {
+    return `${new URL(value).origin}/…${value.slice(-4)}`;
+  } catch {
+    return '…';
+  }
+};
+const maskKey = (value: string) => `…${value.slice(-4)}`;
+
+type Secrets = Record<string, unknown>;
 
 function selectChannels(ctx: ServiceContext, orgId: string) {
   return ctx.db
@@ -31,10 +54,10 @@ function selectChannels(ctx: ServiceContext, orgId: string) {
 
 type ChannelRow = Awaited<ReturnType<ReturnType<typeof selectChannels>['executeTakeFirstOrThrow']>>;
 
-function openSecrets(ctx: ServiceContext, row: Pick<ChannelRow, 'id' | 'secrets'>): WebhookSecrets | null {
+function openSecrets(ctx: ServiceContext, row: Pick<ChannelRow, 'id' | 'secrets'>): Secrets | null {
   if (!row.secrets) return null;
   try {
-    return ctx.box.open<WebhookSecrets>(row.secrets);
+    return ctx.box.open<Secrets>(row.secrets);
   } catch (error) {
     ctx.logger.warn(
       { err: error, channelId: row.id },
@@ -44,20 +67,62 @@ function openSecrets(ctx: ServiceContext, row: Pick<ChannelRow, 'id' | 'secrets'
   }
 }
 
-/** Secrets are write-only: responses carry a mask, except the one create response that reveals it. */
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+function configView(ctx: ServiceContext, row: ChannelRow, revealed?: string) {
+  const secrets = openSecrets(ctx, row) ?? {};
+  switch (row.type as ChannelType) {
+    case 'slack':
+      return { webhookUrl: maskUrl(text(secrets.webhookUrl)) };
+    case 'pagerduty':
+      return { routingKey: maskKey(text(secrets.routingKey)) };
+    case 'email':
+      return { to: Array.isArray(row.config.to) ? row.config.to.map(String) : [] };
+    default: {
+      const secret = revealed ?? text(secrets.secret);
+      const previous = text(secrets.previousSecret);
+      return {
+        url: String(row.config.url ?? ''),
+        secret: revealed ?? (secret ? maskSecret(secret) : 'whsec_…'),
+        ...(previous ? { previousSecret: maskSecret(previous) } : {}),
+      };
+    }
+  }
+}
+
+/** Secrets are write-only: responses carry a mask, except the one create response that reveals a generated webhook secret. */
 function toChannelView(ctx: ServiceContext, row: ChannelRow, revealed?: string) {
-  const secret = revealed ?? openSecrets(ctx, row)?.secret;
   return {
     id: row.id,
-    type: row.type,
+    type: row.type as ChannelType,
     name: row.name,
-    config: {
-      url: String(row.config.url ?? ''),
-      secret: revealed ?? (secret ? maskSecret(secret) : 'whsec_…'),
-    },
+    config: configView(ctx, row, revealed),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+/** Splits a type's settings into what is stored in the clear and what is sealed. */
+function storedParts(
+  type: ChannelType,
+  config: Record<string, unknown>,
+): { config: Record<string, unknown>; secrets: Secrets | null } {
+  switch (type) {
+    case 'slack':
+      return { config: {}, secrets: { webhookUrl: config.webhookUrl } };
+    case 'pagerduty':
+      return { config: {}, secrets: { routingKey: config.routingKey } };
+    case 'email':
+      return { config: { to: config.to }, secrets: null };
+    case 'webhook':
+      return {
+        config: { url: config.url },
+        secrets: {
+          secret: config.secret,
+          ...(config.previousSecret ? { previousSecret: config.previousSecret } : {}),
+        },
+      };
+  }
 }
 
 async function loadRow(ctx: ServiceContext, orgId: string, id: string): Promise<ChannelRow> {
@@ -67,32 +132,51 @@ async function loadRow(ctx: ServiceContext, orgId: string, id: string): Promise<
 }
 
 export async function createChannel(ctx: ServiceContext, orgId: string, input: CreateChannel) {
-  const secret = input.config.secret ?? generateWebhookSecret();
+  const generated = input.type === 'webhook' && !input.config.secret ? generateWebhookSecret() : undefined;
+  const settings: Record<string, unknown> = generated ? { ...input.config, secret: generated } : input.config;
+  const parts = storedParts(input.type, settings);
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
       org_id: orgId,
       type: input.type,
       name: input.name,
-      config: JSON.stringify({ url: input.config.url }),
-      secrets: ctx.box.seal({ secret } satisfies WebhookSecrets),
+      config: JSON.stringify(parts.config),
+      secrets: parts.secrets ? ctx.box.seal(parts.secrets) : null,
       updated_at: sql<Date>`now()`,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return toChannelView(ctx, await loadRow(ctx, orgId, id), secret);
+  const revealed = input.type === 'webhook' ? (input.config.secret ?? generated) : undefined;
+  return toChannelView(ctx, await loadRow(ctx, orgId, id), revealed);
+}
+
+function parsePatch(type: ChannelType, config: Record<string, unknown>): Record<string, unknown> {
+  const parsed = channelConfigPatches[type].safeParse(config);
+  if (!parsed.success) {
+    const problems = zodFieldProblems(parsed.error.issues).map((p) => ({ ...p, path: `config.${p.path}` }));
+    throw new DomainError('validation', `invalid ${type} channel settings`, problems);
+  }
+  return parsed.data;
 }
 
 export async function updateChannel(ctx: ServiceContext, orgId: string, id: string, patch: PatchChannel) {
   const current = await loadRow(ctx, orgId, id);
-  const url = patch.config?.url ?? String(current.config.url ?? '');
-  const secrets = patch.config?.secret ? ctx.box.seal({ secret: patch.config.secret }) : current.secrets;
+  const type = current.type as ChannelType;
+  const changes = patch.config ? parsePatch(type, patch.config) : {};
+  const merged: Record<string, unknown> = {
+    ...current.config,
+    ...(openSecrets(ctx, current) ?? {}),
+    ...changes,
+  };
+  if (merged.previousSecret === null) delete merged.previousSecret;
+  const parts = storedParts(type, merged);
   await ctx.db
     .updateTable('channels')
     .set({
       name: patch.name ?? current.name,
-      config: JSON.stringify({ ...current.config, url }),
-      secrets,
+      config: JSON.stringify(parts.config),
+      secrets: parts.secrets ? ctx.box.seal(parts.secrets) : null,
       updated_at: sql<Date>`now()`,
     })
     .where('org_id', '=', orgId)
@@ -136,4 +220,75 @@ export async function listChannels(
     (row) => [row.cursor_at, row.id],
     (row) => toChannelView(ctx, row),
   );
+}
+
+const notifyQueues = new WeakMap<object, Queue>();
+
+/** The notification queue over the API's Redis connection, opened once per connection. */
+function notifyQueue(ctx: ServiceContext): Queue {
+  let queue = notifyQueues.get(ctx.redis);
+  if (!queue) {
+    queue = new Queue(NOTIFY_QUEUE, { connection: ctx.redis, prefix: ctx.config.QUEUE_PREFIX });
+    queue.on('error', (error) => ctx.logger.warn({ err: error }, 'notification queue error'));
+    notifyQueues.set(ctx.redis, queue);
+  }
+  return queue;
+}
+
+/** Closes the notification queue opened for test alerts, if any. */
+export async function closeNotifyQueue(ctx: ServiceContext): Promise<void> {
+  const queue = notifyQueues.get(ctx.redis);
+  notifyQueues.delete(ctx.redis);
+  await queue?.close();
+}
+
+/**
+ * Sends a `test` alert through the same path as real ones: an alert row in the outbox and a
+ * notification job keyed by its id, delivered and logged by the notifier. When Redis is down the
+ * outbox sweeper enqueues it later.
+ */
+export async function sendTestAlert(ctx: ServiceContext, orgId: string, id: string) {
+  const channel = await withTenant(ctx.db, orgId, (db) => loadRow({ ...ctx, db }, orgId, id));
+  const alertId = randomUUID();
+  const payload: AlertPayload = {
+    id: alertId,
+    event: 'test',
+    occurredAt: ctx.clock.now().toISOString(),
+    monitor: { id: 'test', name: 'SentinelMesh test alert', url: null },
+    incident: null,
+    cause: `A test alert for channel "${channel.name}": delivery works.`,
+  };
+  // Committed (as the tenant) before the job is queued, so the notifier always finds the row.
+  const row = await withTenant(ctx.db, orgId, (db) =>
+    db
+      .insertInto('alerts')
+      .values({
+        id: alertId,
+        org_id: orgId,
+        incident_id: null,
+        monitor_id: null,
+        channel_id: channel.id,
+        event: 'test',
+        status: 'pending',
+        payload: JSON.stringify(payload),
+      })
+      .returning(['id', 'status', 'attempts', 'sent_at', 'last_error'])
+      .executeTakeFirstOrThrow(),
+  );
+  try {
+    const job: NotifyJob = { orgId, alertId };
+    await notifyQueue(ctx).add('notify', job, { ...jobPolicies.notify, jobId: notifyJobId(alertId) });
+  } catch (error) {
+    ctx.logger.warn({ err: error, alertId }, 'could not enqueue the test alert; the outbox sweeper will');
+  }
+  return {
+    id: row.id,
+    incidentId: null,
+    channelId: channel.id,
+    event: 'test' as const,
+    status: row.status,
+    attempts: row.attempts,
+    sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+    lastError: row.last_error,
+  };
 }

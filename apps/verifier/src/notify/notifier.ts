@@ -1,15 +1,19 @@
 import { type AlertPayload, NOTIFY_QUEUE, type NotifyJob, notifyJobSchema } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger, SecretBox } from '@sentinelmesh/platform';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
+import { createEmailAdapter } from '../channels/email';
+import { createPagerDutyAdapter, DEFAULT_PAGERDUTY_EVENTS_URL } from '../channels/pagerduty';
+import { createSlackAdapter } from '../channels/slack';
 import { createWebhookAdapter } from '../channels/webhook';
 import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
 import { QueueSet } from '../queues';
 import { isUuid } from '../uuid';
 import { VERSION } from '../version';
+import { type BreakerOptions, CircuitBreaker } from './circuit-breaker';
 import type { NotifyPolicy } from './notify-jobs';
 import { sweepPendingAlerts } from './outbox-sweeper';
 import { type AlertStatus, recordAttempt } from './record-attempt';
@@ -25,8 +29,16 @@ export interface NotifierOptions {
   clock?: () => number;
   metrics?: VerifierMetrics;
   concurrency?: number;
-  /** Extra or replacement adapters by channel type (the webhook adapter is built in). */
+  /** Extra or replacement adapters by channel type (webhook, slack, email and pagerduty are built in). */
   adapters?: ChannelAdapter[];
+  /** Where alert messages link to (`<dashboardUrl>/monitors/<id>`). */
+  dashboardUrl?: string;
+  /** The deployment's mail server for email channels; null or absent: email deliveries fail clearly. */
+  smtp?: { url: string | null; from: string };
+  pagerDutyEventsUrl?: string;
+  breaker?: BreakerOptions;
+  /** BullMQ lock of a delivery in hand: after a crash, its job is retried once this has passed. */
+  lockDurationMs?: number;
   deliveryTimeoutMs?: number;
   /** Overrides of the notification retry policy, for the jobs the sweeper adds again. */
   notifyPolicy?: NotifyPolicy;
@@ -52,7 +64,29 @@ export function createNotifier(options: NotifierOptions) {
     clock,
     ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
   });
-  const adapters = new Map<string, ChannelAdapter>([[webhook.type, webhook]]);
+  const dashboardUrl = options.dashboardUrl ?? 'http://localhost:3000';
+  const http = {
+    allowPrivateTargets: options.allowPrivateTargets,
+    userAgent: `SentinelMesh/${VERSION}`,
+    dashboardUrl,
+    ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+  };
+  const builtIn = [
+    webhook,
+    createSlackAdapter(http),
+    createPagerDutyAdapter({
+      ...http,
+      eventsUrl: options.pagerDutyEventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL,
+    }),
+    createEmailAdapter({
+      smtpUrl: options.smtp?.url ?? null,
+      from: options.smtp?.from ?? 'SentinelMesh <alerts@localhost>',
+      dashboardUrl,
+      ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+    }),
+  ];
+  const breaker = new CircuitBreaker({ clock, ...options.breaker });
+  const adapters = new Map<string, ChannelAdapter>(builtIn.map((adapter) => [adapter.type, adapter]));
   for (const adapter of options.adapters ?? []) adapters.set(adapter.type, adapter);
   let worker: Worker | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -86,7 +120,7 @@ export function createNotifier(options: NotifierOptions) {
     return adapter.deliver({ alertId, payload, config: channel.config, secrets });
   }
 
-  async function deliver(job: Job<NotifyJob>): Promise<DeliveryOutcome> {
+  async function deliver(job: Job<NotifyJob>, token?: string): Promise<DeliveryOutcome> {
     const parsed = notifyJobSchema.safeParse(job.data);
     if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.alertId)) {
       throw new UnrecoverableError('invalid notify job payload');
@@ -112,8 +146,19 @@ export function createNotifier(options: NotifierOptions) {
     }
     if (alert.status !== 'pending') return 'skipped';
 
+    const waitMs = breaker.waitMs(alert.channel_id);
+    if (waitMs > 0) {
+      // The channel's receiver keeps failing: postpone without using up an attempt.
+      log.debug({ channelId: alert.channel_id, waitMs }, 'circuit open; delivery postponed');
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
     const attemptedAtMs = clock();
     const result = await attempt(alert.type, alertId, alert.payload as unknown as AlertPayload, alert);
+    if (!result.permanent && breaker.record(alert.channel_id, result.ok)) {
+      metrics.breakerOpen.inc({ channel_type: alert.type });
+      log.warn({ channelId: alert.channel_id }, 'channel circuit opened after repeated failures');
+    }
     const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const status: AlertStatus = result.ok ? 'sent' : result.permanent || exhausted ? 'failed' : 'pending';
     await recordAttempt(db, { orgId, alertId, attemptedAtMs, result, status });
@@ -129,7 +174,12 @@ export function createNotifier(options: NotifierOptions) {
       log.info(fields, 'alert delivered');
       return 'sent';
     }
-    log.warn({ ...fields, status }, 'alert delivery failed');
+    if (status === 'failed') {
+      // Dead letter: the alert stays `failed` with its attempts in the delivery log; nothing retries it.
+      log.error({ ...fields, status }, 'alert delivery given up');
+    } else {
+      log.warn({ ...fields, status }, 'alert delivery failed; will retry');
+    }
     if (result.permanent) throw new UnrecoverableError(result.error ?? 'delivery failed');
     throw new DeliveryError(result.error ?? 'delivery failed');
   }
@@ -164,6 +214,9 @@ export function createNotifier(options: NotifierOptions) {
         connection,
         prefix,
         concurrency: options.concurrency ?? 16,
+        ...(options.lockDurationMs
+          ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
+          : {}),
       });
       worker.on('error', (error) => logger.error({ err: error }, 'notify worker error'));
       timer = setInterval(runSweep, options.sweepIntervalMs ?? 10_000);
@@ -176,7 +229,7 @@ export function createNotifier(options: NotifierOptions) {
       worker = null;
       await sweeping;
       await queues.close();
-      await webhook.close();
+      await Promise.all(builtIn.map((adapter) => adapter.close()));
     },
   };
 }

@@ -6,9 +6,12 @@ export interface IncidentRef {
   resolved_at: Date | null;
 }
 
-/** What a receiver sees of the monitor: its URL, or `tcp://host:port` for a TCP monitor. */
-export function monitorTarget(config: StoredMonitorConfig): string {
-  return config.type === 'http' ? config.url : `tcp://${config.host}:${config.port}`;
+/** What a receiver sees of the monitor: its URL, `tcp://host:port` and the like, or null (heartbeats). */
+export function monitorTarget(config: StoredMonitorConfig): string | null {
+  const c = config as { type: string; url?: unknown; host?: unknown; port?: unknown };
+  if (typeof c.url === 'string') return c.url;
+  if (typeof c.host !== 'string') return null;
+  return typeof c.port === 'number' ? `${c.type}://${c.host}:${c.port}` : `${c.type}://${c.host}`;
 }
 
 /** The JSON body every channel receives for one alert (API.md). */

@@ -2,6 +2,8 @@ import {
   type ConfirmationRequest,
   consumeResults,
   failureCause,
+  type MaintenanceSpan,
+  readQuorum,
   readVerifierMemory,
   type SlotResult,
   type StoredMonitorConfig,
@@ -9,9 +11,9 @@ import {
   type VerifyJob,
   type VerifyStep,
 } from '@sentinelmesh/core';
-import type { Db } from '@sentinelmesh/db';
-import { sql } from 'kysely';
-import { type CreatedAlert, recordTransition } from './transitions';
+import type { Database, Db } from '@sentinelmesh/db';
+import { sql, type Transaction } from 'kysely';
+import { type CreatedAlert, recordNotice } from './notices';
 
 /** Results read per transaction; a bigger backlog is consumed over several. */
 export const RESULT_BATCH = 500;
@@ -76,17 +78,48 @@ function wholeSlots<T extends { scheduled_at: Date }>(rows: T[]): T[] {
 
 const sameMemory = (a: VerifierMemory, b: VerifierMemory) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Regions a slot is expected from: the monitor's that this deployment runs (all of its own if none). */
+export function expectedRegions(config: StoredMonitorConfig, deployment: readonly string[]): string[] {
+  const served = config.regions.filter((region) => deployment.includes(region));
+  return served.length > 0 ? served : [...config.regions];
+}
+
+async function maintenanceAround(
+  trx: Transaction<Database>,
+  job: VerifyJob,
+  fromMs: number,
+): Promise<MaintenanceSpan[]> {
+  const rows = await trx
+    .selectFrom('maintenance_windows as w')
+    .innerJoin('maintenance_window_monitors as wm', (join) =>
+      join.onRef('wm.window_id', '=', 'w.id').onRef('wm.org_id', '=', 'w.org_id'),
+    )
+    .select(['w.starts_at', 'w.ends_at'])
+    .where('wm.monitor_id', '=', job.monitorId)
+    .where('wm.org_id', '=', job.orgId)
+    .where('w.ends_at', '>', new Date(fromMs))
+    .orderBy('w.starts_at')
+    .limit(200)
+    .execute();
+  return rows.map((row) => ({ startMs: row.starts_at.getTime(), endMs: row.ends_at.getTime() }));
+}
+
 /**
  * One verification of one monitor in ONE transaction: lock its state row, feed the results it has
  * not consumed to the state machine, write incidents, alerts and the new state. The row lock makes
  * concurrent verifiers decide one after the other; consumed_through makes a replay a no-op.
  */
-export async function verifyMonitor(db: Db, job: VerifyJob, nowMs: number): Promise<VerifyRun> {
+export async function verifyMonitor(
+  db: Db,
+  job: VerifyJob,
+  nowMs: number,
+  deploymentRegions: readonly string[],
+): Promise<VerifyRun> {
   const { orgId, monitorId } = job;
   return db.transaction().execute(async (trx) => {
     const state = await trx
       .selectFrom('monitor_state')
-      .select(['status', 'machine', 'consumed_through'])
+      .select(['status', 'since', 'machine', 'consumed_through'])
       .where('monitor_id', '=', monitorId)
       .where('org_id', '=', orgId)
       .forUpdate()
@@ -130,11 +163,11 @@ export async function verifyMonitor(db: Db, job: VerifyJob, nowMs: number): Prom
     if (config.paused || state.status === 'paused') {
       // Results of a paused monitor never count: mark them consumed and wait for nothing.
       const last = rows.at(-1);
-      if (last || memory.awaiting) {
+      if (last || memory.awaiting || memory.wakeAtMs !== null) {
         await trx
           .updateTable('monitor_state')
           .set({
-            machine: JSON.stringify({ ...memory, awaiting: null }),
+            machine: JSON.stringify({ ...memory, awaiting: null, wakeAtMs: null }),
             consumed_through: last ? last.scheduled_at : through,
             updated_at: new Date(nowMs),
           })
@@ -145,6 +178,7 @@ export async function verifyMonitor(db: Db, job: VerifyJob, nowMs: number): Prom
       return idle;
     }
 
+    const first = batch[0];
     const outcome = consumeResults({
       memory,
       consumedThroughMs: through ? through.getTime() : null,
@@ -154,26 +188,33 @@ export async function verifyMonitor(db: Db, job: VerifyJob, nowMs: number): Prom
         recoveryThreshold: config.recoveryThreshold,
         retryIntervalSeconds: config.retryIntervalSeconds,
         timeoutMs: config.timeoutMs,
+        intervalSeconds: config.intervalSeconds,
+        expectedRegions: expectedRegions(config, deploymentRegions),
+        quorum: readQuorum(config),
+        maintenance: first ? await maintenanceAround(trx, job, first.scheduled_at.getTime()) : [],
       },
       nowMs,
     });
 
     const alerts: CreatedAlert[] = [];
     for (const step of outcome.steps) {
-      if (!step.transition) continue;
-      alerts.push(
-        ...(await recordTransition(trx, { orgId, monitorId, config, transition: step.transition })),
-      );
+      if (!step.notice) continue;
+      alerts.push(...(await recordNotice(trx, { orgId, monitorId, config, notice: step.notice })));
     }
 
     const last = outcome.consumed.at(-1);
     if (last || !sameMemory(memory, outcome.memory)) {
       const next = outcome.memory;
+      const status = outcome.steps.at(-1)?.display ?? state.status;
+      let since: Date | null = next.sinceMs === null ? null : new Date(next.sinceMs);
+      if (status !== 'up' && status !== 'down' && status !== 'pending') {
+        since = status === state.status ? state.since : new Date(last ? last.checkedAtMs : nowMs);
+      }
       await trx
         .updateTable('monitor_state')
         .set({
-          status: next.status,
-          since: next.sinceMs === null ? null : new Date(next.sinceMs),
+          status,
+          since,
           machine: JSON.stringify(next),
           consumed_through: outcome.consumedThroughMs === null ? null : new Date(outcome.consumedThroughMs),
           updated_at: new Date(nowMs),

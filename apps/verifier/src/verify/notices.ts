@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertEvent, StoredMonitorConfig, Transition } from '@sentinelmesh/core';
+import type { AlertEvent, Notice, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { AlertRef } from '../notify/notify-jobs';
@@ -11,7 +11,7 @@ export interface TransitionInput {
   orgId: string;
   monitorId: string;
   config: StoredMonitorConfig;
-  transition: Transition;
+  notice: Notice;
 }
 
 export interface CreatedAlert extends AlertRef {
@@ -19,15 +19,15 @@ export interface CreatedAlert extends AlertRef {
 }
 
 async function openIncident(trx: Trx, input: TransitionInput): Promise<IncidentRef> {
-  const { orgId, monitorId, transition } = input;
+  const { orgId, monitorId, notice } = input;
   const opened = await trx
     .insertInto('incidents')
     .values({
       org_id: orgId,
       monitor_id: monitorId,
       status: 'open',
-      opened_at: new Date(transition.atMs),
-      cause: transition.cause,
+      opened_at: new Date(notice.atMs),
+      cause: notice.cause,
     })
     .onConflict((oc) => oc.column('monitor_id').where('status', '=', 'open').doNothing())
     .returning(['id', 'opened_at', 'resolved_at'])
@@ -46,7 +46,7 @@ async function openIncident(trx: Trx, input: TransitionInput): Promise<IncidentR
 async function resolveIncident(trx: Trx, input: TransitionInput): Promise<IncidentRef | null> {
   const resolved = await trx
     .updateTable('incidents')
-    .set({ status: 'resolved', resolved_at: new Date(input.transition.atMs) })
+    .set({ status: 'resolved', resolved_at: new Date(input.notice.atMs) })
     .where('monitor_id', '=', input.monitorId)
     .where('org_id', '=', input.orgId)
     .where('status', '=', 'open')
@@ -61,7 +61,7 @@ async function insertAlerts(
   event: AlertEvent,
   incident: IncidentRef | null,
 ): Promise<CreatedAlert[]> {
-  const { orgId, monitorId, config, transition } = input;
+  const { orgId, monitorId, config, notice } = input;
   const channels = await trx
     .selectFrom('monitor_channels as mc')
     .innerJoin('channels as c', (join) =>
@@ -78,11 +78,11 @@ async function insertAlerts(
     const payload = buildAlertPayload({
       alertId: id,
       event,
-      occurredAtMs: transition.atMs,
+      occurredAtMs: notice.atMs,
       monitorId,
       config,
       incident,
-      cause: event === 'monitor.down' ? transition.cause : null,
+      cause: notice.cause,
     });
     return {
       id,
@@ -93,13 +93,14 @@ async function insertAlerts(
       event,
       status: 'pending' as const,
       payload: JSON.stringify(payload),
+      dedup_key: `${monitorId}:${event}:${notice.atMs}`,
     };
   });
   const inserted = await trx
     .insertInto('alerts')
     .values(rows)
     .onConflict((oc) =>
-      oc.columns(['incident_id', 'event', 'channel_id']).where('incident_id', 'is not', null).doNothing(),
+      oc.columns(['channel_id', 'dedup_key']).where('dedup_key', 'is not', null).doNothing(),
     )
     .returning(['id'])
     .execute();
@@ -107,18 +108,16 @@ async function insertAlerts(
 }
 
 /**
- * Writes what a transition means inside the verifying transaction: going down opens an incident
- * and its `monitor.down` alerts; coming back from down resolves it with `monitor.up` alerts;
- * a new monitor's first `up` writes nothing.
+ * Writes what a notice means inside the verifying transaction: `monitor.down` and
+ * `monitor.flapping` open an incident (or keep the open one) with their alerts; `monitor.up`
+ * resolves it with its alerts. Each alert is keyed by the notice, so a replay writes nothing.
  */
-export async function recordTransition(trx: Trx, input: TransitionInput): Promise<CreatedAlert[]> {
-  if (input.transition.to === 'down') {
-    const incident = await openIncident(trx, input);
-    return insertAlerts(trx, input, 'monitor.down', incident);
-  }
-  if (input.transition.from === 'down') {
+export async function recordNotice(trx: Trx, input: TransitionInput): Promise<CreatedAlert[]> {
+  const { event } = input.notice;
+  if (event === 'monitor.up') {
     const incident = await resolveIncident(trx, input);
-    return insertAlerts(trx, input, 'monitor.up', incident);
+    return insertAlerts(trx, input, event, incident);
   }
-  return [];
+  const incident = await openIncident(trx, input);
+  return insertAlerts(trx, input, event, incident);
 }

@@ -1,0 +1,118 @@
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import type { ChannelAdapter, Delivery, DeliveryResult } from './adapter';
+import { type AlertMessage, alertMessage, messageLines } from './message';
+
+export interface EmailOptions {
+  /** `smtp://user:pass@host:port` (or `smtps://`); null when the deployment has no mail server. */
+  smtpUrl: string | null;
+  from: string;
+  dashboardUrl: string;
+  timeoutMs?: number;
+}
+
+const configSchema = z.object({ to: z.array(z.string().email()).min(1).max(50) });
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const colors: Record<string, string> = {
+  DOWN: '#c62828',
+  UP: '#2e7d32',
+  FLAPPING: '#ef6c00',
+  TEST: '#1565c0',
+};
+
+/** The HTML part: the same facts as the text part, in a small table. */
+export function emailHtml(m: AlertMessage): string {
+  const rows = [
+    ['Target', m.target],
+    ['Cause', m.cause],
+    ['Duration', m.duration],
+    ['When', m.occurredAt],
+  ]
+    .filter((row): row is [string, string] => row[1] !== null)
+    .map(([k, v]) => `<tr><th align="left">${k}</th><td>${escapeHtml(v)}</td></tr>`)
+    .join('');
+  return [
+    '<!doctype html><html><body style="font-family:sans-serif">',
+    `<h2 style="color:${colors[m.label] ?? '#333'}">${escapeHtml(m.title)}</h2>`,
+    `<table cellpadding="4">${rows}</table>`,
+    `<p><a href="${escapeHtml(m.link)}">Open in SentinelMesh</a></p>`,
+    '</body></html>',
+  ].join('');
+}
+
+/** SMTP reply codes 5xx are permanent (bad recipient, refused); 4xx and network trouble are worth a retry. */
+function describe(error: unknown): { error: string; permanent: boolean; statusCode: number | null } {
+  const own = error as { responseCode?: unknown; code?: unknown };
+  const responseCode = typeof own?.responseCode === 'number' ? own.responseCode : null;
+  if (responseCode !== null) {
+    return { error: `SMTP ${responseCode}`, permanent: responseCode >= 500, statusCode: responseCode };
+  }
+  const code = typeof own?.code === 'string' ? own.code : 'unknown';
+  return { error: `SMTP error: ${code}`, permanent: code === 'EAUTH', statusCode: null };
+}
+
+/** Email channel: one message per alert over the deployment's SMTP server, with text and HTML parts. */
+export function createEmailAdapter(options: EmailOptions): ChannelAdapter & { close(): Promise<void> } {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const transport = options.smtpUrl
+    ? nodemailer.createTransport({
+        url: options.smtpUrl,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      })
+    : null;
+
+  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+    if (!transport) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: 'email is not configured on this deployment: set SMTP_URL (and SMTP_FROM)',
+        durationMs: 0,
+        permanent: true,
+      };
+    }
+    const config = configSchema.safeParse(delivery.config);
+    if (!config.success) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: 'invalid email recipients',
+        durationMs: 0,
+        permanent: true,
+      };
+    }
+    const m = alertMessage(delivery.payload, options.dashboardUrl);
+    const started = performance.now();
+    try {
+      await transport.sendMail({
+        from: options.from,
+        to: config.data.to,
+        subject: `[SentinelMesh] ${m.title}`,
+        text: `${messageLines(m).join('\n')}\n`,
+        html: emailHtml(m),
+        // The same Message-ID on every retry, so a mail system can drop a duplicate.
+        messageId: `<${delivery.alertId}@sentinelmesh>`,
+        headers: {
+          'X-SentinelMesh-Alert-Id': delivery.alertId,
+          'X-SentinelMesh-Event': delivery.payload.event,
+        },
+      });
+      return { ok: true, statusCode: 250, error: null, durationMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { ok: false, durationMs: Math.round(performance.now() - started), ...describe(error) };
+    }
+  }
+
+  return {
+    type: 'email',
+    deliver,
+    close: async () => {
+      transport?.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import type { DeliveryResult } from './adapter';
+import { isPublicAddress, publicOnlyLookup } from './target-guard';
+
+export interface HttpPostOptions {
+  /** Deliver to private, loopback and link-local addresses (local deployments). */
+  allowPrivateTargets: boolean;
+  userAgent: string;
+  timeoutMs?: number;
+}
+
+export interface PostResult extends DeliveryResult {
+  /** The response body (first 4 KiB), for adapters whose receivers answer with details. */
+  responseText: string | null;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const own = error as { code?: unknown; name?: unknown; cause?: unknown };
+  if (typeof own?.code === 'string') return own.code;
+  if (own?.cause) return errorCode(own.cause);
+  return typeof own?.name === 'string' ? own.name : undefined;
+}
+
+/** A short reason from codes only: messages may carry parts of the URL. */
+function describe(error: unknown): { error: string; permanent: boolean } {
+  const code = errorCode(error);
+  if (code === 'EBLOCKEDTARGET') return { error: 'blocked target: non-public address', permanent: true };
+  if (code === 'TimeoutError' || code === 'AbortError' || code?.endsWith('_TIMEOUT')) {
+    return { error: 'timeout', permanent: false };
+  }
+  if (code === 'ECONNREFUSED') return { error: 'connection refused', permanent: false };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+    return { error: 'connection reset', permanent: false };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { error: 'DNS: host not found', permanent: false };
+  return { error: `network error${code ? `: ${code}` : ''}`, permanent: false };
+}
+
+const MAX_RESPONSE_TEXT = 4096;
+
+/** Reads an http(s) URL; null for anything else. */
+export function httpUrl(value: unknown): URL | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * POSTs JSON to a channel URL through the target guard: non-public addresses are refused (unless
+ * the deployment allows them) both for literal IPs and for names, at connect time, so a name that
+ * resolves differently later cannot slip through. Never throws.
+ */
+export function createGuardedPoster(options: HttpPostOptions) {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const dispatcher = new Agent({
+    connect: { timeout: timeoutMs, ...(options.allowPrivateTargets ? {} : { lookup: publicOnlyLookup }) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  async function post(url: URL, rawBody: string, headers: Record<string, string>): Promise<PostResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!options.allowPrivateTargets && isIP(host) && !isPublicAddress(host)) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: 'blocked target: non-public address',
+        durationMs: 0,
+        permanent: true,
+        responseText: null,
+      };
+    }
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': options.userAgent, ...headers },
+        body: rawBody,
+        dispatcher,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = (await response.body.text()).slice(0, MAX_RESPONSE_TEXT);
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      return {
+        ok,
+        statusCode: response.statusCode,
+        error: ok ? null : `HTTP ${response.statusCode}`,
+        durationMs: elapsed(),
+        responseText: text,
+      };
+    } catch (error) {
+      return { ok: false, statusCode: null, durationMs: elapsed(), responseText: null, ...describe(error) };
+    }
+  }
+
+  return { post, close: () => dispatcher.close() };
+}
+
+export type GuardedPoster = ReturnType<typeof createGuardedPoster>;
+
+/** Receiver errors that retrying cannot fix (bad URL or key, gone): everything 4xx but 408 and 429. */
+export function isPermanentStatus(statusCode: number | null): boolean {
+  return (
+    statusCode !== null && statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429
+  );
+}

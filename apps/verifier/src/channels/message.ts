@@ -1,0 +1,73 @@
+import type { AlertPayload } from '@sentinelmesh/core';
+
+/** The words a human reads about one alert, shared by Slack, email and PagerDuty. */
+export interface AlertMessage {
+  /** `DOWN`, `UP`, `FLAPPING` or `TEST`. */
+  label: string;
+  /** One line: `DOWN: Checkout API`. */
+  title: string;
+  cause: string | null;
+  /** `down for 3m 20s`, `down since 09:14:02 UTC`, or null. */
+  duration: string | null;
+  target: string | null;
+  link: string;
+  occurredAt: string;
+}
+
+const labels: Record<AlertPayload['event'], string> = {
+  'monitor.down': 'DOWN',
+  'monitor.up': 'UP',
+  'monitor.flapping': 'FLAPPING',
+  test: 'TEST',
+};
+
+/** `3m 20s`, `2h 5m`, `45s`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+function duration(payload: AlertPayload): string | null {
+  const incident = payload.incident;
+  if (!incident) return null;
+  const opened = Date.parse(incident.openedAt);
+  if (payload.event === 'monitor.up' && incident.resolvedAt) {
+    return `down for ${formatDuration(Date.parse(incident.resolvedAt) - opened)}`;
+  }
+  const elapsed = Date.parse(payload.occurredAt) - opened;
+  const since = `${incident.openedAt.slice(11, 19)} UTC`;
+  return elapsed >= 1000 ? `down for ${formatDuration(elapsed)} (since ${since})` : `down since ${since}`;
+}
+
+/** Builds the human message for an alert; `dashboardUrl` is where the monitor's page lives. */
+export function alertMessage(payload: AlertPayload, dashboardUrl: string): AlertMessage {
+  const label = labels[payload.event];
+  const base = dashboardUrl.replace(/\/+$/, '');
+  const isTest = payload.event === 'test';
+  return {
+    label,
+    title: isTest ? 'TEST: alerts from SentinelMesh reach this channel' : `${label}: ${payload.monitor.name}`,
+    cause: payload.cause,
+    duration: payload.event === 'monitor.down' || payload.event === 'monitor.up' ? duration(payload) : null,
+    target: payload.monitor.url,
+    link: isTest ? base : `${base}/monitors/${encodeURIComponent(payload.monitor.id)}`,
+    occurredAt: payload.occurredAt,
+  };
+}
+
+/** The message as plain text lines (email text part, logs). */
+export function messageLines(message: AlertMessage): string[] {
+  return [
+    message.title,
+    ...(message.target ? [`Target: ${message.target}`] : []),
+    ...(message.cause ? [`Cause: ${message.cause}`] : []),
+    ...(message.duration ? [`Duration: ${message.duration}`] : []),
+    `When: ${message.occurredAt}`,
+    `Details: ${message.link}`,
+  ];
+}
