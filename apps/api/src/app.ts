@@ -11,12 +11,21 @@ import { registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
-import { openapiPlugin } from './plugins/openapi';
+import { addProblemResponses, openapiPlugin } from './plugins/openapi';
+import { rateLimitPlugin } from './plugins/rate-limit';
 import { redisPlugin } from './plugins/redis';
+import { securityPlugin } from './plugins/security';
+import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
+import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows';
+import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
+import { publicRoutes } from './routes/public';
+import { statsRoutes } from './routes/stats';
+import { statusPageRoutes } from './routes/status-pages';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const API_VERSION = '1.0.0';
@@ -42,6 +51,7 @@ export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.config.TRUST_PROXY,
     requestIdHeader: false,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
@@ -65,6 +75,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(dbPlugin, { db: deps.db });
   await app.register(redisPlugin, { redis: deps.redis });
   await app.register(metricsPlugin, { registry });
+  await app.register(securityPlugin, { dashboardOrigin: deps.config.DASHBOARD_ORIGIN });
+  await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.config.QUEUE_PREFIX });
   // Before the OpenAPI plugin, so the operational routes stay out of the public document.
   registerOpsRoutes(app, {
     registry,
@@ -73,8 +85,14 @@ export async function buildApp(deps: AppDeps) {
       redis: () => deps.redis.ping(),
     },
   });
+  app.addHook('onRoute', addProblemResponses);
   await app.register(openapiPlugin, { version: API_VERSION });
-  await app.register(authPlugin, { secret: deps.config.JWT_SECRET, db: deps.db, clock });
+  await app.register(authPlugin, {
+    secret: deps.config.JWT_SECRET,
+    db: deps.db,
+    clock,
+    limit: app.limiter('credential', deps.config.RATE_LIMIT_PER_MINUTE),
+  });
 
   const ctx: ServiceContext = {
     db: deps.db,
@@ -88,6 +106,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(monitorRoutes, { prefix: '/v1', ctx });
   await app.register(incidentRoutes, { prefix: '/v1', ctx });
   await app.register(channelRoutes, { prefix: '/v1', ctx });
+  await app.register(maintenanceWindowRoutes, { prefix: '/v1', ctx });
+  await app.register(memberRoutes, { prefix: '/v1', ctx });
+  await app.register(apiKeyRoutes, { prefix: '/v1', ctx });
+  await app.register(statsRoutes, { prefix: '/v1', ctx });
+  await app.register(statusPageRoutes, { prefix: '/v1', ctx });
+  await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
   return app;
 }
 

@@ -18,6 +18,11 @@ export type ApiConfig = Pick<
   | 'MIN_INTERVAL_SECONDS'
   | 'ALLOW_PRIVATE_TARGETS'
   | 'COOKIE_SECURE'
+  | 'DASHBOARD_ORIGIN'
+  | 'RATE_LIMIT_PER_MINUTE'
+  | 'AUTH_RATE_LIMIT_PER_MINUTE'
+  | 'MAX_MONITORS_PER_ORG'
+  | 'TRUST_PROXY'
 >;
 
 /** What services need: passed in, never imported from globals. */
@@ -28,4 +33,6 @@ export interface ServiceContext {
   clock: Clock;
   logger: Logger;
   box: SecretBox;
+  /** The x-request-id of the request being served, carried into what it publishes or enqueues. */
+  requestId?: string;
 }

@@ -13,6 +13,15 @@ export const apiEnvShape = {
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),
   DASHBOARD_ORIGIN: z.string().url().default('http://localhost:3000'),
   COOKIE_SECURE: booleanString.default(false),
+  // Requests per minute per credential (access token user or API key); 0 turns the limit off.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  // Login and signup attempts per minute per client address, and logins per account; 0 turns them off.
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  MAX_MONITORS_PER_ORG: z.coerce.number().int().min(0).default(0),
+  // How often this API process refreshes the hourly rollups (plain Postgres only); 0: never.
+  ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  // Trust X-Forwarded-For from a proxy in front (the client address limits are keyed by).
+  TRUST_PROXY: booleanString.default(false),
 };
 
 export type ApiEnv = ReturnType<typeof parseApiEnv>;

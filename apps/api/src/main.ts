@@ -8,6 +8,7 @@ import {
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
+import { startRollupJob } from './jobs/rollups';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseApiEnv>;
@@ -40,7 +41,22 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config: env, db, redis, logger });
-  installShutdown({ logger, steps: [{ name: 'http', run: () => app.close() }] });
+  // The API keeps the hourly rollups (plain Postgres); an advisory lock makes extra API processes skip.
+  const rollups =
+    env.ROLLUP_INTERVAL_SECONDS > 0
+      ? startRollupJob({
+          db,
+          logger: logger.child({ component: 'rollups' }),
+          intervalMs: env.ROLLUP_INTERVAL_SECONDS * 1000,
+        })
+      : null;
+  installShutdown({
+    logger,
+    steps: [
+      { name: 'rollups', run: async () => rollups?.stop() },
+      { name: 'http', run: () => app.close() },
+    ],
+  });
   await app.listen({ host: env.HOST, port: env.API_PORT });
   const address = app.server.address();
   logger.info({ port: typeof address === 'object' && address ? address.port : env.API_PORT }, 'listening');

@@ -15,8 +15,10 @@ import { parseApiEnv } from '../src/env';
 /** Real time, moved forward on demand (token expiry without waiting). */
 export class TestClock implements Clock {
   offsetMs = 0;
+  /** With `fixedMs` the clock stands still there (plus any advance), for numbers computed by hand. */
+  constructor(private readonly fixedMs?: number) {}
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.fixedMs ?? Date.now()) + this.offsetMs);
   }
   advance(ms: number): void {
     this.offsetMs += ms;
@@ -42,16 +44,18 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
     SECRETS_KEY,
     REGIONS: 'local,eu-west',
     LOG_LEVEL: 'silent',
+    // Test files sign up many accounts from one address; the limit tests set their own values.
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     ...overrides,
   });
 
 /** An API over the given test database with its own pool and Redis connection (closed by app.close()). */
 export async function startApi(
   testDb: TestDatabase,
-  options: { prefix?: string; env?: Record<string, string> } = {},
+  options: { prefix?: string; env?: Record<string, string>; now?: Date } = {},
 ): Promise<TestApi> {
   const config = testEnv(testDb, options.prefix ?? uniqueQueuePrefix(), options.env);
-  const clock = new TestClock();
+  const clock = new TestClock(options.now?.getTime());
   const app = await buildApp({
     config,
     db: createDb({ connectionString: testDb.url, max: 5, applicationName: 'sentinelmesh-api-test' }),
@@ -138,4 +142,31 @@ export function expectProblem(res: LightMyRequestResponse, status: number) {
     detail: string;
     errors: Array<{ path: string; message: string }>;
   };
+}
+
+/** A second person in `owner`'s organization with `role`, logged in there. */
+export async function addMemberSession(app: App, owner: Session, role: string): Promise<Session> {
+  const person = await signupUser(app, `Elsewhere ${role}`);
+  const added = await client(app, owner.token).post('/v1/members', { email: person.email, role });
+  if (added.statusCode !== 201) throw new Error(`adding a member failed: ${added.statusCode} ${added.body}`);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    payload: { email: person.email, password: person.password, organizationId: owner.orgId },
+  });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return { ...person, token: res.json().accessToken, orgId: owner.orgId, cookie: refreshCookie(res) ?? '' };
+}
+
+/** Polls `check` until it stops throwing, for at most `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }

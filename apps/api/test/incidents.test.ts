@@ -225,8 +225,47 @@ describe('incidents and alerts', () => {
       attempts: 12,
       sentAt: null,
       lastError: 'HTTP 500 from receiver',
+      attemptLog: [],
     });
     expect((await as.get(`/v1/alerts?incidentId=${openId}`)).json().items).toEqual([]);
+  });
+
+  it('shows every delivery attempt of an alert, oldest first', async () => {
+    const alert = await testDb.db
+      .selectFrom('alerts')
+      .select(['id', 'org_id'])
+      .where('incident_id', '=', resolvedId)
+      .where('event', '=', 'monitor.down')
+      .executeTakeFirstOrThrow();
+    await testDb.db
+      .insertInto('alert_attempts')
+      .values([
+        {
+          org_id: alert.org_id,
+          alert_id: alert.id,
+          attempted_at: at(1),
+          ok: false,
+          status_code: 500,
+          error: 'HTTP 500',
+          duration_ms: 40,
+        },
+        {
+          org_id: alert.org_id,
+          alert_id: alert.id,
+          attempted_at: at(2),
+          ok: true,
+          status_code: 200,
+          error: null,
+          duration_ms: 12,
+        },
+      ])
+      .execute();
+    const page = (await as.get(`/v1/alerts?incidentId=${resolvedId}`)).json();
+    const down = page.items.find((a: { event: string }) => a.event === 'monitor.down');
+    expect(down.attemptLog).toEqual([
+      { attemptedAt: at(1).toISOString(), ok: false, statusCode: 500, error: 'HTTP 500', durationMs: 40 },
+      { attemptedAt: at(2).toISOString(), ok: true, statusCode: 200, error: null, durationMs: 12 },
+    ]);
   });
 
   it("hides another organization's incidents, alerts and results", async () => {

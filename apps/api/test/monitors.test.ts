@@ -102,11 +102,11 @@ describe('creating monitors', () => {
     const monitor = await create({
       type: 'tcp',
       name: 'Postgres',
-      host: 'db.internal',
+      host: 'db.example.com',
       port: 5432,
       regions: ['eu-west'],
     });
-    expect(monitor).toMatchObject({ type: 'tcp', host: 'db.internal', port: 5432, regions: ['eu-west'] });
+    expect(monitor).toMatchObject({ type: 'tcp', host: 'db.example.com', port: 5432, regions: ['eu-west'] });
     expect(monitor).not.toHaveProperty('url');
   });
 
@@ -173,20 +173,12 @@ describe('creating monitors', () => {
       const monitor = await create(httpMonitor());
       await expect
         .poll(() => messages, { timeout: 5000 })
-        .toContainEqual({
-          op: 'upsert',
-          orgId: owner.orgId,
-          monitorId: monitor.id,
-        });
+        .toContainEqual(expect.objectContaining({ op: 'upsert', orgId: owner.orgId, monitorId: monitor.id }));
       expect(monitorChangeSchema.safeParse(messages[0]).success).toBe(true);
       await as.delete(`/v1/monitors/${monitor.id}`);
       await expect
         .poll(() => messages, { timeout: 5000 })
-        .toContainEqual({
-          op: 'delete',
-          orgId: owner.orgId,
-          monitorId: monitor.id,
-        });
+        .toContainEqual(expect.objectContaining({ op: 'delete', orgId: owner.orgId, monitorId: monitor.id }));
     } finally {
       await subscriber.quit();
     }
@@ -283,7 +275,7 @@ describe('listing monitors', () => {
       httpMonitor({ name: 'alpha', tags: ['prod'] }),
       httpMonitor({ name: 'beta', url: 'https://API.example.com/100%', tags: ['staging'] }),
       httpMonitor({ name: 'gamma', tags: ['prod', 'eu'], paused: true }),
-      { type: 'tcp', name: 'delta', host: 'redis.internal', port: 6379 },
+      { type: 'tcp', name: 'delta', host: 'redis.example.com', port: 6379 },
       httpMonitor({ name: 'epsilon' }),
     ];
     for (const spec of specs) created.push(await create(spec, list));

@@ -130,6 +130,8 @@ export interface AlertsTable {
   sent_at: Timestamp | null;
   last_attempt_at: Timestamp | null;
   last_error: string | null;
+  /** One alert per announced change and channel (`<monitor>:<event>:<at ms>`); null for test alerts. */
+  dedup_key: string | null;
 }
 
 export interface AlertAttemptsTable {
@@ -143,9 +145,75 @@ export interface AlertAttemptsTable {
   duration_ms: number;
 }
 
+export interface ApiKeysTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  role: Role;
+  /** SHA-256 of the key; the key itself is shown once and never stored. */
+  key_hash: string;
+  key_hint: string;
+  created_by: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface StatusPagesTable {
+  id: Generated<string>;
+  org_id: string;
+  slug: string;
+  title: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface StatusPageMonitorsTable {
+  org_id: string;
+  status_page_id: string;
+  monitor_id: string;
+  position: number;
+}
+
+/** Scheduled checks per monitor, hour and latency bucket (-1: no latency); a table or a continuous aggregate. */
+export interface CheckRollupsHourlyTable {
+  hour: Timestamp;
+  org_id: string;
+  monitor_id: string;
+  bucket: number;
+  checks: number;
+  failed: number;
+}
+
+export interface MaintenanceWindowsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MaintenanceWindowMonitorsTable {
+  org_id: string;
+  window_id: string;
+  monitor_id: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
+}
+
+/** The latest ping of a heartbeat monitor (migration 0002-checks). */
+export interface HeartbeatsTable {
+  monitor_id: string;
+  org_id: string;
+  last_ping_at: Timestamp;
+  last_status: 'ok' | 'fail';
+  last_message: string | null;
+  pings: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export interface Database {
@@ -155,6 +223,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
+  heartbeats: HeartbeatsTable;
   check_results: CheckResultsTable;
   incidents: IncidentsTable;
   channels: ChannelsTable;
@@ -162,4 +231,10 @@ export interface Database {
   alerts: AlertsTable;
   alert_attempts: AlertAttemptsTable;
   meta: MetaTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  maintenance_window_monitors: MaintenanceWindowMonitorsTable;
+  api_keys: ApiKeysTable;
+  status_pages: StatusPagesTable;
+  status_page_monitors: StatusPageMonitorsTable;
+  check_rollups_hourly: CheckRollupsHourlyTable;
 }

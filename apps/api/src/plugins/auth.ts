@@ -6,17 +6,24 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../context';
 import { isUuid } from '../http/ids';
+import { hashApiKey, isApiKey, isWellFormedApiKey } from '../services/api-key-secrets';
+import type { Limiter } from './rate-limit';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ISSUER = 'sentinelmesh';
 const AUDIENCE = 'sentinelmesh-api';
-const ranks: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+export const ranks: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+const lower = (a: Role, b: Role): Role => (ranks[a] <= ranks[b] ? a : b);
 
-/** Who is calling, in which organization, with the role they hold there now. */
+/**
+ * Who is calling, in which organization, with the role they hold there now. For an API key, `userId`
+ * is the member who created it and `role` the lower of the key's role and that member's current one.
+ */
 export interface Principal {
   userId: string;
   orgId: string;
   role: Role;
+  apiKeyId?: string;
 }
 
 interface AccessClaims {
@@ -41,8 +48,8 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export const authPlugin = fp<{ secret: string; db: Db; clock: Clock }>(
-  async (app, { secret, db, clock }) => {
+export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limiter }>(
+  async (app, { secret, db, clock, limit }) => {
     await app.register(fastifyCookie);
     await app.register(fastifyJwt, {
       secret,
@@ -64,11 +71,49 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock }>(
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
     }));
 
+    /** Keys are looked up by hash; a revoked key, or one whose creator left, fails at once. */
+    async function authenticateKey(key: string): Promise<Principal> {
+      const invalid = () => new DomainError('unauthenticated', 'the API key is invalid or revoked');
+      if (!isWellFormedApiKey(key)) throw invalid();
+      const row = await db
+        .selectFrom('api_keys as k')
+        .innerJoin('memberships as m', (join) =>
+          join.onRef('m.org_id', '=', 'k.org_id').onRef('m.user_id', '=', 'k.created_by'),
+        )
+        .select([
+          'k.id',
+          'k.org_id',
+          'k.created_by',
+          'k.role as keyRole',
+          'm.role as memberRole',
+          'k.last_used_at',
+        ])
+        .where('k.key_hash', '=', hashApiKey(key))
+        .where('k.revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) throw invalid();
+      const now = clock.now();
+      // Recorded at most once a minute, so a busy key does not write on every request.
+      if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+        await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      }
+      return {
+        userId: row.created_by,
+        orgId: row.org_id,
+        role: lower(row.keyRole, row.memberRole),
+        apiKeyId: row.id,
+      };
+    }
+
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/.exec(request.headers.authorization ?? '');
       if (!match?.[1]) {
-        throw new DomainError('unauthenticated', 'send an access token as "Authorization: Bearer <token>"');
+        throw new DomainError(
+          'unauthenticated',
+          'send an access token or API key as "Authorization: Bearer <token>"',
+        );
       }
+      if (isApiKey(match[1])) return authenticateKey(match[1]);
       let claims: AccessClaims;
       try {
         claims = app.jwt.verify<AccessClaims>(match[1], { clockTimestamp: clock.now().getTime() });
@@ -90,9 +135,14 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock }>(
     }
 
     app.decorate('requireRole', (min: Role): onRequestHookHandler => {
-      return async (request) => {
+      return async (request, reply) => {
         const principal = await authenticate(request);
         request.principal = principal;
+        await limit(
+          request,
+          reply,
+          principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.userId}`,
+        );
         if (ranks[principal.role] < ranks[min]) {
           throw new DomainError(
             'forbidden',

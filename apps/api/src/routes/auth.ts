@@ -2,6 +2,7 @@ import { DomainError } from '@sentinelmesh/core';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
 import { principalOf } from '../plugins/auth';
 import { loginBody, meResponse, signupBody, signupResponse, tokenResponse } from '../schemas/auth';
 import { noContent } from '../schemas/common';
@@ -24,6 +25,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     sameSite: 'lax',
     secure: ctx.config.COOKIE_SECURE,
   } as const;
+  // Stricter than the per-credential limit: guessing passwords and mass signups are the abuse here.
+  const perAddress = app.limiter('auth-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  const perAccount = app.limiter('auth-account', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const setRefreshCookie = (reply: FastifyReply, grant: RefreshGrant) =>
     reply.setCookie(REFRESH_COOKIE, grant.token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_SECONDS });
 
@@ -45,10 +49,19 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
 
   app.post(
     '/auth/signup',
-    { schema: { ...publicRoute, tags: ['auth'], body: signupBody, response: { 201: signupResponse } } },
+    {
+      schema: {
+        ...publicRoute,
+        summary: 'Sign up: a new user owning a new organization',
+        tags: ['auth'],
+        body: signupBody,
+        response: { 201: signupResponse },
+      },
+    },
     async (request, reply) => {
       if (!ctx.config.SIGNUP_ENABLED)
         throw new DomainError('forbidden', 'signup is disabled on this deployment');
+      await perAddress(request, reply, request.ip);
       const account = await signup(ctx, request.body);
       return reply.code(201).send(await startSession(reply, account));
     },
@@ -56,8 +69,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
 
   app.post(
     '/auth/login',
-    { schema: { ...publicRoute, tags: ['auth'], body: loginBody, response: { 200: signupResponse } } },
+    {
+      schema: {
+        ...publicRoute,
+        summary: 'Log in',
+        tags: ['auth'],
+        body: loginBody,
+        response: { 200: signupResponse },
+      },
+    },
     async (request, reply) => {
+      await perAddress(request, reply, request.ip);
+      await perAccount(request, reply, request.body.email.trim().toLowerCase());
       const account = await login(ctx, request.body);
       return reply.send(await startSession(reply, account));
     },
@@ -65,7 +88,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
 
   app.post(
     '/auth/refresh',
-    { schema: { ...publicRoute, tags: ['auth'], response: { 200: tokenResponse } } },
+    {
+      schema: {
+        ...publicRoute,
+        summary: 'Exchange the refresh cookie for a new access token',
+        tags: ['auth'],
+        response: { 200: tokenResponse },
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE];
       if (!token) throw new DomainError('unauthenticated', 'no refresh token; log in again');
@@ -82,7 +112,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
 
   app.post(
     '/auth/logout',
-    { schema: { ...publicRoute, tags: ['auth'], response: { 204: noContent } } },
+    {
+      schema: {
+        ...publicRoute,
+        summary: 'Log out: end the session of the refresh cookie',
+        tags: ['auth'],
+        response: { 204: noContent },
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE];
       if (token) await revokeRefreshToken(ctx.db, token, ctx.clock.now());
@@ -92,12 +129,22 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
 
   app.get(
     '/me',
-    { onRequest: app.requireRole('viewer'), schema: { tags: ['auth'], response: { 200: meResponse } } },
+    {
+      onRequest: app.requireRole('viewer'),
+      schema: {
+        tags: ['auth'],
+        summary: 'Who am I: user, organization and role',
+        response: { 200: meResponse },
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
-      const account = await loadAccount(ctx.db, principal.userId, principal.orgId);
+      const account = await withTenant(ctx.db, principal.orgId, (db) =>
+        loadAccount(db, principal.userId, principal.orgId),
+      );
       if (!account) throw new DomainError('unauthenticated', 'not a member of this organization');
-      return account;
+      // An API key acts with its own (possibly lower) role, not its creator's.
+      return { ...account, role: principal.role };
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { idParams, pageOf } from '../schemas/common';
@@ -27,7 +28,10 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
         response: { 200: pageOf(incidentSchema) },
       },
     },
-    async (request) => listIncidents(ctx.db, principalOf(request).orgId, request.query),
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listIncidents(db, orgId, request.query));
+    },
   );
 
   app.get(
@@ -36,8 +40,11 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       onRequest: read,
       schema: { tags: ['incidents'], params: idParams, response: { 200: incidentDetailSchema } },
     },
-    async (request) =>
-      getIncident(ctx.db, ctx.clock, principalOf(request).orgId, requireId(request.params.id, 'incident')),
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const id = requireId(request.params.id, 'incident');
+      return withTenant(ctx.db, orgId, (db) => getIncident(db, ctx.clock, orgId, id));
+    },
   );
 
   app.post(
@@ -49,7 +56,9 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
     async (request) => {
       const principal = principalOf(request);
       const id = requireId(request.params.id, 'incident');
-      return acknowledgeIncident(ctx.db, ctx.clock, principal.orgId, id, principal.userId);
+      return withTenant(ctx.db, principal.orgId, (db) =>
+        acknowledgeIncident(db, ctx.clock, principal.orgId, id, principal.userId),
+      );
     },
   );
 
@@ -59,6 +68,9 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       onRequest: read,
       schema: { tags: ['alerts'], querystring: listAlertsQuery, response: { 200: pageOf(alertSchema) } },
     },
-    async (request) => listAlerts(ctx.db, principalOf(request).orgId, request.query),
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listAlerts(db, orgId, request.query));
+    },
   );
 };

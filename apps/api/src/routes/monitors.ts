@@ -1,6 +1,7 @@
 import { createMonitorSchema } from '@sentinelmesh/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { idParams, noContent, pageOf } from '../schemas/common';
@@ -20,12 +21,13 @@ const tags = ['monitors'];
 export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
+  const scoped = (request: { id: string }): ServiceContext => ({ ...ctx, requestId: request.id });
 
   app.post(
     '/monitors',
     { onRequest: write, schema: { tags, body: createMonitorSchema, response: { 201: monitorSchema } } },
     async (request, reply) => {
-      const monitor = await createMonitor(ctx, principalOf(request).orgId, request.body);
+      const monitor = await createMonitor(scoped(request), principalOf(request).orgId, request.body);
       return reply.code(201).send(monitor);
     },
   );
@@ -36,7 +38,10 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: read,
       schema: { tags, querystring: listMonitorsQuery, response: { 200: pageOf(monitorSchema) } },
     },
-    async (request) => listMonitors(ctx.db, principalOf(request).orgId, request.query),
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listMonitors(db, orgId, request.query));
+    },
   );
 
   app.get(
@@ -52,14 +57,23 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       schema: { tags, params: idParams, body: patchMonitorBody, response: { 200: monitorSchema } },
     },
     async (request) =>
-      updateMonitor(ctx, principalOf(request).orgId, requireId(request.params.id, 'monitor'), request.body),
+      updateMonitor(
+        scoped(request),
+        principalOf(request).orgId,
+        requireId(request.params.id, 'monitor'),
+        request.body,
+      ),
   );
 
   app.delete(
     '/monitors/:id',
     { onRequest: write, schema: { tags, params: idParams, response: { 204: noContent } } },
     async (request, reply) => {
-      await deleteMonitor(ctx, principalOf(request).orgId, requireId(request.params.id, 'monitor'));
+      await deleteMonitor(
+        scoped(request),
+        principalOf(request).orgId,
+        requireId(request.params.id, 'monitor'),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -70,12 +84,16 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: read,
       schema: {
         tags,
+        summary: 'List check results of a monitor',
         params: idParams,
         querystring: resultsQuery,
         response: { 200: pageOf(checkResultSchema) },
       },
     },
-    async (request) =>
-      listResults(ctx.db, principalOf(request).orgId, requireId(request.params.id, 'monitor'), request.query),
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const id = requireId(request.params.id, 'monitor');
+      return withTenant(ctx.db, orgId, (db) => listResults(db, orgId, id, request.query));
+    },
   );
 };

@@ -22,6 +22,17 @@ export const alertSchema = z.object({
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),
+  attemptLog: z
+    .array(
+      z.object({
+        attemptedAt: isoTime,
+        ok: z.boolean(),
+        statusCode: z.number().int().nullable(),
+        error: z.string().nullable(),
+        durationMs: z.number().int(),
+      }),
+    )
+    .describe('every delivery attempt, oldest first'),
 });
 
 export const incidentDetailSchema = incidentSchema.extend({

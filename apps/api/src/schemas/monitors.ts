@@ -1,9 +1,12 @@
 import {
   checkKinds,
+  dnsMonitorInput,
+  heartbeatMonitorStored,
   httpMonitorInput,
   monitorStatuses,
   monitorTypes,
   tcpMonitorInput,
+  tlsMonitorInput,
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
@@ -28,6 +31,9 @@ const stored = {
 export const monitorSchema = z.discriminatedUnion('type', [
   z.object({ ...httpMonitorInput.shape, ...stored }),
   z.object({ ...tcpMonitorInput.shape, ...stored }),
+  z.object({ ...dnsMonitorInput.shape, ...stored }),
+  z.object({ ...tlsMonitorInput.shape, ...stored }),
+  z.object({ ...heartbeatMonitorStored.shape, ...stored }),
 ]);
 
 /** PATCH body: any subset; `type` may be repeated but never changed. */

@@ -86,3 +86,13 @@ export async function loadAccount(db: Db, userId: string, orgId: string): Promis
     role: row.role,
   };
 }
+
+/** Users are shared between organizations: this lookup runs outside any tenant. */
+export async function findUserIdByEmail(db: Db, email: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

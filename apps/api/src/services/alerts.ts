@@ -16,6 +16,20 @@ function selectAlerts(db: Db, orgId: string) {
       'sent_at',
       'last_error',
       sql<string>`created_at::text`.as('cursor_at'),
+      // Every delivery attempt, oldest first (the notifier logs each one in alert_attempts).
+      sql<
+        Array<{
+          attemptedAt: string;
+          ok: boolean;
+          statusCode: number | null;
+          error: string | null;
+          durationMs: number;
+        }>
+      >`coalesce((
+        SELECT json_agg(json_build_object('attemptedAt', to_char(aa.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'ok', aa.ok, 'statusCode', aa.status_code, 'error', aa.error, 'durationMs', aa.duration_ms) ORDER BY aa.id)
+        FROM alert_attempts aa WHERE aa.alert_id = alerts.id AND aa.org_id = alerts.org_id
+      ), '[]')`.as('attempt_log'),
     ])
     .where('org_id', '=', orgId);
 }
@@ -32,6 +46,7 @@ function toAlertView(row: AlertRow) {
     attempts: row.attempts,
     sentAt: row.sent_at ? row.sent_at.toISOString() : null,
     lastError: row.last_error,
+    attemptLog: row.attempt_log,
   };
 }
 

@@ -8,14 +8,16 @@ const PUBLISH_TIMEOUT_MS = 1_000;
  * the schedulers' periodic resync picks the change up, so a failed publish is logged, not raised.
  */
 export async function publishMonitorChange(
-  ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger'>,
+  ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger' | 'requestId'>,
   change: MonitorChange,
 ): Promise<void> {
   const channel = monitorChangesChannel(ctx.config.QUEUE_PREFIX);
+  // Extra field: readers that do not know it ignore it (zod strips unknown keys).
+  const message = ctx.requestId ? { ...change, requestId: ctx.requestId } : change;
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      ctx.redis.publish(channel, JSON.stringify(change)),
+      ctx.redis.publish(channel, JSON.stringify(message)),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('publish timed out')), PUBLISH_TIMEOUT_MS);
       }),

@@ -8,6 +8,7 @@ import {
 import type { Database } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
 import { isUuid } from '../http/ids';
 import { publishMonitorChange } from './monitor-changes';
 import { findMonitor } from './monitor-read';
@@ -57,9 +58,23 @@ async function linkChannels(
 }
 
 async function loadOrThrow(ctx: ServiceContext, orgId: string, id: string): Promise<Monitor> {
-  const monitor = await findMonitor(ctx.db, orgId, id);
+  const monitor = await withTenant(ctx.db, orgId, (db) => findMonitor(db, orgId, id));
   if (!monitor) throw notFound('monitor');
   return monitor;
+}
+
+/** MAX_MONITORS_PER_ORG: the organization row is locked, so concurrent creates cannot both slip under it. */
+async function checkQuota(tx: Transaction<Database>, orgId: string, max: number): Promise<void> {
+  if (max <= 0) return;
+  await tx.selectFrom('organizations').select('id').where('id', '=', orgId).forUpdate().execute();
+  const { count } = await tx
+    .selectFrom('monitors')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  if (Number(count) >= max) {
+    throw new DomainError('quota_exceeded', `this organization has reached its limit of ${max} monitors`);
+  }
 }
 
 /** Writes the monitor, its state row and its channel links in one transaction, then announces it. */
@@ -70,7 +85,8 @@ export async function createMonitor(
 ): Promise<Monitor> {
   const config = configForCreate(input, ctx.config);
   const now = ctx.clock.now();
-  const id = await ctx.db.transaction().execute(async (tx) => {
+  const id = await withTenant(ctx.db, orgId, async (tx) => {
+    await checkQuota(tx, orgId, ctx.config.MAX_MONITORS_PER_ORG);
     const channelIds = await checkChannels(tx, orgId, input.channelIds);
     const row = await tx
       .insertInto('monitors')
@@ -105,7 +121,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { channelIds, ...fields } = patch;
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTenant(ctx.db, orgId, async (tx) => {
     const current = await tx
       .selectFrom('monitors')
       .select(['config'])
@@ -137,12 +153,14 @@ export async function updateMonitor(
 }
 
 export async function deleteMonitor(ctx: ServiceContext, orgId: string, id: string): Promise<void> {
-  const row = await ctx.db
-    .deleteFrom('monitors')
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
+  const row = await withTenant(ctx.db, orgId, (db) =>
+    db
+      .deleteFrom('monitors')
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .returning('id')
+      .executeTakeFirst(),
+  );
   if (!row) throw notFound('monitor');
   await publishMonitorChange(ctx, { op: 'delete', orgId, monitorId: id });
 }

@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial';
+import * as m0002 from './0002-checks';
+import * as m0003 from './0003-alerting';
+import * as m0004 from './0004-api';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-checks': m0002,
+  '0003-alerting': m0003,
+  '0004-api': m0004,
 };

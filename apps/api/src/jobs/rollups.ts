@@ -1,0 +1,105 @@
+import { type Db, resultStorage } from '@sentinelmesh/db';
+import type { Logger } from '@sentinelmesh/platform';
+import { sql } from 'kysely';
+import { ROLLUPS_THROUGH_KEY } from '../services/stats';
+import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
+import { DAY_MS, HOUR_MS } from '../stats/windows';
+
+const bounds = sql.raw(`ARRAY[${LATENCY_BUCKET_BOUNDS.join(',')}]::integer[]`);
+// Results are written seconds after their slot; an hour is rolled up once it is this far behind.
+const GRACE_MS = 2 * 60_000;
+// Each run recomputes the last hours it already rolled, for results that arrived late.
+const RECOMPUTE_MS = 2 * HOUR_MS;
+const LOCK_KEY = sql`hashtext('sentinelmesh:rollups-hourly')`;
+// A backlog (the first run over old results) is worked off a week per run, so a run stays short.
+const MAX_SPAN_MS = 7 * DAY_MS;
+
+/**
+ * Brings check_rollups_hourly up to the last complete hour (plain Postgres; with TimescaleDB the
+ * continuous aggregate does this). Any number of API processes may run it: an advisory lock lets one
+ * at a time work, the others skip. Returns the new watermark, or null when it did nothing.
+ */
+export async function runRollups(db: Db, now: Date): Promise<Date | null> {
+  if ((await resultStorage(db)) === 'timescale') return null;
+  return db.transaction().execute(async (tx) => {
+    const lock = await sql<{
+      locked: boolean;
+    }>`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`.execute(tx);
+    if (!lock.rows[0]?.locked) return null;
+    const complete = Math.floor((now.getTime() - GRACE_MS) / HOUR_MS) * HOUR_MS;
+    const mark = await tx
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', ROLLUPS_THROUGH_KEY)
+      .executeTakeFirst();
+    let start: number;
+    if (mark) {
+      start = Date.parse(mark.value) - RECOMPUTE_MS;
+    } else {
+      const first = await tx
+        .selectFrom('check_results')
+        .select((eb) => eb.fn.min('scheduled_at').as('first'))
+        .executeTakeFirst();
+      const firstAt = first?.first ? new Date(first.first as Date).getTime() : complete;
+      start = Math.floor(firstAt / HOUR_MS) * HOUR_MS;
+    }
+    const target = Math.min(complete, start + MAX_SPAN_MS);
+    if (start >= target) return null;
+    await tx
+      .deleteFrom('check_rollups_hourly')
+      .where('hour', '>=', new Date(start))
+      .where('hour', '<', new Date(target))
+      .execute();
+    // A day at a time, so a long backlog never becomes one giant sort.
+    for (let from = start; from < target; from += DAY_MS) {
+      const to = Math.min(from + DAY_MS, target);
+      await sql`
+        INSERT INTO check_rollups_hourly (hour, org_id, monitor_id, bucket, checks, failed)
+        SELECT date_bin(interval '1 hour', scheduled_at, timestamptz 'epoch'), org_id, monitor_id,
+          coalesce(width_bucket(latency_ms, ${bounds}), -1), count(*), count(*) FILTER (WHERE NOT ok)
+        FROM check_results
+        WHERE kind = 'scheduled' AND scheduled_at >= ${new Date(from)} AND scheduled_at < ${new Date(to)}
+        GROUP BY 1, 2, 3, 4
+      `.execute(tx);
+    }
+    const through = new Date(target);
+    await tx
+      .insertInto('meta')
+      .values({ key: ROLLUPS_THROUGH_KEY, value: through.toISOString() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: through.toISOString() }))
+      .execute();
+    return through;
+  });
+}
+
+/** Runs the rollups until they reach the last complete hour (a long backlog takes several runs). */
+export async function catchUpRollups(db: Db, now: Date): Promise<Date | null> {
+  const complete = Math.floor((now.getTime() - GRACE_MS) / HOUR_MS) * HOUR_MS;
+  let through: Date | null = null;
+  do {
+    through = await runRollups(db, now);
+  } while (through && through.getTime() < complete);
+  return through;
+}
+
+/** Runs the rollups every `intervalMs` in this process; failures are logged and retried next time. */
+export function startRollupJob(options: { db: Db; logger: Logger; intervalMs: number; now?: () => Date }) {
+  const now = options.now ?? (() => new Date());
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = runRollups(options.db, now())
+      .then((through) => {
+        if (through) options.logger.debug({ through: through.toISOString() }, 'rollups refreshed');
+      })
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'rollup job failed'));
+  };
+  tick();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
+import { requireId } from '../http/ids';
+import { principalOf } from '../plugins/auth';
+import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { apiKeySchema, createApiKeyBody, createdApiKeySchema } from '../schemas/members';
+import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys';
+
+const tags = ['api-keys'];
+
+export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const manage = app.requireRole('admin');
+
+  app.post(
+    '/api-keys',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'Create an API key',
+        body: createApiKeyBody,
+        response: { 201: createdApiKeySchema },
+      },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const key = await withTenant(ctx.db, actor.orgId, (db) => createApiKey(db, actor, request.body));
+      return reply.code(201).header('cache-control', 'no-store').send(key);
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'List API keys',
+        description: 'Active keys, newest first; the keys themselves are never shown again.',
+        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        response: { 200: pageOf(apiKeySchema) },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listApiKeys(db, orgId, request.query));
+    },
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      onRequest: manage,
+      schema: { tags, summary: 'Revoke an API key', params: idParams, response: { 204: noContent } },
+    },
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      const id = requireId(request.params.id, 'API key');
+      await withTenant(ctx.db, orgId, (db) => revokeApiKey(db, orgId, id));
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
+import { requireId } from '../http/ids';
+import { principalOf } from '../plugins/auth';
+import { cursorQuery, limitQuery, noContent, pageOf } from '../schemas/common';
+import { addMemberBody, memberSchema, patchMemberBody, userIdParams } from '../schemas/members';
+import { findUserIdByEmail } from '../services/accounts';
+import { addMember, changeMemberRole, listMembers, removeMember } from '../services/members';
+
+const tags = ['members'];
+
+export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const read = app.requireRole('viewer');
+  const manage = app.requireRole('admin');
+
+  app.get(
+    '/members',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'List members',
+        description: 'Oldest member first.',
+        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        response: { 200: pageOf(memberSchema) },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listMembers(db, orgId, request.query));
+    },
+  );
+
+  app.post(
+    '/members',
+    {
+      onRequest: manage,
+      schema: { tags, summary: 'Add a member', body: addMemberBody, response: { 201: memberSchema } },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const member = await withTenant(ctx.db, actor.orgId, (db) =>
+        addMember(db, (email) => findUserIdByEmail(ctx.db, email), actor, request.body, ctx.clock.now()),
+      );
+      return reply.code(201).send(member);
+    },
+  );
+
+  app.patch(
+    '/members/:userId',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: "Change a member's role",
+        params: userIdParams,
+        body: patchMemberBody,
+        response: { 200: memberSchema },
+      },
+    },
+    async (request) => {
+      const actor = principalOf(request);
+      const userId = requireId(request.params.userId, 'member');
+      return withTenant(ctx.db, actor.orgId, (db) => changeMemberRole(db, actor, userId, request.body.role));
+    },
+  );
+
+  app.delete(
+    '/members/:userId',
+    {
+      onRequest: manage,
+      schema: { tags, summary: 'Remove a member', params: userIdParams, response: { 204: noContent } },
+    },
+    async (request, reply) => {
+      const actor = principalOf(request);
+      const userId = requireId(request.params.userId, 'member');
+      await withTenant(ctx.db, actor.orgId, (db) => removeMember(db, actor, userId, ctx.clock.now()));
+      return reply.code(204).send(null);
+    },
+  );
+};

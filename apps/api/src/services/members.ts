@@ -1,0 +1,147 @@
+import { conflict, DomainError, notFound } from '@sentinelmesh/core';
+import type { Role } from '@sentinelmesh/db';
+import { type SqlBool, sql } from 'kysely';
+import type { TenantDb } from '../db/tenant';
+import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { isUuid } from '../http/ids';
+import type { Principal } from '../plugins/auth';
+
+function toMember(row: { user_id: string; email: string; role: Role; created_at: Date }) {
+  return { userId: row.user_id, email: row.email, role: row.role, joinedAt: row.created_at.toISOString() };
+}
+
+function selectMembers(db: TenantDb, orgId: string) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select([
+      'm.user_id',
+      'u.email',
+      'm.role',
+      'm.created_at',
+      sql<string>`m.created_at::text`.as('cursor_at'),
+    ])
+    .where('m.org_id', '=', orgId);
+}
+
+/** Oldest member first (the founder leads), keyset-paged on (created_at, user_id). */
+export async function listMembers(
+  db: TenantDb,
+  orgId: string,
+  page: { limit: number; cursor?: string | undefined },
+) {
+  let query = selectMembers(db, orgId);
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
+    query = query.where(sql<SqlBool>`(m.created_at, m.user_id) > (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('m.created_at')
+    .orderBy('m.user_id')
+    .limit(page.limit + 1)
+    .execute();
+  return toPage(rows, page.limit, (row) => [row.cursor_at, row.user_id], toMember);
+}
+
+/** Only an owner hands out or takes away the owner role, or changes an owner. */
+function assertMayAssign(actor: Principal, from: Role | null, to: Role | null) {
+  if ((from === 'owner' || to === 'owner') && actor.role !== 'owner') {
+    throw new DomainError('forbidden', 'only an owner can grant, change or remove the owner role');
+  }
+}
+
+async function assertNotLastOwner(db: TenantDb, orgId: string, userId: string) {
+  const owners = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'owner')
+    .forUpdate()
+    .execute();
+  if (owners.length === 1 && owners[0]?.user_id === userId) {
+    throw conflict('an organization keeps at least one owner; make someone else owner first');
+  }
+}
+
+async function currentRole(db: TenantDb, orgId: string, userId: string): Promise<Role> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('member');
+  return row.role;
+}
+
+/**
+ * Adds an existing account to the organization. Users are shared between organizations, so this
+ * lookup runs on `accounts` (cross-tenant) and the insert on the tenant executor.
+ */
+export async function addMember(
+  db: TenantDb,
+  findUserId: (email: string) => Promise<string | null>,
+  actor: Principal,
+  input: { email: string; role: Role },
+  now: Date,
+) {
+  assertMayAssign(actor, null, input.role);
+  const userId = await findUserId(input.email);
+  if (!userId) throw notFound('account with this email');
+  const row = await db
+    .insertInto('memberships')
+    .values({ org_id: actor.orgId, user_id: userId, role: input.role, created_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  if (!row) throw conflict('this account is already a member');
+  const member = await selectMembers(db, actor.orgId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return toMember(member);
+}
+
+export async function changeMemberRole(db: TenantDb, actor: Principal, userId: string, role: Role) {
+  const from = await currentRole(db, actor.orgId, userId);
+  assertMayAssign(actor, from, role);
+  if (from === 'owner' && role !== 'owner') await assertNotLastOwner(db, actor.orgId, userId);
+  await db
+    .updateTable('memberships')
+    .set({ role })
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', userId)
+    .execute();
+  // Keys never act above their creator's role (checked per request), so nothing else changes here.
+  const member = await selectMembers(db, actor.orgId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return toMember(member);
+}
+
+/** Removal ends the member's access at once: tokens are checked against memberships on every request. */
+export async function removeMember(db: TenantDb, actor: Principal, userId: string, now: Date) {
+  const from = await currentRole(db, actor.orgId, userId);
+  if (userId !== actor.userId) assertMayAssign(actor, from, null);
+  if (from === 'owner') await assertNotLastOwner(db, actor.orgId, userId);
+  await db
+    .deleteFrom('memberships')
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', userId)
+    .execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  // Their keys die with the membership, and stay dead if the person is added again later.
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('org_id', '=', actor.orgId)
+    .where('created_by', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,229 @@
+import { conflict, DomainError, type MonitorStatus, notFound } from '@sentinelmesh/core';
+import { type SqlBool, sql } from 'kysely';
+import type { TenantDb } from '../db/tenant';
+import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { isUuid } from '../http/ids';
+import { availability } from '../stats/intervals';
+import { DAY_MS } from '../stats/windows';
+import { maintenanceIntervals } from './maintenance-read';
+import { downIntervals } from './stats';
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+async function checkMonitors(db: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
+  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+  const wellFormed = unique.filter(isUuid);
+  const found =
+    wellFormed.length === 0
+      ? []
+      : await db
+          .selectFrom('monitors')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', wellFormed)
+          .execute();
+  const known = new Set(found.map((row) => row.id));
+  const missing = unique.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    throw new DomainError('validation', 'the status page is invalid', [
+      { path: 'monitorIds', message: `no such monitor: ${missing.join(', ')}` },
+    ]);
+  }
+  return unique;
+}
+
+async function linkMonitors(db: TenantDb, orgId: string, pageId: string, monitorIds: string[]) {
+  await db
+    .deleteFrom('status_page_monitors')
+    .where('org_id', '=', orgId)
+    .where('status_page_id', '=', pageId)
+    .execute();
+  if (monitorIds.length === 0) return;
+  await db
+    .insertInto('status_page_monitors')
+    .values(
+      monitorIds.map((monitor_id, position) => ({
+        org_id: orgId,
+        status_page_id: pageId,
+        monitor_id,
+        position,
+      })),
+    )
+    .execute();
+}
+
+function selectPages(db: TenantDb, orgId: string) {
+  return db
+    .selectFrom('status_pages as p')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.title',
+      'p.created_at',
+      'p.updated_at',
+      sql<string>`p.created_at::text`.as('cursor_at'),
+      sql<string[]>`coalesce((SELECT array_agg(spm.monitor_id::text ORDER BY spm.position)
+        FROM status_page_monitors spm WHERE spm.status_page_id = p.id AND spm.org_id = p.org_id), '{}')`.as(
+        'monitor_ids',
+      ),
+    ])
+    .where('p.org_id', '=', orgId);
+}
+
+type PageRow = Awaited<ReturnType<ReturnType<typeof selectPages>['executeTakeFirstOrThrow']>>;
+
+const toStatusPage = (row: PageRow) => ({
+  id: row.id,
+  slug: row.slug,
+  title: row.title,
+  monitorIds: row.monitor_ids,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+export async function getStatusPage(db: TenantDb, orgId: string, id: string) {
+  const row = await selectPages(db, orgId).where('p.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('status page');
+  return toStatusPage(row);
+}
+
+/** Newest first, keyset-paged on (created_at, id). */
+export async function listStatusPages(
+  db: TenantDb,
+  orgId: string,
+  page: { limit: number; cursor?: string | undefined },
+) {
+  let query = selectPages(db, orgId);
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
+    query = query.where(sql<SqlBool>`(p.created_at, p.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return toPage(rows, page.limit, (row) => [row.cursor_at, row.id], toStatusPage);
+}
+
+export async function createStatusPage(
+  db: TenantDb,
+  orgId: string,
+  input: { slug: string; title: string; monitorIds: string[] },
+) {
+  const monitorIds = await checkMonitors(db, orgId, input.monitorIds);
+  // A savepoint, so a taken slug is a 409 without aborting the tenant transaction.
+  const row = await insertUnique(db, () =>
+    db
+      .insertInto('status_pages')
+      .values({ org_id: orgId, slug: input.slug, title: input.title, updated_at: sql`now()` })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
+  await linkMonitors(db, orgId, row.id, monitorIds);
+  return getStatusPage(db, orgId, row.id);
+}
+
+export async function updateStatusPage(
+  db: TenantDb,
+  orgId: string,
+  id: string,
+  patch: { slug?: string | undefined; title?: string | undefined; monitorIds?: string[] | undefined },
+) {
+  await getStatusPage(db, orgId, id);
+  const monitorIds = patch.monitorIds ? await checkMonitors(db, orgId, patch.monitorIds) : undefined;
+  await insertUnique(db, () =>
+    db
+      .updateTable('status_pages')
+      .set({
+        ...(patch.slug ? { slug: patch.slug } : {}),
+        ...(patch.title ? { title: patch.title } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute(),
+  );
+  if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
+  return getStatusPage(db, orgId, id);
+}
+
+export async function deleteStatusPage(db: TenantDb, orgId: string, id: string) {
+  const row = await db
+    .deleteFrom('status_pages')
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw notFound('status page');
+}
+
+async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
+  await sql`SAVEPOINT slug_write`.execute(db);
+  try {
+    const result = await write();
+    await sql`RELEASE SAVEPOINT slug_write`.execute(db);
+    return result;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT slug_write`.execute(db);
+    if (isUniqueViolation(error)) throw conflict('this slug is taken');
+    throw error;
+  }
+}
+
+/** Slugs are global: finding the page's organization is the one cross-tenant read of the public route. */
+export async function statusPageOrg(db: TenantDb, slug: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('status_pages')
+    .select('org_id')
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return row?.org_id ?? null;
+}
+
+/** What anyone may see: the page, each monitor's current status and its daily uptime for 90 days. */
+export async function publicStatusPage(db: TenantDb, orgId: string, slug: string, now: Date) {
+  const page = await db
+    .selectFrom('status_pages')
+    .select(['id', 'slug', 'title'])
+    .where('org_id', '=', orgId)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (!page) throw notFound('status page');
+  const monitors = await db
+    .selectFrom('status_page_monitors as spm')
+    .innerJoin('monitors as m', 'm.id', 'spm.monitor_id')
+    .leftJoin('monitor_state as s', 's.monitor_id', 'm.id')
+    .select(['m.id', 'm.name', 'm.created_at', 's.status'])
+    .where('spm.org_id', '=', orgId)
+    .where('spm.status_page_id', '=', page.id)
+    .orderBy('spm.position')
+    .execute();
+  const to = now.getTime();
+  const firstDay = Math.floor(to / DAY_MS) * DAY_MS - 89 * DAY_MS;
+  const ids = monitors.map((m) => m.id);
+  const down = await downIntervals(db, orgId, ids, firstDay, to);
+  const quiet = await maintenanceIntervals(db, orgId, ids, firstDay, to);
+  const views = monitors.map((m) => {
+    const created = m.created_at.getTime();
+    const days = [];
+    for (let day = firstDay; day < to; day += DAY_MS) {
+      const from = Math.max(day, created);
+      const end = Math.min(day + DAY_MS, to);
+      const share =
+        from >= end
+          ? null
+          : availability(down.get(m.id) ?? [], quiet.get(m.id) ?? [], from, end).uptimePercent;
+      days.push({ date: new Date(day).toISOString().slice(0, 10), uptimePercent: share });
+    }
+    return { id: m.id, name: m.name, status: (m.status ?? 'pending') as MonitorStatus, uptime90d: days };
+  });
+  const anyDown = views.some((v) => v.status === 'down');
+  const degraded = views.some((v) => v.status === 'flapping');
+  return {
+    slug: page.slug,
+    title: page.title,
+    status: anyDown ? ('down' as const) : degraded ? ('degraded' as const) : ('operational' as const),
+    monitors: views,
+  };
+}

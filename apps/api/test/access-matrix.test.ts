@@ -1,0 +1,401 @@
+import { createHmac } from 'node:crypto';
+import type { Role } from '@sentinelmesh/db';
+import type { TestDatabase } from '@sentinelmesh/db/testing';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMemberSession,
+  client,
+  createTestDatabase,
+  httpMonitor,
+  type Session,
+  signupUser,
+  startApi,
+  type TestApi,
+} from './helpers';
+
+/**
+ * Every org-scoped route × two organizations × every role (as access tokens and as API keys):
+ * enough role → success in its own organization; too low → 403; another organization's object → 404
+ * (or 403 when the role is too low for that route anyway, which says nothing about the object).
+ */
+
+const roles: Role[] = ['viewer', 'member', 'admin', 'owner'];
+const rank = (r: Role) => roles.indexOf(r);
+
+let testDb: TestDatabase;
+let api: TestApi;
+let ownerA: Session;
+let ownerB: Session;
+let seq = 0;
+
+interface Principal {
+  label: string;
+  org: 'A' | 'B';
+  role: Role;
+  token: string;
+}
+const principals: Principal[] = [];
+const ids: Record<string, string> = {};
+
+const asOwnerA = () => client(api.app, ownerA.token);
+const created = async (url: string, body: unknown) => {
+  const res = await asOwnerA().post(url, body);
+  if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
+const fresh = {
+  monitor: () => created('/v1/monitors', httpMonitor()),
+  channel: () =>
+    created('/v1/channels', {
+      type: 'webhook',
+      name: 'hook',
+      config: { url: 'https://hooks.example.com/x' },
+    }),
+  statusPage: () => created('/v1/status-pages', { slug: `page-${++seq}`, title: 'Status' }),
+  window: () =>
+    created('/v1/maintenance-windows', {
+      name: 'upgrade',
+      monitorIds: [ids.monitor],
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+    }),
+  apiKey: () => created('/v1/api-keys', { name: `k${++seq}`, role: 'viewer' }),
+  member: async () => (await addMemberSession(api.app, ownerA, 'viewer')).userId,
+};
+
+interface Route {
+  method: InjectOptions['method'];
+  path: string;
+  min: Role;
+  ok: number;
+  /** The URL for one attempt (a fresh object for routes that destroy it). */
+  url: () => Promise<string> | string;
+  body?: () => Promise<unknown> | unknown;
+  /** Acts on one object of organization A (so another organization must get 404). */
+  object: boolean;
+}
+
+const route = (
+  method: InjectOptions['method'],
+  path: string,
+  min: Role,
+  ok: number,
+  url: Route['url'],
+  body?: Route['body'],
+): Route => ({ method, path, min, ok, url, body, object: path.includes(':') });
+
+const routes: Route[] = [
+  route('GET', '/v1/me', 'viewer', 200, () => '/v1/me'),
+  route('GET', '/v1/members', 'viewer', 200, () => '/v1/members'),
+  route(
+    'POST',
+    '/v1/members',
+    'admin',
+    201,
+    () => '/v1/members',
+    async () => ({
+      email: (await signupUser(api.app, 'Joiner')).email,
+      role: 'viewer',
+    }),
+  ),
+  route(
+    'PATCH',
+    '/v1/members/:userId',
+    'admin',
+    200,
+    async () => `/v1/members/${await fresh.member()}`,
+    () => ({ role: 'member' }),
+  ),
+  route('DELETE', '/v1/members/:userId', 'admin', 204, async () => `/v1/members/${await fresh.member()}`),
+  route(
+    'POST',
+    '/v1/api-keys',
+    'admin',
+    201,
+    () => '/v1/api-keys',
+    () => ({ name: 'ci', role: 'viewer' }),
+  ),
+  route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
+  route('DELETE', '/v1/api-keys/:id', 'admin', 204, async () => `/v1/api-keys/${await fresh.apiKey()}`),
+  route(
+    'POST',
+    '/v1/monitors',
+    'member',
+    201,
+    () => '/v1/monitors',
+    () => httpMonitor(),
+  ),
+  route('GET', '/v1/monitors', 'viewer', 200, () => '/v1/monitors'),
+  route('GET', '/v1/monitors/:id', 'viewer', 200, () => `/v1/monitors/${ids.monitor}`),
+  route(
+    'PATCH',
+    '/v1/monitors/:id',
+    'member',
+    200,
+    () => `/v1/monitors/${ids.monitor}`,
+    () => ({ name: `n${++seq}` }),
+  ),
+  route('DELETE', '/v1/monitors/:id', 'member', 204, async () => `/v1/monitors/${await fresh.monitor()}`),
+  route('GET', '/v1/monitors/:id/results', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/results`),
+  route('GET', '/v1/monitors/:id/stats', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/stats?window=7d`),
+  route('GET', '/v1/incidents', 'viewer', 200, () => '/v1/incidents'),
+  route('GET', '/v1/incidents/:id', 'viewer', 200, () => `/v1/incidents/${ids.incident}`),
+  route(
+    'POST',
+    '/v1/incidents/:id/acknowledge',
+    'member',
+    200,
+    () => `/v1/incidents/${ids.incident}/acknowledge`,
+  ),
+  route('GET', '/v1/alerts', 'viewer', 200, () => '/v1/alerts'),
+  route(
+    'POST',
+    '/v1/channels',
+    'member',
+    201,
+    () => '/v1/channels',
+    () => ({
+      type: 'webhook',
+      name: 'hook',
+      config: { url: 'https://hooks.example.com/y' },
+    }),
+  ),
+  route('GET', '/v1/channels', 'viewer', 200, () => '/v1/channels'),
+  route('GET', '/v1/channels/:id', 'viewer', 200, () => `/v1/channels/${ids.channel}`),
+  route(
+    'PATCH',
+    '/v1/channels/:id',
+    'member',
+    200,
+    () => `/v1/channels/${ids.channel}`,
+    () => ({ name: `c${++seq}` }),
+  ),
+  route('DELETE', '/v1/channels/:id', 'member', 204, async () => `/v1/channels/${await fresh.channel()}`),
+  route('POST', '/v1/channels/:id/test', 'member', 202, () => `/v1/channels/${ids.channel}/test`),
+  route(
+    'POST',
+    '/v1/maintenance-windows',
+    'member',
+    201,
+    () => '/v1/maintenance-windows',
+    () => ({
+      name: 'w',
+      monitorIds: [ids.monitor],
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+    }),
+  ),
+  route('GET', '/v1/maintenance-windows', 'viewer', 200, () => '/v1/maintenance-windows'),
+  route('GET', '/v1/maintenance-windows/:id', 'viewer', 200, () => `/v1/maintenance-windows/${ids.window}`),
+  route(
+    'DELETE',
+    '/v1/maintenance-windows/:id',
+    'member',
+    204,
+    async () => `/v1/maintenance-windows/${await fresh.window()}`,
+  ),
+  route(
+    'POST',
+    '/v1/status-pages',
+    'member',
+    201,
+    () => '/v1/status-pages',
+    () => ({ slug: `s-${++seq}`, title: 't' }),
+  ),
+  route('GET', '/v1/status-pages', 'viewer', 200, () => '/v1/status-pages'),
+  route('GET', '/v1/status-pages/:id', 'viewer', 200, () => `/v1/status-pages/${ids.statusPage}`),
+  route(
+    'PATCH',
+    '/v1/status-pages/:id',
+    'member',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}`,
+    () => ({ title: 't2' }),
+  ),
+  route(
+    'DELETE',
+    '/v1/status-pages/:id',
+    'member',
+    204,
+    async () => `/v1/status-pages/${await fresh.statusPage()}`,
+  ),
+];
+
+const send = async (r: Route, token: string, url?: string) =>
+  api.app.inject({
+    method: r.method,
+    url: url ?? (await r.url()),
+    headers: { authorization: `Bearer ${token}` },
+    ...(r.body ? { payload: (await r.body()) as InjectOptions['payload'] } : {}),
+  });
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  api = await startApi(testDb);
+  ownerA = await signupUser(api.app, 'Org A');
+  ownerB = await signupUser(api.app, 'Org B');
+  for (const [org, owner] of [
+    ['A', ownerA],
+    ['B', ownerB],
+  ] as const) {
+    for (const role of roles) {
+      const session = role === 'owner' ? owner : await addMemberSession(api.app, owner, role);
+      principals.push({ label: `${org} ${role} token`, org, role, token: session.token });
+    }
+  }
+  for (const role of roles) {
+    const key = (await asOwnerA().post('/v1/api-keys', { name: `matrix ${role}`, role })).json()
+      .key as string;
+    principals.push({ label: `A ${role} key`, org: 'A', role, token: key });
+  }
+  ids.monitor = await fresh.monitor();
+  ids.channel = await fresh.channel();
+  ids.statusPage = await fresh.statusPage();
+  ids.window = await fresh.window();
+  ids.apiKey = await fresh.apiKey();
+  const incident = await testDb.db
+    .insertInto('incidents')
+    .values({ org_id: ownerA.orgId, monitor_id: ids.monitor, status: 'open', opened_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ids.incident = incident.id;
+});
+
+afterAll(async () => {
+  await api?.app.close();
+  await testDb?.drop();
+});
+
+describe('the access matrix', () => {
+  it('covers every authenticated route the OpenAPI document lists', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const documented = Object.entries(
+      doc.paths as Record<string, Record<string, { security?: unknown[] }>>,
+    ).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !(Array.isArray(op.security) && op.security.length === 0))
+        .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const covered = routes.map((r) => `${r.method} ${r.path}`);
+    expect(documented.filter((d) => !covered.includes(d))).toEqual([]);
+  });
+
+  it.each(roles)(
+    'lets a %s of organization A do what its role allows there and nothing more',
+    async (role) => {
+      for (const who of principals.filter((p) => p.org === 'A' && p.role === role)) {
+        for (const r of routes) {
+          const res = await send(r, who.token);
+          const expected = rank(who.role) >= rank(r.min) ? r.ok : 403;
+          expect(res.statusCode, `${who.label}: ${r.method} ${r.path}: ${res.body}`).toBe(expected);
+        }
+      }
+    },
+  );
+
+  it.each(roles)('shows a %s of organization B none of organization A’s objects', async (role) => {
+    const who = principals.find((p) => p.org === 'B' && p.role === role) as Principal;
+    const secrets = Object.values(ids);
+    for (const r of routes) {
+      if (r.object) {
+        // The same URL organization A's owner would use: A's object ids.
+        const res = await send(r, who.token);
+        const expected = rank(who.role) >= rank(r.min) ? 404 : 403;
+        expect(res.statusCode, `${who.label}: ${r.method} ${r.path}: ${res.body}`).toBe(expected);
+        continue;
+      }
+      const res = await send(r, who.token);
+      if (r.method === 'GET' && res.statusCode === 200) {
+        for (const id of secrets) expect(res.body, `${who.label}: ${r.path}`).not.toContain(id);
+      }
+    }
+  });
+
+  it('refuses organization B’s references to organization A’s objects in bodies', async () => {
+    const asB = client(api.app, ownerB.token);
+    expect((await asB.post('/v1/monitors', httpMonitor({ channelIds: [ids.channel] }))).statusCode).toBe(400);
+    expect(
+      (await asB.post('/v1/status-pages', { slug: 'b-page', title: 'b', monitorIds: [ids.monitor] }))
+        .statusCode,
+    ).toBe(400);
+    const window = await asB.post('/v1/maintenance-windows', {
+      name: 'w',
+      monitorIds: [ids.monitor],
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    expect([400, 404]).toContain(window.statusCode);
+    const links = await testDb.db
+      .selectFrom('monitor_channels')
+      .select('monitor_id')
+      .where('channel_id', '=', ids.channel as string)
+      .where('org_id', '=', ownerB.orgId)
+      .execute();
+    expect(links).toEqual([]);
+  });
+
+  it('ignores no mass assignment: ids and organization in a body are refused, never applied', async () => {
+    const asB = client(api.app, ownerB.token);
+    const res = await asB.post('/v1/monitors', { ...httpMonitor(), orgId: ownerA.orgId, id: ids.monitor });
+    expect(res.statusCode).toBe(400);
+    expect(
+      res
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['id', 'orgId']);
+    const patch = await asB.patch(`/v1/monitors/${ids.monitor}`, { name: 'stolen' });
+    expect(patch.statusCode).toBe(404);
+    const own = (await asB.post('/v1/monitors', httpMonitor())).json();
+    expect((await asB.patch(`/v1/monitors/${own.id}`, { orgId: ownerA.orgId })).statusCode).toBe(400);
+    const row = await testDb.db
+      .selectFrom('monitors')
+      .select('org_id')
+      .where('id', '=', own.id)
+      .executeTakeFirstOrThrow();
+    expect(row.org_id).toBe(ownerB.orgId);
+  });
+});
+
+describe('credential failures are 401 problems on every authenticated route', () => {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const sign = (claims: unknown, secret: string, alg = 'HS256') => {
+    const head = `${encode({ alg, typ: 'JWT' })}.${encode(claims)}`;
+    const mac = alg === 'none' ? '' : createHmac('sha256', secret).update(head).digest('base64url');
+    return `${head}.${mac}`;
+  };
+
+  it('refuses missing, alg-none, tampered, badly signed, expired and revoked credentials', async () => {
+    const viewer = principals.find((p) => p.label === 'A viewer token') as Principal;
+    const [header, payloadPart, signature] = viewer.token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString());
+    const secret = api.config.JWT_SECRET;
+    const revoked = (await asOwnerA().post('/v1/api-keys', { name: 'gone', role: 'owner' })).json();
+    await asOwnerA().delete(`/v1/api-keys/${revoked.id}`);
+    const forged: Record<string, string | null> = {
+      missing: null,
+      'alg none': sign({ ...claims, role: 'owner' }, secret, 'none'),
+      'tampered payload': `${header}.${encode({ ...claims, role: 'owner', org: ownerB.orgId })}.${signature}`,
+      'bad signature': sign({ ...claims, role: 'owner' }, 'x'.repeat(40)),
+      expired: sign({ ...claims, iat: claims.iat - 3600, exp: claims.iat - 60 }, secret),
+      'revoked key': revoked.key,
+      garbage: 'not.a.token',
+    };
+    for (const [name, token] of Object.entries(forged)) {
+      for (const r of routes) {
+        const res = await api.app.inject({
+          method: r.method,
+          url: await r.url(),
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          ...(r.body ? { payload: (await r.body()) as InjectOptions['payload'] } : {}),
+        });
+        expect(res.statusCode, `${name}: ${r.method} ${r.path}`).toBe(401);
+        expect(res.headers['content-type'], `${name}: ${r.method} ${r.path}`).toContain(
+          'application/problem+json',
+        );
+        expect(res.json().type).toBe('urn:sentinelmesh:problem:unauthenticated');
+      }
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, startApi, type TestApi } from './helpers';
+
+let testDb: TestDatabase;
+let api: TestApi;
+let document: {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+};
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  api = await startApi(testDb);
+  document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+});
+
+afterAll(async () => {
+  await api?.app.close();
+  await testDb?.drop();
+});
+
+// Every route of API.md that this API serves (heartbeats, channels and maintenance add their own).
+const contract = [
+  'post /v1/auth/signup',
+  'post /v1/auth/login',
+  'post /v1/auth/refresh',
+  'post /v1/auth/logout',
+  'get /v1/me',
+  'get /v1/members',
+  'post /v1/members',
+  'patch /v1/members/{userId}',
+  'delete /v1/members/{userId}',
+  'post /v1/api-keys',
+  'get /v1/api-keys',
+  'delete /v1/api-keys/{id}',
+  'post /v1/monitors',
+  'get /v1/monitors',
+  'get /v1/monitors/{id}',
+  'patch /v1/monitors/{id}',
+  'delete /v1/monitors/{id}',
+  'get /v1/monitors/{id}/results',
+  'get /v1/monitors/{id}/stats',
+  'get /v1/incidents',
+  'get /v1/incidents/{id}',
+  'post /v1/incidents/{id}/acknowledge',
+  'get /v1/alerts',
+  'post /v1/channels',
+  'get /v1/channels',
+  'patch /v1/channels/{id}',
+  'delete /v1/channels/{id}',
+  'post /v1/status-pages',
+  'get /v1/status-pages',
+  'get /v1/public/status-pages/{slug}',
+];
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and describes every route of the contract', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
+    for (const route of contract) expect(operations).toContain(route);
+  });
+
+  it('lists the problem responses next to the success ones on every operation', () => {
+    for (const [path, ops] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const codes = Object.keys(op.responses);
+        expect(codes, `${method} ${path}`).toEqual(expect.arrayContaining(['400', '429', '500']));
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        if (!isPublic) expect(codes, `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403']));
+        if (path.includes('{')) expect(codes, `${method} ${path}`).toContain('404');
+      }
+    }
+  });
+
+  it('passes the Redocly linter (recommended rules) without errors', async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({
+      source: JSON.stringify(document),
+      absoluteRef: 'openapi.json',
+      config,
+    });
+    const errors = problems.filter((p) => p.severity === 'error');
+    expect(errors.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+  });
+
+  it('serves a browsable reference at /docs', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('swagger-ui');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const bundle = await api.app.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers['content-type']).toContain('javascript');
+    const spec = await api.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(spec.json().paths).toEqual(document.paths);
+  });
+});

@@ -1,0 +1,247 @@
+import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRollups } from '../src/jobs/rollups';
+import {
+  client,
+  createTestDatabase,
+  httpMonitor,
+  type Session,
+  signupUser,
+  startApi,
+  type TestApi,
+} from './helpers';
+
+// A hand-computed scenario. Now is 2026-03-10T12:00Z; the 24 h window is [03-09 12:00, 03-10 12:00).
+// One scheduled check per hour at HH:00, 24 in the window:
+//   18 at 100 ms (ok), 4 at 200 ms (ok), 1 at 500 ms (HTTP 500), 1 timeout without latency.
+//   Percentiles (nearest rank over the 23 latencies): p50 = #12 = 100, p95 = #22 = 200, p99 = #23 = 500.
+// Down incidents: 03-09 10:00–12:30 (30 min inside), 03-09 20:00–21:30 (90 min), 03-10 11:45–open (15 min).
+//   Down 135 min = 8100 s of 86400 s: uptime 90.625 %.
+// The 7 d window also holds a 03-09 11:00 check at 9000 ms and the whole first incident (150 min):
+//   25 checks; down 255 min = 15300 s: 1 - 15300/604800 = 97.4702 %; p95 = #23 of 24 = 500, p99 = #24 = 9000.
+const NOW = new Date('2026-03-10T12:00:00Z');
+const H = 3_600_000;
+const at = (iso: string) => new Date(iso);
+
+let testDb: TestDatabase;
+let api: TestApi;
+let owner: Session;
+let monitorId: string;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  api = await startApi(testDb, { now: NOW });
+  owner = await signupUser(api.app, 'Stats Inc');
+  monitorId = (await client(api.app, owner.token).post('/v1/monitors', httpMonitor())).json().id;
+  await testDb.db
+    .updateTable('monitors')
+    .set({ created_at: new Date(NOW.getTime() - 100 * 24 * H) } as never)
+    .where('id', '=', monitorId)
+    .execute();
+  const start = NOW.getTime() - 24 * H;
+  const rows = Array.from({ length: 24 }, (_, i) => {
+    const latency = i < 18 ? 100 : i < 22 ? 200 : i === 22 ? 500 : null;
+    return {
+      org_id: owner.orgId,
+      monitor_id: monitorId,
+      scheduled_at: new Date(start + i * H),
+      checked_at: new Date(start + i * H + 1000),
+      region: 'local',
+      kind: 'scheduled' as const,
+      attempt: 0,
+      ok: i < 22,
+      status_code: i === 23 ? null : i === 22 ? 500 : 200,
+      latency_ms: latency,
+      phases: JSON.stringify({}),
+      failed_assertions: JSON.stringify([]),
+      error_kind: i === 23 ? 'timeout' : null,
+    };
+  });
+  // Outside the 24 h window (inside the 7 d one), and a confirmation re-check, which never counts.
+  const [first, , , , , sixth] = rows;
+  if (!first || !sixth) throw new Error('scenario rows missing');
+  rows.push({ ...first, scheduled_at: new Date(start - H), latency_ms: 9000 });
+  rows.push({ ...sixth, kind: 'confirmation' as never, latency_ms: 9000, ok: false });
+  await testDb.db
+    .insertInto('check_results')
+    .values(rows as never)
+    .execute();
+  await testDb.db
+    .insertInto('incidents')
+    .values([
+      {
+        org_id: owner.orgId,
+        monitor_id: monitorId,
+        status: 'resolved',
+        opened_at: at('2026-03-09T10:00:00Z'),
+        resolved_at: at('2026-03-09T12:30:00Z'),
+      },
+      {
+        org_id: owner.orgId,
+        monitor_id: monitorId,
+        status: 'resolved',
+        opened_at: at('2026-03-09T20:00:00Z'),
+        resolved_at: at('2026-03-09T21:30:00Z'),
+      },
+      {
+        org_id: owner.orgId,
+        monitor_id: monitorId,
+        status: 'open',
+        opened_at: at('2026-03-10T11:45:00Z'),
+        resolved_at: null,
+      },
+      // Long before the window.
+      {
+        org_id: owner.orgId,
+        monitor_id: monitorId,
+        status: 'resolved',
+        opened_at: at('2026-02-01T00:00:00Z'),
+        resolved_at: at('2026-02-01T05:00:00Z'),
+      },
+    ])
+    .execute();
+});
+
+afterAll(async () => {
+  await api?.app.close();
+  await testDb?.drop();
+});
+
+const stats = async (window: string) => {
+  const res = await client(api.app, owner.token).get(`/v1/monitors/${monitorId}/stats?window=${window}`);
+  expect(res.statusCode).toBe(200);
+  return res.json();
+};
+
+const expected24h = {
+  window: '24h',
+  uptimePercent: 90.625,
+  checks: 24,
+  failedChecks: 2,
+  incidents: 3,
+  downtimeSeconds: 8100,
+  latencyMs: { p50: 100, p95: 200, p99: 500 },
+};
+
+describe('monitor statistics against a hand-computed scenario', () => {
+  it('computes the 24 h numbers from raw results before any rollup exists', async () => {
+    expect(await stats('24h')).toMatchObject(expected24h);
+  });
+
+  it('gives the same numbers once part of the window is rolled up, and the rest still comes from raw results', async () => {
+    const through = await runRollups(testDb.db, new Date('2026-03-10T06:03:00Z'));
+    expect(through?.toISOString()).toBe('2026-03-10T06:00:00.000Z');
+    const rolled = await testDb.db
+      .selectFrom('check_rollups_hourly')
+      .select((eb) => eb.fn.sum<number>('checks').as('checks'))
+      .where('monitor_id', '=', monitorId)
+      .executeTakeFirstOrThrow();
+    // 03-09 11:00 (outside the window) + the 18 hours 03-09 12:00 .. 03-10 05:00.
+    expect(Number(rolled.checks)).toBe(19);
+    expect(await stats('24h')).toMatchObject(expected24h);
+  });
+
+  it('draws an hourly series whose points show the incidents and latencies of each hour', async () => {
+    const { series } = await stats('24h');
+    expect(series).toHaveLength(24);
+    expect(series[0]).toEqual({ at: '2026-03-09T12:00:00.000Z', uptimePercent: 50, p50: 100, p95: 100 });
+    expect(series[8]).toMatchObject({ at: '2026-03-09T20:00:00.000Z', uptimePercent: 0 });
+    expect(series[9]).toMatchObject({ at: '2026-03-09T21:00:00.000Z', uptimePercent: 50 });
+    expect(series[20]).toMatchObject({ at: '2026-03-10T08:00:00.000Z', uptimePercent: 100, p50: 200 });
+    expect(series[23]).toEqual({ at: '2026-03-10T11:00:00.000Z', uptimePercent: 75, p50: null, p95: null });
+  });
+
+  it('counts the earlier check and the whole first incident in the 7 d window', async () => {
+    expect(await stats('7d')).toMatchObject({
+      window: '7d',
+      uptimePercent: 97.4702,
+      checks: 25,
+      failedChecks: 2,
+      incidents: 3,
+      downtimeSeconds: 15300,
+      latencyMs: { p50: 100, p95: 500, p99: 9000 },
+    });
+  });
+
+  it('counts the last hour alone in the 1 h window: one timeout and 15 minutes down', async () => {
+    expect(await stats('1h')).toMatchObject({
+      uptimePercent: 75,
+      checks: 1,
+      failedChecks: 1,
+      incidents: 1,
+      downtimeSeconds: 900,
+      latencyMs: { p50: null, p95: null, p99: null },
+    });
+  });
+
+  it('starts the window at the monitor’s creation', async () => {
+    await testDb.db
+      .updateTable('monitors')
+      .set({ created_at: at('2026-03-10T06:00:00Z') } as never)
+      .where('id', '=', monitorId)
+      .execute();
+    try {
+      // [06:00, 12:00): 15 min down of 6 h; checks at 06:00 .. 11:00.
+      expect(await stats('24h')).toMatchObject({ uptimePercent: 95.8333, checks: 6, downtimeSeconds: 900 });
+    } finally {
+      await testDb.db
+        .updateTable('monitors')
+        .set({ created_at: new Date(NOW.getTime() - 100 * 24 * H) } as never)
+        .where('id', '=', monitorId)
+        .execute();
+    }
+  });
+
+  it('leaves maintenance out of the window and of the downtime', async () => {
+    // Maintenance 03-09 21:00–22:00 covers the last 30 min of the 20:00–21:30 incident:
+    // down 8100 - 1800 = 6300 s of 86400 - 3600 = 82800 s: 1 - 6300/82800 = 92.3913 %.
+    const window = await testDb.db
+      .insertInto('maintenance_windows')
+      .values({
+        org_id: owner.orgId,
+        name: 'db upgrade',
+        starts_at: at('2026-03-09T21:00:00Z'),
+        ends_at: at('2026-03-09T22:00:00Z'),
+      } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await testDb.db
+      .insertInto('maintenance_window_monitors')
+      .values({ org_id: owner.orgId, window_id: window.id, monitor_id: monitorId } as never)
+      .execute();
+    try {
+      const result = await stats('24h');
+      expect(result).toMatchObject({ uptimePercent: 92.3913, downtimeSeconds: 6300 });
+      expect(result.series[9]).toMatchObject({ at: '2026-03-09T21:00:00.000Z', uptimePercent: null });
+    } finally {
+      await testDb.db.deleteFrom('maintenance_windows').where('id', '=', window.id).execute();
+    }
+  });
+
+  it('pages through results an hour apart exactly once, newest first', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/monitors/${monitorId}/results?limit=5${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await client(api.app, owner.token).get(url)).json();
+      seen.push(
+        ...page.items.map((r: { scheduledAt: string; kind: string }) => `${r.scheduledAt}/${r.kind}`),
+      );
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(26);
+    expect(new Set(seen).size).toBe(26);
+    expect(seen[0]).toBe('2026-03-10T11:00:00.000Z/scheduled');
+    expect(seen[25]).toBe('2026-03-09T11:00:00.000Z/scheduled');
+  });
+
+  it('answers 404 for another organization’s monitor and 400 for an unknown window', async () => {
+    const stranger = await signupUser(api.app, 'Stranger');
+    expect((await client(api.app, stranger.token).get(`/v1/monitors/${monitorId}/stats`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await client(api.app, owner.token).get(`/v1/monitors/${monitorId}/stats?window=2d`)).statusCode,
+    ).toBe(400);
+  });
+});
