@@ -43,6 +43,17 @@ ensure_redis() {
   apt_install redis-server || die "redis-server is missing and could not be installed; install Debian's redis-server package"
 }
 
+# The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return
+  apt_install chromium || die "chromium is missing and could not be installed; install Debian's chromium package"
+}
+
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return
+  apt_install prometheus || die "promtool is missing and could not be installed; install Debian's prometheus package"
+}
+
 ensure_dependencies() {
   say "installing dependencies (pnpm install)"
   "${PNPM[@]}" install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\s*$)' || die "pnpm install failed"

@@ -7,7 +7,12 @@ import { useAuth } from '../lib/auth';
 
 const links = [
   { href: '/', label: 'Monitors' },
-  { href: '/monitors/new', label: 'New monitor' },
+  { href: '/incidents', label: 'Incidents' },
+  { href: '/channels', label: 'Channels' },
+  { href: '/maintenance', label: 'Maintenance' },
+  { href: '/status-pages', label: 'Status pages' },
+  { href: '/settings/api-keys', label: 'API keys' },
+  { href: '/settings/members', label: 'Members' },
 ] as const;
 
 export function AppHeader() {

@@ -1,41 +1,65 @@
 'use client';
 
+import Link from 'next/link';
+import type { Incident } from '../lib/api-types';
 import { EMPTY, formatDuration } from '../lib/format';
-import { useMonitorIncidents } from '../lib/queries';
+import { useAcknowledgeIncident, useIncidents } from '../lib/queries';
 import { useNow } from '../lib/use-now';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
 import { TableScroll } from './table-scroll';
 import { TimeAgo } from './time-ago';
 
-export function IncidentsTable({ monitorId }: { monitorId: string }) {
-  const incidents = useMonitorIncidents(monitorId);
+/** Open incidents first, then newest first. */
+export function orderIncidents(items: Incident[]): Incident[] {
+  return [...items].sort(
+    (a, b) =>
+      Number(b.status === 'open') - Number(a.status === 'open') ||
+      Date.parse(b.openedAt) - Date.parse(a.openedAt),
+  );
+}
+
+export function IncidentsTable({
+  monitorId,
+  monitorNames,
+  title = 'Incidents',
+  headingLevel = 2,
+}: {
+  monitorId?: string;
+  monitorNames?: Map<string, string>;
+  title?: string;
+  headingLevel?: 1 | 2;
+}) {
+  const incidents = useIncidents(monitorId ? { monitorId } : {});
+  const acknowledge = useAcknowledgeIncident();
   const now = useNow(5_000);
-  const items = incidents.data?.items;
+  const items = incidents.data ? orderIncidents(incidents.data.items) : undefined;
+  const Heading = headingLevel === 1 ? 'h1' : 'h2';
 
   return (
     <section aria-labelledby="incidents-title" className="section">
-      <h2 id="incidents-title">Incidents</h2>
+      <Heading id="incidents-title">{title}</Heading>
       {incidents.error ? (
         <ProblemBanner error={incidents.error} onRetry={() => void incidents.refetch()} />
       ) : null}
+      {acknowledge.error ? <ProblemBanner error={acknowledge.error} /> : null}
       {incidents.isPending ? (
         <p className="loading" role="status">
           Loading incidents…
         </p>
       ) : null}
       {items && items.length === 0 ? (
-        <p className="empty empty--inline">No incidents for this monitor.</p>
+        <p className="empty empty--inline">No incidents{monitorId ? ' for this monitor' : ''}. All quiet.</p>
       ) : null}
       {items && items.length > 0 ? (
         <TableScroll labelledBy="incidents-caption">
           <table className="table">
-            <caption id="incidents-caption">Incidents, newest first</caption>
+            <caption id="incidents-caption">Incidents, open first, then newest first</caption>
             <thead>
               <tr>
                 <th scope="col">Status</th>
+                {monitorId ? null : <th scope="col">Monitor</th>}
                 <th scope="col">Opened</th>
-                <th scope="col">Resolved</th>
                 <th scope="col">Duration</th>
                 <th scope="col">Cause</th>
                 <th scope="col">Acknowledged</th>
@@ -52,16 +76,36 @@ export function IncidentsTable({ monitorId }: { monitorId: string }) {
                         label={incident.status === 'open' ? 'Open' : 'Resolved'}
                       />
                     </td>
+                    {monitorId ? null : (
+                      <td>
+                        <Link href={`/monitors/${encodeURIComponent(incident.monitorId)}`}>
+                          {monitorNames?.get(incident.monitorId) ?? 'Monitor'}
+                        </Link>
+                      </td>
+                    )}
                     <td>
                       <TimeAgo iso={incident.openedAt} now={now} />
                     </td>
                     <td>
-                      <TimeAgo iso={incident.resolvedAt} now={now} />
+                      {formatDuration(end - Date.parse(incident.openedAt))}
+                      {incident.status === 'open' ? ' so far' : ''}
                     </td>
-                    <td>{formatDuration(end - Date.parse(incident.openedAt))}</td>
                     <td className="details">{incident.cause ?? EMPTY}</td>
                     <td>
-                      <TimeAgo iso={incident.acknowledgedAt} now={now} />
+                      {incident.acknowledgedAt ? (
+                        <TimeAgo iso={incident.acknowledgedAt} now={now} />
+                      ) : incident.status === 'open' ? (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          disabled={acknowledge.isPending}
+                          onClick={() => acknowledge.mutate(incident.id)}
+                        >
+                          Acknowledge
+                        </button>
+                      ) : (
+                        EMPTY
+                      )}
                     </td>
                   </tr>
                 );

@@ -3,24 +3,43 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api-client';
-import type { Monitor } from '../lib/api-types';
+import type { Channel, Monitor } from '../lib/api-types';
+import { opLabels, sourceLabels } from '../lib/assertion-rows';
 import { EMPTY, formatDateTime, formatInterval, formatLatency, monitorTarget } from '../lib/format';
-import { useMonitor } from '../lib/queries';
+import { useChannels } from '../lib/org-queries';
+import { useMonitor, useMonitorResults } from '../lib/queries';
 import { useNow } from '../lib/use-now';
+import { HeartbeatUrl } from './heartbeat-url';
 import { IncidentsTable } from './incidents-table';
+import { LatencyChart } from './latency-chart';
+import { MonitorActions } from './monitor-actions';
+import { PhaseBreakdown } from './phase-breakdown';
 import { ProblemBanner } from './problem-banner';
 import { ResultsTable } from './results-table';
 import { StatusBadge } from './status-badge';
 import { TimeAgo } from './time-ago';
+import { UptimeBars } from './uptime-bars';
 
-function expectedStatus(monitor: Monitor): string {
-  if (monitor.type !== 'http') return EMPTY;
-  const status = monitor.assertions.find((a) => a.source === 'status' && a.op === 'between');
-  return Array.isArray(status?.value) ? status.value.join('–') : EMPTY;
+function describeAssertions(monitor: Monitor): string {
+  const rules = monitor.assertions ?? [];
+  if (rules.length === 0) return EMPTY;
+  return rules
+    .map((a) => {
+      const value = Array.isArray(a.value) ? a.value.join(a.op === 'between' ? '–' : ', ') : (a.value ?? '');
+      return `${sourceLabels[a.source] ?? a.source}${a.path ? ` ${a.path}` : ''} ${opLabels[a.op] ?? a.op} ${String(value)}`.trim();
+    })
+    .join('; ');
+}
+
+function channelNames(ids: string[], channels: Channel[] | undefined): string {
+  if (ids.length === 0) return 'none';
+  const names = new Map((channels ?? []).map((c) => [c.id, c.name]));
+  return ids.map((id) => names.get(id) ?? 'channel').join(', ');
 }
 
 function Settings({ monitor, now }: { monitor: Monitor; now: number }) {
   const { state } = monitor;
+  const channels = useChannels();
   const rows: [string, ReactNode][] = [
     [
       'Target',
@@ -28,13 +47,16 @@ function Settings({ monitor, now }: { monitor: Monitor; now: number }) {
         {monitorTarget(monitor)}
       </span>,
     ],
-    ['Type', monitor.type === 'http' ? `HTTP ${monitor.method}` : 'TCP'],
+    ['Type', monitor.type === 'http' ? `HTTP ${monitor.method}` : monitor.type.toUpperCase()],
     ['Interval', formatInterval(monitor.intervalSeconds)],
     ['Timeout', formatLatency(monitor.timeoutMs)],
-    ['Expected status', expectedStatus(monitor)],
-    ['Failure threshold', `${monitor.failureThreshold} checks`],
+    ['Assertions', describeAssertions(monitor)],
+    ['Down after', `${monitor.failureThreshold} failed checks in a row`],
+    ['Up after', `${monitor.recoveryThreshold} good checks in a row`],
     ['Retry interval', formatInterval(monitor.retryIntervalSeconds)],
     ['Regions', monitor.regions.join(', ') || EMPTY],
+    ['Tags', monitor.tags.join(', ') || EMPTY],
+    ['Channels', channelNames(monitor.channelIds, channels.data?.items)],
     ['Last check', <TimeAgo key="last-check" iso={state.lastCheckedAt} now={now} />],
     ['Last latency', formatLatency(state.lastLatencyMs)],
     ['Last error', state.lastError ? `${state.lastError.kind}: ${state.lastError.message}` : EMPTY],
@@ -53,6 +75,7 @@ function Settings({ monitor, now }: { monitor: Monitor; now: number }) {
 
 export function MonitorDetail({ id }: { id: string }) {
   const query = useMonitor(id);
+  const results = useMonitorResults(id);
   const now = useNow(5_000);
   const monitor = query.data;
 
@@ -100,11 +123,26 @@ export function MonitorDetail({ id }: { id: string }) {
               ) : null}
             </p>
           </div>
-          <Settings monitor={monitor} now={now} />
+          {monitor.state.lastError && monitor.state.status !== 'up' ? (
+            <p className="why">
+              <strong>Why:</strong> {monitor.state.lastError.kind}: {monitor.state.lastError.message}
+            </p>
+          ) : null}
+          <MonitorActions monitor={monitor} />
+          <HeartbeatUrl monitor={monitor} />
         </>
       ) : null}
-      <ResultsTable monitorId={id} />
       <IncidentsTable monitorId={id} />
+      <LatencyChart monitorId={id} />
+      <UptimeBars monitorId={id} />
+      <PhaseBreakdown result={results.data?.items[0]} />
+      <ResultsTable monitorId={id} />
+      {monitor ? (
+        <section aria-labelledby="settings-title" className="section">
+          <h2 id="settings-title">Settings</h2>
+          <Settings monitor={monitor} now={now} />
+        </section>
+      ) : null}
     </>
   );
 }

@@ -1,76 +1,84 @@
 'use client';
 
-import { httpMethods, type MonitorType } from '@sentinelmesh/core';
+import { httpMethods } from '@sentinelmesh/core';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type ChangeEvent, type FormEvent, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../lib/api-client';
+import type { Monitor } from '../lib/api-types';
+import { emptyAssertionRow } from '../lib/assertion-rows';
 import { groupProblems, type FormProblems as Problems } from '../lib/field-errors';
 import {
-  type HttpMethod,
   initialMonitorFormValues,
-  type MonitorFormField,
   type MonitorFormValues,
   monitorFieldFor,
+  monitorToFormValues,
+  toMonitorPatch,
   validateMonitorForm,
 } from '../lib/monitor-form';
-import { focusFirstError } from '../lib/navigation';
-import { useCreateMonitor } from '../lib/queries';
+import { availableMonitorTypes, typeSpec } from '../lib/monitor-types';
+import { useCreateMonitor, useUpdateMonitor } from '../lib/queries';
+import { AssertionBuilder } from './assertion-builder';
+import { ChannelPicker } from './channel-picker';
 import { Field } from './field';
 import { FormProblems } from './problem-banner';
+import { RequestOptions } from './request-options';
 
-/** Form order, by the id of the input to focus; the status range focuses its first input. */
-const focusOrder = [
-  'name',
-  'type',
-  'url',
-  'method',
-  'host',
-  'port',
-  'intervalSeconds',
-  'timeoutMs',
-  'statusLow',
-  'failureThreshold',
-  'retryIntervalSeconds',
-] as const;
+type Values = MonitorFormValues;
+type TextField =
+  | 'name'
+  | 'intervalSeconds'
+  | 'timeoutMs'
+  | 'failureThreshold'
+  | 'recoveryThreshold'
+  | 'retryIntervalSeconds'
+  | 'regions'
+  | 'tags';
 
-type NumericField = 'port' | 'intervalSeconds' | 'timeoutMs' | 'failureThreshold' | 'retryIntervalSeconds';
+const noProblems: Problems<string> = { fields: {}, form: [] };
 
-const noProblems: Problems<MonitorFormField> = { fields: {}, form: [] };
-
-function focusIds(fields: Partial<Record<MonitorFormField, string>>): Partial<Record<string, string>> {
-  const { statusRange, ...rest } = fields;
-  return statusRange === undefined ? rest : { ...rest, statusLow: statusRange };
+function focusFirst(fields: Partial<Record<string, string>>) {
+  const ids = Object.keys(fields);
+  const inputs = Array.from(document.querySelectorAll<HTMLElement>('form [id]')).filter((el) =>
+    ids.includes(el.id),
+  );
+  inputs[0]?.focus();
 }
 
-export function MonitorForm() {
+export function MonitorForm({ monitor }: { monitor?: Monitor }) {
   const router = useRouter();
   const create = useCreateMonitor();
-  const [values, setValues] = useState<MonitorFormValues>(initialMonitorFormValues);
+  const update = useUpdateMonitor(monitor?.id ?? '');
+  const [values, setValues] = useState<Values>(() =>
+    monitor ? monitorToFormValues(monitor) : initialMonitorFormValues(),
+  );
   const [problems, setProblems] = useState(noProblems);
   const errors = problems.fields;
+  const spec = typeSpec(values.type);
+  const pending = create.isPending || update.isPending;
 
-  const setValue =
-    (field: keyof MonitorFormValues) => (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-      setValues((current) => ({ ...current, [field]: event.target.value }));
+  const set = <K extends keyof Values>(field: K, value: Values[K]) =>
+    setValues((current) => ({ ...current, [field]: value }));
+  const setTarget = (name: string, value: string) =>
+    setValues((current) => ({ ...current, target: { ...current.target, [name]: value } }));
 
-  const numberField = (field: NumericField, label: string, hint?: string) => (
+  const text = (field: TextField, label: string, hint?: string, numeric = true) => (
     <Field id={field} label={label} hint={hint} error={errors[field]}>
       {(control) => (
         <input
           {...control}
           type="text"
-          inputMode="numeric"
+          inputMode={numeric ? 'numeric' : undefined}
           value={values[field]}
-          onChange={setValue(field)}
+          onChange={(e) => set(field, e.target.value)}
         />
       )}
     </Field>
   );
 
-  function show(found: Problems<MonitorFormField>) {
+  function show(found: Problems<string>) {
     setProblems(found);
-    focusFirstError(focusOrder, focusIds(found.fields));
+    requestAnimationFrame(() => focusFirst(found.fields));
   }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -79,140 +87,150 @@ export function MonitorForm() {
     if (!validation.ok) return show(validation);
     setProblems(noProblems);
     try {
-      const monitor = await create.mutateAsync(validation.input);
-      router.push(`/monitors/${encodeURIComponent(monitor.id)}`);
+      const saved = monitor
+        ? await update.mutateAsync(toMonitorPatch(validation.input))
+        : await create.mutateAsync(validation.input);
+      router.push(`/monitors/${encodeURIComponent(saved.id)}`);
     } catch (error) {
-      if (error instanceof ApiError && error.errors.length > 0) {
-        const found = groupProblems(error.errors, monitorFieldFor);
-        show({ fields: found.fields, form: [describeError(error), ...found.form] });
-      } else {
-        show({ fields: {}, form: [describeError(error)] });
-      }
+      const found = error instanceof ApiError ? groupProblems(error.errors, monitorFieldFor) : noProblems;
+      show({ fields: found.fields, form: [describeError(error), ...found.form] });
     }
   }
 
-  const statusErrorId = errors.statusRange ? 'statusRange-error' : undefined;
-
+  const title = monitor ? `Edit ${monitor.name}` : 'New monitor';
   return (
-    <form className="form form--wide" onSubmit={onSubmit} noValidate aria-labelledby="new-monitor-title">
-      <h1 id="new-monitor-title">New monitor</h1>
+    <form className="form form--wide" onSubmit={onSubmit} noValidate aria-labelledby="monitor-form-title">
+      <h1 id="monitor-form-title">{title}</h1>
       <FormProblems messages={problems.form} />
 
-      <Field id="name" label="Name" error={errors.name}>
-        {(control) => <input {...control} type="text" value={values.name} onChange={setValue('name')} />}
+      <Field id="name" label="Name" hint="How this monitor appears in lists and alerts." error={errors.name}>
+        {(control) => (
+          <input {...control} type="text" value={values.name} onChange={(e) => set('name', e.target.value)} />
+        )}
       </Field>
 
-      <Field id="type" label="Type" error={errors.type}>
+      <Field id="type" label="What to check" hint={spec.description} error={errors.type}>
         {(control) => (
-          <select {...control} value={values.type} onChange={setValue('type')}>
-            <option value={'http' satisfies MonitorType}>HTTP(S)</option>
-            <option value={'tcp' satisfies MonitorType}>TCP port</option>
+          <select
+            {...control}
+            value={values.type}
+            disabled={Boolean(monitor)}
+            onChange={(e) => {
+              const type = e.target.value;
+              const sources = typeSpec(type).assertionSources;
+              setValues((current) => ({
+                ...current,
+                type,
+                assertions: sources.includes('status') ? [emptyAssertionRow('status')] : [],
+              }));
+            }}
+          >
+            {availableMonitorTypes.map((type) => (
+              <option key={type} value={type}>
+                {typeSpec(type).label}
+              </option>
+            ))}
           </select>
         )}
       </Field>
 
-      {values.type === 'http' ? (
-        <div className="form__row">
-          <Field id="url" label="URL" hint="For example https://example.com/health" error={errors.url}>
-            {(control) => (
-              <input
-                {...control}
-                type="url"
-                inputMode="url"
-                autoComplete="off"
-                spellCheck={false}
-                value={values.url}
-                onChange={setValue('url')}
-              />
-            )}
+      <div className="form__row">
+        {spec.fields.map((field) => (
+          <Field
+            key={field.name}
+            id={field.name}
+            label={field.label}
+            hint={field.hint}
+            error={errors[field.name]}
+          >
+            {(control) =>
+              field.kind === 'select' ? (
+                <select
+                  {...control}
+                  value={values.target[field.name] ?? field.initial ?? ''}
+                  onChange={(e) => setTarget(field.name, e.target.value)}
+                >
+                  {field.options?.map((option) => (
+                    <option key={option}>{option}</option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  {...control}
+                  type="text"
+                  inputMode={field.kind === 'number' ? 'numeric' : field.name === 'url' ? 'url' : undefined}
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder={field.placeholder}
+                  value={values.target[field.name] ?? field.initial ?? ''}
+                  onChange={(e) => setTarget(field.name, e.target.value)}
+                />
+              )
+            }
           </Field>
+        ))}
+        {values.type === 'http' ? (
           <Field id="method" label="Method" error={errors.method}>
             {(control) => (
-              <select {...control} value={values.method} onChange={setValue('method')}>
-                {httpMethods.map((method: HttpMethod) => (
-                  <option key={method} value={method}>
-                    {method}
-                  </option>
+              <select
+                {...control}
+                value={values.method}
+                onChange={(e) => set('method', e.target.value as Values['method'])}
+              >
+                {httpMethods.map((method) => (
+                  <option key={method}>{method}</option>
                 ))}
               </select>
             )}
           </Field>
-        </div>
-      ) : (
-        <div className="form__row">
-          <Field id="host" label="Host" hint="Host name or IP address" error={errors.host}>
-            {(control) => (
-              <input
-                {...control}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                value={values.host}
-                onChange={setValue('host')}
-              />
-            )}
-          </Field>
-          {numberField('port', 'Port')}
-        </div>
-      )}
+        ) : null}
+      </div>
 
       <div className="form__row">
-        {numberField('intervalSeconds', 'Interval (seconds)', 'Time between checks.')}
-        {numberField(
+        {text('intervalSeconds', 'Check every (seconds)', 'From 1 s to 1 day.')}
+        {text(
           'timeoutMs',
           'Timeout (ms)',
-          'Must be shorter than the interval. Empty: 10 s, or 80% of a shorter interval.',
+          'Shorter than the interval. Empty: 10 s, or 80% of a shorter interval.',
         )}
       </div>
 
-      {values.type === 'http' ? (
-        <fieldset className={errors.statusRange ? 'field field--invalid' : 'field'}>
-          <legend>Expected HTTP status</legend>
-          <p id="statusRange-hint" className="field__hint">
-            A response with a status in this range (inclusive) counts as up.
-          </p>
-          <div className="form__range">
-            {(['statusLow', 'statusHigh'] as const).map((field) => (
-              <span key={field} className="form__range-part">
-                <label htmlFor={field}>{field === 'statusLow' ? 'From' : 'To'}</label>
-                <input
-                  id={field}
-                  type="text"
-                  inputMode="numeric"
-                  aria-invalid={errors.statusRange ? true : undefined}
-                  aria-describedby={['statusRange-hint', statusErrorId].filter(Boolean).join(' ')}
-                  value={values[field]}
-                  onChange={setValue(field)}
-                />
-              </span>
-            ))}
-          </div>
-          {errors.statusRange ? (
-            <p id={statusErrorId} className="field__error">
-              {errors.statusRange}
-            </p>
-          ) : null}
-        </fieldset>
+      {spec.assertionSources.length > 0 ? (
+        <AssertionBuilder
+          rows={values.assertions}
+          sources={spec.assertionSources}
+          errors={errors}
+          onChange={(rows) => set('assertions', rows)}
+        />
       ) : null}
 
+      {values.type === 'http' ? <RequestOptions values={values} errors={errors} set={set} /> : null}
+
+      <ChannelPicker value={values.channelIds} onChange={(ids) => set('channelIds', ids)} />
+
       <div className="form__row">
-        {numberField(
-          'failureThreshold',
-          'Failure threshold',
-          'Failed checks in a row before the monitor is down.',
-        )}
-        {numberField(
-          'retryIntervalSeconds',
-          'Retry interval (seconds)',
-          'Wait before re-checking after a failure.',
-        )}
+        {text('failureThreshold', 'Down after (failed checks in a row)')}
+        {text('recoveryThreshold', 'Up again after (good checks in a row)')}
+        {text('retryIntervalSeconds', 'Re-check after a failure (seconds)')}
+      </div>
+      <div className="form__row">
+        {text('regions', 'Regions', 'Comma-separated. Empty: every region this deployment runs.', false)}
+        {text('tags', 'Tags', 'Comma-separated, e.g. prod, checkout. Filter the overview by tag.', false)}
       </div>
 
+      <label className="checkbox">
+        <input type="checkbox" checked={values.paused} onChange={(e) => set('paused', e.target.checked)} />{' '}
+        Paused (saved but not checked)
+      </label>
+
       <div className="form__actions">
-        <button type="submit" className="button" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create monitor'}
+        <button type="submit" className="button" disabled={pending}>
+          {pending ? 'Saving…' : monitor ? 'Save changes' : 'Create monitor'}
         </button>
-        <Link href="/" className="button button--secondary">
+        <Link
+          href={monitor ? `/monitors/${encodeURIComponent(monitor.id)}` : '/'}
+          className="button button--secondary"
+        >
           Cancel
         </Link>
       </div>

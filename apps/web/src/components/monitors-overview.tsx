@@ -1,50 +1,60 @@
 'use client';
 
-import type { MonitorStatus } from '@sentinelmesh/core';
+import { type MonitorStatus, monitorStatuses } from '@sentinelmesh/core';
 import Link from 'next/link';
-import type { Monitor } from '../lib/api-types';
-import { formatDateTime, formatInterval, formatLatency, monitorTarget, statusLabels } from '../lib/format';
-import { MONITOR_LIST_LIMIT, POLL_INTERVAL_MS, useMonitors } from '../lib/queries';
+import { useMemo, useState } from 'react';
+import type { Monitor, Page } from '../lib/api-types';
+import { formatDateTime, statusLabels } from '../lib/format';
+import { type MonitorFilters, useApiQuery, useMonitorList } from '../lib/queries';
+import { useDebounced } from '../lib/use-debounced';
 import { useNow } from '../lib/use-now';
+import { MonitorsTable, type SortKey } from './monitors-table';
 import { ProblemBanner } from './problem-banner';
-import { StatusBadge } from './status-badge';
-import { TableScroll } from './table-scroll';
-import { TimeAgo } from './time-ago';
 
-/** Trouble first: a down monitor should never be below the fold. */
-const statusOrder: MonitorStatus[] = ['down', 'flapping', 'pending', 'maintenance', 'paused', 'up'];
-
-function byStatus(monitors: Monitor[]): Monitor[] {
-  const rank = (m: Monitor) => {
-    const index = statusOrder.indexOf(m.state.status);
-    return index === -1 ? statusOrder.length : index;
-  };
-  return monitors
-    .map((m, i) => ({ m, i }))
-    .sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i)
-    .map(({ m }) => m);
-}
-
-function StatusSummary({ monitors }: { monitors: Monitor[] }) {
-  const counts = new Map<MonitorStatus, number>();
-  for (const m of monitors) counts.set(m.state.status, (counts.get(m.state.status) ?? 0) + 1);
+function DownNow() {
+  const down = useApiQuery<Page<Monitor>>(
+    ['monitors', 'list', { status: 'down', limit: 20 }],
+    '/v1/monitors',
+    {
+      status: 'down',
+      limit: 20,
+    },
+  );
+  const items = down.data?.items ?? [];
+  if (items.length === 0) return null;
   return (
-    <ul className="summary" aria-label="Monitors by status">
-      {statusOrder
-        .filter((status) => counts.has(status))
-        .map((status) => (
-          <li key={status} className={`summary__item summary__item--${status}`}>
-            <strong>{counts.get(status)}</strong> {statusLabels[status].toLowerCase()}
-          </li>
+    <div className="banner banner--down" role="status">
+      <p>
+        <strong>
+          {items.length}
+          {down.data?.nextCursor ? '+' : ''} down:
+        </strong>{' '}
+        {items.map((m, i) => (
+          <span key={m.id}>
+            {i > 0 ? ', ' : ''}
+            <Link href={`/monitors/${encodeURIComponent(m.id)}`}>{m.name}</Link>
+          </span>
         ))}
-    </ul>
+      </p>
+    </div>
   );
 }
 
 export function MonitorsOverview() {
-  const monitors = useMonitors();
+  const [status, setStatus] = useState('');
+  const [tag, setTag] = useState('');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<SortKey>('status');
+  const q = useDebounced(search.trim(), 250);
+  const deferredTag = useDebounced(tag.trim(), 250);
+  const filters: MonitorFilters = useMemo(
+    () => ({ status: status || undefined, tag: deferredTag || undefined, q: q || undefined }),
+    [status, deferredTag, q],
+  );
+  const list = useMonitorList(filters);
   const now = useNow(5_000);
-  const page = monitors.data;
+  const monitors = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const filtering = Boolean(filters.status || filters.tag || filters.q);
 
   return (
     <>
@@ -54,75 +64,99 @@ export function MonitorsOverview() {
           New monitor
         </Link>
       </div>
+      <DownNow />
 
-      {monitors.error ? (
+      <search className="filters" aria-label="Filter monitors">
+        <div className="field">
+          <label htmlFor="filter-q">Search</label>
+          <input
+            id="filter-q"
+            type="search"
+            placeholder="Name, URL or host"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">Any status</option>
+            {monitorStatuses.map((s: MonitorStatus) => (
+              <option key={s} value={s}>
+                {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-tag">Tag</label>
+          <input
+            id="filter-tag"
+            type="text"
+            placeholder="prod"
+            value={tag}
+            onChange={(e) => setTag(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="sort">Sort by</label>
+          <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+            <option value="status">Trouble first</option>
+            <option value="name">Name</option>
+            <option value="latency">Latency, slowest first</option>
+            <option value="checked">Last check, oldest first</option>
+            <option value="created">Newest first</option>
+          </select>
+        </div>
+      </search>
+
+      {list.error ? (
         <ProblemBanner
-          error={monitors.error}
-          note={page ? `Showing the list as of ${formatDateTime(monitors.dataUpdatedAt)}.` : undefined}
-          onRetry={() => void monitors.refetch()}
+          error={list.error}
+          note={list.data ? `Showing the list as of ${formatDateTime(list.dataUpdatedAt)}.` : undefined}
+          onRetry={() => void list.refetch()}
         />
       ) : null}
-
-      {monitors.isPending ? (
+      {list.isPending ? (
         <p className="loading" role="status">
           Loading monitors…
         </p>
       ) : null}
 
-      {page && page.items.length === 0 ? (
+      {list.data && monitors.length === 0 && !filtering ? (
         <div className="empty">
           <h2>No monitors yet</h2>
-          <p>A monitor checks a URL or TCP port on a schedule and tells you when it goes down.</p>
+          <p>
+            A monitor checks a URL, port, DNS record or certificate on a schedule and tells you when it fails.
+          </p>
           <Link href="/monitors/new" className="button">
             Create your first monitor
           </Link>
         </div>
       ) : null}
+      {list.data && monitors.length === 0 && filtering ? (
+        <p className="empty empty--inline" role="status">
+          No monitor matches these filters.
+        </p>
+      ) : null}
 
-      {page && page.items.length > 0 ? (
+      {monitors.length > 0 ? (
         <>
-          <StatusSummary monitors={page.items} />
-          <TableScroll labelledBy="monitors-caption">
-            <table className="table">
-              <caption id="monitors-caption">
-                Monitors, refreshed every {POLL_INTERVAL_MS / 1000} seconds while this tab is visible
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Interval</th>
-                  <th scope="col">Last check</th>
-                  <th scope="col" className="num">
-                    Latency
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {byStatus(page.items).map((monitor) => (
-                  <tr key={monitor.id}>
-                    <th scope="row">
-                      <Link href={`/monitors/${encodeURIComponent(monitor.id)}`}>{monitor.name}</Link>
-                    </th>
-                    <td>
-                      <StatusBadge status={monitor.state.status} />
-                      {monitor.state.lastError && monitor.state.status !== 'up' ? (
-                        <span className="cell-note">{monitor.state.lastError.message}</span>
-                      ) : null}
-                    </td>
-                    <td className="target">{monitorTarget(monitor)}</td>
-                    <td>{formatInterval(monitor.intervalSeconds)}</td>
-                    <td>
-                      <TimeAgo iso={monitor.state.lastCheckedAt} now={now} />
-                    </td>
-                    <td className="num">{formatLatency(monitor.state.lastLatencyMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          {page.nextCursor ? <p className="muted">Showing the first {MONITOR_LIST_LIMIT} monitors.</p> : null}
+          <MonitorsTable monitors={monitors} sort={sort} now={now} stale={list.isPlaceholderData} />
+          <p className="muted" role="status">
+            Showing {monitors.length} monitor{monitors.length === 1 ? '' : 's'}
+            {list.hasNextPage ? '; more match' : ''}. Sorting applies to the monitors shown.
+          </p>
+          {list.hasNextPage ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
+              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            </button>
+          ) : null}
         </>
       ) : null}
     </>

@@ -64,3 +64,91 @@ export interface Incident {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
 }
+
+export interface IncidentDetail extends Incident {
+  timeline: { results: CheckResultItem[]; alerts: Alert[] };
+}
+
+export type StatsWindow = '1h' | '24h' | '7d' | '30d' | '90d';
+
+export interface MonitorStats {
+  window: StatsWindow;
+  uptimePercent: number | null;
+  checks: number;
+  failedChecks: number;
+  incidents: number;
+  downtimeSeconds: number;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  series: { at: string; uptimePercent: number | null; p50: number | null; p95: number | null }[];
+}
+
+export type ChannelType = 'webhook' | 'slack' | 'email' | 'pagerduty';
+
+export interface Channel {
+  id: string;
+  type: ChannelType | string;
+  name: string;
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Alert {
+  id: string;
+  incidentId: string | null;
+  channelId: string;
+  event: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  sentAt: string | null;
+  lastError: string | null;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  monitorIds: string[];
+  startsAt: string;
+  endsAt: string;
+  status?: 'scheduled' | 'active' | 'ended';
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  keyHint?: string;
+  lastUsedAt?: string | null;
+  /** Only in the create response. */
+  key?: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  joinedAt?: string;
+}
+
+export interface StatusPage {
+  id: string;
+  slug: string;
+  title: string;
+  monitorIds: string[];
+}
+
+export interface PublicStatusMonitor {
+  id: string;
+  name: string;
+  status: string;
+  /** Oldest first; null before the monitor existed. */
+  uptime90d: { date: string; uptimePercent: number | null }[];
+}
+
+export interface PublicStatusPage {
+  slug: string;
+  title: string;
+  status: 'operational' | 'degraded' | 'down';
+  monitors: PublicStatusMonitor[];
+}

@@ -13,7 +13,11 @@ export const statusLabels: Record<MonitorStatus, string> = {
 };
 
 export function monitorTarget(monitor: Monitor): string {
-  return monitor.type === 'http' ? monitor.url : `${monitor.host}:${monitor.port}`;
+  const m = monitor as unknown as Record<string, unknown>;
+  if (typeof m.url === 'string') return m.url;
+  if (typeof m.host === 'string') return m.port ? `${m.host}:${String(m.port)}` : m.host;
+  if (typeof m.hostname === 'string') return `${String(m.recordType ?? '')} ${m.hostname}`.trim();
+  return String(monitor.type) === 'heartbeat' ? 'heartbeat' : EMPTY;
 }
 
 export function formatInterval(seconds: number): string {
@@ -63,4 +67,10 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
 export function formatDateTime(value: string | number): string {
   const ms = typeof value === 'number' ? value : Date.parse(value);
   return Number.isNaN(ms) ? EMPTY : dateTime.format(ms);
+}
+
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return EMPTY;
+  if (value >= 99.995) return '100%';
+  return `${value.toFixed(value >= 99 ? 2 : 1)}%`;
 }

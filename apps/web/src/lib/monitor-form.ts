@@ -1,135 +1,180 @@
+import { type CreateMonitor, createMonitorSchema, type httpMethods } from '@sentinelmesh/core';
+import type { Monitor } from './api-types';
 import {
-  type CreateMonitor,
-  createMonitorSchema,
-  type httpMethods,
-  type MonitorType,
-} from '@sentinelmesh/core';
-import { type FieldErrors, type FormProblems, friendlyZodErrors, groupProblems } from './field-errors';
+  type AssertionRow,
+  emptyAssertionRow,
+  fromAssertion,
+  rowValueProblem,
+  toAssertion,
+} from './assertion-rows';
+import { type FormProblems, friendlyZodErrors, groupProblems } from './field-errors';
+import { typeSpec } from './monitor-types';
 
 export type HttpMethod = (typeof httpMethods)[number];
 
-/** What the form's inputs hold: strings, as typed. */
+export interface HeaderRow {
+  key: string;
+  name: string;
+  value: string;
+}
+
+/** What the form's inputs hold: strings as typed, lists as rows. */
 export interface MonitorFormValues {
   name: string;
-  type: MonitorType;
-  url: string;
+  type: string;
+  /** Type-specific inputs (url, host, port, ...), by API field name. */
+  target: Record<string, string>;
   method: HttpMethod;
-  host: string;
-  port: string;
+  headers: HeaderRow[];
+  body: string;
+  followRedirects: boolean;
   intervalSeconds: string;
   timeoutMs: string;
-  statusLow: string;
-  statusHigh: string;
+  assertions: AssertionRow[];
+  regions: string;
   failureThreshold: string;
+  recoveryThreshold: string;
   retryIntervalSeconds: string;
+  channelIds: string[];
+  tags: string;
+  paused: boolean;
 }
 
-/** Fields that can carry an error message; the status range shows one message for both inputs. */
-export type MonitorFormField = Exclude<keyof MonitorFormValues, 'statusLow' | 'statusHigh'> | 'statusRange';
+export function initialMonitorFormValues(): MonitorFormValues {
+  return {
+    name: '',
+    type: 'http',
+    target: {},
+    method: 'GET',
+    headers: [],
+    body: '',
+    followRedirects: true,
+    intervalSeconds: '60',
+    timeoutMs: '',
+    assertions: [emptyAssertionRow('status')],
+    regions: '',
+    failureThreshold: '2',
+    recoveryThreshold: '2',
+    retryIntervalSeconds: '5',
+    channelIds: [],
+    tags: '',
+    paused: false,
+  };
+}
 
-export const initialMonitorFormValues: MonitorFormValues = {
-  name: '',
-  type: 'http',
-  url: '',
-  method: 'GET',
-  host: '',
-  port: '',
-  intervalSeconds: '60',
-  timeoutMs: '',
-  statusLow: '200',
-  statusHigh: '399',
-  failureThreshold: '2',
-  retryIntervalSeconds: '5',
-};
-
-const directFields = new Set<string>([
-  'name',
-  'type',
-  'url',
-  'method',
-  'host',
-  'port',
-  'intervalSeconds',
-  'timeoutMs',
-  'failureThreshold',
-  'retryIntervalSeconds',
-]);
-
-/** Which input a problem path (client zod issue or server `errors[].path`) belongs to. */
-export function monitorFieldFor(segments: string[]): MonitorFormField | null {
-  const [first] = segments;
+/** Where a problem path (client zod issue or server `errors[].path`) is shown: the id of its input. */
+export function monitorFieldFor(segments: string[]): string | null {
+  const [first, second, third] = segments;
   if (first === undefined) return null;
-  if (first === 'assertions') return 'statusRange';
-  return directFields.has(first) ? (first as MonitorFormField) : null;
+  if (first === 'assertions') {
+    if (second === undefined || !/^\d+$/.test(second)) return 'assertions';
+    return `assertion-${second}-${third === 'path' ? 'path' : third === 'op' ? 'op' : 'value'}`;
+  }
+  if (first === 'headers') return 'headers';
+  if (first === 'regions' || first === 'tags' || first === 'channelIds') return first;
+  return first;
 }
+
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 
 /** Empty stays undefined so the API default applies; anything else must parse as a number. */
-function numberField(value: string): number | undefined {
-  const trimmed = value.trim();
+function numberField(value: string | undefined): number | undefined {
+  const trimmed = (value ?? '').trim();
   return trimmed === '' ? undefined : Number(trimmed);
-}
-
-function statusRangeProblem(values: MonitorFormValues): string | null {
-  const low = values.statusLow.trim();
-  const high = values.statusHigh.trim();
-  if (low === '' && high === '') return null;
-  const range = [Number(low), Number(high)];
-  if (
-    low === '' ||
-    high === '' ||
-    !range.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)
-  ) {
-    return 'Enter two status codes from 100 to 599';
-  }
-  if ((range[0] ?? 0) > (range[1] ?? 0)) return 'The first status code must not be above the second';
-  return null;
 }
 
 /** The POST /v1/monitors body the form describes, before validation. */
 export function toMonitorInput(values: MonitorFormValues): Record<string, unknown> {
-  const statusGiven = values.statusLow.trim() !== '' || values.statusHigh.trim() !== '';
-  const common = {
+  const spec = typeSpec(values.type);
+  const input: Record<string, unknown> = {
+    type: values.type,
     name: values.name,
     intervalSeconds: numberField(values.intervalSeconds),
     timeoutMs: numberField(values.timeoutMs),
     failureThreshold: numberField(values.failureThreshold),
+    recoveryThreshold: numberField(values.recoveryThreshold),
     retryIntervalSeconds: numberField(values.retryIntervalSeconds),
+    regions: list(values.regions).length > 0 ? list(values.regions) : undefined,
+    channelIds: values.channelIds,
+    tags: list(values.tags),
+    paused: values.paused,
   };
-  if (values.type === 'tcp') {
-    return { type: 'tcp', ...common, host: values.host, port: numberField(values.port) };
+  for (const field of spec.fields) {
+    const raw = values.target[field.name] ?? field.initial ?? '';
+    if (field.optional && raw.trim() === '') continue;
+    if (field.kind === 'number') input[field.name] = numberField(raw);
+    else if (field.kind === 'list') input[field.name] = list(raw);
+    else input[field.name] = field.kind === 'select' ? raw : raw.trim();
   }
-  return {
-    type: 'http',
-    ...common,
-    url: values.url.trim(),
-    method: values.method,
-    assertions: statusGiven
-      ? [
-          {
-            source: 'status',
-            op: 'between',
-            value: [Number(values.statusLow), Number(values.statusHigh)],
-          },
-        ]
-      : undefined,
-  };
+  if (spec.assertionSources.length > 0) input.assertions = values.assertions.map(toAssertion);
+  if (values.type === 'http') {
+    input.method = values.method;
+    input.headers = Object.fromEntries(
+      values.headers.filter((h) => h.name.trim() !== '').map((h) => [h.name.trim(), h.value]),
+    );
+    input.body = values.body === '' ? null : values.body;
+    input.followRedirects = values.followRedirects;
+  }
+  return input;
 }
 
 export type MonitorFormValidation =
   | { ok: true; input: CreateMonitor }
-  | ({ ok: false } & FormProblems<MonitorFormField>);
+  | ({ ok: false } & FormProblems<string>);
 
 /** Validates with the same schema the API uses, so most mistakes are caught before a round trip. */
 export function validateMonitorForm(values: MonitorFormValues): MonitorFormValidation {
   const parsed = createMonitorSchema.safeParse(toMonitorInput(values), { error: friendlyZodErrors });
-  const statusProblem = values.type === 'http' ? statusRangeProblem(values) : null;
-  if (parsed.success && statusProblem === null) return { ok: true, input: parsed.data };
-
+  const rowProblems: Record<string, string> = {};
+  if (typeSpec(values.type).assertionSources.length > 0) {
+    values.assertions.forEach((row, i) => {
+      const problem = rowValueProblem(row);
+      if (problem) rowProblems[`assertion-${i}-value`] = problem;
+    });
+  }
+  if (parsed.success && Object.keys(rowProblems).length === 0) return { ok: true, input: parsed.data };
   const problems = groupProblems(parsed.success ? [] : parsed.error.issues, monitorFieldFor);
-  if (statusProblem !== null) problems.fields.statusRange = statusProblem;
-  return { ok: false, ...problems };
+  return { ok: false, fields: { ...problems.fields, ...rowProblems }, form: problems.form };
 }
 
-export function hasErrors(errors: FieldErrors<string>): boolean {
-  return Object.keys(errors).length > 0;
+/** The form filled in with a stored monitor, for editing. */
+export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
+  const record = monitor as unknown as Record<string, unknown>;
+  const target: Record<string, string> = {};
+  for (const field of typeSpec(monitor.type).fields) {
+    const value = record[field.name];
+    if (Array.isArray(value)) target[field.name] = value.join(', ');
+    else if (value !== undefined && value !== null) target[field.name] = String(value);
+  }
+  const http = monitor.type === 'http' ? monitor : null;
+  return {
+    ...initialMonitorFormValues(),
+    name: monitor.name,
+    type: monitor.type,
+    target,
+    method: http?.method ?? 'GET',
+    headers: Object.entries(http?.headers ?? {}).map(([name, value], i) => ({ key: `h${i}`, name, value })),
+    body: http?.body ?? '',
+    followRedirects: http?.followRedirects ?? true,
+    intervalSeconds: String(monitor.intervalSeconds),
+    timeoutMs: String(monitor.timeoutMs),
+    assertions: (monitor.assertions ?? []).map(fromAssertion),
+    regions: monitor.regions.join(', '),
+    failureThreshold: String(monitor.failureThreshold),
+    recoveryThreshold: String(monitor.recoveryThreshold),
+    retryIntervalSeconds: String(monitor.retryIntervalSeconds),
+    channelIds: monitor.channelIds ?? [],
+    tags: (monitor.tags ?? []).join(', '),
+    paused: monitor.paused,
+  };
+}
+
+/** A PATCH body from a validated form: every field but `type`, which never changes. */
+export function toMonitorPatch(input: CreateMonitor): Record<string, unknown> {
+  const { type: _type, ...patch } = input;
+  return patch;
 }

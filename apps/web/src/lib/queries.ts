@@ -1,73 +1,126 @@
 'use client';
 
-import type { CreateMonitor } from '@sentinelmesh/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CheckResultItem, Incident, Monitor, Page } from './api-types';
+import type { CreateMonitor, UpdateMonitor } from '@sentinelmesh/core';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type { QueryParams } from './api-client';
+import type {
+  CheckResultItem,
+  Incident,
+  IncidentDetail,
+  Monitor,
+  MonitorStats,
+  Page,
+  StatsWindow,
+} from './api-types';
 import { useAuth } from './auth';
 
-/** Dashboards poll; a hidden tab stops polling and catches up when it is shown again. */
+/** Dashboards poll every 10 s; a hidden tab slows to once a minute and catches up when shown again. */
 export const POLL_INTERVAL_MS = 10_000;
-const polling = { refetchInterval: POLL_INTERVAL_MS, refetchIntervalInBackground: false } as const;
+export const HIDDEN_POLL_INTERVAL_MS = 60_000;
 
-export const MONITOR_LIST_LIMIT = 200;
+export function pollInterval(): number {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden'
+    ? HIDDEN_POLL_INTERVAL_MS
+    : POLL_INTERVAL_MS;
+}
+
+export const polling = { refetchInterval: pollInterval, refetchIntervalInBackground: true } as const;
+
+export const MONITOR_PAGE_SIZE = 100;
 export const RESULTS_LIMIT = 50;
+
+export interface MonitorFilters {
+  status?: string | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+}
 
 export const queryKeys = {
   monitors: ['monitors'] as const,
+  monitorList: (filters: MonitorFilters) => ['monitors', 'list', filters] as const,
   monitor: (id: string) => ['monitors', id] as const,
   results: (id: string) => ['monitors', id, 'results'] as const,
-  incidents: (monitorId: string) => ['incidents', { monitorId }] as const,
+  stats: (id: string, window: StatsWindow) => ['monitors', id, 'stats', window] as const,
+  incidents: (filters: Record<string, string | undefined>) => ['incidents', filters] as const,
+  incident: (id: string) => ['incidents', 'one', id] as const,
 };
 
-function useSignedInSession() {
+export function useSignedInSession() {
   const { state, session } = useAuth();
   return { session, enabled: state.status === 'signed-in' };
 }
 
-export function useMonitors() {
+/** A polled GET of one API path, enabled once signed in. */
+export function useApiQuery<T>(
+  key: readonly unknown[],
+  path: string,
+  query?: QueryParams,
+  options: { poll?: boolean; enabled?: boolean; refetchInterval?: number } = {},
+) {
   const { session, enabled } = useSignedInSession();
   return useQuery({
-    queryKey: queryKeys.monitors,
-    queryFn: ({ signal }) =>
-      session.request<Page<Monitor>>('/v1/monitors', { query: { limit: MONITOR_LIST_LIMIT }, signal }),
+    queryKey: key,
+    queryFn: ({ signal }) => session.request<T>(path, { query, signal }),
+    enabled: enabled && (options.enabled ?? true),
+    ...(options.poll === false ? {} : polling),
+    ...(options.refetchInterval ? { refetchInterval: options.refetchInterval } : {}),
+  });
+}
+
+/** Server-side filtered, cursor-paged monitor list: 10,000 monitors cost one page at a time. */
+export function useMonitorList(filters: MonitorFilters) {
+  const { session, enabled } = useSignedInSession();
+  return useInfiniteQuery({
+    queryKey: queryKeys.monitorList(filters),
+    queryFn: ({ signal, pageParam }) =>
+      session.request<Page<Monitor>>('/v1/monitors', {
+        query: { ...filters, limit: MONITOR_PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
     enabled,
     ...polling,
   });
 }
 
 export function useMonitor(id: string) {
-  const { session, enabled } = useSignedInSession();
-  return useQuery({
-    queryKey: queryKeys.monitor(id),
-    queryFn: ({ signal }) => session.request<Monitor>(`/v1/monitors/${encodeURIComponent(id)}`, { signal }),
-    enabled,
-    ...polling,
-  });
+  return useApiQuery<Monitor>(queryKeys.monitor(id), `/v1/monitors/${encodeURIComponent(id)}`);
 }
 
 export function useMonitorResults(id: string) {
-  const { session, enabled } = useSignedInSession();
-  return useQuery({
-    queryKey: queryKeys.results(id),
-    queryFn: ({ signal }) =>
-      session.request<Page<CheckResultItem>>(`/v1/monitors/${encodeURIComponent(id)}/results`, {
-        query: { limit: RESULTS_LIMIT },
-        signal,
-      }),
-    enabled,
-    ...polling,
+  return useApiQuery<Page<CheckResultItem>>(
+    queryKeys.results(id),
+    `/v1/monitors/${encodeURIComponent(id)}/results`,
+    { limit: RESULTS_LIMIT },
+  );
+}
+
+export function useMonitorStats(id: string, window: StatsWindow, options: { enabled?: boolean } = {}) {
+  return useApiQuery<MonitorStats>(
+    queryKeys.stats(id, window),
+    `/v1/monitors/${encodeURIComponent(id)}/stats`,
+    { window },
+    { enabled: options.enabled ?? true, refetchInterval: window === '1h' ? POLL_INTERVAL_MS : 60_000 },
+  );
+}
+
+export function useIncidents(filters: { monitorId?: string; status?: 'open' | 'resolved' }) {
+  return useApiQuery<Page<Incident>>(queryKeys.incidents(filters), '/v1/incidents', {
+    ...filters,
+    limit: 100,
   });
 }
 
-export function useMonitorIncidents(monitorId: string) {
-  const { session, enabled } = useSignedInSession();
-  return useQuery({
-    queryKey: queryKeys.incidents(monitorId),
-    queryFn: ({ signal }) =>
-      session.request<Page<Incident>>('/v1/incidents', { query: { monitorId }, signal }),
-    enabled,
-    ...polling,
-  });
+export function useIncident(id: string) {
+  return useApiQuery<IncidentDetail>(queryKeys.incident(id), `/v1/incidents/${encodeURIComponent(id)}`);
 }
 
 export function useCreateMonitor() {
@@ -78,7 +131,42 @@ export function useCreateMonitor() {
       session.request<Monitor>('/v1/monitors', { method: 'POST', body: input }),
     onSuccess: (monitor) => {
       queryClient.setQueryData(queryKeys.monitor(monitor.id), monitor);
-      return queryClient.invalidateQueries({ queryKey: queryKeys.monitors, exact: true });
+      return queryClient.invalidateQueries({ queryKey: [...queryKeys.monitors, 'list'] });
     },
+  });
+}
+
+export function useUpdateMonitor(id: string) {
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: UpdateMonitor) =>
+      session.request<Monitor>(`/v1/monitors/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch }),
+    onSuccess: (monitor) => {
+      queryClient.setQueryData(queryKeys.monitor(monitor.id), monitor);
+      return queryClient.invalidateQueries({ queryKey: [...queryKeys.monitors, 'list'] });
+    },
+  });
+}
+
+export function useDeleteMonitor(id: string) {
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => session.request<void>(`/v1/monitors/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.monitor(id) });
+      return queryClient.invalidateQueries({ queryKey: [...queryKeys.monitors, 'list'] });
+    },
+  });
+}
+
+export function useAcknowledgeIncident() {
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      session.request<Incident>(`/v1/incidents/${encodeURIComponent(id)}/acknowledge`, { method: 'POST' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['incidents'] }),
   });
 }

@@ -1,0 +1,152 @@
+'use client';
+
+import { useState } from 'react';
+import type { Member, Role } from '../lib/api-types';
+import { useAuth } from '../lib/auth';
+import { orgKeys, useApiMutation, useMembers } from '../lib/org-queries';
+import { Field } from './field';
+import { FormProblems, ProblemBanner } from './problem-banner';
+import { roles } from './role-select';
+import { TableScroll } from './table-scroll';
+import { useSimpleForm } from './use-simple-form';
+
+const memberPath = (m: { userId: string }) => `/v1/members/${encodeURIComponent(m.userId)}`;
+
+function AddMemberForm() {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const add = useApiMutation<{ email: string; role: Role }, Member>('POST', () => '/v1/members', [
+    orgKeys.members,
+  ]);
+  const form = useSimpleForm({
+    idPrefix: 'member',
+    fields: ['email', 'role'] as const,
+    check: () => (/^\S+@\S+$/.test(email.trim()) ? {} : { email: 'Enter an email address' }),
+    submit: async () => {
+      await add.mutateAsync({ email: email.trim(), role });
+      setEmail('');
+    },
+  });
+  return (
+    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="add-member-title">
+      <h2 id="add-member-title">Add a member</h2>
+      <FormProblems messages={form.formErrors} />
+      {add.isSuccess ? (
+        <p className="banner banner--success" role="status">
+          Member added.
+        </p>
+      ) : null}
+      <Field
+        id="member-email"
+        label="Email"
+        hint="Of someone who already has a SentinelMesh account (they sign up first)."
+        error={form.errors.email}
+      >
+        {(c) => <input {...c} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+      </Field>
+      <Field id="member-role" label="Role" error={form.errors.role}>
+        {(c) => (
+          <select {...c} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {roles.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="button" disabled={add.isPending}>
+        Add member
+      </button>
+    </form>
+  );
+}
+
+export function MembersPage() {
+  const { state } = useAuth();
+  const members = useMembers();
+  const change = useApiMutation<{ userId: string; role: Role }>(
+    'PATCH',
+    memberPath,
+    [orgKeys.members],
+    ({ role }) => ({
+      role,
+    }),
+  );
+  const remove = useApiMutation<{ userId: string }>('DELETE', memberPath, [orgKeys.members]);
+  const me = state.status === 'signed-in' ? state.user.id : null;
+  const items = members.data?.items;
+  return (
+    <>
+      <div className="page-header">
+        <h1>Members and roles</h1>
+      </div>
+      {members.error ? <ProblemBanner error={members.error} onRetry={() => void members.refetch()} /> : null}
+      {change.error ? <ProblemBanner error={change.error} /> : null}
+      {remove.error ? <ProblemBanner error={remove.error} /> : null}
+      {members.isPending ? (
+        <p className="loading" role="status">
+          Loading members…
+        </p>
+      ) : null}
+      {items && items.length > 0 ? (
+        <TableScroll labelledBy="members-caption">
+          <table className="table">
+            <caption id="members-caption">Members of this organization</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((m) => (
+                <tr key={m.userId}>
+                  <th scope="row">
+                    {m.email}
+                    {m.userId === me ? <span className="muted"> (you)</span> : null}
+                  </th>
+                  <td>
+                    {m.userId === me ? (
+                      m.role
+                    ) : (
+                      <>
+                        <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
+                          Role of {m.email}
+                        </label>
+                        <select
+                          id={`role-${m.userId}`}
+                          value={m.role}
+                          onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value as Role })}
+                        >
+                          {roles.map((r) => (
+                            <option key={r.value} value={r.value}>
+                              {r.value}
+                            </option>
+                          ))}
+                        </select>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    {m.userId === me ? null : (
+                      <button
+                        type="button"
+                        className="button button--secondary button--small"
+                        onClick={() => remove.mutate({ userId: m.userId })}
+                      >
+                        Remove<span className="visually-hidden"> {m.email}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      ) : null}
+      <AddMemberForm />
+    </>
+  );
+}

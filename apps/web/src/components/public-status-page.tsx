@@ -1,0 +1,95 @@
+'use client';
+
+import type { MonitorStatus } from '@sentinelmesh/core';
+import { useQuery } from '@tanstack/react-query';
+import { ApiError } from '../lib/api-client';
+import { formatPercent, statusLabels } from '../lib/format';
+import { fetchPublicStatusPage } from '../lib/org-queries';
+import { polling } from '../lib/queries';
+import { ProblemBanner } from './problem-banner';
+import { StatusBadge } from './status-badge';
+
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+function average(days: { uptimePercent: number | null }[]): number | null {
+  const known = days.flatMap((d) => (d.uptimePercent === null ? [] : [d.uptimePercent]));
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+}
+
+function level(uptime: number | null): string {
+  if (uptime === null) return 'none';
+  if (uptime >= 99.9) return 'good';
+  if (uptime >= 95) return 'degraded';
+  return 'bad';
+}
+
+/** Anyone may read it: no session, polled like the dashboard. */
+export function PublicStatusPage({ slug }: { slug: string }) {
+  const page = useQuery({
+    queryKey: ['public-status', slug],
+    queryFn: () => fetchPublicStatusPage(slug),
+    ...polling,
+  });
+  if (page.error instanceof ApiError && page.error.status === 404) {
+    return (
+      <div className="empty">
+        <h1>Status page not found</h1>
+        <p>Check the address.</p>
+      </div>
+    );
+  }
+  const data = page.data;
+  const summary = {
+    operational: ['banner banner--success', 'All systems operational.'],
+    degraded: ['banner banner--warning', 'Some systems are degraded.'],
+    down: ['banner banner--down', 'Some systems are down.'],
+  } as const;
+  const [bannerClass, bannerText] = data ? (summary[data.status] ?? summary.degraded) : ['', ''];
+  return (
+    <>
+      <h1>{data?.title ?? 'Status'}</h1>
+      {page.error ? <ProblemBanner error={page.error} onRetry={() => void page.refetch()} /> : null}
+      {page.isPending ? (
+        <p className="loading" role="status">
+          Loading status…
+        </p>
+      ) : null}
+      {data ? (
+        <p className={bannerClass} role="status">
+          {bannerText}
+        </p>
+      ) : null}
+      <ul className="status-list">
+        {data?.monitors.map((m) => (
+          <li key={m.id} className="card">
+            <div className="status-list__head">
+              <h2>{m.name}</h2>
+              {m.status in statusLabels ? (
+                <StatusBadge status={m.status as MonitorStatus} />
+              ) : (
+                <span>{m.status}</span>
+              )}
+            </div>
+            <p className="muted">{formatPercent(average(m.uptime90d))} uptime over the last 90 days</p>
+            {m.uptime90d.length > 0 ? (
+              <ul className="uptime-bars">
+                {m.uptime90d.map((d) => {
+                  const label = `${day.format(Date.parse(d.date))}: ${d.uptimePercent === null ? 'no data' : formatPercent(d.uptimePercent)}`;
+                  return (
+                    <li
+                      key={d.date}
+                      className={`uptime-bar uptime-bar--${level(d.uptimePercent)}`}
+                      title={label}
+                    >
+                      <span className="visually-hidden">{label}</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

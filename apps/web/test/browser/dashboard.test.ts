@@ -1,0 +1,191 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver, startTarget } from '../../../../test/support/http-fixtures';
+import { waitFor } from '../../../../test/support/wait';
+import { launchChromium, saveScreenshot, screenshotDir, seriousA11yViolations } from './support/chromium';
+import { seedManyMonitors } from './support/seed';
+import { type RunningStack, startStack } from './support/stack';
+
+// The dashboard polls every 10 s, so each visible change may take one poll after the fact.
+const SEES_CHANGE_MS = 40_000;
+
+let db: TestDatabase;
+let stack: RunningStack;
+let browser: Browser;
+let page: Page;
+let target: Awaited<ReturnType<typeof startTarget>>;
+let slack: Awaited<ReturnType<typeof startReceiver>>;
+let monitorPath = '';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  target = await startTarget();
+  slack = await startReceiver();
+  [stack, browser] = await Promise.all([startStack(db.url), launchChromium()]);
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await target?.close();
+  await slack?.close();
+  await db?.drop();
+}, 60_000);
+
+describe('the dashboard in headless Chromium against the real stack', () => {
+  it('signs up, adds a Slack channel, creates a monitor through the form, sees it UP, then DOWN with an incident without reloading, acknowledges it, and stays signed in after a reload', async () => {
+    await page.goto(`${stack.web}/signup`);
+    await page.getByLabel('Email').fill('oncall@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Organization name').fill('Browser Test Org');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
+
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('#ops-alerts');
+    await page.getByLabel('Slack incoming webhook URL').fill(`${slack.url}/services/T0/B0/secret`);
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByRole('cell', { name: '#ops-alerts' }).waitFor();
+
+    await page.getByRole('link', { name: 'Monitors' }).click();
+    await page.getByRole('link', { name: 'Create your first monitor' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Local target');
+    await page.getByLabel('URL', { exact: true }).fill(target.url);
+    await page.getByLabel('Check every (seconds)').fill('2');
+    await page.getByLabel('Re-check after a failure (seconds)').fill('1');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('#assertion-1-value').fill('ok');
+    await page.getByLabel(/#ops-alerts/).check();
+    await page.getByRole('button', { name: 'Create monitor' }).click();
+
+    await page.waitForURL(
+      (url) => /^\/monitors\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith('/new'),
+    );
+    monitorPath = new URL(page.url()).pathname;
+    const status = page.locator('.page-header__status .badge');
+    await status.getByText('Up', { exact: true }).waitFor({ timeout: SEES_CHANGE_MS });
+
+    target.setStatus(500);
+    await status.getByText('Down', { exact: true }).waitFor({ timeout: SEES_CHANGE_MS });
+    const acknowledge = page.getByRole('button', { name: 'Acknowledge' });
+    await acknowledge.waitFor({ timeout: SEES_CHANGE_MS });
+    expect(await page.locator('.why').textContent()).toContain('500');
+
+    await waitFor('the down alert to reach Slack', () => slack.received.length > 0, { timeoutMs: 20_000 });
+    await acknowledge.click();
+    await acknowledge.waitFor({ state: 'detached', timeout: SEES_CHANGE_MS });
+    expect(await page.locator('#incidents-title ~ * table tbody tr').first().textContent()).toMatch(
+      /just now|s ago/,
+    );
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Local target', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(monitorPath);
+    await saveScreenshot(page, 'monitor-down');
+  }, 120_000);
+
+  it('has no serious or critical axe-core violation on the main pages, at desktop and phone widths', async () => {
+    const pages: [string, string][] = [
+      ['overview', '/'],
+      ['monitor', monitorPath || '/'],
+      ['new-monitor', '/monitors/new'],
+      ['incidents', '/incidents'],
+      ['channels', '/channels'],
+      ['maintenance', '/maintenance'],
+      ['api-keys', '/settings/api-keys'],
+      ['members', '/settings/members'],
+      ['status-pages', '/status-pages'],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [name, route] of pages) {
+      await page.goto(`${stack.web}${route}`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await saveScreenshot(page, name);
+      const violations = await seriousA11yViolations(page);
+      if (violations.length > 0) found[name] = violations;
+    }
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, route] of [pages[0], pages[1], pages[2]] as [string, string][]) {
+      await page.goto(`${stack.web}${route}`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await saveScreenshot(page, `${name}-phone`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${name} fits a 390 px screen`).toBeLessThanOrEqual(390);
+    }
+
+    const visitor = await browser.newPage();
+    for (const [name, route] of [
+      ['login', '/login'],
+      ['signup', '/signup'],
+    ] as const) {
+      await visitor.goto(`${stack.web}${route}`);
+      await visitor.locator('main h1').first().waitFor();
+      await saveScreenshot(visitor, name);
+      const violations = await seriousA11yViolations(visitor);
+      if (violations.length > 0) found[name] = violations;
+    }
+    await visitor.close();
+    expect(found).toEqual({});
+  }, 90_000);
+
+  it('shows the first monitors of an organization with 10,000 within 5 s, and filters them within 5 s, even on a busy test machine', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const big = await context.newPage();
+    await big.goto(`${stack.web}/signup`);
+    await big.getByLabel('Email').fill('big@example.com');
+    await big.getByLabel('Password').fill('correct horse battery');
+    await big.getByLabel('Organization name').fill('Ten Thousand');
+    await big.getByRole('button', { name: 'Create organization' }).click();
+    await big.getByRole('heading', { name: 'No monitors yet' }).waitFor();
+    const org = await db.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('name', '=', 'Ten Thousand')
+      .executeTakeFirstOrThrow();
+    await seedManyMonitors(db.db, org.id, 10_000);
+
+    const started = Date.now();
+    await big.reload();
+    await big.locator('.monitors-table tbody tr').first().waitFor();
+    const firstRenderMs = Date.now() - started;
+    const rows = await big.locator('.monitors-table tbody tr').count();
+
+    const typed = Date.now();
+    await big.getByLabel('Search').fill('svc-4321');
+    await big.locator('.monitors-table tbody tr').filter({ hasText: 'svc-4321' }).first().waitFor();
+    await big.waitForFunction(() => document.querySelectorAll('.monitors-table tbody tr').length <= 1);
+    const searchMs = Date.now() - typed;
+
+    await big.getByLabel('Search').fill('');
+    const picked = Date.now();
+    await big.getByLabel('Status').selectOption('down');
+    await big.waitForFunction(() => {
+      const badges = [...document.querySelectorAll('.monitors-table tbody tr td:nth-child(2) .badge')];
+      return badges.length > 0 && badges.every((b) => b.textContent === 'Down');
+    });
+    const statusMs = Date.now() - picked;
+    await saveScreenshot(big, 'overview-10k-down');
+    const figures = {
+      monitors: 10_000,
+      rowsRendered: rows,
+      firstRenderMs,
+      searchMs,
+      statusFilterMs: statusMs,
+    };
+    writeFileSync(path.join(screenshotDir, '..', 'web-overview-10k.json'), `${JSON.stringify(figures)}\n`);
+    process.stdout.write(`overview with 10,000 monitors: ${JSON.stringify(figures)}\n`);
+    await context.close();
+
+    expect(rows).toBeGreaterThan(0);
+    expect(firstRenderMs).toBeLessThan(5_000);
+    expect(searchMs).toBeLessThan(5_000);
+    expect(statusMs).toBeLessThan(5_000);
+  }, 60_000);
+});
