@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/bootstrap.sh
 bootstrap
+ensure_chromium
+ensure_promtool
 mkdir -p test-artifacts
+rm -f test-artifacts/vitest.json
 
 say "lint (biome)"
 "${PNPM[@]}" lint

@@ -6,11 +6,11 @@ import { parseArgs } from 'node:util';
 import { createDb, migrateToLatest } from '@sentinelmesh/db';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { rssMiB, StackProcess } from '../lib/stack-process';
 import { bareLoop } from './bare-loop';
 import { percentile, VerdictSampler, windowFigures } from './measure';
 import { seedMonitors } from './seed';
 import { startBenchServices } from './services';
-import { rssMiB, StackProcess } from './stack-process';
 
 /**
  * `pnpm bench`: the real scheduler, worker and verifier against a local target in its own process,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../lib/wait';
+import { waitFor } from './wait';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 

@@ -20,11 +20,11 @@ export interface SupervisorOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-const HEALTHY_AFTER_MS = 60_000;
+const HEALTHY_AFTER_MS = 10_000;
 
 /**
  * Runs processes, prefixes their output, restarts any that dies (with backoff that resets once a
- * process has stayed up a minute), and stops them all in reverse order of start.
+ * process has stayed up 10 s: a crash loop backs off, a killed process returns at once), and stops them all in reverse order of start.
  */
 export class Supervisor {
   private readonly processes: SupervisedProcess[] = [];

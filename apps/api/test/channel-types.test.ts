@@ -148,6 +148,21 @@ describe('webhook secret rotation', () => {
 });
 
 describe('POST /v1/channels/:id/test', () => {
+  it("carries the request's x-request-id into the notification job", async () => {
+    const channel = (
+      await as.post('/v1/channels', { type: 'pagerduty', name: 'pd-trace', config: { routingKey: 'KEY-7' } })
+    ).json();
+    const res = await api.app.inject({
+      method: 'POST',
+      url: `/v1/channels/${channel.id}/test`,
+      headers: { authorization: `Bearer ${owner.token}`, 'x-request-id': 'trace-0123456789' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['x-request-id']).toBe('trace-0123456789');
+    const job = await notifyQueue.getJob(notifyJobId(res.json().id));
+    expect(job?.data.requestId).toBe('trace-0123456789');
+  });
+
   it('writes a pending test alert and queues it for the notifier under its alert id', async () => {
     const channel = (
       await as.post('/v1/channels', { type: 'pagerduty', name: 'pd', config: { routingKey: 'KEY-9' } })
@@ -166,7 +181,7 @@ describe('POST /v1/channels/:id/test', () => {
       lastError: null,
     });
     const job = await notifyQueue.getJob(notifyJobId(alert.id));
-    expect(job?.data).toEqual({ orgId: owner.orgId, alertId: alert.id });
+    expect(job?.data).toEqual({ orgId: owner.orgId, alertId: alert.id, requestId: expect.any(String) });
     const row = await testDb.db
       .selectFrom('alerts')
       .select(['event', 'payload', 'org_id'])

@@ -8,6 +8,10 @@ export function createMetricsRegistry(app: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ app });
   collectDefaultMetrics({ register: registry });
+  // prom-client also exports the sums of its per-type gauges nodejs_active_{handles,requests,resources}
+  // under a counter's `_total` suffix, which promtool rejects; sum the per-type gauges instead.
+  for (const name of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`nodejs_active_${name}_total`);
   return registry;
 }
 

@@ -101,6 +101,12 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     async (request, reply) =>
       reply
         .code(202)
-        .send(await sendTestAlert(ctx, principalOf(request).orgId, requireId(request.params.id, 'channel'))),
+        .send(
+          await sendTestAlert(
+            { ...ctx, requestId: request.id },
+            principalOf(request).orgId,
+            requireId(request.params.id, 'channel'),
+          ),
+        ),
   );
 };

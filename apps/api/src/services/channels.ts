@@ -276,7 +276,7 @@ export async function sendTestAlert(ctx: ServiceContext, orgId: string, id: stri
       .executeTakeFirstOrThrow(),
   );
   try {
-    const job: NotifyJob = { orgId, alertId };
+    const job: NotifyJob = { orgId, alertId, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
     await notifyQueue(ctx).add('notify', job, { ...jobPolicies.notify, jobId: notifyJobId(alertId) });
   } catch (error) {
     ctx.logger.warn({ err: error, alertId }, 'could not enqueue the test alert; the outbox sweeper will');
