@@ -5,6 +5,7 @@ import {
   checkQueueName,
   jobPolicies,
   type VerifyJob,
+  verifyDeduplication,
   verifyJobId,
 } from '@sentinelmesh/core';
 import type { Logger } from '@sentinelmesh/platform';
@@ -81,7 +82,11 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     await deps.verifyQueue.add(
       'verify',
       { orgId: spec.orgId, monitorId: spec.id, ...(data.requestId ? { requestId: data.requestId } : {}) },
-      { ...jobPolicies.verify, jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind) },
+      {
+        ...jobPolicies.verify,
+        jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind),
+        deduplication: verifyDeduplication(spec.id),
+      },
     );
     return { ok: outcome.ok };
   };

@@ -4,6 +4,7 @@ import {
   jobPolicies,
   VERIFY_QUEUE,
   type VerifyJob,
+  verifyDeduplication,
   verifyJobId,
 } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
@@ -174,9 +175,21 @@ describe('check worker', () => {
     await enqueue(data, 'confirmation');
     await finished('confirmation');
     expect(await resultRows(data.scheduledAtMs)).toMatchObject([{ kind: 'confirmation', attempt: 2 }]);
+  });
+
+  it('pokes the verifier once per monitor while a poke waits: later results join it', async () => {
+    const pending = await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id);
+    expect(pending).toBeTruthy();
+    const waitingBefore = await verify.getWaitingCount();
+    const data = job('/ok', { kind: 'confirmation', attempt: 3 });
+    await enqueue(data, 'joins-waiting-poke');
+    await finished('joins-waiting-poke');
+    expect(await resultRows(data.scheduledAtMs)).toHaveLength(1);
+    expect(await verify.getWaitingCount()).toBe(waitingBefore);
+    expect(await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id)).toBe(pending);
     expect(
       await verify.getJob(verifyJobId(monitorId, data.scheduledAtMs, REGION, 'confirmation')),
-    ).toBeDefined();
+    ).toBeUndefined();
   });
 
   it('fails a job with an invalid payload without retrying, and keeps working', async () => {

@@ -68,6 +68,12 @@ export const jobPolicies = {
   },
 } as const;
 
+/**
+ * Verifier pokes are deduplicated per monitor: while one waits, more results join it (the verifier
+ * reads every unconsumed result); while one runs, the last poke is kept and queued when it ends.
+ */
+export const verifyDeduplication = (monitorId: string) =>
+  ({ id: `v-${monitorId}`, keepLastIfActive: true }) as const;
 export const verifyJobId = (monitorId: string, scheduledAtMs: number, region: string, kind: string) =>
   `v-${monitorId}-${scheduledAtMs}-${region}-${kind}`;
 export const notifyJobId = (alertId: string) => `alert-${alertId}`;
