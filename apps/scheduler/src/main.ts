@@ -1,12 +1,12 @@
 import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
-  buildOpsServer,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  EnvError,
   installShutdown,
+  runMain,
+  startOpsServer,
 } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import { loadSchedulerEnv } from './env';
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   });
   await scheduler.start();
 
-  const ops = buildOpsServer({
+  const ops = await startOpsServer({
+    host: env.HOST,
+    port: env.OPS_PORT,
     logger,
     registry,
     checks: {
@@ -59,9 +61,6 @@ async function main(): Promise<void> {
       redis: () => redis.ping(),
     },
   });
-  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
-  const address = ops.server.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : env.OPS_PORT }, 'listening');
 
   installShutdown({
     logger,
@@ -75,8 +74,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof EnvError ? message : `scheduler failed to start: ${message}`);
-  process.exit(1);
-});
+runMain('scheduler', main);

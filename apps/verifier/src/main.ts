@@ -1,15 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
-  buildOpsServer,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  EnvError,
   installShutdown,
-  RedisPolicyError,
+  runMain,
   SecretBox,
+  startOpsServer,
 } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import { loadEnv } from './env';
@@ -47,7 +45,11 @@ async function main(): Promise<void> {
     lockDurationMs: env.JOB_LOCK_MS,
   });
   if (!env.SMTP_URL) logger.warn('SMTP_URL is not set: email channels will report a delivery error');
-  const ops = buildOpsServer({
+  verifier.start();
+  notifier.start();
+  const ops = await startOpsServer({
+    host: env.HOST,
+    port: env.OPS_PORT,
     logger,
     registry,
     checks: {
@@ -66,15 +68,6 @@ async function main(): Promise<void> {
       { name: 'postgres', run: () => db.destroy() },
     ],
   });
-
-  verifier.start();
-  notifier.start();
-  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
-  logger.info({ port: (ops.server.address() as AddressInfo).port }, 'listening');
 }
 
-main().catch((error: unknown) => {
-  const known = error instanceof EnvError || error instanceof RedisPolicyError;
-  console.error(known ? error.message : error);
-  process.exit(1);
-});
+runMain('verifier', main);

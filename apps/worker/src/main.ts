@@ -2,12 +2,12 @@ import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
 import { createDb } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
-  buildOpsServer,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  EnvError,
   installShutdown,
+  runMain,
+  startOpsServer,
 } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     lockDurationMs: env.JOB_LOCK_MS,
   });
 
-  const ops = buildOpsServer({
+  const ops = await startOpsServer({
+    host: env.HOST,
+    port: env.OPS_PORT,
     logger,
     registry,
     checks: {
@@ -63,9 +65,6 @@ async function main(): Promise<void> {
       redis: () => redis.ping(),
     },
   });
-  await ops.listen({ host: env.HOST, port: env.OPS_PORT });
-  const address = ops.server.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : env.OPS_PORT }, 'listening');
 
   installShutdown({
     logger,
@@ -80,8 +79,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof EnvError ? message : `worker failed to start: ${message}`);
-  process.exit(1);
-});
+runMain('worker', main);

@@ -3,6 +3,7 @@ export * from './logger';
 export * from './ops';
 export * from './ops-server';
 export * from './redis';
+export * from './run-main';
 export * from './secrets';
 export * from './shutdown';
 export * from './target-guard';

@@ -16,3 +16,21 @@ export function buildOpsServer(options: {
   registerOpsRoutes(app, options);
   return app;
 }
+
+/** Builds the ops server, listens, and logs `listening` with the port it got (OPS_PORT=0 picks one). */
+export async function startOpsServer(options: {
+  logger: Logger;
+  checks: Record<string, ReadinessCheck>;
+  registry: Registry;
+  host: string;
+  port: number;
+}): Promise<FastifyInstance> {
+  const ops = buildOpsServer(options);
+  await ops.listen({ host: options.host, port: options.port });
+  const address = ops.server.address();
+  options.logger.info(
+    { port: typeof address === 'object' && address ? address.port : options.port },
+    'listening',
+  );
+  return ops;
+}
