@@ -128,6 +128,20 @@ describe('maintenance windows', () => {
     expect(missing.errors).toEqual([{ path: 'monitorIds.1', message: 'monitor not found' }]);
   });
 
+  it('names only the malformed id when it stands beside monitors that exist', async () => {
+    const id = await monitor();
+    const problem = expectProblem(
+      await as.post('/v1/maintenance-windows', {
+        name: 'x',
+        monitorIds: [id, 'not-a-monitor-id'],
+        startsAt: iso(Date.now()),
+        endsAt: iso(Date.now() + hour),
+      }),
+      400,
+    );
+    expect(problem.errors).toEqual([{ path: 'monitorIds.1', message: 'monitor not found' }]);
+  });
+
   it("keeps organizations apart: another organization's monitors and windows are not found", async () => {
     const mine = await monitor();
     const created = (

@@ -5,6 +5,7 @@ import { inTransaction } from '../db/tenant';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 import type { CreateMaintenanceWindow } from '../schemas/maintenance-windows';
+import { findMissingIds } from './owned-ids';
 
 function selectWindows(ctx: ServiceContext, orgId: string) {
   return ctx.db
@@ -57,16 +58,7 @@ export async function createMaintenanceWindow(
   userId: string | null,
   input: CreateMaintenanceWindow,
 ) {
-  const monitorIds = [...new Set(input.monitorIds.map((id) => id.toLowerCase()))];
-  const known = monitorIds.every(isUuid)
-    ? await ctx.db
-        .selectFrom('monitors')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('id', 'in', monitorIds)
-        .execute()
-    : [];
-  const missing = monitorIds.filter((id) => !known.some((m) => m.id === id));
+  const { unique: monitorIds, missing } = await findMissingIds(ctx.db, 'monitors', orgId, input.monitorIds);
   if (missing.length > 0) {
     throw new DomainError(
       'validation',

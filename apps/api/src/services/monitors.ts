@@ -9,10 +9,10 @@ import type { Database } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
-import { isUuid } from '../http/ids';
 import { publishMonitorChange } from './monitor-changes';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
+import { findMissingIds } from './owned-ids';
 
 // Row timestamps come from Postgres (microseconds), so keyset paging on created_at never ties by accident;
 // the injected clock drives domain times such as the state's `since`.
@@ -22,19 +22,7 @@ type MonitorPatch = UpdateMonitor & { type?: string | undefined };
 
 /** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
 async function checkChannels(tx: Transaction<Database>, orgId: string, ids: string[]): Promise<string[]> {
-  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-  const wellFormed = unique.filter(isUuid);
-  const found =
-    wellFormed.length === 0
-      ? []
-      : await tx
-          .selectFrom('channels')
-          .select('id')
-          .where('org_id', '=', orgId)
-          .where('id', 'in', wellFormed)
-          .execute();
-  const known = new Set(found.map((row) => row.id));
-  const missing = unique.filter((id) => !known.has(id));
+  const { unique, missing } = await findMissingIds(tx, 'channels', orgId, ids);
   if (missing.length > 0) {
     throw new DomainError('validation', 'the monitor is invalid', [
       { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },

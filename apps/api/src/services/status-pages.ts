@@ -6,24 +6,13 @@ import { isUuid } from '../http/ids';
 import { availability } from '../stats/intervals';
 import { DAY_MS } from '../stats/windows';
 import { maintenanceIntervals } from './maintenance-read';
+import { findMissingIds } from './owned-ids';
 import { downIntervals } from './stats';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 async function checkMonitors(db: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
-  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-  const wellFormed = unique.filter(isUuid);
-  const found =
-    wellFormed.length === 0
-      ? []
-      : await db
-          .selectFrom('monitors')
-          .select('id')
-          .where('org_id', '=', orgId)
-          .where('id', 'in', wellFormed)
-          .execute();
-  const known = new Set(found.map((row) => row.id));
-  const missing = unique.filter((id) => !known.has(id));
+  const { unique, missing } = await findMissingIds(db, 'monitors', orgId, ids);
   if (missing.length > 0) {
     throw new DomainError('validation', 'the status page is invalid', [
       { path: 'monitorIds', message: `no such monitor: ${missing.join(', ')}` },
