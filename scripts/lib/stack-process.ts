@@ -10,7 +10,8 @@ export class StackProcess {
   private child: ChildProcess | null = null;
   output = '';
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `env` is added to this process's environment for the launcher. */
+  constructor(private readonly env: Record<string, string>) {}
 
   async start(timeoutMs = 90_000): Promise<void> {
     this.output = '';
@@ -24,7 +25,15 @@ export class StackProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
-    await waitFor('the stack to start', () => this.output.includes('SentinelMesh is running'), { timeoutMs });
+    const child = this.child;
+    await waitFor(
+      'the stack to start',
+      () => {
+        if (child.exitCode !== null) throw new Error(`the launcher exited with ${child.exitCode}`);
+        return this.output.includes('SentinelMesh is running');
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
   }
 
   /** Process ids by name, from the launcher's state file. */

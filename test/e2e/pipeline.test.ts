@@ -1,27 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { verifyWebhookSignature } from '@sentinelmesh/core';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueQueuePrefix,
-} from '@sentinelmesh/db/testing';
+import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/ports';
 import { type Listening, type ReceivedRequest, startReceiver, startTarget } from '../support/http-fixtures';
+import { startTestStack, type TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const SECRET = 'e2e-webhook-secret-0123456789';
 
 let db: TestDatabase;
-let stack: ChildProcess;
-let output = '';
-let dataDir: string;
+let stack: TestStack;
 let api: string;
 let target: Listening & { setStatus: (s: number) => void };
 let receiver: Listening & { received: ReceivedRequest[] };
@@ -38,12 +26,7 @@ async function call<T = Record<string, unknown>>(method: string, route: string, 
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-function pids(): Record<string, number | null> {
-  const state = JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as {
-    processes: Array<{ name: string; pid: number | null }>;
-  };
-  return Object.fromEntries(state.processes.map((p) => [p.name, p.pid]));
-}
+const pids = () => stack.pids();
 
 const events = () => receiver.received.map((r) => r.body.event);
 
@@ -51,35 +34,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   target = await startTarget();
   receiver = await startReceiver();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-e2e-'));
-  const apiPort = await freePort();
-  api = `http://127.0.0.1:${apiPort}`;
-  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      STACK_DATA_DIR: dataDir,
-      STACK_APPS: 'api,scheduler,worker,verifier',
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: uniqueQueuePrefix(),
-      API_PORT: String(apiPort),
-      OPS_PORT_BASE: '0',
-      REGIONS: 'local',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  stack.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  try {
-    await waitFor('the stack to be ready', () => output.includes('SentinelMesh is running'), {
-      timeoutMs: 90_000,
-    });
-  } catch (error) {
-    console.error(output);
-    throw error;
-  }
+  stack = await startTestStack({ databaseUrl: db.url, apps: 'api,scheduler,worker,verifier' });
+  api = stack.api;
   const signup = await fetch(`${api}/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -93,14 +49,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (stack && stack.exitCode === null) {
-    const exited = new Promise((resolve) => stack.once('exit', resolve));
-    stack.kill('SIGTERM');
-    await exited;
-  }
+  await stack?.stop();
   await Promise.all([target?.close(), receiver?.close()]);
   await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('one monitor from creation to signed alerts, through real processes', () => {

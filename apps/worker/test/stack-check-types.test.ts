@@ -1,31 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueQueuePrefix,
-} from '@sentinelmesh/db/testing';
+import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../scripts/lib/ports';
+import { startTestStack, type TestStack } from '../../../test/support/stack';
 import { type DnsServer, startDnsServer } from './dns-server';
 import { waitFor } from './helpers';
 
 // The local launcher with REGIONS=eu,us (one worker per region), and one monitor of each new type.
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 let db: TestDatabase;
-let stack: ChildProcess;
-let output = '';
-let dataDir: string;
+let stack: TestStack;
 let api: string;
 let token: string;
 let http: Server;
@@ -51,28 +40,12 @@ async function listen(server: Server): Promise<number> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-checks-'));
-  const apiPort = await freePort();
-  api = `http://127.0.0.1:${apiPort}`;
-  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      STACK_DATA_DIR: dataDir,
-      STACK_APPS: 'api,scheduler,worker,verifier',
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: uniqueQueuePrefix(),
-      API_PORT: String(apiPort),
-      OPS_PORT_BASE: '0',
-      REGIONS: 'eu,us',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  stack = await startTestStack({
+    databaseUrl: db.url,
+    apps: 'api,scheduler,worker,verifier',
+    regions: 'eu,us',
   });
-  stack.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  stack.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  await waitFor('the stack to be ready', () => output.includes('SentinelMesh is running'), 90_000);
+  api = stack.api;
   const signup = await fetch(`${api}/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -92,16 +65,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (stack && stack.exitCode === null) {
-    const exited = once(stack, 'exit');
-    stack.kill('SIGTERM');
-    await exited;
-  }
+  await stack?.stop();
   http?.close();
   https?.close();
   await dns?.close();
   await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('new check types through the local stack', () => {

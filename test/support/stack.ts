@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testRedisUrl, uniqueQueuePrefix } from '@sentinelmesh/db/testing';
+import { freePort } from '../../scripts/lib/ports';
+import { StackProcess } from '../../scripts/lib/stack-process';
+
+export interface TestStack {
+  api: string;
+  web: string;
+  output: () => string;
+  /** Process ids by name, from the launcher's state file. */
+  pids: () => Record<string, number | null>;
+  /** SIGTERM to the launcher, which stops every app; then its data folder is removed. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real launcher (scripts/stack) as a child process, running `apps` against the test run's
+ * Postgres database and Redis, on free ports, with a queue prefix and data folder of its own.
+ */
+export async function startTestStack(options: {
+  databaseUrl: string;
+  apps: string;
+  regions?: string;
+  timeoutMs?: number;
+}): Promise<TestStack> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-stack-'));
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const stack = new StackProcess({
+    STACK_DATA_DIR: dataDir,
+    STACK_APPS: options.apps,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: uniqueQueuePrefix(),
+    API_PORT: String(apiPort),
+    WEB_PORT: String(webPort),
+    OPS_PORT_BASE: '0',
+    REGIONS: options.regions ?? 'local',
+    LOG_LEVEL: 'warn',
+  });
+  const stop = async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await stack.start(options.timeoutMs ?? 90_000);
+  } catch (error) {
+    console.error(stack.output);
+    await stop();
+    throw error;
+  }
+  return {
+    api: `http://127.0.0.1:${apiPort}`,
+    web: `http://127.0.0.1:${webPort}`,
+    output: () => stack.output,
+    pids: () => stack.pids(),
+    stop,
+  };
+}
