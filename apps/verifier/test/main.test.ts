@@ -11,40 +11,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/ports';
 import { findRedisServer, waitForRedis } from '../../../scripts/lib/redis';
+import { startAppProcess } from '../../../test/support/app-process';
 import { TEST_SECRETS_KEY } from './fixtures';
 
-const appDir = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(appDir, 'node_modules', '.bin', 'tsx');
-
-interface Started {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-function startVerifier(env: Record<string, string>): Started {
-  const child = spawn(tsx, ['src/main.ts'], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout, stderr, exited };
-}
-
-function listeningPort(started: Started): number | null {
-  for (const line of started.stdout.join('').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; port?: number };
-    if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
-  }
-  return null;
-}
+const startVerifier = (env: Record<string, string>) => startAppProcess('verifier', env, { inherit: false });
 
 let tdb: TestDatabase;
 const children: ChildProcess[] = [];
@@ -73,8 +43,7 @@ describe('verifier process', () => {
   it('starts, reports listening, answers /ready and /metrics, and drains on SIGTERM', async () => {
     const started = startVerifier(baseEnv());
     children.push(started.child);
-    await expect.poll(() => listeningPort(started), { timeout: 30_000, interval: 100 }).not.toBeNull();
-    const base = `http://127.0.0.1:${listeningPort(started)}`;
+    const base = `http://127.0.0.1:${await started.listeningPort()}`;
 
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
@@ -93,7 +62,7 @@ describe('verifier process', () => {
     const started = startVerifier(env);
     children.push(started.child);
     expect(await started.exited).toBe(1);
-    expect(started.stderr.join('')).toContain('SECRETS_KEY');
+    expect(started.stderr()).toContain('SECRETS_KEY');
   }, 30_000);
 
   it('refuses to start on a Redis that may evict keys', async () => {
@@ -123,7 +92,7 @@ describe('verifier process', () => {
       const started = startVerifier({ ...baseEnv(), REDIS_URL: `redis://127.0.0.1:${port}` });
       children.push(started.child);
       expect(await started.exited).toBe(1);
-      expect(started.stderr.join('')).toContain('noeviction');
+      expect(started.stderr()).toContain('noeviction');
     } finally {
       redis.kill('SIGTERM');
       await new Promise((resolve) => (redis.exitCode === null ? redis.once('exit', resolve) : resolve(null)));

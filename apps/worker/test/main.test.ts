@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { type CheckJob, checkQueueName, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
 import {
   createTestDatabase,
@@ -11,9 +9,8 @@ import {
 import { createRedis } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppProcess } from '../../../test/support/app-process';
 import { httpSpec, startTarget, waitFor } from './helpers';
-
-const appDir = fileURLToPath(new URL('..', import.meta.url));
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,26 +18,13 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
-    cwd: appDir,
-    env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: testRedisUrl(), OPS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return { child, output: () => output };
-}
+const startApp = (env: Record<string, string>) =>
+  startAppProcess('worker', { DATABASE_URL: t.url, REDIS_URL: testRedisUrl(), OPS_PORT: '0', ...env });
 
 describe('worker process', () => {
   it('serves health, readiness and metrics, runs checks of its region and stops cleanly on SIGTERM', async () => {
     const prefix = uniqueQueuePrefix();
-    const { child, output } = start({
+    const { child, listeningPort } = startApp({
       QUEUE_PREFIX: prefix,
       REGION: 'eu-west',
       ALLOW_PRIVATE_TARGETS: 'true',
@@ -50,17 +34,7 @@ describe('worker process', () => {
     const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
     const target = await startTarget();
     try {
-      const port = await waitFor(
-        'the listening line',
-        () => {
-          const line = output()
-            .split('\n')
-            .find((l) => l.includes('"msg":"listening"'));
-          return line ? (JSON.parse(line) as { port: number }).port : undefined;
-          // Generous: the suite starts whole stacks in parallel on two cores.
-        },
-        30_000,
-      );
+      const port = await listeningPort();
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${base}/ready`);
@@ -90,7 +64,7 @@ describe('worker process', () => {
   }, 60_000);
 
   it('exits non-zero and names the variable when the configuration is invalid', async () => {
-    const { child, output } = start({ WORKER_CONCURRENCY: 'lots' });
+    const { child, output } = startApp({ WORKER_CONCURRENCY: 'lots' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(output()).toContain('WORKER_CONCURRENCY');

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { waitFor } from '../../scripts/lib/wait';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export interface AppProcess {
+  child: ChildProcess;
+  /** Everything the process wrote to stdout so far. */
+  output: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** The port of its `listening` log line, once it has logged it. */
+  listeningPort: (timeoutMs?: number) => Promise<number>;
+}
+
+/**
+ * One app run as the launcher runs it (`node --import tsx src/main.ts` in its folder) with `env`
+ * added to this process's environment, or, with `inherit: false`, with only PATH and HOME besides it.
+ */
+export function startAppProcess(
+  app: 'api' | 'scheduler' | 'worker' | 'verifier',
+  env: Record<string, string>,
+  options: { inherit?: boolean } = {},
+): AppProcess {
+  const base =
+    options.inherit === false ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } : process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(repoRoot, 'apps', app),
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const portOf = () => {
+    for (const line of stdout.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
+    }
+    return undefined;
+  };
+  return {
+    child,
+    output: () => stdout + stderr,
+    stderr: () => stderr,
+    exited,
+    // Generous by default: the suite starts whole stacks in parallel on two cores.
+    listeningPort: (timeoutMs = 30_000) => waitFor(`${app} to log its port`, portOf, { timeoutMs }),
+  };
+}
