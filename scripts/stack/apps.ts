@@ -59,7 +59,14 @@ export function appSpecs(
     );
   }
   if (wanted.has('scheduler')) {
-    specs.push(nodeApp('scheduler', appDir('scheduler'), { ...shared, OPS_PORT: String(opsPort(1)) }));
+    specs.push(
+      nodeApp('scheduler', appDir('scheduler'), {
+        ...shared,
+        OPS_PORT: String(opsPort(1)),
+        // One scheduler under the supervisor: restarted, it takes its shards back at once.
+        SCHEDULER_ID: process.env.SCHEDULER_ID ?? 'stack-scheduler',
+      }),
+    );
   }
   if (wanted.has('worker')) {
     config.REGIONS.forEach((region, i) => {

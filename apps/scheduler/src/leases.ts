@@ -8,6 +8,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0`;
+// Take a free lease, or, for a scheduler with a stable name, one its own previous life still holds.
+const ACQUIRE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or (ARGV[3] ~= '' and string.sub(holder, 1, #ARGV[3]) == ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -28,20 +36,29 @@ export interface ShardLeasesOptions {
   shards: number;
   ttlMs: number;
   clock: () => number;
+  /**
+   * A stable name (a StatefulSet pod, a supervised process slot). Restarted under the same name, a
+   * scheduler takes back at once the leases its previous life still holds instead of waiting for
+   * them to expire; two live schedulers must never share one.
+   */
   instanceId?: string;
 }
 
 /** Shard leases of one scheduler instance in Redis, and its heartbeat among the live instances. */
 export class ShardLeases {
   readonly instanceId: string;
-  /** Random per instance: a lease is ours only while its key holds this token. */
-  readonly token = randomUUID();
+  /** Unique per process, after the instance's name: a lease is ours only while its key holds this token. */
+  readonly token: string;
+  /** The token prefix of this instance's earlier lives, when it has a stable name. */
+  private readonly reclaimPrefix: string;
   private readonly held = new Set<number>();
   /** This instance's order of preference over shards, so instances do not all race for shard 0. */
   private readonly preference: number[];
 
   constructor(private readonly options: ShardLeasesOptions) {
     this.instanceId = options.instanceId ?? randomUUID();
+    this.token = `${this.instanceId}/${randomUUID()}`;
+    this.reclaimPrefix = options.instanceId ? `${options.instanceId}/` : '';
     const offset = fnv1a(this.instanceId) % options.shards;
     this.preference = Array.from({ length: options.shards }, (_, i) => (offset + i) % options.shards);
   }
@@ -93,7 +110,10 @@ export class ShardLeases {
     return lost;
   }
 
-  /** Tries to take up to `count` shards that nobody holds, in this instance's order of preference. */
+  /**
+   * Tries to take up to `count` shards that nobody holds (or that this instance's previous life
+   * holds, under a stable name), in this instance's order of preference.
+   */
   async acquire(count: number): Promise<number[]> {
     if (count <= 0) return [];
     const candidates = this.preference.filter((shard) => !this.held.has(shard));
@@ -102,9 +122,17 @@ export class ShardLeases {
     const acquired: number[] = [];
     for (const [i, shard] of candidates.entries()) {
       if (acquired.length >= count) break;
-      if (holders[i] !== null) continue;
-      const ok = await this.options.redis.set(this.key(shard), this.token, 'PX', this.options.ttlMs, 'NX');
-      if (ok === 'OK') {
+      const holder = holders[i] ?? null;
+      if (holder !== null && !(this.reclaimPrefix && holder.startsWith(this.reclaimPrefix))) continue;
+      const ok = await this.options.redis.eval(
+        ACQUIRE,
+        1,
+        this.key(shard),
+        this.token,
+        this.options.ttlMs,
+        this.reclaimPrefix,
+      );
+      if (ok === 1) {
         this.held.add(shard);
         acquired.push(shard);
       }

@@ -1,4 +1,4 @@
-import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   createLogger,
@@ -27,6 +27,9 @@ async function main(): Promise<void> {
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   await assertRedisPolicy(redis, logger);
 
+  await waitForDatabase(db, {
+    onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
+  });
   await migrateToLatest(db);
   const ensurePartitions = () =>
     ensureResultPartitions(db, new Date(), PARTITION_DAYS_AHEAD).catch((error: unknown) =>
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     resyncSeconds: env.RESYNC_SECONDS,
     logger,
     registry,
+    ...(env.SCHEDULER_ID ? { instanceId: env.SCHEDULER_ID } : {}),
   });
   await scheduler.start();
 

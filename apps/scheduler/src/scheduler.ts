@@ -10,7 +10,13 @@ import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { loadMonitor, loadShardMonitors } from './monitor-source';
 import { SerialRunner } from './serial-runner';
 import { commitShardPlan, planShardJobs, submitShardJobs } from './shard-jobs';
-import { applyMonitorChange, newShardState, refreshShardState, type ShardState } from './shard-state';
+import {
+  applyMonitorChange,
+  newShardState,
+  refreshShardState,
+  rewindShardState,
+  type ShardState,
+} from './shard-state';
 import { advanceWatermark, readWatermark } from './watermarks';
 
 export interface SchedulerOptions {
@@ -153,15 +159,26 @@ export class Scheduler {
           (region) => this.queue(region),
           (region, count) => this.metrics.jobsEnqueued.inc({ region }, count),
         );
-        const ours = await advanceWatermark(this.options.redis, {
+        const advanced = await advanceWatermark(this.options.redis, {
           prefix: this.options.prefix,
           shard: state.shard,
           leaseKey: this.leases.key(state.shard),
           token: this.leases.token,
+          expectedMs: state.watermarkMs,
           toMs: Math.max(untilMs, state.watermarkMs),
         });
-        if (!ours) {
+        if (advanced.outcome === 'not-ours') {
           this.drop(state.shard, 'lease lost while enqueueing');
+          continue;
+        }
+        if (advanced.outcome === 'behind') {
+          // A Redis restarted from its append-only file lost its last writes, jobs and watermark
+          // alike: plan again from what it holds (jobs still queued are deduplicated by id).
+          this.log.warn(
+            { shard: state.shard, expected: state.watermarkMs, stored: advanced.storedMs },
+            'Redis lost enqueued slots; planning them again',
+          );
+          rewindShardState(state, advanced.storedMs);
           continue;
         }
         commitShardPlan(state, plan);

@@ -62,3 +62,16 @@ export function applyMonitorChange(
     state.entries.set(monitor.id, { monitor, enqueuedThroughMs: nowMs });
   }
 }
+
+/**
+ * Moves a shard back to `storedWatermarkMs`, behind what this instance enqueued: a Redis restarted
+ * from its append-only file lost its last writes, jobs and watermark alike. Slots after it are then
+ * planned again (a job still queued is deduplicated by its id).
+ */
+export function rewindShardState(state: ShardState, storedWatermarkMs: number): void {
+  if (storedWatermarkMs >= state.watermarkMs) return;
+  state.watermarkMs = storedWatermarkMs;
+  for (const entry of state.entries.values()) {
+    entry.enqueuedThroughMs = Math.min(entry.enqueuedThroughMs, storedWatermarkMs);
+  }
+}

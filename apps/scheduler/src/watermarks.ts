@@ -1,15 +1,18 @@
 import type { Redis } from 'ioredis';
 
-// Only the lease holder moves a shard's watermark, and only forward.
+// Only the lease holder moves a shard's watermark, only forward, and only from where it left it.
 const ADVANCE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return -1
+  return {-1, ''}
 end
 local current = tonumber(redis.call('GET', KEYS[2]))
+if current ~= nil and current < tonumber(ARGV[3]) then
+  return {0, tostring(current)}
+end
 if current == nil or current < tonumber(ARGV[2]) then
   redis.call('SET', KEYS[2], ARGV[2])
 end
-return 1`;
+return {1, ''}`;
 
 export const watermarkKey = (prefix: string, shard: number) => `${prefix}:watermark:shard:${shard}`;
 
@@ -20,18 +23,37 @@ export async function readWatermark(redis: Redis, prefix: string, shard: number)
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** Moves the watermark to `toMs` while `token` holds the lease; false when the lease is not ours. */
+export type AdvanceOutcome =
+  | { outcome: 'advanced' }
+  | { outcome: 'not-ours' }
+  /** Redis holds less than this instance stored last (a restart lost writes): nothing was moved. */
+  | { outcome: 'behind'; storedMs: number };
+
+/**
+ * Moves the watermark to `toMs` while `token` holds the lease and the stored watermark is still at
+ * least `expectedMs`, the value this instance stored last.
+ */
 export async function advanceWatermark(
   redis: Redis,
-  options: { prefix: string; shard: number; leaseKey: string; token: string; toMs: number },
-): Promise<boolean> {
-  const result = await redis.eval(
+  options: {
+    prefix: string;
+    shard: number;
+    leaseKey: string;
+    token: string;
+    expectedMs: number;
+    toMs: number;
+  },
+): Promise<AdvanceOutcome> {
+  const [code, stored] = (await redis.eval(
     ADVANCE,
     2,
     options.leaseKey,
     watermarkKey(options.prefix, options.shard),
     options.token,
     String(Math.floor(options.toMs)),
-  );
-  return result === 1;
+    String(Math.floor(options.expectedMs)),
+  )) as [number, string];
+  if (code === -1) return { outcome: 'not-ours' };
+  if (code === 0) return { outcome: 'behind', storedMs: Number(stored) };
+  return { outcome: 'advanced' };
 }

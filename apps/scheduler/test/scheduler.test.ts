@@ -182,6 +182,19 @@ describe('scheduler', () => {
     expect(await redis.get(`${prefix}:lease:shard:0`)).not.toBe('crashed-token');
   });
 
+  it('restarted under its stable name, takes back at once the shards its previous life held, and only those', async () => {
+    const prefix = uniqueQueuePrefix();
+    // A killed scheduler named sched-a held shard 0; another live scheduler holds shard 1.
+    await redis.set(`${prefix}:lease:shard:0`, 'sched-a/previous-life', 'PX', 60_000);
+    await redis.set(`${prefix}:lease:shard:1`, 'sched-b/its-token', 'PX', 60_000);
+    const s = scheduler(prefix, { instanceId: 'sched-a', rebalanceMs: 60_000 });
+    await s.start();
+    expect(s.ownedShards()).toEqual([0, 2, 3]);
+    expect(await redis.get(`${prefix}:lease:shard:0`)).toMatch(/^sched-a\//);
+    expect(await redis.get(`${prefix}:lease:shard:0`)).not.toBe('sched-a/previous-life');
+    expect(await redis.get(`${prefix}:lease:shard:1`)).toBe('sched-b/its-token');
+  });
+
   it('resumes from the watermark after a restart, with no duplicate and no gap', async () => {
     const prefix = uniqueQueuePrefix();
     const monitorId = await insertMonitor(t.db, orgId, { intervalSeconds: 2, regions: ['local'] });
@@ -205,6 +218,37 @@ describe('scheduler', () => {
     expectContiguous(jobs, monitorId, 2);
     expect(jobs.at(-1)?.data.scheduledAtMs).toBe(slotAtOrBefore(monitorId, 2, end + LOOKAHEAD_MS));
     expect(await second.metrics.missedSlots.get()).toMatchObject({ values: [{ value: 0 }] });
+  });
+
+  it('plans again the slots a restarted Redis lost with its last writes, jobs and watermark alike', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitorId = await insertMonitor(t.db, orgId, {
+      intervalSeconds: 1,
+      timeoutMs: 500,
+      regions: ['local'],
+    });
+    const clock = manualClock(Date.now() + 1000);
+    const s = scheduler(prefix, { clock: clock.now });
+    await s.start();
+    await s.tick();
+    const watermarkKey = `${prefix}:watermark:shard:${shardOf(monitorId, 4)}`;
+    const before = await redis.get(watermarkKey);
+    clock.advance(2000);
+    await s.tick();
+    // What an append-only file one second behind gives back: the second tick's writes are gone.
+    const q = queue(prefix, 'local');
+    for (const job of await jobsOf(q, monitorId)) {
+      if (job.data.scheduledAtMs > Number(before)) await job.remove();
+    }
+    await redis.set(watermarkKey, before as string);
+
+    clock.advance(500);
+    await s.tick();
+    await s.tick();
+    const jobs = await jobsOf(q, monitorId);
+    expectContiguous(jobs, monitorId, 1);
+    expect(jobs.at(-1)?.data.scheduledAtMs).toBe(slotAtOrBefore(monitorId, 1, clock.now() + LOOKAHEAD_MS));
+    expect(Number(await redis.get(watermarkKey))).toBe(clock.now() + LOOKAHEAD_MS);
   });
 
   it('after a long stop runs the passed slots of the last lease time + 5 s and counts older ones as missed', async () => {
