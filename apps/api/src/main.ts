@@ -1,4 +1,4 @@
-import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   createLogger,
@@ -31,6 +31,9 @@ async function main(): Promise<void> {
 
   try {
     await assertRedisPolicy(redis, logger);
+    await waitForDatabase(db, {
+      onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
+    });
     await migrateToLatest(db);
     await ensureResultPartitions(db, new Date(), 7);
   } catch (error) {

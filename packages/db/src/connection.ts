@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -26,4 +26,26 @@ export function createDb(options: DbOptions): Db {
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Waits until Postgres answers, retrying with backoff up to `timeoutMs`, so an app started while
+ * Postgres restarts comes up as soon as it is back instead of failing into its supervisor's backoff.
+ * Throws the last error once the time is up.
+ */
+export async function waitForDatabase(
+  db: Db,
+  options: { timeoutMs?: number; onRetry?: (error: unknown, retryInMs: number) => void } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      await sql`SELECT 1`.execute(db);
+      return;
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      options.onRetry?.(error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
