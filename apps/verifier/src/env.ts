@@ -15,8 +15,11 @@ export const verifierEnvShape = {
     .optional(),
   SMTP_FROM: z.string().min(3).default('SentinelMesh <alerts@localhost>'),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
-  /** How long a job in hand stays locked; after a crash, its job runs again once this has passed. */
-  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /**
+   * How long a job in hand stays locked (renewed while it runs); after a crash, its job runs again
+   * once this has passed, and the monitor's next verifications wait behind it until then.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
 };
 
 export type VerifierEnv = ReturnType<typeof loadEnv>;
