@@ -97,3 +97,31 @@ export function alertFindings(deliveries: Delivery[]): AlertFindings {
     notAlternating,
   };
 }
+
+/**
+ * What the database holds of one monitor between two instants, one line per result, times in
+ * seconds from `originMs`: `slot +12.0 b scheduled FAIL checked +13.1`. Explains an outage that was
+ * not alerted.
+ */
+export async function resultTimeline(
+  db: Db,
+  monitorId: string,
+  fromMs: number,
+  toMs: number,
+  originMs: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('check_results')
+    .select(['scheduled_at', 'checked_at', 'region', 'kind', 'ok'])
+    .where('monitor_id', '=', monitorId)
+    .where('scheduled_at', '>=', new Date(fromMs))
+    .where('scheduled_at', '<', new Date(toMs))
+    .orderBy('scheduled_at')
+    .orderBy('region')
+    .execute();
+  const at = (d: Date) => `+${((d.getTime() - originMs) / 1000).toFixed(1)}`;
+  return rows.map(
+    (r) =>
+      `slot ${at(r.scheduled_at)} ${r.region} ${r.kind} ${r.ok ? 'ok' : 'FAIL'} checked ${at(r.checked_at)}`,
+  );
+}

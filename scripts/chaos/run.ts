@@ -12,7 +12,7 @@ import { freePort } from '../lib/ports';
 import { StackProcess } from '../lib/stack-process';
 import { waitFor } from '../lib/wait';
 import { type Delivery, startReceiver, startTargets } from './fixtures';
-import { type AlertFindings, alertFindings, type Coverage, slotCoverage } from './invariants';
+import { type AlertFindings, alertFindings, type Coverage, resultTimeline, slotCoverage } from './invariants';
 
 export interface ChaosOptions {
   monitors: number;
@@ -36,6 +36,8 @@ export interface ChaosReport {
   coverage: Coverage;
   alerts: AlertFindings;
   outages: { scripted: number; alerted: number };
+  /** For each outage that was not alerted: its window and what the database holds of it. */
+  unalerted: string[];
   events: string[];
   deliveries: Delivery[];
 }
@@ -262,15 +264,29 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // Slots a few seconds into the run and before its end, so start-up and the last in-flight checks do not count.
     const coverage = await slotCoverage(db, opts.regions, new Date(startAt + 2_000), new Date(endAt - 5_000));
     const alerts = alertFindings(receiver.deliveries);
-    const alerted = outages.filter((o) =>
+    const wasAlerted = (o: (typeof outages)[number]) =>
       receiver.deliveries.some(
         (d) =>
           d.monitorId === o.id &&
           d.event === 'monitor.down' &&
           Date.parse(d.occurredAt) >= startAt + o.startOffset * 1000 &&
           Date.parse(d.occurredAt) <= startAt + (o.startOffset + outageSeconds + 15) * 1000,
-      ),
-    ).length;
+      );
+    const unalerted: string[] = [];
+    for (const o of outages.filter((outage) => !wasAlerted(outage))) {
+      const fromMs = startAt + o.startOffset * 1000;
+      const lines = await resultTimeline(
+        db,
+        o.id,
+        fromMs - 4_000,
+        fromMs + (outageSeconds + 4) * 1000,
+        startAt,
+      );
+      unalerted.push(
+        `monitor ${o.index} down t+${o.startOffset.toFixed(1)}s..t+${(o.startOffset + outageSeconds).toFixed(1)}s:\n  ${lines.join('\n  ')}`,
+      );
+    }
+    const alerted = outages.length - unalerted.length;
     const incidents = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents`.execute(db);
     const byStatus = await sql<{ key: string; n: number }>`
       SELECT event || ' ' || status AS key, count(*)::int AS n FROM alerts GROUP BY 1 ORDER BY 1
@@ -284,6 +300,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       coverage,
       alerts,
       outages: { scripted: outages.length, alerted },
+      unalerted,
       events,
       deliveries: receiver.deliveries,
     };

@@ -31,6 +31,7 @@ export function summary(report: ChaosReport): string {
     `slots: ${coverage.present}/${coverage.expected} have a result (${(coverage.share * 100).toFixed(2)}%), ${coverage.duplicates} with two, widest gap ${coverage.maxGapSeconds.toFixed(1)} s; missing ${JSON.stringify(coverage.missing)}`,
     `alerts: ${alerts.deliveries} deliveries of ${alerts.distinctAlerts} alerts; ${alerts.duplicateTransitions.length} transitions with two alert ids; ${alerts.redelivered.length} alert ids delivered again after a crash (same Idempotency-Key); ${alerts.notAlternating.length} monitors out of order`,
     `outages: ${outages.alerted} of ${outages.scripted} scripted outages alerted; stored: ${report.stored.incidents} incidents, alerts ${JSON.stringify(report.stored.alerts)}`,
+    ...report.unalerted.map((u) => `not alerted: ${u}`),
     `faults: ${report.events.filter((e) => e.includes('SIG')).length} (${report.events.filter((e) => e.includes('SIG')).join('; ')})`,
   ].join('\n');
 }
