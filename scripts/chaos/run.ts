@@ -8,6 +8,7 @@ import { createDb, type Db } from '@sentinelmesh/db';
 import { SecretBox } from '@sentinelmesh/platform';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { leaseKey } from '../../apps/scheduler/src/leases';
 import { freePort } from '../lib/ports';
 import { StackProcess } from '../lib/stack-process';
 import { waitFor } from '../lib/wait';
@@ -36,6 +37,8 @@ export interface ChaosReport {
   coverage: Coverage;
   alerts: AlertFindings;
   outages: { scripted: number; alerted: number };
+  /** The killed extra scheduler: how many shards it held and how long until others held them all. */
+  failover: { shards: number; movedAfterSeconds: number } | null;
   /** For each outage that was not alerted: its window and what the database holds of it. */
   unalerted: string[];
   events: string[];
@@ -115,6 +118,13 @@ async function seed(
   return ids;
 }
 
+const SHARDS = 16;
+
+/** Who holds each shard's lease (`<scheduler id>/<token>`), null where nobody does. */
+function leaseHolders(redis: Redis): Promise<(string | null)[]> {
+  return redis.mget(...Array.from({ length: SHARDS }, (_, shard) => leaseKey(PREFIX, shard)));
+}
+
 function spawnApp(app: 'scheduler' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(repoRoot, 'apps', app),
@@ -159,6 +169,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     opts.log(line);
   };
   let db: Db | null = null;
+  // Connects at its first command, once the stack's Redis is up.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  let failover: ChaosReport['failover'] = null;
   try {
     await stack.start();
     db = createDb({
@@ -168,14 +181,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       onPoolError: () => {},
     });
     const ids = await seed(db, new SecretBox(secretsKey), opts, targets.url, `${receiver.url}/hook`);
-    const publisher = new Redis(redisUrl);
     for (const id of ids)
-      await publisher.publish(
+      await redis.publish(
         monitorChangesChannel(PREFIX),
         JSON.stringify({ op: 'upsert', orgId: 'chaos', monitorId: id }),
       );
-    publisher.disconnect();
-    for (let i = 0; i < opts.extraSchedulers; i++) extras.push(spawnApp('scheduler', appEnv));
+    for (let i = 0; i < opts.extraSchedulers; i++) {
+      extras.push(spawnApp('scheduler', { ...appEnv, SCHEDULER_ID: `chaos-extra-${i}` }));
+    }
     const monitorsUp = async () => {
       const { rows } = await sql<{
         n: number;
@@ -228,9 +241,25 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         postgresKilled = true;
       }
       if (!schedulerKilled && elapsed > opts.durationSeconds / 2) {
+        const held = (await leaseHolders(redis)).filter((h) => h?.startsWith('chaos-extra-0/')).length;
+        const killedAt = Date.now();
         extras[0]?.kill('SIGKILL');
-        note(`t+${elapsed.toFixed(0)}s SIGKILL an extra scheduler`);
+        note(`t+${elapsed.toFixed(0)}s SIGKILL an extra scheduler holding ${held} shards`);
         schedulerKilled = true;
+        void waitFor(
+          "the killed scheduler's shards to move",
+          async () => {
+            const holders = await leaseHolders(redis);
+            return holders.every((h) => h !== null && !h.startsWith('chaos-extra-0/'));
+          },
+          { timeoutMs: 60_000, intervalMs: 100 },
+        ).then(
+          () => {
+            failover = { shards: held, movedAfterSeconds: (Date.now() - killedAt) / 1000 };
+            note(`the killed scheduler's ${held} shards moved in ${failover.movedAfterSeconds.toFixed(1)} s`);
+          },
+          () => note("the killed scheduler's shards did not move within 60 s"),
+        );
       }
       if (!workerStopped && elapsed > opts.durationSeconds / 4) {
         const worker = spawnApp('worker', { ...appEnv, REGION: opts.regions[0] });
@@ -300,6 +329,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       coverage,
       alerts,
       outages: { scripted: outages.length, alerted },
+      failover,
       unalerted,
       events,
       deliveries: receiver.deliveries,
@@ -312,6 +342,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       child.kill('SIGCONT');
       child.kill('SIGKILL');
     }
+    redis.disconnect();
     await db?.destroy();
     await stack.stop();
     await Promise.all([targets.close(), receiver.close()]);

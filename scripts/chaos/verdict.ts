@@ -18,6 +18,12 @@ export function brokenPromises(report: ChaosReport, opts: Pick<ChaosOptions, 'in
     broken.push(`only ${outages.alerted} of ${outages.scripted} outages alerted (goal 90%)`);
   }
   const leaseSeconds = 10;
+  // Others take a dead scheduler's shards once its leases expire, at their next rebalance (a third of it).
+  if (report.failover && report.failover.movedAfterSeconds > leaseSeconds * (4 / 3) + 1) {
+    broken.push(
+      `the killed scheduler's shards took ${report.failover.movedAfterSeconds.toFixed(1)} s to move`,
+    );
+  }
   const slack = 5;
   if (coverage.maxGapSeconds > opts.intervalSeconds + leaseSeconds + slack) {
     broken.push(`a monitor went ${coverage.maxGapSeconds.toFixed(1)} s without a scheduled result`);
@@ -31,6 +37,11 @@ export function summary(report: ChaosReport): string {
     `slots: ${coverage.present}/${coverage.expected} have a result (${(coverage.share * 100).toFixed(2)}%), ${coverage.duplicates} with two, widest gap ${coverage.maxGapSeconds.toFixed(1)} s; missing ${JSON.stringify(coverage.missing)}`,
     `alerts: ${alerts.deliveries} deliveries of ${alerts.distinctAlerts} alerts; ${alerts.duplicateTransitions.length} transitions with two alert ids; ${alerts.redelivered.length} alert ids delivered again after a crash (same Idempotency-Key); ${alerts.notAlternating.length} monitors out of order`,
     `outages: ${outages.alerted} of ${outages.scripted} scripted outages alerted; stored: ${report.stored.incidents} incidents, alerts ${JSON.stringify(report.stored.alerts)}`,
+    ...(report.failover
+      ? [
+          `failover: the killed scheduler's ${report.failover.shards} shards held by others after ${report.failover.movedAfterSeconds.toFixed(1)} s`,
+        ]
+      : []),
     ...report.unalerted.map((u) => `not alerted: ${u}`),
     `faults: ${report.events.filter((e) => e.includes('SIG')).length} (${report.events.filter((e) => e.includes('SIG')).join('; ')})`,
   ].join('\n');

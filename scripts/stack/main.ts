@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, migrateToLatest } from '@sentinelmesh/db';
 import { appSpecs } from './apps';
@@ -26,7 +26,9 @@ const supervisor = new Supervisor({
       pid: p.child?.pid ?? null,
       restarts: p.restarts,
     }));
-    writeFileSync(stateFile, `${JSON.stringify({ pid: process.pid, processes }, null, 2)}\n`);
+    // Written aside then renamed: a reader never sees a half-written file.
+    writeFileSync(`${stateFile}.tmp`, `${JSON.stringify({ pid: process.pid, processes }, null, 2)}\n`);
+    renameSync(`${stateFile}.tmp`, stateFile);
   },
 });
 
