@@ -13,6 +13,7 @@ async function httpOk(url: string): Promise<boolean> {
 
 /** A Node app run as one process (`node --import tsx`), so signals reach it directly. */
 function nodeApp(
+  nodeArgs: readonly string[],
   name: string,
   dir: string,
   env: NodeJS.ProcessEnv,
@@ -21,7 +22,7 @@ function nodeApp(
   return {
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/main.ts'],
+    args: [...nodeArgs, '--import', 'tsx', 'src/main.ts'],
     cwd: dir,
     env,
     ...(ready ? { ready } : {}),
@@ -32,6 +33,8 @@ export function appSpecs(
   config: StackConfig,
   urls: { databaseUrl: string; redisUrl: string },
 ): ProcessSpec[] {
+  const app = (name: string, dir: string, env: NodeJS.ProcessEnv, ready?: () => Promise<unknown>) =>
+    nodeApp(config.STACK_NODE_ARGS, name, dir, env, ready);
   const opsPort = (offset: number) => (config.OPS_PORT_BASE === 0 ? 0 : config.OPS_PORT_BASE + offset);
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
@@ -53,14 +56,14 @@ export function appSpecs(
   const wanted = new Set(config.STACK_APPS);
   if (wanted.has('api')) {
     specs.push(
-      nodeApp('api', appDir('api'), shared, () =>
+      app('api', appDir('api'), shared, () =>
         waitFor('the API', () => httpOk(`http://127.0.0.1:${config.API_PORT}/ready`), { timeoutMs: 90_000 }),
       ),
     );
   }
   if (wanted.has('scheduler')) {
     specs.push(
-      nodeApp('scheduler', appDir('scheduler'), {
+      app('scheduler', appDir('scheduler'), {
         ...shared,
         OPS_PORT: String(opsPort(1)),
         // One scheduler under the supervisor: restarted, it takes its shards back at once.
@@ -72,12 +75,12 @@ export function appSpecs(
     config.REGIONS.forEach((region, i) => {
       const name = config.REGIONS.length === 1 ? 'worker' : `worker-${region}`;
       specs.push(
-        nodeApp(name, appDir('worker'), { ...shared, REGION: region, OPS_PORT: String(opsPort(10 + i)) }),
+        app(name, appDir('worker'), { ...shared, REGION: region, OPS_PORT: String(opsPort(10 + i)) }),
       );
     });
   }
   if (wanted.has('verifier')) {
-    specs.push(nodeApp('verifier', appDir('verifier'), { ...shared, OPS_PORT: String(opsPort(3)) }));
+    specs.push(app('verifier', appDir('verifier'), { ...shared, OPS_PORT: String(opsPort(3)) }));
   }
   if (wanted.has('web')) {
     const nextBin = path.join(appDir('web'), 'node_modules', 'next', 'dist', 'bin', 'next');

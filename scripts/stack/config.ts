@@ -21,6 +21,12 @@ const schema = z.object({
     )
     .pipe(z.array(z.enum(appNames)).min(1)),
   WEB_MODE: z.enum(['production', 'dev']).default('production'),
+  /** Extra Node flags for every app process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile. */
+  STACK_NODE_ARGS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/\s+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^--[a-z][a-z0-9-]*(=\S+)?$/, 'Node flags only, like --cpu-prof'))),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
