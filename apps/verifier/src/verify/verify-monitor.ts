@@ -11,8 +11,9 @@ import {
   type VerifyJob,
   type VerifyStep,
 } from '@sentinelmesh/core';
-import type { Database, Db } from '@sentinelmesh/db';
-import { sql, type Transaction } from 'kysely';
+import type { Db } from '@sentinelmesh/db';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { type CreatedAlert, recordNotice } from './notices';
 
 /** Results read per transaction; a bigger backlog is consumed over several. */
@@ -84,26 +85,6 @@ export function expectedRegions(config: StoredMonitorConfig, deployment: readonl
   return served.length > 0 ? served : [...config.regions];
 }
 
-async function maintenanceAround(
-  trx: Transaction<Database>,
-  job: VerifyJob,
-  fromMs: number,
-): Promise<MaintenanceSpan[]> {
-  const rows = await trx
-    .selectFrom('maintenance_windows as w')
-    .innerJoin('maintenance_window_monitors as wm', (join) =>
-      join.onRef('wm.window_id', '=', 'w.id').onRef('wm.org_id', '=', 'w.org_id'),
-    )
-    .select(['w.starts_at', 'w.ends_at'])
-    .where('wm.monitor_id', '=', job.monitorId)
-    .where('wm.org_id', '=', job.orgId)
-    .where('w.ends_at', '>', new Date(fromMs))
-    .orderBy('w.starts_at')
-    .limit(200)
-    .execute();
-  return rows.map((row) => ({ startMs: row.starts_at.getTime(), endMs: row.ends_at.getTime() }));
-}
-
 /**
  * One verification of one monitor in ONE transaction: lock its state row, feed the results it has
  * not consumed to the state machine, write incidents, alerts and the new state. The row lock makes
@@ -117,48 +98,82 @@ export async function verifyMonitor(
 ): Promise<VerifyRun> {
   const { orgId, monitorId } = job;
   return db.transaction().execute(async (trx) => {
-    const state = await trx
-      .selectFrom('monitor_state')
-      .select(['status', 'since', 'machine', 'consumed_through'])
-      .where('monitor_id', '=', monitorId)
-      .where('org_id', '=', orgId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!state) return idle;
-    const monitor = await trx
-      .selectFrom('monitors')
-      .select(['config'])
-      .where('id', '=', monitorId)
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
-    if (!monitor) return idle;
-
-    const through = state.consumed_through;
-    const rows = await trx
-      .selectFrom('check_results')
-      .select([
-        'scheduled_at',
-        'checked_at',
-        'kind',
-        'attempt',
-        'region',
-        'ok',
-        'status_code',
-        'latency_ms',
-        'error_kind',
-        'error_message',
+    // One round trip: the state row (locked), the monitor, its unconsumed results and the
+    // maintenance windows around them. Should the lock wait for another verifier, the row comes
+    // back as that one left it; consumeResults skips anything at or before its consumed_through.
+    const row = await trx
+      .selectFrom('monitor_state as s')
+      .innerJoin('monitors as m', (join) =>
+        join.onRef('m.id', '=', 's.monitor_id').onRef('m.org_id', '=', 's.org_id'),
+      )
+      .select((eb) => [
+        's.status',
+        's.since',
+        's.machine',
+        's.consumed_through',
+        'm.config',
+        jsonArrayFrom(
+          eb
+            .selectFrom('check_results as r')
+            .select([
+              'r.scheduled_at',
+              'r.checked_at',
+              'r.kind',
+              'r.attempt',
+              'r.region',
+              'r.ok',
+              'r.status_code',
+              'r.latency_ms',
+              'r.error_kind',
+              'r.error_message',
+            ])
+            .whereRef('r.monitor_id', '=', 's.monitor_id')
+            .whereRef('r.org_id', '=', 's.org_id')
+            .where((w) =>
+              w.or([
+                w('s.consumed_through', 'is', null),
+                w('r.scheduled_at', '>', w.ref('s.consumed_through')),
+              ]),
+            )
+            .orderBy('r.scheduled_at')
+            .orderBy('r.kind')
+            .orderBy('r.region')
+            .limit(RESULT_BATCH),
+        ).as('results'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('maintenance_windows as w')
+            .innerJoin('maintenance_window_monitors as wm', (join) =>
+              join.onRef('wm.window_id', '=', 'w.id').onRef('wm.org_id', '=', 'w.org_id'),
+            )
+            .select(['w.starts_at', 'w.ends_at'])
+            .whereRef('wm.monitor_id', '=', 's.monitor_id')
+            .whereRef('wm.org_id', '=', 's.org_id')
+            .where((w) =>
+              w.or([w('s.consumed_through', 'is', null), w('w.ends_at', '>', w.ref('s.consumed_through'))]),
+            )
+            .orderBy('w.starts_at')
+            .limit(200),
+        ).as('maintenance'),
       ])
-      .where('monitor_id', '=', monitorId)
-      .where('org_id', '=', orgId)
-      .$if(through !== null, (qb) => qb.where('scheduled_at', '>', through as Date))
-      .orderBy('scheduled_at')
-      .orderBy('kind')
-      .orderBy('region')
-      .limit(RESULT_BATCH)
-      .execute();
+      .where('s.monitor_id', '=', monitorId)
+      .where('s.org_id', '=', orgId)
+      .forUpdate('s')
+      .executeTakeFirst();
+    if (!row) return idle;
+    const state = row;
+    const through = state.consumed_through;
+    // JSON carries timestamps as text. Only what is after consumed_through as locked counts.
+    const rows = row.results
+      .map((r) => ({ ...r, scheduled_at: new Date(r.scheduled_at), checked_at: new Date(r.checked_at) }))
+      .filter((r) => through === null || r.scheduled_at > through);
+    const maintenance: MaintenanceSpan[] = row.maintenance.map((w) => ({
+      startMs: Date.parse(String(w.starts_at)),
+      endMs: Date.parse(String(w.ends_at)),
+    }));
     const batch = wholeSlots(rows);
     const memory = readVerifierMemory(state.machine);
-    const config = monitor.config;
+    const config = row.config;
 
     if (config.paused || state.status === 'paused') {
       // Results of a paused monitor never count: mark them consumed and wait for nothing.
@@ -178,7 +193,6 @@ export async function verifyMonitor(
       return idle;
     }
 
-    const first = batch[0];
     const outcome = consumeResults({
       memory,
       consumedThroughMs: through ? through.getTime() : null,
@@ -191,7 +205,7 @@ export async function verifyMonitor(
         intervalSeconds: config.intervalSeconds,
         expectedRegions: expectedRegions(config, deploymentRegions),
         quorum: readQuorum(config),
-        maintenance: first ? await maintenanceAround(trx, job, first.scheduled_at.getTime()) : [],
+        maintenance,
       },
       nowMs,
     });
