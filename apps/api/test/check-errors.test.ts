@@ -23,7 +23,7 @@ import { runCheck } from '../../worker/src/checks/index';
 import { createHeartbeatReader } from '../../worker/src/heartbeat-reader';
 import { createWorkerMetrics } from '../../worker/src/metrics';
 import { ResultWriter } from '../../worker/src/result-writer';
-import { startCheckWorker } from '../../worker/src/worker';
+import { addPokes, startCheckWorker, type VerifyPoke } from '../../worker/src/worker';
 import { type DnsServer, startDnsServer } from '../../worker/test/dns-server';
 import {
   client,
@@ -45,7 +45,7 @@ let redis: Redis;
 let checks: Queue<CheckJob>;
 let verify: Queue<VerifyJob>;
 let worker: Worker;
-let writer: ResultWriter;
+let writer: ResultWriter<VerifyPoke>;
 let http: Server;
 let https: Server;
 let dns: DnsServer;
@@ -72,7 +72,7 @@ beforeAll(async () => {
   checks = new Queue(checkQueueName('local'), { connection: redis, prefix });
   verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
   const logger = createLogger('check-errors-test', 'silent');
-  writer = new ResultWriter({ db: workerDb, logger });
+  writer = new ResultWriter<VerifyPoke>({ db: workerDb, logger, afterInsert: addPokes(verify) });
   worker = startCheckWorker({
     region: 'local',
     context: {
@@ -84,7 +84,6 @@ beforeAll(async () => {
     },
     runCheck,
     writer,
-    verifyQueue: verify,
     metrics: createWorkerMetrics(new Registry()),
     logger,
     connection: redis,

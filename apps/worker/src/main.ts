@@ -17,7 +17,7 @@ import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
-import { startCheckWorker } from './worker';
+import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
@@ -33,8 +33,13 @@ async function main(): Promise<void> {
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
-  const writer = new ResultWriter({ db, logger, onRetry: () => metrics.writeRetries.inc() });
   const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, { connection: redis, prefix: env.QUEUE_PREFIX });
+  const writer = new ResultWriter<VerifyPoke>({
+    db,
+    logger,
+    afterInsert: addPokes(verifyQueue),
+    onRetry: () => metrics.writeRetries.inc(),
+  });
   const worker = startCheckWorker({
     region: env.REGION,
     context: {
@@ -46,7 +51,6 @@ async function main(): Promise<void> {
     },
     runCheck,
     writer,
-    verifyQueue,
     metrics,
     logger,
     connection: redis,

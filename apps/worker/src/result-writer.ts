@@ -2,9 +2,14 @@ import type { CheckResult } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
 
-export interface ResultWriterOptions {
+export interface ResultWriterOptions<Tag> {
   db: Db;
   logger: Logger;
+  /**
+   * Runs once per batch after its rows are durable, with the tags its writes came with (the
+   * verifier pokes, one Redis round trip per batch); a write resolves only after it succeeded.
+   */
+  afterInsert?: (tags: Tag[]) => Promise<void>;
   /** How long a result waits for others to share its INSERT. */
   batchMs?: number;
   maxBatch?: number;
@@ -13,8 +18,9 @@ export interface ResultWriterOptions {
   onRetry?: () => void;
 }
 
-interface Pending {
+interface Pending<Tag> {
   row: ReturnType<typeof toRow>;
+  tag: Tag | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -54,19 +60,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Appends check results to `check_results` in small batches, once per slot (ON CONFLICT DO NOTHING).
- * `write` resolves only when the row is durable. While Postgres is unavailable the batch is kept
- * and retried with backoff, so a computed result is not thrown away and its check not re-run.
+ * `write` resolves only when the row is durable and the batch's `afterInsert` is done. While
+ * Postgres is unavailable the batch is kept and retried with backoff, so a computed result is not
+ * thrown away and its check not re-run.
  */
-export class ResultWriter {
-  private pending: Pending[] = [];
+export class ResultWriter<Tag = never> {
+  private pending: Pending<Tag>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: ResultWriterOptions) {}
+  constructor(private readonly options: ResultWriterOptions<Tag>) {}
 
-  write(result: CheckResult): Promise<void> {
+  write(result: CheckResult, tag?: Tag): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ row: toRow(result), resolve, reject });
+      this.pending.push({ row: toRow(result), tag, resolve, reject });
       if (this.pending.length >= (this.options.maxBatch ?? 100)) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 5);
     });
@@ -88,10 +95,9 @@ export class ResultWriter {
     this.inFlight.add(done);
   }
 
-  private async insert(batch: Pending[]): Promise<void> {
+  private async insert(batch: Pending<Tag>[]): Promise<void> {
     try {
       await this.insertWithRetry(batch.map((p) => p.row));
-      for (const p of batch) p.resolve();
     } catch (error) {
       if (batch.length > 1 && isPermanent(error)) {
         // One bad row must not sink the others: write them one by one.
@@ -99,10 +105,18 @@ export class ResultWriter {
         return;
       }
       for (const p of batch) p.reject(error);
+      return;
+    }
+    try {
+      const tags = batch.flatMap((p) => (p.tag === undefined ? [] : [p.tag]));
+      if (tags.length > 0) await this.options.afterInsert?.(tags);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
     }
   }
 
-  private async insertWithRetry(rows: Pending['row'][]): Promise<void> {
+  private async insertWithRetry(rows: Pending<Tag>['row'][]): Promise<void> {
     const deadline = Date.now() + (this.options.maxRetryMs ?? 60_000);
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {

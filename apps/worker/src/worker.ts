@@ -15,12 +15,23 @@ import type { CheckContext, CheckRunner } from './checks/index';
 import type { WorkerMetrics } from './metrics';
 import type { ResultWriter } from './result-writer';
 
+/** The verifier's poke for one result, added with the rest of its batch once the rows are durable. */
+export interface VerifyPoke {
+  name: 'verify';
+  data: VerifyJob;
+  opts: typeof jobPolicies.verify & { jobId: string; deduplication: ReturnType<typeof verifyDeduplication> };
+}
+
+/** Adds a batch's pokes in one round trip (BullMQ pipelines `addBulk`). */
+export const addPokes = (verifyQueue: Queue<VerifyJob>) => async (pokes: VerifyPoke[]) => {
+  await verifyQueue.addBulk(pokes);
+};
+
 export interface CheckProcessorDeps {
   region: string;
   context: CheckContext;
   runCheck: CheckRunner;
-  writer: ResultWriter;
-  verifyQueue: Queue<VerifyJob>;
+  writer: ResultWriter<VerifyPoke>;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -41,8 +52,9 @@ function parseJob(job: Job, region: string): CheckJob {
 }
 
 /**
- * Runs one check job: the check, then its result row, then the verifier's poke. The job completes
- * only once the row is durable; the verify job is keyed by the slot so a re-run adds nothing new.
+ * Runs one check job: the check, then its result row and the verifier's poke, both batched with
+ * other jobs' by the writer. The job completes only once the row is durable and the poke queued;
+ * the poke is keyed by the slot (and deduplicated per monitor), so a re-run adds nothing new.
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
   return async (job: Job): Promise<{ ok: boolean }> => {
@@ -69,23 +81,29 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       log.warn({ monitorId: spec.id, error: outcome.error }, 'check failed internally');
     }
 
-    await deps.writer.write({
-      ...outcome,
-      orgId: spec.orgId,
-      monitorId: spec.id,
-      scheduledAt: new Date(data.scheduledAtMs),
-      checkedAt,
-      region: data.region,
-      kind: data.kind,
-      attempt: data.attempt,
-    });
-    await deps.verifyQueue.add(
-      'verify',
-      { orgId: spec.orgId, monitorId: spec.id, ...(data.requestId ? { requestId: data.requestId } : {}) },
+    await deps.writer.write(
       {
-        ...jobPolicies.verify,
-        jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind),
-        deduplication: verifyDeduplication(spec.id),
+        ...outcome,
+        orgId: spec.orgId,
+        monitorId: spec.id,
+        scheduledAt: new Date(data.scheduledAtMs),
+        checkedAt,
+        region: data.region,
+        kind: data.kind,
+        attempt: data.attempt,
+      },
+      {
+        name: 'verify',
+        data: {
+          orgId: spec.orgId,
+          monitorId: spec.id,
+          ...(data.requestId ? { requestId: data.requestId } : {}),
+        },
+        opts: {
+          ...jobPolicies.verify,
+          jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind),
+          deduplication: verifyDeduplication(spec.id),
+        },
       },
     );
     return { ok: outcome.ok };

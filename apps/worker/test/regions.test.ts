@@ -15,7 +15,7 @@ import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
 import { userAgentFor } from '../src/version';
-import { startCheckWorker } from '../src/worker';
+import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
 import { startTarget, type Target, waitFor } from './helpers';
 
 const logger = createLogger('regions-test', 'silent');
@@ -27,7 +27,7 @@ let verify: Queue<VerifyJob>;
 let scheduler: Scheduler;
 let target: Target;
 const workers: Worker[] = [];
-const writers: ResultWriter[] = [];
+const writers: ResultWriter<VerifyPoke>[] = [];
 const userAgents = new Set<string>();
 
 beforeAll(async () => {
@@ -37,7 +37,7 @@ beforeAll(async () => {
   target = await startTarget();
   verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
   for (const region of REGIONS) {
-    const writer = new ResultWriter({ db: t.db, logger });
+    const writer = new ResultWriter<VerifyPoke>({ db: t.db, logger, afterInsert: addPokes(verify) });
     writers.push(writer);
     workers.push(
       startCheckWorker({
@@ -53,7 +53,6 @@ beforeAll(async () => {
           return runCheck(spec, ctx);
         },
         writer,
-        verifyQueue: verify,
         metrics: createWorkerMetrics(new Registry()),
         logger,
         connection: redis,

@@ -49,6 +49,50 @@ const rowsAt = (at: Date) =>
     .execute();
 
 describe('result writer', () => {
+  it('runs afterInsert once per batch with its tags, after the rows are durable, before the writes resolve', async () => {
+    const seen: Array<{ tags: string[]; stored: number }> = [];
+    const tagged = new ResultWriter<string>({
+      db: t.db,
+      logger: createLogger('test', 'silent'),
+      batchMs: 20,
+      afterInsert: async (tags) => {
+        const stored = await t.db
+          .selectFrom('check_results')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('monitor_id', '=', monitorId)
+          .where(
+            'scheduled_at',
+            'in',
+            results.map((r) => r.scheduledAt),
+          )
+          .executeTakeFirstOrThrow();
+        seen.push({ tags: [...tags].sort(), stored: stored.n });
+      },
+    });
+    const results = [result(), result(), result()];
+    try {
+      await Promise.all(results.map((r, i) => tagged.write(r, `poke-${i}`)));
+      expect(seen).toEqual([{ tags: ['poke-0', 'poke-1', 'poke-2'], stored: 3 }]);
+    } finally {
+      await tagged.close();
+    }
+  });
+
+  it('fails the writes of a batch whose afterInsert fails, so their jobs run again', async () => {
+    const failing = new ResultWriter<string>({
+      db: t.db,
+      logger: createLogger('test', 'silent'),
+      afterInsert: async () => {
+        throw new Error('Redis is unavailable');
+      },
+    });
+    try {
+      await expect(failing.write(result(), 'poke')).rejects.toThrow('Redis is unavailable');
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('writes results that arrive together in one batch, each once', async () => {
     const results = [result(), result(), result()];
     await Promise.all([...results, ...results].map((r) => writer.write(r)));

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
-import { startCheckWorker } from '../src/worker';
+import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
 import { closedPort, context, httpSpec, startTarget, type Target, waitFor } from './helpers';
 
 const logger = createLogger('worker-test', 'silent');
@@ -36,7 +36,7 @@ let prefix: string;
 let checks: Queue<CheckJob>;
 let verify: Queue<VerifyJob>;
 let worker: Worker;
-let writer: ResultWriter;
+let writer: ResultWriter<VerifyPoke>;
 let metrics: WorkerMetrics;
 let target: Target;
 let orgId: string;
@@ -69,13 +69,17 @@ beforeAll(async () => {
   checks = new Queue(checkQueueName(REGION), { connection: redis, prefix });
   verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
   metrics = createWorkerMetrics(new Registry());
-  writer = new ResultWriter({ db: writerDb, logger, onRetry: () => metrics.writeRetries.inc() });
+  writer = new ResultWriter<VerifyPoke>({
+    db: writerDb,
+    logger,
+    afterInsert: addPokes(verify),
+    onRetry: () => metrics.writeRetries.inc(),
+  });
   worker = startCheckWorker({
     region: REGION,
     context,
     runCheck,
     writer,
-    verifyQueue: verify,
     metrics,
     logger,
     connection: redis,
