@@ -8,9 +8,10 @@ import { createVerifierMetrics, type VerifierMetrics } from './metrics';
 import { enqueueNotifications, type NotifyPolicy } from './notify/notify-jobs';
 import { QueueSet } from './queues';
 import { isUuid } from './uuid';
+import { VerifyBatcher } from './verify/batcher';
 import { confirmationJobs, enqueueConfirmations } from './verify/confirmations';
 import { findOverdueConfirmations } from './verify/overdue';
-import { verifyMonitor } from './verify/verify-monitor';
+import { verifyMonitors } from './verify/verify-monitor';
 
 export interface VerifierOptions {
   db: Db;
@@ -21,6 +22,7 @@ export interface VerifierOptions {
   logger: Logger;
   clock?: () => number;
   metrics?: VerifierMetrics;
+  /** Verifications in hand at once; also the most monitors decided in one transaction (default 64). */
   concurrency?: number;
   /** How often monitors with an overdue awaited confirmation are verified again. */
   tickIntervalMs?: number;
@@ -47,6 +49,13 @@ export function createVerifier(options: VerifierOptions) {
   const clock = options.clock ?? Date.now;
   const metrics = options.metrics ?? createVerifierMetrics(new Registry());
   const queues = new QueueSet(connection, prefix, logger);
+  const concurrency = options.concurrency ?? 64;
+  // Verifications in hand share transactions: a busy verifier decides many monitors per round trip.
+  const batcher = new VerifyBatcher({
+    run: (jobs) => verifyMonitors(db, jobs, clock(), regions),
+    maxBatch: concurrency,
+    maxInFlight: 2,
+  });
   let worker: Worker | null = null;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
@@ -81,8 +90,8 @@ export function createVerifier(options: VerifierOptions) {
     };
     let previousProbe: ProbeProblem | null = null;
     for (;;) {
-      const nowMs = clock();
-      const run = await verifyMonitor(db, job, nowMs, regions);
+      const run = await batcher.verify(job);
+      const nowMs = run.decidedAtMs;
       summary.verdicts += run.steps.length;
       summary.held = run.held;
       let probe: ProbeProblem | null = previousProbe;
@@ -175,7 +184,7 @@ export function createVerifier(options: VerifierOptions) {
       worker = new Worker(VERIFY_QUEUE, processJob, {
         connection,
         prefix,
-        concurrency: options.concurrency ?? 16,
+        concurrency,
         ...(options.lockDurationMs
           ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
           : {}),
