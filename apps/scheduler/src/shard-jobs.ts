@@ -1,7 +1,7 @@
-import { type CheckJob, checkJobId, jobPolicies } from '@sentinelmesh/core';
+import { type CheckJob, checkJobId, jobPolicies, slotAtOrBefore } from '@sentinelmesh/core';
 import type { Queue } from 'bullmq';
 import { planSlots } from './plan';
-import type { ShardState } from './shard-state';
+import type { ShardEntry, ShardState } from './shard-state';
 
 export interface BulkCheckJob {
   name: 'check';
@@ -13,6 +13,8 @@ export interface ShardPlan {
   jobsByRegion: Map<string, BulkCheckJob[]>;
   missed: number;
   untilMs: number;
+  /** The next slot after `untilMs` of each monitor planned, recorded once the plan is committed. */
+  nextSlots: Map<ShardEntry, number>;
 }
 
 /** The check jobs one shard needs for slots up to `untilMs`, one per slot and deployed region. */
@@ -29,8 +31,11 @@ export function planShardJobs(
 ): ShardPlan {
   const { nowMs, untilMs, regions, catchUpIntervals, catchUpMs, maxCatchUpSlots } = options;
   const jobsByRegion = new Map<string, BulkCheckJob[]>();
+  const nextSlots = new Map<ShardEntry, number>();
   let missed = 0;
   for (const entry of state.entries.values()) {
+    // Most monitors of a long interval have nothing due: skip them without any arithmetic.
+    if (entry.nextSlotMs !== undefined && entry.nextSlotMs > untilMs) continue;
     const { monitor } = entry;
     const plan = planSlots({
       monitorId: monitor.id,
@@ -43,6 +48,10 @@ export function planShardJobs(
       ...(maxCatchUpSlots === undefined ? {} : { maxCatchUpSlots }),
     });
     missed += plan.missed;
+    nextSlots.set(
+      entry,
+      slotAtOrBefore(monitor.id, monitor.intervalSeconds, untilMs) + monitor.intervalSeconds * 1000,
+    );
     for (const region of monitor.regions) {
       if (!regions.has(region)) continue;
       let list = jobsByRegion.get(region);
@@ -63,7 +72,7 @@ export function planShardJobs(
       }
     }
   }
-  return { jobsByRegion, missed, untilMs };
+  return { jobsByRegion, missed, untilMs, nextSlots };
 }
 
 const BULK_SIZE = 500;
@@ -83,10 +92,11 @@ export async function submitShardJobs(
   }
 }
 
-/** Marks every entry of the shard as enqueued through the plan's end. */
+/** Marks every entry of the shard as enqueued through the plan's end, and records the next slots. */
 export function commitShardPlan(state: ShardState, plan: ShardPlan): void {
   state.watermarkMs = Math.max(state.watermarkMs, plan.untilMs);
   for (const entry of state.entries.values()) {
     entry.enqueuedThroughMs = Math.max(entry.enqueuedThroughMs, plan.untilMs);
   }
+  for (const [entry, next] of plan.nextSlots) entry.nextSlotMs = next;
 }

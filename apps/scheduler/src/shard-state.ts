@@ -4,6 +4,11 @@ import type { ScheduledMonitor } from './monitor-source';
 export interface ShardEntry {
   monitor: ScheduledMonitor;
   enqueuedThroughMs: number;
+  /**
+   * The monitor's first slot after `enqueuedThroughMs`, once known: a tick skips the monitor until
+   * it comes within the lookahead. Unset whenever the monitor or its progress changes otherwise.
+   */
+  nextSlotMs?: number;
 }
 
 export interface ShardState {
@@ -36,10 +41,21 @@ export function newShardState(
 export function refreshShardState(state: ShardState, monitors: ScheduledMonitor[], nowMs: number): void {
   const previous = state.entries;
   state.entries = new Map(
-    monitors.map((monitor) => [
-      monitor.id,
-      { monitor, enqueuedThroughMs: previous.get(monitor.id)?.enqueuedThroughMs ?? nowMs },
-    ]),
+    monitors.map((monitor): [string, ShardEntry] => {
+      const known = previous.get(monitor.id);
+      if (!known) return [monitor.id, { monitor, enqueuedThroughMs: nowMs }];
+      // The next slot depends on the interval alone (and the id): it stays valid while that does.
+      const sameSlots =
+        known.monitor.intervalSeconds === monitor.intervalSeconds && known.nextSlotMs !== undefined;
+      return [
+        monitor.id,
+        {
+          monitor,
+          enqueuedThroughMs: known.enqueuedThroughMs,
+          ...(sameSlots ? { nextSlotMs: known.nextSlotMs } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -58,6 +74,7 @@ export function applyMonitorChange(
     if (existing?.monitor.orgId === change.orgId) state.entries.delete(change.monitorId);
   } else if (existing) {
     existing.monitor = monitor;
+    delete existing.nextSlotMs;
   } else {
     state.entries.set(monitor.id, { monitor, enqueuedThroughMs: nowMs });
   }
@@ -73,5 +90,6 @@ export function rewindShardState(state: ShardState, storedWatermarkMs: number): 
   state.watermarkMs = storedWatermarkMs;
   for (const entry of state.entries.values()) {
     entry.enqueuedThroughMs = Math.min(entry.enqueuedThroughMs, storedWatermarkMs);
+    delete entry.nextSlotMs;
   }
 }

@@ -1,5 +1,7 @@
+import { slotsBetween } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
 import type { ScheduledMonitor } from '../src/monitor-source';
+import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
 import { applyMonitorChange, newShardState, refreshShardState } from '../src/shard-state';
 
 const NOW = 1_000_000;
@@ -98,5 +100,41 @@ describe('refreshShardState', () => {
     const state = newShardState(0, WATERMARK, [monitor('kept', 1), monitor('dropped', 1)], NOW);
     refreshShardState(state, [monitor('kept', 1), monitor('found', 1)], NOW + 500);
     expect(progress(state)).toEqual({ kept: WATERMARK, found: NOW + 500 });
+  });
+});
+
+describe('planning ticks with remembered next slots', () => {
+  const plan = (state: ReturnType<typeof newShardState>, nowMs: number) =>
+    planShardJobs(state, { nowMs, untilMs: nowMs + 3000, regions: new Set(['local']), catchUpIntervals: 2 });
+  const slotsOf = (p: ReturnType<typeof plan>) =>
+    (p.jobsByRegion.get('local') ?? []).map((j) => j.data.scheduledAtMs);
+
+  it('skips a monitor until its next slot comes within the lookahead, then enqueues every slot once', () => {
+    const m = monitor('m-hourly', 5);
+    m.intervalSeconds = 3600;
+    const state = newShardState(0, null, [m], NOW);
+    const enqueued: number[] = [];
+    let planned = 0;
+    for (let now = NOW; now < NOW + 2 * 3_600_000; now += 250) {
+      const p = plan(state, now);
+      planned += p.nextSlots.size;
+      enqueued.push(...slotsOf(p));
+      commitShardPlan(state, p);
+    }
+    expect(enqueued).toEqual(slotsBetween('m-hourly', 3600, NOW + 1, NOW + 2 * 3_600_000 - 250 + 3000 + 1));
+    expect(enqueued).toHaveLength(2);
+    // Looked at on the first tick and once per enqueued slot, not on each of the 28,800 ticks.
+    expect(planned).toBeLessThanOrEqual(3);
+  });
+
+  it('forgets the remembered slot when the monitor changes, so a shorter interval is planned at once', () => {
+    const m = monitor('m-change', 5);
+    m.intervalSeconds = 3600;
+    const state = newShardState(0, null, [m], NOW);
+    commitShardPlan(state, plan(state, NOW));
+    applyMonitorChange(state, { orgId: 'org-a', monitorId: 'm-change' }, { ...m, intervalSeconds: 10 }, NOW);
+    const slots = slotsOf(plan(state, NOW + 10_000));
+    expect(slots).toEqual(slotsBetween('m-change', 10, NOW + 3001, NOW + 13_001));
+    expect(slots).toHaveLength(1);
   });
 });
