@@ -61,6 +61,8 @@ export class Scheduler {
   private readonly log: Logger;
   private readonly runner = new SerialRunner((operation, error) => this.failed(operation, error));
   private stopped = false;
+  /** Shards that got a change announcement while a resync was loading. */
+  private touchedDuringResync: Set<number> | null = null;
   private listener: { close: () => Promise<void> } | null = null;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -196,7 +198,9 @@ export class Scheduler {
   applyChange(change: MonitorChange): Promise<void> {
     return this.runner.run(async () => {
       if (this.stopped) return;
-      const state = this.states.get(shardOf(change.monitorId, this.options.shards));
+      const shard = shardOf(change.monitorId, this.options.shards);
+      this.touchedDuringResync?.add(shard);
+      const state = this.states.get(shard);
       if (!state) return;
       const monitor =
         change.op === 'delete' ? null : await loadMonitor(this.options.db, { ...change, logger: this.log });
@@ -209,22 +213,35 @@ export class Scheduler {
     });
   }
 
-  /** Reloads every owned shard from Postgres, in case a change announcement was lost. */
-  resync(): Promise<void> {
-    return this.runner.run(async () => {
-      if (this.stopped || this.states.size === 0) return;
+  /**
+   * Reloads every owned shard from Postgres, in case a change announcement was lost. The load runs
+   * beside the ticks (100,000 monitors take seconds to read); only applying it takes a turn, and a
+   * shard that changed hands or got an announcement meanwhile keeps what it has until next time.
+   */
+  async resync(): Promise<void> {
+    if (this.stopped || this.states.size === 0) return;
+    const loadedFrom = new Map(this.states);
+    const touched = new Set<number>();
+    this.touchedDuringResync = touched;
+    try {
       const loaded = await loadShardMonitors(this.options.db, {
-        shards: new Set(this.states.keys()),
+        shards: new Set(loadedFrom.keys()),
         totalShards: this.options.shards,
         logger: this.log,
       });
-      const nowMs = this.clock();
-      for (const [shard, monitors] of loaded) {
-        const state = this.states.get(shard);
-        if (state) refreshShardState(state, monitors, nowMs);
-      }
-      this.updateGauges();
-    });
+      await this.runner.run(async () => {
+        const nowMs = this.clock();
+        for (const [shard, monitors] of loaded) {
+          const state = this.states.get(shard);
+          if (state && state === loadedFrom.get(shard) && !touched.has(shard)) {
+            refreshShardState(state, monitors, nowMs);
+          }
+        }
+        this.updateGauges();
+      });
+    } finally {
+      this.touchedDuringResync = null;
+    }
   }
 
   /** Loads newly leased shards; each resumes from its watermark, where the previous owner stopped. */
