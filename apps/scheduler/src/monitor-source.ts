@@ -7,6 +7,7 @@ import {
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
+import { sql } from 'kysely';
 
 /** What the scheduler keeps in memory for one active monitor. */
 export interface ScheduledMonitor {
@@ -26,6 +27,7 @@ interface MonitorRow {
 }
 
 const PAGE = 2000;
+const ID_PAGE = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A row as a schedulable monitor; null (and a warning) when its stored config does not validate. */
@@ -49,12 +51,19 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
 /**
  * Every active (not paused) monitor of the given shards, grouped by shard. Shards are a hash of the
  * id computed here, so this reads all active monitors once, page by page, and keeps those of `shards`.
+ * With `only`, it reads just the monitors changed since a time and those named.
  */
 export async function loadShardMonitors(
   db: Db,
-  options: { shards: ReadonlySet<number>; totalShards: number; logger: Logger },
+  options: {
+    shards: ReadonlySet<number>;
+    totalShards: number;
+    logger: Logger;
+    only?: { changedSince: Date; ids: readonly string[] };
+  },
 ): Promise<Map<number, ScheduledMonitor[]>> {
   const byShard = new Map<number, ScheduledMonitor[]>([...options.shards].map((shard) => [shard, []]));
+  const { only } = options;
   let after: string | null = null;
   for (;;) {
     let query = db
@@ -63,6 +72,13 @@ export async function loadShardMonitors(
       .where('paused', '=', false)
       .orderBy('id')
       .limit(PAGE);
+    if (only) {
+      query = query.where((eb) =>
+        only.ids.length > 0
+          ? eb.or([eb('updated_at', '>', only.changedSince), eb('id', 'in', [...only.ids])])
+          : eb('updated_at', '>', only.changedSince),
+      );
+    }
     if (after !== null) query = query.where('id', '>', after);
     const rows = await query.execute();
     for (const row of rows) {
@@ -74,6 +90,34 @@ export async function loadShardMonitors(
     if (rows.length < PAGE) return byShard;
     after = rows[rows.length - 1]?.id ?? null;
   }
+}
+
+/** The ids of every active monitor of the given shards: cheap to read, no config to parse. */
+export async function loadShardMonitorIds(
+  db: Db,
+  options: { shards: ReadonlySet<number>; totalShards: number },
+): Promise<Map<number, Set<string>>> {
+  const byShard = new Map<number, Set<string>>([...options.shards].map((shard) => [shard, new Set()]));
+  let after: string | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('monitors')
+      .select('id')
+      .where('paused', '=', false)
+      .orderBy('id')
+      .limit(ID_PAGE);
+    if (after !== null) query = query.where('id', '>', after);
+    const rows = await query.execute();
+    for (const row of rows) byShard.get(shardOf(row.id, options.totalShards))?.add(row.id);
+    if (rows.length < ID_PAGE) return byShard;
+    after = rows[rows.length - 1]?.id ?? null;
+  }
+}
+
+/** Postgres's clock, which stamps `monitors.updated_at`. */
+export async function databaseNow(db: Db): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`SELECT now() AS now`.execute(db);
+  return rows[0]?.now ?? new Date();
 }
 
 /** One monitor of one organization as it is now; null when it is gone, paused or invalid. */

@@ -7,17 +7,23 @@ import type { Registry } from 'prom-client';
 import { listenForMonitorChanges } from './change-listener';
 import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
-import { loadMonitor, loadShardMonitors } from './monitor-source';
+import { databaseNow, loadMonitor, loadShardMonitorIds, loadShardMonitors } from './monitor-source';
 import { SerialRunner } from './serial-runner';
 import { commitShardPlan, planShardJobs, submitShardJobs } from './shard-jobs';
 import {
   applyMonitorChange,
   newShardState,
+  reconcileShardState,
   refreshShardState,
   rewindShardState,
   type ShardState,
 } from './shard-state';
 import { advanceWatermark, readWatermark } from './watermarks';
+
+/** How far before the last resync a change is still looked for (a transaction may commit late). */
+const RESYNC_MARGIN_MS = 60_000;
+/** Beyond this many monitors missing here, a resync reads everything rather than them by id. */
+const MAX_MISSING_BY_ID = 5_000;
 
 export interface SchedulerOptions {
   db: Db;
@@ -63,6 +69,8 @@ export class Scheduler {
   private stopped = false;
   /** Shards that got a change announcement while a resync was loading. */
   private touchedDuringResync: Set<number> | null = null;
+  /** Postgres time of the last full read of the owned monitors, or of the last resync. */
+  private syncedAt: Date | null = null;
   private listener: { close: () => Promise<void> } | null = null;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -214,31 +222,48 @@ export class Scheduler {
   }
 
   /**
-   * Reloads every owned shard from Postgres, in case a change announcement was lost. The load runs
-   * beside the ticks (100,000 monitors take seconds to read); only applying it takes a turn, and a
-   * shard that changed hands or got an announcement meanwhile keeps what it has until next time.
+   * Catches up with changes whose announcement was lost. It reads the ids of the active monitors
+   * and only the monitors changed since the last resync (or missing here), so 100,000 monitors cost
+   * an id scan rather than parsing every configuration. The reading runs beside the ticks; applying
+   * it takes a turn, and a shard that changed hands or got an announcement meanwhile is left alone.
    */
   async resync(): Promise<void> {
     if (this.stopped || this.states.size === 0) return;
     const loadedFrom = new Map(this.states);
+    const shards = new Set(loadedFrom.keys());
     const touched = new Set<number>();
     this.touchedDuringResync = touched;
     try {
+      const startedAt = await databaseNow(this.options.db);
+      const activeIds = await loadShardMonitorIds(this.options.db, {
+        shards,
+        totalShards: this.options.shards,
+      });
+      const missing: string[] = [];
+      for (const [shard, ids] of activeIds) {
+        const entries = loadedFrom.get(shard)?.entries;
+        for (const id of ids) if (!entries?.has(id)) missing.push(id);
+      }
+      const incremental = this.syncedAt !== null && missing.length <= MAX_MISSING_BY_ID;
       const loaded = await loadShardMonitors(this.options.db, {
-        shards: new Set(loadedFrom.keys()),
+        shards,
         totalShards: this.options.shards,
         logger: this.log,
+        ...(incremental && this.syncedAt
+          ? { only: { changedSince: new Date(this.syncedAt.getTime() - RESYNC_MARGIN_MS), ids: missing } }
+          : {}),
       });
       await this.runner.run(async () => {
         const nowMs = this.clock();
         for (const [shard, monitors] of loaded) {
           const state = this.states.get(shard);
-          if (state && state === loadedFrom.get(shard) && !touched.has(shard)) {
-            refreshShardState(state, monitors, nowMs);
-          }
+          if (!state || state !== loadedFrom.get(shard) || touched.has(shard)) continue;
+          if (incremental) reconcileShardState(state, activeIds.get(shard) ?? new Set(), monitors, nowMs);
+          else refreshShardState(state, monitors, nowMs);
         }
         this.updateGauges();
       });
+      this.syncedAt = startedAt;
     } finally {
       this.touchedDuringResync = null;
     }
@@ -249,6 +274,7 @@ export class Scheduler {
     const nowMs = this.clock();
     try {
       const { redis, prefix } = this.options;
+      const readAt = await databaseNow(this.options.db);
       const watermarks = await Promise.all(shards.map((shard) => readWatermark(redis, prefix, shard)));
       const loaded = await loadShardMonitors(this.options.db, {
         shards: new Set(shards),
@@ -261,6 +287,8 @@ export class Scheduler {
         this.states.set(shard, state);
         this.log.info({ shard, monitors: state.entries.size, watermark }, 'acquired shard');
       }
+      // Shards read in full now need from a resync only what changes after this.
+      if (this.syncedAt === null || readAt < this.syncedAt) this.syncedAt = readAt;
     } catch (error) {
       // Hand the leases back rather than hold shards nobody schedules.
       for (const shard of shards) await this.leases.release(shard).catch(() => undefined);

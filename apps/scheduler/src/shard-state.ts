@@ -60,6 +60,30 @@ export function refreshShardState(state: ShardState, monitors: ScheduledMonitor[
 }
 
 /**
+ * Brings a shard up to date from a resync that read only what changed: monitors no longer active
+ * (`activeIds`) leave, `changed` ones are replaced (keeping their progress) or join.
+ */
+export function reconcileShardState(
+  state: ShardState,
+  activeIds: ReadonlySet<string>,
+  changed: ScheduledMonitor[],
+  nowMs: number,
+): void {
+  for (const id of state.entries.keys()) {
+    if (!activeIds.has(id)) state.entries.delete(id);
+  }
+  for (const monitor of changed) {
+    const known = state.entries.get(monitor.id);
+    if (!known) {
+      state.entries.set(monitor.id, { monitor, enqueuedThroughMs: nowMs });
+      continue;
+    }
+    if (known.monitor.intervalSeconds !== monitor.intervalSeconds) delete known.nextSlotMs;
+    known.monitor = monitor;
+  }
+}
+
+/**
  * Applies one monitor as it is now (null: deleted, paused or gone). A monitor new to the shard
  * starts with its first slot after now: there is nothing of it to catch up.
  */

@@ -324,4 +324,27 @@ describe('scheduler', () => {
     await s.resync();
     expect(s.isScheduling(monitorId)).toBe(true);
   });
+
+  it('catches up at a resync with a change, a pause and a deletion whose announcements were lost', async () => {
+    const prefix = uniqueQueuePrefix();
+    const changed = await insertMonitor(t.db, orgId, { url: 'http://127.0.0.1:9/before' });
+    const paused = await insertMonitor(t.db, orgId);
+    const deleted = await insertMonitor(t.db, orgId);
+    const s = scheduler(prefix);
+    await s.start();
+    for (const id of [changed, paused, deleted]) expect(s.isScheduling(id)).toBe(true);
+
+    await updateMonitor(t.db, changed, { url: 'http://127.0.0.1:9/after' });
+    await updateMonitor(t.db, paused, { paused: true });
+    await t.db.deleteFrom('monitors').where('id', '=', deleted).execute();
+    await s.resync();
+
+    expect(s.isScheduling(changed)).toBe(true);
+    expect(s.isScheduling(paused)).toBe(false);
+    expect(s.isScheduling(deleted)).toBe(false);
+    const q = queue(prefix, 'local');
+    await waitFor('a check of the changed monitor with its new URL', async () =>
+      (await jobsOf(q, changed)).some((job) => job.data.spec.url === 'http://127.0.0.1:9/after'),
+    );
+  });
 });
