@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '250,500,1000,1500,2000,3000' },
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '8' },
+    // A scheduler starting with 100,000 monitors reads and plans them all before its first tick.
+    'jitter-warmup': { type: 'string', default: '20' },
     'jitter-monitors': { type: 'string', default: '100000' },
     'bare-seconds': { type: 'string', default: '10' },
   },
@@ -33,6 +35,7 @@ const steps = String(args.steps)
   .filter((n) => n > 0);
 const windowSeconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
+const jitterWarmupSeconds = Number(args['jitter-warmup']);
 const jitterMonitors = Number(args['jitter-monitors']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`bench | ${line}\n`);
@@ -93,11 +96,16 @@ interface Row {
   memory: string;
 }
 
-async function runStep(monitors: number, intervalSeconds: number, seconds: number): Promise<Row> {
+async function runStep(
+  monitors: number,
+  intervalSeconds: number,
+  seconds: number,
+  warmup = warmupSeconds,
+): Promise<Row> {
   await reset();
   await seedMonitors(db, org.id, { count: monitors, url: targetUrl, intervalSeconds, label: `m${monitors}` });
   await stack.start();
-  await sleep(warmupSeconds * 1000);
+  await sleep(warmup * 1000);
   const sample = (await db.selectFrom('monitors').select('id').orderBy('id').limit(20).execute()).map(
     (m) => m.id,
   );
@@ -121,6 +129,15 @@ async function runStep(monitors: number, intervalSeconds: number, seconds: numbe
   sampler.stop();
   clearInterval(snapshotTimer);
   const figures = await windowFigures(db, from, to);
+  // Where the tail comes from: the ten latest checks, as seconds into the window and lag in ms.
+  const worst = await sql<{ at: number; lag: number }>`
+    SELECT extract(epoch FROM scheduled_at - ${from}::timestamptz)::float AS at,
+      (extract(epoch FROM checked_at - scheduled_at) * 1000)::int AS lag
+    FROM check_results WHERE kind = 'scheduled' AND scheduled_at >= ${from} AND scheduled_at < ${to}
+    ORDER BY checked_at - scheduled_at DESC LIMIT 10`.execute(db);
+  log(
+    `latest checks (s into the window: lag ms): ${worst.rows.map((r) => `${r.at.toFixed(1)}: ${r.lag}`).join(', ')}`,
+  );
   const shift = figures.lagP50Ms ?? 0;
   const hitsAt = (t: number) => snapshots.find((s) => s.at >= t)?.hits ?? snapshots.at(-1)?.hits ?? 0;
   const hitsBefore = hitsAt(from.getTime() + shift);
@@ -167,7 +184,7 @@ try {
   }
   if (jitterMonitors > 0) {
     log(`jitter: ${jitterMonitors} monitors at a 3600 s interval`);
-    const row = await runStep(jitterMonitors, 3600, 30);
+    const row = await runStep(jitterMonitors, 3600, 30, jitterWarmupSeconds);
     rows.push(print(row, 3600));
     log(rows.at(-1) ?? '');
   }
