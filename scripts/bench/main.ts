@@ -22,7 +22,8 @@ const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '250,500,1000,1500,2000,3000' },
     seconds: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '8' },
+    // Long enough for a cold start's backlog to drain before the window opens.
+    warmup: { type: 'string', default: '15' },
     // A scheduler starting with 100,000 monitors reads and plans them all before its first tick.
     'jitter-warmup': { type: 'string', default: '20' },
     'jitter-monitors': { type: 'string', default: '100000' },
