@@ -65,7 +65,13 @@ const targetPort = await new Promise<number>((resolve) =>
   target.stdout?.once('data', (c: Buffer) => resolve((JSON.parse(c.toString()) as { port: number }).port)),
 );
 const targetUrl = `http://127.0.0.1:${targetPort}`;
-const hits = async () => ((await (await fetch(`${targetUrl}/__hits`)).json()) as { hits: number }).hits;
+/** Requests that reached the target in [fromMs, toMs), by its own clock of arrivals. */
+const hitsBetween = async (fromMs: number, toMs: number) =>
+  (
+    (await (await fetch(`${targetUrl}/__hits?from=${Math.round(fromMs)}&to=${Math.round(toMs)}`)).json()) as {
+      hits: number;
+    }
+  ).hits;
 
 const stack = new StackProcess({
   STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-bench-stack-')),
@@ -112,13 +118,6 @@ async function runStep(
   );
   const sampler = new VerdictSampler(db, sample);
   sampler.start();
-  // Hits are counted in time, slots by schedule: snapshot the counter often and, once the lag is
-  // known, compare the hits of the window shifted by the median lag with the slots of the window.
-  const snapshots: Array<{ at: number; hits: number }> = [];
-  const snapshotTimer = setInterval(() => {
-    const at = Date.now();
-    void hits().then((h) => snapshots.push({ at, hits: h }));
-  }, 100);
   const from = new Date();
   await sleep(seconds * 1000);
   const to = new Date();
@@ -128,7 +127,6 @@ async function runStep(
     .join(', ');
   await sleep(3_000); // results of the window's last slots are still being written
   sampler.stop();
-  clearInterval(snapshotTimer);
   const figures = await windowFigures(db, from, to);
   // Where the tail comes from: the ten latest checks, as seconds into the window and lag in ms.
   const worst = await sql<{ at: number; lag: number }>`
@@ -140,17 +138,17 @@ async function runStep(
     `latest checks (s into the window: lag ms): ${worst.rows.map((r) => `${r.at.toFixed(1)}: ${r.lag}`).join(', ')}`,
   );
   const shift = figures.lagP50Ms ?? 0;
-  const hitsAt = (t: number) => snapshots.find((s) => s.at >= t)?.hits ?? snapshots.at(-1)?.hits ?? 0;
-  const hitsBefore = hitsAt(from.getTime() + shift);
-  const hitsAfter = hitsAt(to.getTime() + shift);
+  // Hits are counted in time, slots by schedule: compare the slots of the window with the requests
+  // that arrived in the window shifted by the median lag.
+  const arrived = await hitsBetween(from.getTime() + shift, to.getTime() + shift);
   const verdicts = await sampler.latencies(from, to);
   await stack.stop();
   const elapsed = (to.getTime() - from.getTime()) / 1000;
   return {
     monitors,
     scheduledPerSec: figures.expected / elapsed,
-    arrivedPerSec: (hitsAfter - hitsBefore) / elapsed,
-    arrivedShare: figures.expected ? (hitsAfter - hitsBefore) / figures.expected : 0,
+    arrivedPerSec: arrived / elapsed,
+    arrivedShare: figures.expected ? arrived / figures.expected : 0,
     persistedShare: figures.expected ? figures.persisted / figures.expected : 0,
     lagP50: figures.lagP50Ms,
     lagP99: figures.lagP99Ms,

@@ -2,15 +2,33 @@ import { createServer } from 'node:http';
 
 /**
  * The benchmark's target, run as its own process so its work does not count against the apps:
- * answers 200 to everything and counts requests; GET /__hits returns the count.
+ * answers 200 to everything and notes when each request arrived.
+ * GET /__hits?from=<ms>&to=<ms> returns how many arrived in [from, to) (epoch ms, this machine's clock).
  */
-let hits = 0;
+const arrivals: number[] = [];
+
+/** The first index whose arrival is at or after `t` (arrivals are appended in time order). */
+function firstAtOrAfter(t: number): number {
+  let lo = 0;
+  let hi = arrivals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arrivals[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const server = createServer((req, res) => {
-  if (req.url === '/__hits') {
+  if (req.url?.startsWith('/__hits')) {
+    const query = new URL(req.url, 'http://target').searchParams;
+    const from = Number(query.get('from') ?? 0);
+    const to = Number(query.get('to') ?? Number.MAX_SAFE_INTEGER);
+    const hits = firstAtOrAfter(to) - firstAtOrAfter(from);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hits }));
     return;
   }
-  hits++;
+  arrivals.push(Date.now());
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
 });
 server.keepAliveTimeout = 5_000;
