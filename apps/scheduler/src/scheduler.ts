@@ -253,17 +253,24 @@ export class Scheduler {
           ? { only: { changedSince: new Date(this.syncedAt.getTime() - RESYNC_MARGIN_MS), ids: missing } }
           : {}),
       });
-      await this.runner.run(async () => {
+      const skipped = await this.runner.run(async () => {
+        if (this.stopped) return true;
         const nowMs = this.clock();
+        let left = false;
         for (const [shard, monitors] of loaded) {
           const state = this.states.get(shard);
-          if (!state || state !== loadedFrom.get(shard) || touched.has(shard)) continue;
+          if (!state || state !== loadedFrom.get(shard) || touched.has(shard)) {
+            left = true;
+            continue;
+          }
           if (incremental) reconcileShardState(state, activeIds.get(shard) ?? new Set(), monitors, nowMs);
           else refreshShardState(state, monitors, nowMs);
         }
         this.updateGauges();
+        return left;
       });
-      this.syncedAt = startedAt;
+      // A shard left alone catches up next time, from the same point.
+      if (!skipped) this.syncedAt = startedAt;
     } finally {
       this.touchedDuringResync = null;
     }
