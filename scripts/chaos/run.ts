@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorChangesChannel } from '@sentinelmesh/core';
+import { monitorChangesChannel, shardLeaseKey } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
 import { SecretBox } from '@sentinelmesh/platform';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { leaseKey } from '../../apps/scheduler/src/leases';
 import { freePort } from '../lib/ports';
 import { StackProcess } from '../lib/stack-process';
 import { waitFor } from '../lib/wait';
@@ -122,7 +121,7 @@ const SHARDS = 16;
 
 /** Who holds each shard's lease (`<scheduler id>/<token>`), null where nobody does. */
 function leaseHolders(redis: Redis): Promise<(string | null)[]> {
-  return redis.mget(...Array.from({ length: SHARDS }, (_, shard) => leaseKey(PREFIX, shard)));
+  return redis.mget(...Array.from({ length: SHARDS }, (_, shard) => shardLeaseKey(PREFIX, shard)));
 }
 
 function spawnApp(app: 'scheduler' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {

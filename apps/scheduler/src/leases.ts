@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fnv1a } from '@sentinelmesh/core';
+import { fnv1a, shardLeaseKey } from '@sentinelmesh/core';
 import type { Redis } from 'ioredis';
 
 // Renew and release only a lease we still hold: compare the token and act in one step.
@@ -22,7 +22,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-export const leaseKey = (prefix: string, shard: number) => `${prefix}:lease:shard:${shard}`;
 export const schedulersKey = (prefix: string) => `${prefix}:schedulers`;
 
 /** The most shards one of `instances` live schedulers should hold so that together they hold all. */
@@ -72,7 +71,7 @@ export class ShardLeases {
   }
 
   key(shard: number): string {
-    return leaseKey(this.options.prefix, shard);
+    return shardLeaseKey(this.options.prefix, shard);
   }
 
   /** Announces this instance as alive for one TTL and returns how many instances are alive. */

@@ -11,6 +11,9 @@ export const checkQueueName = (region: string) => `checks-${region}`;
 export const VERIFY_QUEUE = 'verify';
 export const NOTIFY_QUEUE = 'notifications';
 
+/** Redis key of a scheduler shard's lease; its value is `<scheduler id>/<token>` of the holder. */
+export const shardLeaseKey = (prefix: string, shard: number) => `${prefix}:lease:shard:${shard}`;
+
 /** Redis pub/sub channel on which the API announces monitor changes to schedulers. */
 export const monitorChangesChannel = (prefix: string) => `${prefix}:monitors:changed`;
 export const monitorChangeSchema = z.object({
