@@ -78,9 +78,9 @@ function toStoredResult(row: {
 }
 
 /** A full batch may end inside a slot (several regions): leave that slot whole for the next batch. */
-function wholeSlots<T extends { scheduled_at: Date }>(rows: T[]): T[] {
+function wholeSlots<T extends { scheduled_at: Date }>(rows: T[], full: boolean): T[] {
   const last = rows.at(-1);
-  if (rows.length < RESULT_BATCH || !last) return rows;
+  if (!full || !last) return rows;
   const whole = rows.filter((r) => r.scheduled_at.getTime() !== last.scheduled_at.getTime());
   return whole.length > 0 ? whole : rows;
 }
@@ -197,7 +197,9 @@ function decide(
     startMs: Date.parse(String(w.starts_at)),
     endMs: Date.parse(String(w.ends_at)),
   }));
-  const batch = wholeSlots(rows);
+  // Whether the read hit its limit: then more results may wait, and its last slot may be cut.
+  const full = row.results.length === RESULT_BATCH;
+  const batch = wholeSlots(rows, full);
   const memory = readVerifierMemory(row.machine);
   const config = row.config;
   const base = {
@@ -246,7 +248,7 @@ function decide(
     alerts: [],
     confirmation: outcome.confirmation,
     held: outcome.held,
-    more: rows.length === RESULT_BATCH && outcome.consumed.length === batch.length,
+    more: full && outcome.consumed.length === batch.length,
     decidedAtMs: nowMs,
   };
 
