@@ -58,13 +58,14 @@ function parseJob(job: Job, region: string): CheckJob {
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
   return async (job: Job): Promise<{ ok: boolean }> => {
-    const log = deps.logger.child({ jobId: job.id });
+    // Only the rare warning paths log: no child logger is built per check.
+    const log = () => deps.logger.child({ jobId: job.id });
     let data: CheckJob;
     try {
       data = parseJob(job, deps.region);
     } catch (error) {
       deps.metrics.invalidJobs.inc();
-      log.warn({ err: error }, 'rejecting invalid check job');
+      log().warn({ err: error }, 'rejecting invalid check job');
       throw error;
     }
     const { spec } = data;
@@ -78,7 +79,7 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       error_kind: outcome.error?.kind ?? 'none',
     });
     if (outcome.error?.kind === 'internal') {
-      log.warn({ monitorId: spec.id, error: outcome.error }, 'check failed internally');
+      log().warn({ monitorId: spec.id, error: outcome.error }, 'check failed internally');
     }
 
     await deps.writer.write(
