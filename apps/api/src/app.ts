@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@sentinelmesh/db';
+import { type Db, pingDatabase } from '@sentinelmesh/db';
 import { createMetricsRegistry, type Logger, registerOpsRoutes, SecretBox } from '@sentinelmesh/platform';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, Clock, ServiceContext } from './context';
 import { registerErrorHandling } from './errors';
@@ -81,7 +80,7 @@ export async function buildApp(deps: AppDeps) {
   registerOpsRoutes(app, {
     registry,
     checks: {
-      postgres: () => sql`SELECT 1`.execute(deps.db),
+      postgres: () => pingDatabase(deps.db),
       redis: () => deps.redis.ping(),
     },
   });

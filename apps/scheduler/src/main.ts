@@ -1,14 +1,18 @@
-import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
+import {
+  createDb,
+  ensureResultPartitions,
+  migrateToLatest,
+  pingDatabase,
+  waitForDatabase,
+} from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  installShutdown,
   runMain,
-  startOpsServer,
+  serveUntilShutdown,
 } from '@sentinelmesh/platform';
-import { sql } from 'kysely';
 import { loadSchedulerEnv } from './env';
 import { Scheduler } from './scheduler';
 
@@ -55,25 +59,16 @@ async function main(): Promise<void> {
   });
   await scheduler.start();
 
-  const ops = await startOpsServer({
+  await serveUntilShutdown({
     host: env.HOST,
     port: env.OPS_PORT,
     logger,
     registry,
-    checks: {
-      postgres: () => sql`SELECT 1`.execute(db),
-      redis: () => redis.ping(),
-    },
-  });
-
-  installShutdown({
-    logger,
+    redis,
+    postgres: { ping: () => pingDatabase(db), close: () => db.destroy() },
     steps: [
       { name: 'scheduler', run: () => scheduler.stop() },
       { name: 'partitions', run: async () => clearInterval(partitionTimer) },
-      { name: 'ops', run: () => ops.close() },
-      { name: 'redis', run: () => redis.quit() },
-      { name: 'postgres', run: () => db.destroy() },
     ],
   });
 }

@@ -1,15 +1,19 @@
-import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
+import {
+  createDb,
+  ensureResultPartitions,
+  migrateToLatest,
+  pingDatabase,
+  waitForDatabase,
+} from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  installShutdown,
   runMain,
   SecretBox,
-  startOpsServer,
+  serveUntilShutdown,
 } from '@sentinelmesh/platform';
-import { sql } from 'kysely';
 import { loadEnv } from './env';
 import { createVerifierMetrics } from './metrics';
 import { createNotifier } from './notify/notifier';
@@ -50,25 +54,16 @@ async function main(): Promise<void> {
   if (!env.SMTP_URL) logger.warn('SMTP_URL is not set: email channels will report a delivery error');
   verifier.start();
   notifier.start();
-  const ops = await startOpsServer({
+  await serveUntilShutdown({
     host: env.HOST,
     port: env.OPS_PORT,
     logger,
     registry,
-    checks: {
-      postgres: () => sql`SELECT 1`.execute(db),
-      redis: () => redis.ping(),
-    },
-  });
-
-  installShutdown({
-    logger,
+    redis,
+    postgres: { ping: () => pingDatabase(db), close: () => db.destroy() },
     steps: [
       { name: 'verifier', run: () => verifier.close() },
       { name: 'notifier', run: () => notifier.close() },
-      { name: 'ops', run: () => ops.close() },
-      { name: 'redis', run: () => redis.quit() },
-      { name: 'postgres', run: () => db.destroy() },
     ],
   });
 }

@@ -1,16 +1,14 @@
 import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
-import { createDb } from '@sentinelmesh/db';
+import { createDb, pingDatabase } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  installShutdown,
   runMain,
-  startOpsServer,
+  serveUntilShutdown,
 } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import { sql } from 'kysely';
 import { runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
@@ -59,26 +57,17 @@ async function main(): Promise<void> {
     lockDurationMs: env.JOB_LOCK_MS,
   });
 
-  const ops = await startOpsServer({
+  await serveUntilShutdown({
     host: env.HOST,
     port: env.OPS_PORT,
     logger,
     registry,
-    checks: {
-      postgres: () => sql`SELECT 1`.execute(db),
-      redis: () => redis.ping(),
-    },
-  });
-
-  installShutdown({
-    logger,
+    redis,
+    postgres: { ping: () => pingDatabase(db), close: () => db.destroy() },
     steps: [
       { name: 'worker', run: () => worker.close() },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },
-      { name: 'ops', run: () => ops.close() },
-      { name: 'redis', run: () => redis.quit() },
-      { name: 'postgres', run: () => db.destroy() },
     ],
   });
 }

@@ -28,6 +28,11 @@ export function createDb(options: DbOptions): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** One round trip to Postgres: the readiness check of every app. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`SELECT 1`.execute(db);
+}
+
 /**
  * Waits until Postgres answers, retrying with backoff up to `timeoutMs`, so an app started while
  * Postgres restarts comes up as soon as it is back instead of failing into its supervisor's backoff.
@@ -40,7 +45,7 @@ export async function waitForDatabase(
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
     try {
-      await sql`SELECT 1`.execute(db);
+      await pingDatabase(db);
       return;
     } catch (error) {
       if (Date.now() + delay > deadline) throw error;

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { type ReadinessCheck, registerOpsRoutes } from './ops';
+import { installShutdown, type ShutdownOptions } from './shutdown';
 
 /** The small HTTP server of a background app (scheduler, worker, verifier): health, readiness, metrics. */
 export function buildOpsServer(options: {
@@ -33,4 +35,34 @@ export async function startOpsServer(options: {
     'listening',
   );
   return ops;
+}
+
+/**
+ * What a background app does once its work has started: serves /health, /ready (Postgres and Redis)
+ * and /metrics, and on SIGTERM runs the app's own steps, then closes the ops server, Redis and
+ * Postgres, in that order.
+ */
+export async function serveUntilShutdown(options: {
+  logger: Logger;
+  registry: Registry;
+  host: string;
+  port: number;
+  redis: Redis;
+  postgres: { ping: () => Promise<unknown>; close: () => Promise<unknown> };
+  steps: ShutdownOptions['steps'];
+}): Promise<void> {
+  const { logger, redis, postgres } = options;
+  const ops = await startOpsServer({
+    ...options,
+    checks: { postgres: postgres.ping, redis: () => redis.ping() },
+  });
+  installShutdown({
+    logger,
+    steps: [
+      ...options.steps,
+      { name: 'ops', run: () => ops.close() },
+      { name: 'redis', run: () => redis.quit() },
+      { name: 'postgres', run: postgres.close },
+    ],
+  });
 }
