@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createDb, migrateToLatest } from '@sentinelmesh/db';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { rssMiB, StackProcess } from '../lib/stack-process';
+import { cpuSeconds, rssMiB, StackProcess } from '../lib/stack-process';
 import { bareLoop } from './bare-loop';
 import { percentile, VerdictSampler, windowFigures } from './measure';
 import { seedMonitors } from './seed';
@@ -101,6 +101,27 @@ interface Row {
   verdictP50: number | null;
   verdictP99: number | null;
   memory: string;
+  cpu: string;
+}
+
+/** CPU seconds so far of every process of the run: the apps, Postgres (with its backends), Redis, the target. */
+function cpuSnapshot(): Map<string, number> {
+  const pids: Array<[string, number | null, boolean]> = [
+    ...Object.entries(stack.pids()).map(([name, pid]): [string, number | null, boolean] => [
+      name,
+      pid,
+      false,
+    ]),
+    ['postgres', services.pids.postgres, true],
+    ['redis', services.pids.redis, false],
+    ['target', target.pid ?? null, false],
+  ];
+  const seconds = new Map<string, number>();
+  for (const [name, pid, tree] of pids) {
+    const used = cpuSeconds(pid, tree);
+    if (used !== null) seconds.set(name, used);
+  }
+  return seconds;
 }
 
 async function runStep(
@@ -118,9 +139,11 @@ async function runStep(
   );
   const sampler = new VerdictSampler(db, sample);
   sampler.start();
+  const cpuBefore = cpuSnapshot();
   const from = new Date();
   await sleep(seconds * 1000);
   const to = new Date();
+  const cpuAfter = cpuSnapshot();
   const pids = stack.pids();
   const memory = Object.entries(pids)
     .map(([name, pid]) => `${name} ${rssMiB(pid) ?? '?'}`)
@@ -144,6 +167,11 @@ async function runStep(
   const verdicts = await sampler.latencies(from, to);
   await stack.stop();
   const elapsed = (to.getTime() - from.getTime()) / 1000;
+  const cpu = [...cpuAfter]
+    .map(([name, after]) => [name, ((after - (cpuBefore.get(name) ?? after)) / elapsed) * 100] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, share]) => `${name} ${share.toFixed(0)}`)
+    .join(', ');
   return {
     monitors,
     scheduledPerSec: figures.expected / elapsed,
@@ -155,17 +183,18 @@ async function runStep(
     verdictP50: percentile(verdicts, 0.5),
     verdictP99: percentile(verdicts, 0.99),
     memory,
+    cpu,
   };
 }
 
 const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 const header =
-  '| monitors | interval | checks/s scheduled | checks/s at target | arrived | persisted | lag p50 ms | lag p99 ms | result→verdict p50/p99 ms | RSS MiB |';
-const divider = '|---|---|---|---|---|---|---|---|---|---|';
+  '| monitors | interval | checks/s scheduled | checks/s at target | arrived | persisted | lag p50 ms | lag p99 ms | result→verdict p50/p99 ms | RSS MiB | CPU % of a core |';
+const divider = '|---|---|---|---|---|---|---|---|---|---|---|';
 const rows: string[] = [];
 const print = (row: Row, interval: number) =>
-  `| ${row.monitors} | ${interval} s | ${fmt(row.scheduledPerSec)} | ${fmt(row.arrivedPerSec)} | ${pct(row.arrivedShare)} | ${pct(row.persistedShare)} | ${fmt(row.lagP50)} | ${fmt(row.lagP99)} | ${fmt(row.verdictP50)}/${fmt(row.verdictP99)} | ${row.memory} |`;
+  `| ${row.monitors} | ${interval} s | ${fmt(row.scheduledPerSec)} | ${fmt(row.arrivedPerSec)} | ${pct(row.arrivedShare)} | ${pct(row.persistedShare)} | ${fmt(row.lagP50)} | ${fmt(row.lagP99)} | ${fmt(row.verdictP50)}/${fmt(row.verdictP99)} | ${row.memory} | ${row.cpu} |`;
 
 let bestEndToEnd = 0;
 try {

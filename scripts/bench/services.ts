@@ -11,6 +11,7 @@ export interface BenchServices {
   databaseUrl: string;
   redisUrl: string;
   root: string;
+  pids: { postgres: number | null; redis: number | null };
   stop: () => Promise<void>;
 }
 
@@ -41,6 +42,7 @@ export async function startBenchServices(): Promise<BenchServices> {
     databaseUrl,
     redisUrl: `redis://127.0.0.1:${redisPort}`,
     root,
+    pids: { postgres: children[0]?.pid ?? null, redis: children[1]?.pid ?? null },
     stop: async () => {
       await Promise.all([
         stop(children[0] as ChildProcess, 'SIGINT'),

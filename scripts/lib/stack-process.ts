@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './wait';
 
@@ -65,4 +65,42 @@ export function rssMiB(pid: number | null): number | null {
   } catch {
     return null;
   }
+}
+
+/** Linux reports CPU times in USER_HZ, 100 per second on every architecture it runs on. */
+const CLOCK_TICKS = 100;
+
+/** User + system CPU seconds of one process from /proc/<pid>/stat; with `reaped`, also its waited-for children's. */
+function statCpuSeconds(pid: number, reaped: boolean): { seconds: number; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // Fields after the command name start at the state (field 3): ppid is field 4, utime..cstime 14..17.
+    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
+    const ticks = utime + stime + (reaped ? cutime + cstime : 0);
+    return { seconds: ticks / CLOCK_TICKS, ppid: fields[1] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds a process has used so far; with `tree`, also its live children's and the reaped
+ * ones' (Postgres: the postmaster and its backends).
+ */
+export function cpuSeconds(pid: number | null, tree = false): number | null {
+  if (!pid) return null;
+  const own = statCpuSeconds(pid, tree);
+  if (!own) return null;
+  if (!tree) return own.seconds;
+  let total = own.seconds;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = statCpuSeconds(Number(entry), false);
+    if (child && child.ppid === pid) total += child.seconds;
+  }
+  return total;
 }
