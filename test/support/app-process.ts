@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { waitFor } from '../../scripts/lib/wait';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -51,4 +52,17 @@ export function startAppProcess(
     // Generous by default: the suite starts whole stacks in parallel on two cores.
     listeningPort: (timeoutMs = 30_000) => waitFor(`${app} to log its port`, portOf, { timeoutMs }),
   };
+}
+
+/**
+ * Asserts what every background app serves on its ops port: /health ok, /ready 200 with Postgres and
+ * Redis ok; returns the /metrics text for the app's own assertions.
+ */
+export async function expectOpsEndpoints(port: number): Promise<string> {
+  const base = `http://127.0.0.1:${port}`;
+  expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+  const ready = await fetch(`${base}/ready`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+  return (await fetch(`${base}/metrics`)).text();
 }

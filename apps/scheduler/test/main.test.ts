@@ -6,7 +6,7 @@ import {
   uniqueQueuePrefix,
 } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppProcess } from '../../../test/support/app-process';
+import { expectOpsEndpoints, startAppProcess } from '../../../test/support/app-process';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,13 +21,7 @@ describe('scheduler process', () => {
   it('serves health, readiness and metrics, holds every shard alone and stops cleanly on SIGTERM', async () => {
     const { child, listeningPort } = startApp({ QUEUE_PREFIX: uniqueQueuePrefix(), SHARDS: '4' });
     try {
-      const port = await listeningPort();
-      const base = `http://127.0.0.1:${port}`;
-      expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-      const ready = await fetch(`${base}/ready`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
-      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const metrics = await expectOpsEndpoints(await listeningPort());
       expect(metrics).toMatch(/scheduler_owned_shards\{app="scheduler"\} 4/);
     } finally {
       child.kill('SIGTERM');

@@ -11,7 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/ports';
 import { findRedisServer, waitForRedis } from '../../../scripts/lib/redis';
-import { startAppProcess } from '../../../test/support/app-process';
+import { expectOpsEndpoints, startAppProcess } from '../../../test/support/app-process';
 import { TEST_SECRETS_KEY } from './fixtures';
 
 const startVerifier = (env: Record<string, string>) => startAppProcess('verifier', env, { inherit: false });
@@ -43,13 +43,7 @@ describe('verifier process', () => {
   it('starts, reports listening, answers /ready and /metrics, and drains on SIGTERM', async () => {
     const started = startVerifier(baseEnv());
     children.push(started.child);
-    const base = `http://127.0.0.1:${await started.listeningPort()}`;
-
-    const ready = await fetch(`${base}/ready`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
-    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await expectOpsEndpoints(await started.listeningPort());
     expect(metrics).toContain('sentinel_verdicts_total');
     expect(metrics).toContain('sentinel_alert_deliveries_total');
 

@@ -9,7 +9,7 @@ import {
 import { createRedis } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppProcess } from '../../../test/support/app-process';
+import { expectOpsEndpoints, startAppProcess } from '../../../test/support/app-process';
 import { httpSpec, startTarget, waitFor } from './helpers';
 
 let t: TestDatabase;
@@ -34,13 +34,7 @@ describe('worker process', () => {
     const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
     const target = await startTarget();
     try {
-      const port = await listeningPort();
-      const base = `http://127.0.0.1:${port}`;
-      expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-      const ready = await fetch(`${base}/ready`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
-      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const metrics = await expectOpsEndpoints(await listeningPort());
       expect(metrics).toMatch(/worker_invalid_jobs_total\{app="worker"\} 0/);
 
       const spec = httpSpec(target.url('/ok'));
