@@ -7,7 +7,8 @@ import { useNow } from '../lib/use-now';
 import { CopyButton } from './copy-button';
 import { Field } from './field';
 import { FormProblems, ProblemBanner } from './problem-banner';
-import { roles } from './role-select';
+import { RoleField } from './role-select';
+import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { TimeAgo } from './time-ago';
 import { useSimpleForm } from './use-simple-form';
@@ -50,17 +51,7 @@ function CreateKeyForm() {
       >
         {(c) => <input {...c} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field id="key-role" label="Role" error={form.errors.role}>
-        {(c) => (
-          <select {...c} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <RoleField id="key-role" value={role} onChange={setRole} error={form.errors.role} />
       <button type="submit" className="button" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create key'}
       </button>
@@ -113,13 +104,7 @@ export function ApiKeysPage() {
                     <TimeAgo iso={key.createdAt} now={now} />
                   </td>
                   <td>
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      onClick={() => revoke.mutate({ id: key.id })}
-                    >
-                      Revoke<span className="visually-hidden"> {key.name}</span>
-                    </button>
+                    <RowAction label="Revoke" item={key.name} onClick={() => revoke.mutate({ id: key.id })} />
                   </td>
                 </tr>
               ))}

@@ -8,6 +8,7 @@ import { useNow } from '../lib/use-now';
 import { Field } from './field';
 import { MonitorChecklist } from './monitor-checklist';
 import { FormProblems, ProblemBanner } from './problem-banner';
+import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
@@ -137,13 +138,7 @@ export function MaintenancePage() {
                   <td>{phase(w, now)}</td>
                   <td className="num">{w.monitorIds.length}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      onClick={() => remove.mutate({ id: w.id })}
-                    >
-                      Delete<span className="visually-hidden"> {w.name}</span>
-                    </button>
+                    <RowAction label="Delete" item={w.name} onClick={() => remove.mutate({ id: w.id })} />
                   </td>
                 </tr>
               ))}

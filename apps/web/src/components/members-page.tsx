@@ -6,7 +6,8 @@ import { useAuth } from '../lib/auth';
 import { orgKeys, useApiMutation, useMembers } from '../lib/org-queries';
 import { Field } from './field';
 import { FormProblems, ProblemBanner } from './problem-banner';
-import { roles } from './role-select';
+import { RoleField, roles } from './role-select';
+import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
@@ -44,17 +45,7 @@ function AddMemberForm() {
       >
         {(c) => <input {...c} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
       </Field>
-      <Field id="member-role" label="Role" error={form.errors.role}>
-        {(c) => (
-          <select {...c} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <RoleField id="member-role" value={role} onChange={setRole} error={form.errors.role} />
       <button type="submit" className="button" disabled={add.isPending}>
         Add member
       </button>
@@ -131,13 +122,11 @@ export function MembersPage() {
                   </td>
                   <td>
                     {m.userId === me ? null : (
-                      <button
-                        type="button"
-                        className="button button--secondary button--small"
+                      <RowAction
+                        label="Remove"
+                        item={m.email}
                         onClick={() => remove.mutate({ userId: m.userId })}
-                      >
-                        Remove<span className="visually-hidden"> {m.email}</span>
-                      </button>
+                      />
                     )}
                   </td>
                 </tr>
