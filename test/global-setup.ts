@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,22 +6,10 @@ import type {} from '@sentinelmesh/db/testing';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../scripts/lib/ports';
 import { ensureDatabase, preparePostgres, serviceUser } from '../scripts/lib/postgres';
-import { spawnSpec } from '../scripts/lib/process-spec';
+import { spawnSpec, stopChild } from '../scripts/lib/process-spec';
 import { redisSpec } from '../scripts/lib/redis';
 
 const TEMPLATE = 'sentinelmesh_template';
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
 
 /** Starts a private Postgres and Redis on free ports and a migrated template database for the whole run. */
 export default async function setup(project: TestProject) {
@@ -61,7 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', `redis://127.0.0.1:${redisPort}`);
 
   return async () => {
-    await Promise.all([stop(pgProcess, 'SIGINT'), stop(redisProcess, 'SIGTERM')]);
+    await Promise.all([stopChild(pgProcess, 'SIGINT'), stopChild(redisProcess, 'SIGTERM')]);
     rmSync(root, { recursive: true, force: true });
   };
 }

@@ -21,3 +21,16 @@ export function spawnSpec(spec: ProcessSpec, stdio: 'inherit' | 'pipe' | 'ignore
     ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
   });
 }
+
+/** Sends `signal` and resolves once the child exits; SIGKILL after 10 s. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}

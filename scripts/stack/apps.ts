@@ -31,7 +31,7 @@ function nodeApp(
 
 export function appSpecs(
   config: StackConfig,
-  urls: { databaseUrl: string; redisUrl: string },
+  urls: { databaseUrl: string; redisUrl: string | undefined },
 ): ProcessSpec[] {
   const app = (name: string, dir: string, env: NodeJS.ProcessEnv, ready?: () => Promise<unknown>) =>
     nodeApp(config.STACK_NODE_ARGS, name, dir, env, ready);
@@ -39,7 +39,8 @@ export function appSpecs(
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: urls.databaseUrl,
-    REDIS_URL: urls.redisUrl,
+    ...(urls.redisUrl ? { REDIS_URL: urls.redisUrl } : {}),
+    ...(config.REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: config.REDIS_CLUSTER_NODES } : {}),
     REGIONS: config.REGIONS.join(','),
     QUEUE_PREFIX: config.QUEUE_PREFIX,
     JWT_SECRET: config.secrets.JWT_SECRET,

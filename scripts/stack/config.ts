@@ -29,6 +29,8 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^--[a-z][a-z0-9-]*(=\S+)?$/, 'Node flags only, like --cpu-prof'))),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** `host:port,…` of a Redis Cluster: every app uses it, and the launcher starts no Redis. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
   PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
   REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(63_790),
   API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),

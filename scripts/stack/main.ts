@@ -49,6 +49,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   let databaseUrl = config.DATABASE_URL;
   let redisUrl = config.REDIS_URL;
+  // A Redis Cluster is the deployment's own: the apps read REDIS_CLUSTER_NODES and no Redis starts here.
+  const clusterNodes = config.REDIS_CLUSTER_NODES;
   const services: Promise<unknown>[] = [];
   if (!databaseUrl) {
     const postgres = await localPostgres(config.STACK_DATA_DIR, config.PG_PORT, say);
@@ -58,7 +60,7 @@ try {
         .then(async () => (databaseUrl = await postgres.databaseUrl())),
     );
   }
-  if (!redisUrl) {
+  if (!redisUrl && !clusterNodes) {
     const redis = await localRedis(config.STACK_DATA_DIR, config.REDIS_PORT);
     services.push(supervisor.start(redis.spec).then(() => (redisUrl = redis.url)));
   }
@@ -69,7 +71,7 @@ try {
     services.push(buildWeb(write));
   }
   await Promise.all(services);
-  if (!databaseUrl || !redisUrl) throw new Error('Postgres or Redis did not start');
+  if (!databaseUrl || !(redisUrl || clusterNodes)) throw new Error('Postgres or Redis did not start');
 
   const db = createDb({ connectionString: databaseUrl, max: 1, applicationName: 'sentinelmesh-stack' });
   const applied = await migrateToLatest(db);
@@ -88,7 +90,7 @@ try {
     );
   write(`  API        http://localhost:${config.API_PORT}   (GET /openapi.json for the reference)`);
   write(
-    `  Data       ${config.STACK_DATA_DIR}${config.DATABASE_URL ? '' : `  (Postgres on :${config.PG_PORT}`}${config.REDIS_URL ? '' : `, Redis on :${config.REDIS_PORT})`}`,
+    `  Data       ${config.STACK_DATA_DIR}${config.DATABASE_URL ? '' : `  (Postgres on :${config.PG_PORT}`}${config.REDIS_URL || clusterNodes ? '' : `, Redis on :${config.REDIS_PORT})`}`,
   );
   write('  Then: create a monitor for a URL you care about, add a webhook channel, and watch it go UP.');
   write('  Press Ctrl-C to stop everything.');

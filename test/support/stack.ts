@@ -23,6 +23,8 @@ export async function startTestStack(options: {
   databaseUrl: string;
   apps: string;
   regions?: string;
+  /** `host:port,…` of a Redis Cluster to run on instead of the test run's Redis. */
+  redisClusterNodes?: string;
   timeoutMs?: number;
 }): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-stack-'));
@@ -31,7 +33,9 @@ export async function startTestStack(options: {
     STACK_DATA_DIR: dataDir,
     STACK_APPS: options.apps,
     DATABASE_URL: options.databaseUrl,
-    REDIS_URL: testRedisUrl(),
+    ...(options.redisClusterNodes
+      ? { REDIS_CLUSTER_NODES: options.redisClusterNodes }
+      : { REDIS_URL: testRedisUrl() }),
     QUEUE_PREFIX: uniqueQueuePrefix(),
     API_PORT: String(apiPort),
     WEB_PORT: String(webPort),

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, pingDatabase } from '@sentinelmesh/db';
-import { createMetricsRegistry, type Logger, registerOpsRoutes, SecretBox } from '@sentinelmesh/platform';
+import {
+  createMetricsRegistry,
+  type Logger,
+  type RedisClient,
+  registerOpsRoutes,
+  SecretBox,
+} from '@sentinelmesh/platform';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, Clock, ServiceContext } from './context';
 import { registerErrorHandling } from './errors';
@@ -34,7 +39,7 @@ export interface AppDeps {
   /** Owned by the app from now on: closing the app closes it. */
   db: Db;
   /** Owned by the app from now on: closing the app closes it. */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   clock?: Clock;
   registry?: Registry;

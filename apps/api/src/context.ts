@@ -1,6 +1,5 @@
 import type { Db } from '@sentinelmesh/db';
-import type { Logger, SecretBox } from '@sentinelmesh/platform';
-import type { Redis } from 'ioredis';
+import type { Logger, RedisClient, SecretBox } from '@sentinelmesh/platform';
 import type { ApiEnv } from './env';
 
 export interface Clock {
@@ -28,7 +27,7 @@ export type ApiConfig = Pick<
 /** What services need: passed in, never imported from globals. */
 export interface ServiceContext {
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   config: ApiConfig;
   clock: Clock;
   logger: Logger;

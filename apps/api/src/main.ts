@@ -1,8 +1,8 @@
 import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
+  connectRedis,
   createLogger,
-  createRedis,
   EnvError,
   installShutdown,
 } from '@sentinelmesh/platform';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
   });
   // Requests must not hang on a dead Redis: fail a command after two reconnect attempts.
-  const redis = createRedis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const redis = connectRedis(env, { maxRetriesPerRequest: 2 });
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
 
   try {

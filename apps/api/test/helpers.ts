@@ -6,7 +6,7 @@ import {
   testRedisUrl,
   uniqueQueuePrefix,
 } from '@sentinelmesh/db/testing';
-import { createLogger, createRedis } from '@sentinelmesh/platform';
+import { connectRedis, createLogger } from '@sentinelmesh/platform';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
@@ -59,7 +59,7 @@ export async function startApi(
   const app = await buildApp({
     config,
     db: createDb({ connectionString: testDb.url, max: 5, applicationName: 'sentinelmesh-api-test' }),
-    redis: createRedis(config.REDIS_URL),
+    redis: connectRedis(config),
     logger: createLogger('api-test', 'silent'),
     clock,
   });

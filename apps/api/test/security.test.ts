@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { monitorChangesChannel } from '@sentinelmesh/core';
 import { createDb } from '@sentinelmesh/db';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
-import { createRedis, redactPaths } from '@sentinelmesh/platform';
+import { connectRedis, redactPaths } from '@sentinelmesh/platform';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
@@ -165,7 +165,7 @@ describe('quota', () => {
 
 describe('request ids and logs', () => {
   it('carries the x-request-id into the monitor change it publishes', async () => {
-    const subscriber = createRedis(api.config.REDIS_URL);
+    const subscriber = connectRedis(api.config);
     try {
       const messages: string[] = [];
       subscriber.on('message', (_channel, message) => messages.push(message));
@@ -204,7 +204,7 @@ describe('request ids and logs', () => {
     const app = await buildApp({
       config,
       db: createDb({ connectionString: testDb.url, max: 2 }),
-      redis: createRedis(config.REDIS_URL),
+      redis: connectRedis(config),
       logger,
     });
     try {

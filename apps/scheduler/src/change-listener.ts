@@ -1,13 +1,12 @@
 import { type MonitorChange, monitorChangeSchema, monitorChangesChannel } from '@sentinelmesh/core';
-import type { Logger } from '@sentinelmesh/platform';
-import type { Redis } from 'ioredis';
+import type { Logger, RedisClient } from '@sentinelmesh/platform';
 
 /**
  * Subscribes to the API's monitor change announcements on a connection of its own (a subscribed
  * connection can do nothing else). Messages that do not parse are logged and dropped.
  */
 export async function listenForMonitorChanges(options: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   onChange: (change: MonitorChange) => void;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fnv1a, shardLeaseKey } from '@sentinelmesh/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sentinelmesh/platform';
 
 // Renew and release only a lease we still hold: compare the token and act in one step.
 const RENEW = `
@@ -30,7 +30,7 @@ export function fairShare(shards: number, instances: number): number {
 }
 
 export interface ShardLeasesOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   shards: number;
   ttlMs: number;
@@ -117,7 +117,8 @@ export class ShardLeases {
     if (count <= 0) return [];
     const candidates = this.preference.filter((shard) => !this.held.has(shard));
     if (candidates.length === 0) return [];
-    const holders = await this.options.redis.mget(...candidates.map((shard) => this.key(shard)));
+    // One GET a shard rather than MGET: on a cluster the shards' keys live in different slots.
+    const holders = await Promise.all(candidates.map((shard) => this.options.redis.get(this.key(shard))));
     const acquired: number[] = [];
     for (const [i, shard] of candidates.entries()) {
       if (acquired.length >= count) break;

@@ -7,9 +7,9 @@ import {
 } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
+  connectRedis,
   createLogger,
   createMetricsRegistry,
-  createRedis,
   runMain,
   serveUntilShutdown,
 } from '@sentinelmesh/platform';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     applicationName: 'sentinelmesh-scheduler',
     onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
   });
-  const redis = createRedis(env.REDIS_URL);
+  const redis = connectRedis(env);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   await assertRedisPolicy(redis, logger);
 

@@ -1,8 +1,7 @@
 import { checkQueueName, type MonitorChange, shardOf } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import type { Logger } from '@sentinelmesh/platform';
+import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { listenForMonitorChanges } from './change-listener';
 import { fairShare, ShardLeases } from './leases';
@@ -28,9 +27,9 @@ const MAX_MISSING_BY_ID = 5_000;
 export interface SchedulerOptions {
   db: Db;
   /** Leases, watermarks and (through a duplicate) the change subscription. */
-  redis: Redis;
+  redis: RedisClient;
   /** Connection of the BullMQ queues; `redis` when not given. */
-  connection?: Redis;
+  connection?: RedisClient;
   prefix: string;
   /** Regions this deployment runs: a monitor is scheduled in its regions that are among these. */
   regions: readonly string[];
@@ -312,10 +311,9 @@ export class Scheduler {
   private queue(region: string): Queue {
     let queue = this.queues.get(region);
     if (!queue) {
-      queue = new Queue(checkQueueName(region), {
-        connection: this.options.connection ?? this.options.redis,
-        prefix: this.options.prefix,
-      });
+      const connection = this.options.connection ?? this.options.redis;
+      const name = checkQueueName(region);
+      queue = new Queue(name, { connection, prefix: queuePrefix(connection, this.options.prefix, name) });
       queue.on('error', (error) => this.log.warn({ err: error, region }, 'queue error'));
       this.queues.set(region, queue);
     }

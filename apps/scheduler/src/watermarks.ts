@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { shardKeyTag } from '@sentinelmesh/core';
+import type { RedisClient } from '@sentinelmesh/platform';
 
 // Only the lease holder moves a shard's watermark, only forward, and only from where it left it.
 const ADVANCE = `
@@ -14,11 +15,18 @@ if current == nil or current < tonumber(ARGV[2]) then
 end
 return {1, ''}`;
 
-export const watermarkKey = (prefix: string, shard: number) => `${prefix}:watermark:shard:${shard}`;
+export const watermarkKey = (prefix: string, shard: number) => `${shardKeyTag(prefix, shard)}:watermark`;
+/** Where releases before the cluster-ready key names kept the watermark: read once after an upgrade. */
+const legacyWatermarkKey = (prefix: string, shard: number) => `${prefix}:watermark:shard:${shard}`;
 
 /** How far (epoch ms) the shard's slots have been enqueued, or null when it never was. */
-export async function readWatermark(redis: Redis, prefix: string, shard: number): Promise<number | null> {
-  const value = await redis.get(watermarkKey(prefix, shard));
+export async function readWatermark(
+  redis: RedisClient,
+  prefix: string,
+  shard: number,
+): Promise<number | null> {
+  const value =
+    (await redis.get(watermarkKey(prefix, shard))) ?? (await redis.get(legacyWatermarkKey(prefix, shard)));
   const ms = value === null ? Number.NaN : Number(value);
   return Number.isFinite(ms) ? ms : null;
 }
@@ -34,7 +42,7 @@ export type AdvanceOutcome =
  * least `expectedMs`, the value this instance stored last.
  */
 export async function advanceWatermark(
-  redis: Redis,
+  redis: RedisClient,
   options: {
     prefix: string;
     shard: number;

@@ -3,6 +3,7 @@ import {
   checkJobId,
   checkQueueName,
   monitorChangesChannel,
+  shardLeaseKey,
   shardOf,
   slotAtOrBefore,
   slotsBetween,
@@ -19,6 +20,7 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler, type SchedulerOptions } from '../src/scheduler';
+import { readWatermark, watermarkKey } from '../src/watermarks';
 import { insertMonitor, insertOrg, manualClock, updateMonitor, waitFor } from './helpers';
 
 const LOOKAHEAD_MS = 3000;
@@ -172,27 +174,27 @@ describe('scheduler', () => {
   it('takes over the shards of an instance that stopped renewing once its leases expire', async () => {
     const prefix = uniqueQueuePrefix();
     // A crashed instance: still counted alive and holding shard 0 until its entries expire.
-    await redis.set(`${prefix}:lease:shard:0`, 'crashed-token', 'PX', 1000);
+    await redis.set(shardLeaseKey(prefix, 0), 'crashed-token', 'PX', 1000);
     await redis.zadd(`${prefix}:schedulers`, Date.now() + 1000, 'crashed-instance');
     const s = scheduler(prefix, { rebalanceMs: 100 });
     await s.start();
     expect(s.ownedShards()).toEqual(expect.not.arrayContaining([0]));
     expect(s.ownedShards()).toHaveLength(2);
     await waitFor('every shard', () => s.ownedShards().length === 4);
-    expect(await redis.get(`${prefix}:lease:shard:0`)).not.toBe('crashed-token');
+    expect(await redis.get(shardLeaseKey(prefix, 0))).not.toBe('crashed-token');
   });
 
   it('restarted under its stable name, takes back at once the shards its previous life held, and only those', async () => {
     const prefix = uniqueQueuePrefix();
     // A killed scheduler named sched-a held shard 0; another live scheduler holds shard 1.
-    await redis.set(`${prefix}:lease:shard:0`, 'sched-a/previous-life', 'PX', 60_000);
-    await redis.set(`${prefix}:lease:shard:1`, 'sched-b/its-token', 'PX', 60_000);
+    await redis.set(shardLeaseKey(prefix, 0), 'sched-a/previous-life', 'PX', 60_000);
+    await redis.set(shardLeaseKey(prefix, 1), 'sched-b/its-token', 'PX', 60_000);
     const s = scheduler(prefix, { instanceId: 'sched-a', rebalanceMs: 60_000 });
     await s.start();
     expect(s.ownedShards()).toEqual([0, 2, 3]);
-    expect(await redis.get(`${prefix}:lease:shard:0`)).toMatch(/^sched-a\//);
-    expect(await redis.get(`${prefix}:lease:shard:0`)).not.toBe('sched-a/previous-life');
-    expect(await redis.get(`${prefix}:lease:shard:1`)).toBe('sched-b/its-token');
+    expect(await redis.get(shardLeaseKey(prefix, 0))).toMatch(/^sched-a\//);
+    expect(await redis.get(shardLeaseKey(prefix, 0))).not.toBe('sched-a/previous-life');
+    expect(await redis.get(shardLeaseKey(prefix, 1))).toBe('sched-b/its-token');
   });
 
   it('resumes from the watermark after a restart, with no duplicate and no gap', async () => {
@@ -231,8 +233,8 @@ describe('scheduler', () => {
     const s = scheduler(prefix, { clock: clock.now });
     await s.start();
     await s.tick();
-    const watermarkKey = `${prefix}:watermark:shard:${shardOf(monitorId, 4)}`;
-    const before = await redis.get(watermarkKey);
+    const key = watermarkKey(prefix, shardOf(monitorId, 4));
+    const before = await redis.get(key);
     clock.advance(2000);
     await s.tick();
     // What an append-only file one second behind gives back: the second tick's writes are gone.
@@ -240,7 +242,7 @@ describe('scheduler', () => {
     for (const job of await jobsOf(q, monitorId)) {
       if (job.data.scheduledAtMs > Number(before)) await job.remove();
     }
-    await redis.set(watermarkKey, before as string);
+    await redis.set(key, before as string);
 
     clock.advance(500);
     await s.tick();
@@ -248,7 +250,7 @@ describe('scheduler', () => {
     const jobs = await jobsOf(q, monitorId);
     expectContiguous(jobs, monitorId, 1);
     expect(jobs.at(-1)?.data.scheduledAtMs).toBe(slotAtOrBefore(monitorId, 1, clock.now() + LOOKAHEAD_MS));
-    expect(Number(await redis.get(watermarkKey))).toBe(clock.now() + LOOKAHEAD_MS);
+    expect(Number(await redis.get(key))).toBe(clock.now() + LOOKAHEAD_MS);
   });
 
   it('after a long stop runs the passed slots of the last lease time + 5 s and counts older ones as missed', async () => {
@@ -259,7 +261,7 @@ describe('scheduler', () => {
     await first.start();
     await first.tick();
     await first.stop();
-    const watermark = Number(await redis.get(`${prefix}:watermark:shard:${shardOf(monitorId, 4)}`));
+    const watermark = Number(await redis.get(watermarkKey(prefix, shardOf(monitorId, 4))));
     expect(watermark).toBe(clock.now() + LOOKAHEAD_MS);
 
     const now = clock.advance(60_000);
@@ -346,5 +348,18 @@ describe('scheduler', () => {
     await waitFor('a check of the changed monitor with its new URL', async () =>
       (await jobsOf(q, changed)).some((job) => job.data.spec.url === 'http://127.0.0.1:9/after'),
     );
+  });
+});
+
+describe('shard watermarks', () => {
+  it('live beside their lease in one hash slot, and are read from the key of earlier releases once', async () => {
+    const prefix = uniqueQueuePrefix();
+    expect(watermarkKey(prefix, 3)).toBe(`{${prefix}:shard:3}:watermark`);
+    expect(shardLeaseKey(prefix, 3)).toBe(`{${prefix}:shard:3}:lease`);
+    expect(await readWatermark(redis, prefix, 3)).toBeNull();
+    await redis.set(`${prefix}:watermark:shard:3`, '1700000000000');
+    expect(await readWatermark(redis, prefix, 3)).toBe(1_700_000_000_000);
+    await redis.set(watermarkKey(prefix, 3), '1700000005000');
+    expect(await readWatermark(redis, prefix, 3)).toBe(1_700_000_005_000);
   });
 });

@@ -7,9 +7,9 @@ import {
 } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
+  connectRedis,
   createLogger,
   createMetricsRegistry,
-  createRedis,
   runMain,
   SecretBox,
   serveUntilShutdown,
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     max: 20,
     onPoolError: (error) => logger.error({ err: error }, 'idle database connection failed'),
   });
-  const redis = createRedis(env.REDIS_URL);
+  const redis = connectRedis(env);
   redis.on('error', (error) => logger.error({ err: error }, 'redis connection error'));
 
   await assertRedisPolicy(redis, logger);

@@ -1,13 +1,12 @@
-import type { Logger } from '@sentinelmesh/platform';
+import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** BullMQ queues by name, opened on first use over one shared connection. */
 export class QueueSet {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {}
@@ -15,7 +14,10 @@ export class QueueSet {
   get(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: queuePrefix(this.connection, this.prefix, name),
+      });
       queue.on('error', (error) => this.logger.error({ err: error, queue: name }, 'queue error'));
       this.queues.set(name, queue);
     }

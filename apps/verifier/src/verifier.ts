@@ -1,8 +1,7 @@
 import { type ProbeProblem, VERIFY_QUEUE, type VerifyJob, verifyJobSchema } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import type { Logger } from '@sentinelmesh/platform';
+import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createVerifierMetrics, type VerifierMetrics } from './metrics';
 import { enqueueNotifications, type NotifyPolicy } from './notify/notify-jobs';
@@ -15,7 +14,7 @@ import { verifyMonitors } from './verify/verify-monitor';
 
 export interface VerifierOptions {
   db: Db;
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Regions this deployment runs: confirmations go only there. */
   regions: readonly string[];
@@ -183,7 +182,7 @@ export function createVerifier(options: VerifierOptions) {
       if (worker) return;
       worker = new Worker(VERIFY_QUEUE, processJob, {
         connection,
-        prefix,
+        prefix: queuePrefix(connection, prefix, VERIFY_QUEUE),
         concurrency,
         ...(options.lockDurationMs
           ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }

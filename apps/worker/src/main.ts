@@ -2,9 +2,10 @@ import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
 import { createDb, pingDatabase } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
+  connectRedis,
   createLogger,
   createMetricsRegistry,
-  createRedis,
+  queuePrefix,
   runMain,
   serveUntilShutdown,
 } from '@sentinelmesh/platform';
@@ -25,13 +26,16 @@ async function main(): Promise<void> {
     applicationName: `sentinelmesh-worker-${env.REGION}`,
     onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
   });
-  const redis = createRedis(env.REDIS_URL);
+  const redis = connectRedis(env);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   await assertRedisPolicy(redis, logger);
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
-  const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, { connection: redis, prefix: env.QUEUE_PREFIX });
+  const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, {
+    connection: redis,
+    prefix: queuePrefix(redis, env.QUEUE_PREFIX, VERIFY_QUEUE),
+  });
   const writer = new ResultWriter<VerifyPoke>({
     db,
     logger,

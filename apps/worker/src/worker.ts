@@ -8,9 +8,8 @@ import {
   verifyDeduplication,
   verifyJobId,
 } from '@sentinelmesh/core';
-import type { Logger } from '@sentinelmesh/platform';
+import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CheckContext, CheckRunner } from './checks/index';
 import type { WorkerMetrics } from './metrics';
 import type { ResultWriter } from './result-writer';
@@ -118,16 +117,17 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
  */
 export function startCheckWorker(
   deps: CheckProcessorDeps & {
-    connection: Redis;
+    connection: RedisClient;
     prefix: string;
     concurrency: number;
     lockDurationMs?: number;
   },
 ): Worker {
   const lockDuration = deps.lockDurationMs ?? 10_000;
-  const worker = new Worker(checkQueueName(deps.region), createCheckProcessor(deps), {
+  const name = checkQueueName(deps.region);
+  const worker = new Worker(name, createCheckProcessor(deps), {
     connection: deps.connection,
-    prefix: deps.prefix,
+    prefix: queuePrefix(deps.connection, deps.prefix, name),
     concurrency: deps.concurrency,
     lockDuration,
     stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),

@@ -11,8 +11,14 @@ export const checkQueueName = (region: string) => `checks-${region}`;
 export const VERIFY_QUEUE = 'verify';
 export const NOTIFY_QUEUE = 'notifications';
 
+/**
+ * The hash tag of a scheduler shard's Redis keys: its lease and its watermark share a slot, so one
+ * script can check the one and move the other on a Redis Cluster too.
+ */
+export const shardKeyTag = (prefix: string, shard: number) => `{${prefix}:shard:${shard}}`;
+
 /** Redis key of a scheduler shard's lease; its value is `<scheduler id>/<token>` of the holder. */
-export const shardLeaseKey = (prefix: string, shard: number) => `${prefix}:lease:shard:${shard}`;
+export const shardLeaseKey = (prefix: string, shard: number) => `${shardKeyTag(prefix, shard)}:lease`;
 
 /** Redis pub/sub channel on which the API announces monitor changes to schedulers. */
 export const monitorChangesChannel = (prefix: string) => `${prefix}:monitors:changed`;

@@ -22,7 +22,24 @@ export const regionList = z
 /** Settings every app reads. */
 export const baseEnvShape = {
   DATABASE_URL: z.string().url(),
-  REDIS_URL: z.string().url(),
+  // One of the two: a single Redis server, or the seed nodes of a Redis Cluster (which wins).
+  REDIS_URL: z.string().url().optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each node is host:port')).min(1))
+    .transform((nodes) =>
+      nodes.map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+    )
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/)
@@ -41,6 +58,12 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, source: Record<strin
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new EnvError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const data = result.data as Record<string, unknown>;
+  if ('REDIS_URL' in shape && !data.REDIS_URL && !data.REDIS_CLUSTER_NODES) {
+    throw new EnvError(
+      'invalid configuration:\n  REDIS_URL: Required (or REDIS_CLUSTER_NODES for a Redis Cluster)',
+    );
   }
   return result.data;
 }

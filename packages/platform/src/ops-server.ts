@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { type ReadinessCheck, registerOpsRoutes } from './ops';
+import type { RedisClient } from './redis';
 import { installShutdown, type ShutdownOptions } from './shutdown';
 
 /** The small HTTP server of a background app (scheduler, worker, verifier): health, readiness, metrics. */
@@ -47,7 +47,7 @@ export async function serveUntilShutdown(options: {
   registry: Registry;
   host: string;
   port: number;
-  redis: Redis;
+  redis: RedisClient;
   postgres: { ping: () => Promise<unknown>; close: () => Promise<unknown> };
   steps: ShutdownOptions['steps'];
 }): Promise<void> {

@@ -1,8 +1,8 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError } from '@sentinelmesh/core';
+import type { RedisClient } from '@sentinelmesh/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 
 const WINDOW_MS = 60_000;
 
@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 /** Fixed one-minute windows counted in Redis, so every API process shares the same budgets. */
-export const rateLimitPlugin = fp<{ redis: Redis; prefix: string }>(
+export const rateLimitPlugin = fp<{ redis: RedisClient; prefix: string }>(
   async (app, { redis, prefix }) => {
     await app.register(fastifyRateLimit, {
       global: false,

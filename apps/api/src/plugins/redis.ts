@@ -1,16 +1,16 @@
+import type { RedisClient } from '@sentinelmesh/platform';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    redis: Redis;
+    redis: RedisClient;
   }
 }
 
 /** The app owns the Redis connection it is given (used to publish monitor changes). */
-export const redisPlugin = fp<{ redis: Redis }>(
+export const redisPlugin = fp<{ redis: RedisClient }>(
   async (app, { redis }) => {
-    app.decorate('redis', redis);
+    app.decorate<RedisClient>('redis', redis);
     app.addHook('onClose', async () => {
       // QUIT waits for a live server; a connection that is down has nothing to flush.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());

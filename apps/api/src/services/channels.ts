@@ -8,6 +8,7 @@ import {
   notFound,
   notifyJobId,
 } from '@sentinelmesh/core';
+import { queuePrefix } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { type SqlBool, sql } from 'kysely';
 import type { ServiceContext } from '../context';
@@ -228,7 +229,10 @@ const notifyQueues = new WeakMap<object, Queue>();
 function notifyQueue(ctx: ServiceContext): Queue {
   let queue = notifyQueues.get(ctx.redis);
   if (!queue) {
-    queue = new Queue(NOTIFY_QUEUE, { connection: ctx.redis, prefix: ctx.config.QUEUE_PREFIX });
+    queue = new Queue(NOTIFY_QUEUE, {
+      connection: ctx.redis,
+      prefix: queuePrefix(ctx.redis, ctx.config.QUEUE_PREFIX, NOTIFY_QUEUE),
+    });
     queue.on('error', (error) => ctx.logger.warn({ err: error }, 'notification queue error'));
     notifyQueues.set(ctx.redis, queue);
   }

@@ -1,8 +1,7 @@
 import { type AlertPayload, NOTIFY_QUEUE, type NotifyJob, notifyJobSchema } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import type { Logger, SecretBox } from '@sentinelmesh/platform';
+import { type Logger, queuePrefix, type RedisClient, type SecretBox } from '@sentinelmesh/platform';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
 import { createEmailAdapter } from '../channels/email';
@@ -20,7 +19,7 @@ import { type AlertStatus, recordAttempt } from './record-attempt';
 
 export interface NotifierOptions {
   db: Db;
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   logger: Logger;
   /** Opens channel secrets sealed with SECRETS_KEY. */
@@ -212,7 +211,7 @@ export function createNotifier(options: NotifierOptions) {
       if (worker) return;
       worker = new Worker(NOTIFY_QUEUE, deliver, {
         connection,
-        prefix,
+        prefix: queuePrefix(connection, prefix, NOTIFY_QUEUE),
         concurrency: options.concurrency ?? 16,
         ...(options.lockDurationMs
           ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
