@@ -95,6 +95,18 @@ const cases: Case[] = [
     paths: ['assertions.1.value'],
   },
   {
+    name: 'a pattern with a lookahead, which RE2 does not run',
+    payload: monitor({ assertions: [{ source: 'body', op: 'matches', value: 'ok(?=\\s)' }] }),
+    status: 400,
+    paths: ['assertions.0.value'],
+  },
+  {
+    name: 'a pattern longer than 512 characters',
+    payload: monitor({ assertions: [{ source: 'body', op: 'matches', value: 'a'.repeat(513) }] }),
+    status: 400,
+    paths: ['assertions.0.value'],
+  },
+  {
     name: 'a header value with a line break',
     payload: monitor({ headers: { 'x-a': 'b\r\nc' } }),
     status: 400,

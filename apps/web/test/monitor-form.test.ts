@@ -141,7 +141,7 @@ describe('validateMonitorForm', () => {
     [
       'a broken regular expression is shown at its rule',
       http({ assertions: [row({ source: 'body', op: 'matches', value: '(' })] }),
-      { 'assertion-0-value': 'not a valid regular expression' },
+      { 'assertion-0-value': 'not a valid regular expression: missing closing ): `(`' },
     ],
     [
       'a latency limit that is not a number asks for a number at its rule',

@@ -1,4 +1,5 @@
 import type { FailedAssertion } from './check-result';
+import { matchesPattern } from './regex';
 import type { Assertion } from './schemas/assertion';
 
 /** The parts of a response that assertions can look at. Header names are lower case. */
@@ -78,17 +79,6 @@ function looseEquals(actual: unknown, expected: unknown): boolean {
   return false;
 }
 
-/** Regular expressions see at most 64 KiB, which bounds the cost of a pattern on a big body. */
-export const MAX_MATCH_CHARS = 64 * 1024;
-
-function matches(text: string, pattern: string): boolean {
-  try {
-    return new RegExp(pattern).test(text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text);
-  } catch {
-    return false;
-  }
-}
-
 function compare(op: Assertion['op'], actual: Observed, expected: unknown): boolean {
   if (op === 'exists') return actual !== MISSING && actual !== null;
   if (actual === MISSING) return op === 'neq' || op === 'not_contains';
@@ -116,7 +106,7 @@ function compare(op: Assertion['op'], actual: Observed, expected: unknown): bool
     case 'not_contains':
       return !text.includes(String(expected));
     case 'matches':
-      return matches(text, String(expected));
+      return matchesPattern(text, String(expected));
     case 'in':
       return (expected as unknown[]).some((candidate) => looseEquals(actual, candidate));
   }

@@ -7,6 +7,7 @@ export * from './heartbeat';
 export * from './incident-cause';
 export * from './jobs';
 export * from './quorum';
+export * from './regex';
 export * from './schemas/assertion';
 export * from './schemas/monitor';
 export * from './slots';
