@@ -1,9 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { StoredMonitorConfig } from '@sentinelmesh/core';
+import type { AlertPayload, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { SecretBox } from '@sentinelmesh/platform';
 
 export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
+
+/** A test alert's payload, for adapter tests that need any payload at all. */
+export function testPayload(id = '00000000-0000-4000-8000-000000000001'): AlertPayload {
+  return {
+    id,
+    event: 'test',
+    occurredAt: new Date(0).toISOString(),
+    monitor: { id: 'm', name: 'M', url: null },
+    incident: null,
+    cause: null,
+  };
+}
 
 export async function createOrg(db: Db): Promise<string> {
   const row = await db

@@ -12,6 +12,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_RESPONSE_BYTES } from '../src/channels/http-post';
 import { createNotifier, type Notifier } from '../src/notify/notifier';
 import { createVerifier, type VerifierEngine } from '../src/verifier';
 import {
@@ -33,6 +34,7 @@ const secrets = {
   '/flaky': `whsec_${randomUUID()}`,
   '/down': `whsec_${randomUUID()}`,
   '/swept': `whsec_${randomUUID()}`,
+  '/stream': `whsec_${randomUUID()}`,
 };
 const logLines: string[] = [];
 const logger = pino(
@@ -221,6 +223,24 @@ describe('notifier', () => {
     expect(alert).toMatchObject({ attempts: 3, last_error: 'HTTP 503', sent_at: null });
     expect(receiver.at('/down')).toHaveLength(3);
     expect(await alertAttempts(alert?.id ?? '')).toHaveLength(3);
+  });
+
+  it('a receiver that answers 200 and streams without end has not acknowledged: the alert ends failed, every attempt with the same key', async () => {
+    receiver.streamWithoutEnd('/stream');
+    const m = await setup(['/stream']);
+    await goDown(m);
+    await expect
+      .poll(async () => (await alertsOf(tdb.db, m.monitorId))[0]?.status, { timeout: 10_000 })
+      .toBe('failed');
+    const [alert] = await alertsOf(tdb.db, m.monitorId);
+    const error = `HTTP 200, but the response is over ${MAX_RESPONSE_BYTES} bytes`;
+    expect(alert).toMatchObject({ attempts: 3, last_error: error, sent_at: null });
+    expect(await alertAttempts(alert?.id ?? '')).toEqual(
+      Array.from({ length: 3 }, () => ({ ok: false, status_code: 200, error })),
+    );
+    expect(receiver.at('/stream').map((r) => r.headers['idempotency-key'])).toEqual(
+      Array.from({ length: 3 }, () => alert?.id),
+    );
   });
 
   it('the sweeper re-enqueues a pending alert whose job was lost, and leaves a fresh one alone', async () => {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '@sentinelmesh/core';
 
@@ -10,6 +10,26 @@ export interface ReceivedWebhook {
   signatureValid: boolean;
 }
 
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+/** At most this much per answer, so a client that reads everything still ends (about 25 MB/s). */
+const STREAM_CAP = 256 * 1024 * 1024;
+
+/** 200, then 64 KiB every 2 ms until the client goes away; reports the bytes sent on close. */
+function streamWithoutEnd(res: ServerResponse, onClose: (bytes: number) => void) {
+  let sent = 0;
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const timer = setInterval(() => {
+    // Honours back-pressure, so what this receiver buffers is not counted as the client's memory.
+    if (res.destroyed || res.writableNeedDrain || sent >= STREAM_CAP) return;
+    res.write(CHUNK);
+    sent += CHUNK.length;
+  }, 2);
+  res.once('close', () => {
+    clearInterval(timer);
+    onClose(sent);
+  });
+}
+
 /**
  * A local webhook receiver: checks each request's signature against the secret of its path and
  * answers with the next status scripted for that path (200 once the script runs out).
@@ -17,6 +37,8 @@ export interface ReceivedWebhook {
 export async function startReceiver(secrets: Record<string, string>) {
   const received: ReceivedWebhook[] = [];
   const scripts = new Map<string, number[]>();
+  const streaming = new Set<string>();
+  const streamed: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,6 +57,10 @@ export async function startReceiver(secrets: Record<string, string>) {
             ? verifyWebhookSignature([secret], rawBody, header, Math.floor(Date.now() / 1000))
             : false,
       });
+      if (streaming.has(path)) {
+        streamWithoutEnd(res, (bytes) => streamed.push(bytes));
+        return;
+      }
       const status = scripts.get(path)?.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'nope');
     });
@@ -47,6 +73,10 @@ export async function startReceiver(secrets: Record<string, string>) {
     at: (path: string) => received.filter((r) => r.path === path),
     /** Answers the next requests to `path` with these statuses, in order. */
     script: (path: string, statuses: number[]) => scripts.set(path, [...statuses]),
+    /** Answers every request to `path` with 200 and a body that never ends. */
+    streamWithoutEnd: (path: string) => streaming.add(path),
+    /** Bytes of body each streamed answer got out before the client closed the connection. */
+    streamed,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

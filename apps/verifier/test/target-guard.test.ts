@@ -1,19 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AlertPayload } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookAdapter } from '../src/channels/webhook';
+import { testPayload } from './fixtures';
 
 // The channels use the platform's target guard: no webhook reaches a loopback receiver, however written.
 
-const payload: AlertPayload = {
-  id: '00000000-0000-4000-8000-000000000009',
-  event: 'test',
-  occurredAt: new Date(0).toISOString(),
-  monitor: { id: 'm', name: 'M', url: null },
-  incident: null,
-  cause: null,
-};
+const payload = testPayload('00000000-0000-4000-8000-000000000009');
 
 let receiver: Server;
 let port: number;

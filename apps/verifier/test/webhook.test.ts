@@ -1,19 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AlertPayload } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress } from '../src/channels/target-guard';
 import { createWebhookAdapter } from '../src/channels/webhook';
+import { testPayload } from './fixtures';
 import { startReceiver } from './receiver';
 
-const payload: AlertPayload = {
-  id: '00000000-0000-4000-8000-000000000001',
-  event: 'test',
-  occurredAt: new Date(0).toISOString(),
-  monitor: { id: 'm', name: 'M', url: null },
-  incident: null,
-  cause: null,
-};
+const payload = testPayload();
 
 describe('isPublicAddress', () => {
   const cases: Array<[string, boolean]> = [

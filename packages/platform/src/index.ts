@@ -1,3 +1,4 @@
+export * from './bounded-read';
 export * from './env';
 export * from './logger';
 export * from './ops';

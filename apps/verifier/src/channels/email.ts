@@ -11,6 +11,9 @@ export interface EmailOptions {
   timeoutMs?: number;
 }
 
+/** SMTP replies are short lines; the longest honest one (EHLO's extension list) is well below this. */
+export const MAX_SMTP_REPLY_BYTES = 16 * 1024;
+
 const configSchema = z.object({ to: z.array(z.string().email()).min(1).max(50) });
 
 const escapeHtml = (text: string) =>
@@ -63,6 +66,8 @@ export function createEmailAdapter(options: EmailOptions): ChannelAdapter & { cl
         connectionTimeout: timeoutMs,
         greetingTimeout: timeoutMs,
         socketTimeout: timeoutMs,
+        // A server reply longer than this ends the attempt instead of growing a buffer.
+        maxResponseSize: MAX_SMTP_REPLY_BYTES,
       })
     : null;
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { readBounded } from '@sentinelmesh/platform';
 import { Agent, request } from 'undici';
 import type { DeliveryResult } from './adapter';
 import { isPublicAddress, publicOnlyLookup } from './target-guard';
@@ -36,7 +37,13 @@ function describe(error: unknown): { error: string; permanent: boolean } {
   return { error: `network error${code ? `: ${code}` : ''}`, permanent: false };
 }
 
-const MAX_RESPONSE_TEXT = 4096;
+/** The part of a receiver's answer kept (for adapters that read details in it). */
+export const MAX_RESPONSE_TEXT = 4096;
+/**
+ * The most of an answer read at all: a receiver acknowledges with a short body, and one that
+ * sends more (or streams without end) is cut off, not buffered.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024;
 
 /** Reads an http(s) URL; null for anything else. */
 export function httpUrl(value: unknown): URL | null {
@@ -65,6 +72,13 @@ export function createGuardedPoster(options: HttpPostOptions) {
   async function post(url: URL, rawBody: string, headers: Record<string, string>): Promise<PostResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const failure = (statusCode: number, error: string): PostResult => ({
+      ok: false,
+      statusCode,
+      error,
+      durationMs: elapsed(),
+      responseText: null,
+    });
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!options.allowPrivateTargets && isIP(host) && !isPublicAddress(host)) {
       return {
@@ -84,12 +98,29 @@ export function createGuardedPoster(options: HttpPostOptions) {
         dispatcher,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = (await response.body.text()).slice(0, MAX_RESPONSE_TEXT);
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const { statusCode } = response;
+      const read = await readBounded(response.body, MAX_RESPONSE_BYTES).catch((error: unknown) => ({
+        error,
+      }));
+      // A 2xx counts only once its answer has ended: a body cut off, or one still streaming at the
+      // deadline, is no acknowledgement. The attempt fails (and is retried with the same key).
+      if ('error' in read) {
+        const { error } = describe(read.error);
+        const reason = error === 'timeout' ? `did not end within ${timeoutMs} ms` : `broke off (${error})`;
+        return failure(statusCode, `HTTP ${statusCode}, but the response ${reason}`);
+      }
+      if (!read.complete) {
+        return failure(
+          statusCode,
+          `HTTP ${statusCode}, but the response is over ${MAX_RESPONSE_BYTES} bytes`,
+        );
+      }
+      const text = read.bytes.subarray(0, MAX_RESPONSE_TEXT).toString('utf8');
+      const ok = statusCode >= 200 && statusCode < 300;
       return {
         ok,
-        statusCode: response.statusCode,
-        error: ok ? null : `HTTP ${response.statusCode}`,
+        statusCode,
+        error: ok ? null : `HTTP ${statusCode}`,
         durationMs: elapsed(),
         responseText: text,
       };

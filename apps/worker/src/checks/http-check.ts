@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type CheckOutcome, type CheckPhases, type CheckSpec, evaluateAssertions } from '@sentinelmesh/core';
+import { readBounded } from '@sentinelmesh/platform';
 import { Client, type Dispatcher, request } from 'undici';
 import { ConnectionTimings } from './connection-timings';
 import type { CheckContext } from './context';
@@ -50,39 +51,6 @@ function nextHop(current: Hop, status: number, location: string): Hop | null {
     headers = without(headers, BODY_HEADERS);
   }
   return { url, method, headers, body };
-}
-
-/**
- * Reads at most `limit` bytes of a body and drops the rest (the connection is then destroyed,
- * not drained); `complete` says whether the whole body was read.
- */
-function readBounded(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-): Promise<{ text: string; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (complete: boolean) => {
-      body.off('data', onData);
-      // Whatever the stream reports after this (an abort of the rest) has no one left to tell.
-      body.on('error', () => undefined);
-      resolve({ text: Buffer.concat(chunks).toString('utf8'), complete });
-    };
-    const onData = (chunk: Buffer) => {
-      if (size + chunk.length >= limit) {
-        chunks.push(chunk.subarray(0, limit - size));
-        body.destroy();
-        done(false);
-        return;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    };
-    body.on('data', onData);
-    body.once('end', () => done(true));
-    body.once('error', reject);
-  });
 }
 
 function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
@@ -160,10 +128,11 @@ export async function httpCheck(spec: CheckSpec, ctx: CheckContext): Promise<Che
           { ...measured(), statusCode: response.statusCode },
         );
       }
-      const { text: body, complete } =
+      const { bytes, complete } =
         hop.method === 'HEAD'
-          ? { text: '', complete: true }
+          ? { bytes: Buffer.alloc(0), complete: true }
           : await readBounded(response.body, MAX_BODY_BYTES);
+      const body = bytes.toString('utf8');
       // Clients of redirect hops may hold half-read bodies: only a single clean exchange closes quietly.
       drained = complete && redirects === 0;
       const observed = { ...measured(), statusCode: response.statusCode };
