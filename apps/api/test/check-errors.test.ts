@@ -327,10 +327,37 @@ describe('with private targets refused, the API names the private field', () => 
     [{ type: 'tcp', host: '::1', port: 22 }, 'host'],
     [{ type: 'tls', host: 'metadata.google.internal' }, 'host'],
     [{ type: 'dns', host: 'example.com', resolver: '192.168.1.1' }, 'resolver'],
+    [{ type: 'dns', host: 'redis' }, 'host'],
+    [{ type: 'dns', host: 'kubernetes.default.svc.cluster.local' }, 'host'],
+    [{ type: 'dns', host: 'printer.local' }, 'host'],
+    [{ type: 'dns', host: 'db.internal' }, 'host'],
+    [{ type: 'dns', host: 'api.localhost' }, 'host'],
+    [{ type: 'dns', host: '1.0.168.192.in-addr.arpa', recordType: 'PTR' }, 'host'],
+    [{ type: 'dns', host: 'printer.local', resolver: '10.0.0.1' }, 'resolver'],
   ])('refuses %j naming %s', async (body, path) => {
     const res = await client(strict.app, owner.token).post('/v1/monitors', { name: 'x', ...body });
     const problem = expectProblem(res, 400);
     expect(problem.errors).toContainEqual({ path, message: expect.stringContaining('public') });
+  });
+
+  it('accepts a public DNS name and refuses a patch that makes it internal', async () => {
+    const created = await client(strict.app, owner.token).post('/v1/monitors', {
+      name: 'x',
+      type: 'dns',
+      host: 'example.com',
+      resolver: '1.1.1.1',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const res = await client(strict.app, owner.token).patch(`/v1/monitors/${created.json().id}`, {
+      host: 'api.default.svc.cluster.local',
+    });
+    expect(expectProblem(res, 400).errors).toEqual([
+      {
+        path: 'host',
+        message:
+          'must be a public name: api.default.svc.cluster.local is an internal name, and this deployment does not allow private targets',
+      },
+    ]);
   });
 
   it('accepts a public target and refuses a patch that makes it private', async () => {

@@ -34,6 +34,11 @@ beforeAll(async () => {
       'mail.test': { MX: ['10 mx1.mail.test', '20 mx2.mail.test'] },
       'www.test': { CNAME: ['app.test'] },
       'empty.test': {},
+      'public.test': { A: ['93.184.216.34'] },
+      'private.test': { A: ['93.184.216.34', '10.0.0.5'] },
+      'loopback6.test': { AAAA: ['::1'] },
+      'alias.test': { CNAME: ['db.internal'] },
+      'mx-internal.test': { MX: ['10 mail.corp'] },
     },
     ['slow.test'],
   );
@@ -116,6 +121,54 @@ describe('dns check', () => {
   it('refuses a private resolver when private targets are not allowed', async () => {
     const outcome = await runCheck(dnsSpec({}), { ...context, allowPrivateTargets: false });
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked_target' } });
+  });
+});
+
+describe('dns check with private targets refused', () => {
+  // The test server stands in for the deployment's own resolver, which the guard does not judge.
+  const strict = () => ({ ...context, allowPrivateTargets: false, dnsServers: [dns.address] });
+  const spec = (host: string, recordType: CheckSpec['recordType'] = 'A') =>
+    base({ type: 'dns', host, recordType });
+
+  it('reports public answers, asking for the absolute name', async () => {
+    const outcome = await runCheck(spec('public.test'), strict());
+    expect(outcome).toMatchObject({ ok: true, error: null });
+  });
+
+  it.each<[string, string, CheckSpec['recordType'], string, RegExp]>([
+    ['a private address among public ones', 'private.test', 'A', '10.0.0.5', /a private address/],
+    ['a loopback IPv6 address', 'loopback6.test', 'AAAA', '::1', /a loopback address/],
+    ['a CNAME to an internal name', 'alias.test', 'CNAME', 'db.internal', /an internal name/],
+    ['an MX exchange with an internal name', 'mx-internal.test', 'MX', 'mail.corp', /an internal name/],
+  ])(
+    'fails as blocked_target on %s, without the answer in the result',
+    async (_n, host, type, secret, why) => {
+      const outcome = await runCheck(spec(host, type), strict());
+      expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked_target' }, failedAssertions: [] });
+      expect(outcome.error?.message).toMatch(why);
+      expect(JSON.stringify(outcome)).not.toContain(secret);
+    },
+  );
+
+  it('still reports those answers when private targets are allowed', async () => {
+    const outcome = await runCheck(spec('private.test'), { ...context, dnsServers: [dns.address] });
+    expect(outcome).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a single-label name', 'redis'],
+    ['a cluster service name', 'kubernetes.default.svc.cluster.local'],
+    ['a .local name', 'printer.local'],
+    ['an .internal name', 'metadata.google.internal'],
+    ['a .localhost name', 'api.localhost'],
+    ['the reverse name of a private address', '5.0.0.10.in-addr.arpa'],
+    ['a private IP literal', '10.0.0.5'],
+  ])('refuses %s without asking the resolver', async (_name, host) => {
+    const before = dns.asked.length;
+    const outcome = await runCheck(spec(host), strict());
+    expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked_target' } });
+    expect(outcome.error?.message).toMatch(/private targets are not allowed/);
+    expect(dns.asked.length).toBe(before);
   });
 });
 

@@ -46,7 +46,7 @@ function rdata(type: string, value: string): Buffer {
 }
 
 /** Answers a query from the zone: records, NODATA, or NXDOMAIN; `silent` names get no answer at all. */
-function answer(query: Buffer, zone: Zone, silent: Set<string>): Buffer | null {
+function answer(query: Buffer, zone: Zone, silent: Set<string>, asked: string[]): Buffer | null {
   let offset = 12;
   const labels: string[] = [];
   while (offset < query.length && query[offset] !== 0) {
@@ -56,6 +56,7 @@ function answer(query: Buffer, zone: Zone, silent: Set<string>): Buffer | null {
   }
   const questionEnd = offset + 5;
   const name = labels.join('.').toLowerCase();
+  asked.push(name);
   if (silent.has(name)) return null;
   const type = TYPES[query.readUInt16BE(offset + 1)];
   const records = zone[name];
@@ -81,6 +82,8 @@ function answer(query: Buffer, zone: Zone, silent: Set<string>): Buffer | null {
 export interface DnsServer {
   /** `127.0.0.1:<port>`, as a monitor's resolver. */
   address: string;
+  /** Every name it was asked about, in order. */
+  asked: string[];
   close: () => Promise<void>;
 }
 
@@ -88,9 +91,10 @@ export interface DnsServer {
 export async function startDnsServer(zone: Zone, silent: string[] = []): Promise<DnsServer> {
   const socket: Socket = createSocket('udp4');
   const quiet = new Set(silent);
+  const asked: string[] = [];
   socket.on('message', (message, remote) => {
     try {
-      const reply = answer(message, zone, quiet);
+      const reply = answer(message, zone, quiet, asked);
       if (reply) socket.send(reply, remote.port, remote.address);
     } catch {
       // A malformed query gets no answer.
@@ -101,6 +105,7 @@ export async function startDnsServer(zone: Zone, silent: string[] = []): Promise
   const { port, address } = socket.address();
   return {
     address: `${isIPv4(address) ? address : '127.0.0.1'}:${port}`,
+    asked,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
 }

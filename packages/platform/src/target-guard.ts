@@ -86,6 +86,55 @@ export function obviouslyPrivateHost(host: string): string | null {
   return null;
 }
 
+/** Suffixes of names that only mean something inside a network (RFC 6761/6762/8375, ICANN's `.internal`, common LAN suffixes). */
+const INTERNAL_DNS_SUFFIXES =
+  /(^|\.)(localhost|localdomain|local|internal|intranet|lan|home|corp|private|home\.arpa)$/i;
+
+/** The address a reverse-lookup name stands for (`4.3.2.1.in-addr.arpa`, nibbles under `ip6.arpa`), zero-filled. */
+function reverseNameAddress(name: string): string | null {
+  const v4 = /^((?:\d{1,3}\.){1,4})in-addr\.arpa$/.exec(name);
+  if (v4?.[1]) {
+    const octets = v4[1].slice(0, -1).split('.').reverse();
+    while (octets.length < 4) octets.push('0');
+    return octets.join('.');
+  }
+  const v6 = /^((?:[0-9a-f]\.){1,32})ip6\.arpa$/.exec(name);
+  if (v6?.[1]) {
+    const nibbles = v6[1].replace(/\./g, '').split('').reverse().join('').padEnd(32, '0');
+    return (nibbles.match(/.{4}/g) ?? []).join(':');
+  }
+  return null;
+}
+
+/**
+ * Why a name a DNS monitor asks about is internal, or null when it is a public name. Internal:
+ * single-label names (the resolver's search domains would complete them, e.g. to a cluster
+ * service), local suffixes (`.local`, `.internal`, `.svc.cluster.local`, `.localhost`, …),
+ * reverse-lookup names of non-public addresses, and non-public IP literals.
+ */
+export function internalDnsName(host: string): string | null {
+  if (classifyAddress(host)) return obviouslyPrivateHost(host);
+  const name = bare(host).toLowerCase();
+  if (!name.includes('.')) return `${name || 'an empty name'} is a single-label name`;
+  if (INTERNAL_DNS_SUFFIXES.test(name)) return `${name} is an internal name`;
+  const reversed = reverseNameAddress(name);
+  const classified = reversed ? classifyAddress(reversed) : null;
+  if (classified && !classified.public) return `${name} is the reverse name of a ${classified.range} address`;
+  return null;
+}
+
+/** A DNS question or answer refused because private targets are not allowed; the check fails as blocked_target. */
+export class BlockedNameError extends Error {
+  readonly code = 'EBLOCKEDTARGET';
+}
+
+/** Throws BlockedNameError when `host` is an internal name (internalDnsName) and private targets are refused. */
+export function assertDnsNameAllowed(host: string, allowPrivate: boolean): void {
+  if (allowPrivate) return;
+  const reason = internalDnsName(host);
+  if (reason) throw new BlockedNameError(`${reason}; private targets are not allowed`);
+}
+
 /** Throws BlockedTargetError when `host` is a non-public IP literal and private targets are refused. */
 export function assertLiteralAllowed(host: string, allowPrivate: boolean): void {
   if (allowPrivate) return;

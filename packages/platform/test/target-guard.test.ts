@@ -4,6 +4,7 @@ import {
   BlockedTargetError,
   classifyAddress,
   guardedLookup,
+  internalDnsName,
   isPublicAddress,
   obviouslyPrivateHost,
   resolveTarget,
@@ -131,6 +132,37 @@ describe('obviously private hosts (no DNS)', () => {
       expect(obviouslyPrivateHost(host)).toBeNull();
     },
   );
+});
+
+describe('internal DNS names (what a DNS monitor may ask about)', () => {
+  it.each([
+    ['redis', /single-label/],
+    ['redis.', /single-label/],
+    ['kubernetes.default.svc.cluster.local', /internal name/],
+    ['api.svc.cluster.local.', /internal name/],
+    ['printer.local', /internal name/],
+    ['metadata.google.internal', /internal name/],
+    ['api.localhost', /internal name/],
+    ['nas.home.arpa', /internal name/],
+    ['router.lan', /internal name/],
+    ['10.in-addr.arpa', /reverse name of a private address/],
+    ['1.0.168.192.in-addr.arpa', /reverse name of a private address/],
+    ['1.0.0.127.in-addr.arpa', /reverse name of a loopback address/],
+    ['1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa', /loopback/],
+    ['10.0.0.1', /10\.0\.0\.1 is a private address/],
+  ])('%s is internal: %s', (name, reason) => {
+    expect(internalDnsName(name)).toMatch(reason);
+  });
+
+  it.each([
+    'example.com',
+    'example.com.',
+    '8.8.8.8.in-addr.arpa',
+    'status.internal-tools.example.com',
+    '8.8.8.8',
+  ])('%s is public', (name) => {
+    expect(internalDnsName(name)).toBeNull();
+  });
 });
 
 function table(answers: Record<string, string[]>) {

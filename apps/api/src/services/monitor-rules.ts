@@ -8,7 +8,7 @@ import {
   type StoredMonitorConfig,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
-import { obviouslyPrivateHost } from '@sentinelmesh/platform';
+import { internalDnsName, obviouslyPrivateHost } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
 import { zodFieldProblems } from '../http/field-problems';
 import { newHeartbeatToken } from './heartbeats';
@@ -38,8 +38,11 @@ export function deploymentProblems(
   return problems;
 }
 
-/** The fields of a monitor that name where a check connects to, with the host each names. */
-function targetHosts(config: StoredMonitorConfig): Array<{ path: string; host: string }> {
+/**
+ * The fields of a monitor that name where a check connects to, with the host each names; `name`
+ * marks a name that is only asked about (a DNS monitor's), judged by what it would reveal.
+ */
+function targetHosts(config: StoredMonitorConfig): Array<{ path: string; host: string; name?: true }> {
   switch (config.type) {
     case 'http':
       try {
@@ -52,12 +55,13 @@ function targetHosts(config: StoredMonitorConfig): Array<{ path: string; host: s
     case 'tls':
       return [{ path: 'host', host: config.host }];
     case 'dns': {
-      // The name queried is only asked about; the resolver is what receives our packets.
-      if (!config.resolver) return [];
+      // The name queried must not be internal; the resolver is what receives our packets.
+      const name = { path: 'host', host: config.host, name: true as const };
+      if (!config.resolver) return [name];
       const bracketed = /^\[([^\]]+)\]/.exec(config.resolver);
       const host =
         bracketed?.[1] ?? (config.resolver.includes('.') ? config.resolver.split(':')[0] : config.resolver);
-      return host ? [{ path: 'resolver', host }] : [];
+      return host ? [name, { path: 'resolver', host }] : [name];
     }
     case 'heartbeat':
       return [];
@@ -75,14 +79,14 @@ export function privateTargetProblems(
   onlyPaths?: ReadonlySet<string>,
 ): FieldProblem[] {
   if (settings.ALLOW_PRIVATE_TARGETS) return [];
-  return targetHosts(config).flatMap(({ path, host }) => {
+  return targetHosts(config).flatMap(({ path, host, name }) => {
     if (onlyPaths && !onlyPaths.has(path)) return [];
-    const reason = obviouslyPrivateHost(host);
+    const reason = name ? internalDnsName(host) : obviouslyPrivateHost(host);
     return reason
       ? [
           {
             path,
-            message: `must be a public address: ${reason}, and this deployment does not allow private targets`,
+            message: `must be a public ${name ? 'name' : 'address'}: ${reason}, and this deployment does not allow private targets`,
           },
         ]
       : [];

@@ -17,6 +17,11 @@ export interface CheckContext {
   allowPrivateTargets: boolean;
   /** The wall clock, for assertions on certificate expiry and heartbeat deadlines. */
   now: () => Date;
+  /**
+   * The resolvers a DNS check asks when its monitor names none (default: the system's). They are
+   * the deployment's own, so the target guard does not judge them; it still judges the answers.
+   */
+  dnsServers?: string[];
   /** Pings of heartbeat monitors; a worker without it fails heartbeat checks as internal. */
   heartbeats?: HeartbeatReader;
 }

@@ -9,7 +9,13 @@ import {
   evaluateAssertions,
   type FailedAssertion,
 } from '@sentinelmesh/core';
-import { assertLiteralAllowed } from '@sentinelmesh/platform';
+import {
+  assertDnsNameAllowed,
+  assertLiteralAllowed,
+  BlockedNameError,
+  classifyAddress,
+  internalDnsName,
+} from '@sentinelmesh/platform';
 import type { CheckContext } from './context';
 import { answeredOutcome, classifyError, failedOutcome, shorten } from './outcome';
 
@@ -56,6 +62,39 @@ function resolverHost(resolver: string): string {
   return resolver.includes('.') ? (resolver.split(':')[0] ?? resolver) : resolver;
 }
 
+/** The name-valued part of an answer (`10 mx.example.com` -> `mx.example.com`); null for free text. */
+function answerName(type: DnsRecordType, answer: string): string | null {
+  switch (type) {
+    case 'CNAME':
+    case 'NS':
+    case 'PTR':
+      return answer;
+    case 'MX':
+    case 'SRV':
+      return answer.split(' ').pop() ?? null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What makes the answers private (a non-public address, an internal name), without the value
+ * itself, which must not reach results when private targets are refused; null when all are public.
+ */
+function privateAnswer(type: DnsRecordType, answers: string[]): string | null {
+  for (const answer of answers) {
+    if (type === 'A' || type === 'AAAA') {
+      const classified = classifyAddress(answer);
+      if (!classified?.public) return `a ${classified?.range ?? 'non-public'} address`;
+      continue;
+    }
+    const name = answerName(type, answer);
+    // An empty name is the root (a null MX, `0 .`), not an internal one.
+    if (name && normalise(name) !== '' && internalDnsName(name)) return 'an internal name';
+  }
+  return null;
+}
+
 function dnsError(error: unknown, spec: CheckSpec): CheckError {
   const code = (error as { code?: unknown })?.code;
   const type = spec.recordType ?? 'A';
@@ -91,19 +130,33 @@ export async function dnsCheck(spec: CheckSpec, ctx: CheckContext): Promise<Chec
   };
   let timer: NodeJS.Timeout | undefined;
   try {
+    assertDnsNameAllowed(spec.host, ctx.allowPrivateTargets);
     if (spec.resolver) {
       // The resolver is a target too: it receives our packets.
       assertLiteralAllowed(resolverHost(spec.resolver), ctx.allowPrivateTargets);
       resolver.setServers([spec.resolver]);
+    } else if (ctx.dnsServers?.length) {
+      resolver.setServers(ctx.dnsServers);
     }
+    // An absolute name: the resolver's search domains must not turn a public-looking name into
+    // an internal one (`api.default` + `.svc.cluster.local`).
+    const name = ctx.allowPrivateTargets || spec.host.endsWith('.') ? spec.host : `${spec.host}.`;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         resolver.cancel();
         reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' }));
       }, spec.timeoutMs);
     });
-    const answers = await Promise.race([query(resolver, spec.host, type), deadline]);
+    const answers = await Promise.race([query(resolver, name, type), deadline]);
     const observed = measured();
+    if (!ctx.allowPrivateTargets) {
+      const found = privateAnswer(type, answers);
+      if (found) {
+        throw new BlockedNameError(
+          `${type} ${spec.host} answered with ${found}; private answers are not reported when private targets are not allowed`,
+        );
+      }
+    }
     const have = new Set(answers.map(normalise));
     const missing: FailedAssertion[] = (spec.expectedValues ?? [])
       .filter((value) => !have.has(normalise(value)))
