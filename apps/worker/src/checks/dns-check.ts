@@ -138,16 +138,13 @@ export async function dnsCheck(spec: CheckSpec, ctx: CheckContext): Promise<Chec
     } else if (ctx.dnsServers?.length) {
       resolver.setServers(ctx.dnsServers);
     }
-    // An absolute name: the resolver's search domains must not turn a public-looking name into
-    // an internal one (`api.default` + `.svc.cluster.local`).
-    const name = ctx.allowPrivateTargets || spec.host.endsWith('.') ? spec.host : `${spec.host}.`;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         resolver.cancel();
         reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' }));
       }, spec.timeoutMs);
     });
-    const answers = await Promise.race([query(resolver, name, type), deadline]);
+    const answers = await Promise.race([query(resolver, spec.host, type), deadline]);
     const observed = measured();
     if (!ctx.allowPrivateTargets) {
       const found = privateAnswer(type, answers);
