@@ -22,14 +22,18 @@ import { securityPlugin } from './plugins/security';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
+import { credentialRoutes } from './routes/credentials';
 import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
+import { invitationRoutes } from './routes/invitations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
 import { publicRoutes } from './routes/public';
 import { statsRoutes } from './routes/stats';
 import { statusPageRoutes } from './routes/status-pages';
+import { createMailer, type Mailer } from './services/mailer';
+import { createPasswordHasher } from './services/passwords';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const API_VERSION = '1.0.0';
@@ -43,6 +47,8 @@ export interface AppDeps {
   logger: Logger;
   clock?: Clock;
   registry?: Registry;
+  /** Account emails; by default SMTP_URL's server, or the log when it is unset. Closed with the app. */
+  mailer?: Mailer;
 }
 
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -105,8 +111,15 @@ export async function buildApp(deps: AppDeps) {
     clock,
     logger: deps.logger,
     box: new SecretBox(deps.config.SECRETS_KEY),
+    passwords: createPasswordHasher(deps.config.PASSWORD_HASH_LOG2_N),
+    mailer:
+      deps.mailer ??
+      createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.SMTP_FROM, logger: deps.logger }),
   };
+  app.addHook('onClose', () => ctx.mailer.close());
   await app.register(authRoutes, { prefix: '/v1', ctx });
+  await app.register(credentialRoutes, { prefix: '/v1', ctx });
+  await app.register(invitationRoutes, { prefix: '/v1', ctx });
   await app.register(monitorRoutes, { prefix: '/v1', ctx });
   await app.register(incidentRoutes, { prefix: '/v1', ctx });
   await app.register(channelRoutes, { prefix: '/v1', ctx });

@@ -1,6 +1,8 @@
 import type { Db } from '@sentinelmesh/db';
 import type { Logger, RedisClient, SecretBox } from '@sentinelmesh/platform';
 import type { ApiEnv } from './env';
+import type { Mailer } from './services/mailer';
+import type { PasswordHasher } from './services/passwords';
 
 export interface Clock {
   now(): Date;
@@ -22,6 +24,10 @@ export type ApiConfig = Pick<
   | 'AUTH_RATE_LIMIT_PER_MINUTE'
   | 'MAX_MONITORS_PER_ORG'
   | 'TRUST_PROXY'
+  | 'SMTP_URL'
+  | 'SMTP_FROM'
+  | 'MAIL_RATE_LIMIT_PER_MINUTE'
+  | 'PASSWORD_HASH_LOG2_N'
 >;
 
 /** What services need: passed in, never imported from globals. */
@@ -32,6 +38,8 @@ export interface ServiceContext {
   clock: Clock;
   logger: Logger;
   box: SecretBox;
+  passwords: PasswordHasher;
+  mailer: Mailer;
   /** The x-request-id of the request being served, carried into what it publishes or enqueues. */
   requestId?: string;
 }

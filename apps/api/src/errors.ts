@@ -24,6 +24,7 @@ const statuses: Record<ProblemCode, number> = {
   conflict: 409,
   too_large: 413,
   quota_exceeded: 409,
+  invalid_token: 400,
   rate_limited: 429,
   internal: 500,
 };
@@ -36,6 +37,7 @@ const titles: Record<ProblemCode, string> = {
   conflict: 'Conflict',
   too_large: 'Request too large',
   quota_exceeded: 'Quota exceeded',
+  invalid_token: 'Invalid or expired token',
   rate_limited: 'Too many requests',
   internal: 'Internal server error',
 };

@@ -8,6 +8,7 @@ import {
   client,
   createTestDatabase,
   httpMonitor,
+  invite,
   type Session,
   signupUser,
   startApi,
@@ -61,7 +62,8 @@ const fresh = {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     }),
   apiKey: () => created('/v1/api-keys', { name: `k${++seq}`, role: 'viewer' }),
-  member: async () => (await addMemberSession(api.app, ownerA, 'viewer')).userId,
+  member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
+  invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
 };
 
 interface Route {
@@ -94,10 +96,15 @@ const routes: Route[] = [
     'admin',
     201,
     () => '/v1/members',
-    async () => ({
-      email: (await signupUser(api.app, 'Joiner')).email,
-      role: 'viewer',
-    }),
+    () => ({ email: `joiner${++seq}@example.com`, role: 'viewer' }),
+  ),
+  route('GET', '/v1/invitations', 'admin', 200, () => '/v1/invitations'),
+  route(
+    'DELETE',
+    '/v1/invitations/:id',
+    'admin',
+    204,
+    async () => `/v1/invitations/${await fresh.invitation()}`,
   ),
   route(
     'PATCH',
@@ -222,6 +229,58 @@ const routes: Route[] = [
   ),
 ];
 
+/**
+ * Routes on the caller's own account: every role may, API keys may not (403). Each attempt runs as a
+ * disposable member of that role, since these routes sign their caller out.
+ */
+interface OwnRoute {
+  method: InjectOptions['method'];
+  path: string;
+  ok: number;
+  /** The request for a signed-in user `who`. */
+  prepare: (who: Session) => Promise<{ url: string; body?: unknown }>;
+}
+const anyToken = 'A'.repeat(43);
+const ownRoutes: OwnRoute[] = [
+  {
+    method: 'POST',
+    path: '/v1/auth/verify-email/resend',
+    ok: 202,
+    prepare: async () => ({ url: '/v1/auth/verify-email/resend' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/auth/password',
+    ok: 204,
+    prepare: async (who) => ({
+      url: '/v1/auth/password',
+      body: { currentPassword: who.password, newPassword: 'a brand new password' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/auth/logout-all',
+    ok: 204,
+    prepare: async () => ({ url: '/v1/auth/logout-all' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/invitations/:token/accept',
+    ok: 200,
+    prepare: async (who) => ({
+      url: `/v1/invitations/${await invite(api, ownerB, who.email, 'viewer')}/accept`,
+    }),
+  },
+];
+/** The request shape without a user behind it (keys and forged credentials never get past auth). */
+const ownRequest = (r: OwnRoute) => ({
+  url: r.path.replace(':token', anyToken),
+  body:
+    r.path === '/v1/auth/password'
+      ? { currentPassword: 'x', newPassword: 'a brand new password' }
+      : undefined,
+});
+
 const send = async (r: Route, token: string, url?: string) =>
   api.app.inject({
     method: r.method,
@@ -240,7 +299,7 @@ beforeAll(async () => {
     ['B', ownerB],
   ] as const) {
     for (const role of roles) {
-      const session = role === 'owner' ? owner : await addMemberSession(api.app, owner, role);
+      const session = role === 'owner' ? owner : await addMemberSession(api, owner, role);
       principals.push({ label: `${org} ${role} token`, org, role, token: session.token });
     }
   }
@@ -277,7 +336,7 @@ describe('the access matrix', () => {
         .filter(([, op]) => !(Array.isArray(op.security) && op.security.length === 0))
         .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    const covered = routes.map((r) => `${r.method} ${r.path}`);
+    const covered = [...routes, ...ownRoutes].map((r) => `${r.method} ${r.path}`);
     expect(documented.filter((d) => !covered.includes(d))).toEqual([]);
   });
 
@@ -290,6 +349,22 @@ describe('the access matrix', () => {
           const expected = rank(who.role) >= rank(r.min) ? r.ok : 403;
           expect(res.statusCode, `${who.label}: ${r.method} ${r.path}: ${res.body}`).toBe(expected);
         }
+      }
+    },
+  );
+
+  it.each(roles)(
+    'lets a %s act on their own account with an access token, never with an API key',
+    async (role) => {
+      for (const r of ownRoutes) {
+        const who = await addMemberSession(api, ownerA, role);
+        const { url, body } = await r.prepare(who);
+        const res = await client(api.app, who.token)[r.method === 'POST' ? 'post' : 'get'](url, body);
+        expect(res.statusCode, `${role} token: ${r.method} ${r.path}: ${res.body}`).toBe(r.ok);
+        const key = principals.find((p) => p.label === `A ${role} key`) as Principal;
+        const request = ownRequest(r);
+        const byKey = await client(api.app, key.token).post(request.url, request.body);
+        expect(byKey.statusCode, `${role} key: ${r.method} ${r.path}: ${byKey.body}`).toBe(403);
       }
     },
   );
@@ -382,8 +457,23 @@ describe('credential failures are 401 problems on every authenticated route', ()
       'revoked key': revoked.key,
       garbage: 'not.a.token',
     };
+    const signedOut = await addMemberSession(api, ownerA, 'viewer');
+    await client(api.app, signedOut.token).post('/v1/auth/logout-all');
+    forged['signed out everywhere'] = signedOut.token;
+    const everyRoute = [
+      ...routes,
+      ...ownRoutes.map((r) => {
+        const request = ownRequest(r);
+        return {
+          method: r.method,
+          path: r.path,
+          url: () => request.url,
+          body: request.body && (() => request.body),
+        };
+      }),
+    ];
     for (const [name, token] of Object.entries(forged)) {
-      for (const r of routes) {
+      for (const r of everyRoute) {
         const res = await api.app.inject({
           method: r.method,
           url: await r.url(),

@@ -41,7 +41,7 @@ describe('signup', () => {
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body.user).toEqual({ id: expect.any(String), email: 'founder@example.com' });
+    expect(body.user).toEqual({ id: expect.any(String), email: 'founder@example.com', emailVerified: false });
     expect(body.organization).toEqual({
       id: expect.any(String),
       name: 'Ünïcode Labs!',
@@ -117,7 +117,7 @@ describe('login', () => {
     const body = res.json();
     expect(body).toMatchObject({
       expiresIn: 900,
-      user: { id: session.userId, email: session.email },
+      user: { id: session.userId, email: session.email, emailVerified: false },
       organization: { id: session.orgId, name: 'Login Co', slug: 'login-co' },
     });
     const cookie = res.cookies.find((c) => c.name === 'sm_refresh');
@@ -142,14 +142,16 @@ describe('login', () => {
     expect(wrongPassword.cookies).toEqual([]);
   });
 
-  it('stores only a scrypt hash of the password', async () => {
+  it('stores only a scrypt hash of the password, with its parameters', async () => {
     const session = await signupUser(api.app);
     const user = await testDb.db
       .selectFrom('users')
       .select('password_hash')
       .where('id', '=', session.userId)
       .executeTakeFirstOrThrow();
-    expect(user.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(user.password_hash).toMatch(
+      new RegExp(`^scrypt\\$${2 ** api.config.PASSWORD_HASH_LOG2_N}\\$8\\$1\\$`),
+    );
     expect(user.password_hash).not.toContain(session.password);
   });
 });
@@ -230,14 +232,16 @@ describe('logout', () => {
 });
 
 describe('access tokens and /v1/me', () => {
-  it('returns the user, organization and role', async () => {
+  it('returns the user, organization and role, and the organizations the user belongs to', async () => {
     const session = await signupUser(api.app, 'Me Corp');
     const res = await client(api.app, session.token).get('/v1/me');
     expect(res.statusCode).toBe(200);
+    const organization = { id: session.orgId, name: 'Me Corp', slug: 'me-corp' };
     expect(res.json()).toEqual({
-      user: { id: session.userId, email: session.email },
-      organization: { id: session.orgId, name: 'Me Corp', slug: 'me-corp' },
+      user: { id: session.userId, email: session.email, emailVerified: false },
+      organization,
       role: 'owner',
+      organizations: [{ ...organization, role: 'owner' }],
     });
   });
 

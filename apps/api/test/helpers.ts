@@ -11,6 +11,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
 import { parseApiEnv } from '../src/env';
+import { createMailer } from '../src/services/mailer';
+import { type Mailbox, startMailbox } from './mailbox';
 
 /** Real time, moved forward on demand (token expiry without waiting). */
 export class TestClock implements Clock {
@@ -29,7 +31,12 @@ export interface TestApi {
   app: App;
   config: ReturnType<typeof parseApiEnv>;
   clock: TestClock;
+  /** The SMTP receiver the API mails to (closed with the app). */
+  mailbox: Mailbox;
 }
+
+/** scrypt N=2^10 instead of OWASP's 2^17: test files sign up hundreds of accounts. */
+export const TEST_PASSWORD_LOG2_N = 10;
 
 // One pair per test file, so several apps over the same database accept each other's tokens and secrets.
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -46,6 +53,8 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
     LOG_LEVEL: 'silent',
     // Test files sign up many accounts from one address; the limit tests set their own values.
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    MAIL_RATE_LIMIT_PER_MINUTE: '10000',
+    PASSWORD_HASH_LOG2_N: String(TEST_PASSWORD_LOG2_N),
     ...overrides,
   });
 
@@ -54,17 +63,30 @@ export async function startApi(
   testDb: TestDatabase,
   options: { prefix?: string; env?: Record<string, string>; now?: Date } = {},
 ): Promise<TestApi> {
-  const config = testEnv(testDb, options.prefix ?? uniqueQueuePrefix(), options.env);
+  const mailbox = await startMailbox();
+  const config = testEnv(testDb, options.prefix ?? uniqueQueuePrefix(), {
+    SMTP_URL: mailbox.url,
+    ...options.env,
+  });
   const clock = new TestClock(options.now?.getTime());
+  const logger = createLogger('api-test', 'silent');
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger });
   const app = await buildApp({
     config,
     db: createDb({ connectionString: testDb.url, max: 5, applicationName: 'sentinelmesh-api-test' }),
     redis: connectRedis(config),
-    logger: createLogger('api-test', 'silent'),
+    logger,
     clock,
+    mailer: {
+      send: mailer.send,
+      close: async () => {
+        await mailer.close();
+        await mailbox.close();
+      },
+    },
   });
   await app.ready();
-  return { app, config, clock };
+  return { app, config, clock, mailbox };
 }
 
 export { createTestDatabase };
@@ -144,18 +166,32 @@ export function expectProblem(res: LightMyRequestResponse, status: number) {
   };
 }
 
-/** A second person in `owner`'s organization with `role`, logged in there. */
-export async function addMemberSession(app: App, owner: Session, role: string): Promise<Session> {
-  const person = await signupUser(app, `Elsewhere ${role}`);
-  const added = await client(app, owner.token).post('/v1/members', { email: person.email, role });
-  if (added.statusCode !== 201) throw new Error(`adding a member failed: ${added.statusCode} ${added.body}`);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/auth/login',
-    payload: { email: person.email, password: person.password, organizationId: owner.orgId },
-  });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+/** Follows the emailed verification link of `person`, as they would. */
+export async function verifyEmailOf(api: TestApi, person: Session): Promise<void> {
+  const token = await api.mailbox.token(person.email, '/verify-email');
+  const res = await api.app.inject({ method: 'POST', url: '/v1/auth/verify-email', payload: { token } });
+  if (res.statusCode !== 200) throw new Error(`verification failed: ${res.statusCode} ${res.body}`);
+}
+
+/**
+ * A second person in `owner`'s organization with `role`, signed in there: they sign up, verify their
+ * email, are invited, and accept the emailed invitation.
+ */
+export async function addMemberSession(api: TestApi, owner: Session, role: string): Promise<Session> {
+  const person = await signupUser(api.app, `Elsewhere ${role}`);
+  await verifyEmailOf(api, person);
+  const token = await invite(api, owner, person.email, role);
+  const res = await client(api.app, person.token).post(`/v1/invitations/${token}/accept`);
+  if (res.statusCode !== 200) throw new Error(`accepting failed: ${res.statusCode} ${res.body}`);
   return { ...person, token: res.json().accessToken, orgId: owner.orgId, cookie: refreshCookie(res) ?? '' };
+}
+
+/** Invites `email` to `admin`'s organization and returns the token of the invitation emailed. */
+export async function invite(api: TestApi, admin: Session, email: string, role: string): Promise<string> {
+  const before = api.mailbox.linksTo(email, '/invitations/accept').length;
+  const res = await client(api.app, admin.token).post('/v1/members', { email, role });
+  if (res.statusCode !== 201) throw new Error(`inviting failed: ${res.statusCode} ${res.body}`);
+  return api.mailbox.token(email, '/invitations/accept', before + 1);
 }
 
 /** Polls `check` until it stops throwing, for at most `timeoutMs`. */

@@ -7,10 +7,12 @@ import {
   createTestDatabase,
   expectProblem,
   httpMonitor,
+  invite,
   type Session,
   signupUser,
   startApi,
   type TestApi,
+  verifyEmailOf,
 } from './helpers';
 
 let testDb: TestDatabase;
@@ -29,15 +31,19 @@ afterAll(async () => {
 });
 
 describe('members', () => {
-  it('adds an existing account with a role, lists it, changes the role and removes it', async () => {
+  it('invites, and after acceptance lists the member, changes the role and removes it', async () => {
     const person = await signupUser(api.app, 'Other');
+    await verifyEmailOf(api, person);
     const as = client(api.app, owner.token);
-    const added = await as.post('/v1/members', { email: person.email.toUpperCase(), role: 'viewer' });
-    expect(added.statusCode).toBe(201);
-    expect(added.json()).toMatchObject({ userId: person.userId, email: person.email, role: 'viewer' });
+    const token = await invite(api, owner, person.email.toUpperCase(), 'viewer');
+    // Not a member until they accept.
+    expect((await as.get('/v1/members')).json().items).toHaveLength(1);
+    const accepted = await client(api.app, person.token).post(`/v1/invitations/${token}/accept`);
+    expect(accepted.statusCode).toBe(200);
 
     const list = (await as.get('/v1/members')).json();
     expect(list.items.map((m: { userId: string }) => m.userId)).toEqual([owner.userId, person.userId]);
+    expect(list.items[1]).toMatchObject({ email: person.email, role: 'viewer' });
 
     const changed = await as.patch(`/v1/members/${person.userId}`, { role: 'member' });
     expect(changed.json()).toMatchObject({ role: 'member' });
@@ -46,14 +52,13 @@ describe('members', () => {
     expect((await as.get('/v1/members')).json().items).toHaveLength(1);
   });
 
-  it('answers 404 for an unknown email and 409 for someone already a member', async () => {
+  it('answers 409 for an address that is a member already', async () => {
     const as = client(api.app, owner.token);
-    expectProblem(await as.post('/v1/members', { email: 'nobody@example.com', role: 'viewer' }), 404);
-    expectProblem(await as.post('/v1/members', { email: owner.email, role: 'viewer' }), 409);
+    expectProblem(await as.post('/v1/members', { email: owner.email.toUpperCase(), role: 'viewer' }), 409);
   });
 
   it('ends a removed member’s access at once, with the token they still hold', async () => {
-    const member = await addMemberSession(api.app, owner, 'member');
+    const member = await addMemberSession(api, owner, 'member');
     expect((await client(api.app, member.token).get('/v1/monitors')).statusCode).toBe(200);
     await client(api.app, owner.token).delete(`/v1/members/${member.userId}`);
     expectProblem(await client(api.app, member.token).get('/v1/monitors'), 401);
@@ -66,7 +71,7 @@ describe('members', () => {
   });
 
   it('lets only an owner grant or touch the owner role', async () => {
-    const admin = await addMemberSession(api.app, owner, 'admin');
+    const admin = await addMemberSession(api, owner, 'admin');
     const person = await signupUser(api.app, 'Someone');
     const asAdmin = client(api.app, admin.token);
     expectProblem(await asAdmin.post('/v1/members', { email: person.email, role: 'owner' }), 403);
@@ -141,7 +146,7 @@ describe('API keys', () => {
   });
 
   it('never creates a key above the creator’s role, and a key loses power with its creator', async () => {
-    const admin = await addMemberSession(api.app, owner, 'admin');
+    const admin = await addMemberSession(api, owner, 'admin');
     expectProblem(await client(api.app, admin.token).post('/v1/api-keys', { name: 'x', role: 'owner' }), 403);
     const key = (await client(api.app, admin.token).post('/v1/api-keys', { name: 'x', role: 'admin' })).json()
       .key;
@@ -156,13 +161,13 @@ describe('API keys', () => {
     const org = await signupUser(api.app, 'Paged');
     const as = client(api.app, org.token);
     for (let i = 0; i < 5; i++) await as.post('/v1/api-keys', { name: `k${i}`, role: 'viewer' });
-    for (let i = 0; i < 2; i++) {
-      const person = await signupUser(api.app, 'Joiner');
-      await as.post('/v1/members', { email: person.email, role: 'viewer' });
-    }
+    for (let i = 0; i < 2; i++) await addMemberSession(api, org, 'viewer');
+    for (let i = 0; i < 3; i++)
+      await as.post('/v1/members', { email: `pending${i}@example.com`, role: 'viewer' });
     for (const [url, total] of [
       ['/v1/api-keys', 5],
       ['/v1/members', 3],
+      ['/v1/invitations', 5],
     ] as const) {
       const seen: string[] = [];
       let cursor: string | null = null;

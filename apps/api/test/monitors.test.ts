@@ -8,7 +8,7 @@ import {
 import { createRedis } from '@sentinelmesh/platform';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../src/services/passwords';
+import { createPasswordHasher } from '../src/services/passwords';
 import {
   client,
   expectProblem,
@@ -343,7 +343,10 @@ describe('tenant isolation and roles', () => {
     const monitor = await create(httpMonitor());
     const user = await testDb.db
       .insertInto('users')
-      .values({ email: 'viewer@example.com', password_hash: await hashPassword('viewer password') })
+      .values({
+        email: 'viewer@example.com',
+        password_hash: await createPasswordHasher(api.config.PASSWORD_HASH_LOG2_N).hash('viewer password'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await testDb.db

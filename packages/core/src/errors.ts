@@ -6,7 +6,8 @@ export type DomainErrorCode =
   | 'conflict'
   | 'too_large'
   | 'rate_limited'
-  | 'quota_exceeded';
+  | 'quota_exceeded'
+  | 'invalid_token';
 
 export interface FieldProblem {
   path: string;

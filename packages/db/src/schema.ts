@@ -18,6 +18,9 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   created_at: CreatedAt;
+  email_verified_at: Timestamp | null;
+  /** Bumped to revoke every access token issued before; tokens carry the generation they were issued in. */
+  session_generation: Generated<number>;
 }
 
 export interface MembershipsTable {
@@ -159,6 +162,32 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** Single-use emailed tokens (email verification, password reset); only their SHA-256 is stored. */
+export interface UserTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** An emailed offer to join an organization; only the SHA-256 of its token is stored. */
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface StatusPagesTable {
   id: Generated<string>;
   org_id: string;
@@ -235,6 +264,8 @@ export interface Database {
   maintenance_window_monitors: MaintenanceWindowMonitorsTable;
   api_keys: ApiKeysTable;
   status_pages: StatusPagesTable;
+  user_tokens: UserTokensTable;
+  invitations: InvitationsTable;
   status_page_monitors: StatusPageMonitorsTable;
   check_rollups_hourly: CheckRollupsHourlyTable;
 }

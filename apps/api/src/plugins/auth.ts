@@ -30,11 +30,16 @@ interface AccessClaims {
   sub: unknown;
   org: unknown;
   role: unknown;
+  /** The user's session generation at issue; tokens from before the last sign-out-everywhere fail. */
+  gen?: unknown;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    issueAccessToken(principal: Principal): { accessToken: string; expiresIn: number };
+    issueAccessToken(principal: Principal & { generation: number }): {
+      accessToken: string;
+      expiresIn: number;
+    };
     /** An onRequest hook: authenticates the bearer token and requires at least `min`. */
     requireRole(min: Role): onRequestHookHandler;
   }
@@ -63,9 +68,9 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
     });
     app.decorateRequest('principal', null);
 
-    app.decorate('issueAccessToken', (principal: Principal) => ({
+    app.decorate('issueAccessToken', (principal: Principal & { generation: number }) => ({
       accessToken: app.jwt.sign(
-        { sub: principal.userId, org: principal.orgId, role: principal.role },
+        { sub: principal.userId, org: principal.orgId, role: principal.role, gen: principal.generation },
         { clockTimestamp: clock.now().getTime() },
       ),
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
@@ -125,12 +130,18 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
       }
       // The role comes from the membership as it is now, so a removed member loses access at once.
       const membership = await db
-        .selectFrom('memberships')
-        .select('role')
-        .where('org_id', '=', claims.org)
-        .where('user_id', '=', claims.sub)
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['m.role', 'u.session_generation'])
+        .where('m.org_id', '=', claims.org)
+        .where('m.user_id', '=', claims.sub)
         .executeTakeFirst();
       if (!membership) throw new DomainError('unauthenticated', 'not a member of this organization');
+      // Tokens from before this claim existed count as generation 0, which any revocation leaves behind.
+      const generation = typeof claims.gen === 'number' ? claims.gen : 0;
+      if (generation < membership.session_generation) {
+        throw new DomainError('unauthenticated', 'this session was signed out; log in again');
+      }
       return { userId: claims.sub, orgId: claims.org, role: membership.role };
     }
 

@@ -1,51 +1,21 @@
 import { DomainError } from '@sentinelmesh/core';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
+import { REFRESH_COOKIE, sessionCookies } from '../http/session';
 import { principalOf } from '../plugins/auth';
 import { loginBody, meResponse, signupBody, signupResponse, tokenResponse } from '../schemas/auth';
 import { noContent } from '../schemas/common';
-import { type Account, loadAccount, login, signup } from '../services/accounts';
-import {
-  issueRefreshToken,
-  REFRESH_TOKEN_TTL_SECONDS,
-  type RefreshGrant,
-  revokeRefreshToken,
-  rotateRefreshToken,
-} from '../services/refresh-tokens';
+import { listOrganizations, loadAccount, login, signup } from '../services/accounts';
+import { revokeRefreshToken, rotateRefreshToken } from '../services/refresh-tokens';
 
-export const REFRESH_COOKIE = 'sm_refresh';
 const publicRoute = { security: [] };
 
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
-  const cookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.config.COOKIE_SECURE,
-  } as const;
   // Stricter than the per-credential limit: guessing passwords and mass signups are the abuse here.
   const perAddress = app.limiter('auth-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
   const perAccount = app.limiter('auth-account', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
-  const setRefreshCookie = (reply: FastifyReply, grant: RefreshGrant) =>
-    reply.setCookie(REFRESH_COOKIE, grant.token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_SECONDS });
-
-  /** An access token in the body and a refresh token in the httpOnly cookie. */
-  async function startSession(reply: FastifyReply, account: Account) {
-    const grant = await issueRefreshToken(ctx.db, {
-      userId: account.user.id,
-      orgId: account.organization.id,
-      now: ctx.clock.now(),
-    });
-    setRefreshCookie(reply, grant);
-    const access = app.issueAccessToken({
-      userId: account.user.id,
-      orgId: account.organization.id,
-      role: account.role,
-    });
-    return { ...access, user: account.user, organization: account.organization };
-  }
+  const { setRefreshCookie, clearRefreshCookie, startSession } = sessionCookies(app, ctx);
 
   app.post(
     '/auth/signup',
@@ -104,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
         setRefreshCookie(reply, rotation.grant);
         return reply.send(app.issueAccessToken(rotation));
       } catch (error) {
-        reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+        clearRefreshCookie(reply);
         throw error;
       }
     },
@@ -123,7 +93,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE];
       if (token) await revokeRefreshToken(ctx.db, token, ctx.clock.now());
-      return reply.clearCookie(REFRESH_COOKIE, cookieOptions).code(204).send(null);
+      return clearRefreshCookie(reply).code(204).send(null);
     },
   );
 
@@ -133,7 +103,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
       onRequest: app.requireRole('viewer'),
       schema: {
         tags: ['auth'],
-        summary: 'Who am I: user, organization and role',
+        summary: 'Who am I: user, organization and role, and every organization I belong to',
         response: { 200: meResponse },
       },
     },
@@ -143,8 +113,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
         loadAccount(db, principal.userId, principal.orgId),
       );
       if (!account) throw new DomainError('unauthenticated', 'not a member of this organization');
+      // A key speaks for one organization only, not for every one its creator belongs to.
+      const organizations = principal.apiKeyId
+        ? [{ ...account.organization, role: principal.role }]
+        : await listOrganizations(ctx.db, principal.userId);
       // An API key acts with its own (possibly lower) role, not its creator's.
-      return { ...account, role: principal.role };
+      return { user: account.user, organization: account.organization, role: principal.role, organizations };
     },
   );
 };

@@ -5,9 +5,15 @@ import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { cursorQuery, limitQuery, noContent, pageOf } from '../schemas/common';
-import { addMemberBody, memberSchema, patchMemberBody, userIdParams } from '../schemas/members';
-import { findUserIdByEmail } from '../services/accounts';
-import { addMember, changeMemberRole, listMembers, removeMember } from '../services/members';
+import {
+  addMemberBody,
+  invitationSchema,
+  memberSchema,
+  patchMemberBody,
+  userIdParams,
+} from '../schemas/members';
+import { createInvitation } from '../services/invitations';
+import { changeMemberRole, listMembers, removeMember } from '../services/members';
 
 const tags = ['members'];
 
@@ -37,14 +43,21 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
     '/members',
     {
       onRequest: manage,
-      schema: { tags, summary: 'Add a member', body: addMemberBody, response: { 201: memberSchema } },
+      schema: {
+        tags,
+        summary: 'Invite a member',
+        description:
+          'Emails a single-use invitation (7 days); the person becomes a member when a signed-in account with that verified address accepts it. The answer is the same whether or not the address has an account. A new invitation replaces a pending one for the same address; only an owner invites owners.',
+        body: addMemberBody,
+        response: { 201: invitationSchema },
+      },
     },
     async (request, reply) => {
       const actor = principalOf(request);
-      const member = await withTenant(ctx.db, actor.orgId, (db) =>
-        addMember(db, (email) => findUserIdByEmail(ctx.db, email), actor, request.body, ctx.clock.now()),
+      const invitation = await withTenant(ctx.db, actor.orgId, (db) =>
+        createInvitation(db, ctx, actor, request.body),
       );
-      return reply.code(201).send(member);
+      return reply.code(201).send(invitation);
     },
   );
 

@@ -11,8 +11,24 @@ export const memberSchema = z.object({
 });
 
 export const addMemberBody = z.strictObject({
-  email: z.email().max(254).describe('an existing account; the person signs up first'),
+  email: z.email().max(254).describe('the address to invite; it needs no account yet'),
   role: roleSchema,
+});
+
+export const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  expiresAt: isoTime,
+  createdAt: isoTime,
+});
+
+export const invitationListItem = invitationSchema.extend({
+  invitedBy: z
+    .object({ id: z.string(), email: z.string() })
+    .nullable()
+    .describe('the admin who invited; null once they left'),
 });
 
 export const patchMemberBody = z.strictObject({ role: roleSchema });

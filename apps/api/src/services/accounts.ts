@@ -1,57 +1,98 @@
 import { DomainError } from '@sentinelmesh/core';
 import type { Db, Role } from '@sentinelmesh/db';
-import type { Clock } from '../context';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import type { ServiceContext } from '../context';
+import { sendVerificationEmail } from './email-verification';
+import { revokeUserSessions } from './refresh-tokens';
 import { insertOrganization } from './slug';
 
-export interface Account {
-  user: { id: string; email: string };
-  organization: { id: string; name: string; slug: string };
-  role: Role;
+export interface AccountUser {
+  id: string;
+  email: string;
+  emailVerified: boolean;
 }
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export interface Account {
+  user: AccountUser;
+  organization: { id: string; name: string; slug: string };
+  role: Role;
+  /** The user's session generation, carried by the access tokens issued for this account. */
+  generation: number;
+}
+
+type Deps = Pick<ServiceContext, 'db' | 'clock' | 'passwords' | 'mailer' | 'config'>;
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 const badCredentials = () => new DomainError('unauthenticated', 'invalid email or password');
 
-/** Creates a user and a new organization that the user owns, in one transaction. */
+export const toAccountUser = (row: { id: string; email: string; email_verified_at: Date | null }) => ({
+  id: row.id,
+  email: row.email,
+  emailVerified: row.email_verified_at !== null,
+});
+
+/** Creates a user and a new organization that the user owns, in one transaction, and asks them to verify the email. */
 export async function signup(
-  deps: { db: Db; clock: Clock },
+  deps: Deps,
   input: { email: string; password: string; organizationName: string },
 ): Promise<Account> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
+  const account = await deps.db.transaction().execute(async (tx) => {
     const user = await tx
       .insertInto('users')
       .values({ email: normalizeEmail(input.email), password_hash: passwordHash, created_at: now })
       .onConflict((oc) => oc.doNothing())
-      .returning(['id', 'email'])
+      .returning(['id', 'email', 'email_verified_at', 'session_generation'])
       .executeTakeFirst();
+    // An honest 409 (signup stays rate-limited); knowing that an account exists no longer lets anyone
+    // into an organization: membership needs an accepted invitation and a verified email.
     if (!user) throw new DomainError('conflict', 'an account with this email already exists');
     const organization = await insertOrganization(tx, input.organizationName);
     await tx
       .insertInto('memberships')
       .values({ org_id: organization.id, user_id: user.id, role: 'owner', created_at: now })
       .execute();
-    return { user, organization, role: 'owner' as const };
+    return {
+      user: toAccountUser(user),
+      organization,
+      role: 'owner' as const,
+      generation: user.session_generation,
+    };
   });
+  await sendVerificationEmail(deps, account.user);
+  return account;
 }
 
 /**
  * Checks the credentials and picks the organization to act in: the one asked for, else the user's
- * first. An unknown email and a wrong password fail the same way, after the same hashing work.
+ * first. An unknown email and a wrong password fail the same way, after the same hashing work. A hash
+ * made with weaker parameters than today's is replaced by a new one while the password is at hand.
  */
 export async function login(
-  deps: { db: Db },
+  deps: Pick<Deps, 'db' | 'passwords'>,
   input: { email: string; password: string; organizationId?: string | undefined },
 ): Promise<Account> {
   const user = await deps.db
     .selectFrom('users')
-    .select(['id', 'email', 'password_hash'])
+    .select(['id', 'email', 'password_hash', 'email_verified_at', 'session_generation'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(input.email)))
     .executeTakeFirst();
-  const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
-  if (!user || !ok) throw badCredentials();
+  if (!user) {
+    await deps.passwords.verifyNobody(input.password);
+    throw badCredentials();
+  }
+  const check = await deps.passwords.verify(input.password, user.password_hash);
+  if (!check.ok) throw badCredentials();
+  if (check.needsRehash) {
+    const upgraded = await deps.passwords.hash(input.password);
+    // Only if nobody changed the password meanwhile.
+    await deps.db
+      .updateTable('users')
+      .set({ password_hash: upgraded })
+      .where('id', '=', user.id)
+      .where('password_hash', '=', user.password_hash)
+      .execute();
+  }
   let query = deps.db
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
@@ -63,9 +104,10 @@ export async function login(
   const membership = await query.executeTakeFirst();
   if (!membership) throw badCredentials();
   return {
-    user: { id: user.id, email: user.email },
+    user: toAccountUser(user),
     organization: { id: membership.id, name: membership.name, slug: membership.slug },
     role: membership.role,
+    generation: user.session_generation,
   };
 }
 
@@ -75,24 +117,66 @@ export async function loadAccount(db: Db, userId: string, orgId: string): Promis
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id as userId', 'u.email', 'o.id as orgId', 'o.name', 'o.slug', 'm.role'])
+    .select([
+      'u.id',
+      'u.email',
+      'u.email_verified_at',
+      'u.session_generation',
+      'o.id as orgId',
+      'o.name',
+      'o.slug',
+      'm.role',
+    ])
     .where('m.user_id', '=', userId)
     .where('m.org_id', '=', orgId)
     .executeTakeFirst();
   if (!row) return null;
   return {
-    user: { id: row.userId, email: row.email },
+    user: toAccountUser(row),
     organization: { id: row.orgId, name: row.name, slug: row.slug },
     role: row.role,
+    generation: row.session_generation,
   };
 }
 
-/** Users are shared between organizations: this lookup runs outside any tenant. */
-export async function findUserIdByEmail(db: Db, email: string): Promise<string | null> {
-  const row = await db
+/** Every organization the user belongs to, oldest membership first. Runs across tenants: it is the user's own list. */
+export async function listOrganizations(db: Db, userId: string) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.org_id')
+    .select(['o.id', 'o.name', 'o.slug', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('m.created_at')
+    .orderBy('o.id')
+    .execute();
+}
+
+/**
+ * Sets a new password after checking the current one, and signs out every other session: refresh
+ * tokens but `keepFamily` (the caller's cookie) are revoked, and every access token issued until now.
+ */
+export async function changePassword(
+  deps: Pick<Deps, 'db' | 'clock' | 'passwords'>,
+  input: { userId: string; currentPassword: string; newPassword: string; keepFamily: string | null },
+): Promise<void> {
+  const user = await deps.db
     .selectFrom('users')
-    .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
-    .executeTakeFirst();
-  return row?.id ?? null;
+    .select('password_hash')
+    .where('id', '=', input.userId)
+    .executeTakeFirstOrThrow();
+  const check = await deps.passwords.verify(input.currentPassword, user.password_hash);
+  if (!check.ok) {
+    throw new DomainError('validation', 'the current password is wrong', [
+      { path: 'currentPassword', message: 'does not match your current password' },
+    ]);
+  }
+  const passwordHash = await deps.passwords.hash(input.newPassword);
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', input.userId)
+      .execute();
+    await revokeUserSessions(tx, input.userId, deps.clock.now(), input.keepFamily);
+  });
 }

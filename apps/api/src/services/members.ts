@@ -44,7 +44,7 @@ export async function listMembers(
 }
 
 /** Only an owner hands out or takes away the owner role, or changes an owner. */
-function assertMayAssign(actor: Principal, from: Role | null, to: Role | null) {
+export function assertMayAssign(actor: Principal, from: Role | null, to: Role | null) {
   if ((from === 'owner' || to === 'owner') && actor.role !== 'owner') {
     throw new DomainError('forbidden', 'only an owner can grant, change or remove the owner role');
   }
@@ -73,33 +73,6 @@ async function currentRole(db: TenantDb, orgId: string, userId: string): Promise
     .executeTakeFirst();
   if (!row) throw notFound('member');
   return row.role;
-}
-
-/**
- * Adds an existing account to the organization. Users are shared between organizations, so this
- * lookup runs on `accounts` (cross-tenant) and the insert on the tenant executor.
- */
-export async function addMember(
-  db: TenantDb,
-  findUserId: (email: string) => Promise<string | null>,
-  actor: Principal,
-  input: { email: string; role: Role },
-  now: Date,
-) {
-  assertMayAssign(actor, null, input.role);
-  const userId = await findUserId(input.email);
-  if (!userId) throw notFound('account with this email');
-  const row = await db
-    .insertInto('memberships')
-    .values({ org_id: actor.orgId, user_id: userId, role: input.role, created_at: now })
-    .onConflict((oc) => oc.doNothing())
-    .returning('user_id')
-    .executeTakeFirst();
-  if (!row) throw conflict('this account is already a member');
-  const member = await selectMembers(db, actor.orgId)
-    .where('m.user_id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return toMember(member);
 }
 
 export async function changeMemberRole(db: TenantDb, actor: Principal, userId: string, role: Role) {

@@ -3,6 +3,7 @@ import { DomainError } from '@sentinelmesh/core';
 import type { Database, Db, Role } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 
+/** A refresh session's absolute lifetime from login: rotation never extends it. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 type Executor = Db | Transaction<Database>;
@@ -17,16 +18,17 @@ export const hashRefreshToken = (token: string) => createHash('sha256').update(t
 
 export async function issueRefreshToken(
   db: Executor,
-  session: { userId: string; orgId: string; familyId?: string; now: Date },
+  session: { userId: string; orgId: string; now: Date; rotated?: { familyId: string; expiresAt: Date } },
 ): Promise<RefreshGrant & { id: string }> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(session.now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+  const expiresAt =
+    session.rotated?.expiresAt ?? new Date(session.now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
   const row = await db
     .insertInto('refresh_tokens')
     .values({
       user_id: session.userId,
       org_id: session.orgId,
-      family_id: session.familyId ?? randomUUID(),
+      family_id: session.rotated?.familyId ?? randomUUID(),
       token_hash: hashRefreshToken(token),
       expires_at: expiresAt,
       created_at: session.now,
@@ -46,7 +48,7 @@ async function revokeFamily(db: Executor, familyId: string, now: Date): Promise<
 }
 
 type Rotation =
-  | { ok: true; userId: string; orgId: string; role: Role; grant: RefreshGrant }
+  | { ok: true; userId: string; orgId: string; role: Role; generation: number; grant: RefreshGrant }
   | { ok: false; reason: string };
 
 /**
@@ -68,20 +70,22 @@ export async function rotateRefreshToken(db: Db, token: string, now: Date) {
     }
     if (current.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'refresh token expired' };
     const membership = await tx
-      .selectFrom('memberships')
-      .select('role')
-      .where('org_id', '=', current.org_id)
-      .where('user_id', '=', current.user_id)
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.role', 'u.session_generation'])
+      .where('m.org_id', '=', current.org_id)
+      .where('m.user_id', '=', current.user_id)
       .executeTakeFirst();
     if (!membership) {
       await revokeFamily(tx, current.family_id, now);
       return { ok: false, reason: 'no longer a member of this organization' };
     }
+    // The new token inherits the expiry: a session ends 30 days after login however often it rotates.
     const next = await issueRefreshToken(tx, {
       userId: current.user_id,
       orgId: current.org_id,
-      familyId: current.family_id,
       now,
+      rotated: { familyId: current.family_id, expiresAt: current.expires_at },
     });
     await tx
       .updateTable('refresh_tokens')
@@ -93,6 +97,7 @@ export async function rotateRefreshToken(db: Db, token: string, now: Date) {
       userId: current.user_id,
       orgId: current.org_id,
       role: membership.role,
+      generation: membership.session_generation,
       grant: { token: next.token, expiresAt: next.expiresAt },
     };
   });
@@ -108,4 +113,42 @@ export async function revokeRefreshToken(db: Db, token: string, now: Date): Prom
     .where('token_hash', '=', hashRefreshToken(token))
     .executeTakeFirst();
   if (row) await revokeFamily(db, row.family_id, now);
+}
+
+/** The session (family) of a refresh token the user still holds, or null. */
+export async function liveFamilyOf(db: Executor, token: string, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .where('token_hash', '=', hashRefreshToken(token))
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row?.family_id ?? null;
+}
+
+/**
+ * Ends the user's sessions in every organization: their refresh tokens (but `keepFamily`'s) are revoked,
+ * and the session generation moves on, so every access token issued before is refused from now on.
+ */
+export async function revokeUserSessions(
+  db: Executor,
+  userId: string,
+  now: Date,
+  keepFamily: string | null = null,
+): Promise<number> {
+  let refresh = db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keepFamily) refresh = refresh.where('family_id', '!=', keepFamily);
+  await refresh.execute();
+  const user = await db
+    .updateTable('users')
+    .set((eb) => ({ session_generation: eb('session_generation', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('session_generation')
+    .executeTakeFirstOrThrow();
+  return user.session_generation;
 }

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial';
 import * as m0002 from './0002-checks';
 import * as m0003 from './0003-alerting';
 import * as m0004 from './0004-api';
+import * as m0005 from './0005-accounts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-checks': m0002,
   '0003-alerting': m0003,
   '0004-api': m0004,
+  '0005-accounts': m0005,
 };

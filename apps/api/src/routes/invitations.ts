@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../context';
+import { withTenant } from '../db/tenant';
+import { requireId } from '../http/ids';
+import { sessionCookies } from '../http/session';
+import { principalOf } from '../plugins/auth';
+import { acceptInvitationResponse, invitationPreview, invitationTokenParams } from '../schemas/auth';
+import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { invitationListItem } from '../schemas/members';
+import {
+  acceptInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from '../services/invitations';
+import { userPrincipal } from './credentials';
+
+const tags = ['members'];
+const publicRoute = { security: [] };
+
+export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const manage = app.requireRole('admin');
+  const signedIn = app.requireRole('viewer');
+  const { startSession } = sessionCookies(app, ctx);
+  const tokenPerAddress = app.limiter('invitation-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
+
+  app.get(
+    '/invitations',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'List invitations',
+        description: 'Newest first, with their status: pending, accepted, revoked or expired.',
+        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        response: { 200: pageOf(invitationListItem) },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return withTenant(ctx.db, orgId, (db) => listInvitations(db, orgId, request.query, ctx.clock.now()));
+    },
+  );
+
+  app.delete(
+    '/invitations/:id',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'Revoke an invitation',
+        description:
+          'Its token stops working at once. An accepted invitation is a 409: remove the member instead.',
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      const id = requireId(request.params.id, 'invitation');
+      await withTenant(ctx.db, orgId, (db) => revokeInvitation(db, orgId, id, ctx.clock.now()));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/invitations/:token',
+    {
+      schema: {
+        ...publicRoute,
+        tags,
+        summary: 'What an invitation token offers',
+        description:
+          'Public: the token is the credential. 404 for unknown, used, revoked and expired tokens.',
+        params: invitationTokenParams,
+        response: { 200: invitationPreview },
+      },
+    },
+    async (request, reply) => {
+      await tokenPerAddress(request, reply, request.ip);
+      return previewInvitation(ctx.db, request.params.token, ctx.clock.now());
+    },
+  );
+
+  app.post(
+    '/invitations/:token/accept',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags,
+        summary: 'Accept an invitation as the signed-in user',
+        description:
+          'Only for a user whose verified email is the invited address (403 otherwise; API keys too). Answers with a session in the joined organization and sets the refresh cookie. Already a member: 409. Single use.',
+        params: invitationTokenParams,
+        response: { 200: acceptInvitationResponse },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = userPrincipal(request);
+      await tokenPerAddress(request, reply, request.ip);
+      const account = await acceptInvitation(ctx.db, userId, request.params.token, ctx.clock.now());
+      return { ...(await startSession(reply, account)), role: account.role };
+    },
+  );
+};
