@@ -57,7 +57,8 @@ export function appSpecs(
   const wanted = new Set(config.STACK_APPS);
   if (wanted.has('api')) {
     specs.push(
-      app('api', appDir('api'), shared, () =>
+      // The local dashboard is plain http://localhost: a Secure cookie would never come back.
+      app('api', appDir('api'), { ...shared, COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false' }, () =>
         waitFor('the API', () => httpOk(`http://127.0.0.1:${config.API_PORT}/ready`), { timeoutMs: 90_000 }),
       ),
     );

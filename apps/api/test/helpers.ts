@@ -6,7 +6,7 @@ import {
   testRedisUrl,
   uniqueQueuePrefix,
 } from '@sentinelmesh/db/testing';
-import { connectRedis, createLogger } from '@sentinelmesh/platform';
+import { connectRedis, createLogger, type Logger } from '@sentinelmesh/platform';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
@@ -61,7 +61,7 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
 /** An API over the given test database with its own pool and Redis connection (closed by app.close()). */
 export async function startApi(
   testDb: TestDatabase,
-  options: { prefix?: string; env?: Record<string, string>; now?: Date } = {},
+  options: { prefix?: string; env?: Record<string, string>; now?: Date; logger?: Logger } = {},
 ): Promise<TestApi> {
   const mailbox = await startMailbox();
   const config = testEnv(testDb, options.prefix ?? uniqueQueuePrefix(), {
@@ -69,7 +69,7 @@ export async function startApi(
     ...options.env,
   });
   const clock = new TestClock(options.now?.getTime());
-  const logger = createLogger('api-test', 'silent');
+  const logger = options.logger ?? createLogger('api-test', 'silent');
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger });
   const app = await buildApp({
     config,

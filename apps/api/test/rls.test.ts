@@ -35,6 +35,7 @@ const seeded = [
   'maintenance_window_monitors',
   'memberships',
   'refresh_tokens',
+  'invitations',
 ];
 
 async function seed(owner: Session) {
@@ -60,6 +61,7 @@ async function seed(owner: Session) {
     endsAt: new Date(Date.now() + 7_200_000).toISOString(),
   });
   await as.post(`/v1/channels/${channel.id}/test`);
+  await as.post('/v1/members', { email: `invitee-${owner.orgId.slice(0, 8)}@example.com`, role: 'viewer' });
   const scheduled = new Date(Date.now() - 2 * 3_600_000);
   await testDb.db
     .insertInto('check_results')
@@ -134,6 +136,7 @@ describe('row-level security', () => {
         'check_rollups_hourly',
         'memberships',
         'refresh_tokens',
+        'invitations',
       ]),
     );
     const { rows } = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
@@ -186,6 +189,12 @@ describe('row-level security', () => {
     );
     expect(Number(deleted.numAffectedRows ?? 0)).toBe(0);
     expect(await count(testDb.db, 'monitors', sql`id = ${monitorOfB.id}`)).toBe(1);
+  });
+
+  it('gives tenant transactions no access to user tokens, which belong to no organization', async () => {
+    const read = withTenant(testDb.db, a.orgId, (tx) => count(tx, 'user_tokens'));
+    await expect(read).rejects.toMatchObject({ code: '42501' });
+    expect(await count(testDb.db, 'user_tokens')).toBeGreaterThan(0);
   });
 
   it('shows the tenant role nothing when no organization is set', async () => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
@@ -5,7 +6,12 @@ import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { sessionCookies } from '../http/session';
 import { principalOf } from '../plugins/auth';
-import { acceptInvitationResponse, invitationPreview, invitationTokenParams } from '../schemas/auth';
+import {
+  acceptInvitationResponse,
+  invitationPreview,
+  invitationPreviewParams,
+  invitationTokenParams,
+} from '../schemas/auth';
 import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
 import { invitationListItem } from '../schemas/members';
 import {
@@ -18,6 +24,16 @@ import { userPrincipal } from './credentials';
 
 const tags = ['members'];
 const publicRoute = { security: [] };
+
+/** The token in these URLs is a credential: request logs name the route, never the token. */
+const logSerializers = {
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    url: req.url.replace(/\/invitations\/[^/?]+/, '/invitations/[redacted]'),
+    host: req.host,
+    remoteAddress: req.ip,
+  }),
+};
 
 export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const manage = app.requireRole('admin');
@@ -64,28 +80,32 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     },
   );
 
+  // `:id` like the DELETE beside it (OpenAPI forbids paths differing only by parameter name), but here
+  // it is the token from the emailed link.
   app.get(
-    '/invitations/:token',
+    '/invitations/:id',
     {
+      logSerializers,
       schema: {
         ...publicRoute,
         tags,
         summary: 'What an invitation token offers',
         description:
           'Public: the token is the credential. 404 for unknown, used, revoked and expired tokens.',
-        params: invitationTokenParams,
+        params: invitationPreviewParams,
         response: { 200: invitationPreview },
       },
     },
     async (request, reply) => {
       await tokenPerAddress(request, reply, request.ip);
-      return previewInvitation(ctx.db, request.params.token, ctx.clock.now());
+      return previewInvitation(ctx.db, request.params.id, ctx.clock.now());
     },
   );
 
   app.post(
     '/invitations/:token/accept',
     {
+      logSerializers,
       onRequest: signedIn,
       schema: {
         tags,

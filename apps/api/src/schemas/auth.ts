@@ -53,6 +53,9 @@ export const changePasswordBody = z.strictObject({
 });
 
 export const invitationTokenParams = z.object({ token: oneTimeToken });
+export const invitationPreviewParams = z.object({
+  id: oneTimeToken.describe('the token from the emailed invitation link'),
+});
 export const invitationPreview = z.object({
   organization: z.object({ id: z.string(), name: z.string() }),
   email: z.string(),
