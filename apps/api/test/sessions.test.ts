@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { redactPaths } from '@sentinelmesh/platform';
@@ -13,6 +14,7 @@ import {
   signupUser,
   startApi,
   type TestApi,
+  waitFor,
 } from './helpers';
 
 let testDb: TestDatabase;
@@ -124,16 +126,22 @@ describe('the refresh cookie', () => {
   });
 });
 
-describe('without SMTP_URL', () => {
-  it('logs the link instead of mailing it, and keeps invitation tokens out of request logs', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+/** A logger like the apps' (same redaction) whose JSON lines the test reads. */
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+  return { lines, logger };
+}
+
+describe('account emails', () => {
+  it('without SMTP_URL: logs the link instead of mailing it, and keeps invitation tokens out of request logs', async () => {
+    const { lines, logger } = capturedLogger();
     const local = await startApi(testDb, { env: { SMTP_URL: '' }, logger });
     try {
       expect(local.config.SMTP_URL).toBeUndefined();
@@ -160,6 +168,34 @@ describe('without SMTP_URL', () => {
       expect(lines.some((l) => JSON.stringify(l).includes('/v1/invitations/[redacted]'))).toBe(true);
     } finally {
       await local.app.close();
+    }
+  });
+
+  it('answers an invitation as usual when the mail server refuses, and logs the failure without the link', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { lines, logger } = capturedLogger();
+    const broken = await startApi(testDb, { env: { SMTP_URL: `smtp://127.0.0.1:${port}` }, logger });
+    try {
+      const admin = await signupUser(broken.app, 'Broken Mail Org');
+      const res = await broken.app.inject({
+        method: 'POST',
+        url: '/v1/members',
+        headers: { authorization: `Bearer ${admin.token}` },
+        payload: { email: 'unlucky@example.com', role: 'viewer' },
+      });
+      expect(res.statusCode).toBe(201);
+      const failed = await waitFor(async () => {
+        const found = lines.filter((l) => l.msg === 'account email failed');
+        if (found.length < 2) throw new Error('not yet');
+        return found;
+      });
+      expect(failed[0]).toMatchObject({ level: 50, code: 'ESOCKET' });
+      expect(JSON.stringify(lines)).not.toMatch(/token=/);
+    } finally {
+      await broken.app.close();
     }
   });
 });

@@ -45,7 +45,7 @@ export const verifyEmailBody = z.strictObject({ token: oneTimeToken });
 export const userResponse = z.object({ user: userSchema });
 export const accepted = z.object({}).describe('Accepted');
 
-export const passwordResetBody = z.strictObject({ email: z.string().trim().min(1).max(254) });
+export const passwordResetBody = z.strictObject({ email: z.email().max(254) });
 export const passwordResetConfirmBody = z.strictObject({ token: oneTimeToken, password: newPassword });
 export const changePasswordBody = z.strictObject({
   currentPassword: z.string().min(1).max(256),

@@ -48,11 +48,12 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
         text: `${[...email.lines, email.link].join('\n\n')}\n`,
       });
     } catch (error) {
-      const code =
-        (error as { responseCode?: unknown; code?: unknown }).responseCode ??
-        (error as { code?: unknown }).code;
+      const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
       // Never the link: it carries a live token.
-      logger.error({ subject: email.subject, code: String(code ?? 'unknown') }, 'account email failed');
+      logger.error(
+        { subject: email.subject, code: String(responseCode ?? code ?? 'unknown') },
+        'account email failed',
+      );
     }
   }
 
