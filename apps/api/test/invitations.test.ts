@@ -155,6 +155,21 @@ describe('invitations', () => {
     ]);
   });
 
+  it('keeps one open invitation per address when admins invite it at the same moment', async () => {
+    const as = client(api.app, admin.token);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => as.post('/v1/members', { email: 'raced@example.com', role: 'viewer' })),
+    );
+    const codes = answers.map((res) => res.statusCode);
+    expect(
+      codes.every((code) => code === 201 || code === 409),
+      codes.join(),
+    ).toBe(true);
+    expect(codes).toContain(201);
+    const statuses = (await listed()).filter((i) => i.email === 'raced@example.com').map((i) => i.status);
+    expect(statuses.filter((status) => status === 'pending')).toHaveLength(1);
+  });
+
   it('hides another organization’s invitations: not listed, revoking is a 404', async () => {
     const other = await signupUser(api.app, 'Other Org');
     await invite(api, admin, 'hidden-invitee@example.com', 'viewer');

@@ -94,7 +94,14 @@ export async function createInvitation(
       expires_at: new Date(now.getTime() + INVITATION_TTL_SECONDS * 1000),
     })
     .returning(['id', 'email', 'role', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // Two admins inviting the same address at the same moment: one open invitation per address.
+      if ((error as { code?: unknown }).code === '23505') {
+        throw conflict('this address was invited at the same moment; list the invitations and retry');
+      }
+      throw error;
+    });
   const organization = await db
     .selectFrom('organizations')
     .select('name')
