@@ -124,7 +124,7 @@ describe('answers that say nothing about which accounts exist', () => {
     expect(api.mailbox.mails.filter((m) => m.to.includes('nobody-at-all@example.com'))).toEqual([]);
   });
 
-  it('limits reset emails per address, whoever asks', async () => {
+  it('limits reset and invitation emails per address, whoever asks', async () => {
     const limited = await startApi(testDb, { env: { MAIL_RATE_LIMIT_PER_MINUTE: '2' } });
     try {
       const ask = (email: string) =>
@@ -135,6 +135,14 @@ describe('answers that say nothing about which accounts exist', () => {
       expectProblem(third, 429);
       expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
       expect((await ask('someone-else@example.com')).statusCode).toBe(202);
+
+      // Invitations email the address too: the same budget per recipient, counted on its own.
+      const admin = await signupUser(limited.app, 'Mail Bomber');
+      const inviteTarget = () =>
+        client(limited.app, admin.token).post('/v1/members', { email: 'target@example.com', role: 'viewer' });
+      expect((await inviteTarget()).statusCode).toBe(201);
+      expect((await inviteTarget()).statusCode).toBe(201);
+      expectProblem(await inviteTarget(), 429);
     } finally {
       await limited.app.close();
     }

@@ -12,6 +12,7 @@ import {
   patchMemberBody,
   userIdParams,
 } from '../schemas/members';
+import { normalizeEmail } from '../services/accounts';
 import { createInvitation } from '../services/invitations';
 import { changeMemberRole, listMembers, removeMember } from '../services/members';
 
@@ -20,6 +21,8 @@ const tags = ['members'];
 export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const read = app.requireRole('viewer');
   const manage = app.requireRole('admin');
+  // Each invitation emails an address the admin names: at most a few a minute to one address.
+  const invitesPerRecipient = app.limiter('invite-to', ctx.config.MAIL_RATE_LIMIT_PER_MINUTE);
 
   app.get(
     '/members',
@@ -54,6 +57,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
     },
     async (request, reply) => {
       const actor = principalOf(request);
+      await invitesPerRecipient(request, reply, normalizeEmail(request.body.email));
       const invitation = await withTenant(ctx.db, actor.orgId, (db) =>
         createInvitation(db, ctx, actor, request.body),
       );
