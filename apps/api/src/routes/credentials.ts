@@ -13,10 +13,11 @@ import {
   verifyEmailBody,
 } from '../schemas/auth';
 import { noContent } from '../schemas/common';
-import { changePassword, normalizeEmail } from '../services/accounts';
+import { changePassword } from '../services/accounts';
 import { resendVerificationEmail, verifyEmail } from '../services/email-verification';
 import { confirmPasswordReset, requestPasswordReset } from '../services/password-reset';
 import { liveFamilyOf, revokeUserSessions } from '../services/refresh-tokens';
+import { normalizeEmail } from '../services/users';
 
 const tags = ['auth'];
 const publicRoute = { security: [] };

@@ -12,9 +12,9 @@ import {
   patchMemberBody,
   userIdParams,
 } from '../schemas/members';
-import { normalizeEmail } from '../services/accounts';
 import { createInvitation } from '../services/invitations';
 import { changeMemberRole, listMembers, removeMember } from '../services/members';
+import { normalizeEmail } from '../services/users';
 
 const tags = ['members'];
 

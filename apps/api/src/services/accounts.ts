@@ -4,12 +4,7 @@ import type { ServiceContext } from '../context';
 import { sendVerificationEmail } from './email-verification';
 import { revokeUserSessions } from './refresh-tokens';
 import { insertOrganization } from './slug';
-
-export interface AccountUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-}
+import { type AccountUser, normalizeEmail, toAccountUser } from './users';
 
 export interface Account {
   user: AccountUser;
@@ -21,14 +16,7 @@ export interface Account {
 
 type Deps = Pick<ServiceContext, 'db' | 'clock' | 'passwords' | 'mailer' | 'config'>;
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 const badCredentials = () => new DomainError('unauthenticated', 'invalid email or password');
-
-export const toAccountUser = (row: { id: string; email: string; email_verified_at: Date | null }) => ({
-  id: row.id,
-  email: row.email,
-  emailVerified: row.email_verified_at !== null,
-});
 
 /** Creates a user and a new organization that the user owns, in one transaction, and asks them to verify the email. */
 export async function signup(

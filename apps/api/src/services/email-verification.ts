@@ -1,9 +1,9 @@
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
-import { type AccountUser, toAccountUser } from './accounts';
 import { dashboardLink, invalidToken } from './one-time-tokens';
 import { consumeUserToken, issueUserToken } from './user-tokens';
+import { type AccountUser, toAccountUser } from './users';
 
 export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
 

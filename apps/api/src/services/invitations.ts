@@ -6,9 +6,10 @@ import type { TenantDb } from '../db/tenant';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 import type { Principal } from '../plugins/auth';
-import { type Account, normalizeEmail, toAccountUser } from './accounts';
+import type { Account } from './accounts';
 import { assertMayAssign } from './members';
 import { dashboardLink, hashOneTimeToken, newOneTimeToken } from './one-time-tokens';
+import { normalizeEmail, toAccountUser } from './users';
 
 export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 

@@ -1,9 +1,9 @@
 import type { ServiceContext } from '../context';
-import { normalizeEmail } from './accounts';
 import { markEmailVerified } from './email-verification';
 import { dashboardLink, invalidToken } from './one-time-tokens';
 import { revokeUserSessions } from './refresh-tokens';
 import { consumeUserToken, issueUserToken } from './user-tokens';
+import { normalizeEmail } from './users';
 
 export const PASSWORD_RESET_TTL_SECONDS = 3600;
 
