@@ -32,6 +32,10 @@ export const apiEnvShape = {
   MAX_MONITORS_PER_ORG: z.coerce.number().int().min(0).default(0),
   // How often this API process refreshes the hourly rollups (plain Postgres only); 0: never.
   ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  // Days raw check results are kept, on either engine (hourly rollups keep long-range stats after them).
+  RESULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // How often this API process applies the retention; 0: never.
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
   // Trust X-Forwarded-For from a proxy in front (the client address limits are keyed by).
   TRUST_PROXY: booleanString.default(false),
 };

@@ -8,6 +8,7 @@ import {
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
+import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
 
 async function main(): Promise<void> {
@@ -53,10 +54,21 @@ async function main(): Promise<void> {
           intervalMs: env.ROLLUP_INTERVAL_SECONDS * 1000,
         })
       : null;
+  // Raw-result retention on either engine; the same advisory-lock pattern lets every API replica run it.
+  const retention =
+    env.RETENTION_INTERVAL_SECONDS > 0
+      ? startRetentionJob({
+          db,
+          logger: logger.child({ component: 'retention' }),
+          intervalMs: env.RETENTION_INTERVAL_SECONDS * 1000,
+          retentionDays: env.RESULT_RETENTION_DAYS,
+        })
+      : null;
   installShutdown({
     logger,
     steps: [
       { name: 'rollups', run: async () => rollups?.stop() },
+      { name: 'retention', run: async () => retention?.stop() },
       { name: 'http', run: () => app.close() },
     ],
   });

@@ -268,4 +268,7 @@ export interface Database {
   invitations: InvitationsTable;
   status_page_monitors: StatusPageMonitorsTable;
   check_rollups_hourly: CheckRollupsHourlyTable;
+  /** The tenant role's only way to results and rollups: views keeping the rows of `app.org_id` (0008-engines). */
+  tenant_check_results: CheckResultsTable;
+  tenant_check_rollups_hourly: CheckRollupsHourlyTable;
 }

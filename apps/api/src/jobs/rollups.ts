@@ -4,11 +4,13 @@ import { sql } from 'kysely';
 import { ROLLUPS_THROUGH_KEY } from '../services/stats';
 import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
 import { DAY_MS, HOUR_MS } from '../stats/windows';
+import { runEvery } from './every';
 
 const bounds = sql.raw(`ARRAY[${LATENCY_BUCKET_BOUNDS.join(',')}]::integer[]`);
 // Results are written seconds after their slot; an hour is rolled up once it is this far behind.
 const GRACE_MS = 2 * 60_000;
-// Each run recomputes the last hours it already rolled, for results that arrived late.
+// Each run recomputes the last hours it already rolled, for results that arrived while it ran; results
+// for older hours are added by the check_results_count_late trigger (0008-engines).
 const RECOMPUTE_MS = 2 * HOUR_MS;
 const LOCK_KEY = sql`hashtext('sentinelmesh:rollups-hourly')`;
 // A backlog (the first run over old results) is worked off a week per run, so a run stays short.
@@ -16,7 +18,8 @@ const MAX_SPAN_MS = 7 * DAY_MS;
 
 /**
  * Brings check_rollups_hourly up to the last complete hour (plain Postgres; with TimescaleDB the
- * continuous aggregate does this). Any number of API processes may run it: an advisory lock lets one
+ * continuous aggregate does this). Results of a deleted monitor are left out: the rollups reference
+ * monitors. Any number of API processes may run it: an advisory lock lets one
  * at a time work, the others skip. Returns the new watermark, or null when it did nothing.
  */
 export async function runRollups(db: Db, now: Date): Promise<Date | null> {
@@ -57,8 +60,9 @@ export async function runRollups(db: Db, now: Date): Promise<Date | null> {
         INSERT INTO check_rollups_hourly (hour, org_id, monitor_id, bucket, checks, failed)
         SELECT date_bin(interval '1 hour', scheduled_at, timestamptz 'epoch'), org_id, monitor_id,
           coalesce(width_bucket(latency_ms, ${bounds}), -1), count(*), count(*) FILTER (WHERE NOT ok)
-        FROM check_results
+        FROM check_results r
         WHERE kind = 'scheduled' AND scheduled_at >= ${new Date(from)} AND scheduled_at < ${new Date(to)}
+          AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = r.monitor_id)
         GROUP BY 1, 2, 3, 4
       `.execute(tx);
     }
@@ -85,21 +89,13 @@ export async function catchUpRollups(db: Db, now: Date): Promise<Date | null> {
 /** Runs the rollups every `intervalMs` in this process; failures are logged and retried next time. */
 export function startRollupJob(options: { db: Db; logger: Logger; intervalMs: number; now?: () => Date }) {
   const now = options.now ?? (() => new Date());
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = runRollups(options.db, now())
-      .then((through) => {
-        if (through) options.logger.debug({ through: through.toISOString() }, 'rollups refreshed');
-      })
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'rollup job failed'));
-  };
-  tick();
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return runEvery({
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    failure: 'rollup job failed',
+    run: async () => {
+      const through = await runRollups(options.db, now());
+      if (through) options.logger.debug({ through: through.toISOString() }, 'rollups refreshed');
     },
-  };
+  });
 }

@@ -5,7 +5,7 @@ import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
 
 function selectResults(db: Db, orgId: string, monitorId: string) {
   return db
-    .selectFrom('check_results')
+    .selectFrom('tenant_check_results')
     .select([
       'scheduled_at',
       'checked_at',

@@ -4,26 +4,38 @@ import type { TenantDb } from '../db/tenant';
 import { assembleStats, type BucketRow } from '../stats/assemble';
 import type { Interval } from '../stats/intervals';
 import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
-import { ceilTo, HOUR_MS, type StatsWindow, windowSpecs } from '../stats/windows';
+import { ceilTo, floorTo, HOUR_MS, type StatsWindow, windowSpecs } from '../stats/windows';
 import { maintenanceIntervals } from './maintenance-read';
 
 const bounds = sql.raw(`ARRAY[${LATENCY_BUCKET_BOUNDS.join(',')}]::integer[]`);
 export const ROLLUPS_THROUGH_KEY = 'rollups_hourly_through';
+/** Raw results before this were removed by retention (set by the retention job). */
+export const RESULTS_RETAINED_FROM_KEY = 'results_retained_from';
 
-/** Hours before this are complete in check_rollups_hourly; later ones are read from raw results. */
-export async function rollupsThrough(db: TenantDb): Promise<number> {
-  const { rows } = await sql<{ storage: string | null; through: string | null }>`
+/** Which hours the rollups hold and which raw results are still kept; hides the storage engine. */
+export async function resultHorizons(db: TenantDb): Promise<{ rolledThrough: number; rawFrom: number }> {
+  const { rows } = await sql<{ storage: string | null; through: string | null; retained: string | null }>`
     SELECT (SELECT value FROM meta WHERE key = 'check_results_storage') AS storage,
-      (SELECT value FROM meta WHERE key = ${ROLLUPS_THROUGH_KEY}) AS through`.execute(db);
+      (SELECT value FROM meta WHERE key = ${ROLLUPS_THROUGH_KEY}) AS through,
+      (SELECT value FROM meta WHERE key = ${RESULTS_RETAINED_FROM_KEY}) AS retained`.execute(db);
   const row = rows[0];
-  if (row?.storage === 'timescale') return Number.POSITIVE_INFINITY;
-  const at = row?.through ? Date.parse(row.through) : Number.NaN;
-  return Number.isFinite(at) ? at : Number.NEGATIVE_INFINITY;
+  const at = (value: string | null | undefined, missing: number) => {
+    const ms = value ? Date.parse(value) : Number.NaN;
+    return Number.isFinite(ms) ? ms : missing;
+  };
+  // TimescaleDB's real-time aggregate is complete up to now.
+  const rolledThrough =
+    row?.storage === 'timescale' ? Number.POSITIVE_INFINITY : at(row?.through, Number.NEGATIVE_INFINITY);
+  return { rolledThrough, rawFrom: at(row?.retained, Number.NEGATIVE_INFINITY) };
 }
 
 type Row = { at: Date; bucket: number; checks: number; failed: number };
 
-/** Histogram rows per chart bin: whole rolled-up hours from the rollups, the edges from raw results. */
+/**
+ * Histogram rows per chart bin: whole rolled-up hours from the rollups, the edges from raw results.
+ * Where retention has removed the raw results of the window's first partial hour, that whole hour
+ * comes from the rollups instead.
+ */
 async function bucketRows(
   db: TenantDb,
   orgId: string,
@@ -31,14 +43,16 @@ async function bucketRows(
   range: { from: number; to: number; stepMs: number; rollups: boolean },
 ): Promise<BucketRow[]> {
   const step = sql.raw(`interval '${range.stepMs / 1000} seconds'`);
-  const firstHour = ceilTo(range.from, HOUR_MS);
-  const through = range.rollups ? Math.min(await rollupsThrough(db), range.to) : firstHour;
+  const horizons = range.rollups ? await resultHorizons(db) : null;
+  const firstHour =
+    horizons && range.from < horizons.rawFrom ? floorTo(range.from, HOUR_MS) : ceilTo(range.from, HOUR_MS);
+  const through = horizons ? Math.min(horizons.rolledThrough, range.to) : firstHour;
   const rolledTo = Math.max(firstHour, Math.floor(through / HOUR_MS) * HOUR_MS);
   const raw = (start: number, end: number) => sql<Row>`
     SELECT date_bin(${step}, scheduled_at, timestamptz 'epoch') AS at,
       coalesce(width_bucket(latency_ms, ${bounds}), -1) AS bucket,
       count(*)::integer AS checks, (count(*) FILTER (WHERE NOT ok))::integer AS failed
-    FROM check_results
+    FROM tenant_check_results
     WHERE org_id = ${orgId} AND monitor_id = ${monitorId} AND kind = 'scheduled'
       AND scheduled_at >= ${new Date(start)} AND scheduled_at < ${new Date(end)}
     GROUP BY 1, 2`;
@@ -48,11 +62,11 @@ async function bucketRows(
       ? sql<Row>`
         SELECT date_bin(${step}, hour, timestamptz 'epoch') AS at, bucket,
           sum(checks)::integer AS checks, sum(failed)::integer AS failed
-        FROM check_rollups_hourly
+        FROM tenant_check_rollups_hourly
         WHERE org_id = ${orgId} AND monitor_id = ${monitorId}
           AND hour >= ${new Date(firstHour)} AND hour < ${new Date(rolledTo)}
         GROUP BY 1, 2
-        UNION ALL ${raw(range.from, firstHour)}
+        UNION ALL ${raw(range.from, Math.max(range.from, firstHour))}
         UNION ALL ${raw(rolledTo, range.to)}`
       : raw(range.from, range.to);
   const { rows } = await query.execute(db);

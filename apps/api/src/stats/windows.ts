@@ -19,4 +19,5 @@ export const DAY_MS = DAY;
 
 /** Bins are aligned to the Unix epoch (UTC), matching Postgres `date_bin(step, t, 'epoch')`. */
 export const binStart = (t: number, stepMs: number) => Math.floor(t / stepMs) * stepMs;
+export const floorTo = (t: number, stepMs: number) => Math.floor(t / stepMs) * stepMs;
 export const ceilTo = (t: number, stepMs: number) => Math.ceil(t / stepMs) * stepMs;

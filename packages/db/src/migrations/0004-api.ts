@@ -100,7 +100,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     `.execute(db);
   }
 
-  await enableRowLevelSecurity(db);
+  await enableRowLevelSecurity(db, storage.rows[0]?.value === 'timescale');
 }
 
 /**
@@ -108,7 +108,7 @@ export async function up(db: Kysely<any>): Promise<void> {
  * rows of `app.org_id` (set per transaction; none when unset); every other role keeps its cross-tenant
  * access, which the background apps (scheduler, worker, verifier) and the API's auth and jobs need.
  */
-async function enableRowLevelSecurity(db: Kysely<any>): Promise<void> {
+async function enableRowLevelSecurity(db: Kysely<any>, timescale: boolean): Promise<void> {
   await sql`
     DO $$
     BEGIN
@@ -140,6 +140,9 @@ async function enableRowLevelSecurity(db: Kysely<any>): Promise<void> {
     ORDER BY c.table_name
   `.execute(db);
   for (const { table_name } of tenantTables.rows) {
+    // TimescaleDB refuses row-level security on a hypertable with compression; 0008-engines closes it to
+    // the tenant role instead and opens a tenant-scoped view.
+    if (timescale && table_name === 'check_results') continue;
     await protect(db, table_name, sql`org_id = nullif(current_setting('app.org_id', true), '')::uuid`);
   }
   await protect(db, 'organizations', sql`id = nullif(current_setting('app.org_id', true), '')::uuid`);
