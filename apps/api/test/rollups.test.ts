@@ -98,6 +98,35 @@ describe('the rollup job', () => {
     );
   });
 
+  it('counts a result written days late for an hour it has already rolled up', async () => {
+    const hour = (iso: string) => rollups().then((rows) => rows.filter((r) => r.hour.toISOString() === iso));
+    const before = (await hour('2026-05-03T08:00:00.000Z')).reduce((n, r) => n + r.checks, 0);
+    // The watermark is weeks past this hour; the job's own recompute window no longer reaches it.
+    await testDb.db
+      .insertInto('check_results')
+      .values([result(new Date('2026-05-03T08:20:00Z'), 40, false)] as never)
+      .execute();
+    await runRollups(testDb.db, new Date('2026-06-01T16:30:00Z'));
+    const rows = await hour('2026-05-03T08:00:00.000Z');
+    expect(rows.reduce((n, r) => n + r.checks, 0)).toBe(before + 1);
+    expect(rows.reduce((n, r) => n + r.failed, 0)).toBe(1);
+  });
+
+  it('counts a duplicate late result once', async () => {
+    const again = await testDb.db
+      .insertInto('check_results')
+      .values([result(new Date('2026-05-03T08:20:00Z'), 40, false)] as never)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    expect(Number(again[0]?.numInsertedOrUpdatedRows)).toBe(0);
+    const rows = await rollups();
+    expect(
+      rows
+        .filter((r) => r.hour.toISOString() === '2026-05-03T08:00:00.000Z')
+        .reduce((n, r) => n + r.checks, 0),
+    ).toBe(1);
+  });
+
   it('skips a run while another process holds the lock', async () => {
     const holder = await testDb.db.connection().execute(async (conn) => {
       await sql`BEGIN`.execute(conn);

@@ -9,9 +9,11 @@ import type { TestDatabase } from './index';
  * A migrated database on a real TimescaleDB engine (Postgres 17 + TimescaleDB 2.23 in WASM), served on
  * the Postgres wire protocol on 127.0.0.1. The engine takes one connection at a time, so `db` has a
  * pool of one and everything in the test must go through it. It runs no background workers: tests run
- * a policy with `CALL run_job(id)`. See docs/adr/0009-timescaledb-test-engine.md.
+ * a policy with `CALL run_job(id)`. `migrate: false` leaves it empty (for upgrade tests). See docs/adr/0009-timescaledb-test-engine.md.
  */
-export async function createTimescaleTestDatabase(): Promise<TestDatabase> {
+export async function createTimescaleTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const engine = await PGlite.create({ extensions: { timescaledb } });
   // The socket server is typed against the upstream PGlite class; the fork keeps its interface.
   const server = new PGLiteSocketServer({
@@ -25,7 +27,7 @@ export async function createTimescaleTestDatabase(): Promise<TestDatabase> {
   const url = `postgres://postgres@127.0.0.1:${address.port}/postgres`;
   const db = createDb({ connectionString: url, max: 1, applicationName: 'sentinelmesh-test-timescale' });
   try {
-    await migrateToLatest(db);
+    if (options.migrate !== false) await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     await server.stop();
