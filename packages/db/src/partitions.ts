@@ -88,8 +88,13 @@ export async function dropExpiredResults(db: Kysely<any>, cutoff: Date): Promise
     try {
       if ((await resultStorage(conn)) === 'timescale') {
         // Dropping chunks invalidates the aggregate over them: a refresh reaching back there would
-        // recompute those hours from nothing. The policy's window stops a day short of the cutoff.
-        const startOffset = `${Math.max(1, Math.floor((Date.now() - cutoff.getTime()) / DAY_MS) - 1)} days`;
+        // recompute those hours from nothing. The policy's window stops a day short of the oldest raw
+        // result kept (so raising the retention later never reaches into days already dropped).
+        const oldest = await sql<{ at: Date | null }>`
+          SELECT min(range_start) AS at FROM timescaledb_information.chunks
+          WHERE hypertable_name = 'check_results'`.execute(conn);
+        const kept = Math.max(cutoff.getTime(), oldest.rows[0]?.at?.getTime() ?? Date.now());
+        const startOffset = `${Math.max(1, Math.floor((Date.now() - kept) / DAY_MS) - 1)} days`;
         await sql`
           SELECT alter_job(j.job_id, config => jsonb_set(j.config, '{start_offset}', to_jsonb(${startOffset}::text)))
           FROM timescaledb_information.jobs j
