@@ -19,7 +19,7 @@ export type Credential = 'owner' | 'anonymous' | 'bad-token';
 export type Case = { credential: Credential } & (
   | { kind: 'param'; param: string; where: 'path' | 'query'; value: ParamValue }
   | { kind: 'field'; field: BodyField; change: { set: unknown } | { remove: true } | { extra: true } }
-  | { kind: 'request'; name: string; contentType?: string; payload?: string | Buffer }
+  | { kind: 'request'; name: string; contentType?: string; payload?: string | Buffer; cookie?: string }
 );
 
 const depth = (n: number, open: string, close: string, leaf = '1') => open.repeat(n) + leaf + close.repeat(n);
@@ -58,6 +58,14 @@ const WHOLE_BODIES: Array<{ name: string; contentType?: string; payload?: string
   { name: 'malformed media type', contentType: ';;==', payload: '{}' },
 ];
 
+/** Refresh cookies that were never issued: garbage, broken encoding, oversized, repeated. */
+const BAD_COOKIES = [
+  'sm_refresh=%00%ff%',
+  `sm_refresh=${'a'.repeat(8_192)}`,
+  'sm_refresh="unterminated',
+  'sm_refresh=a; sm_refresh=b',
+];
+
 const UNEXPECTED_BODIES = new Set(['truncated JSON', 'prototype key', 'arrays 10,000 deep', 'text/plain']);
 
 /** Everything to send for one operation: each malformed value of each field, and each broken whole body. */
@@ -92,6 +100,8 @@ export function casesOf(op: Operation, resolve: Resolve): Case[] {
   for (const body of owners) out.push({ credential: 'owner', kind: 'request', ...body });
   for (const body of WHOLE_BODIES) out.push({ credential: 'anonymous', kind: 'request', ...body });
   out.push({ credential: 'bad-token', kind: 'request', name: 'a forged token' });
+  for (const cookie of BAD_COOKIES)
+    out.push({ credential: 'anonymous', kind: 'request', name: 'a bad cookie', cookie });
   return out;
 }
 
@@ -194,6 +204,7 @@ export function requestOf(op: Operation, c: Case, resolve: Resolve, world: World
   const method = op.method as InjectOptions['method'];
   if (c.kind === 'request') {
     if (c.contentType) headers['content-type'] = c.contentType;
+    if (c.cookie) headers.cookie = c.cookie;
     return { method, url, headers, ...(c.payload === undefined ? {} : { payload: c.payload }) };
   }
   const variant = op.bodies[c.kind === 'field' ? c.field.variant : 0];
@@ -232,5 +243,6 @@ export function describeCase(c: Case): string {
     if ('set' in c.change) return `${name} = ${preview(c.change.set)}${who}`;
     return `${name} ${'remove' in c.change ? 'removed' : 'with an unknown field beside it'}${who}`;
   }
-  return `request: ${c.name}${c.contentType ? ` (${c.contentType})` : ''}${who}`;
+  const detail = c.contentType ?? (c.cookie ? preview(c.cookie) : undefined);
+  return `request: ${c.name}${detail ? ` (${detail})` : ''}${who}`;
 }
