@@ -102,7 +102,7 @@ export function casesOf(op: Operation, resolve: Resolve): Case[] {
   out.push({ credential: 'bad-token', kind: 'request', name: 'a forged token' });
   for (const cookie of BAD_COOKIES)
     out.push({ credential: 'anonymous', kind: 'request', name: 'a bad cookie', cookie });
-  return out;
+  return out.map(printable);
 }
 
 /** Random cases for one operation: a random field, a random malformed value, any credential. */
@@ -146,7 +146,12 @@ export function randomCase(op: Operation, resolve: Resolve): fc.Arbitrary<Case> 
       payload: fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v) ?? 'null'),
     }),
   );
-  return fc.oneof(...choices);
+  return fc.oneof(...choices).map(printable);
+}
+
+/** Counterexamples print as describeCase says, not as a dump of a 100 KiB value. */
+function printable(c: Case): Case {
+  return Object.defineProperty(c, fc.toStringMethod, { value: () => describeCase(c), enumerable: false });
 }
 
 /** Sets, removes or adds beside one field of the variant's valid body. */
