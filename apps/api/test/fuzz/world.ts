@@ -27,7 +27,7 @@ export async function createWorld(app: App, testDb: TestDatabase, owner?: Sessio
   const monitor = await created(as.post('/v1/monitors', httpMonitor()), 'monitor');
   const slug = `fuzz-${randomUUID().slice(0, 8)}`;
   const hour = 3_600_000;
-  const [heartbeat, channel, page, window, key, [incident]] = await Promise.all([
+  const [heartbeat, channel, page, window, key, invitation, [incident]] = await Promise.all([
     created(
       as.post('/v1/monitors', { type: 'heartbeat', name: 'Nightly job', periodSeconds: 3600 }),
       'heartbeat',
@@ -51,6 +51,7 @@ export async function createWorld(app: App, testDb: TestDatabase, owner?: Sessio
       'maintenance window',
     ),
     created(as.post('/v1/api-keys', { name: 'CI', role: 'viewer' }), 'API key'),
+    created(as.post('/v1/members', { email: `invitee-${slug}@example.com`, role: 'member' }), 'invitation'),
     testDb.db
       .insertInto('incidents')
       .values({
@@ -74,6 +75,7 @@ export async function createWorld(app: App, testDb: TestDatabase, owner?: Sessio
       'status-pages:slug': slug,
       'maintenance-windows:id': window.id,
       'api-keys:id': key.id,
+      'invitations:id': invitation.id,
       'incidents:id': incidentId,
       'members:userId': owner.userId,
       'heartbeats:token': String(heartbeat.heartbeatToken),
