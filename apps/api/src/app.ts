@@ -11,7 +11,8 @@ import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, Clock, ServiceContext } from './context';
-import { registerErrorHandling } from './errors';
+import { frameworkErrors, registerErrorHandling } from './errors';
+import { rejectUnstorableText } from './http/text-input';
 import { authPlugin } from './plugins/auth';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: deps.config.TRUST_PROXY,
     requestIdHeader: false,
+    frameworkErrors,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
       // Probes hit these every few seconds; their lines would drown the useful ones.
@@ -78,6 +80,7 @@ export async function buildApp(deps: AppDeps) {
   registerErrorHandling(app);
   // JSON only: any other body type is a 415, not a string handed to the validators.
   app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', rejectUnstorableText);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,5 +1,5 @@
 import { DomainError, type DomainErrorCode, type FieldProblem } from '@sentinelmesh/core';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   type ZodFastifySchemaValidationError,
@@ -90,6 +90,11 @@ export function toProblem(error: unknown): Problem {
     status &&
     status < 500
   ) {
+    // The router's own refusals name the whole URL, which may be huge; these say what is wrong instead.
+    if (fastifyError.code === 'FST_ERR_BAD_URL')
+      return problem('validation', 'the URL path is not valid percent-encoded UTF-8');
+    // Ids in paths are opaque: one longer than any of ours names nothing, as requireId says of others.
+    if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') return problem('not_found', 'not found');
     if (status === 415) return problem('validation', 'send the body as application/json', [], 415);
     if (status === 413) return problem('too_large', 'the request body is larger than the limit of 256 KiB');
     return problem(codeForStatus(status), fastifyError.message ?? titles.validation, [], status);
@@ -99,6 +104,17 @@ export function toProblem(error: unknown): Problem {
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what the router refuses before any route runs (a URL that is not
+ * valid percent-encoding, an over-long path parameter) answered as problems like everything else.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const body = toProblem(error);
+  request.log.debug({ code: body.type, status: body.status }, 'request rejected by the router');
+  // No route ran, so neither did the hooks that set this header on every other answer.
+  return sendProblem(reply.header('x-request-id', request.id), body);
 }
 
 /** One error handler and one not-found handler for the whole API. */
