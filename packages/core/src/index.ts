@@ -6,6 +6,7 @@ export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';
 export * from './jobs';
+export * from './monitor-secrets';
 export * from './quorum';
 export * from './regex';
 export * from './schemas/assertion';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasMasks, maskSecrets } from '../monitor-secrets';
 import type { Assertion } from './assertion';
 import {
   assertionSourcesByType,
@@ -186,7 +187,11 @@ export type Monitor = MonitorConfig & {
   state: MonitorState;
 };
 
-/** What a worker needs to run one check of a monitor: carried in the job, so a check costs no database read. */
+/**
+ * What a worker needs to run one check of a monitor: carried in the job, so a check costs no database
+ * read. Secret values are masked: a worker fills them from the monitor's sealed secrets, which it
+ * caches per `secretsVersion` (the monitor's `updated_at` in ms when the spec was built).
+ */
 export const checkSpecSchema = z.object({
   id: z.string(),
   orgId: z.string(),
@@ -212,6 +217,7 @@ export const checkSpecSchema = z.object({
   timeoutMs: z.number().int(),
   intervalSeconds: z.number().int(),
   assertions: z.array(z.custom<Assertion>()),
+  secretsVersion: z.number().int().optional(),
 });
 export type CheckSpec = z.infer<typeof checkSpecSchema>;
 
@@ -220,8 +226,16 @@ function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The check-relevant subset of a monitor (a heartbeat's token stays out of job payloads). */
-export function toCheckSpec(orgId: string, id: string, config: StoredMonitorConfig): CheckSpec {
+/**
+ * The check-relevant subset of a monitor, secrets masked (a heartbeat's token stays out of job
+ * payloads too). `version` is the monitor's `updated_at` in ms, carried only when there are masks.
+ */
+export function toCheckSpec(
+  orgId: string,
+  id: string,
+  config: StoredMonitorConfig,
+  version?: number,
+): CheckSpec {
   const base = {
     id,
     orgId,
@@ -231,16 +245,20 @@ export function toCheckSpec(orgId: string, id: string, config: StoredMonitorConf
     assertions: config.assertions,
   };
   switch (config.type) {
-    case 'http':
+    case 'http': {
+      const { url, headers } = maskSecrets(config);
+      const masked = hasMasks({ type: 'http', url, headers });
       return {
         ...base,
         type: 'http',
-        url: config.url,
+        url,
         method: config.method,
-        headers: config.headers,
+        headers,
         body: config.body,
         followRedirects: config.followRedirects,
+        ...(masked && version !== undefined ? { secretsVersion: version } : {}),
       };
+    }
     case 'tcp':
       return defined({
         ...base,

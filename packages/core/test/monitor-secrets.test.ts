@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fillMasks,
+  isSecretHeader,
+  isSecretQueryParam,
+  maskUrl,
+  publicUrl,
+  SECRET_MASK,
+  scrubSecrets,
+  splitSecrets,
+} from '../src/monitor-secrets';
+import { toCheckSpec } from '../src/schemas/monitor';
+
+const M = SECRET_MASK;
+
+describe('which parts of a monitor are secret', () => {
+  it.each<[string, boolean]>([
+    ['Authorization', true],
+    ['proxy-authorization', true],
+    ['Cookie', true],
+    ['X-Api-Key', true],
+    ['x-auth-token', true],
+    ['X-Custom-Tenant', true],
+    ['Accept', false],
+    ['content-type', false],
+    ['User-Agent', false],
+    ['x-request-id', false],
+  ])('header %s is secret: %s', (name, secret) => {
+    expect(isSecretHeader(name)).toBe(secret);
+  });
+
+  it.each<[string, boolean]>([
+    ['token', true],
+    ['key', true],
+    ['api_key', true],
+    ['apikey', true],
+    ['access_token', true],
+    ['secret', true],
+    ['signature', true],
+    ['X-Amz-Signature', true],
+    ['X-Amz-Credential', true],
+    ['password', true],
+    ['auth', true],
+    ['sessionId', true],
+    ['sig', true],
+    ['page', false],
+    ['format', false],
+    ['keyword', false],
+    ['monkey', false],
+  ])('query parameter %s is secret: %s', (name, secret) => {
+    expect(isSecretQueryParam(name)).toBe(secret);
+  });
+});
+
+describe('masking URLs', () => {
+  it.each<[string, string]>([
+    ['https://user:pa55@host.example/p?token=abc&page=2', `https://user:${M}@host.example/p?token=${M}&page=2`],
+    ['https://ghp_TOKEN@host.example/', `https://${M}@host.example/`],
+    ['https://host.example/p?q=a%20b&api_key=k', `https://host.example/p?q=a%20b&api_key=${M}`],
+    ['https://host.example/p?token=&x=1', 'https://host.example/p?token=&x=1'],
+    ['HTTPS://Host.Example/Path?page=1', 'HTTPS://Host.Example/Path?page=1'],
+  ])('%s is shown as %s', (url, masked) => {
+    expect(maskUrl(url)).toBe(masked);
+  });
+
+  it('strips user info entirely from the URL third parties see', () => {
+    expect(publicUrl('https://user:pa55@host.example/p?sig=abc')).toBe(`https://host.example/p?sig=${M}`);
+    expect(publicUrl('https://host.example/p')).toBe('https://host.example/p');
+  });
+});
+
+const http = (url: string, headers: Record<string, string> = {}) => ({ type: 'http', url, headers });
+
+describe('splitting and filling secrets', () => {
+  it('splits secret header values and URL secrets out of an HTTP configuration', () => {
+    const { config, secrets } = splitSecrets(
+      http('https://u:p4ss@h.example/?token=t0k', { Authorization: 'Bearer abc', accept: 'text/html' }),
+    );
+    expect(config).toEqual(
+      http(`https://u:${M}@h.example/?token=${M}`, { Authorization: M, accept: 'text/html' }),
+    );
+    expect(secrets).toEqual({
+      url: 'https://u:p4ss@h.example/?token=t0k',
+      headers: { Authorization: 'Bearer abc' },
+    });
+  });
+
+  it('has no secrets to seal for a plain configuration or another type', () => {
+    expect(splitSecrets(http('https://h.example/', { accept: 'x' })).secrets).toBeNull();
+    expect(splitSecrets({ type: 'tcp' }).secrets).toBeNull();
+  });
+
+  it('fills masks back from the stored secrets, header names in any case', () => {
+    const stored = splitSecrets(http('https://u:p4ss@h.example/a?token=t0k', { Authorization: 'Bearer abc' }));
+    const edited = http(`https://u:${M}@h.example/b?token=${M}&page=1`, { authorization: M, 'x-new': 'v' });
+    expect(fillMasks(edited, stored.secrets, { sameOriginAs: stored.config.url })).toEqual({
+      config: http('https://u:p4ss@h.example/b?token=t0k&page=1', { authorization: 'Bearer abc', 'x-new': 'v' }),
+      problems: [],
+    });
+  });
+
+  it('fills repeated query parameters in order', () => {
+    const stored = splitSecrets(http('https://h.example/?key=one&key=two'));
+    expect(fillMasks(http(`https://h.example/?key=${M}&key=${M}`), stored.secrets).config.url).toBe(
+      'https://h.example/?key=one&key=two',
+    );
+  });
+
+  it('refuses a mask with no stored value behind it', () => {
+    const { problems } = fillMasks(http(`https://u:${M}@h.example/`, { 'X-Api-Key': M }), null);
+    expect(problems.map((p) => p.path)).toEqual(['headers.X-Api-Key', 'url']);
+  });
+
+  it('keeps stored secrets only while the origin stays the same', () => {
+    const stored = splitSecrets(http('https://h.example/', { Authorization: 'Bearer abc' }));
+    const moved = fillMasks(http('https://evil.example/', { Authorization: M }), stored.secrets, {
+      sameOriginAs: stored.config.url,
+    });
+    expect(moved.problems).toEqual([{ path: 'headers.Authorization', message: expect.stringContaining('origin') }]);
+    const resent = fillMasks(http('https://evil.example/', { Authorization: 'Bearer new' }), stored.secrets, {
+      sameOriginAs: stored.config.url,
+    });
+    expect(resent.problems).toEqual([]);
+  });
+
+  it('scrubs every secret value out of a message', () => {
+    const { secrets } = splitSecrets(
+      http('https://u:p4ssw0rd@h.example/?token=t0ken123', { Authorization: 'Bearer abcdefgh1234' }),
+    );
+    const text = 'got abcdefgh1234 from https://u:p4ssw0rd@h.example/?token=t0ken123 (t0ken123)';
+    const scrubbed = scrubSecrets(text, secrets);
+    for (const secret of ['abcdefgh1234', 'p4ssw0rd', 't0ken123']) expect(scrubbed).not.toContain(secret);
+    expect(scrubbed).toContain(`https://u:${M}@h.example/`);
+  });
+});
+
+describe('check specs', () => {
+  const config = {
+    type: 'http' as const,
+    name: 'x',
+    url: 'https://u:p4ss@h.example/?token=t0k',
+    method: 'GET' as const,
+    headers: { Authorization: 'Bearer abc' },
+    body: null,
+    followRedirects: true,
+    intervalSeconds: 60,
+    timeoutMs: 1000,
+    assertions: [],
+    regions: ['local'],
+    failureThreshold: 2,
+    recoveryThreshold: 2,
+    retryIntervalSeconds: 5,
+    tags: [],
+    paused: false,
+  };
+
+  it('carries masks and the version of the secrets, never a secret value', () => {
+    const spec = toCheckSpec('o', 'm', config, 1234);
+    expect(JSON.stringify(spec)).not.toMatch(/p4ss|t0k|Bearer/);
+    expect(spec).toMatchObject({ headers: { Authorization: M }, secretsVersion: 1234 });
+  });
+
+  it('carries no version when there is nothing to fill', () => {
+    const spec = toCheckSpec('o', 'm', { ...config, url: 'https://h.example/', headers: {} }, 1234);
+    expect(spec.secretsVersion).toBeUndefined();
+  });
+});
