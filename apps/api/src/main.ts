@@ -5,11 +5,13 @@ import {
   createLogger,
   EnvError,
   installShutdown,
+  SecretBox,
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
+import { sealMonitorSecrets } from './jobs/seal-monitor-secrets';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseApiEnv>;
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     });
     await migrateToLatest(db);
     await ensureResultPartitions(db, new Date(), 7);
+    await sealMonitorSecrets(db, new SecretBox(env.SECRETS_KEY), logger.child({ component: 'secrets' }));
   } catch (error) {
     logger.fatal({ err: error }, 'cannot start');
     redis.disconnect();

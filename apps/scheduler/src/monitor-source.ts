@@ -24,6 +24,7 @@ interface MonitorRow {
   org_id: string;
   config: StoredMonitorConfig;
   created_at: Date;
+  updated_at: Date;
 }
 
 const PAGE = 2000;
@@ -44,7 +45,8 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
     createdAtMs: row.created_at.getTime(),
     intervalSeconds: config.intervalSeconds,
     regions: config.regions,
-    spec: toCheckSpec(row.org_id, row.id, config),
+    // Secrets stay masked in the spec; its version tells workers when their cached secrets are stale.
+    spec: toCheckSpec(row.org_id, row.id, config, row.updated_at.getTime()),
   };
 }
 
@@ -68,7 +70,7 @@ export async function loadShardMonitors(
   for (;;) {
     let query = db
       .selectFrom('monitors')
-      .select(['id', 'org_id', 'config', 'created_at'])
+      .select(['id', 'org_id', 'config', 'created_at', 'updated_at'])
       .where('paused', '=', false)
       .orderBy('id')
       .limit(PAGE);
@@ -128,7 +130,7 @@ export async function loadMonitor(
   if (!UUID.test(options.orgId) || !UUID.test(options.monitorId)) return null;
   const row = await db
     .selectFrom('monitors')
-    .select(['id', 'org_id', 'config', 'created_at'])
+    .select(['id', 'org_id', 'config', 'created_at', 'updated_at'])
     .where('org_id', '=', options.orgId)
     .where('id', '=', options.monitorId)
     .where('paused', '=', false)

@@ -1,5 +1,5 @@
 import { regionName } from '@sentinelmesh/core';
-import { baseEnvShape, booleanString, parseEnv } from '@sentinelmesh/platform';
+import { baseEnvShape, booleanString, parseEnv, secretsKeySchema } from '@sentinelmesh/platform';
 import { z } from 'zod';
 
 export const workerEnvShape = {
@@ -7,6 +7,8 @@ export const workerEnvShape = {
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(3012),
   HOST: z.string().min(1).default('127.0.0.1'),
   REGION: regionName.default('local'),
+  /** Opens monitors' sealed secrets (header values, URL credentials) for the checks that need them. */
+  SECRETS_KEY: secretsKeySchema,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
   /** How soon the jobs of a worker that died are run again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),

@@ -7,6 +7,7 @@ import {
   createMetricsRegistry,
   queuePrefix,
   runMain,
+  SecretBox,
   serveUntilShutdown,
 } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
@@ -14,6 +15,7 @@ import { runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
+import { createSecretSource } from './monitor-secrets';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
 import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       heartbeats: createHeartbeatReader(db),
     },
     runCheck,
+    secrets: createSecretSource({ db, box: new SecretBox(env.SECRETS_KEY), logger }),
     writer,
     metrics,
     logger,

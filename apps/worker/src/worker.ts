@@ -3,6 +3,7 @@ import {
   type CheckJob,
   checkJobSchema,
   checkQueueName,
+  hasMasks,
   jobPolicies,
   type VerifyJob,
   verifyDeduplication,
@@ -11,7 +12,9 @@ import {
 import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { CheckContext, CheckRunner } from './checks/index';
+import { failedOutcome } from './checks/outcome';
 import type { WorkerMetrics } from './metrics';
+import { type SecretSource, scrubOutcome } from './monitor-secrets';
 import type { ResultWriter } from './result-writer';
 
 /** The verifier's poke for one result, added with the rest of its batch once the rows are durable. */
@@ -33,7 +36,16 @@ export interface CheckProcessorDeps {
   writer: ResultWriter<VerifyPoke>;
   metrics: WorkerMetrics;
   logger: Logger;
+  /** Where masked secrets are filled from; without it a spec with masks fails as internal. */
+  secrets?: SecretSource;
 }
+
+const noSecrets: SecretSource = {
+  reveal: async (spec) =>
+    hasMasks(spec)
+      ? { ok: false, message: 'this worker cannot open monitor secrets' }
+      : { ok: true, spec, secrets: null },
+};
 
 /** Parses a job's payload; a payload that can never succeed fails the job without retries. */
 function parseJob(job: Job, region: string): CheckJob {
@@ -68,9 +80,12 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       throw error;
     }
     const { spec } = data;
+    const revealed = await (deps.secrets ?? noSecrets).reveal(spec);
     const checkedAt = deps.context.now();
     const started = performance.now();
-    const outcome = await deps.runCheck(spec, deps.context);
+    const outcome = revealed.ok
+      ? scrubOutcome(await deps.runCheck(revealed.spec, deps.context), revealed.secrets)
+      : failedOutcome({ kind: 'internal', message: revealed.message });
     deps.metrics.checkDuration.observe({ type: spec.type }, (performance.now() - started) / 1000);
     deps.metrics.checks.inc({
       type: spec.type,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { type CheckJob, checkQueueName, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
 import {
@@ -19,7 +20,13 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 const startApp = (env: Record<string, string>) =>
-  startAppProcess('worker', { DATABASE_URL: t.url, REDIS_URL: testRedisUrl(), OPS_PORT: '0', ...env });
+  startAppProcess('worker', {
+    DATABASE_URL: t.url,
+    REDIS_URL: testRedisUrl(),
+    OPS_PORT: '0',
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    ...env,
+  });
 
 describe('worker process', () => {
   it('serves health, readiness and metrics, runs checks of its region and stops cleanly on SIGTERM', async () => {

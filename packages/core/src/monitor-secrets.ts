@@ -37,7 +37,9 @@ const PUBLIC_HEADERS = new Set([
   'accept-language',
   'cache-control',
   'connection',
+  'content-encoding',
   'content-language',
+  'content-length',
   'content-type',
   'dnt',
   'from',
@@ -52,6 +54,7 @@ const PUBLIC_HEADERS = new Set([
   'range',
   'referer',
   'te',
+  'transfer-encoding',
   'user-agent',
   'x-correlation-id',
   'x-forwarded-for',
@@ -66,7 +69,16 @@ export function isSecretHeader(name: string): boolean {
   return !PUBLIC_HEADERS.has(name.toLowerCase());
 }
 
-const SECRET_PARAM_PARTS = ['token', 'secret', 'passw', 'signature', 'session', 'auth', 'apikey', 'credential'];
+const SECRET_PARAM_PARTS = [
+  'token',
+  'secret',
+  'passw',
+  'signature',
+  'session',
+  'auth',
+  'apikey',
+  'credential',
+];
 const SECRET_PARAM_WORDS = new Set(['key', 'sig', 'pwd', 'pass', 'jwt']);
 
 /** Query parameters that carry credentials: token, key, api_key, access_token, sig, password, auth... */
@@ -155,7 +167,9 @@ export function publicUrl(url: string): string {
 }
 
 /** Splits a configuration into what may be stored and shown (masked) and the secrets to seal. */
-export function splitSecrets<T extends SecretFields>(config: T): { config: T; secrets: MonitorSecrets | null } {
+export function splitSecrets<T extends SecretFields>(
+  config: T,
+): { config: T; secrets: MonitorSecrets | null } {
   if (config.type !== 'http') return { config, secrets: null };
   const secrets: MonitorSecrets = {};
   let { url, headers } = config;
@@ -187,7 +201,7 @@ export function maskSecrets<T extends SecretFields>(config: T): T {
 /** True when the configuration holds a mask that only the sealed secrets can fill. */
 export function hasMasks(config: SecretFields): boolean {
   if (config.headers && Object.values(config.headers).includes(SECRET_MASK)) return true;
-  return config.url !== undefined && config.url.includes(SECRET_MASK);
+  return config.url?.includes(SECRET_MASK) ?? false;
 }
 
 const originOf = (url: string | undefined) => (url === undefined ? null : (parse(url)?.origin ?? null));
@@ -198,7 +212,10 @@ function fillUrl(url: string, source: string | undefined, problems: MaskProblem[
   const from = source === undefined ? null : parse(source);
   if (!parsed) return url;
   const missing = (what: string) =>
-    problems.push({ path: 'url', message: `${what} is ${SECRET_MASK}, but no stored value stands behind it` });
+    problems.push({
+      path: 'url',
+      message: `${what} is ${SECRET_MASK}, but no stored value stands behind it`,
+    });
   if (parsed.password === SECRET_MASK) {
     if (from && from.password !== '' && from.password !== SECRET_MASK) parsed.password = from.password;
     else missing('the password');
@@ -302,4 +319,9 @@ export function scrubSecrets(text: string, secrets: MonitorSecrets | null): stri
   let scrubbed = secrets.url ? text.split(secrets.url).join(maskUrl(secrets.url)) : text;
   for (const value of secretValues(secrets)) scrubbed = scrubbed.split(value).join(SECRET_MASK);
   return scrubbed;
+}
+
+/** The text with every http(s) URL in it masked (error messages of HTTP clients echo the URL they fetched). */
+export function maskUrlsIn(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>`]+/gi, (url) => maskUrl(url));
 }

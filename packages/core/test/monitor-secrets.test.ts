@@ -54,7 +54,10 @@ describe('which parts of a monitor are secret', () => {
 
 describe('masking URLs', () => {
   it.each<[string, string]>([
-    ['https://user:pa55@host.example/p?token=abc&page=2', `https://user:${M}@host.example/p?token=${M}&page=2`],
+    [
+      'https://user:pa55@host.example/p?token=abc&page=2',
+      `https://user:${M}@host.example/p?token=${M}&page=2`,
+    ],
     ['https://ghp_TOKEN@host.example/', `https://${M}@host.example/`],
     ['https://host.example/p?q=a%20b&api_key=k', `https://host.example/p?q=a%20b&api_key=${M}`],
     ['https://host.example/p?token=&x=1', 'https://host.example/p?token=&x=1'],
@@ -91,10 +94,15 @@ describe('splitting and filling secrets', () => {
   });
 
   it('fills masks back from the stored secrets, header names in any case', () => {
-    const stored = splitSecrets(http('https://u:p4ss@h.example/a?token=t0k', { Authorization: 'Bearer abc' }));
+    const stored = splitSecrets(
+      http('https://u:p4ss@h.example/a?token=t0k', { Authorization: 'Bearer abc' }),
+    );
     const edited = http(`https://u:${M}@h.example/b?token=${M}&page=1`, { authorization: M, 'x-new': 'v' });
     expect(fillMasks(edited, stored.secrets, { sameOriginAs: stored.config.url })).toEqual({
-      config: http('https://u:p4ss@h.example/b?token=t0k&page=1', { authorization: 'Bearer abc', 'x-new': 'v' }),
+      config: http('https://u:p4ss@h.example/b?token=t0k&page=1', {
+        authorization: 'Bearer abc',
+        'x-new': 'v',
+      }),
       problems: [],
     });
   });
@@ -116,7 +124,9 @@ describe('splitting and filling secrets', () => {
     const moved = fillMasks(http('https://evil.example/', { Authorization: M }), stored.secrets, {
       sameOriginAs: stored.config.url,
     });
-    expect(moved.problems).toEqual([{ path: 'headers.Authorization', message: expect.stringContaining('origin') }]);
+    expect(moved.problems).toEqual([
+      { path: 'headers.Authorization', message: expect.stringContaining('origin') },
+    ]);
     const resent = fillMasks(http('https://evil.example/', { Authorization: 'Bearer new' }), stored.secrets, {
       sameOriginAs: stored.config.url,
     });

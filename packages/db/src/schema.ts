@@ -51,6 +51,10 @@ export interface MonitorsTable {
   type: Generated<string>;
   interval_seconds: Generated<number>;
   paused: Generated<boolean>;
+  /** Secret parts of the config (`MonitorSecrets`), sealed with SECRETS_KEY; `config` holds their masks. */
+  secrets: string | null;
+  /** Written before secrets were sealed: the API seals such rows at start-up. */
+  secrets_unsealed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

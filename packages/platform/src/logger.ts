@@ -1,33 +1,74 @@
+import { maskUrl, maskUrlsIn } from '@sentinelmesh/core';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Paths never written to logs: credentials, cookies and channel secrets. */
+/** Paths never written to logs: credentials, cookies, channel secrets, monitor headers and secrets. */
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  'headers.authorization',
+  'headers',
+  '*.headers',
   'authorization',
   'password',
   '*.password',
   'secret',
   '*.secret',
+  'secrets',
+  '*.secrets',
   'config.secret',
   'config.webhookUrl',
   'config.routingKey',
   'accessToken',
   'refreshToken',
   'key',
+  'heartbeatToken',
+  '*.heartbeatToken',
 ];
 
+/** Paths written with the secret parts of the URLs in them masked, the rest kept for reading. */
+const maskedPaths = [
+  'req.url',
+  'url',
+  '*.url',
+  'err.message',
+  'err.stack',
+  'error.message',
+  '*.error.message',
+];
+
+/** A request path as logged: a heartbeat's ping token and secret query values masked. */
+export function redactRequestUrl(path: string): string {
+  const tokenless = path.replace(/(\/heartbeats\/)[^/?#]+/, '$1[redacted]');
+  if (!tokenless.includes('?')) return tokenless;
+  const origin = 'http://log.invalid';
+  const masked = maskUrl(`${origin}${tokenless}`);
+  return masked.startsWith(origin) ? masked.slice(origin.length) : tokenless;
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  if (typeof value !== 'string') return '[redacted]';
+  const key = path.join('.');
+  if (key === 'req.url') return redactRequestUrl(value);
+  if (path[path.length - 1] === 'url') return maskUrl(value);
+  if (path[path.length - 1] === 'message' || path[path.length - 1] === 'stack') return maskUrlsIn(value);
+  return '[redacted]';
+}
+
+/** The pino redaction every process uses (exported for loggers built elsewhere, e.g. in tests). */
+export const redactOptions = { paths: [...redactPaths, ...maskedPaths], censor };
+
 /** One JSON logger per process; components take `logger.child({ component })`. */
-export function createLogger(app: string, level = 'info'): Logger {
-  return pino({
-    name: app,
-    level,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    base: { app },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+export function createLogger(app: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      name: app,
+      level,
+      redact: redactOptions,
+      base: { app },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
 }

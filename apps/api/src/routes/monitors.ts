@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
+import { principalOf, ranks } from '../plugins/auth';
 import { idParams, noContent, pageOf } from '../schemas/common';
 import {
   checkResultSchema,
@@ -22,6 +22,10 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
   const scoped = (request: { id: string }): ServiceContext => ({ ...ctx, requestId: request.id });
+  // A heartbeat's ping URL lets anyone report for the monitor: viewers see the monitor, not its token.
+  const viewOf = (request: Parameters<typeof principalOf>[0]) => ({
+    showToken: ranks[principalOf(request).role] >= ranks.member,
+  });
 
   app.post(
     '/monitors',
@@ -40,14 +44,15 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     },
     async (request) => {
       const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listMonitors(db, orgId, request.query));
+      return withTenant(ctx.db, orgId, (db) => listMonitors(db, orgId, request.query, viewOf(request)));
     },
   );
 
   app.get(
     '/monitors/:id',
     { onRequest: read, schema: { tags, params: idParams, response: { 200: monitorSchema } } },
-    async (request) => getMonitor(ctx, principalOf(request).orgId, requireId(request.params.id, 'monitor')),
+    async (request) =>
+      getMonitor(ctx, principalOf(request).orgId, requireId(request.params.id, 'monitor'), viewOf(request)),
   );
 
   app.patch(

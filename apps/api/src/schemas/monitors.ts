@@ -33,7 +33,13 @@ export const monitorSchema = z.discriminatedUnion('type', [
   z.object({ ...tcpMonitorInput.shape, ...stored }),
   z.object({ ...dnsMonitorInput.shape, ...stored }),
   z.object({ ...tlsMonitorInput.shape, ...stored }),
-  z.object({ ...heartbeatMonitorStored.shape, ...stored }),
+  z.object({
+    ...heartbeatMonitorStored.shape,
+    heartbeatToken: heartbeatMonitorStored.shape.heartbeatToken
+      .nullable()
+      .describe('the secret of the ping URL; null for viewers (shown to member and above)'),
+    ...stored,
+  }),
 ]);
 
 /** PATCH body: any subset; `type` may be repeated but never changed. */

@@ -1,4 +1,4 @@
-import type { Monitor, MonitorStatus, StoredMonitorConfig } from '@sentinelmesh/core';
+import { type Monitor, type MonitorStatus, maskSecrets, type StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type SqlBool, sql } from 'kysely';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
@@ -31,10 +31,18 @@ function selectMonitors(db: Db, orgId: string) {
 
 type MonitorRow = Awaited<ReturnType<ReturnType<typeof selectMonitors>['executeTakeFirstOrThrow']>>;
 
-export function toMonitorView(row: MonitorRow): Monitor {
-  const config = row.config as StoredMonitorConfig;
+/** What the caller may see beyond the masked configuration: a heartbeat's token is for members and above. */
+export interface MonitorViewOptions {
+  showToken: boolean;
+}
+
+/** Secrets are write-only: the view always carries their masks, even of a row not sealed yet. */
+export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monitor {
+  const config = maskSecrets(row.config as StoredMonitorConfig);
+  const token = config.type === 'heartbeat' && !view.showToken ? { heartbeatToken: null } : {};
   return {
     ...config,
+    ...token,
     channelIds: row.channel_ids,
     id: row.id,
     createdAt: row.created_at.toISOString(),
@@ -49,9 +57,14 @@ export function toMonitorView(row: MonitorRow): Monitor {
   } as Monitor;
 }
 
-export async function findMonitor(db: Db, orgId: string, id: string): Promise<Monitor | null> {
+export async function findMonitor(
+  db: Db,
+  orgId: string,
+  id: string,
+  view: MonitorViewOptions,
+): Promise<Monitor | null> {
   const row = await selectMonitors(db, orgId).where('m.id', '=', id).executeTakeFirst();
-  return row ? toMonitorView(row) : null;
+  return row ? toMonitorView(row, view) : null;
 }
 
 export interface MonitorFilter {
@@ -65,7 +78,7 @@ export interface MonitorFilter {
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Newest first, keyset-paged on (created_at, id). */
-export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter) {
+export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter, view: MonitorViewOptions) {
   let query = selectMonitors(db, orgId);
   if (filter.status) query = query.where('s.status', '=', filter.status);
   if (filter.tag)
@@ -85,5 +98,10 @@ export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter)
     .orderBy('m.id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  return toPage(rows, filter.limit, (row) => [row.cursor_at, row.id], toMonitorView);
+  return toPage(
+    rows,
+    filter.limit,
+    (row) => [row.cursor_at, row.id],
+    (row) => toMonitorView(row, view),
+  );
 }

@@ -2,6 +2,7 @@ import {
   type CreateMonitor,
   DomainError,
   type Monitor,
+  maskSecrets,
   notFound,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
@@ -10,8 +11,9 @@ import { sql, type Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
 import { publishMonitorChange } from './monitor-changes';
-import { findMonitor } from './monitor-read';
+import { findMonitor, type MonitorViewOptions } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
+import { resolveMasks, sealConfig } from './monitor-secrets';
 import { findMissingIds } from './owned-ids';
 
 // Row timestamps come from Postgres (microseconds), so keyset paging on created_at never ties by accident;
@@ -45,8 +47,13 @@ async function linkChannels(
     .execute();
 }
 
-async function loadOrThrow(ctx: ServiceContext, orgId: string, id: string): Promise<Monitor> {
-  const monitor = await withTenant(ctx.db, orgId, (db) => findMonitor(db, orgId, id));
+async function loadOrThrow(
+  ctx: ServiceContext,
+  orgId: string,
+  id: string,
+  view: MonitorViewOptions = { showToken: true },
+): Promise<Monitor> {
+  const monitor = await withTenant(ctx.db, orgId, (db) => findMonitor(db, orgId, id, view));
   if (!monitor) throw notFound('monitor');
   return monitor;
 }
@@ -71,14 +78,14 @@ export async function createMonitor(
   orgId: string,
   input: CreateMonitor,
 ): Promise<Monitor> {
-  const config = configForCreate(input, ctx.config);
+  const config = resolveMasks(ctx.box, configForCreate(input, ctx.config));
   const now = ctx.clock.now();
   const id = await withTenant(ctx.db, orgId, async (tx) => {
     await checkQuota(tx, orgId, ctx.config.MAX_MONITORS_PER_ORG);
     const channelIds = await checkChannels(tx, orgId, input.channelIds);
     const row = await tx
       .insertInto('monitors')
-      .values({ org_id: orgId, config: JSON.stringify(config), updated_at: dbNow })
+      .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx
@@ -112,16 +119,17 @@ export async function updateMonitor(
   await withTenant(ctx.db, orgId, async (tx) => {
     const current = await tx
       .selectFrom('monitors')
-      .select(['config'])
+      .select(['config', 'secrets'])
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
     if (!current) throw notFound('monitor');
-    const config = configForUpdate(current.config, fields, ctx.config);
+    const masked = maskSecrets(current.config);
+    const config = resolveMasks(ctx.box, configForUpdate(masked, fields, ctx.config), current);
     await tx
       .updateTable('monitors')
-      .set({ config: JSON.stringify(config), updated_at: dbNow })
+      .set({ ...sealConfig(ctx.box, config), updated_at: dbNow })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
@@ -153,6 +161,11 @@ export async function deleteMonitor(ctx: ServiceContext, orgId: string, id: stri
   await publishMonitorChange(ctx, { op: 'delete', orgId, monitorId: id });
 }
 
-export async function getMonitor(ctx: ServiceContext, orgId: string, id: string): Promise<Monitor> {
-  return loadOrThrow(ctx, orgId, id);
+export async function getMonitor(
+  ctx: ServiceContext,
+  orgId: string,
+  id: string,
+  view: MonitorViewOptions,
+): Promise<Monitor> {
+  return loadOrThrow(ctx, orgId, id, view);
 }

@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertPayload, StoredMonitorConfig } from '@sentinelmesh/core';
+import { type AlertEvent, type AlertPayload, publicUrl, type StoredMonitorConfig } from '@sentinelmesh/core';
 
 export interface IncidentRef {
   id: string;
@@ -6,10 +6,13 @@ export interface IncidentRef {
   resolved_at: Date | null;
 }
 
-/** What a receiver sees of the monitor: its URL, `tcp://host:port` and the like, or null (heartbeats). */
+/**
+ * What a receiver sees of the monitor: its URL without user info and with secret query values
+ * masked, `tcp://host:port` and the like, or null (heartbeats).
+ */
 export function monitorTarget(config: StoredMonitorConfig): string | null {
   const c = config as { type: string; url?: unknown; host?: unknown; port?: unknown };
-  if (typeof c.url === 'string') return c.url;
+  if (typeof c.url === 'string') return publicUrl(c.url);
   if (typeof c.host !== 'string') return null;
   return typeof c.port === 'number' ? `${c.type}://${c.host}:${c.port}` : `${c.type}://${c.host}`;
 }

@@ -1,5 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { type CheckOutcome, type CheckPhases, type CheckSpec, evaluateAssertions } from '@sentinelmesh/core';
+import {
+  type CheckOutcome,
+  type CheckPhases,
+  type CheckSpec,
+  evaluateAssertions,
+  isSecretHeader,
+} from '@sentinelmesh/core';
 import { readBounded } from '@sentinelmesh/platform';
 import { Client, type Dispatcher, request } from 'undici';
 import { ConnectionTimings } from './connection-timings';
@@ -9,7 +15,6 @@ import { answeredOutcome, classifyError, failedOutcome } from './outcome';
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
 
 type Method = NonNullable<CheckSpec['method']>;
@@ -28,9 +33,11 @@ function requestHeaders(spec: CheckSpec, userAgent: string): Record<string, stri
   return hasUserAgent ? headers : { ...headers, 'user-agent': userAgent };
 }
 
-function without(headers: Record<string, string>, names: Set<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
+function without(headers: Record<string, string>, drop: (name: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !drop(name)));
 }
+
+const isBodyHeader = (name: string) => BODY_HEADERS.has(name.toLowerCase());
 
 /** The request a redirect asks for, as browsers do it; null when the location is unusable. */
 function nextHop(current: Hop, status: number, location: string): Hop | null {
@@ -41,14 +48,14 @@ function nextHop(current: Hop, status: number, location: string): Hop | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  // Credentials the monitor set for one origin are not handed to another.
+  // Secret headers the monitor set for one origin (credentials, API keys) are not handed to another.
   let headers =
-    url.origin === current.url.origin ? current.headers : without(current.headers, CREDENTIAL_HEADERS);
+    url.origin === current.url.origin ? current.headers : without(current.headers, isSecretHeader);
   let { method, body } = current;
   if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
     method = 'GET';
     body = null;
-    headers = without(headers, BODY_HEADERS);
+    headers = without(headers, isBodyHeader);
   }
   return { url, method, headers, body };
 }
