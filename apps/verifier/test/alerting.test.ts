@@ -216,6 +216,35 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
     ]);
   });
 
+  it('alerts of a monitor whose URL holds credentials carry none of them, on any channel', async () => {
+    // Stored as a row written before secrets were sealed: the URL with its secrets in the clear.
+    const m = await setup({
+      url: 'https://deploy:hunter2-pass@shop.example.com/health?token=tok-12345&page=2',
+    });
+    const world: World = (t) => t < m.slot(3);
+    await playSlots(deps, m, world, m.slot(0), 8);
+    await allDelivered(m.monitorId, 4);
+
+    const bodies = [
+      ...hooks.at(`/hook/${m.monitorId}`).map((r) => r.rawBody),
+      ...hooks.at(`/slack/${m.monitorId}`).map((r) => r.rawBody),
+      ...smtp.mails
+        .filter((mail) => mail.to.includes(`${m.monitorId}@example.com`))
+        .map((mail) => mail.text + mail.html),
+      ...pagerduty.events.filter((e) => e.routing_key === m.monitorId).map((e) => JSON.stringify(e)),
+    ];
+    expect(bodies).toHaveLength(4);
+    for (const body of bodies) {
+      expect(body).not.toContain('hunter2-pass');
+      expect(body).not.toContain('tok-12345');
+      expect(body).not.toContain('deploy');
+    }
+    const [webhook] = hooks.at(`/hook/${m.monitorId}`);
+    expect((webhook?.body.monitor as { url: string }).url).toBe(
+      'https://shop.example.com/health?token=********&page=2',
+    );
+  });
+
   it('a target flapping every ten seconds for a minute gives a bounded handful of notices per channel', async () => {
     const m = await setup({ intervalSeconds: 5, retryIntervalSeconds: 2 });
     const start = m.slot(2);
