@@ -240,7 +240,8 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
       expect(body).not.toContain('deploy');
     }
     const [webhook] = hooks.at(`/hook/${m.monitorId}`);
-    expect((webhook?.body.monitor as { url: string }).url).toBe(
+    expect(webhook?.body.monitor).toHaveProperty(
+      'url',
       'https://shop.example.com/health?token=********&page=2',
     );
   });
