@@ -3,6 +3,7 @@ import {
   checkJobId,
   checkQueueName,
   monitorChangesChannel,
+  SECRET_MASK,
   shardLeaseKey,
   shardOf,
   slotAtOrBefore,
@@ -122,6 +123,35 @@ describe('scheduler', () => {
       }
     }
     expect(await queue(prefix, 'us').count()).toBe(0);
+  });
+
+  it('puts no monitor secret in the check jobs it writes to Redis, only masks and their version', async () => {
+    const prefix = uniqueQueuePrefix();
+    // A row as stored before secrets were sealed: the worst case, every secret still in the config.
+    const monitorId = await insertMonitor(t.db, orgId, {
+      url: 'http://deploy:pw-in-url-1@127.0.0.1:9/health?api_key=key-in-query-2',
+      headers: {
+        Authorization: 'Bearer header-secret-3',
+        Cookie: 'sid=cookie-secret-4',
+        accept: 'text/plain',
+      },
+    });
+    const s = scheduler(prefix);
+    await s.start();
+    await s.tick();
+    const jobs = await jobsOf(queue(prefix, 'local'), monitorId);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      const stored = await redis.hget(`${prefix}:${checkQueueName('local')}:${job.id}`, 'data');
+      for (const secret of ['pw-in-url-1', 'key-in-query-2', 'header-secret-3', 'cookie-secret-4']) {
+        expect(stored).not.toContain(secret);
+      }
+      expect(job.data.spec).toMatchObject({
+        url: `http://deploy:${SECRET_MASK}@127.0.0.1:9/health?api_key=${SECRET_MASK}`,
+        headers: { Authorization: SECRET_MASK, Cookie: SECRET_MASK, accept: 'text/plain' },
+        secretsVersion: expect.any(Number),
+      });
+    }
   });
 
   it('does not schedule paused monitors', async () => {
