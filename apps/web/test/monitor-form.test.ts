@@ -1,10 +1,13 @@
+import { type Monitor, SECRET_MASK } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
 import { type AssertionRow, fromAssertion, toAssertion } from '../src/lib/assertion-rows';
 import { pathSegments } from '../src/lib/field-errors';
 import {
+  holdsStoredSecret,
   initialMonitorFormValues,
   type MonitorFormValues,
   monitorFieldFor,
+  monitorToFormValues,
   toMonitorPatch,
   validateMonitorForm,
 } from '../src/lib/monitor-form';
@@ -213,6 +216,61 @@ describe('toMonitorPatch', () => {
     const patch = toMonitorPatch(result.input);
     expect(patch).not.toHaveProperty('type');
     expect(patch).toMatchObject({ name: 'Checkout', url: 'https://shop.example.com/health' });
+  });
+});
+
+describe('editing a monitor with stored secrets', () => {
+  const masked = {
+    id: 'm1',
+    type: 'http',
+    name: 'Private API',
+    url: `https://deploy:${SECRET_MASK}@api.example.com/health?token=${SECRET_MASK}`,
+    method: 'GET',
+    headers: { Authorization: SECRET_MASK, accept: 'application/json' },
+    body: null,
+    followRedirects: true,
+    intervalSeconds: 60,
+    timeoutMs: 10_000,
+    assertions: [],
+    regions: ['local'],
+    failureThreshold: 2,
+    recoveryThreshold: 2,
+    retryIntervalSeconds: 5,
+    channelIds: [],
+    tags: [],
+    paused: false,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+    state: { status: 'up', since: null, lastCheckedAt: null, lastLatencyMs: null, lastError: null },
+  } as unknown as Monitor;
+
+  it('shows the masks and sends them back untouched, so the API keeps the stored values', () => {
+    const values = monitorToFormValues(masked);
+    expect(values.target.url).toBe(masked.type === 'http' ? masked.url : '');
+    expect(values.headers.map((h) => [h.name, holdsStoredSecret(h.value)])).toEqual([
+      ['Authorization', true],
+      ['accept', false],
+    ]);
+    const result = validateMonitorForm({ ...values, name: 'Renamed' });
+    if (!result.ok) throw new Error(`expected a valid form: ${JSON.stringify(result.fields)}`);
+    expect(toMonitorPatch(result.input)).toMatchObject({
+      name: 'Renamed',
+      url: `https://deploy:${SECRET_MASK}@api.example.com/health?token=${SECRET_MASK}`,
+      headers: { Authorization: SECRET_MASK, accept: 'application/json' },
+    });
+  });
+
+  it('sends a value typed over a mask, and drops a removed header', () => {
+    const values = monitorToFormValues(masked);
+    const edited = {
+      ...values,
+      headers: values.headers
+        .filter((h) => h.name !== 'accept')
+        .map((h) => ({ ...h, value: 'Bearer new-value' })),
+    };
+    const result = validateMonitorForm(edited);
+    if (!result.ok) throw new Error('expected a valid form');
+    expect(toMonitorPatch(result.input).headers).toEqual({ Authorization: 'Bearer new-value' });
   });
 });
 

@@ -9,7 +9,15 @@ export function HeartbeatUrl({ monitor }: { monitor: Monitor }) {
   const token = (monitor as unknown as { heartbeatToken?: unknown }).heartbeatToken;
   const [origin, setOrigin] = useState('');
   useEffect(() => setOrigin(window.location.origin), []);
-  if (typeof token !== 'string') return null;
+  if (monitor.type !== 'heartbeat') return null;
+  if (typeof token !== 'string') {
+    return (
+      <section aria-labelledby="heartbeat-title" className="section card">
+        <h2 id="heartbeat-title">Ping URL</h2>
+        <p className="muted">Only members and above can see this monitor's ping URL.</p>
+      </section>
+    );
+  }
   const url = `${origin}/api/v1/heartbeats/${token}`;
   return (
     <section aria-labelledby="heartbeat-title" className="section card">

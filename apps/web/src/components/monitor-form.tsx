@@ -9,10 +9,12 @@ import type { Monitor } from '../lib/api-types';
 import { emptyAssertionRow } from '../lib/assertion-rows';
 import { groupProblems, type FormProblems as Problems } from '../lib/field-errors';
 import {
+  holdsStoredSecret,
   initialMonitorFormValues,
   type MonitorFormValues,
   monitorFieldFor,
   monitorToFormValues,
+  STORED_SECRET_HINT,
   toMonitorPatch,
   validateMonitorForm,
 } from '../lib/monitor-form';
@@ -140,7 +142,7 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
             key={field.name}
             id={field.name}
             label={field.label}
-            hint={field.hint}
+            hint={holdsStoredSecret(values.target[field.name]) ? STORED_SECRET_HINT : field.hint}
             error={errors[field.name]}
           >
             {(control) =>

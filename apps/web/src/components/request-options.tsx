@@ -1,6 +1,6 @@
 'use client';
 
-import type { MonitorFormValues } from '../lib/monitor-form';
+import { holdsStoredSecret, type MonitorFormValues, STORED_SECRET_HINT } from '../lib/monitor-form';
 
 interface Props {
   values: MonitorFormValues;
@@ -13,6 +13,7 @@ let counter = 0;
 /** Headers, body and redirects: folded away, since most monitors need none of them. */
 export function RequestOptions({ values, errors, set }: Props) {
   const open = values.headers.length > 0 || values.body !== '' || !values.followRedirects;
+  const storedSecrets = values.headers.some((h) => holdsStoredSecret(h.value));
   const setHeader = (index: number, patch: Partial<MonitorFormValues['headers'][number]>) =>
     set(
       'headers',
@@ -25,6 +26,11 @@ export function RequestOptions({ values, errors, set }: Props) {
       <fieldset className={errors.headers ? 'field field--invalid' : 'field'}>
         <legend>Headers</legend>
         {errors.headers ? <p className="field__error">{errors.headers}</p> : null}
+        {storedSecrets ? (
+          <p id="headers-secret-hint" className="field__hint">
+            {STORED_SECRET_HINT} Remove the header to delete its value.
+          </p>
+        ) : null}
         <ul className="headers">
           {values.headers.map((header, index) => (
             <li key={header.key} className="header-row">
@@ -47,6 +53,8 @@ export function RequestOptions({ values, errors, set }: Props) {
                 type="text"
                 placeholder="application/json"
                 spellCheck={false}
+                autoComplete="off"
+                aria-describedby={holdsStoredSecret(header.value) ? 'headers-secret-hint' : undefined}
                 value={header.value}
                 onChange={(e) => setHeader(index, { value: e.target.value })}
               />

@@ -1,4 +1,4 @@
-import { type CreateMonitor, createMonitorSchema, type httpMethods } from '@sentinelmesh/core';
+import { type CreateMonitor, createMonitorSchema, type httpMethods, SECRET_MASK } from '@sentinelmesh/core';
 import type { Monitor } from './api-types';
 import {
   type AssertionRow,
@@ -172,6 +172,14 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
     paused: monitor.paused,
   };
 }
+
+/**
+ * True when a value holds the API's mask of a stored secret. The form sends masks back untouched,
+ * which keeps the stored value; typing over one replaces it.
+ */
+export const holdsStoredSecret = (value: string | undefined) => (value ?? '').includes(SECRET_MASK);
+
+export const STORED_SECRET_HINT = `${SECRET_MASK} stands for a stored secret, never shown again: leave it to keep it, type a new value to replace it.`;
 
 /** A PATCH body from a validated form: every field but `type`, which never changes. */
 export function toMonitorPatch(input: CreateMonitor): Record<string, unknown> {
