@@ -1,4 +1,4 @@
-import { notFound } from '@sentinelmesh/core';
+import { maskUrlsIn, notFound } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type SqlBool, sql } from 'kysely';
 import type { Clock } from '../context';
@@ -35,7 +35,7 @@ function toIncidentView(row: IncidentRow) {
     status: row.status,
     openedAt: row.opened_at.toISOString(),
     resolvedAt: row.resolved_at ? row.resolved_at.toISOString() : null,
-    cause: row.cause,
+    cause: row.cause === null ? null : maskUrlsIn(row.cause),
     acknowledgedAt: row.acknowledged_at ? row.acknowledged_at.toISOString() : null,
     acknowledgedBy: row.acknowledged_by,
   };

@@ -1,4 +1,4 @@
-import { emptyPhases, notFound } from '@sentinelmesh/core';
+import { emptyPhases, maskUrlsIn, notFound } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type SqlBool, sql } from 'kysely';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
@@ -38,7 +38,8 @@ export function toResultView(row: ResultRow) {
     latencyMs: row.latency_ms,
     phases: { ...emptyPhases, ...row.phases },
     certExpiresAt: row.cert_expires_at ? row.cert_expires_at.toISOString() : null,
-    error: row.error_kind ? { kind: row.error_kind, message: row.error_message ?? '' } : null,
+    // Results written before workers scrubbed secrets may hold a URL with its credentials.
+    error: row.error_kind ? { kind: row.error_kind, message: maskUrlsIn(row.error_message ?? '') } : null,
     failedAssertions: row.failed_assertions ?? [],
   };
 }

@@ -1,4 +1,10 @@
-import { type AlertEvent, type AlertPayload, publicUrl, type StoredMonitorConfig } from '@sentinelmesh/core';
+import {
+  type AlertEvent,
+  type AlertPayload,
+  maskUrlsIn,
+  publicUrl,
+  type StoredMonitorConfig,
+} from '@sentinelmesh/core';
 
 export interface IncidentRef {
   id: string;
@@ -40,6 +46,7 @@ export function buildAlertPayload(input: {
           resolvedAt: incident.resolved_at ? incident.resolved_at.toISOString() : null,
         }
       : null,
-    cause: input.cause,
+    // Workers scrub secrets from what they record; a URL in an older result's message is masked here.
+    cause: input.cause === null ? null : maskUrlsIn(input.cause),
   };
 }
