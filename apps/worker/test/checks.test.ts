@@ -162,6 +162,16 @@ describe('http check', () => {
     expect(target.headers.get('/ok')?.['user-agent']).toBe('custom/1');
   });
 
+  it('sends the user info of the URL as Basic credentials, unless the monitor sets its own Authorization', async () => {
+    const withUserinfo = target.url('/ok').replace('http://', 'http://deploy:p%40ss@');
+    expect((await runCheck(httpSpec(withUserinfo), context)).ok).toBe(true);
+    expect(target.headers.get('/ok')?.authorization).toBe(
+      `Basic ${Buffer.from('deploy:p@ss').toString('base64')}`,
+    );
+    await runCheck(httpSpec(withUserinfo, { headers: { Authorization: 'Bearer own' } }), context);
+    expect(target.headers.get('/ok')?.authorization).toBe('Bearer own');
+  });
+
   it('sends the monitor method, headers and body', async () => {
     const outcome = await runCheck(
       httpSpec(target.url('/ok'), { method: 'POST', headers: { 'x-probe': 'yes' }, body: '{"a":1}' }),

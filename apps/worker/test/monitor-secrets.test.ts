@@ -44,6 +44,8 @@ let writer: ResultWriter<VerifyPoke>;
 let orgId: string;
 let server: Server;
 let base: string;
+let other: Server;
+let otherBase: string;
 const seen = new Map<string, IncomingHttpHeaders>();
 const secrets = () => createSecretSource({ db: t.db, box, logger });
 let source: ReturnType<typeof secrets>;
@@ -55,6 +57,10 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     seen.set(url.pathname, req.headers);
+    if (url.pathname === '/hop') {
+      res.writeHead(302, { location: `${otherBase}/landed` }).end();
+      return;
+    }
     // `/echo` answers with the credential it got, as a careless target might in an error page.
     const body = url.pathname === '/echo' ? `denied for ${req.headers.authorization}` : 'ok';
     res.writeHead(url.pathname === '/echo' ? 403 : 200, { 'content-type': 'text/plain' }).end(body);
@@ -62,6 +68,13 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  other = createServer((req, res) => {
+    seen.set(`other${req.url}`, req.headers);
+    res.writeHead(200).end('ok');
+  });
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
   const org = await t.db
     .insertInto('organizations')
     .values({ name: 'Acme', slug: `acme-${prefix}` })
@@ -91,8 +104,10 @@ afterAll(async () => {
   await worker?.close();
   await writer?.close();
   await Promise.all([checks?.close(), verify?.close()]);
-  server?.closeAllConnections();
-  server?.close();
+  for (const s of [server, other]) {
+    s?.closeAllConnections();
+    s?.close();
+  }
   await redis?.quit();
   await t?.drop();
 });
@@ -197,6 +212,19 @@ describe('worker and monitor secrets', () => {
     expect(row.ok).toBe(false);
     expect(seen.get('/echo')?.authorization).toBe('Bearer echoed-secret-9');
     expect(JSON.stringify([row.error, row.failed_assertions])).not.toContain('echoed-secret-9');
+  });
+
+  it('hands no secret header to another origin on a redirect', async () => {
+    const spec = {
+      ...toCheckSpec(orgId, '00000000-0000-4000-8000-000000000009', config('/hop', 'Bearer stays-home')),
+      url: `${base}/hop`,
+      headers: { Authorization: 'Bearer stays-home', 'X-Api-Key': 'stays-home-too', accept: 'text/plain' },
+    };
+    expect((await runCheck(spec, context)).ok).toBe(true);
+    const landed = seen.get('other/landed');
+    expect(landed).toMatchObject({ accept: 'text/plain' });
+    expect(landed).not.toHaveProperty('authorization');
+    expect(landed).not.toHaveProperty('x-api-key');
   });
 
   it('fails the check as internal, sending nothing, when no worker key can fill the masks', async () => {

@@ -26,11 +26,29 @@ interface Hop {
   body: string | null;
 }
 
-/** The monitor's headers, with our User-Agent unless it sets its own. */
-function requestHeaders(spec: CheckSpec, userAgent: string): Record<string, string> {
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+const has = (headers: Record<string, string>, name: string) =>
+  Object.keys(headers).some((key) => key.toLowerCase() === name);
+
+/**
+ * The monitor's headers, with our User-Agent unless it sets its own, and Basic credentials from the
+ * URL's user info unless it sets its own Authorization (the HTTP client ignores user info).
+ */
+function requestHeaders(spec: CheckSpec, url: URL, userAgent: string): Record<string, string> {
   const headers = { ...(spec.headers ?? {}) };
-  const hasUserAgent = Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent');
-  return hasUserAgent ? headers : { ...headers, 'user-agent': userAgent };
+  if (!has(headers, 'user-agent')) headers['user-agent'] = userAgent;
+  if ((url.username || url.password) && !has(headers, 'authorization')) {
+    const credentials = `${decoded(url.username)}:${decoded(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
+  return headers;
 }
 
 function without(headers: Record<string, string>, drop: (name: string) => boolean): Record<string, string> {
@@ -95,10 +113,14 @@ export async function httpCheck(spec: CheckSpec, ctx: CheckContext): Promise<Che
     return { latencyMs: performance.now() - started, phases, certExpiresAt };
   };
   try {
+    const url = new URL(spec.url);
+    const headers = requestHeaders(spec, url, ctx.userAgent);
+    url.username = '';
+    url.password = '';
     let hop: Hop = {
-      url: new URL(spec.url),
+      url,
       method: spec.method ?? 'GET',
-      headers: requestHeaders(spec, ctx.userAgent),
+      headers,
       body: spec.body ?? null,
     };
     for (let redirects = 0; ; redirects++) {
