@@ -1,10 +1,20 @@
-import { type Monitor, type MonitorStatus, maskSecrets, type StoredMonitorConfig } from '@sentinelmesh/core';
+import {
+  type Monitor,
+  type MonitorStatus,
+  maskSecrets,
+  maskUrlsIn,
+  type StoredMonitorConfig,
+} from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type SqlBool, sql } from 'kysely';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** A state's last error, with credentials masked in any URL that an older result recorded. */
+const maskedError = (error: { kind: string; message: string }) =>
+  typeof error.message === 'string' ? { ...error, message: maskUrlsIn(error.message) } : error;
 
 function selectMonitors(db: Db, orgId: string) {
   return db
@@ -52,7 +62,7 @@ export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monito
       since: iso(row.since),
       lastCheckedAt: iso(row.last_checked_at),
       lastLatencyMs: row.last_latency_ms,
-      lastError: row.last_error ?? null,
+      lastError: row.last_error ? maskedError(row.last_error) : null,
     },
   } as Monitor;
 }
