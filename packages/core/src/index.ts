@@ -11,6 +11,7 @@ export * from './quorum';
 export * from './regex';
 export * from './schemas/assertion';
 export * from './schemas/monitor';
+export * from './secret-urls';
 export * from './slots';
 export * from './state-machine';
 export * from './verdict';

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fillMasks,
-  isSecretHeader,
-  isSecretQueryParam,
-  maskUrl,
-  publicUrl,
-  SECRET_MASK,
-  scrubSecrets,
-  splitSecrets,
-} from '../src/monitor-secrets';
+import { fillMasks, isSecretHeader, scrubSecrets, splitSecrets } from '../src/monitor-secrets';
 import { toCheckSpec } from '../src/schemas/monitor';
+import { isSecretQueryParam, maskUrl, maskUrlsIn, publicUrl, SECRET_MASK } from '../src/secret-urls';
 
 const M = SECRET_MASK;
 
@@ -64,6 +56,12 @@ describe('masking URLs', () => {
     ['HTTPS://Host.Example/Path?page=1', 'HTTPS://Host.Example/Path?page=1'],
   ])('%s is shown as %s', (url, masked) => {
     expect(maskUrl(url)).toBe(masked);
+  });
+
+  it('masks every URL inside a message', () => {
+    expect(maskUrlsIn('fetch https://u:pw@h.example/?sig=s failed; see http://h.example/ok')).toBe(
+      `fetch https://u:${M}@h.example/?sig=${M} failed; see http://h.example/ok`,
+    );
   });
 
   it('strips user info entirely from the URL third parties see', () => {
