@@ -211,7 +211,7 @@ describe('worker and monitor secrets', () => {
     const row = await check({ ...spec, assertions: [{ source: 'body', op: 'eq', value: 'welcome' }] });
     expect(row.ok).toBe(false);
     expect(seen.get('/echo')?.authorization).toBe('Bearer echoed-secret-9');
-    expect(JSON.stringify([row.error, row.failed_assertions])).not.toContain('echoed-secret-9');
+    expect(JSON.stringify([row.error_message, row.failed_assertions])).not.toContain('echoed-secret-9');
   });
 
   it('hands no secret header to another origin on a redirect', async () => {
