@@ -47,12 +47,17 @@ export function redactRequestUrl(path: string): string {
   return masked.startsWith(origin) ? masked.slice(origin.length) : tokenless;
 }
 
-function censor(value: unknown, path: string[]): unknown {
+/** Never throws: a logger that fails on a strange value would take the process down with it. */
+function censor(value: unknown, path: ReadonlyArray<string | symbol>): unknown {
   if (typeof value !== 'string') return '[redacted]';
-  const key = path.join('.');
-  if (key === 'req.url') return redactRequestUrl(value);
-  if (path[path.length - 1] === 'url') return maskUrl(value);
-  if (path[path.length - 1] === 'message' || path[path.length - 1] === 'stack') return maskUrlsIn(value);
+  try {
+    const last = String(path[path.length - 1]);
+    if (path.length === 2 && path[0] === 'req' && last === 'url') return redactRequestUrl(value);
+    if (last === 'url') return maskUrl(value);
+    if (last === 'message' || last === 'stack') return maskUrlsIn(value);
+  } catch {
+    // fall through to the plain mark
+  }
   return '[redacted]';
 }
 
