@@ -139,10 +139,12 @@ describe('scheduler', () => {
     const s = scheduler(prefix);
     await s.start();
     await s.tick();
-    const jobs = await jobsOf(queue(prefix, 'local'), monitorId);
+    const local = queue(prefix, 'local');
+    const jobs = await jobsOf(local, monitorId);
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) {
-      const stored = await redis.hget(`${prefix}:${checkQueueName('local')}:${job.id}`, 'data');
+      // The job's hash as Redis holds it, not BullMQ's parsed copy.
+      const stored = await redis.hget(local.toKey(job.id ?? ''), 'data');
       for (const secret of ['pw-in-url-1', 'key-in-query-2', 'header-secret-3', 'cookie-secret-4']) {
         expect(stored).not.toContain(secret);
       }
