@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { type MonitorSecrets, SECRET_MASK } from '@sentinelmesh/core';
 import { createDb } from '@sentinelmesh/db';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
-import { createLogger, createRedis, SecretBox } from '@sentinelmesh/platform';
+import { connectRedis, createLogger, SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { sealMonitorSecrets } from '../src/jobs/seal-monitor-secrets';
@@ -248,7 +248,7 @@ describe('request logs', () => {
     const app = await buildApp({
       config,
       db: createDb({ connectionString: testDb.url, max: 2 }),
-      redis: createRedis(config.REDIS_URL),
+      redis: connectRedis(config),
       logger: createLogger('api', 'info', sink),
     });
     try {
