@@ -99,7 +99,7 @@ describe('monitor secrets at rest and in responses', () => {
     const token = heartbeat.json().heartbeatToken as string;
     expect(token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
 
-    const viewer = await addMemberSession(api.app, owner, 'viewer');
+    const viewer = await addMemberSession(api, owner, 'viewer');
     const key = (
       await client(api.app, owner.token).post('/v1/api-keys', { name: 'ro', role: 'viewer' })
     ).json().key as string;
@@ -117,7 +117,7 @@ describe('monitor secrets at rest and in responses', () => {
       expect((await as.get(`/v1/monitors/${heartbeat.json().id}`)).json().heartbeatToken).toBeNull();
     }
 
-    const member = await addMemberSession(api.app, owner, 'member');
+    const member = await addMemberSession(api, owner, 'member');
     const seen = await client(api.app, member.token).get(`/v1/monitors/${heartbeat.json().id}`);
     expect(seen.json().heartbeatToken).toBe(token);
     expectNoSecret((await client(api.app, member.token).get(`/v1/monitors/${id}`)).body);
