@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDb, migrateToLatest } from '@sentinelmesh/db';
+import { appLoginFromUrl, createDb, runMigrateStep } from '@sentinelmesh/db';
 import { appSpecs } from './apps';
 import { loadStackConfig } from './config';
 import { localPostgres, localRedis } from './services';
@@ -65,7 +65,10 @@ try {
     services.push(supervisor.start(redis.spec).then(() => (redisUrl = redis.url)));
   }
   const needsWebBuild =
-    config.STACK_APPS.includes('web') && config.WEB_MODE === 'production' && webBuildIsStale();
+    config.STACK_RUN === 'source' &&
+    config.STACK_APPS.includes('web') &&
+    config.WEB_MODE === 'production' &&
+    webBuildIsStale();
   if (needsWebBuild) {
     say('building the dashboard (first start, or its sources changed)…');
     services.push(buildWeb(write));
@@ -73,12 +76,18 @@ try {
   await Promise.all(services);
   if (!databaseUrl || !(redisUrl || clusterNodes)) throw new Error('Postgres or Redis did not start');
 
-  const db = createDb({ connectionString: databaseUrl, max: 1, applicationName: 'sentinelmesh-stack' });
-  const applied = await migrateToLatest(db);
-  await db.destroy();
+  // The migrate step, as in production: before any app starts, which never migrates by itself.
+  const db = createDb({ connectionString: databaseUrl, max: 1, applicationName: 'sentinelmesh-migrate' });
+  const applied = await runMigrateStep(db, {
+    ...(config.APP_DATABASE_URL ? { appLogin: appLoginFromUrl(config.APP_DATABASE_URL) } : {}),
+    onWaitForLock: () => say('another migrator holds the lock; waiting for it'),
+  }).finally(() => db.destroy());
   say(applied.length ? `database migrated: ${applied.join(', ')}` : 'database is up to date');
 
-  await Promise.all(appSpecs(config, { databaseUrl, redisUrl }).map((spec) => supervisor.start(spec)));
+  const appDatabaseUrl = config.APP_DATABASE_URL ?? databaseUrl;
+  await Promise.all(
+    appSpecs(config, { databaseUrl: appDatabaseUrl, redisUrl }).map((spec) => supervisor.start(spec)),
+  );
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const web = config.STACK_APPS.includes('web');

@@ -1,4 +1,4 @@
-import { createDb, ensureResultPartitions, migrateToLatest, waitForDatabase } from '@sentinelmesh/db';
+import { createDb, ensureResultPartitions, waitForDatabase, waitForSchema } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   connectRedis,
@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     await waitForDatabase(db, {
       onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
     });
-    await migrateToLatest(db);
+    // Never migrates: the migrate step does; started before it, the app waits (bounded) for it.
+    await waitForSchema(db, {
+      onWait: (pending, retryInMs) =>
+        logger.warn({ pending, retryInMs }, 'waiting for the migrate step to apply these migrations'),
+    });
     await ensureResultPartitions(db, new Date(), 7);
     await sealMonitorSecrets(db, new SecretBox(env.SECRETS_KEY), logger.child({ component: 'secrets' }));
   } catch (error) {

@@ -1,9 +1,9 @@
 import {
   createDb,
   ensureResultPartitions,
-  migrateToLatest,
   pingDatabase,
   waitForDatabase,
+  waitForSchema,
 } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   await waitForDatabase(db, {
     onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
   });
-  await migrateToLatest(db);
+  // Never migrates: the migrate step does; started before it, the app waits (bounded) for it.
+  await waitForSchema(db, {
+    onWait: (pending, retryInMs) =>
+      logger.warn({ pending, retryInMs }, 'waiting for the migrate step to apply these migrations'),
+  });
   const ensurePartitions = () =>
     ensureResultPartitions(db, new Date(), PARTITION_DAYS_AHEAD).catch((error: unknown) =>
       logger.error({ err: error }, 'could not create result partitions'),

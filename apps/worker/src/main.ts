@@ -1,5 +1,5 @@
 import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
-import { createDb, pingDatabase } from '@sentinelmesh/db';
+import { createDb, pingDatabase, waitForDatabase, waitForSchema } from '@sentinelmesh/db';
 import {
   assertRedisPolicy,
   connectRedis,
@@ -31,6 +31,13 @@ async function main(): Promise<void> {
   const redis = connectRedis(env);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   await assertRedisPolicy(redis, logger);
+  await waitForDatabase(db, {
+    onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
+  });
+  await waitForSchema(db, {
+    onWait: (pending, retryInMs) =>
+      logger.warn({ pending, retryInMs }, 'waiting for the migrate step to apply these migrations'),
+  });
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);

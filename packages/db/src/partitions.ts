@@ -41,6 +41,12 @@ function inTransaction<T>(db: Kysely<any>, fn: (tx: Transaction<any>) => Promise
  */
 export async function ensureResultPartitions(db: Kysely<any>, now: Date, daysAhead: number): Promise<number> {
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  // The apps' role may not create tables: once migration 0009 has run, a function owned by the schema
+  // owner creates the partition for them.
+  const { rows: helper } = await sql<{
+    present: boolean;
+  }>`SELECT to_regprocedure('create_result_partition(date)') IS NOT NULL AS present`.execute(db);
+  const viaFunction = helper[0]?.present === true;
   let created = 0;
   for (let offset = -1; offset <= daysAhead; offset++) {
     const from = new Date(today + offset * DAY_MS);
@@ -51,15 +57,19 @@ export async function ensureResultPartitions(db: Kysely<any>, now: Date, daysAhe
     }>`SELECT to_regclass(${name}) IS NOT NULL AS exists`.execute(db);
     if (rows[0]?.exists) continue;
     try {
-      // The schema's default privileges would open a new partition to the tenant role: closed in the
-      // same transaction, so it is never readable.
-      await inTransaction(db, async (tx) => {
-        await sql`
-          CREATE TABLE IF NOT EXISTS ${sql.id(name)} PARTITION OF check_results
-          FOR VALUES FROM (${sql.lit(from.toISOString())}) TO (${sql.lit(to.toISOString())})
-        `.execute(tx);
-        await closeToTenant(tx, name);
-      });
+      if (viaFunction) {
+        await sql`SELECT create_result_partition(${from.toISOString().slice(0, 10)}::date)`.execute(db);
+      } else {
+        // The schema's default privileges would open a new partition to the tenant role: closed in the
+        // same transaction, so it is never readable.
+        await inTransaction(db, async (tx) => {
+          await sql`
+            CREATE TABLE IF NOT EXISTS ${sql.id(name)} PARTITION OF check_results
+            FOR VALUES FROM (${sql.lit(from.toISOString())}) TO (${sql.lit(to.toISOString())})
+          `.execute(tx);
+          await closeToTenant(tx, name);
+        });
+      }
       created++;
     } catch (error) {
       // Another process created it between our look and our create, or the default partition

@@ -6,6 +6,7 @@ import * as m0004 from './0004-api';
 import * as m0005 from './0005-accounts';
 import * as m0007 from './0007-monitor-secrets';
 import * as m0008 from './0008-engines';
+import * as m0009 from './0009-app-role';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-accounts': m0005,
   '0007-monitor-secrets': m0007,
   '0008-engines': m0008,
+  '0009-app-role': m0009,
 };

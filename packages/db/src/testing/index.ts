@@ -61,3 +61,38 @@ export function testRedisUrl(): string {
 export function uniqueQueuePrefix(): string {
   return `t${suffix()}`;
 }
+
+/** Runs one statement as the test server's superuser (databases, roles). */
+export async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EmptyDatabase {
+  name: string;
+  /** Its URL as the test server's superuser, or as another role. */
+  url: (user?: string, password?: string) => string;
+  drop: () => Promise<void>;
+}
+
+/** A database of its own with nothing in it (not even the migrations), for tests of the migrate step. */
+export async function createEmptyDatabase(): Promise<EmptyDatabase> {
+  const name = `empty_${suffix()}`;
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  return {
+    name,
+    url: (user, password) => {
+      const url = new URL(inject('postgresAdminUrl'));
+      url.pathname = `/${name}`;
+      if (user) url.username = user;
+      if (password !== undefined) url.password = password;
+      return url.toString();
+    },
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+  };
+}
