@@ -1,9 +1,12 @@
-# One image for every back-end app (API, scheduler, worker, verifier) and one for the dashboard.
-# Build: docker build --target app -t sentinelmesh .   /   docker build --target web -t sentinelmesh-web .
-FROM node:24-slim AS deps
-ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
+# Images run compiled JavaScript: `pnpm build` compiles every package and app and lays out one deploy
+# folder per image in dist/<app> (production dependencies only); the runtime stages copy just that.
+#   docker build --build-arg APP=api -t sentinelmesh-api .        (APP: api, scheduler, worker, verifier)
+#   docker build --target web -t sentinelmesh-web .
+# The migrate step runs from the api image: node node_modules/@sentinelmesh/db/dist/migrate-cli.js
+FROM node:24-slim AS build
+ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true NEXT_TELEMETRY_DISABLED=1
 RUN npm install -g pnpm@10.34.8
-WORKDIR /srv
+WORKDIR /src
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/scheduler/package.json apps/scheduler/
@@ -15,23 +18,27 @@ COPY packages/db/package.json packages/db/
 COPY packages/platform/package.json packages/platform/
 RUN pnpm install --frozen-lockfile
 COPY . .
-
-FROM deps AS web-build
-ENV NEXT_TELEMETRY_DISABLED=1
-RUN pnpm --filter @sentinelmesh/web build
-
-FROM node:24-slim AS app
-ENV NODE_ENV=production
-WORKDIR /srv
-COPY --from=deps /srv /srv
-USER node
-# APP is api, scheduler, worker or verifier.
-ENV APP=api
-CMD ["sh", "-c", "cd apps/$APP && exec node --import tsx src/main.ts"]
+RUN pnpm build && pnpm build:sizes
 
 FROM node:24-slim AS web
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 HOSTNAME=0.0.0.0 PORT=3000 APP=web
 WORKDIR /srv
-COPY --from=web-build /srv /srv
+COPY --from=build --chown=root:root /src/dist/web /srv
+COPY --chown=root:root deploy/docker/healthcheck.mjs /srv/healthcheck.mjs
 USER node
-CMD ["sh", "-c", "cd apps/web && exec node node_modules/next/dist/bin/next start -p ${WEB_PORT:-3000}"]
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "/srv/healthcheck.mjs"]
+CMD ["node", "apps/web/server.js"]
+
+# Last, so a plain `docker build` gives the back-end image.
+FROM node:24-slim AS app
+ARG APP=api
+ENV NODE_ENV=production APP=${APP}
+WORKDIR /srv
+# Owned by root, run as node: the process cannot rewrite its own code.
+COPY --from=build --chown=root:root /src/dist/${APP} /srv
+COPY --chown=root:root deploy/docker/healthcheck.mjs /srv/healthcheck.mjs
+USER node
+# /health on API_PORT (the API) or OPS_PORT (the background apps).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "/srv/healthcheck.mjs"]
+CMD ["node", "dist/main.js"]

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessSpec } from '../lib/process-spec';
 import { waitFor } from '../lib/wait';
@@ -11,30 +12,63 @@ async function httpOk(url: string): Promise<boolean> {
   return response.ok;
 }
 
-/** A Node app run as one process (`node --import tsx`), so signals reach it directly. */
+/** Where an app runs from and its entry: the sources through tsx, or its deploy folder from `pnpm build`. */
+export function appEntry(run: StackConfig['STACK_RUN'], app: Exclude<AppName, 'web'>) {
+  if (run === 'source') return { cwd: appDir(app), args: ['--import', 'tsx', 'src/main.ts'] };
+  const cwd = path.join(repoRoot, 'dist', app);
+  if (!existsSync(path.join(cwd, 'dist', 'main.js'))) {
+    throw new Error(`dist/${app} is missing: run \`pnpm build\` before STACK_RUN=built`);
+  }
+  return { cwd, args: ['dist/main.js'] };
+}
+
+/** A Node app run as one process (no package-manager wrapper), so signals reach it directly. */
 function nodeApp(
-  nodeArgs: readonly string[],
+  config: StackConfig,
   name: string,
-  dir: string,
+  app: Exclude<AppName, 'web'>,
   env: NodeJS.ProcessEnv,
   ready?: () => Promise<unknown>,
 ): ProcessSpec {
+  const entry = appEntry(config.STACK_RUN, app);
   return {
     name,
     command: process.execPath,
-    args: [...nodeArgs, '--import', 'tsx', 'src/main.ts'],
-    cwd: dir,
-    env,
+    args: [...config.STACK_NODE_ARGS, ...entry.args],
+    cwd: entry.cwd,
+    env: config.STACK_RUN === 'built' ? { ...env, NODE_ENV: 'production' } : env,
     ...(ready ? { ready } : {}),
   };
+}
+
+/** The dashboard: `next start` (or `next dev`) in its folder, or the standalone server of `pnpm build`. */
+function webProcess(config: StackConfig): Pick<ProcessSpec, 'args' | 'cwd'> & { env: NodeJS.ProcessEnv } {
+  if (config.STACK_RUN === 'built') {
+    const cwd = path.join(repoRoot, 'dist', 'web', 'apps', 'web');
+    if (!existsSync(path.join(cwd, 'server.js'))) {
+      throw new Error('dist/web is missing: run `pnpm build` before STACK_RUN=built');
+    }
+    return {
+      cwd,
+      args: ['server.js'],
+      env: { NODE_ENV: 'production', PORT: String(config.WEB_PORT), HOSTNAME: '0.0.0.0' },
+    };
+  }
+  const nextBin = path.join(appDir('web'), 'node_modules', 'next', 'dist', 'bin', 'next');
+  const mode = config.WEB_MODE === 'dev' ? 'dev' : 'start';
+  return { cwd: appDir('web'), args: [nextBin, mode, '-p', String(config.WEB_PORT)], env: {} };
 }
 
 export function appSpecs(
   config: StackConfig,
   urls: { databaseUrl: string; redisUrl: string | undefined },
 ): ProcessSpec[] {
-  const app = (name: string, dir: string, env: NodeJS.ProcessEnv, ready?: () => Promise<unknown>) =>
-    nodeApp(config.STACK_NODE_ARGS, name, dir, env, ready);
+  const app = (
+    name: string,
+    which: Exclude<AppName, 'web'>,
+    env: NodeJS.ProcessEnv,
+    ready?: () => Promise<unknown>,
+  ) => nodeApp(config, name, which, env, ready);
   const opsPort = (offset: number) => (config.OPS_PORT_BASE === 0 ? 0 : config.OPS_PORT_BASE + offset);
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,14 +92,14 @@ export function appSpecs(
   if (wanted.has('api')) {
     specs.push(
       // The local dashboard is plain http://localhost: a Secure cookie would never come back.
-      app('api', appDir('api'), { ...shared, COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false' }, () =>
+      app('api', 'api', { ...shared, COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false' }, () =>
         waitFor('the API', () => httpOk(`http://127.0.0.1:${config.API_PORT}/ready`), { timeoutMs: 90_000 }),
       ),
     );
   }
   if (wanted.has('scheduler')) {
     specs.push(
-      app('scheduler', appDir('scheduler'), {
+      app('scheduler', 'scheduler', {
         ...shared,
         OPS_PORT: String(opsPort(1)),
         // One scheduler under the supervisor: restarted, it takes its shards back at once.
@@ -76,23 +110,20 @@ export function appSpecs(
   if (wanted.has('worker')) {
     config.REGIONS.forEach((region, i) => {
       const name = config.REGIONS.length === 1 ? 'worker' : `worker-${region}`;
-      specs.push(
-        app(name, appDir('worker'), { ...shared, REGION: region, OPS_PORT: String(opsPort(10 + i)) }),
-      );
+      specs.push(app(name, 'worker', { ...shared, REGION: region, OPS_PORT: String(opsPort(10 + i)) }));
     });
   }
   if (wanted.has('verifier')) {
-    specs.push(app('verifier', appDir('verifier'), { ...shared, OPS_PORT: String(opsPort(3)) }));
+    specs.push(app('verifier', 'verifier', { ...shared, OPS_PORT: String(opsPort(3)) }));
   }
   if (wanted.has('web')) {
-    const nextBin = path.join(appDir('web'), 'node_modules', 'next', 'dist', 'bin', 'next');
-    const mode = config.WEB_MODE === 'dev' ? 'dev' : 'start';
+    const web = webProcess(config);
     specs.push({
       name: 'web',
       command: process.execPath,
-      args: [nextBin, mode, '-p', String(config.WEB_PORT)],
-      cwd: appDir('web'),
-      env: { ...shared, API_URL: `http://127.0.0.1:${config.API_PORT}` },
+      args: web.args,
+      cwd: web.cwd,
+      env: { ...shared, ...web.env, API_URL: `http://127.0.0.1:${config.API_PORT}` },
       ready: () =>
         waitFor('the dashboard', () => httpOk(`http://127.0.0.1:${config.WEB_PORT}/`), {
           timeoutMs: 120_000,

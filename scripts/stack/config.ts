@@ -21,6 +21,11 @@ const schema = z.object({
     )
     .pipe(z.array(z.enum(appNames)).min(1)),
   WEB_MODE: z.enum(['production', 'dev']).default('production'),
+  /**
+   * `source` runs the TypeScript sources (tsx); `built` runs what `pnpm build` laid out in dist/<app>,
+   * as the images do: `node dist/main.js` with NODE_ENV=production, the dashboard's standalone server.
+   */
+  STACK_RUN: z.enum(['source', 'built']).default('source'),
   /** Extra Node flags for every app process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile. */
   STACK_NODE_ARGS: z
     .string()
@@ -28,6 +33,8 @@ const schema = z.object({
     .transform((v) => v.split(/\s+/).filter(Boolean))
     .pipe(z.array(z.string().regex(/^--[a-z][a-z0-9-]*(=\S+)?$/, 'Node flags only, like --cpu-prof'))),
   DATABASE_URL: z.string().url().optional(),
+  /** The apps' least-privilege login, created by the migrate step; without it they use DATABASE_URL. */
+  APP_DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   /** `host:port,…` of a Redis Cluster: every app uses it, and the launcher starts no Redis. */
   REDIS_CLUSTER_NODES: z.string().optional(),

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'vitest';
 import { waitFor } from '../../scripts/lib/wait';
-
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+import { appEntry } from '../../scripts/stack/apps';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -18,17 +16,21 @@ export interface AppProcess {
 /**
  * One app run as the launcher runs it (`node --import tsx src/main.ts` in its folder) with `env`
  * added to this process's environment, or, with `inherit: false`, with only PATH and HOME besides it.
+ * With `run: 'built'`, it runs as its image does: `node dist/main.js` in its deploy folder from
+ * `pnpm build`, with NODE_ENV=production.
  */
 export function startAppProcess(
   app: 'api' | 'scheduler' | 'worker' | 'verifier',
   env: Record<string, string>,
-  options: { inherit?: boolean } = {},
+  options: { inherit?: boolean; run?: 'source' | 'built' } = {},
 ): AppProcess {
   const base =
     options.inherit === false ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } : process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.join(repoRoot, 'apps', app),
-    env: { ...base, ...env },
+  const run = options.run ?? 'source';
+  const entry = appEntry(run, app);
+  const child = spawn(process.execPath, entry.args, {
+    cwd: entry.cwd,
+    env: { ...base, ...(run === 'built' ? { NODE_ENV: 'production' } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

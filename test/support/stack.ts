@@ -26,6 +26,10 @@ export async function startTestStack(options: {
   /** `host:port,…` of a Redis Cluster to run on instead of the test run's Redis. */
   redisClusterNodes?: string;
   timeoutMs?: number;
+  /** `built`: the apps run from `pnpm build`'s deploy folders, as the images run them. */
+  run?: 'source' | 'built';
+  /** The apps' least-privilege login, created by the launcher's migrate step. */
+  appDatabaseUrl?: string;
 }): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-stack-'));
   const [apiPort, webPort] = [await freePort(), await freePort()];
@@ -42,6 +46,8 @@ export async function startTestStack(options: {
     OPS_PORT_BASE: '0',
     REGIONS: options.regions ?? 'local',
     LOG_LEVEL: 'warn',
+    STACK_RUN: options.run ?? 'source',
+    ...(options.appDatabaseUrl ? { APP_DATABASE_URL: options.appDatabaseUrl } : {}),
   });
   const stop = async () => {
     await stack.stop();

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { compile, compileTargets } from './compile';
+import { backendApps, deployBackendApp, deployWeb } from './deploy';
+
+/**
+ * `pnpm build`: what the Dockerfile runs. Compiles every workspace package and back-end app to its
+ * dist/, builds the dashboard (Next.js standalone output), then lays out one deploy folder per image
+ * in dist/<app>. BUILD_WEB=false skips the dashboard.
+ */
+const root = path.resolve(import.meta.dirname, '..', '..');
+const say = (line: string) => process.stdout.write(`build | ${line}\n`);
+const started = Date.now();
+
+for (const target of compileTargets) await compile(root, target);
+say(`compiled ${compileTargets.map((t) => t.dir).join(', ')}`);
+
+for (const app of backendApps) {
+  deployBackendApp(root, app);
+  say(`deployed dist/${app}`);
+}
+
+if (process.env.BUILD_WEB !== 'false') {
+  execFileSync(process.execPath, [path.join(root, 'apps/web/node_modules/next/dist/bin/next'), 'build'], {
+    cwd: path.join(root, 'apps', 'web'),
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', WEB_BUILD: 'standalone' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  deployWeb(root);
+  say('deployed dist/web');
+}
+say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
