@@ -2,7 +2,13 @@ import { verifyWebhookSignature } from '@sentinelmesh/core';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Listening, type ReceivedRequest, startReceiver, startTarget } from '../support/http-fixtures';
+import {
+  fastHttpMonitor,
+  type Listening,
+  type ReceivedRequest,
+  startReceiver,
+  startTarget,
+} from '../support/http-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -75,17 +81,11 @@ export function pipelineScenario(title: string, redis: () => { clusterNodes?: st
         name: 'e2e receiver',
         config: { url: `${receiver.url}/hook`, secret: SECRET },
       });
-      const monitor = await call<{ id: string }>('POST', '/v1/monitors', {
-        type: 'http',
-        name: 'Local target',
-        url: target.url,
-        intervalSeconds: 2,
-        timeoutMs: 1000,
-        failureThreshold: 2,
-        recoveryThreshold: 2,
-        retryIntervalSeconds: 1,
-        channelIds: [channel.id],
-      });
+      const monitor = await call<{ id: string }>(
+        'POST',
+        '/v1/monitors',
+        fastHttpMonitor(target.url, [channel.id]),
+      );
       const status = async () =>
         (await call<{ state: { status: string } }>('GET', `/v1/monitors/${monitor.id}`)).state.status;
       await waitFor('the monitor to be up', async () => (await status()) === 'up', { timeoutMs: 20_000 });

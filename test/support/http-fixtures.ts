@@ -64,3 +64,18 @@ export async function startReceiver(
   });
   return { ...(await listen(server)), received };
 }
+
+/** An HTTP monitor of `url` quick enough for end-to-end tests: 2 s interval, down after two failures. */
+export function fastHttpMonitor(url: string, channelIds: string[]) {
+  return {
+    type: 'http',
+    name: 'Local target',
+    url,
+    intervalSeconds: 2,
+    timeoutMs: 1000,
+    failureThreshold: 2,
+    recoveryThreshold: 2,
+    retryIntervalSeconds: 1,
+    channelIds,
+  };
+}

@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { verifyWebhookSignature } from '@sentinelmesh/core';
+import { createDb, type Db } from '@sentinelmesh/db';
+import { adminQuery, createEmptyDatabase, type EmptyDatabase } from '@sentinelmesh/db/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fastHttpMonitor,
+  type Listening,
+  type ReceivedRequest,
+  startReceiver,
+  startTarget,
+} from '../support/http-fixtures';
+import { startTestStack, type TestStack } from '../support/stack';
+import { waitFor } from '../support/wait';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const backendApps = ['api', 'scheduler', 'worker', 'verifier'] as const;
+const suffix = randomBytes(4).toString('hex');
+const appUser = `sm_prod_${suffix}`;
+const WEBHOOK_SECRET = 'production-build-secret-0123';
+
+/** `pnpm build`, exactly as the Dockerfile runs it. */
+function build(): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/build/main.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`pnpm build failed (${code}):\n${output}`)),
+    ),
+  );
+}
+
+let database: EmptyDatabase;
+let stack: TestStack;
+let db: Db;
+let target: Listening & { setStatus: (s: number) => void };
+let receiver: Listening & { received: ReceivedRequest[] };
+
+beforeAll(async () => {
+  await build();
+  database = await createEmptyDatabase();
+  db = createDb({ connectionString: database.url(), max: 2 });
+  target = await startTarget();
+  receiver = await startReceiver();
+  // An empty database: the launcher's migrate step builds the schema and the apps' role, then
+  // every app, web included, runs from its deploy folder with NODE_ENV=production as that role.
+  stack = await startTestStack({
+    databaseUrl: database.url(),
+    appDatabaseUrl: database.url(appUser, `pw-${suffix}`),
+    apps: 'api,scheduler,worker,verifier,web',
+    run: 'built',
+    timeoutMs: 120_000,
+  });
+}, 400_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await Promise.all([target?.close(), receiver?.close(), db?.destroy()]);
+  await database?.drop();
+  await adminQuery(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(appUser)}`);
+}, 60_000);
+
+describe('the production build', () => {
+  it('lays out deploy folders of compiled JavaScript and production dependencies only', () => {
+    for (const app of backendApps) {
+      const dir = path.join(repoRoot, 'dist', app);
+      expect(existsSync(path.join(dir, 'dist', 'main.js')), app).toBe(true);
+      expect(existsSync(path.join(dir, 'src')), app).toBe(false);
+      expect(existsSync(path.join(dir, 'node_modules', 'tsx')), app).toBe(false);
+      expect(existsSync(path.join(dir, 'node_modules', 'vitest')), app).toBe(false);
+      // Workspace packages come compiled: their manifests export dist/, their sources stay behind.
+      const db = path.join(dir, 'node_modules', '@sentinelmesh', 'db');
+      const manifest = JSON.parse(readFileSync(path.join(db, 'package.json'), 'utf8')) as {
+        exports: Record<string, string>;
+      };
+      expect(manifest.exports).toEqual({ '.': './dist/index.js' });
+      expect(existsSync(path.join(db, 'src')), app).toBe(false);
+      expect(readFileSync(path.join(dir, 'dist', 'main.js'), 'utf8')).not.toContain('sourceMappingURL');
+    }
+    expect(existsSync(path.join(repoRoot, 'dist', 'web', 'apps', 'web', 'server.js'))).toBe(true);
+  });
+
+  it('runs every app as `node dist/main.js` with NODE_ENV=production, connected as the least-privilege role', async () => {
+    const pids = stack.pids();
+    for (const app of backendApps) {
+      const pid = pids[app];
+      expect(pid, app).toBeTruthy();
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      expect(cmdline.slice(1), app).toEqual(['dist/main.js']);
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('NODE_ENV=production');
+    }
+    const { rows } = await sql<{ usename: string; application_name: string }>`
+      SELECT DISTINCT usename, application_name FROM pg_stat_activity
+      WHERE datname = ${database.name} AND application_name LIKE 'sentinelmesh-%'
+        AND application_name <> 'sentinelmesh-test'
+    `.execute(db);
+    const apps = rows.map((r) => r.application_name);
+    for (const app of ['sentinelmesh-api', 'sentinelmesh-scheduler', 'sentinelmesh-verifier']) {
+      expect(apps).toContain(app);
+    }
+    expect(new Set(rows.map((r) => r.usename))).toEqual(new Set([appUser]));
+  });
+
+  it('serves the dashboard from the standalone build and carries a monitor to a signed down alert', async () => {
+    const page = await fetch(`${stack.web}/login`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    // Its probes, and /api/* forwarded to the API.
+    expect(await (await fetch(`${stack.web}/health`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${stack.web}/ready`)).status).toBe(200);
+    expect((await fetch(`${stack.web}/api/health`)).status).toBe(200);
+
+    const signup = await fetch(`${stack.api}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'prod@example.com',
+        password: 'correct horse battery',
+        organizationName: 'P',
+      }),
+    });
+    expect(signup.status).toBe(201);
+    const { accessToken } = (await signup.json()) as { accessToken: string };
+    const call = async <T>(route: string, body: unknown): Promise<T> => {
+      const response = await fetch(`${stack.api}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${route} → ${response.status}: ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const channel = await call<{ id: string }>('/v1/channels', {
+      type: 'webhook',
+      name: 'receiver',
+      config: { url: `${receiver.url}/hook`, secret: WEBHOOK_SECRET },
+    });
+    const monitor = await call<{ id: string }>('/v1/monitors', fastHttpMonitor(target.url, [channel.id]));
+    const status = async () => {
+      const response = await fetch(`${stack.api}/v1/monitors/${monitor.id}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      return ((await response.json()) as { state: { status: string } }).state.status;
+    };
+    await waitFor('the monitor to be up', async () => (await status()) === 'up', { timeoutMs: 30_000 });
+    target.setStatus(500);
+    await waitFor('a down alert', () => receiver.received.some((r) => r.body.event === 'monitor.down'), {
+      timeoutMs: 30_000,
+    });
+    expect(await status()).toBe('down');
+    const [alert] = receiver.received;
+    const signature = String(alert?.headers['x-sentinel-signature']);
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifyWebhookSignature([WEBHOOK_SECRET], alert?.rawBody ?? '', signature, now)).toBe(true);
+  }, 90_000);
+});
