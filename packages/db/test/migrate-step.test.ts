@@ -4,6 +4,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppProcess } from '../../../test/support/app-process';
+import { waitFor } from '../../../test/support/wait';
 import { createDb, type Db, pendingMigrations, waitForSchema } from '../src';
 import { migrations } from '../src/migrations/index';
 import {
@@ -12,6 +14,8 @@ import {
   createTestDatabase,
   type EmptyDatabase,
   type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
 } from '../src/testing';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -140,13 +144,30 @@ describe('the migrate step', () => {
       ).rejects.toThrow(/lacks migrations 0001-initial.*run the migrate step/);
       expect(waits[0]).toEqual(Object.keys(migrations));
 
-      const waiting = waitForSchema(db, { timeoutMs: 30_000 });
-      const run = await runMigrator({ DATABASE_URL: empty.url() });
-      expect(run.code, run.output).toBe(0);
-      await expect(waiting).resolves.toBeUndefined();
+      // A real app process: it says what it waits for, creates nothing, and starts once migrated.
+      const scheduler = startAppProcess('scheduler', {
+        DATABASE_URL: empty.url(),
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+        OPS_PORT: '0',
+      });
+      try {
+        await waitFor('the scheduler to wait for its schema', () =>
+          scheduler.output().includes('waiting for the migrate step to apply these migrations'),
+        );
+        expect(await pendingMigrations(db)).toEqual(Object.keys(migrations));
+        expect(scheduler.output()).not.toContain('"listening"');
+
+        const run = await runMigrator({ DATABASE_URL: empty.url() });
+        expect(run.code, run.output).toBe(0);
+        expect(await scheduler.listeningPort()).toBeGreaterThan(0);
+      } finally {
+        scheduler.child.kill('SIGTERM');
+        await scheduler.exited;
+      }
     } finally {
       await db.destroy();
       await empty.drop();
     }
-  }, 60_000);
+  }, 90_000);
 });
