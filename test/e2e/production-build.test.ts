@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { verifyWebhookSignature } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
@@ -76,8 +76,12 @@ describe('the production build', () => {
       const dir = path.join(repoRoot, 'dist', app);
       expect(existsSync(path.join(dir, 'dist', 'main.js')), app).toBe(true);
       expect(existsSync(path.join(dir, 'src')), app).toBe(false);
-      expect(existsSync(path.join(dir, 'node_modules', 'tsx')), app).toBe(false);
-      expect(existsSync(path.join(dir, 'node_modules', 'vitest')), app).toBe(false);
+      // No development tool anywhere in its dependency tree.
+      const installed = readdirSync(path.join(dir, 'node_modules', '.pnpm'));
+      expect(
+        installed.filter((name) => /^(tsx|typescript|esbuild|@esbuild|vite|vitest|@types)[@+]/.test(name)),
+        app,
+      ).toEqual([]);
       // Workspace packages come compiled: their manifests export dist/, their sources stay behind.
       const db = path.join(dir, 'node_modules', '@sentinelmesh', 'db');
       const manifest = JSON.parse(readFileSync(path.join(db, 'package.json'), 'utf8')) as {
