@@ -24,10 +24,11 @@ const suffix = randomBytes(4).toString('hex');
 const appUser = `sm_prod_${suffix}`;
 const WEBHOOK_SECRET = 'production-build-secret-0123';
 
-/** `pnpm build`, exactly as the Dockerfile runs it. */
-function build(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/build/main.ts'], {
-    cwd: repoRoot,
+/** Runs a command to its end; rejects with its output unless it exits 0. */
+function run(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<string> {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,28 +36,35 @@ function build(): Promise<string> {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) =>
     child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`pnpm build failed (${code}):\n${output}`)),
+      code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} failed (${code}):\n${output}`)),
     ),
   );
 }
 
 let database: EmptyDatabase;
+let migrateOutput: string;
+const appDatabaseUrl = () => database.url(appUser, `pw-${suffix}`);
 let stack: TestStack;
 let db: Db;
 let target: Listening & { setStatus: (s: number) => void };
 let receiver: Listening & { received: ReceivedRequest[] };
 
 beforeAll(async () => {
-  await build();
+  // `pnpm build`, exactly as the Dockerfile runs it.
+  await run(['--import', 'tsx', 'scripts/build/main.ts'], { cwd: repoRoot });
   database = await createEmptyDatabase();
+  // The migrate step as the compose service and the Kubernetes Job run it, from the api image.
+  migrateOutput = await run(['node_modules/@sentinelmesh/db/dist/migrate-cli.js'], {
+    cwd: path.join(repoRoot, 'dist', 'api'),
+    env: { NODE_ENV: 'production', DATABASE_URL: database.url(), APP_DATABASE_URL: appDatabaseUrl() },
+  });
   db = createDb({ connectionString: database.url(), max: 2 });
   target = await startTarget();
   receiver = await startReceiver();
-  // An empty database: the launcher's migrate step builds the schema and the apps' role, then
-  // every app, web included, runs from its deploy folder with NODE_ENV=production as that role.
+  // Every app, web included, runs from its deploy folder with NODE_ENV=production as that role.
   stack = await startTestStack({
     databaseUrl: database.url(),
-    appDatabaseUrl: database.url(appUser, `pw-${suffix}`),
+    appDatabaseUrl: appDatabaseUrl(),
     apps: 'api,scheduler,worker,verifier,web',
     run: 'built',
     timeoutMs: 120_000,
@@ -92,6 +100,17 @@ describe('the production build', () => {
       expect(readFileSync(path.join(dir, 'dist', 'main.js'), 'utf8')).not.toContain('sourceMappingURL');
     }
     expect(existsSync(path.join(repoRoot, 'dist', 'web', 'apps', 'web', 'server.js'))).toBe(true);
+  });
+
+  it("migrates from the api image's deploy folder and creates the apps' role", () => {
+    const summary = JSON.parse(migrateOutput.trim().split('\n').at(-1) ?? '{}') as {
+      msg: string;
+      applied: string[];
+      appRole: string;
+    };
+    expect(summary.msg).toBe('migrated');
+    expect(summary.applied).toContain('0001-initial');
+    expect(summary.appRole).toBe(appUser);
   });
 
   it('runs every app as `node dist/main.js` with NODE_ENV=production, connected as the least-privilege role', async () => {
