@@ -124,7 +124,7 @@ describe('main.ts', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('migrates, listens, logs the port, serves requests and drains on SIGTERM', async () => {
+  it('finds its schema, listens, logs the port, serves requests and drains on SIGTERM', async () => {
     const env = testEnv(testDb, uniqueQueuePrefix());
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: path.resolve(import.meta.dirname, '..'),
