@@ -1,3 +1,4 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { type Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index';
@@ -65,6 +66,17 @@ export async function runMigrateStep(
   });
 }
 
+/** Postgres' SCRAM-SHA-256 password verifier (RFC 5802), what `CREATE ROLE … PASSWORD` stores. */
+function scramVerifier(password: string): string {
+  const iterations = 4096;
+  const salt = randomBytes(16);
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest('base64');
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest('base64');
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey}:${serverKey}`;
+}
+
 async function provisionAppLogin(db: Kysely<any>, login: AppLogin): Promise<void> {
   const { rows } = await sql<{ me: string; database: string }>`
     SELECT current_user AS me, current_database() AS database
@@ -75,15 +87,18 @@ async function provisionAppLogin(db: Kysely<any>, login: AppLogin): Promise<void
     );
   }
   const role = pg.escapeIdentifier(login.user);
-  const password = pg.escapeLiteral(login.password);
-  const attributes = 'LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION';
+  // The password goes over as a SCRAM verifier, so no statement log ever holds it in clear.
+  const password = pg.escapeLiteral(scramVerifier(login.password));
+  const attributes = `LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION PASSWORD ${password}`;
+  const { rows: existing } = await sql`SELECT 1 FROM pg_roles WHERE rolname = ${login.user}`.execute(db);
+  try {
+    await sql.raw(`${existing.length ? 'ALTER' : 'CREATE'} ROLE ${role} ${attributes}`).execute(db);
+  } catch (error) {
+    // Roles belong to the server: a migrator of another database may have created it meanwhile.
+    if ((error as { code?: string }).code !== '42710') throw error;
+    await sql.raw(`ALTER ROLE ${role} ${attributes}`).execute(db);
+  }
   const statements = [
-    `DO $$
-    BEGIN
-      CREATE ROLE ${role} ${attributes} PASSWORD ${password};
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      ALTER ROLE ${role} ${attributes} PASSWORD ${password};
-    END $$`,
     `GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]?.database ?? '')} TO ${role}`,
     `GRANT USAGE ON SCHEMA public TO ${role}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -131,6 +132,43 @@ describe('the migrate step', () => {
       expect(await codeOf('CREATE ROLE intruder')).toBe('42501');
     } finally {
       await app.end();
+    }
+  });
+
+  it("stores the apps' password as a SCRAM verifier that Postgres accepts, and nothing in clear", async () => {
+    const admin = new pg.Client({ connectionString: fresh.url() });
+    await admin.connect();
+    const { rows } = await admin.query<{ rolpassword: string; hba: string }>(
+      'SELECT rolpassword, current_setting($2) AS hba FROM pg_authid WHERE rolname = $1',
+      [appUser, 'hba_file'],
+    );
+    expect(rows[0]?.rolpassword).toMatch(
+      /^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/,
+    );
+    // The test server trusts local connections: for this role alone, ask for the password.
+    const hbaFile = rows[0]?.hba ?? '';
+    const original = readFileSync(hbaFile, 'utf8');
+    const rule = (address: string) => `host all ${appUser} ${address} scram-sha-256`;
+    writeFileSync(hbaFile, `${rule('127.0.0.1/32')}\n${rule('::1/128')}\n${original}`);
+    const login = async (password: string) => {
+      const client = new pg.Client({ connectionString: fresh.url(appUser, password) });
+      try {
+        await client.connect();
+        return 'ok';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    try {
+      await admin.query('SELECT pg_reload_conf()');
+      await waitFor('the server to ask for passwords', async () => (await login('wrong')) === '28P01');
+      expect(await login(appPassword)).toBe('ok');
+    } finally {
+      writeFileSync(hbaFile, original);
+      await admin.query('SELECT pg_reload_conf()');
+      await admin.end();
     }
   });
 
