@@ -31,6 +31,14 @@ export async function closeToTenant(db: Kysely<any>, relation: string): Promise<
   await sql`REVOKE ALL ON TABLE ${sql.table(relation)} FROM ${sql.id(TENANT_ROLE)}`.execute(db);
 }
 
+/** Whether a function of this signature exists (the ones of migration 0009 are absent before it). */
+async function hasFunction(db: Kysely<any>, signature: string): Promise<boolean> {
+  const { rows } = await sql<{
+    present: boolean;
+  }>`SELECT to_regprocedure(${signature}) IS NOT NULL AS present`.execute(db);
+  return rows[0]?.present === true;
+}
+
 function inTransaction<T>(db: Kysely<any>, fn: (tx: Transaction<any>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db as Transaction<any>) : db.transaction().execute(fn);
 }
@@ -43,10 +51,7 @@ export async function ensureResultPartitions(db: Kysely<any>, now: Date, daysAhe
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   // The apps' role may not create tables: once migration 0009 has run, a function owned by the schema
   // owner creates the partition for them.
-  const { rows: helper } = await sql<{
-    present: boolean;
-  }>`SELECT to_regprocedure('create_result_partition(date)') IS NOT NULL AS present`.execute(db);
-  const viaFunction = helper[0]?.present === true;
+  const viaFunction = await hasFunction(db, 'create_result_partition(date)');
   let created = 0;
   for (let offset = -1; offset <= daysAhead; offset++) {
     const from = new Date(today + offset * DAY_MS);
@@ -121,16 +126,22 @@ export async function dropExpiredResults(db: Kysely<any>, cutoff: Date): Promise
         SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
         WHERE i.inhparent = 'check_results'::regclass AND c.relname ~ '^check_results_p[0-9]{8}$'
         ORDER BY 1`.execute(conn);
+      const viaFunction = await hasFunction(conn, 'drop_result_partition(text)');
       const dropped: string[] = [];
       for (const { name } of rows) {
         const day = Date.parse(`${name.slice(15, 19)}-${name.slice(19, 21)}-${name.slice(21, 23)}T00:00:00Z`);
         if (!(day + DAY_MS <= cutoff.getTime())) continue;
-        // One short transaction per day: detaching locks the parent, so writers wait only briefly.
-        await conn.transaction().execute(async (tx) => {
-          await sql`SET LOCAL lock_timeout = '10s'`.execute(tx);
-          await sql`ALTER TABLE check_results DETACH PARTITION ${sql.id(name)}`.execute(tx);
-          await sql`DROP TABLE ${sql.id(name)}`.execute(tx);
-        });
+        if (viaFunction) {
+          // The apps' role owns no table: the schema owner's function detaches and drops (0009-app-role).
+          await sql`SELECT drop_result_partition(${name})`.execute(conn);
+        } else {
+          // One short transaction per day: detaching locks the parent, so writers wait only briefly.
+          await conn.transaction().execute(async (tx) => {
+            await sql`SET LOCAL lock_timeout = '10s'`.execute(tx);
+            await sql`ALTER TABLE check_results DETACH PARTITION ${sql.id(name)}`.execute(tx);
+            await sql`DROP TABLE ${sql.id(name)}`.execute(tx);
+          });
+        }
         dropped.push(name);
       }
       await sql`DELETE FROM check_results_default WHERE scheduled_at < ${cutoff}`.execute(conn);

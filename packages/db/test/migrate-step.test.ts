@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppProcess } from '../../../test/support/app-process';
 import { waitFor } from '../../../test/support/wait';
-import { createDb, type Db, pendingMigrations, waitForSchema } from '../src';
+import { createDb, type Db, dropExpiredResults, pendingMigrations, waitForSchema } from '../src';
 import { migrations } from '../src/migrations/index';
 import {
   adminQuery,
@@ -120,6 +120,18 @@ describe('the migrate step', () => {
       expect(await codeOf('BEGIN; SET LOCAL ROLE sentinelmesh_tenant; SELECT 1 FROM monitors; COMMIT')).toBe(
         'ok',
       );
+
+      // Retention drops expired day partitions through the owner's function, and nothing else.
+      const old = new Date(Date.now() - 100 * 86_400_000);
+      await app.query('SELECT create_result_partition($1::date)', [old.toISOString().slice(0, 10)]);
+      const appDb = createDb({ connectionString: fresh.url(appUser, appPassword), max: 1 });
+      try {
+        const dropped = await dropExpiredResults(appDb, new Date(Date.now() - 90 * 86_400_000));
+        expect(dropped).toEqual([`check_results_p${old.toISOString().slice(0, 10).replaceAll('-', '')}`]);
+      } finally {
+        await appDb.destroy();
+      }
+      expect(await codeOf(`SELECT drop_result_partition('monitors')`)).toBe('22023');
 
       // 42501: insufficient privilege; the owner's rights are not the app's.
       expect(await codeOf('CREATE TABLE intruder (id int)')).toBe('42501');
