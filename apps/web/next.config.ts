@@ -5,7 +5,8 @@ import type { NextConfig } from 'next';
 // running `next start` of the local launcher keeps its .next.
 const standalone = process.env.WEB_BUILD === 'standalone';
 
-// /api/* is forwarded to API_URL by src/proxy.ts at request time (rewrites here would be frozen at build).
+// /api/* is forwarded to API_URL at request time by src/app/api/[...path]/route.ts (rewrites here
+// would be frozen at build, and would pass a client-supplied X-Forwarded-For on unchecked).
 const nextConfig: NextConfig = {
   transpilePackages: ['@sentinelmesh/core'],
   typedRoutes: false,

@@ -83,6 +83,14 @@ export function appSpecs(
     ALLOW_PRIVATE_TARGETS: process.env.ALLOW_PRIVATE_TARGETS ?? 'true',
     DASHBOARD_ORIGIN: process.env.DASHBOARD_ORIGIN ?? `http://localhost:${config.WEB_PORT}`,
     DASHBOARD_URL: process.env.DASHBOARD_URL ?? `http://localhost:${config.WEB_PORT}`,
+    // The dashboard forwards /api from 127.0.0.1: that hop (only) may name the client address.
+    TRUST_PROXY: process.env.TRUST_PROXY ?? '127.0.0.1',
+    // Generous locally: no quotas unless asked for (production keeps the API's defaults).
+    MAX_MONITORS_PER_ORG: process.env.MAX_MONITORS_PER_ORG ?? '0',
+    MAX_CHECKS_PER_SECOND_PER_ORG: process.env.MAX_CHECKS_PER_SECOND_PER_ORG ?? '0',
+    MAX_CHANNELS_PER_ORG: process.env.MAX_CHANNELS_PER_ORG ?? '0',
+    MAX_TEST_ALERTS_PER_MINUTE: process.env.MAX_TEST_ALERTS_PER_MINUTE ?? '0',
+    MAX_EMAIL_RECIPIENTS_PER_CHANNEL: process.env.MAX_EMAIL_RECIPIENTS_PER_CHANNEL ?? '0',
     API_PORT: String(config.API_PORT),
     WEB_PORT: String(config.WEB_PORT),
     NEXT_TELEMETRY_DISABLED: '1',

@@ -33,6 +33,7 @@ import { monitorRoutes } from './routes/monitors';
 import { publicRoutes } from './routes/public';
 import { statsRoutes } from './routes/stats';
 import { statusPageRoutes } from './routes/status-pages';
+import { usageRoutes } from './routes/usage';
 import { createMailer, type Mailer } from './services/mailer';
 import { createPasswordHasher } from './services/passwords';
 
@@ -55,6 +56,12 @@ export interface AppDeps {
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Fastify's form of TRUST_PROXY: a hop count trusts that many hops nearest the API. */
+function trustProxyOption(setting: ApiConfig['TRUST_PROXY']) {
+  if (typeof setting !== 'number') return setting;
+  return (_address: string, hop: number) => hop < setting;
+}
+
 /** Builds the API without listening, so tests can `inject` requests. */
 export async function buildApp(deps: AppDeps) {
   const clock = deps.clock ?? { now: () => new Date() };
@@ -62,7 +69,7 @@ export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: deps.config.TRUST_PROXY,
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
     requestIdHeader: false,
     frameworkErrors,
     logController: new LogController({
@@ -87,12 +94,13 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(dbPlugin, { db: deps.db });
   await app.register(redisPlugin, { redis: deps.redis });
-  await app.register(metricsPlugin, { registry });
+  await app.register(metricsPlugin, { registry, token: deps.config.METRICS_TOKEN });
   await app.register(securityPlugin, { dashboardOrigin: deps.config.DASHBOARD_ORIGIN });
   await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.config.QUEUE_PREFIX });
   // Before the OpenAPI plugin, so the operational routes stay out of the public document.
   registerOpsRoutes(app, {
     registry,
+    metrics: false,
     checks: {
       postgres: () => pingDatabase(deps.db),
       redis: () => deps.redis.ping(),
@@ -133,6 +141,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(statusPageRoutes, { prefix: '/v1', ctx });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
+  await app.register(usageRoutes, { prefix: '/v1', ctx });
   return app;
 }
 

@@ -23,11 +23,16 @@ export type ApiConfig = Pick<
   | 'RATE_LIMIT_PER_MINUTE'
   | 'AUTH_RATE_LIMIT_PER_MINUTE'
   | 'MAX_MONITORS_PER_ORG'
+  | 'MAX_CHECKS_PER_SECOND_PER_ORG'
+  | 'MAX_CHANNELS_PER_ORG'
+  | 'MAX_TEST_ALERTS_PER_MINUTE'
+  | 'MAX_EMAIL_RECIPIENTS_PER_CHANNEL'
   | 'TRUST_PROXY'
   | 'SMTP_URL'
   | 'SMTP_FROM'
   | 'MAIL_RATE_LIMIT_PER_MINUTE'
   | 'PASSWORD_HASH_LOG2_N'
+  | 'METRICS_TOKEN'
 >;
 
 /** What services need: passed in, never imported from globals. */

@@ -1,6 +1,53 @@
+import { isIP } from 'node:net';
 import { baseEnvShape, booleanString, parseEnv, secretsKeySchema } from '@sentinelmesh/platform';
 import { z } from 'zod';
 import { OWASP_SCRYPT_LOG2_N } from './services/passwords';
+
+// proxy-addr's names for well-known ranges, accepted by Fastify's trustProxy.
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `false`, a hop count, or a comma-separated list of proxy addresses/CIDRs. `true` would trust every
+ * hop, letting any client choose its own address (and so its own rate-limit budget): refused.
+ */
+export const trustProxySchema = z.string().transform((value, ctx): false | number | string[] => {
+  const text = value.trim();
+  if (text === 'false') return false;
+  if (text === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        '"true" lets every client choose its own address; set the proxy\'s address or CIDR (e.g. 10.0.0.5 or 10.0.0.0/24), or the number of proxy hops in front of the API (e.g. 1)',
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return hops;
+    ctx.addIssue({ code: 'custom', message: 'a hop count is from 1 to 10 (or "false")' });
+    return z.NEVER;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an IP address or CIDR: ${bad.join(', ')} (expected false, a hop count, or addresses/CIDRs)`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 export const apiEnvShape = {
   ...baseEnvShape,
@@ -29,15 +76,23 @@ export const apiEnvShape = {
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   // Login and signup attempts per minute per client address, and logins per account; 0 turns them off.
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
-  MAX_MONITORS_PER_ORG: z.coerce.number().int().min(0).default(0),
+  // Quotas per organization (deployment defaults; `pnpm limits` overrides them per organization).
+  // 0 = no limit. The defaults keep one free account to a small share of a machine's capacity.
+  MAX_MONITORS_PER_ORG: z.coerce.number().int().min(0).default(100),
+  MAX_CHECKS_PER_SECOND_PER_ORG: z.coerce.number().min(0).max(1_000_000).default(5),
+  MAX_CHANNELS_PER_ORG: z.coerce.number().int().min(0).default(20),
+  MAX_TEST_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).default(5),
+  MAX_EMAIL_RECIPIENTS_PER_CHANNEL: z.coerce.number().int().min(0).default(10),
   // How often this API process refreshes the hourly rollups (plain Postgres only); 0: never.
   ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   // Days raw check results are kept, on either engine (hourly rollups keep long-range stats after them).
   RESULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   // How often this API process applies the retention; 0: never.
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
-  // Trust X-Forwarded-For from a proxy in front (the client address limits are keyed by).
-  TRUST_PROXY: booleanString.default(false),
+  // Which proxy hop in front may name the client (X-Forwarded-For): false, a hop count, or addresses/CIDRs.
+  TRUST_PROXY: trustProxySchema.default(false),
+  // Bearer token for GET /metrics on the API port; unset: /metrics is not served there (404).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
 
 export type ApiEnv = ReturnType<typeof parseApiEnv>;

@@ -4,6 +4,7 @@ import {
   hasZodFastifySchemaValidationErrors,
   type ZodFastifySchemaValidationError,
 } from 'fastify-type-provider-zod';
+import { retryAfterOf, statusOverrideOf } from './limits/errors';
 
 export type ProblemCode = DomainErrorCode | 'internal';
 
@@ -26,6 +27,7 @@ const statuses: Record<ProblemCode, number> = {
   quota_exceeded: 409,
   invalid_token: 400,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -39,6 +41,7 @@ const titles: Record<ProblemCode, string> = {
   quota_exceeded: 'Quota exceeded',
   invalid_token: 'Invalid or expired token',
   rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
   internal: 'Internal server error',
 };
 
@@ -76,7 +79,9 @@ function codeForStatus(status: number): ProblemCode {
 
 /** Maps anything a handler or Fastify throws to the problem the client sees; unknown errors become a bare 500. */
 export function toProblem(error: unknown): Problem {
-  if (error instanceof DomainError) return problem(error.code, error.message, error.errors);
+  if (error instanceof DomainError) {
+    return problem(error.code, error.message, error.errors, statusOverrideOf(error));
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'request';
     return problem('validation', `the ${where} is invalid`, fieldProblems(error.validation));
@@ -121,6 +126,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: body.type, status: body.status }, 'request rejected');
     return sendProblem(reply, body);

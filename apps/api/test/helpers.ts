@@ -8,6 +8,7 @@ import {
 } from '@sentinelmesh/db/testing';
 import { connectRedis, createLogger, type Logger } from '@sentinelmesh/platform';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
 import { parseApiEnv } from '../src/env';
@@ -42,6 +43,9 @@ export const TEST_PASSWORD_LOG2_N = 10;
 const JWT_SECRET = randomBytes(32).toString('hex');
 const SECRETS_KEY = randomBytes(32).toString('base64');
 
+/** The bearer token of GET /metrics in tests. */
+export const TEST_METRICS_TOKEN = 'metrics-token-of-the-api-tests';
+
 export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<string, string> = {}) =>
   parseApiEnv({
     DATABASE_URL: testDb.url,
@@ -55,6 +59,13 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     MAIL_RATE_LIMIT_PER_MINUTE: '10000',
     PASSWORD_HASH_LOG2_N: String(TEST_PASSWORD_LOG2_N),
+    // Quotas are off unless a test sets them (quotas.test.ts); production defaults would trip others.
+    MAX_MONITORS_PER_ORG: '0',
+    MAX_CHECKS_PER_SECOND_PER_ORG: '0',
+    MAX_CHANNELS_PER_ORG: '0',
+    MAX_TEST_ALERTS_PER_MINUTE: '0',
+    MAX_EMAIL_RECIPIENTS_PER_CHANNEL: '0',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...overrides,
   });
 
@@ -205,4 +216,32 @@ export async function waitFor<T>(check: () => Promise<T>, timeoutMs = 5_000): Pr
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+}
+
+/**
+ * A test database for the calling file, and APIs over it each started with its own settings; all
+ * closed after the file. Call at the top level of a test file.
+ */
+export function apisPerFile() {
+  let testDb: TestDatabase | undefined;
+  const apis: TestApi[] = [];
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const api of apis) await api.app.close();
+    await testDb?.drop();
+  });
+  const database = () => {
+    if (!testDb) throw new Error('the test database is not ready yet');
+    return testDb;
+  };
+  return {
+    database,
+    async apiWith(env: Record<string, string> = {}): Promise<TestApi> {
+      const api = await startApi(database(), { env });
+      apis.push(api);
+      return api;
+    },
+  };
 }

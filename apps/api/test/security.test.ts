@@ -14,6 +14,7 @@ import {
   httpMonitor,
   signupUser,
   startApi,
+  TEST_METRICS_TOKEN,
   type TestApi,
   testEnv,
 } from './helpers';
@@ -134,19 +135,6 @@ describe('rate limits', () => {
     );
     expectProblem(await from('203.0.113.8', 'b@example.com'), 401);
   });
-
-  it('limits logins per account across addresses', async () => {
-    const strict = await apiWith({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
-    const attempt = (i: number) =>
-      strict.app.inject({
-        method: 'POST',
-        url: '/v1/auth/login',
-        remoteAddress: `198.51.100.${i}`,
-        payload: { email: 'Target@Example.com', password: 'guess number one' },
-      });
-    for (let i = 0; i < 3; i++) expectProblem(await attempt(i), 401);
-    expectProblem(await attempt(9), 429);
-  });
 });
 
 describe('quota', () => {
@@ -248,7 +236,11 @@ describe('/metrics', () => {
     const owner = await signupUser(api.app, 'Metered');
     await client(api.app, owner.token).get('/v1/monitors');
     await client(api.app, owner.token).get('/v1/monitors/00000000-0000-0000-0000-000000000000');
-    const res = await api.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+    });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(checkExposition(res.body)).toEqual([]);
     expect(res.body).toMatch(/http_requests_total\{[^}]*route="\/v1\/monitors\/:id"[^}]*status="404"/);

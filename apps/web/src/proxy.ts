@@ -1,16 +1,17 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { parseWebEnv } from './env';
 
-const { API_URL } = parseWebEnv(process.env);
+/** Headers with which a client could name its own address; the dashboard fills in the real one. */
+const CLIENT_CLAIMS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
 
 /**
- * Forwards /api/* to the API, so the browser only talks to this origin and the API's httpOnly refresh
- * cookie stays first-party. A proxy (not a next.config rewrite) because rewrites are frozen at build
- * time, while API_URL belongs to the running deployment (docker-compose sets it only at run time).
+ * /api/* is forwarded to the API by src/app/api/[...path]/route.ts. Here, before it runs, whatever
+ * address a client claims is removed, so Next.js fills X-Forwarded-For from the socket itself and
+ * the API (which trusts this hop only) limits each dashboard user by their own address.
  */
 export function proxy(request: NextRequest) {
-  const { pathname, search } = request.nextUrl;
-  return NextResponse.rewrite(`${API_URL}${pathname.slice('/api'.length)}${search}`);
+  const headers = new Headers(request.headers);
+  for (const name of CLIENT_CLAIMS) headers.delete(name);
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = { matcher: '/api/:path*' };

@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'too_large'
   | 'rate_limited'
   | 'quota_exceeded'
-  | 'invalid_token';
+  | 'invalid_token'
+  | 'unavailable';
 
 export interface FieldProblem {
   path: string;

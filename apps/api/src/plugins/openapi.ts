@@ -72,12 +72,17 @@ export function addProblemResponses(route: RouteOptions): void {
   const isPublic = Array.isArray(schema.security) && schema.security.length === 0;
   const withId = /:[A-Za-z]+/.test(route.url);
   const writes = route.method !== 'GET' && route.method !== 'HEAD';
+  // These limits fail closed: with Redis down they answer 503 rather than skip the check.
+  const failsClosed = route.url.startsWith('/v1/auth/') || route.url.endsWith('/channels/:id/test');
   schema.response = {
     ...commonProblems,
     ...(isPublic ? {} : authProblems),
     ...(withId ? { 404: problem('Not found, or another organization’s (problem+json)') } : {}),
     ...(writes ? { 409: problem('Conflict or quota exceeded (problem+json)') } : {}),
     ...(writes ? { 413: problem('Body larger than the limit (problem+json)') } : {}),
+    ...(failsClosed
+      ? { 503: problem('Its rate limits cannot be checked right now; see Retry-After (problem+json)') }
+      : {}),
     ...(schema.response as Record<string, unknown> | undefined),
   };
 }
@@ -118,6 +123,7 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'maintenance', description: 'Maintenance windows' },
           { name: 'heartbeats', description: 'Heartbeat (push) monitors' },
           { name: 'status-pages', description: 'Public status pages' },
+          { name: 'usage', description: "The organization's quotas and its usage of them" },
         ],
       },
       transform: jsonSchemaTransform,

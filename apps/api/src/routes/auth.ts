@@ -13,8 +13,8 @@ const publicRoute = { security: [] };
 
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   // Stricter than the per-credential limit: guessing passwords and mass signups are the abuse here.
-  const perAddress = app.limiter('auth-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
-  const perAccount = app.limiter('auth-account', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  // Fails closed: with Redis down these routes answer 503 rather than allow unlimited tries.
+  const perAddress = app.limiter('auth-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, { failClosed: true });
   const { setRefreshCookie, clearRefreshCookie, startSession } = sessionCookies(app, ctx);
 
   app.post(
@@ -50,8 +50,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     },
     async (request, reply) => {
       await perAddress(request, reply, request.ip);
-      await perAccount(request, reply, request.body.email.trim().toLowerCase());
-      const account = await login(ctx, request.body);
+      const attempt = { account: request.body.email.trim().toLowerCase(), client: request.ip };
+      const account = await app.failedLogins.guard(attempt, () => login(ctx, request.body));
       return reply.send(await startSession(reply, account));
     },
   );

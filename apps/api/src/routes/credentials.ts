@@ -34,10 +34,12 @@ export const credentialRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   const signedIn = app.requireRole('viewer');
   const { clearRefreshCookie } = sessionCookies(app, ctx);
   // Emails go to addresses the caller names: limited per client address and per recipient.
-  const mailPerAddress = app.limiter('mail-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
-  const mailPerRecipient = app.limiter('mail-to', ctx.config.MAIL_RATE_LIMIT_PER_MINUTE);
-  const tokenPerAddress = app.limiter('token-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
-  const passwordPerUser = app.limiter('password-user', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  // Like sign-in, these fail closed (503) when Redis cannot count.
+  const closed = { failClosed: true };
+  const mailPerAddress = app.limiter('mail-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, closed);
+  const mailPerRecipient = app.limiter('mail-to', ctx.config.MAIL_RATE_LIMIT_PER_MINUTE, closed);
+  const tokenPerAddress = app.limiter('token-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, closed);
+  const passwordPerUser = app.limiter('password-user', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, closed);
 
   app.post(
     '/auth/verify-email',

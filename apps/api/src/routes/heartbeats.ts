@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
+import { keyPart } from '../limits/counters';
 import { findHeartbeatMonitor, MAX_PING_MESSAGE, recordPing } from '../services/heartbeats';
+import { PUBLIC_CLIENT_FACTOR } from './public';
 
 const params = z.object({ token: z.string().max(256) });
 const query = z.object({
@@ -23,11 +25,12 @@ function bodyMessage(body: unknown): string | null {
 
 /**
  * Heartbeat pings: `GET|POST /v1/heartbeats/:token`, unauthenticated (the token in the URL is the
- * secret), limited per client address. Cron jobs call it with curl, so plain-text and form bodies
+ * secret), limited per monitor token and client address. Cron jobs call it with curl, so plain-text and form bodies
  * are accepted here (only here) as the message.
  */
 export const heartbeatRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
-  const perAddress = app.limiter('public-ip', ctx.config.RATE_LIMIT_PER_MINUTE);
+  const perToken = app.limiter('heartbeat', ctx.config.RATE_LIMIT_PER_MINUTE);
+  const perClient = app.limiter('public-ip', ctx.config.RATE_LIMIT_PER_MINUTE * PUBLIC_CLIENT_FACTOR);
   app.addContentTypeParser(
     ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'],
     { parseAs: 'string', bodyLimit: 16 * 1024 },
@@ -45,7 +48,9 @@ export const heartbeatRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = a
       response: { 200: pingResponse },
     },
     handler: async (request, reply) => {
-      await perAddress(request, reply, request.ip);
+      await perClient(request, reply, request.ip);
+      // The token is a secret: only a hash of it goes into the Redis key.
+      await perToken(request, reply, `${keyPart(request.params.token)}:${request.ip}`);
       const monitor = await findHeartbeatMonitor(ctx.db, request.params.token);
       const message = request.query.message ?? bodyMessage(request.body);
       await withTenant(ctx.db, monitor.orgId, (db) =>

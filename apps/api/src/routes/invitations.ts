@@ -39,7 +39,9 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   const manage = app.requireRole('admin');
   const signedIn = app.requireRole('viewer');
   const { startSession } = sessionCookies(app, ctx);
-  const tokenPerAddress = app.limiter('invitation-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE);
+  const tokenPerAddress = app.limiter('invitation-ip', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, {
+    failClosed: true,
+  });
 
   app.get(
     '/invitations',

@@ -5,9 +5,16 @@ import { withTenant } from '../db/tenant';
 import { publicStatusPageSchema, slugParams } from '../schemas/status-pages';
 import { publicStatusPage, statusPageOrg } from '../services/status-pages';
 
-/** Unauthenticated reads: limited per client address like everything else a stranger can call. */
+/** A client's budget over all public pages and pings, in multiples of one page's budget. */
+export const PUBLIC_CLIENT_FACTOR = 10;
+
+/**
+ * Unauthenticated reads, limited per page and client: one busy page (or one client hammering it)
+ * does not spend another page's budget. A wider per-client budget bounds slug guessing.
+ */
 export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
-  const perAddress = app.limiter('public-ip', ctx.config.RATE_LIMIT_PER_MINUTE);
+  const perPage = app.limiter('status-page', ctx.config.RATE_LIMIT_PER_MINUTE);
+  const perClient = app.limiter('public-ip', ctx.config.RATE_LIMIT_PER_MINUTE * PUBLIC_CLIENT_FACTOR);
 
   app.get(
     '/public/status-pages/:slug',
@@ -21,7 +28,8 @@ export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (request, reply) => {
-      await perAddress(request, reply, request.ip);
+      await perClient(request, reply, request.ip);
+      await perPage(request, reply, `${request.params.slug}:${request.ip}`);
       const orgId = await statusPageOrg(ctx.db, request.params.slug);
       if (!orgId) throw notFound('status page');
       const page = await withTenant(ctx.db, orgId, (db) =>
