@@ -249,6 +249,19 @@ export interface HeartbeatsTable {
   pings: ColumnType<string, string | number | undefined, string | number>;
 }
 
+/** Per-organization quota overrides: NULL keeps the deployment's default, 0 means no limit. */
+export interface OrganizationLimitsTable {
+  org_id: string;
+  max_monitors: number | null;
+  min_interval_seconds: number | null;
+  /** numeric: pg returns it as a string. */
+  max_checks_per_second: ColumnType<string | null, number | string | null, number | string | null>;
+  max_channels: number | null;
+  max_test_alerts_per_minute: number | null;
+  max_email_recipients_per_channel: number | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -275,4 +288,5 @@ export interface Database {
   /** The tenant role's only way to results and rollups: views keeping the rows of `app.org_id` (0008-engines). */
   tenant_check_results: CheckResultsTable;
   tenant_check_rollups_hourly: CheckRollupsHourlyTable;
+  organization_limits: OrganizationLimitsTable;
 }

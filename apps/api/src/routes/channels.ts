@@ -6,6 +6,7 @@ import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { channelSchema, createChannelBody, patchChannelBody, testAlertSchema } from '../schemas/channels';
 import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { assertPublicChannelTargets } from '../services/channel-targets';
 import {
   closeNotifyQueue,
   createChannel,
@@ -15,6 +16,7 @@ import {
   sendTestAlert,
   updateChannel,
 } from '../services/channels';
+import { loadLimits, spendTestAlert } from '../services/quotas';
 
 const tags = ['channels'];
 
@@ -29,14 +31,11 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
   app.post(
     '/channels',
     { onRequest: write, schema: { tags, body: createChannelBody, response: { 201: channelSchema } } },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await tenant(principalOf(request).orgId, (c) =>
-            createChannel(c, principalOf(request).orgId, request.body),
-          ),
-        ),
+    async (request, reply) => {
+      await assertPublicChannelTargets(request.body.type, request.body.config, ctx.config);
+      const { orgId } = principalOf(request);
+      return reply.code(201).send(await tenant(orgId, (c) => createChannel(c, orgId, request.body)));
+    },
   );
 
   app.get(
@@ -98,15 +97,12 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         response: { 202: testAlertSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(
-          await sendTestAlert(
-            { ...ctx, requestId: request.id },
-            principalOf(request).orgId,
-            requireId(request.params.id, 'channel'),
-          ),
-        ),
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      const channelId = requireId(request.params.id, 'channel');
+      const limits = await withTenant(ctx.db, orgId, (db) => loadLimits(db, orgId, ctx.config));
+      await spendTestAlert(app.counters, orgId, limits.testAlertsPerMinute);
+      return reply.code(202).send(await sendTestAlert({ ...ctx, requestId: request.id }, orgId, channelId));
+    },
   );
 };

@@ -22,6 +22,8 @@ import {
   channelConfigPatches,
   type PatchChannel,
 } from '../schemas/channels';
+import { assertPublicChannelTargets } from './channel-targets';
+import { assertRecipients, assertRoomFor, loadLimits, lockOrganization } from './quotas';
 
 export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 export const maskSecret = (secret: string) => `whsec_…${secret.slice(-4)}`;
@@ -132,7 +134,15 @@ async function loadRow(ctx: ServiceContext, orgId: string, id: string): Promise<
   return row;
 }
 
+/**
+ * The caller runs it in the organization's transaction (the lock holds until commit), after
+ * assertPublicChannelTargets (DNS is not waited for inside a transaction).
+ */
 export async function createChannel(ctx: ServiceContext, orgId: string, input: CreateChannel) {
+  await lockOrganization(ctx.db, orgId);
+  const limits = await loadLimits(ctx.db, orgId, ctx.config);
+  await assertRoomFor(ctx.db, orgId, 'channels', limits.channels);
+  if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
   const generated = input.type === 'webhook' && !input.config.secret ? generateWebhookSecret() : undefined;
   const settings: Record<string, unknown> = generated ? { ...input.config, secret: generated } : input.config;
   const parts = storedParts(input.type, settings);
@@ -165,6 +175,11 @@ export async function updateChannel(ctx: ServiceContext, orgId: string, id: stri
   const current = await loadRow(ctx, orgId, id);
   const type = current.type as ChannelType;
   const changes = patch.config ? parsePatch(type, patch.config) : {};
+  await assertPublicChannelTargets(type, changes, ctx.config);
+  if (type === 'email' && changes.to !== undefined) {
+    const limits = await loadLimits(ctx.db, orgId, ctx.config);
+    assertRecipients(limits.emailRecipientsPerChannel, changes.to);
+  }
   const merged: Record<string, unknown> = {
     ...current.config,
     ...(openSecrets(ctx, current) ?? {}),

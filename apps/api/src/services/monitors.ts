@@ -15,6 +15,14 @@ import { findMonitor, type MonitorViewOptions } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
 import { findMissingIds } from './owned-ids';
+import {
+  assertChecksPerSecond,
+  assertRoomFor,
+  checksPerSecondOf,
+  type Limits,
+  loadLimits,
+  lockOrganization,
+} from './quotas';
 
 // Row timestamps come from Postgres (microseconds), so keyset paging on created_at never ties by accident;
 // the injected clock drives domain times such as the state's `since`.
@@ -58,19 +66,11 @@ async function loadOrThrow(
   return monitor;
 }
 
-/** MAX_MONITORS_PER_ORG: the organization row is locked, so concurrent creates cannot both slip under it. */
-async function checkQuota(tx: Transaction<Database>, orgId: string, max: number): Promise<void> {
-  if (max <= 0) return;
-  await tx.selectFrom('organizations').select('id').where('id', '=', orgId).forUpdate().execute();
-  const { count } = await tx
-    .selectFrom('monitors')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('org_id', '=', orgId)
-    .executeTakeFirstOrThrow();
-  if (Number(count) >= max) {
-    throw new DomainError('quota_exceeded', `this organization has reached its limit of ${max} monitors`);
-  }
-}
+/** The deployment's rules with this organization's own minimum interval. */
+const withOrgMinimum = (config: ServiceContext['config'], limits: Limits) => ({
+  ...config,
+  MIN_INTERVAL_SECONDS: limits.minIntervalSeconds ?? 1,
+});
 
 /** Writes the monitor, its state row and its channel links in one transaction, then announces it. */
 export async function createMonitor(
@@ -78,10 +78,16 @@ export async function createMonitor(
   orgId: string,
   input: CreateMonitor,
 ): Promise<Monitor> {
-  const config = resolveMasks(ctx.box, configForCreate(input, ctx.config));
   const now = ctx.clock.now();
   const id = await withTenant(ctx.db, orgId, async (tx) => {
-    await checkQuota(tx, orgId, ctx.config.MAX_MONITORS_PER_ORG);
+    await lockOrganization(tx, orgId);
+    const limits = await loadLimits(tx, orgId, ctx.config);
+    const config = resolveMasks(ctx.box, configForCreate(input, withOrgMinimum(ctx.config, limits)));
+    await assertRoomFor(tx, orgId, 'monitors', limits.monitors);
+    await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
+      before: 0,
+      after: checksPerSecondOf(config),
+    });
     const channelIds = await checkChannels(tx, orgId, input.channelIds);
     const row = await tx
       .insertInto('monitors')
@@ -117,6 +123,7 @@ export async function updateMonitor(
   const { channelIds, ...fields } = patch;
   const now = ctx.clock.now();
   await withTenant(ctx.db, orgId, async (tx) => {
+    await lockOrganization(tx, orgId);
     const current = await tx
       .selectFrom('monitors')
       .select(['config', 'secrets'])
@@ -125,8 +132,18 @@ export async function updateMonitor(
       .forUpdate()
       .executeTakeFirst();
     if (!current) throw notFound('monitor');
+    const limits = await loadLimits(tx, orgId, ctx.config);
     const masked = maskSecrets(current.config);
-    const config = resolveMasks(ctx.box, configForUpdate(masked, fields, ctx.config), current);
+    const config = resolveMasks(
+      ctx.box,
+      configForUpdate(masked, fields, withOrgMinimum(ctx.config, limits)),
+      current,
+    );
+    await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
+      monitorId: id,
+      before: checksPerSecondOf(current.config),
+      after: checksPerSecondOf(config),
+    });
     await tx
       .updateTable('monitors')
       .set({ ...sealConfig(ctx.box, config), updated_at: dbNow })

@@ -4,6 +4,7 @@ import * as m0002 from './0002-checks';
 import * as m0003 from './0003-alerting';
 import * as m0004 from './0004-api';
 import * as m0005 from './0005-accounts';
+import * as m0006 from './0006-quotas';
 import * as m0007 from './0007-monitor-secrets';
 import * as m0008 from './0008-engines';
 import * as m0009 from './0009-app-role';
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0003-alerting': m0003,
   '0004-api': m0004,
   '0005-accounts': m0005,
+  '0006-quotas': m0006,
   '0007-monitor-secrets': m0007,
   '0008-engines': m0008,
   '0009-app-role': m0009,
