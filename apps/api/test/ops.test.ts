@@ -10,7 +10,7 @@ import {
 import { createLogger, createRedis } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { client, signupUser, startApi, type TestApi, testEnv } from './helpers';
+import { client, signupUser, startApi, TEST_METRICS_TOKEN, type TestApi, testEnv } from './helpers';
 
 let testDb: TestDatabase;
 let api: TestApi;
@@ -64,7 +64,11 @@ describe('operational routes', () => {
   it('exposes request counts and durations per route pattern on /metrics', async () => {
     const session = await signupUser(api.app);
     await client(api.app, session.token).get('/v1/monitors/00000000-0000-4000-8000-000000000000');
-    const res = await api.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(

@@ -27,7 +27,12 @@ function withTimeout(check: ReadinessCheck): Promise<'ok' | string> {
 /** `/health` (liveness), `/ready` (each dependency answers) and `/metrics` (Prometheus text), as API.md says. */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  options: { checks: Record<string, ReadinessCheck>; registry: Registry },
+  options: {
+    checks: Record<string, ReadinessCheck>;
+    registry: Registry;
+    /** false: the app serves /metrics itself (the API guards it with a token). */
+    metrics?: boolean;
+  },
 ): void {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
@@ -39,6 +44,7 @@ export function registerOpsRoutes(
     const ready = results.every((r) => r === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
+  if (options.metrics === false) return;
   app.get('/metrics', async (_request, reply) => {
     return reply.type(options.registry.contentType).send(await options.registry.metrics());
   });

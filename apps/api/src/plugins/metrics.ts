@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '@sentinelmesh/core';
 import fp from 'fastify-plugin';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -8,8 +10,8 @@ declare module 'fastify' {
 }
 
 /** Counts and times every request by method, route pattern (never the raw URL) and status. */
-export const metricsPlugin = fp<{ registry: Registry }>(
-  async (app, { registry }) => {
+export const metricsPlugin = fp<{ registry: Registry; token: string | undefined }>(
+  async (app, { registry, token }) => {
     const labelNames = ['method', 'route', 'status'] as const;
     const requests = new Counter({
       name: 'http_requests_total',
@@ -33,6 +35,20 @@ export const metricsPlugin = fp<{ registry: Registry }>(
       };
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
+    });
+
+    // The API port is public: its metrics (routes, rates, process details) need METRICS_TOKEN.
+    const digest = (value: string) => createHash('sha256').update(value).digest();
+    const expected = token ? digest(token) : null;
+    app.get('/metrics', async (request, reply) => {
+      if (!expected)
+        throw new DomainError('not_found', 'no route GET /metrics (set METRICS_TOKEN to serve it)');
+      const given = /^Bearer +(\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!given || !timingSafeEqual(digest(given), expected)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new DomainError('unauthenticated', 'send METRICS_TOKEN as "Authorization: Bearer <token>"');
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
     });
   },
   { name: 'metrics' },

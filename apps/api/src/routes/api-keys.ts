@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
+import { sessionOnly } from '../plugins/session-only';
 import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
 import { apiKeySchema, createApiKeyBody, createdApiKeySchema } from '../schemas/members';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys';
@@ -12,11 +13,13 @@ const tags = ['api-keys'];
 
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const manage = app.requireRole('admin');
+  // Creating and revoking keys takes a signed-in admin; a key may still list them.
+  const mint = [manage, sessionOnly];
 
   app.post(
     '/api-keys',
     {
-      onRequest: manage,
+      onRequest: mint,
       schema: {
         tags,
         summary: 'Create an API key',
@@ -52,7 +55,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   app.delete(
     '/api-keys/:id',
     {
-      onRequest: manage,
+      onRequest: mint,
       schema: { tags, summary: 'Revoke an API key', params: idParams, response: { 204: noContent } },
     },
     async (request, reply) => {

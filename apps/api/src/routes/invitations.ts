@@ -6,6 +6,7 @@ import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { sessionCookies } from '../http/session';
 import { principalOf } from '../plugins/auth';
+import { sessionOnly } from '../plugins/session-only';
 import {
   acceptInvitationResponse,
   invitationPreview,
@@ -64,7 +65,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.delete(
     '/invitations/:id',
     {
-      onRequest: manage,
+      onRequest: [manage, sessionOnly],
       schema: {
         tags,
         summary: 'Revoke an invitation',

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context';
 import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
+import { sessionOnly } from '../plugins/session-only';
 import { cursorQuery, limitQuery, noContent, pageOf } from '../schemas/common';
 import {
   addMemberBody,
@@ -20,7 +21,7 @@ const tags = ['members'];
 
 export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const read = app.requireRole('viewer');
-  const manage = app.requireRole('admin');
+  const manage = [app.requireRole('admin'), sessionOnly];
   // Each invitation emails an address the admin names: at most a few a minute to one address.
   const invitesPerRecipient = app.limiter('invite-to', ctx.config.MAIL_RATE_LIMIT_PER_MINUTE);
 
