@@ -74,7 +74,7 @@ export const apiEnvShape = {
   PASSWORD_HASH_LOG2_N: z.coerce.number().int().min(10).max(20).default(OWASP_SCRYPT_LOG2_N),
   // Requests per minute per credential (access token user or API key); 0 turns the limit off.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
-  // Login and signup attempts per minute per client address, and logins per account; 0 turns them off.
+  // Sign-in requests per minute per client address (failed logins have their own throttle); 0 turns it off.
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
   // Quotas per organization (deployment defaults; `pnpm limits` overrides them per organization).
   // 0 = no limit. The defaults keep one free account to a small share of a machine's capacity.
