@@ -2,7 +2,7 @@ import { DomainError } from '@sentinelmesh/core';
 import { type Counters, CountersUnavailableError, keyPart } from './counters';
 import { authUnavailable, RateLimitedError } from './errors';
 
-/** The rules for failed sign-ins (see docs/adr/0005-client-addresses-and-sign-in-throttling.md). */
+/** The rules for failed sign-ins (see docs/adr/0006-client-addresses-and-sign-in-throttling.md). */
 export interface FailedLoginRules {
   windowMs: number;
   /** Failures of one client against one account before that client is refused for that account. */
