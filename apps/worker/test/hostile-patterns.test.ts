@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +77,7 @@ beforeAll(async () => {
     QUEUE_PREFIX: prefix,
     REGION,
     ALLOW_PRIVATE_TARGETS: 'true',
+    SECRETS_KEY: randomBytes(32).toString('base64'),
   });
   await worker.listeningPort();
 }, 60_000);
