@@ -5,6 +5,19 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'API_URL must be an http:// or https:// URL' })
     .default('http://127.0.0.1:3001')
     .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * The header a trusted proxy in front of the dashboard (TLS terminator, load balancer) sets to the
+   * client's address on every request, e.g. `x-real-ip`. Only for a dashboard that nothing reaches
+   * except through that proxy; unset, the address is the one this server's socket saw.
+   */
+  CLIENT_ADDRESS_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/i, 'CLIENT_ADDRESS_HEADER must be a header name, e.g. x-real-ip')
+    .transform((name) => name.toLowerCase())
+    .refine((name) => name !== 'x-forwarded-for' && name !== 'forwarded', {
+      message: 'CLIENT_ADDRESS_HEADER names a header holding one address, such as x-real-ip',
+    })
+    .optional(),
 });
 
 export type WebEnv = z.infer<typeof envSchema>;

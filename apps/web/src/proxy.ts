@@ -1,7 +1,10 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { parseWebEnv } from './env';
 
 /** Headers with which a client could name its own address; the dashboard fills in the real one. */
 const CLIENT_CLAIMS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+// The one header a front proxy the deployment trusts sets (and overwrites) for every request.
+const { CLIENT_ADDRESS_HEADER } = parseWebEnv(process.env);
 
 /**
  * /api/* is forwarded to the API by src/app/api/[...path]/route.ts. Here, before it runs, whatever
@@ -10,7 +13,7 @@ const CLIENT_CLAIMS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
  */
 export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
-  for (const name of CLIENT_CLAIMS) headers.delete(name);
+  for (const name of CLIENT_CLAIMS) if (name !== CLIENT_ADDRESS_HEADER) headers.delete(name);
   return NextResponse.next({ request: { headers } });
 }
 

@@ -1,7 +1,7 @@
 import { parseWebEnv } from '../../../env';
 import { clientAddress } from '../../../lib/forwarding';
 
-const { API_URL } = parseWebEnv(process.env);
+const { API_URL, CLIENT_ADDRESS_HEADER } = parseWebEnv(process.env);
 
 export const dynamic = 'force-dynamic';
 
@@ -12,16 +12,18 @@ const DECODED = ['content-encoding', 'content-length', ...HOP_BY_HOP];
 
 /**
  * Forwards /api/* to the API, so the browser only talks to this origin and the API's httpOnly refresh
- * cookie stays first-party. X-Forwarded-For is exactly the address this server's socket saw (see
- * src/proxy.ts), the one hop the API trusts (TRUST_PROXY).
+ * cookie stays first-party. X-Forwarded-For is exactly one address: the one this server's socket saw
+ * (see src/proxy.ts), or the one a trusted front proxy named (CLIENT_ADDRESS_HEADER); this server is
+ * the one hop the API trusts (TRUST_PROXY).
  */
 async function forward(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const headers = new Headers(request.headers);
   for (const name of HOP_BY_HOP) headers.delete(name);
+  const client = clientAddress(request.headers, CLIENT_ADDRESS_HEADER);
   for (const name of ['forwarded', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto'])
     headers.delete(name);
-  const client = clientAddress(request.headers);
+  if (CLIENT_ADDRESS_HEADER) headers.delete(CLIENT_ADDRESS_HEADER);
   if (client) headers.set('x-forwarded-for', client);
   else headers.delete('x-forwarded-for');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
