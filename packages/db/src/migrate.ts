@@ -108,7 +108,8 @@ async function provisionAppLogin(db: Kysely<any>, login: AppLogin): Promise<void
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
     // The apps may read which migrations ran (to wait for theirs), never record or undo one.
     `REVOKE INSERT, UPDATE, DELETE ON kysely_migration, kysely_migration_lock FROM ${role}`,
-    `GRANT EXECUTE ON FUNCTION create_result_partition(date), drop_result_partition(text) TO ${role}`,
+    `GRANT EXECUTE ON FUNCTION create_result_partition(date), drop_result_partition(text),
+      drop_expired_result_chunks(timestamptz, text) TO ${role}`,
     `GRANT sentinelmesh_tenant TO ${role}`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);

@@ -110,6 +110,12 @@ export async function dropExpiredResults(db: Kysely<any>, cutoff: Date): Promise
           WHERE hypertable_name = 'check_results'`.execute(conn);
         const kept = Math.max(cutoff.getTime(), oldest.rows[0]?.at?.getTime() ?? Date.now());
         const startOffset = `${Math.max(1, Math.floor((Date.now() - kept) / DAY_MS) - 1)} days`;
+        if (await hasFunction(conn, 'drop_expired_result_chunks(timestamptz,text)')) {
+          // The apps' role owns no hypertable: the schema owner's function does both (0010).
+          const { rows } = await sql<{ chunk: string }>`
+            SELECT drop_expired_result_chunks(${cutoff}::timestamptz, ${startOffset}) AS chunk`.execute(conn);
+          return rows.map((row) => row.chunk);
+        }
         await sql`
           SELECT alter_job(j.job_id, config => jsonb_set(j.config, '{start_offset}', to_jsonb(${startOffset}::text)))
           FROM timescaledb_information.jobs j

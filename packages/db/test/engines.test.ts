@@ -155,3 +155,71 @@ describe.each(engines)('migrations on %s', (engine, create) => {
     expect(await asTenant(t.db, '00000000-0000-4000-8000-000000000000')).toBe(0);
   }, 120_000);
 });
+
+describe('raw-result retention on TimescaleDB under a role that owns nothing', () => {
+  it('drops expired chunks and narrows the rollup refresh only through drop_expired_result_chunks', async () => {
+    const t = await createTimescaleTestDatabase({ migrate: false });
+    opened.push(t);
+    await migrateToLatest(t.db);
+    const orgId = await seedResult(t.db);
+    const monitor = await t.db
+      .selectFrom('monitors')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('check_results')
+      .values({
+        org_id: orgId,
+        monitor_id: monitor.id,
+        scheduled_at: new Date(Date.now() - 40 * 86_400_000),
+        checked_at: new Date(Date.now() - 40 * 86_400_000),
+        region: 'local',
+        kind: 'scheduled',
+        attempt: 0,
+        ok: true,
+        status_code: 200,
+        latency_ms: 12,
+        phases: JSON.stringify({}),
+        failed_assertions: JSON.stringify([]),
+      })
+      .execute();
+    // What the migrate step grants the apps' role, in short: rows and the schema owner's functions.
+    await sql`CREATE ROLE retention_probe NOLOGIN NOINHERIT`.execute(t.db);
+    await sql`GRANT USAGE ON SCHEMA public TO retention_probe`.execute(t.db);
+    await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO retention_probe`.execute(
+      t.db,
+    );
+    await sql`GRANT EXECUTE ON FUNCTION drop_expired_result_chunks(timestamptz, text) TO retention_probe`.execute(
+      t.db,
+    );
+    const asProbe = <T>(statement: ReturnType<typeof sql<T>>) =>
+      t.db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL ROLE retention_probe`.execute(tx);
+        return (await statement.execute(tx)).rows;
+      });
+    const cutoff = new Date(Date.now() - 30 * 86_400_000);
+
+    await expect(
+      asProbe(sql`SELECT drop_chunks('check_results', older_than => ${cutoff}::timestamptz)::text`),
+    ).rejects.toMatchObject({ code: '42501' });
+    const dropped = await asProbe(
+      sql<{ chunk: string }>`SELECT drop_expired_result_chunks(${cutoff}::timestamptz, '29 days') AS chunk`,
+    );
+    expect(dropped).toHaveLength(1);
+    const left = await sql<{ old: number; recent: number }>`
+      SELECT count(*) FILTER (WHERE scheduled_at < ${cutoff})::integer AS old,
+             count(*) FILTER (WHERE scheduled_at >= ${cutoff})::integer AS recent
+      FROM check_results`.execute(t.db);
+    expect(left.rows[0]).toEqual({ old: 0, recent: 1 });
+    const job = await sql<{ start: string }>`
+      SELECT config ->> 'start_offset' AS start FROM timescaledb_information.jobs
+      WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'check_rollups_hourly'`.execute(
+      t.db,
+    );
+    expect(job.rows[0]?.start).toBe('29 days');
+    await expect(
+      asProbe(sql`SELECT drop_expired_result_chunks(${cutoff}::timestamptz, '1 day; DROP TABLE monitors')`),
+    ).rejects.toMatchObject({ code: '22023' });
+  }, 240_000);
+});

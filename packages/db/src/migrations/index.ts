@@ -8,6 +8,7 @@ import * as m0006 from './0006-quotas';
 import * as m0007 from './0007-monitor-secrets';
 import * as m0008 from './0008-engines';
 import * as m0009 from './0009-app-role';
+import * as m0010 from './0010-timescale-retention';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-monitor-secrets': m0007,
   '0008-engines': m0008,
   '0009-app-role': m0009,
+  '0010-timescale-retention': m0010,
 };
