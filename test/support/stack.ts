@@ -30,6 +30,8 @@ export async function startTestStack(options: {
   run?: 'source' | 'built';
   /** The apps' least-privilege login, created by the launcher's migrate step. */
   appDatabaseUrl?: string;
+  /** More settings for every app, e.g. `SMTP_URL` of a local mail receiver. */
+  env?: Record<string, string>;
 }): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-stack-'));
   const [apiPort, webPort] = [await freePort(), await freePort()];
@@ -48,6 +50,7 @@ export async function startTestStack(options: {
     LOG_LEVEL: 'warn',
     STACK_RUN: options.run ?? 'source',
     ...(options.appDatabaseUrl ? { APP_DATABASE_URL: options.appDatabaseUrl } : {}),
+    ...options.env,
   });
   const stop = async () => {
     await stack.stop();
