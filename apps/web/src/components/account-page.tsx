@@ -1,6 +1,5 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { describeError } from '../lib/api-client';
 import { useAuth } from '../lib/auth';
@@ -63,7 +62,6 @@ function ChangePasswordForm() {
 
 function SignOutEverywhere() {
   const { logoutEverywhere } = useAuth();
-  const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -71,8 +69,8 @@ function SignOutEverywhere() {
     setPending(true);
     setError(null);
     try {
+      // Signed out, the dashboard leaves for the login page with a notice.
       await logoutEverywhere();
-      router.replace('/login?notice=signed-out-everywhere');
     } catch (failure) {
       setError(failure);
       setPending(false);
@@ -85,9 +83,11 @@ function SignOutEverywhere() {
         Signs out every browser and device where you are logged in, this one included. API keys keep working.
       </p>
       {error ? <FormProblems messages={[describeError(error)]} /> : null}
-      <button type="button" className="button button--danger" disabled={pending} onClick={onClick}>
-        {pending ? 'Signing out…' : 'Sign out everywhere'}
-      </button>
+      <div className="form__actions">
+        <button type="button" className="button button--danger" disabled={pending} onClick={onClick}>
+          {pending ? 'Signing out…' : 'Sign out everywhere'}
+        </button>
+      </div>
     </section>
   );
 }

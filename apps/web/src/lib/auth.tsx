@@ -25,7 +25,8 @@ export type AuthState =
       role: Role | null;
       organizations: Membership[];
     }
-  | { status: 'signed-out' }
+  /** `next`: where to send the visitor instead of the login page (e.g. one with a notice). */
+  | { status: 'signed-out'; next?: string }
   | { status: 'unavailable'; error: unknown };
 
 export interface LoginInput {
@@ -43,10 +44,10 @@ interface AuthContextValue {
   login(input: LoginInput): Promise<void>;
   signup(input: SignupInput): Promise<void>;
   logout(): Promise<void>;
-  /** Ends every session of the user (`POST /v1/auth/logout-all`), this one included. */
+  /** Ends every session of the user (`POST /v1/auth/logout-all`), this one included; then to the login page. */
   logoutEverywhere(): Promise<void>;
   /** Forgets the session in this tab only, e.g. after a password reset revoked it on the API. */
-  forget(): void;
+  forget(next?: string): void;
   /** Takes the session an accepted invitation answered with: signed in to the joined organization. */
   adopt(auth: AcceptedInvitation): void;
   /** Reads `GET /v1/me` again, e.g. once the email is verified. */
@@ -124,11 +125,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [session, queryClient, reloadMe],
   );
 
-  const forget = useCallback(() => {
-    session.setToken(null);
-    queryClient.clear();
-    setState({ status: 'signed-out' });
-  }, [session, queryClient]);
+  const forget = useCallback(
+    (next?: string) => {
+      session.setToken(null);
+      queryClient.clear();
+      setState(next ? { status: 'signed-out', next } : { status: 'signed-out' });
+    },
+    [session, queryClient],
+  );
 
   const value = useMemo<AuthContextValue>(
     () => ({
@@ -148,7 +152,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       logoutEverywhere: async () => {
         await session.request<void>('/v1/auth/logout-all', { method: 'POST' });
-        forget();
+        forget('/login?notice=signed-out-everywhere');
       },
       forget,
       adopt: signIn,

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/support/wait';
 import { startSmtpReceiver } from '../../../verifier/test/receivers';
 import type { Usage } from '../../src/lib/api-types';
@@ -41,6 +41,15 @@ afterAll(async () => {
   await db?.drop();
 }, 60_000);
 
+// A failed step leaves a picture of every open page, to see what the person would have seen.
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail') return;
+  const pages = contexts.flatMap((c) => c.pages());
+  await Promise.all(
+    pages.map((page, i) => saveScreenshot(page, `accounts-failed-${i}`).catch(() => undefined)),
+  );
+});
+
 /** A browser of its own (cookies included), as a second person or device would have. */
 async function newVisitor(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -64,7 +73,19 @@ async function emailedLink(to: string, path: string, after = 0): Promise<string>
   return `${stack.web}${link}`;
 }
 
+/**
+ * Waits until React has hydrated the page's form: a click before that would submit it natively,
+ * as a plain GET of the same page.
+ */
+async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const form = document.querySelector('main form');
+    return form !== null && Object.keys(form).some((key) => key.startsWith('__reactProps'));
+  });
+}
+
 async function signUp(page: Page, email: string, organizationName: string): Promise<void> {
+  await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Organization name').fill(organizationName);
@@ -72,6 +93,7 @@ async function signUp(page: Page, email: string, organizationName: string): Prom
 }
 
 async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -160,7 +182,10 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     await reuse.getByText('This invitation link is no longer valid').waitFor();
 
     await admin.goto(`${stack.web}/settings/members`);
-    await admin.locator('table', { hasText: 'Members of this organization' }).getByText(INVITEE).waitFor();
+    await admin
+      .locator('table', { hasText: 'Members of this organization' })
+      .getByRole('rowheader', { name: INVITEE })
+      .waitFor();
     await admin.getByText('No pending invitations.').waitFor();
   }, 120_000);
 
@@ -184,7 +209,10 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     const visitor = await newVisitor();
     const confirmation = async (email: string) => {
       await visitor.goto(`${stack.web}/login`);
+      await hydrated(visitor);
       await visitor.getByRole('link', { name: 'Forgot password?' }).click();
+      await visitor.getByRole('heading', { name: 'Reset your password' }).waitFor();
+      await hydrated(visitor);
       await visitor.getByLabel('Email').fill(email);
       await visitor.getByRole('button', { name: 'Email me a reset link' }).click();
       await visitor.getByRole('heading', { name: 'Check your email' }).waitFor();
@@ -197,11 +225,12 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     await expectNoSeriousA11yViolations(visitor, 'forgot-password-sent');
 
     await visitor.goto(await emailedLink(ADMIN, '/reset-password', mailsBefore));
-    await visitor.getByLabel('New password').fill('short');
+    await hydrated(visitor);
+    await visitor.getByLabel('New password', { exact: true }).fill('short');
     await visitor.getByRole('button', { name: 'Set new password' }).click();
     await visitor.getByText('Use at least 10 characters').waitFor();
     await expectNoSeriousA11yViolations(visitor, 'reset-password');
-    await visitor.getByLabel('New password').fill('a brand new passphrase');
+    await visitor.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await visitor.getByRole('button', { name: 'Set new password' }).click();
     await visitor.waitForURL((url) => url.pathname === '/login');
     await visitor.getByText('Your password was changed').waitFor();
@@ -228,7 +257,7 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     await invitee.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
     expect(await invitee.locator('dl.settings').textContent()).toContain('Verified');
     await invitee.getByLabel('Current password').fill('not my password at all');
-    await invitee.getByLabel('New password').fill('another long passphrase');
+    await invitee.getByLabel('New password', { exact: true }).fill('another long passphrase');
     await invitee.getByRole('button', { name: 'Change password' }).click();
     const currentError = invitee.locator('#currentPassword-error');
     await currentError.waitFor();
