@@ -6,6 +6,7 @@ import { useAuth } from '../lib/auth';
 import { type ChangePasswordField, changePasswordSchema } from '../lib/auth-forms';
 import { PasswordField } from './auth-fields';
 import { FormProblems } from './problem-banner';
+import { SwitchOrganization } from './switch-organization';
 import { useAuthForm } from './use-auth-form';
 
 const passwordFields: readonly ChangePasswordField[] = ['currentPassword', 'newPassword'];
@@ -122,6 +123,7 @@ export function AccountPage() {
       <div className="account-forms">
         <ChangePasswordForm />
         <SignOutEverywhere />
+        <SwitchOrganization />
       </div>
     </>
   );

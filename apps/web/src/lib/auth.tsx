@@ -32,6 +32,8 @@ export type AuthState =
 export interface LoginInput {
   email: string;
   password: string;
+  /** The organization to act in; the API's default is the first one joined. */
+  organizationId?: string;
 }
 
 export interface SignupInput extends LoginInput {

@@ -247,7 +247,7 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     admin = visitor;
   }, 90_000);
 
-  it('changes the password (wrong current one shown at its field), which signs out other sessions but not this one; then signs out everywhere', async () => {
+  it('changes the password (wrong current one shown at its field), which signs out other sessions but not this one; switches organization; then signs out everywhere', async () => {
     const otherDevice = await newVisitor();
     await otherDevice.goto(`${stack.web}/login`);
     await logIn(otherDevice, INVITEE, PASSWORD);
@@ -275,6 +275,16 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     await invitee.getByRole('heading', { name: 'No monitors yet' }).waitFor();
     await otherDevice.reload();
     await otherDevice.waitForURL((url) => url.pathname === '/login');
+
+    // In two organizations now (the one of the signup, and Acme): switching is a login into the other.
+    await invitee.getByRole('link', { name: 'Account' }).click();
+    await invitee
+      .getByLabel('Organization', { exact: true })
+      .selectOption({ label: 'New hire sandbox (owner)' });
+    await invitee.getByLabel('Password', { exact: true }).fill('another long passphrase');
+    await invitee.getByRole('button', { name: 'Switch', exact: true }).click();
+    await invitee.waitForURL((url) => url.pathname === '/');
+    await invitee.locator('.app-header__org', { hasText: 'New hire sandbox' }).waitFor();
 
     await invitee.getByRole('link', { name: 'Account' }).click();
     await invitee.getByRole('button', { name: 'Sign out everywhere' }).click();
