@@ -67,6 +67,7 @@ function Offer({ token, invitation }: { token: string; invitation: InvitationPre
   });
   const returnTo = invitationPath(token);
   const failure = acceptFailure(accept.error);
+  const otherAddress = state.status === 'signed-in' && !sameEmail(state.user.email, invitation.email);
 
   return (
     <>
@@ -115,9 +116,9 @@ function Offer({ token, invitation }: { token: string; invitation: InvitationPre
         <>
           <p>
             Signed in as <strong>{state.user.email}</strong>.
-            {sameEmail(state.user.email, invitation.email)
-              ? null
-              : ` This invitation is for ${invitation.email}: log out and log in with that address to accept it.`}
+            {otherAddress && failure !== 'wrong-address'
+              ? ` This invitation is for ${invitation.email}: log out and log in with that address to accept it.`
+              : null}
           </p>
           {accept.error ? (
             failure ? (
@@ -143,7 +144,7 @@ function Offer({ token, invitation }: { token: string; invitation: InvitationPre
                 Go to the dashboard
               </Link>
             ) : null}
-            {failure === 'wrong-address' || !sameEmail(state.user.email, invitation.email) ? (
+            {failure === 'wrong-address' || otherAddress ? (
               <button
                 type="button"
                 className="button button--secondary"
