@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { VerifyEmail } from '../../../components/verify-email';
 
-export const metadata: Metadata = { title: 'Email verification' };
+// The address carries a live token: no Referer header takes it to another site.
+export const metadata: Metadata = { title: 'Email verification', referrer: 'no-referrer' };
 
 export default function Page() {
   return <VerifyEmail />;
