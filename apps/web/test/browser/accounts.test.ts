@@ -296,7 +296,7 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     await invitee.waitForURL((url) => url.pathname === '/');
   }, 90_000);
 
-  it('shows each limit with the usage the API reports', async () => {
+  it('shows each limit with the usage the API reports, and the settings pages fit a phone', async () => {
     const login = await fetch(`${stack.api}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -336,5 +336,19 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     expect(await monitors.getAttribute('value')).toBe('3');
     expect(await monitors.getAttribute('max')).toBe('25');
     await expectNoSeriousA11yViolations(admin, 'usage');
+
+    await admin.setViewportSize({ width: 390, height: 844 });
+    for (const [name, route] of [
+      ['usage-phone', '/settings/usage'],
+      ['account-phone', '/settings/account'],
+      ['members-phone', '/settings/members'],
+    ] as const) {
+      await admin.goto(`${stack.web}${route}`);
+      await admin.locator('main h1').first().waitFor();
+      await admin.locator('.loading').first().waitFor({ state: 'detached' });
+      await saveScreenshot(admin, name);
+      const width = await admin.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${name} fits a 390 px screen`).toBeLessThanOrEqual(390);
+    }
   }, 60_000);
 });
