@@ -45,6 +45,8 @@ export async function startTestStack(options: {
     QUEUE_PREFIX: uniqueQueuePrefix(),
     API_PORT: String(apiPort),
     WEB_PORT: String(webPort),
+    // Links in account emails open this stack's dashboard.
+    DASHBOARD_ORIGIN: `http://127.0.0.1:${webPort}`,
     OPS_PORT_BASE: '0',
     REGIONS: options.regions ?? 'local',
     LOG_LEVEL: 'warn',

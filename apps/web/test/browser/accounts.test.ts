@@ -57,20 +57,21 @@ async function newVisitor(): Promise<Page> {
   return context.newPage();
 }
 
-/** The dashboard path and token of the newest link to `path` emailed to `to`, waiting for it to arrive. */
+/** The newest dashboard link to `path` (with its token) emailed to `to`, waiting for it to arrive. */
 async function emailedLink(to: string, path: string, after = 0): Promise<string> {
-  let link: string | null = null;
+  const pattern = new RegExp(`https?://[^\\s/]+${path}\\?token=[^\\s"'<>&]+`);
+  let link: string | undefined;
   await waitFor(
     `an email to ${to} with a ${path} link`,
     () => {
       const mail = smtp.mails.slice(after).findLast((m) => m.to.includes(to) && m.text.includes(path));
-      const token = mail ? new RegExp(`${path}\\?token=([^\\s"'<>&]+)`).exec(mail.text)?.[1] : undefined;
-      if (token) link = `${path}?token=${token}`;
-      return link !== null;
+      link = mail ? pattern.exec(mail.text)?.[0] : undefined;
+      return link !== undefined;
     },
     { timeoutMs: 20_000 },
   );
-  return `${stack.web}${link}`;
+  expect(link?.startsWith(`${stack.web}${path}?token=`), `${link} opens this dashboard`).toBe(true);
+  return String(link);
 }
 
 /**
