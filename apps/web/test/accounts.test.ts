@@ -58,21 +58,27 @@ describe('usageRows', () => {
   });
 
   it('gives the share in use of a limit the organization uses up', () => {
-    expect(rows.monitors).toMatchObject({ used: 12, limit: 50, limitText: '50', percent: 24 });
+    expect(rows.monitors).toMatchObject({
+      used: 12,
+      limit: 50,
+      limitText: '50',
+      percent: 24,
+      figure: '12 of 50',
+    });
   });
 
   it('caps the share at 100 when usage is over the limit', () => {
-    expect(rows.checksPerSecond).toMatchObject({ used: 2.5, limit: 2, percent: 100 });
+    expect(rows.checksPerSecond).toMatchObject({ used: 2.5, limit: 2, percent: 100, figure: '2.5 of 2' });
   });
 
   it('says "no limit" for a null limit, with no share', () => {
-    expect(rows.channels).toMatchObject({ used: 3, limit: null, limitText: 'no limit', percent: null });
+    expect(rows.channels).toMatchObject({ used: 3, limit: null, percent: null, figure: '3 (no limit)' });
     expect(rows.emailRecipientsPerChannel?.limitText).toBe('no limit');
   });
 
   it('shows limits that are not used up as the limit alone, intervals in their unit', () => {
-    expect(rows.minIntervalSeconds).toMatchObject({ used: null, limitText: '30 s', percent: null });
-    expect(rows.testAlertsPerMinute).toMatchObject({ used: null, limitText: '5', percent: null });
+    expect(rows.minIntervalSeconds).toMatchObject({ used: null, percent: null, figure: '30 s' });
+    expect(rows.testAlertsPerMinute).toMatchObject({ used: null, percent: null, figure: '5' });
   });
 
   it('treats a zero limit as full once anything is used', () => {

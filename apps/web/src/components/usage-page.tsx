@@ -1,7 +1,7 @@
 'use client';
 
 import { useUsage } from '../lib/account-queries';
-import { formatAmount, type UsageRow, usageRows } from '../lib/usage';
+import { type UsageRow, usageRows } from '../lib/usage';
 import { ProblemBanner } from './problem-banner';
 
 function UsageItem({ row }: { row: UsageRow }) {
@@ -12,15 +12,7 @@ function UsageItem({ row }: { row: UsageRow }) {
         <span id={labelId} className="usage__label">
           {row.label}
         </span>
-        <span className="usage__figure">
-          {row.used === null ? (
-            row.limitText
-          ) : (
-            <>
-              {formatAmount(row.used)} <span className="muted">of {row.limitText}</span>
-            </>
-          )}
-        </span>
+        <span className="usage__figure">{row.figure}</span>
       </div>
       {row.used !== null && row.limit !== null ? (
         <meter

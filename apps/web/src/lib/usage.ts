@@ -13,6 +13,8 @@ export interface UsageRow {
   limitText: string;
   /** Share of the limit in use, 0–100 (capped), when there is both a use and a limit. */
   percent: number | null;
+  /** What the row says: "3 of 25", "1 (no limit)", or the limit alone ("30 s"). */
+  figure: string;
 }
 
 const NO_LIMIT = 'no limit';
@@ -31,14 +33,16 @@ export function usageRows({ limits, usage }: Usage): UsageRow[] {
     format: (limit: number) => string = formatAmount,
   ): UsageRow => {
     const limit = limits[key];
+    const limitText = limit === null ? NO_LIMIT : format(limit);
     return {
       key,
       label,
       hint,
       used,
       limit,
-      limitText: limit === null ? NO_LIMIT : format(limit),
+      limitText,
       percent: used === null || limit === null ? null : share(used, limit),
+      figure: figure(used, limit, limitText),
     };
   };
   return [
@@ -65,6 +69,11 @@ export function usageRows({ limits, usage }: Usage): UsageRow[] {
       null,
     ),
   ];
+}
+
+function figure(used: number | null, limit: number | null, limitText: string): string {
+  if (used === null) return limitText;
+  return limit === null ? `${formatAmount(used)} (${NO_LIMIT})` : `${formatAmount(used)} of ${limitText}`;
 }
 
 function share(used: number, limit: number): number {
