@@ -18,7 +18,7 @@ const invitationStatusLabels: Record<Invitation['status'], string> = {
   expired: 'Expired',
 };
 
-function InviteMemberForm({ role: myRole }: { role: Role | null }) {
+function InviteMemberForm({ role: myRole }: { role: Role }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [sentTo, setSentTo] = useState<string | null>(null);
@@ -68,7 +68,7 @@ function InviteMemberForm({ role: myRole }: { role: Role | null }) {
 /** Invitations still open or lapsed; accepted ones show up as members, revoked ones are gone. */
 const shown = (invitation: Invitation) => invitation.status === 'pending' || invitation.status === 'expired';
 
-export function InvitationsSection({ role }: { role: Role | null }) {
+export function InvitationsSection({ role }: { role: Role }) {
   const invitations = useInvitations();
   const revoke = useRevokeInvitation();
   const items = invitations.data?.items.filter(shown);

@@ -25,6 +25,8 @@ export function MembersPage() {
   );
   const remove = useApiMutation<{ userId: string }>('DELETE', memberPath, [orgKeys.members]);
   const me = state.status === 'signed-in' ? state.user.id : null;
+  // Null until /v1/me answers, just after a login.
+  const role = state.status === 'signed-in' ? state.role : null;
   const items = members.data?.items;
   return (
     <>
@@ -94,11 +96,10 @@ export function MembersPage() {
           </table>
         </TableScroll>
       ) : null}
-      {state.status === 'signed-in' && canManageMembers(state.role) ? (
-        <InvitationsSection role={state.role} />
-      ) : (
+      {role && canManageMembers(role) ? <InvitationsSection role={role} /> : null}
+      {role && !canManageMembers(role) ? (
         <p className="lead section">Admins and owners invite new members.</p>
-      )}
+      ) : null}
     </>
   );
 }

@@ -13,7 +13,7 @@ export const accountKeys = {
   invitationPreview: (token: string) => ['invitation-preview', token] as const,
 };
 
-export const canManageMembers = (role: Role | null): boolean => role === 'admin' || role === 'owner';
+export const canManageMembers = (role: Role): boolean => role === 'admin' || role === 'owner';
 
 export const useInvitations = () =>
   useApiQuery<Page<Invitation>>(accountKeys.invitations, '/v1/invitations', { limit: 200 });
