@@ -30,6 +30,8 @@ export async function startTestStack(options: {
   run?: 'source' | 'built';
   /** The apps' least-privilege login, created by the launcher's migrate step. */
   appDatabaseUrl?: string;
+  /** More settings for every app, e.g. `SMTP_URL` of a local mail receiver. */
+  env?: Record<string, string>;
 }): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-stack-'));
   const [apiPort, webPort] = [await freePort(), await freePort()];
@@ -43,11 +45,14 @@ export async function startTestStack(options: {
     QUEUE_PREFIX: uniqueQueuePrefix(),
     API_PORT: String(apiPort),
     WEB_PORT: String(webPort),
+    // Links in account emails open this stack's dashboard.
+    DASHBOARD_ORIGIN: `http://127.0.0.1:${webPort}`,
     OPS_PORT_BASE: '0',
     REGIONS: options.regions ?? 'local',
     LOG_LEVEL: 'warn',
     STACK_RUN: options.run ?? 'source',
     ...(options.appDatabaseUrl ? { APP_DATABASE_URL: options.appDatabaseUrl } : {}),
+    ...options.env,
   });
   const stop = async () => {
     await stack.stop();

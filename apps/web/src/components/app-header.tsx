@@ -13,6 +13,8 @@ const links = [
   { href: '/status-pages', label: 'Status pages' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/members', label: 'Members' },
+  { href: '/settings/usage', label: 'Usage' },
+  { href: '/settings/account', label: 'Account' },
 ] as const;
 
 export function AppHeader() {

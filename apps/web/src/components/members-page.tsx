@@ -1,57 +1,16 @@
 'use client';
 
-import { useState } from 'react';
-import type { Member, Role } from '../lib/api-types';
+import { canManageMembers } from '../lib/account-queries';
+import type { Role } from '../lib/api-types';
 import { useAuth } from '../lib/auth';
 import { orgKeys, useApiMutation, useMembers } from '../lib/org-queries';
-import { Field } from './field';
-import { FormProblems, ProblemBanner } from './problem-banner';
-import { RoleField, roles } from './role-select';
+import { InvitationsSection } from './invitations-section';
+import { ProblemBanner } from './problem-banner';
+import { roles } from './role-select';
 import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
-import { useSimpleForm } from './use-simple-form';
 
 const memberPath = (m: { userId: string }) => `/v1/members/${encodeURIComponent(m.userId)}`;
-
-function AddMemberForm() {
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('member');
-  const add = useApiMutation<{ email: string; role: Role }, Member>('POST', () => '/v1/members', [
-    orgKeys.members,
-  ]);
-  const form = useSimpleForm({
-    idPrefix: 'member',
-    fields: ['email', 'role'] as const,
-    check: () => (/^\S+@\S+$/.test(email.trim()) ? {} : { email: 'Enter an email address' }),
-    submit: async () => {
-      await add.mutateAsync({ email: email.trim(), role });
-      setEmail('');
-    },
-  });
-  return (
-    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="add-member-title">
-      <h2 id="add-member-title">Add a member</h2>
-      <FormProblems messages={form.formErrors} />
-      {add.isSuccess ? (
-        <p className="banner banner--success" role="status">
-          Member added.
-        </p>
-      ) : null}
-      <Field
-        id="member-email"
-        label="Email"
-        hint="Of someone who already has a SentinelMesh account (they sign up first)."
-        error={form.errors.email}
-      >
-        {(c) => <input {...c} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
-      </Field>
-      <RoleField id="member-role" value={role} onChange={setRole} error={form.errors.role} />
-      <button type="submit" className="button" disabled={add.isPending}>
-        Add member
-      </button>
-    </form>
-  );
-}
 
 export function MembersPage() {
   const { state } = useAuth();
@@ -66,6 +25,8 @@ export function MembersPage() {
   );
   const remove = useApiMutation<{ userId: string }>('DELETE', memberPath, [orgKeys.members]);
   const me = state.status === 'signed-in' ? state.user.id : null;
+  // Null until /v1/me answers, just after a login.
+  const role = state.status === 'signed-in' ? state.role : null;
   const items = members.data?.items;
   return (
     <>
@@ -135,7 +96,10 @@ export function MembersPage() {
           </table>
         </TableScroll>
       ) : null}
-      <AddMemberForm />
+      {role && canManageMembers(role) ? <InvitationsSection role={role} /> : null}
+      {role && !canManageMembers(role) ? (
+        <p className="lead section">Admins and owners invite new members.</p>
+      ) : null}
     </>
   );
 }

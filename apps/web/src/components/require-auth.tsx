@@ -12,9 +12,10 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
 
+  const next = state.status === 'signed-out' ? (state.next ?? loginPath(pathname)) : null;
   useEffect(() => {
-    if (state.status === 'signed-out') router.replace(loginPath(pathname));
-  }, [state.status, router, pathname]);
+    if (next) router.replace(next);
+  }, [next, router]);
 
   if (state.status === 'signed-in') return children;
   if (state.status === 'unavailable') {

@@ -14,12 +14,15 @@ export function RoleField(props: {
   value: Role;
   onChange: (role: Role) => void;
   error?: string | undefined;
+  /** Only an owner may grant `owner`. */
+  allowOwner?: boolean;
 }) {
+  const offered = props.allowOwner === false ? roles.filter((r) => r.value !== 'owner') : roles;
   return (
     <Field id={props.id} label="Role" error={props.error}>
       {(c) => (
         <select {...c} value={props.value} onChange={(e) => props.onChange(e.target.value as Role)}>
-          {roles.map((r) => (
+          {offered.map((r) => (
             <option key={r.value} value={r.value}>
               {r.label}
             </option>

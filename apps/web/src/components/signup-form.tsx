@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { useAuth } from '../lib/auth';
-import { MIN_PASSWORD_LENGTH, type SignupField, signupSchema } from '../lib/auth-forms';
+import { type SignupField, signupSchema, withNext } from '../lib/auth-forms';
+import { useQueryParam } from '../lib/use-query-param';
+import { EmailField, PasswordField } from './auth-fields';
 import { Field } from './field';
 import { FormProblems, ProblemBanner } from './problem-banner';
 import { useAuthForm } from './use-auth-form';
@@ -18,40 +20,22 @@ export function SignupForm() {
     submit: signup,
   });
   const { values, setValue, problems } = form;
+  const next = useQueryParam('next');
 
   return (
     <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="signup-title">
       <h1 id="signup-title">Create your organization</h1>
       {form.apiDown ? <ProblemBanner error={form.apiDown} /> : null}
       <FormProblems messages={problems.form} />
-      <Field id="email" label="Email" error={problems.fields.email}>
-        {(control) => (
-          <input
-            {...control}
-            type="email"
-            autoComplete="email"
-            value={values.email}
-            onChange={setValue('email')}
-          />
-        )}
-      </Field>
-      <Field
+      <EmailField value={values.email} onChange={setValue('email')} error={problems.fields.email} />
+      <PasswordField
         id="password"
         label="Password"
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        kind="new"
+        value={values.password}
+        onChange={setValue('password')}
         error={problems.fields.password}
-      >
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_PASSWORD_LENGTH}
-            value={values.password}
-            onChange={setValue('password')}
-          />
-        )}
-      </Field>
+      />
       <Field id="organizationName" label="Organization name" error={problems.fields.organizationName}>
         {(control) => (
           <input
@@ -67,7 +51,7 @@ export function SignupForm() {
         {form.submitting ? 'Creating…' : 'Create organization'}
       </button>
       <p className="form__footer">
-        Already have an account? <Link href="/login">Log in</Link>
+        Already have an account? <Link href={withNext('/login', next)}>Log in</Link>
       </p>
     </form>
   );

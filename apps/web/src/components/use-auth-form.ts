@@ -12,8 +12,8 @@ import { focusFirstError, nextPathFromLocation } from '../lib/navigation';
 const noProblems = { fields: {}, form: [] };
 
 /**
- * State and submit logic shared by the login and signup forms: client-side validation with `schema`,
- * server `errors[]` at their fields, and a redirect to `?next=` once signed in.
+ * State and submit logic shared by the account forms: client-side validation with `schema`, server
+ * `errors[]` at their fields, and (for login and signup) a redirect to `?next=` once signed in.
  */
 export function useAuthForm<F extends string, S extends z.ZodType<Record<F, string>>>(options: {
   fields: readonly F[];
@@ -21,6 +21,8 @@ export function useAuthForm<F extends string, S extends z.ZodType<Record<F, stri
   schema: S;
   submit: (input: z.output<S>) => Promise<void>;
   describeFailure?: (error: ApiError) => string | null;
+  /** Login and signup leave for `?next=` as soon as a session exists; the other forms stay. */
+  leaveWhenSignedIn?: boolean;
 }) {
   const { state } = useAuth();
   const router = useRouter();
@@ -28,9 +30,10 @@ export function useAuthForm<F extends string, S extends z.ZodType<Record<F, stri
   const [problems, setProblems] = useState<FormProblems<F>>(noProblems);
   const [submitting, setSubmitting] = useState(false);
 
+  const leave = options.leaveWhenSignedIn ?? true;
   useEffect(() => {
-    if (state.status === 'signed-in') router.replace(nextPathFromLocation());
-  }, [state.status, router]);
+    if (leave && state.status === 'signed-in') router.replace(nextPathFromLocation());
+  }, [leave, state.status, router]);
 
   const setValue = (field: F) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [field]: event.target.value }));
@@ -49,7 +52,9 @@ export function useAuthForm<F extends string, S extends z.ZodType<Record<F, stri
     try {
       await options.submit(parsed.data);
     } catch (error) {
-      setProblems(problemsFor(error, options.fields, options.describeFailure));
+      const found = problemsFor(error, options.fields, options.describeFailure);
+      setProblems(found);
+      focusFirstError(options.fields, found.fields);
     } finally {
       setSubmitting(false);
     }
@@ -57,7 +62,8 @@ export function useAuthForm<F extends string, S extends z.ZodType<Record<F, stri
 
   // Tells the visitor up front when the API is down, rather than only after they submit.
   const apiDown = state.status === 'unavailable' ? state.error : null;
-  return { values, setValue, problems, submitting, onSubmit, apiDown };
+  const reset = () => setValues(options.initial);
+  return { values, setValue, reset, problems, submitting, onSubmit, apiDown };
 }
 
 function problemsFor<F extends string>(

@@ -12,6 +12,7 @@ export interface Page<T> {
 export interface User {
   id: string;
   email: string;
+  emailVerified: boolean;
 }
 
 export interface Organization {
@@ -34,10 +35,16 @@ export interface RefreshResponse {
   expiresIn: number;
 }
 
+export interface Membership extends Organization {
+  role: Role;
+}
+
 export interface Me {
   user: User;
   organization: Organization;
   role: Role;
+  /** Every organization the user belongs to. */
+  organizations: Membership[];
 }
 
 export interface CheckResultItem {
@@ -151,4 +158,41 @@ export interface PublicStatusPage {
   title: string;
   status: 'operational' | 'degraded' | 'down';
   monitors: PublicStatusMonitor[];
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  status: InvitationStatus;
+  expiresAt: string;
+  createdAt: string;
+  invitedBy?: { id: string; email: string } | null;
+}
+
+/** `GET /v1/invitations/:token`: what the holder of an invitation link is about to accept. */
+export interface InvitationPreview {
+  organization: { id: string; name: string };
+  email: string;
+  role: Role;
+  expiresAt: string;
+}
+
+export interface AcceptedInvitation extends AuthResponse {
+  role: Role;
+}
+
+export interface Usage {
+  /** `null`: no limit. */
+  limits: {
+    monitors: number | null;
+    minIntervalSeconds: number | null;
+    checksPerSecond: number | null;
+    channels: number | null;
+    testAlertsPerMinute: number | null;
+    emailRecipientsPerChannel: number | null;
+  };
+  usage: { monitors: number; checksPerSecond: number; channels: number };
 }

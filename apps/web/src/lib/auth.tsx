@@ -12,18 +12,28 @@ import {
   useState,
 } from 'react';
 import { apiRequest } from './api-client';
-import type { AuthResponse, Me, Organization, Role, User } from './api-types';
+import type { AcceptedInvitation, AuthResponse, Me, Membership, Organization, Role, User } from './api-types';
 import { Session } from './session';
 
 export type AuthState =
   | { status: 'restoring' }
-  | { status: 'signed-in'; user: User; organization: Organization; role: Role | null }
-  | { status: 'signed-out' }
+  | {
+      status: 'signed-in';
+      user: User;
+      organization: Organization;
+      /** Null until `GET /v1/me` has answered (login and signup do not return it). */
+      role: Role | null;
+      organizations: Membership[];
+    }
+  /** `next`: where to send the visitor instead of the login page (e.g. one with a notice). */
+  | { status: 'signed-out'; next?: string }
   | { status: 'unavailable'; error: unknown };
 
 export interface LoginInput {
   email: string;
   password: string;
+  /** The organization to act in; the API's default is the first one joined. */
+  organizationId?: string;
 }
 
 export interface SignupInput extends LoginInput {
@@ -36,6 +46,14 @@ interface AuthContextValue {
   login(input: LoginInput): Promise<void>;
   signup(input: SignupInput): Promise<void>;
   logout(): Promise<void>;
+  /** Ends every session of the user (`POST /v1/auth/logout-all`), this one included; then to the login page. */
+  logoutEverywhere(): Promise<void>;
+  /** Forgets the session in this tab only, e.g. after a password reset revoked it on the API. */
+  forget(next?: string): void;
+  /** Takes the session an accepted invitation answered with: signed in to the joined organization. */
+  adopt(auth: AcceptedInvitation): void;
+  /** Reads `GET /v1/me` again, e.g. once the email is verified. */
+  reloadMe(): Promise<void>;
   /** Tries to restore the session from the refresh cookie again (after the API was unreachable). */
   restore(): Promise<void>;
 }
@@ -55,18 +73,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }),
   );
 
+  const reloadMe = useCallback(async () => {
+    const me = await session.request<Me>('/v1/me');
+    setState({
+      status: 'signed-in',
+      user: me.user,
+      organization: me.organization,
+      role: me.role,
+      organizations: me.organizations ?? [],
+    });
+  }, [session]);
+
   const restore = useCallback(async () => {
     try {
       if ((await session.refresh()) === 'signed-out') {
         setState({ status: 'signed-out' });
         return;
       }
-      const me = await session.request<Me>('/v1/me');
-      setState({ status: 'signed-in', user: me.user, organization: me.organization, role: me.role });
+      await reloadMe();
     } catch (error) {
       setState((current) => (current.status === 'signed-out' ? current : { status: 'unavailable', error }));
     }
-  }, [session]);
+  }, [reloadMe, session]);
 
   // Strict mode mounts twice in development; restoring once keeps a rotating refresh token valid.
   const started = useRef(false);
@@ -83,11 +111,29 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [state.status, restore]);
 
   const signIn = useCallback(
-    (auth: AuthResponse) => {
+    (auth: AuthResponse & { role?: Role }) => {
       session.setToken(auth.accessToken);
-      setState({ status: 'signed-in', user: auth.user, organization: auth.organization, role: null });
+      queryClient.clear();
+      setState({
+        status: 'signed-in',
+        user: auth.user,
+        organization: auth.organization,
+        role: auth.role ?? null,
+        organizations: [],
+      });
+      // The role and the other organizations come only from /v1/me; the pages work without them meanwhile.
+      reloadMe().catch(() => undefined);
     },
-    [session],
+    [session, queryClient, reloadMe],
+  );
+
+  const forget = useCallback(
+    (next?: string) => {
+      session.setToken(null);
+      queryClient.clear();
+      setState(next ? { status: 'signed-out', next } : { status: 'signed-out' });
+    },
+    [session, queryClient],
   );
 
   const value = useMemo<AuthContextValue>(
@@ -103,13 +149,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         try {
           await apiRequest<void>('/v1/auth/logout', { method: 'POST', token: session.accessToken });
         } finally {
-          session.setToken(null);
-          queryClient.clear();
-          setState({ status: 'signed-out' });
+          forget();
         }
       },
+      logoutEverywhere: async () => {
+        await session.request<void>('/v1/auth/logout-all', { method: 'POST' });
+        forget('/login?notice=signed-out-everywhere');
+      },
+      forget,
+      adopt: signIn,
+      reloadMe,
     }),
-    [state, session, restore, signIn, queryClient],
+    [state, session, restore, signIn, forget, reloadMe],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

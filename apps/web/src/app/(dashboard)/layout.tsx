@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { AppHeader } from '../../components/app-header';
 import { RequireAuth } from '../../components/require-auth';
+import { VerifyEmailBanner } from '../../components/verify-email-banner';
 
 export default function DashboardLayout({ children }: { children: ReactNode }) {
   return (
     <RequireAuth>
       <AppHeader />
       <main id="main" className="page">
+        <VerifyEmailBanner />
         {children}
       </main>
     </RequireAuth>
