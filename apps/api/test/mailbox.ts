@@ -1,47 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpReceiver } from '../../verifier/test/receivers';
 import { waitFor } from './helpers';
 
-export interface ReceivedMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-/** A real SMTP peer on 127.0.0.1 that keeps every message, so tests read emailed links as a person would. */
+/**
+ * The verifier's real SMTP receiver on 127.0.0.1, with a way to read the links the API emails, so
+ * tests follow emailed links as a person would.
+ */
 export async function startMailbox() {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    hideSTARTTLS: true,
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-            subject: mail.subject ?? '',
-            text: mail.text ?? '',
-          });
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
+  const receiver = await startSmtpReceiver();
   const linksTo = (to: string, path: string) => {
     const pattern = new RegExp(`https?://[^\\s]+${path.replaceAll('/', '\\/')}\\?token=([A-Za-z0-9_-]+)`);
-    return mails
-      .filter((m) => m.to.includes(to.toLowerCase()))
+    const address = to.toLowerCase();
+    return receiver.mails
+      .filter((m) => m.to.some((rcpt) => rcpt.toLowerCase() === address))
       .map((m) => pattern.exec(m.text)?.[1])
       .filter((token): token is string => Boolean(token));
   };
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
+    ...receiver,
     /** Every token emailed to `to` in a link to the dashboard page `path`, oldest first. */
     linksTo,
     /** Waits (bounded) for the `count`-th such link and returns its token. */
@@ -53,7 +28,6 @@ export async function startMailbox() {
         return token;
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
