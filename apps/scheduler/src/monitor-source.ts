@@ -1,5 +1,6 @@
 import {
   type CheckSpec,
+  isActive,
   monitorConfigSchema,
   type StoredMonitorConfig,
   shardOf,
@@ -29,7 +30,6 @@ interface MonitorRow {
 
 const PAGE = 2000;
 const ID_PAGE = 20_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A row as a schedulable monitor; null (and a warning) when its stored config does not validate. */
 function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
@@ -39,6 +39,7 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
     return null;
   }
   const { channelIds: _channelIds, ...config } = parsed.data;
+  if (!isActive(config)) return null;
   return {
     id: row.id,
     orgId: row.org_id,
@@ -122,12 +123,11 @@ export async function databaseNow(db: Db): Promise<Date> {
   return rows[0]?.now ?? new Date();
 }
 
-/** One monitor of one organization as it is now; null when it is gone, paused or invalid. */
+/** One monitor of one organization as it is now; null when it is gone, paused or invalid (ids come parsed as uuids). */
 export async function loadMonitor(
   db: Db,
   options: { orgId: string; monitorId: string; logger: Logger },
 ): Promise<ScheduledMonitor | null> {
-  if (!UUID.test(options.orgId) || !UUID.test(options.monitorId)) return null;
   const row = await db
     .selectFrom('monitors')
     .select(['id', 'org_id', 'config', 'created_at', 'updated_at'])

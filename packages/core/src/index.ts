@@ -6,6 +6,8 @@ export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';
 export * from './jobs';
+export * from './monitor-decision';
+export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './quorum';
 export * from './regex';

@@ -24,8 +24,8 @@ export const shardLeaseKey = (prefix: string, shard: number) => `${shardKeyTag(p
 export const monitorChangesChannel = (prefix: string) => `${prefix}:monitors:changed`;
 export const monitorChangeSchema = z.object({
   op: z.enum(['upsert', 'delete']),
-  orgId: z.string(),
-  monitorId: z.string(),
+  orgId: z.uuid(),
+  monitorId: z.uuid(),
   /** The API request that made the change, for following it into the scheduler's logs. */
   requestId: z.string().optional(),
 });
@@ -42,15 +42,15 @@ export const checkJobSchema = z.object({
 export type CheckJob = z.infer<typeof checkJobSchema>;
 
 export const verifyJobSchema = z.object({
-  orgId: z.string().min(1),
-  monitorId: z.string().min(1),
+  orgId: z.uuid(),
+  monitorId: z.uuid(),
   requestId: z.string().optional(),
 });
 export type VerifyJob = z.infer<typeof verifyJobSchema>;
 
 export const notifyJobSchema = z.object({
-  orgId: z.string().min(1),
-  alertId: z.string().min(1),
+  orgId: z.uuid(),
+  alertId: z.uuid(),
   requestId: z.string().optional(),
 });
 export type NotifyJob = z.infer<typeof notifyJobSchema>;

@@ -1,4 +1,11 @@
-import type { CheckPhases, FailedAssertion, StoredMonitorConfig } from '@sentinelmesh/core';
+import type {
+  AlertEvent,
+  CheckPhases,
+  FailedAssertion,
+  MonitorStatus,
+  StoredMonitorConfig,
+  VerifierMemory,
+} from '@sentinelmesh/core';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -62,15 +69,17 @@ export interface MonitorsTable {
 export interface MonitorStateTable {
   monitor_id: string;
   org_id: string;
-  status: string;
+  status: MonitorStatus;
   since: Timestamp | null;
   last_checked_at: Timestamp | null;
   last_latency_ms: number | null;
   last_error: JSONColumnType<{ kind: string; message: string } | null>;
-  /** The state machine's own memory (`MachineState` of @sentinelmesh/core). */
-  machine: JSONColumnType<Record<string, unknown>>;
+  /** The verifier's memory; `{}` for a new monitor, and older rows may lack newer fields (`readVerifierMemory`). */
+  machine: JSONColumnType<Partial<VerifierMemory>>;
   /** Results up to and including this scheduled time have been consumed. */
   consumed_through: Timestamp | null;
+  /** When a held verification must run again without a poke (the memory's `wakeAtMs`; 0011-verifier-clock). */
+  wake_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: Timestamp;
 }
 
@@ -129,7 +138,7 @@ export interface AlertsTable {
   incident_id: string | null;
   monitor_id: string | null;
   channel_id: string;
-  event: string;
+  event: AlertEvent;
   status: 'pending' | 'sent' | 'failed';
   attempts: Generated<number>;
   payload: JSONColumnType<Record<string, unknown>>;

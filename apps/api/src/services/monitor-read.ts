@@ -58,7 +58,7 @@ export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monito
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     state: {
-      status: (row.status ?? 'pending') as MonitorStatus,
+      status: row.status ?? 'pending',
       since: iso(row.since),
       lastCheckedAt: iso(row.last_checked_at),
       lastLatencyMs: row.last_latency_ms,

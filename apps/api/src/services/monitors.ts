@@ -1,6 +1,7 @@
 import {
   type CreateMonitor,
   DomainError,
+  lifecycleStatus,
   type Monitor,
   maskSecrets,
   notFound,
@@ -99,7 +100,7 @@ export async function createMonitor(
       .values({
         monitor_id: row.id,
         org_id: orgId,
-        status: config.paused ? 'paused' : 'pending',
+        status: lifecycleStatus(config.paused),
         since: now,
         last_error: sql<string>`NULL`,
         machine: '{}',
@@ -155,7 +156,7 @@ export async function updateMonitor(
     if (config.paused !== current.config.paused) {
       await tx
         .updateTable('monitor_state')
-        .set({ status: config.paused ? 'paused' : 'pending', since: now, updated_at: now })
+        .set({ status: lifecycleStatus(config.paused), since: now, updated_at: now })
         .where('org_id', '=', orgId)
         .where('monitor_id', '=', id)
         .execute();

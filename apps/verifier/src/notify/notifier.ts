@@ -10,7 +10,6 @@ import { createSlackAdapter } from '../channels/slack';
 import { createWebhookAdapter } from '../channels/webhook';
 import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
 import { QueueSet } from '../queues';
-import { isUuid } from '../uuid';
 import { VERSION } from '../version';
 import { type BreakerOptions, CircuitBreaker } from './circuit-breaker';
 import type { NotifyPolicy } from './notify-jobs';
@@ -121,7 +120,7 @@ export function createNotifier(options: NotifierOptions) {
 
   async function deliver(job: Job<NotifyJob>, token?: string): Promise<DeliveryOutcome> {
     const parsed = notifyJobSchema.safeParse(job.data);
-    if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.alertId)) {
+    if (!parsed.success) {
       throw new UnrecoverableError('invalid notify job payload');
     }
     const { orgId, alertId } = parsed.data;

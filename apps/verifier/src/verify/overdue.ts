@@ -1,4 +1,4 @@
-import { CONFIRMATION_GRACE_MS, type VerifyJob } from '@sentinelmesh/core';
+import type { VerifyJob } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { sql } from 'kysely';
 
@@ -9,29 +9,24 @@ export interface OverdueMonitor extends VerifyJob {
 /**
  * Monitors (of every organization: a system sweep) held past their wake time (an awaited
  * confirmation or a slot missing regions), so a verification moves them on even when no further
- * result pokes them. Memory from before `wakeAtMs` existed is read through its awaited confirmation.
+ * result pokes them. Compared with `atMs`, or with the database's clock when it is null.
  */
 export async function findOverdueConfirmations(
   db: Db,
-  nowMs: number,
+  atMs: number | null,
   limit = 500,
 ): Promise<OverdueMonitor[]> {
-  const planned = sql<number>`coalesce(
-    (s.machine ->> 'wakeAtMs')::bigint,
-    (s.machine -> 'awaiting' ->> 'scheduledAtMs')::bigint + (m.config ->> 'timeoutMs')::bigint + ${CONFIRMATION_GRACE_MS}
-  )`;
+  const now = atMs === null ? sql<Date>`now()` : sql<Date>`${new Date(atMs)}::timestamptz`;
   const rows = await db
-    .selectFrom('monitor_state as s')
-    .innerJoin('monitors as m', (join) =>
-      join.onRef('m.id', '=', 's.monitor_id').onRef('m.org_id', '=', 's.org_id'),
-    )
-    .select(['s.monitor_id', 's.org_id', planned.as('awaiting_ms')])
-    .where(sql<boolean>`${planned} < ${nowMs}`)
+    .selectFrom('monitor_state')
+    .select(['monitor_id', 'org_id', 'wake_at'])
+    .where('wake_at', '<', now)
+    .orderBy('wake_at')
     .limit(limit)
     .execute();
   return rows.map((row) => ({
     orgId: row.org_id,
     monitorId: row.monitor_id,
-    awaitingMs: Number(row.awaiting_ms),
+    awaitingMs: row.wake_at ? row.wake_at.getTime() : 0,
   }));
 }

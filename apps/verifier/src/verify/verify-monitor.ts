@@ -1,9 +1,9 @@
 import {
   type ConfirmationRequest,
-  consumeResults,
+  decideMonitor,
   failureCause,
   type MaintenanceSpan,
-  readQuorum,
+  type MonitorStatus,
   readVerifierMemory,
   type SlotResult,
   type StoredMonitorConfig,
@@ -77,30 +77,15 @@ function toStoredResult(row: {
   };
 }
 
-/** A full batch may end inside a slot (several regions): leave that slot whole for the next batch. */
-function wholeSlots<T extends { scheduled_at: Date }>(rows: T[], full: boolean): T[] {
-  const last = rows.at(-1);
-  if (!full || !last) return rows;
-  const whole = rows.filter((r) => r.scheduled_at.getTime() !== last.scheduled_at.getTime());
-  return whole.length > 0 ? whole : rows;
-}
-
-const sameMemory = (a: VerifierMemory, b: VerifierMemory) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Regions a slot is expected from: the monitor's that this deployment runs (all of its own if none). */
-export function expectedRegions(config: StoredMonitorConfig, deployment: readonly string[]): string[] {
-  const served = config.regions.filter((region) => deployment.includes(region));
-  return served.length > 0 ? served : [...config.regions];
-}
-
 /** What a verification writes back to a monitor's state row. */
 interface StateUpdate {
   monitor_id: string;
   org_id: string;
-  status: string;
+  status: MonitorStatus;
   since: Date | null;
   machine: VerifierMemory;
   consumed_through: Date | null;
+  wake_at: Date | null;
   updated_at: Date;
   /** Whether results were consumed: only then do the last_* columns change. */
   has_last: boolean;
@@ -182,7 +167,9 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
 
 type LoadedState = Awaited<ReturnType<typeof loadStates>>[number];
 
-/** Feeds one monitor's unconsumed results to the state machine; what to write back is returned, not written. */
+const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** Decides one monitor from what was loaded (core's `decideMonitor`); what to write back is returned, not written. */
 function decide(
   row: LoadedState,
   nowMs: number,
@@ -190,90 +177,56 @@ function decide(
 ): { run: VerifyRun; update: StateUpdate | null } {
   const through = row.consumed_through;
   // JSON carries timestamps as text. Only what is after consumed_through as locked counts.
-  const rows = row.results
-    .map((r) => ({ ...r, scheduled_at: new Date(r.scheduled_at), checked_at: new Date(r.checked_at) }))
-    .filter((r) => through === null || r.scheduled_at > through);
+  const results = row.results
+    .map((r) =>
+      toStoredResult({ ...r, scheduled_at: new Date(r.scheduled_at), checked_at: new Date(r.checked_at) }),
+    )
+    .filter((r) => through === null || r.scheduledAtMs > through.getTime());
   const maintenance: MaintenanceSpan[] = row.maintenance.map((w) => ({
     startMs: Date.parse(String(w.starts_at)),
     endMs: Date.parse(String(w.ends_at)),
   }));
-  // Whether the read hit its limit: then more results may wait, and its last slot may be cut.
-  const full = row.results.length === RESULT_BATCH;
-  const batch = wholeSlots(rows, full);
-  const memory = readVerifierMemory(row.machine);
-  const config = row.config;
-  const base = {
-    monitor_id: row.monitor_id,
-    org_id: row.org_id,
-    updated_at: new Date(nowMs),
-    has_last: false,
-    last_checked_at: null,
-    last_latency_ms: null,
-    last_error: null,
-  };
-
-  if (config.paused || row.status === 'paused') {
-    // Results of a paused monitor never count: mark them consumed and wait for nothing.
-    const last = rows.at(-1);
-    if (!last && !memory.awaiting && memory.wakeAtMs === null) return { run: idle(nowMs), update: null };
-    const update: StateUpdate = {
-      ...base,
+  const decision = decideMonitor({
+    state: {
       status: row.status,
-      since: row.since,
-      machine: { ...memory, awaiting: null, wakeAtMs: null },
-      consumed_through: last ? last.scheduled_at : through,
-    };
-    return { run: idle(nowMs), update };
-  }
-
-  const outcome = consumeResults({
-    memory,
-    consumedThroughMs: through ? through.getTime() : null,
-    results: batch.map(toStoredResult),
-    config: {
-      failureThreshold: config.failureThreshold,
-      recoveryThreshold: config.recoveryThreshold,
-      retryIntervalSeconds: config.retryIntervalSeconds,
-      timeoutMs: config.timeoutMs,
-      intervalSeconds: config.intervalSeconds,
-      expectedRegions: expectedRegions(config, deploymentRegions),
-      quorum: readQuorum(config),
-      maintenance,
+      sinceMs: row.since ? row.since.getTime() : null,
+      memory: readVerifierMemory(row.machine),
+      consumedThroughMs: through ? through.getTime() : null,
     },
+    config: row.config,
+    results,
+    truncated: row.results.length === RESULT_BATCH,
+    maintenance,
+    deploymentRegions,
     nowMs,
   });
-  const run: VerifyRun = {
-    config,
-    steps: outcome.steps,
-    alerts: [],
-    confirmation: outcome.confirmation,
-    held: outcome.held,
-    more: full && outcome.consumed.length === batch.length,
-    decidedAtMs: nowMs,
-  };
-
-  const last = outcome.consumed.at(-1);
-  if (!last && sameMemory(memory, outcome.memory)) return { run, update: null };
-  const next = outcome.memory;
-  const status = outcome.steps.at(-1)?.display ?? row.status;
-  let since: Date | null = next.sinceMs === null ? null : new Date(next.sinceMs);
-  if (status !== 'up' && status !== 'down' && status !== 'pending') {
-    since = status === row.status ? row.since : new Date(last ? last.checkedAtMs : nowMs);
-  }
+  const { outcome, next } = decision;
+  const run: VerifyRun = outcome
+    ? {
+        config: row.config,
+        steps: outcome.steps,
+        alerts: [],
+        confirmation: outcome.confirmation,
+        held: outcome.held,
+        more: decision.more,
+        decidedAtMs: nowMs,
+      }
+    : idle(nowMs);
+  if (!next) return { run, update: null };
+  const { last } = next;
   const update: StateUpdate = {
-    ...base,
-    status,
-    since,
-    machine: next,
-    consumed_through: outcome.consumedThroughMs === null ? null : new Date(outcome.consumedThroughMs),
-    ...(last
-      ? {
-          has_last: true,
-          last_checked_at: new Date(last.checkedAtMs),
-          last_latency_ms: last.latencyMs,
-          last_error: last.error,
-        }
-      : {}),
+    monitor_id: row.monitor_id,
+    org_id: row.org_id,
+    status: next.status,
+    since: dateOrNull(next.sinceMs),
+    machine: next.memory,
+    consumed_through: dateOrNull(next.consumedThroughMs),
+    wake_at: dateOrNull(next.memory.wakeAtMs),
+    updated_at: new Date(nowMs),
+    has_last: last !== null,
+    last_checked_at: last ? new Date(last.checkedAtMs) : null,
+    last_latency_ms: last ? last.latencyMs : null,
+    last_error: last ? last.error : null,
   };
   return { run, update };
 }
@@ -287,34 +240,45 @@ async function writeStates(trx: Transaction<Database>, updates: StateUpdate[]): 
       since = v.since,
       machine = v.machine,
       consumed_through = v.consumed_through,
+      wake_at = v.wake_at,
       updated_at = v.updated_at,
       last_checked_at = CASE WHEN v.has_last THEN v.last_checked_at ELSE s.last_checked_at END,
       last_latency_ms = CASE WHEN v.has_last THEN v.last_latency_ms ELSE s.last_latency_ms END,
       last_error = CASE WHEN v.has_last THEN v.last_error ELSE s.last_error END
     FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v(
       monitor_id uuid, org_id uuid, status text, since timestamptz, machine jsonb,
-      consumed_through timestamptz, updated_at timestamptz, has_last boolean,
+      consumed_through timestamptz, wake_at timestamptz, updated_at timestamptz, has_last boolean,
       last_checked_at timestamptz, last_latency_ms integer, last_error jsonb
     )
     WHERE s.monitor_id = v.monitor_id AND s.org_id = v.org_id
   `.execute(trx);
 }
 
+/** The database's clock (epoch ms): every verifier decides by the same time, whatever its own clock says. */
+async function databaseNowMs(trx: Transaction<Database>): Promise<number> {
+  const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(trx);
+  const now = rows[0]?.now;
+  if (!now) throw new Error('the database returned no time');
+  return now.getTime();
+}
+
 /**
  * Verifies a batch of monitors (each at most once) in ONE transaction: locks their state rows in
  * monitor order, feeds each its unconsumed results, records incidents and alerts, and writes every
  * state row in one statement. The row locks make concurrent verifiers decide one after the other;
- * consumed_through makes a replay a no-op. Runs are returned in the order of `jobs`.
+ * consumed_through makes a replay a no-op. Runs are returned in the order of `jobs`. Deadlines are
+ * judged at `atMs`, or by the database's clock (read once the rows are locked) when it is null.
  */
 export async function verifyMonitors(
   db: Db,
   jobs: readonly VerifyJob[],
-  nowMs: number,
+  atMs: number | null,
   deploymentRegions: readonly string[],
 ): Promise<VerifyRun[]> {
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const rows = await loadStates(trx, jobs);
+    const nowMs = atMs ?? (await databaseNowMs(trx));
     const runs = new Map<string, VerifyRun>();
     const updates: StateUpdate[] = [];
     for (const row of rows) {
@@ -342,9 +306,9 @@ export async function verifyMonitors(
 export async function verifyMonitor(
   db: Db,
   job: VerifyJob,
-  nowMs: number,
+  atMs: number | null,
   deploymentRegions: readonly string[],
 ): Promise<VerifyRun> {
-  const [run] = await verifyMonitors(db, [job], nowMs, deploymentRegions);
-  return run ?? idle(nowMs);
+  const [run] = await verifyMonitors(db, [job], atMs, deploymentRegions);
+  return run ?? idle(atMs ?? Date.now());
 }

@@ -9,6 +9,7 @@ import * as m0007 from './0007-monitor-secrets';
 import * as m0008 from './0008-engines';
 import * as m0009 from './0009-app-role';
 import * as m0010 from './0010-timescale-retention';
+import * as m0011 from './0011-verifier-clock';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-engines': m0008,
   '0009-app-role': m0009,
   '0010-timescale-retention': m0010,
+  '0011-verifier-clock': m0011,
 };
