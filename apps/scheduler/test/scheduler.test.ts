@@ -378,7 +378,9 @@ describe('scheduler', () => {
     expect(s.isScheduling(deleted)).toBe(false);
     const q = queue(prefix, 'local');
     await waitFor('a check of the changed monitor with its new URL', async () =>
-      (await jobsOf(q, changed)).some((job) => job.data.spec.url === 'http://127.0.0.1:9/after'),
+      (await jobsOf(q, changed)).some(
+        ({ data: { spec } }) => spec.type === 'http' && spec.url === 'http://127.0.0.1:9/after',
+      ),
     );
   });
 });

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { CheckSpec } from '@sentinelmesh/core';
+import type { CheckSpecOf } from '@sentinelmesh/core';
 import { Agent, request } from 'undici';
 import { runCheck } from '../src/checks/index';
 import { userAgentFor } from '../src/version';
@@ -37,7 +37,7 @@ server.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
 
-const spec: CheckSpec = {
+const spec: CheckSpecOf<'http'> = {
   id: '00000000-0000-4000-8000-000000000001',
   orgId: '00000000-0000-4000-8000-000000000002',
   type: 'http',

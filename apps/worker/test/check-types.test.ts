@@ -2,22 +2,11 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import type { CheckSpec, HeartbeatPing } from '@sentinelmesh/core';
+import type { CheckSpecOf, DnsRecordType, HeartbeatPing } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HeartbeatReader, runCheck } from '../src/checks/index';
 import { type DnsServer, startDnsServer } from './dns-server';
-import { closedPort, context, httpSpec } from './helpers';
-
-const base = (overrides: Partial<CheckSpec>): CheckSpec => ({
-  ...httpSpec(''),
-  url: undefined,
-  method: undefined,
-  headers: undefined,
-  body: undefined,
-  followRedirects: undefined,
-  assertions: [],
-  ...overrides,
-});
+import { closedPort, context, dnsSpec, heartbeatSpec, tcpSpec, tlsSpec } from './helpers';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -67,10 +56,10 @@ afterAll(async () => {
 });
 
 describe('dns check', () => {
-  const dnsSpec = (overrides: Partial<CheckSpec>) =>
-    base({ type: 'dns', host: 'app.test', recordType: 'A', resolver: dns.address, ...overrides });
+  type Overrides = Partial<CheckSpecOf<'dns'>>;
+  const spec = (overrides: Overrides) => dnsSpec('app.test', { resolver: dns.address, ...overrides });
 
-  it.each<[string, Partial<CheckSpec>]>([
+  it.each<[string, Overrides]>([
     ['an A record with every expected address', { expectedValues: ['192.0.2.11', '192.0.2.10'] }],
     ['any answer when nothing is expected', {}],
     ['an AAAA record', { recordType: 'AAAA', expectedValues: ['2001:db8::1'] }],
@@ -88,13 +77,13 @@ describe('dns check', () => {
       { assertions: [{ source: 'body', op: 'contains', value: '192.0.2.10' }] },
     ],
   ])('is ok for %s', async (_name, overrides) => {
-    const outcome = await runCheck(dnsSpec(overrides), context);
+    const outcome = await runCheck(spec(overrides), context);
     expect(outcome).toMatchObject({ ok: true, error: null, failedAssertions: [] });
     expect(outcome.phases.dnsMs).toBeGreaterThanOrEqual(0);
   });
 
   it('fails as an assertion naming the expected value the answer lacks', async () => {
-    const outcome = await runCheck(dnsSpec({ expectedValues: ['192.0.2.10', '192.0.2.99'] }), context);
+    const outcome = await runCheck(spec({ expectedValues: ['192.0.2.10', '192.0.2.99'] }), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'assertion' } });
     expect(outcome.error?.message).toContain('192.0.2.99');
     expect(outcome.failedAssertions).toEqual([
@@ -108,18 +97,18 @@ describe('dns check', () => {
     ]);
   });
 
-  it.each<[string, Partial<CheckSpec>, string, RegExp]>([
+  it.each<[string, Overrides, string, RegExp]>([
     ['a name that does not exist', { host: 'nope.test' }, 'dns', /does not exist/],
     ['a name without records of the type', { host: 'empty.test' }, 'dns', /no A records/],
     ['a resolver that never answers', { host: 'slow.test', timeoutMs: 300 }, 'timeout', /300 ms/],
   ])('fails for %s', async (_name, overrides, kind, message) => {
-    const outcome = await runCheck(dnsSpec(overrides), context);
+    const outcome = await runCheck(spec(overrides), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind } });
     expect(outcome.error?.message).toMatch(message);
   });
 
   it('refuses a private resolver when private targets are not allowed', async () => {
-    const outcome = await runCheck(dnsSpec({}), { ...context, allowPrivateTargets: false });
+    const outcome = await runCheck(spec({}), { ...context, allowPrivateTargets: false });
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked_target' } });
   });
 });
@@ -127,15 +116,14 @@ describe('dns check', () => {
 describe('dns check with private targets refused', () => {
   // The test server stands in for the deployment's own resolver, which the guard does not judge.
   const strict = () => ({ ...context, allowPrivateTargets: false, dnsServers: [dns.address] });
-  const spec = (host: string, recordType: CheckSpec['recordType'] = 'A') =>
-    base({ type: 'dns', host, recordType });
+  const spec = (host: string, recordType: DnsRecordType = 'A') => dnsSpec(host, { recordType });
 
   it('reports public answers', async () => {
     const outcome = await runCheck(spec('public.test'), strict());
     expect(outcome).toMatchObject({ ok: true, error: null });
   });
 
-  it.each<[string, string, CheckSpec['recordType'], string, RegExp]>([
+  it.each<[string, string, DnsRecordType, string, RegExp]>([
     ['a private address among public ones', 'private.test', 'A', '10.0.0.5', /a private address/],
     ['a loopback IPv6 address', 'loopback6.test', 'AAAA', '::1', /a loopback address/],
     ['a CNAME to an internal name', 'alias.test', 'CNAME', 'db.internal', /an internal name/],
@@ -173,28 +161,27 @@ describe('dns check with private targets refused', () => {
 });
 
 describe('tcp check with send and expect', () => {
-  const tcpSpec = (overrides: Partial<CheckSpec>) =>
-    base({ type: 'tcp', host: '127.0.0.1', port: echoPort, ...overrides });
+  const spec = (overrides: Partial<CheckSpecOf<'tcp'>>) => tcpSpec('127.0.0.1', echoPort, overrides);
 
   it('is ok when the greeting contains the expected bytes', async () => {
-    const outcome = await runCheck(tcpSpec({ expect: '+OK' }), context);
+    const outcome = await runCheck(spec({ expect: '+OK' }), context);
     expect(outcome).toMatchObject({ ok: true, error: null });
     expect(outcome.phases.ttfbMs).toBeGreaterThanOrEqual(0);
   });
 
   it('sends its bytes and finds them echoed, in hex too', async () => {
-    expect(await runCheck(tcpSpec({ send: 'PING\r\n', expect: 'PING' }), context)).toMatchObject({
+    expect(await runCheck(spec({ send: 'PING\r\n', expect: 'PING' }), context)).toMatchObject({
       ok: true,
     });
     const hex = await runCheck(
-      tcpSpec({ send: '50 49 4e 47', expect: '50494e47', payloadEncoding: 'hex' }),
+      spec({ send: '50 49 4e 47', expect: '50494e47', payloadEncoding: 'hex' }),
       context,
     );
     expect(hex).toMatchObject({ ok: true });
   });
 
   it('fails as an assertion naming what came back when the expected bytes never come', async () => {
-    const outcome = await runCheck(tcpSpec({ expect: 'HELLO', timeoutMs: 300 }), context);
+    const outcome = await runCheck(spec({ expect: 'HELLO', timeoutMs: 300 }), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'assertion' } });
     expect(outcome.failedAssertions[0]).toMatchObject({
       source: 'body',
@@ -205,24 +192,17 @@ describe('tcp check with send and expect', () => {
   });
 
   it('fails with connect when the port refuses', async () => {
-    const outcome = await runCheck(tcpSpec({ port: await closedPort(), expect: '+OK' }), context);
+    const outcome = await runCheck(spec({ port: await closedPort(), expect: '+OK' }), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'connect' } });
   });
 });
 
 describe('tls check', () => {
-  const tlsSpec = (overrides: Partial<CheckSpec>) =>
-    base({
-      type: 'tls',
-      host: '127.0.0.1',
-      port: tlsPort,
-      servername: 'localhost',
-      minDaysLeft: 14,
-      ...overrides,
-    });
+  const spec = (overrides: Partial<CheckSpecOf<'tls'>>) =>
+    tlsSpec('127.0.0.1', tlsPort, { servername: 'localhost', ...overrides });
 
   it('reads the certificate and its expiry, and fails on an untrusted chain', async () => {
-    const outcome = await runCheck(tlsSpec({}), context);
+    const outcome = await runCheck(spec({}), context);
     expect(outcome.certExpiresAt).toBe('2126-10-30T04:01:34.000Z');
     expect(outcome.phases.tlsMs).toBeGreaterThanOrEqual(0);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'tls' } });
@@ -239,13 +219,13 @@ describe('tls check', () => {
   });
 
   it('names a host name the certificate does not cover', async () => {
-    const outcome = await runCheck(tlsSpec({ servername: 'shop.example.com' }), context);
+    const outcome = await runCheck(spec({ servername: 'shop.example.com' }), context);
     expect(outcome.failedAssertions.map((f) => f.path)).toEqual(['chain', 'hostname']);
     expect(outcome.error?.message).toContain('and 1 more');
   });
 
   it('fails when fewer days are left than the monitor asks for', async () => {
-    const outcome = await runCheck(tlsSpec({}), { ...context, now: () => new Date('2126-10-25T00:00:00Z') });
+    const outcome = await runCheck(spec({}), { ...context, now: () => new Date('2126-10-25T00:00:00Z') });
     expect(outcome.failedAssertions).toContainEqual({
       source: 'certExpiresInDays',
       op: 'gte',
@@ -255,12 +235,12 @@ describe('tls check', () => {
   });
 
   it('fails with tls when the server does not speak TLS', async () => {
-    const outcome = await runCheck(tlsSpec({ port: echoPort, timeoutMs: 1000 }), context);
+    const outcome = await runCheck(spec({ port: echoPort, timeoutMs: 1000 }), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'tls' } });
   });
 
   it('fails with connect when the port refuses', async () => {
-    const outcome = await runCheck(tlsSpec({ port: await closedPort() }), context);
+    const outcome = await runCheck(spec({ port: await closedPort() }), context);
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'connect' } });
   });
 });
@@ -271,7 +251,7 @@ describe('heartbeat check', () => {
   const reader = (lastPing: HeartbeatPing | null): HeartbeatReader => ({
     read: async () => ({ lastPing, watchingSince: created }),
   });
-  const spec = base({ type: 'heartbeat', periodSeconds: 60, graceSeconds: 30 });
+  const spec = heartbeatSpec({ periodSeconds: 60, graceSeconds: 30 });
 
   it.each<[string, HeartbeatPing | null, number, boolean, string | null]>([
     ['a recent ok ping is up', { at: at(100), status: 'ok', message: null }, 150, true, null],

@@ -2,11 +2,11 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { CheckSpec } from '@sentinelmesh/core';
+import type { CheckSpecOf } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
 import { userAgentFor } from '../src/version';
-import { closedPort, context, httpSpec, startTarget, type Target } from './helpers';
+import { closedPort, context, httpSpec, startTarget, type Target, tcpSpec } from './helpers';
 
 let target: Target;
 let refused: number;
@@ -84,7 +84,10 @@ describe('http check', () => {
       status: 200,
     },
   ])('$name', async ({ path, overrides, ok, kind, status }) => {
-    const outcome = await runCheck(httpSpec(target.url(path), overrides as Partial<CheckSpec>), context);
+    const outcome = await runCheck(
+      httpSpec(target.url(path), overrides as Partial<CheckSpecOf<'http'>>),
+      context,
+    );
     expect(outcome.ok).toBe(ok);
     expect(outcome.error?.kind ?? null).toBe(kind);
     expect(outcome.statusCode).toBe(status);
@@ -183,14 +186,9 @@ describe('http check', () => {
 });
 
 describe('tcp check', () => {
-  const tcp = (port: number, overrides: Partial<CheckSpec> = {}): CheckSpec => ({
-    ...httpSpec(''),
-    type: 'tcp',
-    url: undefined,
-    host: '127.0.0.1',
-    port,
-    ...overrides,
-  });
+  // With the status assertion an HTTP monitor gets, which a TCP check has nothing to judge with.
+  const tcp = (port: number, overrides: Partial<CheckSpecOf<'tcp'>> = {}) =>
+    tcpSpec('127.0.0.1', port, { assertions: httpSpec('').assertions, ...overrides });
 
   it('is ok when the port accepts a connection, whatever status assertions say', async () => {
     const outcome = await runCheck(tcp(target.port), context);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CheckSpec } from '@sentinelmesh/core';
+import type { CheckSpecOf } from '@sentinelmesh/core';
 import type { CheckContext } from '../src/checks/index';
 
 /** Polls `probe` until it returns something truthy; fails after `timeoutMs`. */
@@ -90,20 +90,49 @@ export const context: CheckContext = {
   now: () => new Date(),
 };
 
-export function httpSpec(url: string, overrides: Partial<CheckSpec> = {}): CheckSpec {
+const specBase = {
+  id: '00000000-0000-4000-8000-000000000001',
+  orgId: '00000000-0000-4000-8000-000000000002',
+  name: 'target',
+  timeoutMs: 2000,
+  intervalSeconds: 10,
+  assertions: [],
+};
+
+export function httpSpec(url: string, overrides: Partial<CheckSpecOf<'http'>> = {}): CheckSpecOf<'http'> {
   return {
-    id: '00000000-0000-4000-8000-000000000001',
-    orgId: '00000000-0000-4000-8000-000000000002',
+    ...specBase,
     type: 'http',
-    name: 'target',
     url,
     method: 'GET',
     headers: {},
     body: null,
     followRedirects: true,
-    timeoutMs: 2000,
-    intervalSeconds: 10,
     assertions: [{ source: 'status', op: 'between', value: [200, 399] }],
     ...overrides,
   };
+}
+
+export function tcpSpec(
+  host: string,
+  port: number,
+  overrides: Partial<CheckSpecOf<'tcp'>> = {},
+): CheckSpecOf<'tcp'> {
+  return { ...specBase, type: 'tcp', host, port, ...overrides };
+}
+
+export function dnsSpec(host: string, overrides: Partial<CheckSpecOf<'dns'>> = {}): CheckSpecOf<'dns'> {
+  return { ...specBase, type: 'dns', host, recordType: 'A', expectedValues: [], ...overrides };
+}
+
+export function tlsSpec(
+  host: string,
+  port: number,
+  overrides: Partial<CheckSpecOf<'tls'>> = {},
+): CheckSpecOf<'tls'> {
+  return { ...specBase, type: 'tls', host, port, minDaysLeft: 14, ...overrides };
+}
+
+export function heartbeatSpec(overrides: Partial<CheckSpecOf<'heartbeat'>> = {}): CheckSpecOf<'heartbeat'> {
+  return { ...specBase, type: 'heartbeat', periodSeconds: 60, graceSeconds: 60, ...overrides };
 }

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import type { CheckSpec } from '@sentinelmesh/core';
+import type { CheckSpecOf } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
-import { context, httpSpec } from './helpers';
+import { context, httpSpec, tcpSpec, tlsSpec } from './helpers';
 
 /** A raw TCP server on 127.0.0.1 that answers each path with the bytes (and behaviour) of a strange server. */
 let server: Server;
@@ -62,7 +62,7 @@ afterAll(() => {
 const url = (path: string) => `http://127.0.0.1:${port}${path}`;
 
 describe('strange responses never crash a check', () => {
-  it.each<[string, string, Partial<CheckSpec>, boolean, string | null]>([
+  it.each<[string, string, Partial<CheckSpecOf<'http'>>, boolean, string | null]>([
     ['a binary body is judged like any other', '/binary', {}, true, null],
     [
       'invalid JSON fails a JSON assertion',
@@ -114,8 +114,7 @@ describe('with private targets refused, no check reaches a loopback server', () 
 
   it.each(spellings.map((h) => h.replace(/^\[|\]$/g, '')))('tcp and tls to %s', async (host) => {
     const before = connections;
-    for (const type of ['tcp', 'tls'] as const) {
-      const spec = { ...httpSpec(''), type, url: undefined, host, port, assertions: [] };
+    for (const spec of [tcpSpec(host, port), tlsSpec(host, port)]) {
       const outcome = await runCheck(spec, refuse);
       expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked_target' } });
     }

@@ -2,6 +2,7 @@ export * from './alerts';
 export * from './announcer';
 export * from './assertions';
 export * from './check-result';
+export * from './check-types';
 export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKinds } from './check-result';
-import { checkSpecSchema } from './schemas/monitor';
+import { checkSpecSchema } from './check-types';
 
 /**
  * The job catalog: every queue, its payload schema and its retry policy, in one place.

@@ -1,12 +1,9 @@
 import {
   checkKinds,
-  dnsMonitorInput,
-  heartbeatMonitorStored,
-  httpMonitorInput,
+  checkTypes,
+  eachCheckType,
   monitorStatuses,
   monitorTypes,
-  tcpMonitorInput,
-  tlsMonitorInput,
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
@@ -28,19 +25,23 @@ const stored = {
   state: monitorStateSchema,
 };
 
-export const monitorSchema = z.discriminatedUnion('type', [
-  z.object({ ...httpMonitorInput.shape, ...stored }),
-  z.object({ ...tcpMonitorInput.shape, ...stored }),
-  z.object({ ...dnsMonitorInput.shape, ...stored }),
-  z.object({ ...tlsMonitorInput.shape, ...stored }),
-  z.object({
-    ...heartbeatMonitorStored.shape,
-    heartbeatToken: heartbeatMonitorStored.shape.heartbeatToken
-      .nullable()
-      .describe('the secret of the ping URL; null for viewers (shown to member and above)'),
-    ...stored,
-  }),
-]);
+const { heartbeatToken } = checkTypes.heartbeat.config.shape;
+
+/** A monitor as responses show it: its type's fields, with what the API adds. */
+export const monitorSchema = z.discriminatedUnion(
+  'type',
+  eachCheckType((t) =>
+    t.type === 'heartbeat'
+      ? z.object({
+          ...t.config.shape,
+          heartbeatToken: heartbeatToken
+            .nullable()
+            .describe('the secret of the ping URL; null for viewers (shown to member and above)'),
+          ...stored,
+        })
+      : z.object({ ...t.input.shape, ...stored }),
+  ),
+);
 
 /** PATCH body: any subset; `type` may be repeated but never changed. */
 export const patchMonitorBody = updateMonitorSchema.extend({ type: z.enum(monitorTypes).optional() });

@@ -1,10 +1,10 @@
 import {
   type CreateMonitor,
+  checkTypes,
   DomainError,
   type FieldProblem,
   type MonitorConfig,
   monitorConfigSchema,
-  monitorInputs,
   type StoredMonitorConfig,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
@@ -128,7 +128,7 @@ export function configForUpdate(
   if (type !== undefined && type !== stored.type) {
     throw invalid([{ path: 'type', message: `a monitor's type cannot change (this one is ${stored.type})` }]);
   }
-  const allowed = Object.keys(monitorInputs[stored.type].shape);
+  const allowed = Object.keys(checkTypes[stored.type].input.shape);
   const foreign = Object.keys(fields).filter((key) => !allowed.includes(key));
   if (foreign.length > 0) {
     throw invalid(foreign.map((path) => ({ path, message: `not a field of ${stored.type} monitors` })));

@@ -1,4 +1,4 @@
-import { type CreateMonitor, createMonitorSchema, type httpMethods, SECRET_MASK } from '@sentinelmesh/core';
+import { type CreateMonitor, createMonitorSchema, type HttpMethod, SECRET_MASK } from '@sentinelmesh/core';
 import type { Monitor } from './api-types';
 import {
   type AssertionRow,
@@ -9,8 +9,6 @@ import {
 } from './assertion-rows';
 import { type FormProblems, friendlyZodErrors, groupProblems } from './field-errors';
 import { typeSpec } from './monitor-types';
-
-export type HttpMethod = (typeof httpMethods)[number];
 
 export interface HeaderRow {
   key: string;

@@ -1,4 +1,4 @@
-import type { CheckOutcome, CheckSpec, HeartbeatPing } from '@sentinelmesh/core';
+import type { CheckOutcome, CheckSpec, CheckSpecOf, HeartbeatPing, MonitorType } from '@sentinelmesh/core';
 
 /** Where a heartbeat check reads the pings a monitor received. */
 export interface HeartbeatReader {
@@ -26,5 +26,11 @@ export interface CheckContext {
   heartbeats?: HeartbeatReader;
 }
 
-/** One check type: runs the spec and describes what happened; never throws. */
+/** Runs a check of any type and describes what happened; never throws. */
 export type CheckRunner = (spec: CheckSpec, ctx: CheckContext) => Promise<CheckOutcome>;
+
+/** Runs one check type's spec. */
+export type CheckExecutor<T extends MonitorType> = (
+  spec: CheckSpecOf<T>,
+  ctx: CheckContext,
+) => Promise<CheckOutcome>;

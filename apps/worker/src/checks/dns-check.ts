@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import {
   type CheckError,
   type CheckOutcome,
-  type CheckSpec,
+  type CheckSpecOf,
+  checkTypes,
   type DnsRecordType,
   emptyPhases,
   evaluateAssertions,
@@ -19,7 +20,7 @@ import {
 import type { CheckContext } from './context';
 import { answeredOutcome, classifyError, failedOutcome, shorten } from './outcome';
 
-const DNS_SOURCES = new Set(['responseTimeMs', 'body']);
+const DNS_SOURCES: ReadonlySet<string> = new Set(checkTypes.dns.assertions.sources);
 
 /** Each record type's answers as text, in the usual zone-file order of fields. */
 async function query(resolver: Resolver, host: string, type: DnsRecordType): Promise<string[]> {
@@ -95,9 +96,9 @@ function privateAnswer(type: DnsRecordType, answers: string[]): string | null {
   return null;
 }
 
-function dnsError(error: unknown, spec: CheckSpec): CheckError {
+function dnsError(error: unknown, spec: CheckSpecOf<'dns'>): CheckError {
   const code = (error as { code?: unknown })?.code;
-  const type = spec.recordType ?? 'A';
+  const type = spec.recordType;
   switch (code) {
     case 'ETIMEOUT':
       return { kind: 'timeout', message: `no DNS answer within ${spec.timeoutMs} ms` };
@@ -119,9 +120,8 @@ function dnsError(error: unknown, spec: CheckSpec): CheckError {
  * there is an answer and every expected value is among the records; body assertions see the
  * records, one per line.
  */
-export async function dnsCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
-  if (!spec.host) return failedOutcome({ kind: 'internal', message: 'monitor has no host' });
-  const type = spec.recordType ?? 'A';
+export async function dnsCheck(spec: CheckSpecOf<'dns'>, ctx: CheckContext): Promise<CheckOutcome> {
+  const type = spec.recordType;
   const resolver = new Resolver({ timeout: spec.timeoutMs, tries: 1 });
   const started = performance.now();
   const measured = () => {
@@ -155,7 +155,7 @@ export async function dnsCheck(spec: CheckSpec, ctx: CheckContext): Promise<Chec
       }
     }
     const have = new Set(answers.map(normalise));
-    const missing: FailedAssertion[] = (spec.expectedValues ?? [])
+    const missing: FailedAssertion[] = spec.expectedValues
       .filter((value) => !have.has(normalise(value)))
       .map((value) => ({
         source: 'records',

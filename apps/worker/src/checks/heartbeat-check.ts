@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type CheckOutcome, type CheckSpec, emptyPhases, evaluateHeartbeat } from '@sentinelmesh/core';
+import { type CheckOutcome, type CheckSpecOf, emptyPhases, evaluateHeartbeat } from '@sentinelmesh/core';
 import type { CheckContext } from './context';
 import { failedOutcome } from './outcome';
 
@@ -8,18 +8,18 @@ import { failedOutcome } from './outcome';
  * rule in core (down when silent longer than periodSeconds + graceSeconds, or when the job reported
  * a failure), so missed heartbeats flow through results and the verifier like any other check.
  */
-export async function heartbeatCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+export async function heartbeatCheck(
+  spec: CheckSpecOf<'heartbeat'>,
+  ctx: CheckContext,
+): Promise<CheckOutcome> {
   if (!ctx.heartbeats)
     return failedOutcome({ kind: 'internal', message: 'this worker cannot read heartbeats' });
-  if (spec.periodSeconds === undefined) {
-    return failedOutcome({ kind: 'internal', message: 'monitor has no periodSeconds' });
-  }
   const started = performance.now();
   const found = await ctx.heartbeats.read(spec.orgId, spec.id);
   if (!found) return failedOutcome({ kind: 'internal', message: 'monitor not found' });
   const verdict = evaluateHeartbeat({
     periodSeconds: spec.periodSeconds,
-    graceSeconds: spec.graceSeconds ?? 0,
+    graceSeconds: spec.graceSeconds,
     lastPing: found.lastPing,
     watchingSince: found.watchingSince,
     now: ctx.now(),

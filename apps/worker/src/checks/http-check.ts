@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import {
   type CheckOutcome,
   type CheckPhases,
-  type CheckSpec,
+  type CheckSpecOf,
   evaluateAssertions,
+  type HttpMethod,
   isSecretHeader,
 } from '@sentinelmesh/core';
 import { readBounded } from '@sentinelmesh/platform';
@@ -17,11 +18,9 @@ export const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
 
-type Method = NonNullable<CheckSpec['method']>;
-
 interface Hop {
   url: URL;
-  method: Method;
+  method: HttpMethod;
   headers: Record<string, string>;
   body: string | null;
 }
@@ -41,8 +40,8 @@ const has = (headers: Record<string, string>, name: string) =>
  * The monitor's headers, with our User-Agent unless it sets its own, and Basic credentials from the
  * URL's user info unless it sets its own Authorization (the HTTP client ignores user info).
  */
-function requestHeaders(spec: CheckSpec, url: URL, userAgent: string): Record<string, string> {
-  const headers = { ...(spec.headers ?? {}) };
+function requestHeaders(spec: CheckSpecOf<'http'>, url: URL, userAgent: string): Record<string, string> {
+  const headers = { ...spec.headers };
   if (!has(headers, 'user-agent')) headers['user-agent'] = userAgent;
   if ((url.username || url.password) && !has(headers, 'authorization')) {
     const credentials = `${decoded(url.username)}:${decoded(url.password)}`;
@@ -91,8 +90,7 @@ function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<str
  * by hop when asked (at most 5), everything bounded by the monitor's timeout and the body by 1 MiB.
  * Phases are those of the final hop.
  */
-export async function httpCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
-  if (!spec.url) return failedOutcome({ kind: 'internal', message: 'monitor has no url' });
+export async function httpCheck(spec: CheckSpecOf<'http'>, ctx: CheckContext): Promise<CheckOutcome> {
   const timings = new ConnectionTimings(ctx.allowPrivateTargets);
   // One Client per origin for this check alone (no Agent or Pool: they double the cost of a check).
   const clients = new Map<string, Client>();
@@ -119,9 +117,9 @@ export async function httpCheck(spec: CheckSpec, ctx: CheckContext): Promise<Che
     url.password = '';
     let hop: Hop = {
       url,
-      method: spec.method ?? 'GET',
+      method: spec.method,
       headers,
-      body: spec.body ?? null,
+      body: spec.body,
     };
     for (let redirects = 0; ; redirects++) {
       const hopStarted = performance.now();

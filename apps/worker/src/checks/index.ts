@@ -1,5 +1,5 @@
-import type { CheckOutcome, CheckSpec } from '@sentinelmesh/core';
-import type { CheckContext, CheckRunner } from './context';
+import type { CheckOutcome, CheckSpec, CheckSpecOf, MonitorType } from '@sentinelmesh/core';
+import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
@@ -7,9 +7,10 @@ import { failedOutcome, shorten } from './outcome';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
 
-export type { CheckContext, CheckRunner, HeartbeatReader } from './context';
+export type { CheckContext, CheckExecutor, CheckRunner, HeartbeatReader } from './context';
 
-const runners: Record<CheckSpec['type'], CheckRunner> = {
+/** The executor of each check type in core's registry; a type without one does not compile. */
+const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   http: httpCheck,
   tcp: tcpCheck,
   dns: dnsCheck,
@@ -17,12 +18,13 @@ const runners: Record<CheckSpec['type'], CheckRunner> = {
   heartbeat: heartbeatCheck,
 };
 
+const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>
+  executors[type](spec, ctx);
+
 /** Runs a check of any type. Never throws: whatever goes wrong becomes an `internal` outcome. */
 export async function runCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
-  const runner = runners[spec.type];
-  if (!runner) return failedOutcome({ kind: 'internal', message: `unknown check type ${String(spec.type)}` });
   try {
-    return await runner(spec, ctx);
+    return await execute(spec.type, spec, ctx);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return failedOutcome({ kind: 'internal', message: shorten(`check crashed: ${message}`) });

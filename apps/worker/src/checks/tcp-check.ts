@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import {
   type CheckOutcome,
   type CheckPhases,
-  type CheckSpec,
+  type CheckSpecOf,
+  checkTypes,
   emptyPhases,
   evaluateAssertions,
   type FailedAssertion,
@@ -15,9 +16,9 @@ import { answeredOutcome, classifyError, failedOutcome } from './outcome';
 /** At most this much of the answer is kept for `expect` and body assertions. */
 export const MAX_TCP_READ_BYTES = 64 * 1024;
 
-const TCP_SOURCES = new Set(['responseTimeMs', 'body']);
+const TCP_SOURCES: ReadonlySet<string> = new Set(checkTypes.tcp.assertions.sources);
 
-function decode(text: string, encoding: CheckSpec['payloadEncoding']): Buffer {
+function decode(text: string, encoding: CheckSpecOf<'tcp'>['payloadEncoding']): Buffer {
   return encoding === 'hex' ? Buffer.from(text.replace(/\s+/g, ''), 'hex') : Buffer.from(text, 'utf8');
 }
 
@@ -26,11 +27,8 @@ function decode(text: string, encoding: CheckSpec['payloadEncoding']): Buffer {
  * (after sending `send`, if any) contains those bytes. Response-time and body assertions apply;
  * the body is what the target sent (hex when the payload encoding is hex).
  */
-export function tcpCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+export function tcpCheck(spec: CheckSpecOf<'tcp'>, ctx: CheckContext): Promise<CheckOutcome> {
   const { host, port } = spec;
-  if (!host || !port) {
-    return Promise.resolve(failedOutcome({ kind: 'internal', message: 'monitor has no host or port' }));
-  }
   try {
     assertLiteralAllowed(host, ctx.allowPrivateTargets);
   } catch (error) {

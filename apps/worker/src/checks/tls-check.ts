@@ -3,7 +3,8 @@ import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import {
   type CheckOutcome,
   type CheckPhases,
-  type CheckSpec,
+  type CheckSpecOf,
+  checkTypes,
   emptyPhases,
   evaluateAssertions,
   type FailedAssertion,
@@ -12,7 +13,7 @@ import { assertLiteralAllowed, classifyAddress, guardedLookup } from '@sentinelm
 import type { CheckContext } from './context';
 import { answeredOutcome, classifyError, failedOutcome, shorten } from './outcome';
 
-const TLS_SOURCES = new Set(['responseTimeMs', 'certExpiresInDays']);
+const TLS_SOURCES: ReadonlySet<string> = new Set(checkTypes.tls.assertions.sources);
 const DAY_MS = 86_400_000;
 
 /** What is wrong with the certificate a server presented: chain, host name, days left. */
@@ -64,10 +65,8 @@ function describe(problem: FailedAssertion): string {
  * A TLS check: completes a handshake (without an HTTP request) and judges the certificate: a
  * trusted chain, a name that matches `servername` (or `host`), and at least `minDaysLeft` days left.
  */
-export function tlsCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
-  const { host } = spec;
-  const port = spec.port ?? 443;
-  if (!host) return Promise.resolve(failedOutcome({ kind: 'internal', message: 'monitor has no host' }));
+export function tlsCheck(spec: CheckSpecOf<'tls'>, ctx: CheckContext): Promise<CheckOutcome> {
+  const { host, port } = spec;
   try {
     assertLiteralAllowed(host, ctx.allowPrivateTargets);
   } catch (error) {
@@ -117,7 +116,7 @@ export function tlsCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutco
         socket.getPeerCertificate(),
         chain,
         name,
-        spec.minDaysLeft ?? 14,
+        spec.minDaysLeft,
         now,
       );
       const observed = { ...measured(), certExpiresAt: expiresAt };

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Assertion, assertionSources } from '../schemas/assertion';
+import { commonFields, withDefaults } from '../schemas/monitor-fields';
+
+type AssertionSource = (typeof assertionSources)[number];
+
+/** How the dashboard's monitor form shows one of a type's fields. */
+export interface CheckFormField {
+  /** The API field it fills. */
+  name: string;
+  label: string;
+  kind: 'text' | 'number' | 'select' | 'list';
+  options?: readonly string[];
+  hint?: string;
+  placeholder?: string;
+  /** Left out of the request when empty, so the API's default applies. */
+  optional?: boolean;
+  /** What the input holds before anything is typed. */
+  initial?: string;
+}
+
+/**
+ * One check type, defined in one module: its fields (with their defaults) as POST /v1/monitors
+ * takes them, the assertions it can judge, and what the dashboard shows for it. The monitor
+ * schemas, the job's check spec and the PATCH fields are all derived from it.
+ */
+export interface CheckType<Type extends string = string> {
+  type: Type;
+  /** Shown in the type picker. */
+  label: string;
+  /** Shown under the type picker. */
+  description: string;
+  /** The type's own fields, with their defaults. Every one of them is carried in the check spec. */
+  fields: z.ZodRawShape;
+  /** Kept in the stored monitor only: never taken as input, never put in a job. */
+  storedFields?: z.ZodRawShape;
+  assertions: {
+    /** The assertion sources the type can judge (empty: it takes no assertions). */
+    sources: readonly AssertionSource[];
+    /** What a monitor of this type gets when it gives none. */
+    defaults: readonly Assertion[];
+    /** Assertions of other sources are accepted and ignored rather than refused. */
+    lenient?: boolean;
+  };
+  /** The form's inputs for the type's fields, in the order shown. */
+  form: readonly CheckFormField[];
+}
+
+/** What every check spec carries, whatever its type. */
+export const checkSpecBase = {
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string(),
+  timeoutMs: z.number().int(),
+  intervalSeconds: z.number().int(),
+  assertions: z.array(z.custom<Assertion>()),
+  /** The monitor's `updated_at` in ms, when the spec holds masks its secrets fill. */
+  secretsVersion: z.number().int().optional(),
+};
+
+/** Fields a stored monitor has resolved, whatever the input left out. */
+const resolved = { regions: commonFields.regions, timeoutMs: commonFields.timeoutMs };
+
+type StoredFieldsOf<T> = T extends { storedFields: infer S extends z.ZodRawShape } ? S : Record<never, never>;
+
+/** The schemas a check type's definition implies: its create input, its stored config, its job spec. */
+export function defineCheckType<const T extends CheckType>(definition: T) {
+  const type: z.ZodLiteral<T['type']> = z.literal(definition.type);
+  const fields: T['fields'] = definition.fields;
+  const storedFields = (definition.storedFields ?? {}) as StoredFieldsOf<T>;
+  const input = z.strictObject({
+    type,
+    name: commonFields.name,
+    ...withDefaults(definition.assertions.defaults),
+    ...fields,
+  });
+  const config = input.extend({ ...resolved, ...storedFields });
+  const spec = z.object({ type, ...checkSpecBase, ...fields });
+  return { ...definition, input, config, spec };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { assertionSources, defaultAssertions } from '../schemas/assertion';
+import { type CheckType, defineCheckType } from './check-type';
+
+export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL');
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
+const headerValue = z
+  .string()
+  .max(8192)
+  .regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks');
+
+/** An HTTP(S) request; the status, body, headers, JSON and certificate of the answer can be asserted. */
+export const httpCheckType = defineCheckType({
+  type: 'http',
+  label: 'HTTP(S)',
+  description: 'Requests a URL and checks the answer.',
+  fields: {
+    url: httpUrl,
+    method: z.enum(httpMethods).default('GET'),
+    headers: z
+      .record(headerName, headerValue)
+      .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers')
+      .default({}),
+    body: z.string().max(65_536).nullable().default(null),
+    followRedirects: z.boolean().default(true),
+  },
+  assertions: { sources: assertionSources, defaults: defaultAssertions },
+  // Method, headers, body and redirects have inputs of their own in the form.
+  form: [
+    {
+      name: 'url',
+      label: 'URL',
+      kind: 'text',
+      hint: 'The full address to request.',
+      placeholder: 'https://example.com/health',
+    },
+  ],
+} as const satisfies CheckType<'http'>);

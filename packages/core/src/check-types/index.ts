@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { CheckType } from './check-type';
+import { dnsCheckType } from './dns';
+import { heartbeatCheckType } from './heartbeat';
+import { httpCheckType } from './http';
+import { tcpCheckType } from './tcp';
+import { tlsCheckType } from './tls';
+
+export * from './check-type';
+export * from './dns';
+export * from './heartbeat';
+export * from './http';
+export * from './tcp';
+export * from './tls';
+
+/** Keeps a registry's keys and its types' names the same. */
+const registry = <const R extends { [K in keyof R]: CheckType<K & string> }>(types: R): R => types;
+
+/** Every check type, by name, in the order the API documents and the dashboard offers them. */
+export const checkTypes = registry({
+  http: httpCheckType,
+  tcp: tcpCheckType,
+  dns: dnsCheckType,
+  tls: tlsCheckType,
+  heartbeat: heartbeatCheckType,
+});
+
+export type MonitorType = keyof typeof checkTypes;
+type AnyCheckType = (typeof checkTypes)[MonitorType];
+
+/** The values of a non-empty list, typed as such (zod's unions and enums want one). */
+function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error('the check type registry is empty');
+  return [first, ...rest];
+}
+
+const allTypes = nonEmpty(Object.values(checkTypes));
+
+/** Each registered check type's definition, in registry order. */
+export const eachCheckType = <R>(map: (type: AnyCheckType) => R): [R, ...R[]] => nonEmpty(allTypes.map(map));
+
+export const monitorTypes = eachCheckType((t) => t.type);
+
+/** The type's definition; undefined for a name no type has (a form value, a stored row). */
+export function findCheckType(name: string): AnyCheckType | undefined {
+  return Object.hasOwn(checkTypes, name) ? checkTypes[name as MonitorType] : undefined;
+}
+
+/**
+ * What a worker needs to run one check of a monitor, by type: carried in the job, so a check costs
+ * no database read. Secret values are masked: a worker fills them from the monitor's sealed secrets,
+ * which it caches per `secretsVersion` (the monitor's `updated_at` in ms when the spec was built).
+ */
+export const checkSpecSchema = z.discriminatedUnion(
+  'type',
+  eachCheckType((t) => t.spec),
+);
+export type CheckSpec = z.output<typeof checkSpecSchema>;
+/** The check spec of one type. */
+export type CheckSpecOf<T extends MonitorType> = Extract<CheckSpec, { type: T }>;
