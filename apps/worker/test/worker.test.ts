@@ -24,7 +24,7 @@ import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
 import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
-import { closedPort, context, httpSpec, startTarget, type Target, waitFor } from './helpers';
+import { closedPort, context, httpSpec, startTarget, type Target, tcpSpec, waitFor } from './helpers';
 
 const logger = createLogger('worker-test', 'silent');
 const REGION = 'local';
@@ -209,6 +209,16 @@ describe('check worker', () => {
     await finished('after-bad');
     expect(worker.isRunning()).toBe(true);
     expect(await resultRows(data.scheduledAtMs)).toHaveLength(1);
+  });
+
+  it('fails a job whose spec lacks a field its type needs as invalid, and writes no result', async () => {
+    const data = job('/ok');
+    const { port: _port, ...portless } = tcpSpec('127.0.0.1', target.port, { id: monitorId, orgId });
+    await enqueue({ ...data, spec: portless }, 'tcp-without-port');
+    const bad = await finished('tcp-without-port');
+    expect(bad.attemptsMade).toBe(1);
+    expect(bad.failedReason).toMatch(/invalid check job: spec\.port/);
+    expect(await resultRows(data.scheduledAtMs)).toEqual([]);
   });
 
   it('writes one row when the same slot is processed twice', async () => {

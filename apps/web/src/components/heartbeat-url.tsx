@@ -6,7 +6,7 @@ import { CopyButton } from './copy-button';
 
 /** A heartbeat monitor's ping URL (through this dashboard's /api proxy) and how to call it from cron. */
 export function HeartbeatUrl({ monitor }: { monitor: Monitor }) {
-  const token = (monitor as unknown as { heartbeatToken?: unknown }).heartbeatToken;
+  const token: unknown = monitor.type === 'heartbeat' ? monitor.heartbeatToken : undefined;
   const [origin, setOrigin] = useState('');
   useEffect(() => setOrigin(window.location.origin), []);
   if (monitor.type !== 'heartbeat') return null;

@@ -13,11 +13,17 @@ export const statusLabels: Record<MonitorStatus, string> = {
 };
 
 export function monitorTarget(monitor: Monitor): string {
-  const m = monitor as unknown as Record<string, unknown>;
-  if (typeof m.url === 'string') return m.url;
-  if (typeof m.host === 'string') return m.port ? `${m.host}:${String(m.port)}` : m.host;
-  if (typeof m.hostname === 'string') return `${String(m.recordType ?? '')} ${m.hostname}`.trim();
-  return String(monitor.type) === 'heartbeat' ? 'heartbeat' : EMPTY;
+  switch (monitor.type) {
+    case 'http':
+      return monitor.url;
+    case 'tcp':
+    case 'tls':
+      return `${monitor.host}:${monitor.port}`;
+    case 'dns':
+      return monitor.host;
+    case 'heartbeat':
+      return 'heartbeat';
+  }
 }
 
 export function formatInterval(seconds: number): string {

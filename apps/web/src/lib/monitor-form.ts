@@ -141,7 +141,7 @@ export function validateMonitorForm(values: MonitorFormValues): MonitorFormValid
 
 /** The form filled in with a stored monitor, for editing. */
 export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
-  const record = monitor as unknown as Record<string, unknown>;
+  const record: Record<string, unknown> = monitor;
   const target: Record<string, string> = {};
   for (const field of typeSpec(monitor.type).fields) {
     const value = record[field.name];

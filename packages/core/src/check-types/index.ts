@@ -37,9 +37,10 @@ function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
 
 const allTypes = nonEmpty(Object.values(checkTypes));
 
-/** Each registered check type's definition, in registry order. */
+/** One value per registered check type, in registry order (the order of the API's `oneOf`). */
 export const eachCheckType = <R>(map: (type: AnyCheckType) => R): [R, ...R[]] => nonEmpty(allTypes.map(map));
 
+/** The names of the check types, which a monitor's `type` is one of. */
 export const monitorTypes = eachCheckType((t) => t.type);
 
 /** The type's definition; undefined for a name no type has (a form value, a stored row). */
