@@ -7,7 +7,7 @@ export interface VerifierMetrics {
   confirmationsRequested: Counter;
   alertsCreated: Counter<'event'>;
   deliveries: Counter<'outcome' | 'channel_type'>;
-  alertsSwept: Counter;
+  alertsSwept: Counter<'reason'>;
   probeProblems: Counter<'region'>;
   breakerOpen: Counter<'channel_type'>;
 }
@@ -52,7 +52,8 @@ export function createVerifierMetrics(registry: Registry): VerifierMetrics {
     }),
     alertsSwept: new Counter({
       name: 'sentinel_alerts_swept_total',
-      help: 'Pending alerts whose notification job the outbox sweeper added again',
+      help: 'Pending alerts whose notification job the outbox sweeper added again, by reason (lost: no job; gave_up: the job ended without recording an outcome)',
+      labelNames: ['reason'],
       registers,
     }),
     probeProblems: new Counter({

@@ -148,6 +148,10 @@ export interface AlertsTable {
   last_error: string | null;
   /** One alert per announced change and channel (`<monitor>:<event>:<at ms>`); null for test alerts. */
   dedup_key: string | null;
+  /** When the outbox sweeper looks at this pending alert next; null: `created_at` + the sweep age. */
+  next_sweep_at: Timestamp | null;
+  /** How many times the sweeper has looked at it (its next look backs off with this). */
+  sweeps: Generated<number>;
 }
 
 export interface AlertAttemptsTable {

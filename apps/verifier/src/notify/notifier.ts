@@ -13,7 +13,7 @@ import { QueueSet } from '../queues';
 import { VERSION } from '../version';
 import { type BreakerOptions, CircuitBreaker } from './circuit-breaker';
 import type { NotifyPolicy } from './notify-jobs';
-import { sweepPendingAlerts } from './outbox-sweeper';
+import { handBackAlert, sweepPendingAlerts } from './outbox-sweeper';
 import { type AlertStatus, recordAttempt } from './record-attempt';
 
 export interface NotifierOptions {
@@ -43,11 +43,18 @@ export interface NotifierOptions {
   sweepIntervalMs?: number;
   /** A pending alert older than this is considered to have lost its job. */
   sweepAgeMs?: number;
+  /** The longest wait between two sweeps of one pending alert (default 5 minutes). */
+  sweepMaxDelayMs?: number;
+  /** Pending alerts looked at per sweep (default 500). */
+  sweepLimit?: number;
 }
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'missing';
 
+/** A failed delivery attempt, already in the delivery log. */
 class DeliveryError extends Error {}
+/** A permanent failure, already in the delivery log. */
+class PermanentDeliveryError extends UnrecoverableError {}
 
 /** Notifier: delivers the alert outbox through channel adapters, with retries and a delivery log. */
 export function createNotifier(options: NotifierOptions) {
@@ -178,21 +185,37 @@ export function createNotifier(options: NotifierOptions) {
     } else {
       log.warn({ ...fields, status }, 'alert delivery failed; will retry');
     }
-    if (result.permanent) throw new UnrecoverableError(result.error ?? 'delivery failed');
+    if (result.permanent) throw new PermanentDeliveryError(result.error ?? 'delivery failed');
     throw new DeliveryError(result.error ?? 'delivery failed');
   }
 
   async function sweep(): Promise<number> {
-    const count = await sweepPendingAlerts(db, queues, {
-      nowMs: clock(),
+    const { lost, handedBack } = await sweepPendingAlerts(db, queues, {
       olderThanMs: options.sweepAgeMs ?? 30_000,
+      ...(options.sweepMaxDelayMs ? { maxDelayMs: options.sweepMaxDelayMs } : {}),
+      ...(options.sweepLimit ? { limit: options.sweepLimit } : {}),
       ...(options.notifyPolicy ? { policy: options.notifyPolicy } : {}),
     });
-    if (count > 0) {
-      metrics.alertsSwept.inc(count);
-      logger.info({ count }, 'pending alerts re-enqueued');
-    }
-    return count;
+    if (lost > 0) metrics.alertsSwept.inc({ reason: 'lost' }, lost);
+    if (handedBack > 0) metrics.alertsSwept.inc({ reason: 'gave_up' }, handedBack);
+    if (lost + handedBack > 0) logger.info({ lost, handedBack }, 'pending alerts re-enqueued');
+    return lost + handedBack;
+  }
+
+  /**
+   * A job that ends without an outcome in the delivery log (Postgres unreachable through every
+   * retry, a stall, a payload that never parsed) leaves its alert pending: the sweeper gets it at once.
+   */
+  function onFailed(job: Job<NotifyJob> | undefined, error: Error) {
+    // `finishedOn` is set only when the job will not be retried.
+    if (!job?.finishedOn || error instanceof DeliveryError || error instanceof PermanentDeliveryError) return;
+    const parsed = notifyJobSchema.safeParse(job.data);
+    if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.alertId)) return;
+    const { orgId, alertId } = parsed.data;
+    logger.warn({ alertId, jobId: job.id, err: error }, 'notification job gave up without an outcome');
+    handBackAlert(db, { orgId, alertId }).catch((handBackError: unknown) =>
+      logger.warn({ alertId, err: handBackError }, 'could not hand the alert back; the sweeper will find it'),
+    );
   }
 
   function runSweep() {
@@ -217,6 +240,7 @@ export function createNotifier(options: NotifierOptions) {
           : {}),
       });
       worker.on('error', (error) => logger.error({ err: error }, 'notify worker error'));
+      worker.on('failed', onFailed);
       timer = setInterval(runSweep, options.sweepIntervalMs ?? 10_000);
     },
     /** Stops taking jobs, finishes the deliveries in hand, then closes what it opened. */
