@@ -18,6 +18,8 @@ export interface ScheduledMonitor {
   intervalSeconds: number;
   regions: string[];
   spec: CheckSpec;
+  /** The row's `updated_at` in ms: the configuration version its jobs carry. */
+  version: number;
 }
 
 interface MonitorRow {
@@ -48,6 +50,7 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
     regions: config.regions,
     // Secrets stay masked in the spec; its version tells workers when their cached secrets are stale.
     spec: toCheckSpec(row.org_id, row.id, config, row.updated_at.getTime()),
+    version: row.updated_at.getTime(),
   };
 }
 

@@ -1,9 +1,8 @@
 import { checkQueueName, type MonitorChange, shardOf } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
+import { type Logger, listenForMonitorChanges, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
-import { listenForMonitorChanges } from './change-listener';
 import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { databaseNow, loadMonitor, loadShardMonitorIds, loadShardMonitors } from './monitor-source';

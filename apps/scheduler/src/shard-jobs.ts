@@ -62,7 +62,14 @@ export function planShardJobs(
       for (const slot of plan.slots) {
         list.push({
           name: 'check',
-          data: { spec: monitor.spec, scheduledAtMs: slot, region, kind: 'scheduled', attempt: 0 },
+          data: {
+            spec: monitor.spec,
+            scheduledAtMs: slot,
+            region,
+            kind: 'scheduled',
+            attempt: 0,
+            configVersion: monitor.version,
+          },
           opts: {
             ...jobPolicies.check,
             jobId: checkJobId(monitor.id, slot, region),

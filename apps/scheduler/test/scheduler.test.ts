@@ -110,6 +110,11 @@ describe('scheduler', () => {
     const t1 = clock.advance(5000);
     await s.tick();
 
+    const { updated_at } = await t.db
+      .selectFrom('monitors')
+      .select('updated_at')
+      .where('id', '=', monitorId)
+      .executeTakeFirstOrThrow();
     for (const region of ['local', 'eu']) {
       const jobs = await jobsOf(queue(prefix, region), monitorId);
       const expected = slotsBetween(monitorId, 2, t0 + 1, t1 + LOOKAHEAD_MS + 1);
@@ -118,7 +123,12 @@ describe('scheduler', () => {
         const enqueuedAt = job.data.scheduledAtMs <= t0 + LOOKAHEAD_MS ? t0 : t1;
         expect(job.opts.delay).toBe(Math.max(0, job.data.scheduledAtMs - enqueuedAt));
         expect(job.opts.attempts).toBe(3);
-        expect(job.data).toMatchObject({ region, kind: 'scheduled', attempt: 0 });
+        expect(job.data).toMatchObject({
+          region,
+          kind: 'scheduled',
+          attempt: 0,
+          configVersion: updated_at.getTime(),
+        });
         expect(job.data.spec).toMatchObject({ id: monitorId, orgId, type: 'http', intervalSeconds: 2 });
       }
     }

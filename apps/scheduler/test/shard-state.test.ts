@@ -25,6 +25,7 @@ function monitor(id: string, createdAtMs: number, orgId = 'org-a'): ScheduledMon
       intervalSeconds: 10,
       assertions: [],
     },
+    version: 1,
   };
 }
 

@@ -132,6 +132,7 @@ export function createVerifier(options: VerifierOptions) {
           request: run.confirmation,
           regions,
           nowMs,
+          ...(run.configVersion === undefined ? {} : { configVersion: run.configVersion }),
           ...(job.requestId ? { requestId: job.requestId } : {}),
         });
         await enqueueConfirmations(queues, jobs);

@@ -299,6 +299,12 @@ describe('verifier', () => {
     expect(job?.opts.delay).toBe(4_000);
     const data = checkJobSchema.parse(job?.data);
     expect(data).toMatchObject({ scheduledAtMs: planned, region: 'local', kind: 'confirmation', attempt: 1 });
+    const { updated_at } = await tdb.db
+      .selectFrom('monitors')
+      .select('updated_at')
+      .where('id', '=', m.monitorId)
+      .executeTakeFirstOrThrow();
+    expect(data.configVersion).toBe(updated_at.getTime());
     expect(data.spec).toMatchObject({
       id: m.monitorId,
       orgId: m.orgId,

@@ -5,6 +5,7 @@ import {
   connectRedis,
   createLogger,
   createMetricsRegistry,
+  listenForMonitorChanges,
   queuePrefix,
   runMain,
   SecretBox,
@@ -16,6 +17,7 @@ import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
 import { createSecretSource } from './monitor-secrets';
+import { createMonitorVersions } from './monitor-versions';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
 import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
@@ -51,6 +53,14 @@ async function main(): Promise<void> {
     afterInsert: addPokes(verifyQueue),
     onRetry: () => metrics.writeRetries.inc(),
   });
+  const versions = createMonitorVersions({ db, logger });
+  const changes = await listenForMonitorChanges({
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    logger,
+    onChange: (change) => versions.forget(change.monitorId),
+    onReconnect: () => versions.forgetAll(),
+  });
   const worker = startCheckWorker({
     region: env.REGION,
     context: {
@@ -62,6 +72,7 @@ async function main(): Promise<void> {
     },
     runCheck,
     secrets: createSecretSource({ db, box: new SecretBox(env.SECRETS_KEY), logger }),
+    versions,
     writer,
     metrics,
     logger,
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     postgres: { ping: () => pingDatabase(db), close: () => db.destroy() },
     steps: [
       { name: 'worker', run: () => worker.close() },
+      { name: 'monitor-changes', run: () => changes.close().finally(() => versions.close()) },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },
     ],

@@ -19,6 +19,12 @@ export function createWorkerMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
+    skippedJobs: new Counter({
+      name: 'worker_checks_skipped_total',
+      help: 'Check jobs not run because their monitor was paused, deleted or changed after they were queued',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     invalidJobs: new Counter({
       name: 'worker_invalid_jobs_total',
       help: 'Jobs whose payload does not parse; failed without retry',

@@ -15,6 +15,7 @@ import type { CheckContext, CheckRunner } from './checks/index';
 import { failedOutcome } from './checks/outcome';
 import type { WorkerMetrics } from './metrics';
 import { type SecretSource, scrubOutcome } from './monitor-secrets';
+import type { MonitorVersions, SkipReason } from './monitor-versions';
 import type { ResultWriter } from './result-writer';
 
 /** The verifier's poke for one result, added with the rest of its batch once the rows are durable. */
@@ -38,6 +39,8 @@ export interface CheckProcessorDeps {
   logger: Logger;
   /** Where masked secrets are filled from; without it a spec with masks fails as internal. */
   secrets?: SecretSource;
+  /** What the worker knows of monitors now; without it every job runs as it was queued. */
+  versions?: MonitorVersions;
 }
 
 const noSecrets: SecretSource = {
@@ -68,7 +71,7 @@ function parseJob(job: Job, region: string): CheckJob {
  * the poke is keyed by the slot (and deduplicated per monitor), so a re-run adds nothing new.
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
-  return async (job: Job): Promise<{ ok: boolean }> => {
+  return async (job: Job): Promise<{ ok: boolean; skipped?: SkipReason }> => {
     // Only the rare warning paths log: no child logger is built per check.
     const log = () => deps.logger.child({ jobId: job.id });
     let data: CheckJob;
@@ -78,6 +81,12 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       deps.metrics.invalidJobs.inc();
       log().warn({ err: error }, 'rejecting invalid check job');
       throw error;
+    }
+    // A job queued before its monitor was paused, deleted or edited is not run with the old settings.
+    const skipped = await deps.versions?.skipReason(data);
+    if (skipped) {
+      deps.metrics.skippedJobs.inc({ reason: skipped });
+      return { ok: false, skipped };
     }
     const { spec } = data;
     const revealed = await (deps.secrets ?? noSecrets).reveal(spec);

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type CheckJob, checkQueueName, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
+import {
+  type CheckJob,
+  checkQueueName,
+  monitorChangesChannel,
+  VERIFY_QUEUE,
+  verifyJobId,
+} from '@sentinelmesh/core';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -14,9 +20,29 @@ import { expectOpsEndpoints, startAppProcess } from '../../../test/support/app-p
 import { httpSpec, startTarget, waitFor } from './helpers';
 
 let t: TestDatabase;
+let orgId: string;
 beforeAll(async () => {
   t = await createTestDatabase();
+  const org = await t.db
+    .insertInto('organizations')
+    .values({ name: 'Acme', slug: `acme-${uniqueQueuePrefix()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  orgId = org.id;
 });
+
+async function monitorRow(paused: boolean): Promise<string> {
+  const row = await t.db
+    .insertInto('monitors')
+    .values({
+      org_id: orgId,
+      config: JSON.stringify({ name: 'x', type: 'http', paused }),
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 afterAll(async () => t?.drop());
 
 const startApp = (env: Record<string, string>) =>
@@ -29,7 +55,7 @@ const startApp = (env: Record<string, string>) =>
   });
 
 describe('worker process', () => {
-  it('serves health, readiness and metrics, runs checks of its region and stops cleanly on SIGTERM', async () => {
+  it('serves health, readiness and metrics, runs checks of its region, skips those of paused monitors and stops cleanly on SIGTERM', async () => {
     const prefix = uniqueQueuePrefix();
     const { child, listeningPort } = startApp({
       QUEUE_PREFIX: prefix,
@@ -41,10 +67,11 @@ describe('worker process', () => {
     const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
     const target = await startTarget();
     try {
-      const metrics = await expectOpsEndpoints(await listeningPort());
+      const port = await listeningPort();
+      const metrics = await expectOpsEndpoints(port);
       expect(metrics).toMatch(/worker_invalid_jobs_total\{app="worker"\} 0/);
 
-      const spec = httpSpec(target.url('/ok'));
+      const spec = httpSpec(target.url('/ok'), { id: await monitorRow(false), orgId });
       const scheduledAtMs = Date.now();
       await checks.add('check', { spec, scheduledAtMs, region: 'eu-west', kind: 'scheduled', attempt: 0 });
       const row = await waitFor('the result row', () =>
@@ -55,6 +82,23 @@ describe('worker process', () => {
       await waitFor('the verify job', () =>
         verify.getJob(verifyJobId(spec.id, scheduledAtMs, 'eu-west', 'scheduled')),
       );
+
+      // The worker listens for monitor changes, and does not check a paused monitor.
+      const announced = { op: 'upsert', orgId, monitorId: spec.id };
+      expect(await redis.publish(monitorChangesChannel(prefix), JSON.stringify(announced))).toBe(1);
+      const paused = httpSpec(target.url('/paused'), { id: await monitorRow(true), orgId });
+      await checks.add('check', {
+        spec: paused,
+        scheduledAtMs,
+        region: 'eu-west',
+        kind: 'scheduled',
+        attempt: 0,
+      });
+      await waitFor('the skipped check in the metrics', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        return /worker_checks_skipped_total\{[^}]*reason="paused"[^}]*\} 1/.test(await res.text());
+      });
+      expect(target.hits.get('/paused')).toBeUndefined();
     } finally {
       child.kill('SIGTERM');
       await Promise.all([checks.close(), verify.close(), target.close()]);

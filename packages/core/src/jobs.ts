@@ -37,6 +37,11 @@ export const checkJobSchema = z.object({
   region: z.string().min(1),
   kind: z.enum(checkKinds),
   attempt: z.number().int().nonnegative(),
+  /**
+   * The monitor's `updated_at` (ms) the job was built from: a worker skips the job once the monitor
+   * has changed since. Absent from jobs queued before it existed.
+   */
+  configVersion: z.number().int().optional(),
   requestId: z.string().optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;

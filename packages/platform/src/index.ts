@@ -1,6 +1,7 @@
 export * from './bounded-read';
 export * from './env';
 export * from './logger';
+export * from './monitor-changes';
 export * from './monitor-secrets';
 export * from './ops';
 export * from './ops-server';

@@ -25,9 +25,11 @@ export function confirmationJobs(input: {
   regions: readonly string[];
   nowMs: number;
   requestId?: string;
+  /** The configuration's version: a worker skips the re-check once the monitor has changed. */
+  configVersion?: number;
 }): ConfirmationJob[] {
-  const { orgId, monitorId, config, request } = input;
-  const spec = toCheckSpec(orgId, monitorId, config);
+  const { orgId, monitorId, config, request, configVersion } = input;
+  const spec = toCheckSpec(orgId, monitorId, config, configVersion);
   return config.regions
     .filter((region) => input.regions.includes(region))
     .map((region) => ({
@@ -40,6 +42,7 @@ export function confirmationJobs(input: {
         region,
         kind: 'confirmation',
         attempt: request.attempt,
+        ...(configVersion === undefined ? {} : { configVersion }),
         ...(input.requestId ? { requestId: input.requestId } : {}),
       },
     }));

@@ -27,6 +27,8 @@ interface StoredResult extends SlotResult {
 export interface VerifyRun {
   /** The monitor as it was verified; null when it is gone or paused (nothing else is then set). */
   config: StoredMonitorConfig | null;
+  /** That configuration's version (the monitor's `updated_at` in ms), carried by confirmation jobs. */
+  configVersion?: number;
   steps: VerifyStep[];
   alerts: CreatedAlert[];
   confirmation: ConfirmationRequest | null;
@@ -111,6 +113,7 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
       's.machine',
       's.consumed_through',
       'm.config',
+      'm.updated_at as config_updated_at',
       jsonArrayFrom(
         eb
           .selectFrom('check_results as r')
@@ -204,6 +207,7 @@ function decide(
   const run: VerifyRun = outcome
     ? {
         config: row.config,
+        configVersion: row.config_updated_at.getTime(),
         steps: outcome.steps,
         alerts: [],
         confirmation: outcome.confirmation,
