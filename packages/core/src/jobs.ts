@@ -20,7 +20,7 @@ export const shardKeyTag = (prefix: string, shard: number) => `{${prefix}:shard:
 /** Redis key of a scheduler shard's lease; its value is `<scheduler id>/<token>` of the holder. */
 export const shardLeaseKey = (prefix: string, shard: number) => `${shardKeyTag(prefix, shard)}:lease`;
 
-/** Redis pub/sub channel on which the API announces monitor changes to schedulers. */
+/** Redis pub/sub channel on which the API announces monitor changes to schedulers and workers. */
 export const monitorChangesChannel = (prefix: string) => `${prefix}:monitors:changed`;
 export const monitorChangeSchema = z.object({
   op: z.enum(['upsert', 'delete']),

@@ -4,8 +4,9 @@ import type { ServiceContext } from '../context';
 const PUBLISH_TIMEOUT_MS = 1_000;
 
 /**
- * Tells the schedulers that a monitor changed. The write is already committed; when Redis is down
- * the schedulers' periodic resync picks the change up, so a failed publish is logged, not raised.
+ * Tells the schedulers and workers that a monitor changed. The write is already committed; when
+ * Redis is down the schedulers' periodic resync picks the change up (and a worker reads the monitor
+ * again at the first job built after it), so a failed publish is logged, not raised.
  */
 export async function publishMonitorChange(
   ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger' | 'requestId'>,
