@@ -204,7 +204,7 @@ export function createNotifier(options: NotifierOptions) {
 
   /**
    * A job that ends without an outcome in the delivery log (Postgres unreachable through every
-   * retry, a stall, a payload that never parsed) leaves its alert pending: the sweeper gets it at once.
+   * retry, an unexpected error) leaves its alert pending: the next sweep takes it, whatever its schedule.
    */
   function onFailed(job: Job<NotifyJob> | undefined, error: Error) {
     // `finishedOn` is set only when the job will not be retried.
