@@ -103,7 +103,7 @@ async function setup() {
         incident_id: null,
         monitor_id: monitorId,
         channel_id: channelId,
-        event: 'test',
+        event: 'test' as const,
         status: 'pending' as const,
         payload: JSON.stringify({ id, event: 'test', occurredAt: new Date().toISOString() }),
         created_at: new Date(Date.now() - ageMs),

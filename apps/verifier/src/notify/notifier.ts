@@ -210,7 +210,7 @@ export function createNotifier(options: NotifierOptions) {
     // `finishedOn` is set only when the job will not be retried.
     if (!job?.finishedOn || error instanceof DeliveryError || error instanceof PermanentDeliveryError) return;
     const parsed = notifyJobSchema.safeParse(job.data);
-    if (!parsed.success || !isUuid(parsed.data.orgId) || !isUuid(parsed.data.alertId)) return;
+    if (!parsed.success) return;
     const { orgId, alertId } = parsed.data;
     logger.warn({ alertId, jobId: job.id, err: error }, 'notification job gave up without an outcome');
     handBackAlert(db, { orgId, alertId }).catch((handBackError: unknown) =>
