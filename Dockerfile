@@ -16,6 +16,7 @@ COPY apps/web/package.json apps/web/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/platform/package.json packages/platform/
+COPY scripts/lib/package.json scripts/lib/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build && pnpm build:sizes

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb, migrateToLatest } from '@sentinelmesh/db';
 import type {} from '@sentinelmesh/db/testing';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { ensureDatabase, preparePostgres, serviceUser } from '@sentinelmesh/stack/postgres';
+import { spawnSpec, stopChild } from '@sentinelmesh/stack/process-spec';
+import { redisSpec } from '@sentinelmesh/stack/redis';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../scripts/lib/ports';
-import { ensureDatabase, preparePostgres, serviceUser } from '../scripts/lib/postgres';
-import { spawnSpec, stopChild } from '../scripts/lib/process-spec';
-import { redisSpec } from '../scripts/lib/redis';
 
 const TEMPLATE = 'sentinelmesh_template';
 

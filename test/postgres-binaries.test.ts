@@ -2,11 +2,11 @@ import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { findPostgresBinaries, preparePostgres, serviceUser } from '@sentinelmesh/stack/postgres';
+import { spawnSpec } from '@sentinelmesh/stack/process-spec';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/ports';
-import { findPostgresBinaries, preparePostgres, serviceUser } from '../scripts/lib/postgres';
-import { spawnSpec } from '../scripts/lib/process-spec';
 
 let child: ChildProcess | undefined;
 const root = mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-embedded-pg-'));

@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../lib/ports';
-import { ensureDatabase, preparePostgres, serviceUser } from '../lib/postgres';
-import { spawnSpec } from '../lib/process-spec';
-import { redisSpec } from '../lib/redis';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { ensureDatabase, preparePostgres, serviceUser } from '@sentinelmesh/stack/postgres';
+import { spawnSpec } from '@sentinelmesh/stack/process-spec';
+import { redisSpec } from '@sentinelmesh/stack/redis';
 
 export interface BenchServices {
   databaseUrl: string;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ProcessSpec } from '../lib/process-spec';
-import { waitFor } from '../lib/wait';
+import type { ProcessSpec } from '@sentinelmesh/stack/process-spec';
+import { waitFor } from '@sentinelmesh/stack/wait';
 import { type AppName, repoRoot, type StackConfig } from './config';
 
 const appDir = (name: AppName) => path.join(repoRoot, 'apps', name);

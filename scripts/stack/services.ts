@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { chownSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { isListening } from '../lib/ports';
+import { isListening } from '@sentinelmesh/stack/ports';
 import {
   canWriteAs,
   ensureDatabase,
   type PreparedPostgres,
   preparePostgres,
   serviceUser,
-} from '../lib/postgres';
-import type { ProcessSpec } from '../lib/process-spec';
-import { redisSpec } from '../lib/redis';
+} from '@sentinelmesh/stack/postgres';
+import type { ProcessSpec } from '@sentinelmesh/stack/process-spec';
+import { redisSpec } from '@sentinelmesh/stack/redis';
 
 const DATABASE = 'sentinelmesh';
 

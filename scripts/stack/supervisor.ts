@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { type ProcessSpec, spawnSpec } from '../lib/process-spec';
+import { type ProcessSpec, spawnSpec } from '@sentinelmesh/stack/process-spec';
 
 export interface SupervisedProcess {
   spec: ProcessSpec;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { type LocalRedisCluster, startRedisCluster } from '@sentinelmesh/stack/redis-cluster';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/ports';
-import { type LocalRedisCluster, startRedisCluster } from '../../scripts/lib/redis-cluster';
 import { pipelineScenario } from './pipeline-scenario';
 
 let dataDir: string;

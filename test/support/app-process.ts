@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { waitFor } from '@sentinelmesh/stack/wait';
 import { expect } from 'vitest';
-import { waitFor } from '../../scripts/lib/wait';
 import { appEntry } from '../../scripts/stack/apps';
 
 export interface AppProcess {

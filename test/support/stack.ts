@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testRedisUrl, uniqueQueuePrefix } from '@sentinelmesh/db/testing';
-import { freePort } from '../../scripts/lib/ports';
-import { StackProcess } from '../../scripts/lib/stack-process';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { StackProcess } from '@sentinelmesh/stack/stack-process';
 
 export interface TestStack {
   api: string;

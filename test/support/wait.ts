@@ -1,1 +1,1 @@
-export { waitFor } from '../../scripts/lib/wait';
+export { waitFor } from '@sentinelmesh/stack/wait';

@@ -1,11 +1,12 @@
-import { createDb, ensureResultPartitions, waitForDatabase, waitForSchema } from '@sentinelmesh/db';
+import { createDb } from '@sentinelmesh/db';
 import {
-  assertRedisPolicy,
   connectRedis,
   createLogger,
   EnvError,
   installShutdown,
+  keepResultPartitions,
   SecretBox,
+  waitForDependencies,
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
@@ -33,16 +34,7 @@ async function main(): Promise<void> {
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
 
   try {
-    await assertRedisPolicy(redis, logger);
-    await waitForDatabase(db, {
-      onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
-    });
-    // Never migrates: the migrate step does; started before it, the app waits (bounded) for it.
-    await waitForSchema(db, {
-      onWait: (pending, retryInMs) =>
-        logger.warn({ pending, retryInMs }, 'waiting for the migrate step to apply these migrations'),
-    });
-    await ensureResultPartitions(db, new Date(), 7);
+    await waitForDependencies({ db, redis, logger });
     await sealMonitorSecrets(db, new SecretBox(env.SECRETS_KEY), logger.child({ component: 'secrets' }));
   } catch (error) {
     logger.fatal({ err: error }, 'cannot start');
@@ -51,6 +43,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const partitions = await keepResultPartitions({ db, logger });
   const app = await buildApp({ config: env, db, redis, logger });
   // The API keeps the hourly rollups (plain Postgres); an advisory lock makes extra API processes skip.
   const rollups =
@@ -76,6 +69,7 @@ async function main(): Promise<void> {
     steps: [
       { name: 'rollups', run: async () => rollups?.stop() },
       { name: 'retention', run: async () => retention?.stop() },
+      { name: 'partitions', run: partitions.stop },
       { name: 'http', run: () => app.close() },
     ],
   });

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { findRedisServer, waitForRedis } from '@sentinelmesh/stack/redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../scripts/lib/ports';
-import { findRedisServer, waitForRedis } from '../../../scripts/lib/redis';
 import { parseApiEnv } from '../src/env';
 import { apisPerFile, client, expectProblem, signupUser, type TestApi } from './helpers';
 

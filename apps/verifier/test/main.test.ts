@@ -8,9 +8,9 @@ import {
   testRedisUrl,
   uniqueQueuePrefix,
 } from '@sentinelmesh/db/testing';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { findRedisServer, waitForRedis } from '@sentinelmesh/stack/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../scripts/lib/ports';
-import { findRedisServer, waitForRedis } from '../../../scripts/lib/redis';
 import { expectOpsEndpoints, startAppProcess } from '../../../test/support/app-process';
 import { TEST_SECRETS_KEY } from './fixtures';
 

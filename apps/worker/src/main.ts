@@ -1,16 +1,5 @@
 import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
-import { createDb, pingDatabase, waitForDatabase, waitForSchema } from '@sentinelmesh/db';
-import {
-  assertRedisPolicy,
-  connectRedis,
-  createLogger,
-  createMetricsRegistry,
-  listenForMonitorChanges,
-  queuePrefix,
-  runMain,
-  SecretBox,
-  serveUntilShutdown,
-} from '@sentinelmesh/platform';
+import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
@@ -22,80 +11,55 @@ import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
 import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
 
-async function main(): Promise<void> {
-  const env = loadWorkerEnv();
-  const logger = createLogger('worker', env.LOG_LEVEL).child({ region: env.REGION });
-  const db = createDb({
-    connectionString: env.DATABASE_URL,
-    applicationName: `sentinelmesh-worker-${env.REGION}`,
-    onPoolError: (error) => logger.warn({ err: error }, 'idle Postgres connection failed'),
-  });
-  const redis = connectRedis(env);
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  await assertRedisPolicy(redis, logger);
-  await waitForDatabase(db, {
-    onRetry: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'waiting for Postgres'),
-  });
-  await waitForSchema(db, {
-    onWait: (pending, retryInMs) =>
-      logger.warn({ pending, retryInMs }, 'waiting for the migrate step to apply these migrations'),
-  });
-
-  const registry = createMetricsRegistry('worker');
-  const metrics = createWorkerMetrics(registry);
-  const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, {
-    connection: redis,
-    prefix: queuePrefix(redis, env.QUEUE_PREFIX, VERIFY_QUEUE),
-  });
-  const writer = new ResultWriter<VerifyPoke>({
-    db,
-    logger,
-    afterInsert: addPokes(verifyQueue),
-    onRetry: () => metrics.writeRetries.inc(),
-  });
-  const versions = createMonitorVersions({ db, logger });
-  const changes = await listenForMonitorChanges({
-    redis,
-    prefix: env.QUEUE_PREFIX,
-    logger,
-    onChange: (change) => versions.forget(change.monitorId),
-    onReconnect: () => versions.forgetAll(),
-  });
-  const worker = startCheckWorker({
-    region: env.REGION,
-    context: {
+runBackgroundApp({
+  name: 'worker',
+  loadEnv: loadWorkerEnv,
+  region: (env) => env.REGION,
+  start: async ({ env, logger, db, redis, registry }) => {
+    const metrics = createWorkerMetrics(registry);
+    const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, {
+      connection: redis,
+      prefix: queuePrefix(redis, env.QUEUE_PREFIX, VERIFY_QUEUE),
+    });
+    const writer = new ResultWriter<VerifyPoke>({
+      db,
+      logger,
+      afterInsert: addPokes(verifyQueue),
+      onRetry: () => metrics.writeRetries.inc(),
+    });
+    const versions = createMonitorVersions({ db, logger });
+    const changes = await listenForMonitorChanges({
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      logger,
+      onChange: (change) => versions.forget(change.monitorId),
+      onReconnect: () => versions.forgetAll(),
+    });
+    const worker = startCheckWorker({
       region: env.REGION,
-      userAgent: userAgentFor(env.REGION),
-      allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
-      now: () => new Date(),
-      heartbeats: createHeartbeatReader(db),
-    },
-    runCheck,
-    secrets: createSecretSource({ db, box: new SecretBox(env.SECRETS_KEY), logger }),
-    versions,
-    writer,
-    metrics,
-    logger,
-    connection: redis,
-    prefix: env.QUEUE_PREFIX,
-    concurrency: env.WORKER_CONCURRENCY,
-    lockDurationMs: env.JOB_LOCK_MS,
-  });
-
-  await serveUntilShutdown({
-    host: env.HOST,
-    port: env.OPS_PORT,
-    logger,
-    registry,
-    redis,
-    postgres: { ping: () => pingDatabase(db), close: () => db.destroy() },
-    steps: [
+      context: {
+        region: env.REGION,
+        userAgent: userAgentFor(env.REGION),
+        allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+        now: () => new Date(),
+        heartbeats: createHeartbeatReader(db),
+      },
+      runCheck,
+      secrets: createSecretSource({ db, box: new SecretBox(env.SECRETS_KEY), logger }),
+      versions,
+      writer,
+      metrics,
+      logger,
+      connection: redis,
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.JOB_LOCK_MS,
+    });
+    return [
       { name: 'worker', run: () => worker.close() },
       { name: 'monitor-changes', run: () => changes.close().finally(() => versions.close()) },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },
-    ],
-  });
-}
-
-runMain('worker', main);
+    ];
+  },
+});

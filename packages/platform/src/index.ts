@@ -1,3 +1,4 @@
+export * from './background-app';
 export * from './bounded-read';
 export * from './env';
 export * from './logger';
@@ -6,6 +7,7 @@ export * from './monitor-secrets';
 export * from './ops';
 export * from './ops-server';
 export * from './redis';
+export * from './result-partitions';
 export * from './run-main';
 export * from './secrets';
 export * from './shutdown';
