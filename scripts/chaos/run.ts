@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorChangesChannel, shardLeaseKey } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import { SecretBox } from '@sentinelmesh/platform';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { StackProcess } from '@sentinelmesh/stack/stack-process';
+import { waitFor } from '@sentinelmesh/stack/wait';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { freePort } from '../lib/ports';
-import { StackProcess } from '../lib/stack-process';
-import { waitFor } from '../lib/wait';
 import { type Delivery, startReceiver, startTargets } from './fixtures';
 import { type AlertFindings, alertFindings, type Coverage, resultTimeline, slotCoverage } from './invariants';
 
@@ -92,27 +93,12 @@ async function seed(
       tags: [],
       paused: false,
     };
-    const m = await db
-      .insertInto('monitors')
-      .values({ org_id: org.id, config: JSON.stringify(config), updated_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('monitor_state')
-      .values({
-        monitor_id: m.id,
-        org_id: org.id,
-        status: 'pending',
-        machine: JSON.stringify({}),
-        last_error: sql<string>`NULL`,
-        updated_at: new Date(),
-      })
-      .execute();
+    const id = await insertMonitor(db, org.id, { config, state: true });
     await db
       .insertInto('monitor_channels')
-      .values({ org_id: org.id, monitor_id: m.id, channel_id: channel.id })
+      .values({ org_id: org.id, monitor_id: id, channel_id: channel.id })
       .execute();
-    ids.push(m.id);
+    ids.push(id);
   }
   return ids;
 }

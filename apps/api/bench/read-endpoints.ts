@@ -4,11 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb, ensureResultPartitions, migrateToLatest } from '@sentinelmesh/db';
+import { insertMonitors } from '@sentinelmesh/db/fixtures';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { ensureDatabase, preparePostgres, serviceUser } from '@sentinelmesh/stack/postgres';
+import { spawnSpec } from '@sentinelmesh/stack/process-spec';
+import { redisSpec } from '@sentinelmesh/stack/redis';
 import { sql } from 'kysely';
-import { freePort } from '../../../scripts/lib/ports';
-import { ensureDatabase, preparePostgres, serviceUser } from '../../../scripts/lib/postgres';
-import { spawnSpec } from '../../../scripts/lib/process-spec';
-import { redisSpec } from '../../../scripts/lib/redis';
 import { catchUpRollups } from '../src/jobs/rollups';
 
 /**
@@ -99,16 +100,21 @@ try {
   );
 
   let started = Date.now();
-  await sql`
-    INSERT INTO monitors (org_id, config, created_at, updated_at)
-    SELECT ${orgId}::uuid, jsonb_set(m.config, '{name}', to_jsonb('Monitor ' || i)),
-      now() - (i || ' seconds')::interval, now()
-    FROM monitors m, generate_series(1, ${MONITORS - 1}) AS i
-    WHERE m.id = ${template.id}::uuid`.execute(db);
-  await sql`
-    INSERT INTO monitor_state (monitor_id, org_id, status, since, updated_at)
-    SELECT id, org_id, 'up', now() - interval '1 day', now() FROM monitors
-    WHERE id <> ${template.id}::uuid`.execute(db);
+  const stored = await db
+    .selectFrom('monitors')
+    .select('config')
+    .where('id', '=', template.id)
+    .executeTakeFirstOrThrow();
+  const now = Date.now();
+  await insertMonitors(
+    db,
+    orgId,
+    Array.from({ length: MONITORS - 1 }, (_, index) => ({
+      config: { ...stored.config, name: `Monitor ${index + 1}` },
+      createdAt: new Date(now - (index + 1) * 1000),
+      state: { status: 'up', since: new Date(now - 86_400_000) },
+    })),
+  );
   log(`${MONITORS} monitors in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   started = Date.now();

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { type MonitorSecrets, SECRET_MASK } from '@sentinelmesh/core';
 import { createDb } from '@sentinelmesh/db';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { connectRedis, createLogger, SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,29 +193,9 @@ describe('monitor secrets at rest and in responses', () => {
 
 describe('upgrade of rows stored in the clear', () => {
   it('seals the secrets of a row written before they were sealed, masks it meanwhile, and leaves nothing behind', async () => {
-    const config = {
-      type: 'http',
-      name: 'Old monitor',
-      url: SECRET_URL,
-      method: 'GET',
-      headers: SECRET_HEADERS,
-      body: null,
-      followRedirects: true,
-      intervalSeconds: 60,
-      timeoutMs: 10_000,
-      assertions: [],
-      regions: ['local'],
-      failureThreshold: 2,
-      recoveryThreshold: 2,
-      retryIntervalSeconds: 5,
-      tags: [],
-      paused: false,
-    };
-    const { id } = await testDb.db
-      .insertInto('monitors')
-      .values({ org_id: owner.orgId, config: JSON.stringify(config), updated_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertMonitor(testDb.db, owner.orgId, {
+      config: { name: 'Old monitor', url: SECRET_URL, headers: SECRET_HEADERS, assertions: [] },
+    });
     const before = await storedRow(id);
     expect(before.secrets_unsealed).toBe(true);
     expectNoSecret((await client(api.app, owner.token).get('/v1/monitors')).body);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { monitorConfigSchema, type StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
+import { insertMonitor as insertMonitorRow } from '@sentinelmesh/db/fixtures';
 
 /** Polls `probe` until it returns something truthy; fails after `timeoutMs`. */
 export async function waitFor<T>(
@@ -57,12 +58,7 @@ export async function insertMonitor(
   orgId: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
-  const row = await db
-    .insertInto('monitors')
-    .values({ org_id: orgId, config: JSON.stringify(monitorConfig(overrides)), updated_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertMonitorRow(db, orgId, { config: monitorConfig(overrides) });
 }
 
 export async function updateMonitor(db: Db, monitorId: string, overrides: Record<string, unknown>) {

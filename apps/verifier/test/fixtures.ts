@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AlertPayload, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
+import { insertMonitor, monitorFixtureConfig } from '@sentinelmesh/db/fixtures';
 import type { SecretBox } from '@sentinelmesh/platform';
 
 export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
@@ -27,25 +28,14 @@ export async function createOrg(db: Db): Promise<string> {
 }
 
 export function httpConfig(overrides: Partial<StoredMonitorConfig> = {}): StoredMonitorConfig {
-  return {
-    type: 'http',
+  return monitorFixtureConfig({
     name: 'Checkout API',
     url: 'https://shop.example.com/health',
-    method: 'GET',
-    headers: {},
-    body: null,
-    followRedirects: true,
     intervalSeconds: 10,
     timeoutMs: 2_000,
     assertions: [],
-    regions: ['local'],
-    failureThreshold: 2,
-    recoveryThreshold: 2,
-    retryIntervalSeconds: 5,
-    tags: [],
-    paused: false,
     ...overrides,
-  } as StoredMonitorConfig;
+  });
 }
 
 /** A monitor with its `monitor_state` row, as the API writes them. */
@@ -54,24 +44,7 @@ export async function createMonitor(
   orgId: string,
   overrides: Partial<StoredMonitorConfig> = {},
 ): Promise<string> {
-  const config = httpConfig(overrides);
-  const monitor = await db
-    .insertInto('monitors')
-    .values({ org_id: orgId, config: JSON.stringify(config), updated_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('monitor_state')
-    .values({
-      monitor_id: monitor.id,
-      org_id: orgId,
-      status: config.paused ? 'paused' : 'pending',
-      last_error: JSON.stringify(null),
-      machine: JSON.stringify({}),
-      updated_at: new Date(),
-    })
-    .execute();
-  return monitor.id;
+  return insertMonitor(db, orgId, { config: httpConfig(overrides), state: true });
 }
 
 /** A webhook channel linked to the monitor; its secret is sealed as the API seals it. */

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CheckJob, checkQueueName } from '@sentinelmesh/core';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -38,12 +39,7 @@ let victims: Array<{ orgId: string; id: string }>;
 let attacker: { orgId: string; id: string };
 
 async function monitorIn(orgId: string): Promise<{ orgId: string; id: string }> {
-  const row = await t.db
-    .insertInto('monitors')
-    .values({ org_id: orgId, config: JSON.stringify({ name: 'x', type: 'http' }), updated_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { orgId, id: row.id };
+  return { orgId, id: await insertMonitor(t.db, orgId, { config: { name: 'x' } }) };
 }
 
 async function org(slug: string): Promise<string> {

@@ -12,6 +12,7 @@ import {
   VERIFY_QUEUE,
   type VerifyJob,
 } from '@sentinelmesh/core';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -136,18 +137,14 @@ function config(path: string, authorization: string): StoredMonitorConfig {
 /** A monitor stored as the API stores it: masks in the config, the values sealed. */
 async function storeMonitor(real: StoredMonitorConfig): Promise<{ id: string; spec: CheckSpec }> {
   const parts = splitSecrets(real);
-  const row = await t.db
-    .insertInto('monitors')
-    .values({
-      org_id: orgId,
-      config: JSON.stringify(parts.config),
-      secrets: parts.secrets ? box.seal(parts.secrets) : null,
-      secrets_unsealed: false,
-      updated_at: new Date(),
-    })
-    .returning(['id', 'updated_at'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, spec: toCheckSpec(orgId, row.id, parts.config, row.updated_at.getTime()) };
+  const updatedAt = new Date();
+  const id = await insertMonitor(t.db, orgId, {
+    config: parts.config,
+    secrets: parts.secrets ? box.seal(parts.secrets) : null,
+    secretsUnsealed: false,
+    updatedAt,
+  });
+  return { id, spec: toCheckSpec(orgId, id, parts.config, updatedAt.getTime()) };
 }
 
 let slot = Date.UTC(2031, 0, 1);

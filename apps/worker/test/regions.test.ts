@@ -1,4 +1,5 @@
 import { monitorConfigSchema, VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -74,10 +75,7 @@ beforeAll(async () => {
     timeoutMs: 800,
     regions: REGIONS,
   });
-  await t.db
-    .insertInto('monitors')
-    .values({ org_id: org.id, config: JSON.stringify(config), updated_at: new Date() })
-    .execute();
+  await insertMonitor(t.db, org.id, { config });
   scheduler = new Scheduler({
     db: t.db,
     redis,

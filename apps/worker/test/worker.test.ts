@@ -8,6 +8,7 @@ import {
   verifyJobId,
 } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -59,12 +60,7 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   orgId = org.id;
-  const monitor = await t.db
-    .insertInto('monitors')
-    .values({ org_id: orgId, config: JSON.stringify({ name: 'x', type: 'http' }), updated_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  monitorId = monitor.id;
+  monitorId = await insertMonitor(t.db, orgId, { config: { name: 'x' } });
 
   checks = new Queue(checkQueueName(REGION), { connection: redis, prefix });
   verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });

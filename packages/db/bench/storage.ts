@@ -2,11 +2,12 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { ensureDatabase, preparePostgres, serviceUser } from '@sentinelmesh/stack/postgres';
+import { spawnSpec } from '@sentinelmesh/stack/process-spec';
 import { sql } from 'kysely';
-import { freePort } from '../../../scripts/lib/ports';
-import { ensureDatabase, preparePostgres, serviceUser } from '../../../scripts/lib/postgres';
-import { spawnSpec } from '../../../scripts/lib/process-spec';
 import { createDb, type Db, ensureResultPartitions, migrateToLatest } from '../src';
+import { insertMonitors } from '../src/fixtures';
 import { createTimescaleTestDatabase } from '../src/testing/timescale';
 
 /**
@@ -33,16 +34,11 @@ async function seed(db: Db): Promise<number> {
     .values({ name: 'Bench', slug: 'bench' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  for (let i = 0; i < MONITORS; i++) {
-    await db
-      .insertInto('monitors')
-      .values({
-        org_id: org.id,
-        config: JSON.stringify({ name: `m${i}`, type: 'http', intervalSeconds: 60, paused: false }),
-        updated_at: new Date(),
-      })
-      .execute();
-  }
+  await insertMonitors(
+    db,
+    org.id,
+    Array.from({ length: MONITORS }, (_, i) => ({ config: { name: `m${i}` } })),
+  );
   await sql`SELECT setseed(0.42)`.execute(db);
   // A day per statement keeps each one short on the single-connection engine.
   for (let day = START; day < END; day += DAY_MS) {

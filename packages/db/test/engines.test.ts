@@ -3,6 +3,7 @@ import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db, migrateToLatest } from '../src';
+import { insertMonitor } from '../src/fixtures';
 import { migrations } from '../src/migrations/index';
 import type { TestDatabase } from '../src/testing';
 import { createTimescaleTestDatabase } from '../src/testing/timescale';
@@ -55,15 +56,7 @@ async function seedResult(db: Db) {
     .values({ name: 'Old', slug: `old-${randomBytes(3).toString('hex')}` })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const monitor = await db
-    .insertInto('monitors')
-    .values({
-      org_id: org.id,
-      config: JSON.stringify({ name: 'x', type: 'http', intervalSeconds: 60, paused: false }),
-      updated_at: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const monitor = { id: await insertMonitor(db, org.id, { config: { name: 'x' } }) };
   await db
     .insertInto('check_results')
     .values({

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureResultPartitions, migrateToLatest, resultStorage } from '../src';
+import { insertMonitor } from '../src/fixtures';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
@@ -29,13 +30,9 @@ describe('migrations', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     const monitor = await t.db
-      .insertInto('monitors')
-      .values({
-        org_id: org.id,
-        config: JSON.stringify({ name: 'x', type: 'http', intervalSeconds: 60, paused: false }),
-        updated_at: new Date(),
-      })
-      .returning(['id', 'name', 'interval_seconds'])
+      .selectFrom('monitors')
+      .select(['id', 'name', 'interval_seconds'])
+      .where('id', '=', await insertMonitor(t.db, org.id, { config: { name: 'x', intervalSeconds: 60 } }))
       .executeTakeFirstOrThrow();
     expect(monitor).toMatchObject({ name: 'x', interval_seconds: 60 });
     const row = {
