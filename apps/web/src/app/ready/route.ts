@@ -1,6 +1,7 @@
 import { parseWebEnv } from '../../env';
 
-// Readiness: the dashboard is useful only while the API it forwards to is ready.
+// Readiness: the dashboard is useful only while the API it forwards to is ready. The body has the
+// shape of every app's /ready, with the API as its one dependency.
 export const dynamic = 'force-dynamic';
 
 const { API_URL } = parseWebEnv(process.env);
@@ -12,9 +13,9 @@ export async function GET(): Promise<Response> {
       cache: 'no-store',
     });
     await response.body?.cancel();
-    if (response.ok) return Response.json({ status: 'ready' });
+    if (response.ok) return Response.json({ status: 'ready', checks: { api: 'ok' } });
   } catch {
     // answered below
   }
-  return Response.json({ status: 'unavailable', checks: { api: 'failed' } }, { status: 503 });
+  return Response.json({ status: 'not_ready', checks: { api: 'failed' } }, { status: 503 });
 }
