@@ -8,7 +8,7 @@ import { retryAfterOf, statusOverrideOf } from './limits/errors';
 
 export type ProblemCode = DomainErrorCode | 'internal';
 
-/** RFC 9457 problem details, as API.md describes them. */
+/** RFC 9457 problem details, as docs/api.md describes them. */
 export interface Problem {
   type: string;
   title: string;

@@ -21,7 +21,7 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-// Every route of API.md that this API serves (heartbeats, channels and maintenance add their own).
+// Routes of the contract (docs/api.md) checked here one by one; api-doc.test.ts compares the whole list.
 const contract = [
   'post /v1/auth/signup',
   'post /v1/auth/login',

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
 export type AlertEvent = (typeof alertEvents)[number];
 
-/** The JSON body every webhook receives (API.md). */
+/** The JSON body every webhook receives (docs/api.md). */
 export interface AlertPayload {
   id: string;
   event: AlertEvent;

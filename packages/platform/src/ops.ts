@@ -24,7 +24,7 @@ function withTimeout(check: ReadinessCheck): Promise<'ok' | string> {
   ]).catch((error: unknown) => (error instanceof Error ? error.message.slice(0, 200) : 'error'));
 }
 
-/** `/health` (liveness), `/ready` (each dependency answers) and `/metrics` (Prometheus text), as API.md says. */
+/** `/health` (liveness), `/ready` (each dependency answers) and `/metrics` (Prometheus text), as docs/api.md says. */
 export function registerOpsRoutes(
   app: FastifyInstance,
   options: {

@@ -23,7 +23,7 @@ export function monitorTarget(config: StoredMonitorConfig): string | null {
   return typeof c.port === 'number' ? `${c.type}://${c.host}:${c.port}` : `${c.type}://${c.host}`;
 }
 
-/** The JSON body every channel receives for one alert (API.md). */
+/** The JSON body every channel receives for one alert (docs/api.md). */
 export function buildAlertPayload(input: {
   alertId: string;
   event: AlertEvent;

@@ -1,6 +1,6 @@
 import type { CheckError, CheckKind, CheckPhases, FailedAssertion, Monitor } from '@sentinelmesh/core';
 
-// Response shapes of /work/shared/API.md, as the dashboard reads them.
+// Response shapes of docs/api.md, as the dashboard reads them.
 
 export type { Monitor };
 
