@@ -1,4 +1,4 @@
-import type { StoredMonitorConfig } from '@sentinelmesh/core';
+import { lifecycleStatus, type MonitorStatus, type StoredMonitorConfig } from '@sentinelmesh/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema';
 
@@ -24,7 +24,7 @@ const HTTP_DEFAULTS = {
 
 /** The `monitor_state` columns a fixture may set; the rest are those of a new monitor. */
 export interface MonitorStateFixture {
-  status?: string;
+  status?: MonitorStatus;
   since?: Date | null;
   lastCheckedAt?: Date | null;
   lastLatencyMs?: number | null;
@@ -98,7 +98,7 @@ export async function insertMonitors(
         {
           monitor_id: id,
           org_id: orgId,
-          status: state.status ?? (configs[i]?.paused ? 'paused' : 'pending'),
+          status: state.status ?? lifecycleStatus(configs[i]?.paused === true),
           since: state.since ?? now,
           last_checked_at: state.lastCheckedAt ?? null,
           last_latency_ms: state.lastLatencyMs ?? null,
