@@ -7,6 +7,7 @@ import {
   VERIFY_QUEUE,
   verifyJobId,
 } from '@sentinelmesh/core';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -31,17 +32,8 @@ beforeAll(async () => {
   orgId = org.id;
 });
 
-async function monitorRow(paused: boolean): Promise<string> {
-  const row = await t.db
-    .insertInto('monitors')
-    .values({
-      org_id: orgId,
-      config: JSON.stringify({ name: 'x', type: 'http', paused }),
-      updated_at: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+function monitorRow(paused: boolean): Promise<string> {
+  return insertMonitor(t.db, orgId, { config: { name: 'x', paused } });
 }
 afterAll(async () => t?.drop());
 

@@ -1,5 +1,6 @@
 import { type CheckJob, checkQueueName, jobPolicies, monitorChangesChannel } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
+import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -99,13 +100,9 @@ interface TestMonitor {
 }
 
 async function createMonitor(): Promise<TestMonitor> {
-  const config = { name: 'x', type: 'http', url: target.url('/'), paused: false };
-  const row = await t.db
-    .insertInto('monitors')
-    .values({ org_id: orgId, config: JSON.stringify(config), updated_at: sql<Date>`now()` })
-    .returning(['id', 'updated_at'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, version: row.updated_at.getTime() };
+  const updatedAt = new Date();
+  const id = await insertMonitor(t.db, orgId, { config: { name: 'x', url: target.url('/') }, updatedAt });
+  return { id, version: updatedAt.getTime() };
 }
 
 /** Changes the monitor's stored config the way the API does (a new `updated_at`), returns the new version. */
