@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AlertPayload, StoredMonitorConfig } from '@sentinelmesh/core';
+import type { AlertPayload, ChannelTypeName, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { insertMonitor, monitorFixtureConfig } from '@sentinelmesh/db/fixtures';
 import type { SecretBox } from '@sentinelmesh/platform';
@@ -146,7 +146,7 @@ export async function createChannel(
   input: {
     orgId: string;
     monitorIds: string[];
-    type: 'webhook' | 'slack' | 'email' | 'pagerduty';
+    type: ChannelTypeName;
     config?: Record<string, unknown>;
     secrets?: Record<string, unknown> | null;
   },

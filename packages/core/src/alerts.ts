@@ -1,18 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
-export type AlertEvent = (typeof alertEvents)[number];
-
-/** The JSON body every webhook receives (docs/api.md). */
-export interface AlertPayload {
-  id: string;
-  event: AlertEvent;
-  occurredAt: string;
-  monitor: { id: string; name: string; url: string | null };
-  incident: { id: string; openedAt: string; resolvedAt: string | null } | null;
-  cause: string | null;
-}
-
 /** `X-Sentinel-Signature` value: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
 export function signWebhook(secret: string, rawBody: string, unixSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`).digest('hex');

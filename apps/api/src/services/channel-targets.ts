@@ -1,18 +1,9 @@
-import { DomainError, type FieldProblem } from '@sentinelmesh/core';
+import { type ChannelTypeName, channelType, DomainError, type FieldProblem } from '@sentinelmesh/core';
 import { BlockedTargetError, obviouslyPrivateHost, resolveTarget } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
-import type { ChannelType } from '../schemas/channels';
 
 /** How long a create or patch waits for DNS; no answer in time leaves it to the delivery-time guard. */
 const RESOLVE_TIMEOUT_MS = 3_000;
-
-/** The settings of each channel type that name a URL we will POST to (PagerDuty's is the deployment's). */
-const urlFields: Record<ChannelType, string[]> = {
-  webhook: ['url'],
-  slack: ['webhookUrl'],
-  email: [],
-  pagerduty: [],
-};
 
 /** Why `url` must not be a delivery target, or null: the same guard as delivery, DNS included. */
 async function privateReason(url: string): Promise<string | null> {
@@ -39,17 +30,18 @@ async function privateReason(url: string): Promise<string | null> {
 }
 
 /**
- * Refuses webhook and Slack URLs that lead to private, loopback or link-local addresses when the
+ * Refuses channel URLs (each type's `targetFields`) that lead to private, loopback or link-local addresses when the
  * deployment does not allow private targets: a 400 naming `config.<field>`, at create and patch.
  */
 export async function assertPublicChannelTargets(
-  type: ChannelType,
+  type: ChannelTypeName,
   config: Record<string, unknown>,
   settings: Pick<ApiConfig, 'ALLOW_PRIVATE_TARGETS'>,
 ): Promise<void> {
   if (settings.ALLOW_PRIVATE_TARGETS) return;
   const problems: FieldProblem[] = [];
-  for (const field of urlFields[type]) {
+  // The settings naming a URL we will POST to (PagerDuty's is the deployment's).
+  for (const field of channelType(type).targetFields) {
     const value = config[field];
     if (typeof value !== 'string') continue;
     const reason = await privateReason(value);

@@ -1,7 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  type AlertPayload,
+  buildTestAlertPayload,
+  type ChannelMoment,
+  type ChannelTypeName,
+  channelType,
+  channelView,
   DomainError,
+  isChannelTypeName,
   jobPolicies,
   NOTIFY_QUEUE,
   type NotifyJob,
@@ -16,26 +21,11 @@ import { withTenant } from '../db/tenant';
 import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
 import { zodFieldProblems } from '../http/field-problems';
 import { isUuid } from '../http/ids';
-import {
-  type ChannelType,
-  type CreateChannel,
-  channelConfigPatches,
-  type PatchChannel,
-} from '../schemas/channels';
+import type { CreateChannel, PatchChannel } from '../schemas/channels';
 import { assertPublicChannelTargets } from './channel-targets';
 import { assertRecipients, assertRoomFor, loadLimits, lockOrganization } from './quotas';
 
 export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
-export const maskSecret = (secret: string) => `whsec_…${secret.slice(-4)}`;
-/** Masks a secret URL down to its origin and last four characters. */
-const maskUrl = (value: string) => {
-  try {
-    return `${new URL(value).origin}/…${value.slice(-4)}`;
-  } catch {
-    return '…';
-  }
-};
-const maskKey = (value: string) => `…${value.slice(-4)}`;
 
 type Secrets = Record<string, unknown>;
 
@@ -70,62 +60,33 @@ function openSecrets(ctx: ServiceContext, row: Pick<ChannelRow, 'id' | 'secrets'
   }
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
+/** The row's type; a row of a type this build does not know reads as a webhook, as it always has. */
+const typeOf = (row: Pick<ChannelRow, 'type'>): ChannelTypeName =>
+  isChannelTypeName(row.type) ? row.type : 'webhook';
 
-function configView(ctx: ServiceContext, row: ChannelRow, revealed?: string) {
-  const secrets = openSecrets(ctx, row) ?? {};
-  switch (row.type as ChannelType) {
-    case 'slack':
-      return { webhookUrl: maskUrl(text(secrets.webhookUrl)) };
-    case 'pagerduty':
-      return { routingKey: maskKey(text(secrets.routingKey)) };
-    case 'email':
-      return { to: Array.isArray(row.config.to) ? row.config.to.map(String) : [] };
-    default: {
-      const secret = revealed ?? text(secrets.secret);
-      const previous = text(secrets.previousSecret);
-      return {
-        url: String(row.config.url ?? ''),
-        secret: revealed ?? (secret ? maskSecret(secret) : 'whsec_…'),
-        ...(previous ? { previousSecret: maskSecret(previous) } : {}),
-      };
-    }
-  }
-}
-
-/** Secrets are write-only: responses carry a mask, except the one create response that reveals a generated webhook secret. */
-function toChannelView(ctx: ServiceContext, row: ChannelRow, revealed?: string) {
+/**
+ * Secrets are write-only: responses carry the type's mask; only the create response may reveal
+ * what the type generated (a webhook's signing secret).
+ */
+function toChannelView(ctx: ServiceContext, row: ChannelRow, moment: ChannelMoment = 'read') {
+  const type = typeOf(row);
   return {
     id: row.id,
-    type: row.type as ChannelType,
+    type,
     name: row.name,
-    config: configView(ctx, row, revealed),
+    config: channelView(type, { config: row.config, secrets: openSecrets(ctx, row) }, moment),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-/** Splits a type's settings into what is stored in the clear and what is sealed. */
-function storedParts(
-  type: ChannelType,
-  config: Record<string, unknown>,
-): { config: Record<string, unknown>; secrets: Secrets | null } {
-  switch (type) {
-    case 'slack':
-      return { config: {}, secrets: { webhookUrl: config.webhookUrl } };
-    case 'pagerduty':
-      return { config: {}, secrets: { routingKey: config.routingKey } };
-    case 'email':
-      return { config: { to: config.to }, secrets: null };
-    case 'webhook':
-      return {
-        config: { url: config.url },
-        secrets: {
-          secret: config.secret,
-          ...(config.previousSecret ? { previousSecret: config.previousSecret } : {}),
-        },
-      };
-  }
+/** The values of a channels row for a type's settings: the clear part and the sealed part. */
+function storedColumns(ctx: ServiceContext, type: ChannelTypeName, settings: Record<string, unknown>) {
+  const parts = channelType(type).split(settings);
+  return {
+    config: JSON.stringify(parts.config),
+    secrets: parts.secrets ? ctx.box.seal(parts.secrets) : null,
+  };
 }
 
 async function loadRow(ctx: ServiceContext, orgId: string, id: string): Promise<ChannelRow> {
@@ -143,27 +104,24 @@ export async function createChannel(ctx: ServiceContext, orgId: string, input: C
   const limits = await loadLimits(ctx.db, orgId, ctx.config);
   await assertRoomFor(ctx.db, orgId, 'channels', limits.channels);
   if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
-  const generated = input.type === 'webhook' && !input.config.secret ? generateWebhookSecret() : undefined;
-  const settings: Record<string, unknown> = generated ? { ...input.config, secret: generated } : input.config;
-  const parts = storedParts(input.type, settings);
+  const type = channelType(input.type);
+  const settings = type.complete ? type.complete(input.config, generateWebhookSecret) : input.config;
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
       org_id: orgId,
       type: input.type,
       name: input.name,
-      config: JSON.stringify(parts.config),
-      secrets: parts.secrets ? ctx.box.seal(parts.secrets) : null,
+      ...storedColumns(ctx, input.type, settings),
       updated_at: sql<Date>`now()`,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const revealed = input.type === 'webhook' ? (input.config.secret ?? generated) : undefined;
-  return toChannelView(ctx, await loadRow(ctx, orgId, id), revealed);
+  return toChannelView(ctx, await loadRow(ctx, orgId, id), 'created');
 }
 
-function parsePatch(type: ChannelType, config: Record<string, unknown>): Record<string, unknown> {
-  const parsed = channelConfigPatches[type].safeParse(config);
+function parsePatch(type: ChannelTypeName, config: Record<string, unknown>): Record<string, unknown> {
+  const parsed = channelType(type).settings.partial().safeParse(config);
   if (!parsed.success) {
     const problems = zodFieldProblems(parsed.error.issues).map((p) => ({ ...p, path: `config.${p.path}` }));
     throw new DomainError('validation', `invalid ${type} channel settings`, problems);
@@ -173,7 +131,7 @@ function parsePatch(type: ChannelType, config: Record<string, unknown>): Record<
 
 export async function updateChannel(ctx: ServiceContext, orgId: string, id: string, patch: PatchChannel) {
   const current = await loadRow(ctx, orgId, id);
-  const type = current.type as ChannelType;
+  const type = typeOf(current);
   const changes = patch.config ? parsePatch(type, patch.config) : {};
   await assertPublicChannelTargets(type, changes, ctx.config);
   if (type === 'email' && changes.to !== undefined) {
@@ -185,14 +143,11 @@ export async function updateChannel(ctx: ServiceContext, orgId: string, id: stri
     ...(openSecrets(ctx, current) ?? {}),
     ...changes,
   };
-  if (merged.previousSecret === null) delete merged.previousSecret;
-  const parts = storedParts(type, merged);
   await ctx.db
     .updateTable('channels')
     .set({
       name: patch.name ?? current.name,
-      config: JSON.stringify(parts.config),
-      secrets: parts.secrets ? ctx.box.seal(parts.secrets) : null,
+      ...storedColumns(ctx, type, merged),
       updated_at: sql<Date>`now()`,
     })
     .where('org_id', '=', orgId)
@@ -269,14 +224,11 @@ export async function closeNotifyQueue(ctx: ServiceContext): Promise<void> {
 export async function sendTestAlert(ctx: ServiceContext, orgId: string, id: string) {
   const channel = await withTenant(ctx.db, orgId, (db) => loadRow({ ...ctx, db }, orgId, id));
   const alertId = randomUUID();
-  const payload: AlertPayload = {
-    id: alertId,
-    event: 'test',
-    occurredAt: ctx.clock.now().toISOString(),
-    monitor: { id: 'test', name: 'SentinelMesh test alert', url: null },
-    incident: null,
-    cause: `A test alert for channel "${channel.name}": delivery works.`,
-  };
+  const payload = buildTestAlertPayload({
+    alertId,
+    occurredAtMs: ctx.clock.now().getTime(),
+    channelName: channel.name,
+  });
   // Committed (as the tenant) before the job is queued, so the notifier always finds the row.
   const row = await withTenant(ctx.db, orgId, (db) =>
     db

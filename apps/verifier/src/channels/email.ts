@@ -1,6 +1,5 @@
 import nodemailer from 'nodemailer';
-import { z } from 'zod';
-import type { ChannelAdapter, Delivery, DeliveryResult } from './adapter';
+import { type ChannelAdapter, refused, typedDeliver } from './adapter';
 import { type AlertMessage, alertMessage, messageLines } from './message';
 
 export interface EmailOptions {
@@ -13,8 +12,6 @@ export interface EmailOptions {
 
 /** SMTP replies are short lines; the longest honest one (EHLO's extension list) is well below this. */
 export const MAX_SMTP_REPLY_BYTES = 16 * 1024;
-
-const configSchema = z.object({ to: z.array(z.string().email()).min(1).max(50) });
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -71,32 +68,16 @@ export function createEmailAdapter(options: EmailOptions): ChannelAdapter & { cl
       })
     : null;
 
-  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+  const deliver = typedDeliver('email', 'invalid email recipients', async (delivery) => {
     if (!transport) {
-      return {
-        ok: false,
-        statusCode: null,
-        error: 'email is not configured on this deployment: set SMTP_URL (and SMTP_FROM)',
-        durationMs: 0,
-        permanent: true,
-      };
-    }
-    const config = configSchema.safeParse(delivery.config);
-    if (!config.success) {
-      return {
-        ok: false,
-        statusCode: null,
-        error: 'invalid email recipients',
-        durationMs: 0,
-        permanent: true,
-      };
+      return refused('email is not configured on this deployment: set SMTP_URL (and SMTP_FROM)');
     }
     const m = alertMessage(delivery.payload, options.dashboardUrl);
     const started = performance.now();
     try {
       await transport.sendMail({
         from: options.from,
-        to: config.data.to,
+        to: delivery.config.to,
         subject: `[SentinelMesh] ${m.title}`,
         text: `${messageLines(m).join('\n')}\n`,
         html: emailHtml(m),
@@ -111,7 +92,7 @@ export function createEmailAdapter(options: EmailOptions): ChannelAdapter & { cl
     } catch (error) {
       return { ok: false, durationMs: Math.round(performance.now() - started), ...describe(error) };
     }
-  }
+  });
 
   return {
     type: 'email',

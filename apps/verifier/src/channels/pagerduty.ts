@@ -1,4 +1,4 @@
-import type { ChannelAdapter, Delivery, DeliveryResult } from './adapter';
+import { type ChannelAdapter, type Delivery, refused, typedDeliver } from './adapter';
 import { createGuardedPoster, httpUrl, isPermanentStatus } from './http-post';
 import { alertMessage } from './message';
 
@@ -53,31 +53,15 @@ export function createPagerDutyAdapter(
   const poster = createGuardedPoster(options);
   const eventsUrl = httpUrl(options.eventsUrl);
 
-  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+  const deliver = typedDeliver('pagerduty', 'missing PagerDuty routing key', async (delivery) => {
     const routingKey = delivery.secrets?.routingKey;
-    if (typeof routingKey !== 'string' || routingKey === '') {
-      return {
-        ok: false,
-        statusCode: null,
-        error: 'missing PagerDuty routing key',
-        durationMs: 0,
-        permanent: true,
-      };
-    }
-    if (!eventsUrl) {
-      return {
-        ok: false,
-        statusCode: null,
-        error: 'invalid PAGERDUTY_EVENTS_URL',
-        durationMs: 0,
-        permanent: true,
-      };
-    }
+    if (!routingKey) return refused('missing PagerDuty routing key');
+    if (!eventsUrl) return refused('invalid PAGERDUTY_EVENTS_URL');
     const body = JSON.stringify(pagerDutyEvent(delivery, routingKey, options.dashboardUrl));
     const { responseText: _, ...result } = await poster.post(eventsUrl, body, {});
     if (result.ok) return result;
     return { ...result, permanent: result.permanent || isPermanentStatus(result.statusCode) };
-  }
+  });
 
   return { type: 'pagerduty', deliver, close: poster.close };
 }

@@ -1,4 +1,4 @@
-import type { ChannelAdapter, Delivery, DeliveryResult } from './adapter';
+import { type ChannelAdapter, type Delivery, refused, typedDeliver } from './adapter';
 import { createGuardedPoster, httpUrl, isPermanentStatus } from './http-post';
 import { alertMessage } from './message';
 
@@ -41,17 +41,9 @@ export function slackBody(delivery: Delivery, dashboardUrl: string) {
 export function createSlackAdapter(options: SlackOptions): ChannelAdapter & { close(): Promise<void> } {
   const poster = createGuardedPoster(options);
 
-  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+  const deliver = typedDeliver('slack', 'invalid Slack webhook url', async (delivery) => {
     const url = httpUrl(delivery.secrets?.webhookUrl);
-    if (!url) {
-      return {
-        ok: false,
-        statusCode: null,
-        error: 'invalid Slack webhook url',
-        durationMs: 0,
-        permanent: true,
-      };
-    }
+    if (!url) return refused('invalid Slack webhook url');
     const body = JSON.stringify(slackBody(delivery, options.dashboardUrl));
     const { responseText, ...result } = await poster.post(url, body, {});
     if (result.ok) return result;
@@ -63,7 +55,7 @@ export function createSlackAdapter(options: SlackOptions): ChannelAdapter & { cl
       error: `${result.error ?? 'delivery failed'}${reason}`,
       permanent: result.permanent || isPermanentStatus(result.statusCode),
     };
-  }
+  });
 
   return { type: 'slack', deliver, close: poster.close };
 }

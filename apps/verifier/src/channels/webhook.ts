@@ -1,12 +1,6 @@
 import { signWebhookRotating } from '@sentinelmesh/core';
-import { z } from 'zod';
-import type { ChannelAdapter, Delivery, DeliveryResult } from './adapter';
+import { type ChannelAdapter, refused, typedDeliver } from './adapter';
 import { createGuardedPoster, httpUrl } from './http-post';
-
-const secretsSchema = z.object({
-  secret: z.string().min(1),
-  previousSecret: z.string().min(1).nullish(),
-});
 
 export interface WebhookOptions {
   /** Deliver to private, loopback and link-local addresses (local deployments). */
@@ -24,25 +18,23 @@ export interface WebhookOptions {
 export function createWebhookAdapter(options: WebhookOptions): ChannelAdapter & { close(): Promise<void> } {
   const poster = createGuardedPoster(options);
 
-  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+  const deliver = typedDeliver('webhook', 'invalid webhook url', async (delivery) => {
     const url = httpUrl(delivery.config.url);
-    if (!url) {
-      return { ok: false, statusCode: null, error: 'invalid webhook url', durationMs: 0, permanent: true };
-    }
+    if (!url) return refused('invalid webhook url');
     const rawBody = JSON.stringify(delivery.payload);
     const headers: Record<string, string> = { 'idempotency-key': delivery.alertId };
-    const secrets = secretsSchema.safeParse(delivery.secrets);
-    if (secrets.success) {
-      const { secret, previousSecret } = secrets.data;
+    const secret = delivery.secrets?.secret;
+    if (secret) {
+      const previous = delivery.secrets?.previousSecret;
       headers['x-sentinel-signature'] = signWebhookRotating(
-        previousSecret ? [secret, previousSecret] : [secret],
+        previous ? [secret, previous] : [secret],
         rawBody,
         Math.floor(options.clock() / 1000),
       );
     }
     const { responseText: _, ...result } = await poster.post(url, rawBody, headers);
     return result;
-  }
+  });
 
   return { type: 'webhook', deliver, close: poster.close };
 }

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertEvent, Notice, StoredMonitorConfig } from '@sentinelmesh/core';
+import {
+  type AlertEvent,
+  buildAlertPayload,
+  type IncidentRef,
+  type Notice,
+  type StoredMonitorConfig,
+} from '@sentinelmesh/core';
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { AlertRef } from '../notify/notify-jobs';
-import { buildAlertPayload, type IncidentRef } from './alert-payload';
 
 type Trx = Transaction<Database>;
 

@@ -1,70 +1,44 @@
-/** The one or two settings each channel type needs, in words a first-time user understands. */
-export interface ChannelTypeSpec {
-  label: string;
-  field: string;
-  fieldLabel: string;
-  hint: string;
-  placeholder: string;
-  secret?: { field: string; label: string; hint: string };
-}
+import {
+  type ChannelField,
+  type ChannelTypeName,
+  channelTypeNames,
+  channelTypes,
+  isChannelTypeName,
+} from '@sentinelmesh/core';
 
-export const slackSpec: ChannelTypeSpec = {
-  label: 'Slack',
-  field: 'webhookUrl',
-  fieldLabel: 'Slack incoming webhook URL',
-  hint: 'In Slack: Apps → Incoming Webhooks → Add to a channel, then paste the URL it gives you.',
-  placeholder: 'https://hooks.slack.com/services/…',
-};
+/** The types the form offers, in the registry's order (packages/core/src/channels). */
+export const channelTypeOptions = channelTypeNames.map((name) => ({ name, label: channelTypes[name].label }));
 
-export const channelTypeSpecs: Record<string, ChannelTypeSpec> = {
-  slack: slackSpec,
-  email: {
-    label: 'Email',
-    field: 'to',
-    fieldLabel: 'Send to',
-    hint: 'One or more addresses, separated by commas.',
-    placeholder: 'oncall@example.com',
-  },
-  pagerduty: {
-    label: 'PagerDuty',
-    field: 'routingKey',
-    fieldLabel: 'Integration (routing) key',
-    hint: 'In PagerDuty: Service → Integrations → Events API v2 → Integration Key.',
-    placeholder: '32 characters',
-  },
-  webhook: {
-    label: 'Webhook',
-    field: 'url',
-    fieldLabel: 'URL to POST alerts to',
-    hint: 'Receives signed JSON for every alert.',
-    placeholder: 'https://example.com/hooks/sentinelmesh',
-    secret: {
-      field: 'secret',
-      label: 'Signing secret (optional)',
-      hint: 'At least 16 characters. Empty: one is generated and shown once.',
-    },
-  },
-};
+/** What the form asks for a type, in order. */
+export const channelFields = (type: ChannelTypeName): readonly ChannelField[] => channelTypes[type].fields;
 
-export function channelConfig(type: string, value: string, secret: string): Record<string, unknown> {
-  const spec = channelTypeSpecs[type];
-  if (!spec) return {};
-  const config: Record<string, unknown> =
-    spec.field === 'to'
-      ? {
-          to: value
+/** A type's name as people read it; an unknown type as it is. */
+export const channelLabel = (type: string) => (isChannelTypeName(type) ? channelTypes[type].label : type);
+
+/** The `config` a create request sends: each field's value in its kind's shape, empty optional ones left out. */
+export function channelSettings(
+  type: ChannelTypeName,
+  values: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const field of channelFields(type)) {
+    const value = (values[field.name] ?? '').trim();
+    if (field.optional && value === '') continue;
+    settings[field.name] =
+      field.kind === 'email-list'
+        ? value
             .split(',')
             .map((s) => s.trim())
-            .filter(Boolean),
-        }
-      : { [spec.field]: value.trim() };
-  if (spec.secret && secret.trim() !== '') config[spec.secret.field] = secret.trim();
-  return config;
+            .filter(Boolean)
+        : value;
+  }
+  return settings;
 }
 
-/** A short description of a stored channel's destination (secrets arrive masked). */
-export function channelDestination(config: Record<string, unknown>): string {
-  const value = config.url ?? config.webhookUrl ?? config.to ?? config.routingKey;
+/** A short description of a stored channel's destination: its first field, as responses show it (secrets masked). */
+export function channelDestination(type: string, config: Record<string, unknown>): string {
+  const field = isChannelTypeName(type) ? channelFields(type)[0]?.name : undefined;
+  const value = field === undefined ? undefined : config[field];
   if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'string' ? value : '—';
 }

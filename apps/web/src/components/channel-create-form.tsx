@@ -1,59 +1,96 @@
 'use client';
 
+import type { ChannelField, ChannelTypeName } from '@sentinelmesh/core';
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../lib/api-client';
 import type { Channel } from '../lib/api-types';
 import { groupProblems } from '../lib/field-errors';
 import { orgKeys, useApiMutation } from '../lib/org-queries';
-import { channelConfig, channelTypeSpecs, slackSpec } from './channel-config';
+import { channelFields, channelSettings, channelTypeOptions } from './channel-config';
 import { Field } from './field';
 import { FormProblems } from './problem-banner';
 
+/** Errors by `name` or `config.<field>`. */
 type Errors = Partial<Record<string, string>>;
 
-/** Adds a channel; a webhook's generated secret is shown once, right after creation. */
+const controlId = (field: ChannelField) => `channel-config-${field.name}`;
+
+/** One setting's control, from its kind in the registry. */
+function SettingInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: ChannelField;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={controlId(field)} label={field.label} hint={field.hint} error={error}>
+      {(control) => (
+        <input
+          {...control}
+          type={field.kind === 'password' ? 'password' : 'text'}
+          inputMode={field.kind === 'url' ? 'url' : field.kind === 'email-list' ? 'email' : undefined}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={field.placeholder}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Adds a channel of any registered type; a webhook's generated secret is shown once, right after creation. */
 export function ChannelCreateForm() {
-  const [type, setType] = useState('slack');
+  const [type, setType] = useState<ChannelTypeName>('slack');
   const [name, setName] = useState('');
-  const [value, setValue] = useState('');
-  const [secret, setSecret] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Errors>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [created, setCreated] = useState<Channel | null>(null);
   const create = useApiMutation<Record<string, unknown>, Channel>('POST', () => '/v1/channels', [
     orgKeys.channels,
   ]);
-  const spec = channelTypeSpecs[type] ?? slackSpec;
+  const fields = channelFields(type);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const local: Errors = {};
     if (name.trim() === '') local.name = 'Required';
-    if (value.trim() === '') local.value = 'Required';
+    for (const field of fields) {
+      if (!field.optional && (values[field.name] ?? '').trim() === '')
+        local[`config.${field.name}`] = 'Required';
+    }
     setErrors(local);
     setFormErrors([]);
-    if (Object.keys(local).length > 0)
-      return document.getElementById(local.name ? 'channel-name' : 'channel-value')?.focus();
+    const firstMissing = local.name ? 'channel-name' : fields.find((f) => local[`config.${f.name}`]);
+    if (firstMissing) {
+      const id = typeof firstMissing === 'string' ? firstMissing : controlId(firstMissing);
+      return document.getElementById(id)?.focus();
+    }
     try {
       const channel = await create.mutateAsync({
         type,
         name: name.trim(),
-        config: channelConfig(type, value, secret),
+        config: channelSettings(type, values),
       });
       setCreated(channel);
       setName('');
-      setValue('');
-      setSecret('');
+      setValues({});
     } catch (error) {
+      const known = new Set(fields.map((f) => f.name));
       const found =
         error instanceof ApiError
           ? groupProblems(error.errors, ([first, second]) =>
               first === 'name'
                 ? 'name'
-                : first === 'config'
-                  ? second === 'secret'
-                    ? 'secret'
-                    : 'value'
+                : first === 'config' && second && known.has(second)
+                  ? `config.${second}`
                   : null,
             )
           : { fields: {}, form: [] };
@@ -79,10 +116,17 @@ export function ChannelCreateForm() {
       ) : null}
       <Field id="channel-type" label="Type">
         {(control) => (
-          <select {...control} value={type} onChange={(e) => setType(e.target.value)}>
-            {Object.entries(channelTypeSpecs).map(([key, s]) => (
-              <option key={key} value={key}>
-                {s.label}
+          <select
+            {...control}
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value as ChannelTypeName);
+              setErrors({});
+            }}
+          >
+            {channelTypeOptions.map((option) => (
+              <option key={option.name} value={option.name}>
+                {option.label}
               </option>
             ))}
           </select>
@@ -98,32 +142,15 @@ export function ChannelCreateForm() {
           <input {...control} type="text" value={name} onChange={(e) => setName(e.target.value)} />
         )}
       </Field>
-      <Field id="channel-value" label={spec.fieldLabel} hint={spec.hint} error={errors.value}>
-        {(control) => (
-          <input
-            {...control}
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder={spec.placeholder}
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-        )}
-      </Field>
-      {spec.secret ? (
-        <Field id="channel-secret" label={spec.secret.label} hint={spec.secret.hint} error={errors.secret}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="off"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-            />
-          )}
-        </Field>
-      ) : null}
+      {fields.map((field) => (
+        <SettingInput
+          key={`${type}-${field.name}`}
+          field={field}
+          value={values[field.name] ?? ''}
+          error={errors[`config.${field.name}`]}
+          onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
+        />
+      ))}
       <button type="submit" className="button" disabled={create.isPending}>
         {create.isPending ? 'Adding…' : 'Add channel'}
       </button>

@@ -5,7 +5,7 @@ import type { Channel } from '../lib/api-types';
 import { EMPTY } from '../lib/format';
 import { byId, orgKeys, useAlerts, useApiMutation, useChannels } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
-import { channelDestination, channelTypeSpecs } from './channel-config';
+import { channelDestination, channelLabel } from './channel-config';
 import { ChannelCreateForm } from './channel-create-form';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
@@ -23,8 +23,8 @@ function ChannelRow({ channel }: { channel: Channel }) {
   return (
     <tr>
       <th scope="row">{channel.name}</th>
-      <td>{channelTypeSpecs[channel.type]?.label ?? channel.type}</td>
-      <td className="target">{channelDestination(channel.config)}</td>
+      <td>{channelLabel(channel.type)}</td>
+      <td className="target">{channelDestination(channel.type, channel.config)}</td>
       <td>
         <div className="actions actions--inline">
           <button

@@ -89,11 +89,10 @@ export interface MonitorStats {
   series: { at: string; uptimePercent: number | null; p50: number | null; p95: number | null }[];
 }
 
-export type ChannelType = 'webhook' | 'slack' | 'email' | 'pagerduty';
-
 export interface Channel {
   id: string;
-  type: ChannelType | string;
+  /** A type of the channel registry (`ChannelTypeName`), or one this dashboard does not know yet. */
+  type: string;
   name: string;
   config: Record<string, unknown>;
   createdAt: string;

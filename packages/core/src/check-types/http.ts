@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { assertionSources, defaultAssertions } from '../schemas/assertion';
+import { httpUrl } from '../schemas/http-url';
 import { type CheckType, defineCheckType } from './check-type';
 
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
-
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL');
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
 const headerValue = z

@@ -1,11 +1,20 @@
-import {
-  type AlertEvent,
-  type AlertPayload,
-  maskUrlsIn,
-  publicUrl,
-  type StoredMonitorConfig,
-} from '@sentinelmesh/core';
+import type { StoredMonitorConfig } from './schemas/monitor';
+import { maskUrlsIn, publicUrl } from './secret-urls';
 
+export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
+export type AlertEvent = (typeof alertEvents)[number];
+
+/** The JSON body every channel's alert is made from, and every webhook receives (docs/api.md). */
+export interface AlertPayload {
+  id: string;
+  event: AlertEvent;
+  occurredAt: string;
+  monitor: { id: string; name: string; url: string | null };
+  incident: { id: string; openedAt: string; resolvedAt: string | null } | null;
+  cause: string | null;
+}
+
+/** An incident as its row holds it. */
 export interface IncidentRef {
   id: string;
   opened_at: Date;
@@ -23,7 +32,7 @@ export function monitorTarget(config: StoredMonitorConfig): string | null {
   return typeof c.port === 'number' ? `${c.type}://${c.host}:${c.port}` : `${c.type}://${c.host}`;
 }
 
-/** The JSON body every channel receives for one alert (docs/api.md). */
+/** The payload of an alert about a monitor: a transition or a notice. */
 export function buildAlertPayload(input: {
   alertId: string;
   event: AlertEvent;
@@ -48,5 +57,21 @@ export function buildAlertPayload(input: {
       : null,
     // Workers scrub secrets from what they record; a URL in an older result's message is masked here.
     cause: input.cause === null ? null : maskUrlsIn(input.cause),
+  };
+}
+
+/** The payload of a `test` alert sent to one channel on request: no monitor, no incident. */
+export function buildTestAlertPayload(input: {
+  alertId: string;
+  occurredAtMs: number;
+  channelName: string;
+}): AlertPayload {
+  return {
+    id: input.alertId,
+    event: 'test',
+    occurredAt: new Date(input.occurredAtMs).toISOString(),
+    monitor: { id: 'test', name: 'SentinelMesh test alert', url: null },
+    incident: null,
+    cause: `A test alert for channel "${input.channelName}": delivery works.`,
   };
 }
