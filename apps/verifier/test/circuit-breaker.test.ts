@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../src/notify/circuit-breaker';
 
-type Step = { at: number; outcome: boolean } | { at: number; ask: number };
+type Step = { at: number; outcome: boolean } | { at: number; ask: number } | { at: number; holdOff: number };
 
 describe('circuit breaker', () => {
   const cases: Array<{ name: string; steps: Step[] }> = [
@@ -65,6 +65,24 @@ describe('circuit breaker', () => {
         { at: 5, ask: 0 },
       ],
     },
+    {
+      name: 'holds a rate-limited channel back for as long as its receiver asked, then lets every delivery go',
+      steps: [
+        { at: 0, outcome: false },
+        { at: 0, holdOff: 1_500 },
+        { at: 100, ask: 1_400 },
+        { at: 1_500, ask: 0 },
+        { at: 1_501, ask: 0 },
+      ],
+    },
+    {
+      name: 'keeps the longer of two holds',
+      steps: [
+        { at: 0, holdOff: 2_000 },
+        { at: 10, holdOff: 50 },
+        { at: 100, ask: 1_900 },
+      ],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -73,6 +91,7 @@ describe('circuit breaker', () => {
       for (const step of c.steps) {
         now = step.at;
         if ('outcome' in step) breaker.record('ch', step.outcome);
+        else if ('holdOff' in step) breaker.holdOff('ch', step.holdOff);
         else expect(breaker.waitMs('ch')).toBe(step.ask);
       }
     });

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { type ChannelAdapter, refused, typedDeliver } from './adapter';
-import { type AlertMessage, alertMessage, messageLines } from './message';
+import { type AlertMessage, alertMessage, labelColors, messageLines } from './message';
 
 export interface EmailOptions {
   /** `smtp://user:pass@host:port` (or `smtps://`); null when the deployment has no mail server. */
@@ -16,13 +16,6 @@ export const MAX_SMTP_REPLY_BYTES = 16 * 1024;
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const colors: Record<string, string> = {
-  DOWN: '#c62828',
-  UP: '#2e7d32',
-  FLAPPING: '#ef6c00',
-  TEST: '#1565c0',
-};
-
 /** The HTML part: the same facts as the text part, in a small table. */
 export function emailHtml(m: AlertMessage): string {
   const rows = [
@@ -36,7 +29,7 @@ export function emailHtml(m: AlertMessage): string {
     .join('');
   return [
     '<!doctype html><html><body style="font-family:sans-serif">',
-    `<h2 style="color:${colors[m.label] ?? '#333'}">${escapeHtml(m.title)}</h2>`,
+    `<h2 style="color:${labelColors[m.label] ?? '#333'}">${escapeHtml(m.title)}</h2>`,
     `<table cellpadding="4">${rows}</table>`,
     `<p><a href="${escapeHtml(m.link)}">Open in SentinelMesh</a></p>`,
     '</body></html>',

@@ -14,6 +14,14 @@ export interface AlertMessage {
   occurredAt: string;
 }
 
+/** The colour of each label, where a channel can show one (email headings, Discord embeds). */
+export const labelColors: Record<string, string> = {
+  DOWN: '#c62828',
+  UP: '#2e7d32',
+  FLAPPING: '#ef6c00',
+  TEST: '#1565c0',
+};
+
 const labels: Record<AlertPayload['event'], string> = {
   'monitor.down': 'DOWN',
   'monitor.up': 'UP',

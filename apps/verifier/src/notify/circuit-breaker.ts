@@ -19,6 +19,8 @@ interface ChannelCircuit {
  */
 export class CircuitBreaker {
   private readonly circuits = new Map<string, ChannelCircuit>();
+  /** Until when a receiver asked not to be called again (a rate limit's retry-after), per channel. */
+  private readonly holds = new Map<string, number>();
   private readonly threshold: number;
   private readonly cooldownMs: number;
   private readonly clock: () => number;
@@ -31,9 +33,14 @@ export class CircuitBreaker {
 
   /** Milliseconds a delivery to this channel must wait; 0 means go (and, when half-open, be the trial). */
   waitMs(channelId: string): number {
+    const now = this.clock();
+    const heldUntil = this.holds.get(channelId);
+    if (heldUntil !== undefined) {
+      if (now < heldUntil) return heldUntil - now;
+      this.holds.delete(channelId);
+    }
     const circuit = this.circuits.get(channelId);
     if (!circuit?.openUntil) return 0;
-    const now = this.clock();
     if (now < circuit.openUntil) return circuit.openUntil - now;
     // Half-open: this caller is the trial; the others wait for its outcome.
     circuit.openUntil = now + this.cooldownMs;
@@ -53,6 +60,12 @@ export class CircuitBreaker {
     const wasClosed = circuit.openUntil === null;
     circuit.openUntil = this.clock() + this.cooldownMs;
     return wasClosed;
+  }
+
+  /** Holds deliveries to this channel back for `ms`, as its receiver asked (a rate limit). */
+  holdOff(channelId: string, ms: number): void {
+    const until = this.clock() + ms;
+    if (until > (this.holds.get(channelId) ?? 0)) this.holds.set(channelId, until);
   }
 
   isOpen(channelId: string): boolean {

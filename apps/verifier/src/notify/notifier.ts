@@ -27,7 +27,7 @@ export interface NotifierOptions {
   clock?: () => number;
   metrics?: VerifierMetrics;
   concurrency?: number;
-  /** Extra or replacement adapters by channel type (webhook, slack, email and pagerduty are built in). */
+  /** Extra or replacement adapters by channel type (one per type of the core registry is built in). */
   adapters?: ChannelAdapter[];
   /** Where alert messages link to (`<dashboardUrl>/monitors/<id>`). */
   dashboardUrl?: string;
@@ -160,6 +160,8 @@ export function createNotifier(options: NotifierOptions) {
     }
     const attemptedAtMs = clock();
     const result = await attempt(alert.type, alertId, alert.payload as unknown as AlertPayload, alert);
+    // A receiver's rate limit holds the channel back, postponing its next deliveries, not failing them.
+    if (result.retryAfterMs) breaker.holdOff(alert.channel_id, result.retryAfterMs);
     if (!result.permanent && breaker.record(alert.channel_id, result.ok)) {
       metrics.breakerOpen.inc({ channel_type: alert.type });
       log.warn({ channelId: alert.channel_id }, 'channel circuit opened after repeated failures');
