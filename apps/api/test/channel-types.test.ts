@@ -45,7 +45,7 @@ async function storedChannel(id: string) {
   return { config: row.config, secrets: row.secrets ? box.open<Record<string, unknown>>(row.secrets) : null };
 }
 
-describe('slack, email and pagerduty channels', () => {
+describe('slack, email, pagerduty and discord channels', () => {
   it('creates a Slack channel keeping the webhook URL sealed and masked in responses', async () => {
     const webhookUrl = 'https://hooks.slack.com/services/T000/B000/XXXXsecretXXXXabcd';
     const res = await as.post('/v1/channels', { type: 'slack', name: 'ops', config: { webhookUrl } });
@@ -83,6 +83,30 @@ describe('slack, email and pagerduty channels', () => {
     expect((await storedChannel(res.json().id)).secrets).toEqual({ routingKey: 'R0UTINGKEY1234' });
   });
 
+  it('creates a Discord channel keeping the webhook URL sealed and masked, and changes it with PATCH', async () => {
+    const webhookUrl = 'https://discord.com/api/webhooks/1234567890/SECRET-token-wxyz';
+    const res = await as.post('/v1/channels', { type: 'discord', name: 'dev', config: { webhookUrl } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      type: 'discord',
+      config: { webhookUrl: 'https://discord.com/…wxyz' },
+    });
+    expect(res.body).not.toContain('SECRET-token');
+    expect(await storedChannel(res.json().id)).toEqual({ config: {}, secrets: { webhookUrl } });
+    const listed = (await as.get('/v1/channels')).json();
+    expect(JSON.stringify(listed)).not.toContain('SECRET-token');
+
+    const next = 'https://discord.com/api/webhooks/1234567890/SECRET-other-0042';
+    const patched = await as.patch(`/v1/channels/${res.json().id}`, { config: { webhookUrl: next } });
+    expect(patched.json().config).toEqual({ webhookUrl: 'https://discord.com/…0042' });
+    expect((await storedChannel(res.json().id)).secrets).toEqual({ webhookUrl: next });
+    const bad = expectProblem(
+      await as.patch(`/v1/channels/${res.json().id}`, { config: { webhookUrl: 'discord' } }),
+      400,
+    );
+    expect(bad.errors.map((e) => e.path)).toEqual(['config.webhookUrl']);
+  });
+
   it('refuses settings of another type and bad recipients, naming the field', async () => {
     const wrong = expectProblem(
       await as.post('/v1/channels', { type: 'slack', name: 'x', config: { url: 'https://example.com' } }),
@@ -99,7 +123,7 @@ describe('slack, email and pagerduty channels', () => {
       400,
     );
     expect(unknown.errors).toEqual([
-      { path: 'type', message: 'supported channel types: webhook, slack, email, pagerduty' },
+      { path: 'type', message: 'supported channel types: webhook, slack, email, pagerduty, discord' },
     ]);
   });
 

@@ -102,6 +102,35 @@ describe('channel URLs that lead to private addresses', () => {
     expect(patched.errors[0]?.path).toBe('config.url');
   });
 
+  it('include a Discord webhook URL, refused on create and patch like the others', async () => {
+    const api = await apiWith({ ALLOW_PRIVATE_TARGETS: 'false' });
+    const as = client(api.app, (await signupUser(api.app, 'Discord hooks')).token);
+    const refused = expectProblem(
+      await as.post('/v1/channels', {
+        type: 'discord',
+        name: 'x',
+        config: { webhookUrl: 'http://127.0.0.1:9/api/webhooks/1/token' },
+      }),
+      400,
+    );
+    expect(refused.errors).toEqual([
+      { path: 'config.webhookUrl', message: expect.stringContaining('loopback') },
+    ]);
+    const ok = await as.post('/v1/channels', {
+      type: 'discord',
+      name: 'public',
+      config: { webhookUrl: 'https://93.184.215.14/api/webhooks/1/token' },
+    });
+    expect(ok.statusCode).toBe(201);
+    const patched = expectProblem(
+      await as.patch(`/v1/channels/${ok.json().id}`, {
+        config: { webhookUrl: 'http://10.0.0.8/api/webhooks/1/token' },
+      }),
+      400,
+    );
+    expect(patched.errors[0]?.path).toBe('config.webhookUrl');
+  });
+
   it('are accepted where the deployment allows private targets', async () => {
     const api = await apiWith({ ALLOW_PRIVATE_TARGETS: 'true' });
     const owner = await signupUser(api.app, 'Local');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, type Notifier } from '../src/notify/notifier';
 import { enqueueNotifications } from '../src/notify/notify-jobs';
 import { QueueSet } from '../src/queues';
-import { createChannel, createMonitor, createOrg, TEST_SECRETS_KEY } from './fixtures';
+import { createChannel, createMonitor, createOrg, insertPendingAlert, TEST_SECRETS_KEY } from './fixtures';
 import { type Receiver, startReceiver } from './receiver';
 import { waitFor } from './scenario';
 
@@ -62,27 +61,7 @@ async function pendingAlert(url: string) {
     config: { url },
     secrets: { secret: 'whsec_breaker_secret_01' },
   });
-  const id = randomUUID();
-  await tdb.db
-    .insertInto('alerts')
-    .values({
-      id,
-      org_id: orgId,
-      monitor_id: monitorId,
-      channel_id: channelId,
-      event: 'test',
-      status: 'pending',
-      payload: JSON.stringify({
-        id,
-        event: 'test',
-        occurredAt: new Date().toISOString(),
-        monitor: { id: monitorId, name: 'm', url: null },
-        incident: null,
-        cause: null,
-      }),
-    })
-    .execute();
-  return { orgId, alertId: id };
+  return { orgId, alertId: await insertPendingAlert(tdb.db, { orgId, monitorId, channelId }) };
 }
 
 describe('per-channel circuit breaker', () => {

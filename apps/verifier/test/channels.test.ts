@@ -1,50 +1,14 @@
-import type { AlertPayload } from '@sentinelmesh/core';
 import { verifyWebhookSignature } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Delivery } from '../src/channels/adapter';
 import { createEmailAdapter } from '../src/channels/email';
 import { createPagerDutyAdapter } from '../src/channels/pagerduty';
 import { createSlackAdapter } from '../src/channels/slack';
 import { createWebhookAdapter } from '../src/channels/webhook';
+import { delivery, downAlert as down, incident, upAlert as up } from './fixtures';
 import { type Receiver, startReceiver } from './receiver';
 import { startPagerDutyReceiver, startSmtpReceiver } from './receivers';
 
 const dashboardUrl = 'https://dash.example.com';
-const incident = {
-  id: '0f0e0d0c-0b0a-4000-8000-000000000001',
-  openedAt: '2026-01-05T09:14:00.000Z',
-  resolvedAt: null,
-};
-const down: AlertPayload = {
-  id: '11111111-2222-4333-8444-555555555555',
-  event: 'monitor.down',
-  occurredAt: '2026-01-05T09:14:00.000Z',
-  monitor: {
-    id: 'a6b5c4d3-0000-4000-8000-000000000009',
-    name: 'Checkout API',
-    url: 'https://shop.example.com/health',
-  },
-  incident,
-  cause: 'HTTP 500 from 2 of 2 regions',
-};
-const up: AlertPayload = {
-  ...down,
-  id: '11111111-2222-4333-8444-666666666666',
-  event: 'monitor.up',
-  occurredAt: '2026-01-05T09:17:20.000Z',
-  incident: { ...incident, resolvedAt: '2026-01-05T09:17:20.000Z' },
-  cause: null,
-};
-const delivery = (
-  payload: AlertPayload,
-  config: Delivery['config'],
-  secrets: Delivery['secrets'],
-): Delivery => ({
-  alertId: payload.id,
-  payload,
-  config,
-  secrets,
-});
 
 let hooks: Receiver;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;

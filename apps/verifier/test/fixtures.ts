@@ -3,8 +3,47 @@ import type { AlertPayload, ChannelTypeName, StoredMonitorConfig } from '@sentin
 import type { Db } from '@sentinelmesh/db';
 import { insertMonitor, monitorFixtureConfig } from '@sentinelmesh/db/fixtures';
 import type { SecretBox } from '@sentinelmesh/platform';
+import type { Delivery } from '../src/channels/adapter';
 
 export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
+
+/** An incident of the adapter tests' alerts, still open. */
+export const incident = {
+  id: '0f0e0d0c-0b0a-4000-8000-000000000001',
+  openedAt: '2026-01-05T09:14:00.000Z',
+  resolvedAt: null,
+};
+
+/** A down alert for adapter tests. */
+export const downAlert: AlertPayload = {
+  id: '11111111-2222-4333-8444-555555555555',
+  event: 'monitor.down',
+  occurredAt: '2026-01-05T09:14:00.000Z',
+  monitor: {
+    id: 'a6b5c4d3-0000-4000-8000-000000000009',
+    name: 'Checkout API',
+    url: 'https://shop.example.com/health',
+  },
+  incident,
+  cause: 'HTTP 500 from 2 of 2 regions',
+};
+
+/** The up alert that resolves `downAlert`'s incident 3m 20s later. */
+export const upAlert: AlertPayload = {
+  ...downAlert,
+  id: '11111111-2222-4333-8444-666666666666',
+  event: 'monitor.up',
+  occurredAt: '2026-01-05T09:17:20.000Z',
+  incident: { ...incident, resolvedAt: '2026-01-05T09:17:20.000Z' },
+  cause: null,
+};
+
+/** One delivery of `payload` to a channel with these stored parts. */
+export const delivery = (
+  payload: AlertPayload,
+  config: Delivery['config'],
+  secrets: Delivery['secrets'],
+): Delivery => ({ alertId: payload.id, payload, config, secrets });
 
 /** A test alert's payload, for adapter tests that need any payload at all. */
 export function testPayload(id = '00000000-0000-4000-8000-000000000001'): AlertPayload {
@@ -170,4 +209,34 @@ export async function createChannel(
       .execute();
   }
   return channel.id;
+}
+
+/** A pending `test` alert of a monitor for one channel, as the outbox holds it before delivery. */
+export async function insertPendingAlert(
+  db: Db,
+  input: { orgId: string; monitorId: string; channelId: string; payload?: Partial<AlertPayload> },
+): Promise<string> {
+  const id = randomUUID();
+  const payload: AlertPayload = {
+    id,
+    event: 'test',
+    occurredAt: new Date().toISOString(),
+    monitor: { id: input.monitorId, name: 'm', url: null },
+    incident: null,
+    cause: null,
+    ...input.payload,
+  };
+  await db
+    .insertInto('alerts')
+    .values({
+      id,
+      org_id: input.orgId,
+      monitor_id: input.monitorId,
+      channel_id: input.channelId,
+      event: 'test',
+      status: 'pending',
+      payload: JSON.stringify({ ...payload, id }),
+    })
+    .execute();
+  return id;
 }

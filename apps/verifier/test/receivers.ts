@@ -112,3 +112,108 @@ export async function startPagerDutyReceiver() {
       }),
   };
 }
+
+export interface DiscordMessage {
+  path: string;
+  userAgent: string;
+  body: {
+    username?: string;
+    content?: string;
+    embeds?: Array<{
+      title?: string;
+      url?: string;
+      color?: number;
+      timestamp?: string;
+      fields?: Array<{ name: string; value: string }>;
+    }>;
+    allowed_mentions?: { parse: string[] };
+  };
+  receivedAtMs: number;
+}
+
+/**
+ * A local stand-in for Discord's execute-webhook endpoint (`POST /api/webhooks/<id>/<token>`):
+ * validates a message as Discord does (content and/or embeds, their limits, the username), answers
+ * 204 with no body, 400 with Discord's error JSON, or a scripted 429 with `retry_after` in seconds.
+ */
+export async function startDiscordReceiver() {
+  const messages: DiscordMessage[] = [];
+  const attempts: Array<{ path: string; atMs: number; status: number }> = [];
+  const rateLimits = new Map<string, number[]>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      const reply = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+        attempts.push({ path, atMs: Date.now(), status });
+        if (body === undefined) return res.writeHead(status, headers).end();
+        return res
+          .writeHead(status, { 'content-type': 'application/json', ...headers })
+          .end(JSON.stringify(body));
+      };
+      if (req.method !== 'POST' || !/^\/api\/webhooks\/\d+\/[\w-]+$/.test(path)) {
+        return reply(404, { message: 'Unknown Webhook', code: 10015 });
+      }
+      const retryAfter = rateLimits.get(path)?.shift();
+      if (retryAfter !== undefined) {
+        return reply(
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+          { 'retry-after': String(Math.ceil(retryAfter)) },
+        );
+      }
+      if (!String(req.headers['content-type']).startsWith('application/json')) {
+        return reply(400, { message: 'Cannot send an empty message', code: 50006 });
+      }
+      let body: DiscordMessage['body'];
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply(400, { message: 'The request body contains invalid JSON.', code: 50109 });
+      }
+      const embeds = body.embeds ?? [];
+      const problems = [
+        !body.content && embeds.length === 0 ? 'empty' : null,
+        (body.content ?? '').length > 2000 ? 'content' : null,
+        embeds.length > 10 ? 'embeds' : null,
+        ...embeds.flatMap((embed) => [
+          (embed.title ?? '').length > 256 ? 'embed title' : null,
+          (embed.fields ?? []).length > 25 ? 'embed fields' : null,
+          ...(embed.fields ?? []).map((f) => (!f.name || !f.value || f.value.length > 1024 ? 'field' : null)),
+        ]),
+        body.username !== undefined &&
+        (body.username.length > 80 || body.username.toLowerCase().includes('discord'))
+          ? 'username'
+          : null,
+      ].filter(Boolean);
+      if (problems.length > 0) {
+        return reply(400, { message: 'Invalid Form Body', code: 50035, errors: problems });
+      }
+      messages.push({
+        path,
+        userAgent: String(req.headers['user-agent']),
+        body,
+        receivedAtMs: Date.now(),
+      });
+      return reply(204);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    /** A webhook URL of this receiver, as Discord hands them out. */
+    webhookUrl: (id: string, token = 'tOkEn-abc_123') =>
+      `http://127.0.0.1:${port}/api/webhooks/${id}/${token}`,
+    messages,
+    /** Every answer given, in order, with when it was given. */
+    attempts,
+    /** Answers the next requests to `path` with 429 and these `retry_after` values (seconds). */
+    rateLimit: (path: string, retryAfterSeconds: number[]) => rateLimits.set(path, [...retryAfterSeconds]),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

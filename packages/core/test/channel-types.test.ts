@@ -17,6 +17,7 @@ const examples: { [T in ChannelTypeName]: ChannelSettings<T> } = {
   slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/SECRETabcd' },
   email: { to: ['oncall@example.com'] },
   pagerduty: { routingKey: 'SECRETROUTINGKEY1234' },
+  discord: { webhookUrl: 'https://discord.com/api/webhooks/123/SECRETtokenWXYZ' },
 };
 
 const stored = (name: ChannelTypeName) => {

@@ -4,6 +4,7 @@ import { type Logger, queuePrefix, type RedisClient, type SecretBox } from '@sen
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
+import { createDiscordAdapter } from '../channels/discord';
 import { createEmailAdapter } from '../channels/email';
 import { createPagerDutyAdapter, DEFAULT_PAGERDUTY_EVENTS_URL } from '../channels/pagerduty';
 import { createSlackAdapter } from '../channels/slack';
@@ -79,6 +80,7 @@ export function createNotifier(options: NotifierOptions) {
   const builtIn = [
     webhook,
     createSlackAdapter(http),
+    createDiscordAdapter(http),
     createPagerDutyAdapter({
       ...http,
       eventsUrl: options.pagerDutyEventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChannelMoment, ChannelType, StoredChannel } from './channel-type';
+import { discordChannel } from './discord';
 import { emailChannel } from './email';
 import { pagerDutyChannel } from './pagerduty';
 import { slackChannel } from './slack';
@@ -16,6 +17,7 @@ export const channelTypes = {
   slack: slackChannel,
   email: emailChannel,
   pagerduty: pagerDutyChannel,
+  discord: discordChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof channelTypes;
