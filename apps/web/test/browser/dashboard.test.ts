@@ -37,7 +37,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the dashboard in headless Chromium against the real stack', () => {
-  it('signs up, adds a Slack channel, creates a monitor through the form, sees it UP, then DOWN with an incident without reloading, acknowledges it, and stays signed in after a reload', async () => {
+  it('signs up, adds a Slack and a Discord channel, creates a monitor through the form, sees it UP, then DOWN with an incident without reloading, acknowledges it, and stays signed in after a reload', async () => {
     await page.goto(`${stack.web}/signup`);
     await page.getByLabel('Email').fill('oncall@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
@@ -50,6 +50,16 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     await page.getByLabel('Slack incoming webhook URL').fill(`${slack.url}/services/T0/B0/secret`);
     await page.getByRole('button', { name: 'Add channel' }).click();
     await page.getByRole('cell', { name: '#ops-alerts' }).waitFor();
+
+    // Discord comes from the channel registry like every type; its webhook URL is shown masked.
+    await page.getByLabel('Type').selectOption('discord');
+    await page.getByLabel('Name', { exact: true }).fill('#dev-alerts');
+    await page.getByLabel('Discord webhook URL').fill(`${slack.url}/api/webhooks/42/SECRET-token-abcd`);
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const discordRow = page.getByRole('row', { name: /#dev-alerts/ });
+    await discordRow.getByRole('cell', { name: 'Discord', exact: true }).waitFor();
+    expect(await discordRow.textContent()).toContain('/…abcd');
+    expect(await discordRow.textContent()).not.toContain('SECRET-token');
 
     await page.getByRole('link', { name: 'Monitors' }).click();
     await page.getByRole('link', { name: 'Create your first monitor' }).click();
