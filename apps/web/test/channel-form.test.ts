@@ -6,6 +6,7 @@ import {
   channelLabel,
   channelSettings,
   channelTypeOptions,
+  channelTypesPhrase,
 } from '../src/components/channel-config';
 
 describe('the channel form, rendered from the channel registry', () => {
@@ -42,6 +43,11 @@ describe('the channel form, rendered from the channel registry', () => {
     const settings = channelSettings(type, values);
     expect(settings).toEqual(expected);
     expect(channelTypes[type].settings.safeParse(settings).success).toBe(true);
+  });
+
+  it('names every type where the dashboard lists them in words', () => {
+    expect(channelTypesPhrase('or')).toBe('Webhook, Slack, Email, PagerDuty or Discord');
+    expect(channelTypesPhrase('and')).toBe('Webhook, Slack, Email, PagerDuty and Discord');
   });
 
   it('asks for Discord by the label people see in Discord', () => {

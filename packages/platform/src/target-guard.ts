@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
- * The one guard for untrusted targets (monitor checks, webhook and Slack URLs): address
+ * The one guard for untrusted targets (monitor checks, channel URLs): address
  * classification comes from ipaddr.js, which reads every spelling inet_aton accepts (decimal,
  * octal, hex, short forms) and IPv4 embedded in IPv6. Only globally routable unicast is public.
  */

@@ -1,6 +1,6 @@
 import type { AlertPayload } from '@sentinelmesh/core';
 
-/** The words a human reads about one alert, shared by Slack, email and PagerDuty. */
+/** The words a human reads about one alert, shared by every channel but the webhook's JSON. */
 export interface AlertMessage {
   /** `DOWN`, `UP`, `FLAPPING` or `TEST`. */
   label: string;

@@ -9,6 +9,14 @@ import {
 /** The types the form offers, in the registry's order (packages/core/src/channels). */
 export const channelTypeOptions = channelTypeNames.map((name) => ({ name, label: channelTypes[name].label }));
 
+/** The registered types as a phrase: `Webhook, Slack, Email, PagerDuty or Discord`. */
+export function channelTypesPhrase(conjunction: 'and' | 'or'): string {
+  const labels = channelTypeOptions.map((option) => option.label);
+  return labels.length < 2
+    ? labels.join('')
+    : `${labels.slice(0, -1).join(', ')} ${conjunction} ${labels[labels.length - 1]}`;
+}
+
 /** What the form asks for a type, in order. */
 export const channelFields = (type: ChannelTypeName): readonly ChannelField[] => channelTypes[type].fields;
 

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useChannels } from '../lib/org-queries';
+import { channelTypesPhrase } from './channel-config';
 import { ProblemBanner } from './problem-banner';
 
 /** Which channels hear about this monitor's incidents. */
@@ -22,7 +23,7 @@ export function ChannelPicker({ value, onChange }: { value: string[]; onChange: 
         <p className="field__hint">
           No channels yet.{' '}
           <Link href="/channels" target="_blank">
-            Add a Slack, email, PagerDuty or webhook channel
+            Add a {channelTypesPhrase('or')} channel
           </Link>{' '}
           (opens in a new tab; it appears here when you come back).
         </p>

@@ -1,3 +1,4 @@
+import { channelTypesPhrase } from '../components/channel-config';
 import type { Usage } from './api-types';
 import { formatInterval } from './format';
 
@@ -60,7 +61,7 @@ export function usageRows({ limits, usage }: Usage): UsageRow[] {
       null,
       formatInterval,
     ),
-    row('channels', 'Alert channels', 'Webhook, Slack, email and PagerDuty channels.', usage.channels),
+    row('channels', 'Alert channels', `${channelTypesPhrase('and')} channels.`, usage.channels),
     row('testAlertsPerMinute', 'Test alerts per minute', 'How often “Send test” may be used.', null),
     row(
       'emailRecipientsPerChannel',
