@@ -155,8 +155,8 @@ export function createNotifier(options: NotifierOptions) {
 
     const waitMs = breaker.waitMs(alert.channel_id);
     if (waitMs > 0) {
-      // The channel's receiver keeps failing: postpone without using up an attempt.
-      log.debug({ channelId: alert.channel_id, waitMs }, 'circuit open; delivery postponed');
+      // The channel's receiver keeps failing, or asked to wait: postpone without using up an attempt.
+      log.debug({ channelId: alert.channel_id, waitMs }, 'channel held back; delivery postponed');
       await job.moveToDelayed(Date.now() + waitMs, token);
       throw new DelayedError();
     }
