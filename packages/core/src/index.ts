@@ -12,6 +12,7 @@ export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './quorum';
 export * from './regex';
+export * from './roles';
 export * from './schemas/assertion';
 export * from './schemas/monitor';
 export * from './secret-urls';
