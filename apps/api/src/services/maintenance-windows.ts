@@ -4,7 +4,7 @@ import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 import type { CreateMaintenanceWindow } from '../schemas/maintenance-windows';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 
 function selectWindows(ctx: TenantContext) {
   return ctx.db
@@ -109,11 +109,5 @@ export async function listMaintenanceWindows(
 
 /** Deleting a window ends it at once: alerts resume with the next verdict. */
 export async function deleteMaintenanceWindow(ctx: TenantContext, id: string): Promise<void> {
-  const row = await ctx.db
-    .deleteFrom('maintenance_windows')
-    .where('org_id', '=', ctx.orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw apiErrors.notFound('maintenance window');
+  await deleteOwned(ctx, 'maintenance_windows', id, 'maintenance window');
 }

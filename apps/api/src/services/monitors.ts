@@ -12,7 +12,7 @@ import { publishMonitorChange } from './monitor-changes';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 import {
   assertChecksPerSecond,
   assertRoomFor,
@@ -150,12 +150,6 @@ export async function updateMonitor(
 }
 
 export async function deleteMonitor(ctx: ActorContext, id: string): Promise<void> {
-  const row = await ctx.db
-    .deleteFrom('monitors')
-    .where('org_id', '=', ctx.orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw apiErrors.notFound('monitor');
+  await deleteOwned(ctx, 'monitors', id, 'monitor');
   announce(ctx, 'delete', id);
 }

@@ -6,7 +6,7 @@ import { byTimeThenId, keysetPage } from '../http/cursor';
 import { availability } from '../stats/intervals';
 import { DAY_MS } from '../stats/windows';
 import { maintenanceIntervals } from './maintenance-read';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 import { downIntervals } from './stats';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -128,14 +128,8 @@ export async function updateStatusPage(
   return getStatusPage(ctx, id);
 }
 
-export async function deleteStatusPage(ctx: TenantContext, id: string) {
-  const row = await ctx.db
-    .deleteFrom('status_pages')
-    .where('org_id', '=', ctx.orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw apiErrors.notFound('status page');
+export async function deleteStatusPage(ctx: TenantContext, id: string): Promise<void> {
+  await deleteOwned(ctx, 'status_pages', id, 'status page');
 }
 
 async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
