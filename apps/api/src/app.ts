@@ -11,15 +11,15 @@ import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { ApiConfig, Clock, ServiceContext } from './context';
-import { frameworkErrors, registerErrorHandling } from './errors';
+import { frameworkErrors, registerErrorHandling } from './http/problems';
 import { rejectUnstorableText } from './http/text-input';
 import { authPlugin } from './plugins/auth';
-import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
 import { addProblemResponses, openapiPlugin } from './plugins/openapi';
+import { ownedClientsPlugin } from './plugins/owned-clients';
 import { rateLimitPlugin } from './plugins/rate-limit';
-import { redisPlugin } from './plugins/redis';
 import { securityPlugin } from './plugins/security';
+import { openCallerTenant, tenantPlugin } from './plugins/tenant';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
@@ -92,8 +92,7 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(dbPlugin, { db: deps.db });
-  await app.register(redisPlugin, { redis: deps.redis });
+  await app.register(ownedClientsPlugin, { db: deps.db, redis: deps.redis });
   await app.register(metricsPlugin, { registry, token: deps.config.METRICS_TOKEN });
   await app.register(securityPlugin, { dashboardOrigin: deps.config.DASHBOARD_ORIGIN });
   await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.config.QUEUE_PREFIX });
@@ -128,20 +127,34 @@ export async function buildApp(deps: AppDeps) {
       createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.SMTP_FROM, logger: deps.logger }),
   };
   app.addHook('onClose', () => ctx.mailer.close());
+  await app.register(tenantPlugin, { db: deps.db, ctx });
+
+  // Org-scoped routes: each authenticated request runs in one tenant transaction, opened by this
+  // scope's hook and finished before the reply (ADR 0014).
+  await app.register(async (tenantScope) => {
+    tenantScope.addHook('preHandler', openCallerTenant);
+    for (const routes of [
+      monitorRoutes,
+      incidentRoutes,
+      maintenanceWindowRoutes,
+      memberRoutes,
+      invitationRoutes,
+      apiKeyRoutes,
+      statsRoutes,
+      statusPageRoutes,
+      usageRoutes,
+    ]) {
+      await tenantScope.register(routes, { prefix: '/v1', ctx });
+    }
+  });
+  // Account-level and unauthenticated routes work on the service role; the public page and heartbeat
+  // pings open their tenant transaction once their token or slug names the organization. Channels
+  // still open their own with withTenant.
   await app.register(authRoutes, { prefix: '/v1', ctx });
   await app.register(credentialRoutes, { prefix: '/v1', ctx });
-  await app.register(invitationRoutes, { prefix: '/v1', ctx });
-  await app.register(monitorRoutes, { prefix: '/v1', ctx });
-  await app.register(incidentRoutes, { prefix: '/v1', ctx });
-  await app.register(channelRoutes, { prefix: '/v1', ctx });
-  await app.register(maintenanceWindowRoutes, { prefix: '/v1', ctx });
-  await app.register(memberRoutes, { prefix: '/v1', ctx });
-  await app.register(apiKeyRoutes, { prefix: '/v1', ctx });
-  await app.register(statsRoutes, { prefix: '/v1', ctx });
-  await app.register(statusPageRoutes, { prefix: '/v1', ctx });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
-  await app.register(usageRoutes, { prefix: '/v1', ctx });
+  await app.register(channelRoutes, { prefix: '/v1', ctx });
   return app;
 }
 

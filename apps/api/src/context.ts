@@ -1,6 +1,8 @@
-import type { Db } from '@sentinelmesh/db';
+import type { Database, Db } from '@sentinelmesh/db';
 import type { Logger, RedisClient, SecretBox } from '@sentinelmesh/platform';
+import type { Transaction } from 'kysely';
 import type { ApiEnv } from './env';
+import type { Principal } from './plugins/auth';
 import type { Mailer } from './services/mailer';
 import type { PasswordHasher } from './services/passwords';
 
@@ -35,7 +37,11 @@ export type ApiConfig = Pick<
   | 'METRICS_TOKEN'
 >;
 
-/** What services need: passed in, never imported from globals. */
+/**
+ * What services need: passed in, never imported from globals. `db` is the service role: services that
+ * work across organizations (sign-up, login, tokens in links) take this context; org-scoped ones take
+ * a TenantContext.
+ */
 export interface ServiceContext {
   db: Db;
   redis: RedisClient;
@@ -47,4 +53,24 @@ export interface ServiceContext {
   mailer: Mailer;
   /** The x-request-id of the request being served, carried into what it publishes or enqueues. */
   requestId?: string;
+}
+
+/** A transaction running as the tenant role with `app.org_id` set: row-level security binds it to one organization. */
+export type TenantDb = Transaction<Database>;
+
+/**
+ * The first argument of every org-scoped service: the organization and the request's one tenant
+ * transaction, opened by a hook before the handler and committed before the reply (ADR 0014).
+ */
+export interface TenantContext extends Omit<ServiceContext, 'db' | 'requestId'> {
+  db: TenantDb;
+  orgId: string;
+  requestId: string;
+  /** Runs `task` once the transaction has committed (announcements, emails); never after a rollback. */
+  afterCommit(task: () => Promise<void> | void): void;
+}
+
+/** A TenantContext of an authenticated request: who acts, with the role they hold now. */
+export interface ActorContext extends TenantContext {
+  actor: Principal;
 }

@@ -1,139 +1,98 @@
-import { DomainError, type DomainErrorCode, type FieldProblem } from '@sentinelmesh/core';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  type ZodFastifySchemaValidationError,
-} from 'fastify-type-provider-zod';
-import { retryAfterOf, statusOverrideOf } from './limits/errors';
+import { DomainError, type FieldProblem, notFound, type Role } from '@sentinelmesh/core';
+import { QuotaPerMinuteError, RateLimitedError, UnavailableError } from './limits/errors';
 
-export type ProblemCode = DomainErrorCode | 'internal';
-
-/** RFC 9457 problem details, as docs/api.md describes them. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors: FieldProblem[];
-}
-
-const statuses: Record<ProblemCode, number> = {
-  validation: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  quota_exceeded: 409,
-  invalid_token: 400,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
-const titles: Record<ProblemCode, string> = {
-  validation: 'Invalid request',
-  unauthenticated: 'Unauthenticated',
-  forbidden: 'Forbidden',
-  not_found: 'Not found',
-  conflict: 'Conflict',
-  too_large: 'Request too large',
-  quota_exceeded: 'Quota exceeded',
-  invalid_token: 'Invalid or expired token',
-  rate_limited: 'Too many requests',
-  unavailable: 'Service unavailable',
-  internal: 'Internal server error',
-};
-
-export function problem(
-  code: ProblemCode,
-  detail: string,
-  errors: FieldProblem[] = [],
-  status?: number,
-): Problem {
-  return {
-    type: `urn:sentinelmesh:problem:${code}`,
-    title: titles[code],
-    status: status ?? statuses[code],
-    detail,
-    errors,
-  };
-}
-
-/** Turns `/assertions/0/value` into `assertions.0.value`; unknown keys each become their own entry. */
-function fieldProblems(issues: ZodFastifySchemaValidationError[]): FieldProblem[] {
-  return issues.flatMap((issue) => {
-    const base = issue.instancePath.split('/').filter(Boolean);
-    const keys = (issue.params as { keys?: unknown }).keys;
-    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
-      return keys.map((key) => ({ path: [...base, String(key)].join('.'), message: 'unknown field' }));
-    }
-    return [{ path: base.join('.'), message: issue.message ?? 'invalid value' }];
-  });
-}
-
-function codeForStatus(status: number): ProblemCode {
-  const entry = Object.entries(statuses).find(([code, s]) => s === status && code !== 'quota_exceeded');
-  return (entry?.[0] as ProblemCode | undefined) ?? 'validation';
-}
-
-/** Maps anything a handler or Fastify throws to the problem the client sees; unknown errors become a bare 500. */
-export function toProblem(error: unknown): Problem {
-  if (error instanceof DomainError) {
-    return problem(error.code, error.message, error.errors, statusOverrideOf(error));
-  }
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const where = (error as { validationContext?: string }).validationContext ?? 'request';
-    return problem('validation', `the ${where} is invalid`, fieldProblems(error.validation));
-  }
-  const fastifyError = error as Partial<FastifyError>;
-  const status = fastifyError.statusCode;
-  // Fastify's and its plugins' own client errors (bad JSON, too large, wrong media type, bad token) carry safe messages.
-  if (
-    typeof fastifyError.code === 'string' &&
-    fastifyError.code.startsWith('FST_') &&
-    status &&
-    status < 500
-  ) {
-    // The router's own refusals name the whole URL, which may be huge; these say what is wrong instead.
-    if (fastifyError.code === 'FST_ERR_BAD_URL')
-      return problem('validation', 'the URL path is not valid percent-encoded UTF-8');
-    // Ids in paths are opaque: one longer than any of ours names nothing, as requireId says of others.
-    if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') return problem('not_found', 'not found');
-    if (status === 415) return problem('validation', 'send the body as application/json', [], 415);
-    if (status === 413) return problem('too_large', 'the request body is larger than the limit of 256 KiB');
-    return problem(codeForStatus(status), fastifyError.message ?? titles.validation, [], status);
-  }
-  return problem('internal', 'something went wrong on our side; the error has been logged');
-}
-
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
-}
+/** How long a client waits when the limits cannot be counted (Redis down). */
+const UNAVAILABLE_RETRY_SECONDS = 5;
 
 /**
- * Fastify's `frameworkErrors` option: what the router refuses before any route runs (a URL that is not
- * valid percent-encoding, an over-long path parameter) answered as problems like everything else.
+ * Every error the API answers with, by a stable name and with one message per situation (Fastify
+ * keeps its `FST_ERR_*` codes in one module the same way). Throw sites pick an entry; the error
+ * handler (http/problems.ts) turns its code into the problem of docs/api.md. Messages say what to do next.
  */
-export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const body = toProblem(error);
-  request.log.debug({ code: body.type, status: body.status }, 'request rejected by the router');
-  // No route ran, so neither did the hooks that set this header on every other answer.
-  return sendProblem(reply.header('x-request-id', request.id), body);
-}
+export const apiErrors = {
+  // 400
+  invalid: (what: string, errors: FieldProblem[]) =>
+    new DomainError('validation', `the ${what} is invalid`, errors),
+  invalidCursor: () =>
+    new DomainError('validation', 'the cursor is invalid', [
+      { path: 'cursor', message: 'pass back a nextCursor value unchanged' },
+    ]),
+  unstorableText: (errors: FieldProblem[]) =>
+    new DomainError('validation', 'text may not contain the NUL character or unpaired surrogates', errors),
+  wrongPassword: () =>
+    new DomainError('validation', 'the current password is wrong', [
+      { path: 'currentPassword', message: 'does not match your current password' },
+    ]),
+  invalidChannelSettings: (type: string, errors: FieldProblem[]) =>
+    new DomainError('validation', `invalid ${type} channel settings`, errors),
+  invalidLink: (what: string) =>
+    new DomainError('invalid_token', `this ${what} link is invalid, expired or already used`),
 
-/** One error handler and one not-found handler for the whole API. */
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const body = toProblem(error);
-    const retryAfter = retryAfterOf(error);
-    if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.debug({ code: body.type, status: body.status }, 'request rejected');
-    return sendProblem(reply, body);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    return sendProblem(reply, problem('not_found', `no route ${request.method} ${path}`));
-  });
-}
+  // 401: no usable credential. The caller's next step is in the message.
+  unauthenticated: () =>
+    new DomainError('unauthenticated', 'send an access token or API key as "Authorization: Bearer <token>"'),
+  invalidAccessToken: () => new DomainError('unauthenticated', 'the access token is invalid or expired'),
+  invalidApiKey: () => new DomainError('unauthenticated', 'the API key is invalid or revoked'),
+  /** The credential was valid once: its session ended (signed out, membership gone, refresh token spent). */
+  sessionEnded: (reason: string) => new DomainError('unauthenticated', `${reason}; log in again`),
+  badCredentials: () => new DomainError('unauthenticated', 'invalid email or password'),
+  metricsToken: () =>
+    new DomainError('unauthenticated', 'send METRICS_TOKEN as "Authorization: Bearer <token>"'),
+
+  // 403
+  roleTooLow: (min: Role, role: Role) =>
+    new DomainError('forbidden', `this needs the ${min} role or higher; you are ${role}`),
+  apiKeyRefused: (what: string) =>
+    new DomainError('forbidden', `API keys cannot ${what}; sign in to do this`),
+  ownerOnly: () => new DomainError('forbidden', 'only an owner can grant, change or remove the owner role'),
+  keyAboveRole: (role: Role) =>
+    new DomainError('forbidden', `you can create keys up to your own role (${role})`),
+  signupDisabled: () => new DomainError('forbidden', 'signup is disabled on this deployment'),
+  invitationForAnotherAddress: () =>
+    new DomainError('forbidden', 'this invitation is for another address; sign in with that address'),
+  emailNotVerified: () =>
+    new DomainError(
+      'forbidden',
+      'verify your email first: follow the link we emailed you, then accept again',
+    ),
+
+  // 404: also for another organization's objects and for malformed ids.
+  notFound,
+  metricsOff: () => new DomainError('not_found', 'no route GET /metrics (set METRICS_TOKEN to serve it)'),
+
+  // 409 (quotas too: 409 quota_exceeded)
+  quotaExceeded: (limit: string, value: number, detail: string) =>
+    new DomainError('quota_exceeded', `the ${limit} limit of this organization is ${value}; ${detail}`),
+  emailTaken: () => new DomainError('conflict', 'an account with this email already exists'),
+  slugTaken: () => new DomainError('conflict', 'this slug is taken'),
+  lastOwner: () =>
+    new DomainError('conflict', 'an organization keeps at least one owner; make someone else owner first'),
+  memberAlready: () =>
+    new DomainError('conflict', 'this address belongs to a member of this organization already'),
+  invitedMeanwhile: () =>
+    new DomainError(
+      'conflict',
+      'this address was invited at the same moment; list the invitations and retry',
+    ),
+  invitationAccepted: () =>
+    new DomainError('conflict', 'this invitation was accepted already; remove the member instead'),
+  joinedAlready: () => new DomainError('conflict', 'you are a member of this organization already'),
+
+  // 429 and 503 carry Retry-After.
+  tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),
+  tooManyFailedSignIns: (wait: number) =>
+    new RateLimitedError(wait, `too many failed sign-ins from this client; retry in ${wait} s`),
+  testAlertsSpent: (limit: number, wait: number) =>
+    new QuotaPerMinuteError(
+      wait,
+      `the testAlertsPerMinute limit of this organization is ${limit}; ${limit} sent in the last minute, retry in ${wait} s`,
+    ),
+  /** Redis could not count, so an auth route refuses rather than letting a password guesser through. */
+  authUnavailable: () =>
+    new UnavailableError(
+      UNAVAILABLE_RETRY_SECONDS,
+      'sign-in is briefly unavailable (its rate limits cannot be checked); retry shortly',
+    ),
+  testAlertsUnavailable: () =>
+    new UnavailableError(UNAVAILABLE_RETRY_SECONDS, 'test alerts are briefly unavailable; retry shortly'),
+} as const;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Role } from '@sentinelmesh/db';
+import type { Role } from '@sentinelmesh/core';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -207,7 +207,7 @@ const cases: Record<string, (s: Seeded) => Promise<unknown>> = {
   'public status page': (s) => get(s, `/v1/public/status-pages/engines-${s.a.orgId.slice(0, 8)}`, null),
   // The hours both engines hold: up to the last one that ended before the rollup job's grace.
   'rollups per day, as the tenant reads them': (s) =>
-    withTenant(s.app.db, s.a.orgId, async (tx) => {
+    withTenant(s.db, s.a.orgId, async (tx) => {
       const { rows } = await sql<{ day: string; monitor: string; checks: number; failed: number }>`
         SELECT to_char(date_trunc('day', hour, 'UTC'), 'YYYY-MM-DD') AS day,
           CASE monitor_id WHEN ${s.monitors.m1}::uuid THEN 'm1' ELSE 'm2' END AS monitor,

@@ -14,6 +14,7 @@ export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './quorum';
 export * from './regex';
+export * from './roles';
 export * from './schemas/assertion';
 export * from './schemas/monitor';
 export * from './secret-urls';

@@ -25,6 +25,9 @@ export function createDb(options: DbOptions): Db {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // A checked-out connection has no error listener of its own: one lost between two queries of a
+  // transaction would crash the process. Its next query fails instead, as the caller's error.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

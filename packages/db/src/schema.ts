@@ -3,6 +3,7 @@ import type {
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
+  Role,
   StoredMonitorConfig,
   VerifierMemory,
 } from '@sentinelmesh/core';
@@ -11,7 +12,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type Role = 'viewer' | 'member' | 'admin' | 'owner';
+export type { Role };
 
 export interface OrganizationsTable {
   id: Generated<string>;

@@ -1,5 +1,6 @@
-import { DomainError, type FieldProblem } from '@sentinelmesh/core';
+import type { FieldProblem } from '@sentinelmesh/core';
 import type { FastifyRequest } from 'fastify';
+import { apiErrors } from '../errors';
 
 // With the u flag, \p{Cs} matches only surrogates that are not part of a pair.
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
@@ -52,9 +53,5 @@ export function unstorableText(value: unknown): FieldProblem[] {
 export async function rejectUnstorableText(request: FastifyRequest): Promise<void> {
   const errors = [request.params, request.query, request.body].flatMap(unstorableText);
   if (errors.length === 0) return;
-  throw new DomainError(
-    'validation',
-    'text may not contain the NUL character or unpaired surrogates',
-    errors,
-  );
+  throw apiErrors.unstorableText(errors);
 }

@@ -46,12 +46,3 @@ export class UnavailableError extends DomainError {
     super('unavailable', message);
   }
 }
-
-const UNAVAILABLE_RETRY_SECONDS = 5;
-
-/** Redis could not count, so an auth route refuses rather than letting a password guesser through. */
-export const authUnavailable = () =>
-  new UnavailableError(
-    UNAVAILABLE_RETRY_SECONDS,
-    'sign-in is briefly unavailable (its rate limits cannot be checked); retry shortly',
-  );

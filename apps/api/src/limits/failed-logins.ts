@@ -1,6 +1,6 @@
 import { DomainError } from '@sentinelmesh/core';
+import { apiErrors } from '../errors';
 import { type Counters, CountersUnavailableError, keyPart } from './counters';
-import { authUnavailable, RateLimitedError } from './errors';
 
 /** The rules for failed sign-ins (see docs/adr/0006-client-addresses-and-sign-in-throttling.md). */
 export interface FailedLoginRules {
@@ -76,14 +76,14 @@ export class FailedLogins {
     try {
       return await this.throttled(attempt, signIn);
     } catch (error) {
-      throw error instanceof CountersUnavailableError ? authUnavailable() : error;
+      throw error instanceof CountersUnavailableError ? apiErrors.authUnavailable() : error;
     }
   }
 
   private async throttled<T>(attempt: Attempt, signIn: () => Promise<T>): Promise<T> {
     const wait = await this.blockedFor(attempt);
     if (wait > 0) {
-      throw new RateLimitedError(wait, `too many failed sign-ins from this client; retry in ${wait} s`);
+      throw apiErrors.tooManyFailedSignIns(wait);
     }
     const keys = this.keys(attempt);
     try {

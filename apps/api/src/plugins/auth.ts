@@ -1,10 +1,11 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyJwt from '@fastify/jwt';
-import { DomainError } from '@sentinelmesh/core';
-import type { Db, Role } from '@sentinelmesh/db';
+import { hasRole, lowerRole, type Role } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../context';
+import { apiErrors } from '../errors';
 import { isUuid } from '../http/ids';
 import { hashApiKey, isApiKey, isWellFormedApiKey } from '../services/api-key-secrets';
 import type { Limiter } from './rate-limit';
@@ -12,8 +13,6 @@ import type { Limiter } from './rate-limit';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ISSUER = 'sentinelmesh';
 const AUDIENCE = 'sentinelmesh-api';
-export const ranks: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
-const lower = (a: Role, b: Role): Role => (ranks[a] <= ranks[b] ? a : b);
 
 /**
  * Who is calling, in which organization, with the role they hold there now. For an API key, `userId`
@@ -49,7 +48,7 @@ declare module 'fastify' {
 }
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new DomainError('unauthenticated', 'authentication required');
+  if (!request.principal) throw apiErrors.unauthenticated();
   return request.principal;
 }
 
@@ -78,8 +77,7 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
 
     /** Keys are looked up by hash; a revoked key, or one whose creator left, fails at once. */
     async function authenticateKey(key: string): Promise<Principal> {
-      const invalid = () => new DomainError('unauthenticated', 'the API key is invalid or revoked');
-      if (!isWellFormedApiKey(key)) throw invalid();
+      if (!isWellFormedApiKey(key)) throw apiErrors.invalidApiKey();
       const row = await db
         .selectFrom('api_keys as k')
         .innerJoin('memberships as m', (join) =>
@@ -96,7 +94,7 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
         .where('k.key_hash', '=', hashApiKey(key))
         .where('k.revoked_at', 'is', null)
         .executeTakeFirst();
-      if (!row) throw invalid();
+      if (!row) throw apiErrors.invalidApiKey();
       const now = clock.now();
       // Recorded at most once a minute, so a busy key does not write on every request.
       if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
@@ -105,29 +103,22 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
       return {
         userId: row.created_by,
         orgId: row.org_id,
-        role: lower(row.keyRole, row.memberRole),
+        role: lowerRole(row.keyRole, row.memberRole),
         apiKeyId: row.id,
       };
     }
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/.exec(request.headers.authorization ?? '');
-      if (!match?.[1]) {
-        throw new DomainError(
-          'unauthenticated',
-          'send an access token or API key as "Authorization: Bearer <token>"',
-        );
-      }
+      if (!match?.[1]) throw apiErrors.unauthenticated();
       if (isApiKey(match[1])) return authenticateKey(match[1]);
       let claims: AccessClaims;
       try {
         claims = app.jwt.verify<AccessClaims>(match[1], { clockTimestamp: clock.now().getTime() });
       } catch {
-        throw new DomainError('unauthenticated', 'the access token is invalid or expired');
+        throw apiErrors.invalidAccessToken();
       }
-      if (!isUuid(claims.sub) || !isUuid(claims.org)) {
-        throw new DomainError('unauthenticated', 'the access token is invalid or expired');
-      }
+      if (!isUuid(claims.sub) || !isUuid(claims.org)) throw apiErrors.invalidAccessToken();
       // The role comes from the membership as it is now, so a removed member loses access at once.
       const membership = await db
         .selectFrom('memberships as m')
@@ -136,11 +127,11 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
         .where('m.org_id', '=', claims.org)
         .where('m.user_id', '=', claims.sub)
         .executeTakeFirst();
-      if (!membership) throw new DomainError('unauthenticated', 'not a member of this organization');
+      if (!membership) throw apiErrors.sessionEnded('you are no longer a member of this organization');
       // Tokens from before this claim existed count as generation 0, which any revocation leaves behind.
       const generation = typeof claims.gen === 'number' ? claims.gen : 0;
       if (generation < membership.session_generation) {
-        throw new DomainError('unauthenticated', 'this session was signed out; log in again');
+        throw apiErrors.sessionEnded('this session was signed out');
       }
       return { userId: claims.sub, orgId: claims.org, role: membership.role };
     }
@@ -154,12 +145,7 @@ export const authPlugin = fp<{ secret: string; db: Db; clock: Clock; limit: Limi
           reply,
           principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.userId}`,
         );
-        if (ranks[principal.role] < ranks[min]) {
-          throw new DomainError(
-            'forbidden',
-            `this needs the ${min} role or higher; you are ${principal.role}`,
-          );
-        }
+        if (!hasRole(principal.role, min)) throw apiErrors.roleTooLow(min, principal.role);
       };
     });
   },

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '@sentinelmesh/core';
 import fp from 'fastify-plugin';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { apiErrors } from '../errors';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,12 +41,11 @@ export const metricsPlugin = fp<{ registry: Registry; token: string | undefined 
     const digest = (value: string) => createHash('sha256').update(value).digest();
     const expected = token ? digest(token) : null;
     app.get('/metrics', async (request, reply) => {
-      if (!expected)
-        throw new DomainError('not_found', 'no route GET /metrics (set METRICS_TOKEN to serve it)');
+      if (!expected) throw apiErrors.metricsOff();
       const given = /^Bearer +(\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       if (!given || !timingSafeEqual(digest(given), expected)) {
         reply.header('www-authenticate', 'Bearer realm="metrics"');
-        throw new DomainError('unauthenticated', 'send METRICS_TOKEN as "Authorization: Bearer <token>"');
+        throw apiErrors.metricsToken();
       }
       return reply.type(registry.contentType).send(await registry.metrics());
     });

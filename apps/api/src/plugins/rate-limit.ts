@@ -1,8 +1,8 @@
 import type { RedisClient } from '@sentinelmesh/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { apiErrors } from '../errors';
 import { Counters, CountersUnavailableError } from '../limits/counters';
-import { authUnavailable, RateLimitedError } from '../limits/errors';
 import { FailedLogins } from '../limits/failed-logins';
 
 const WINDOW_MS = 60_000;
@@ -43,13 +43,13 @@ export const rateLimitPlugin = fp<{ redis: RedisClient; prefix: string }>(
           used = await counters.hit(`${name}:${key}`, WINDOW_MS);
         } catch (error) {
           if (!(error instanceof CountersUnavailableError)) throw error;
-          if (options.failClosed) throw authUnavailable();
+          if (options.failClosed) throw apiErrors.authUnavailable();
           request.log.warn({ err: error, limiter: name }, 'rate limit not checked: Redis unavailable');
           return;
         }
         if (used.count <= perMinute) return;
         const wait = Math.max(1, Math.ceil(used.ttlMs / 1000));
-        throw new RateLimitedError(wait, `too many requests; retry in ${wait} s`);
+        throw apiErrors.tooManyRequests(wait);
       };
     });
   },

@@ -1,5 +1,5 @@
-import { DomainError } from '@sentinelmesh/core';
 import type { onRequestHookHandler } from 'fastify';
+import { apiErrors } from '../errors';
 import { principalOf } from './auth';
 
 /**
@@ -8,9 +8,6 @@ import { principalOf } from './auth';
  */
 export const sessionOnly: onRequestHookHandler = async (request) => {
   if (principalOf(request).apiKeyId) {
-    throw new DomainError(
-      'forbidden',
-      'API keys cannot manage API keys, members or invitations; sign in as an admin to do this',
-    );
+    throw apiErrors.apiKeyRefused('manage API keys, members or invitations');
   }
 };

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
 import { sessionOnly } from '../plugins/session-only';
+import { tenantOf } from '../plugins/tenant';
 import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
 import { apiKeySchema, createApiKeyBody, createdApiKeySchema } from '../schemas/members';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys';
 
 const tags = ['api-keys'];
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   const manage = app.requireRole('admin');
   // Creating and revoking keys takes a signed-in admin; a key may still list them.
   const mint = [manage, sessionOnly];
@@ -28,8 +27,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (request, reply) => {
-      const actor = principalOf(request);
-      const key = await withTenant(ctx.db, actor.orgId, (db) => createApiKey(db, actor, request.body));
+      const key = await createApiKey(tenantOf(request), request.body);
       return reply.code(201).header('cache-control', 'no-store').send(key);
     },
   );
@@ -46,10 +44,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         response: { 200: pageOf(apiKeySchema) },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listApiKeys(db, orgId, request.query));
-    },
+    async (request) => listApiKeys(tenantOf(request), request.query),
   );
 
   app.delete(
@@ -59,9 +54,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       schema: { tags, summary: 'Revoke an API key', params: idParams, response: { 204: noContent } },
     },
     async (request, reply) => {
-      const { orgId } = principalOf(request);
-      const id = requireId(request.params.id, 'API key');
-      await withTenant(ctx.db, orgId, (db) => revokeApiKey(db, orgId, id));
+      await revokeApiKey(tenantOf(request), requireId(request.params.id, 'API key'));
       return reply.code(204).send(null);
     },
   );

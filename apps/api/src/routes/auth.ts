@@ -1,12 +1,11 @@
-import { DomainError } from '@sentinelmesh/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
+import { apiErrors } from '../errors';
 import { REFRESH_COOKIE, sessionCookies } from '../http/session';
 import { principalOf } from '../plugins/auth';
 import { loginBody, meResponse, signupBody, signupResponse, tokenResponse } from '../schemas/auth';
 import { noContent } from '../schemas/common';
-import { listOrganizations, loadAccount, login, signup } from '../services/accounts';
+import { describeCaller, login, signup } from '../services/accounts';
 import { revokeRefreshToken, rotateRefreshToken } from '../services/refresh-tokens';
 
 const publicRoute = { security: [] };
@@ -29,8 +28,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
       },
     },
     async (request, reply) => {
-      if (!ctx.config.SIGNUP_ENABLED)
-        throw new DomainError('forbidden', 'signup is disabled on this deployment');
+      if (!ctx.config.SIGNUP_ENABLED) throw apiErrors.signupDisabled();
       await perAddress(request, reply, request.ip);
       const account = await signup(ctx, request.body);
       return reply.code(201).send(await startSession(reply, account));
@@ -68,9 +66,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     },
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE];
-      if (!token) throw new DomainError('unauthenticated', 'no refresh token; log in again');
+      if (!token) throw apiErrors.sessionEnded('no refresh token');
       try {
-        const rotation = await rotateRefreshToken(ctx.db, token, ctx.clock.now());
+        const rotation = await rotateRefreshToken(ctx, token);
         setRefreshCookie(reply, rotation.grant);
         return reply.send(app.issueAccessToken(rotation));
       } catch (error) {
@@ -92,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     },
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE];
-      if (token) await revokeRefreshToken(ctx.db, token, ctx.clock.now());
+      if (token) await revokeRefreshToken(ctx, token);
       return clearRefreshCookie(reply).code(204).send(null);
     },
   );
@@ -107,18 +105,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
         response: { 200: meResponse },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const account = await withTenant(ctx.db, principal.orgId, (db) =>
-        loadAccount(db, principal.userId, principal.orgId),
-      );
-      if (!account) throw new DomainError('unauthenticated', 'not a member of this organization');
-      // A key speaks for one organization only, not for every one its creator belongs to.
-      const organizations = principal.apiKeyId
-        ? [{ ...account.organization, role: principal.role }]
-        : await listOrganizations(ctx.db, principal.userId);
-      // An API key acts with its own (possibly lower) role, not its creator's.
-      return { user: account.user, organization: account.organization, role: principal.role, organizations };
-    },
+    async (request) => describeCaller(ctx, principalOf(request)),
   );
 };

@@ -1,7 +1,7 @@
-import { DomainError } from '@sentinelmesh/core';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
+import { apiErrors } from '../errors';
 import { REFRESH_COOKIE, sessionCookies } from '../http/session';
 import { type Principal, principalOf } from '../plugins/auth';
 import {
@@ -16,7 +16,7 @@ import { noContent } from '../schemas/common';
 import { changePassword } from '../services/accounts';
 import { resendVerificationEmail, verifyEmail } from '../services/email-verification';
 import { confirmPasswordReset, requestPasswordReset } from '../services/password-reset';
-import { liveFamilyOf, revokeUserSessions } from '../services/refresh-tokens';
+import { liveFamilyOf, signOutEverywhere } from '../services/refresh-tokens';
 import { normalizeEmail } from '../services/users';
 
 const tags = ['auth'];
@@ -25,7 +25,7 @@ const publicRoute = { security: [] };
 /** A person signed in with an access token: API keys do not manage the credentials of their creator. */
 export function userPrincipal(request: FastifyRequest): Principal {
   const principal = principalOf(request);
-  if (principal.apiKeyId) throw new DomainError('forbidden', 'sign in as the user: API keys cannot do this');
+  if (principal.apiKeyId) throw apiErrors.apiKeyRefused('act as the user who created them');
   return principal;
 }
 
@@ -141,7 +141,7 @@ export const credentialRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
         userId,
         currentPassword: request.body.currentPassword,
         newPassword: request.body.newPassword,
-        keepFamily: cookie ? await liveFamilyOf(ctx.db, cookie, userId) : null,
+        keepFamily: cookie ? await liveFamilyOf(ctx, { token: cookie, userId }) : null,
       });
       return reply.code(204).send(null);
     },
@@ -161,7 +161,7 @@ export const credentialRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     },
     async (request, reply) => {
       const { userId } = userPrincipal(request);
-      await ctx.db.transaction().execute((tx) => revokeUserSessions(tx, userId, ctx.clock.now()));
+      await signOutEverywhere(ctx, userId);
       return clearRefreshCookie(reply).code(204).send(null);
     },
   );

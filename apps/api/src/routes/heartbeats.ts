@@ -2,7 +2,6 @@ import { heartbeatStatuses } from '@sentinelmesh/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { keyPart } from '../limits/counters';
 import { findHeartbeatMonitor, MAX_PING_MESSAGE, recordPing } from '../services/heartbeats';
 import { PUBLIC_CLIENT_FACTOR } from './public';
@@ -51,11 +50,11 @@ export const heartbeatRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = a
       await perClient(request, reply, request.ip);
       // The token is a secret: only a hash of it goes into the Redis key.
       await perToken(request, reply, `${keyPart(request.params.token)}:${request.ip}`);
-      const monitor = await findHeartbeatMonitor(ctx.db, request.params.token);
+      const monitor = await findHeartbeatMonitor(ctx, request.params.token);
       const message = request.query.message ?? bodyMessage(request.body);
-      await withTenant(ctx.db, monitor.orgId, (db) =>
-        recordPing(db, monitor, { status: request.query.status, message, at: ctx.clock.now() }),
-      );
+      // The token names the organization: the request's tenant transaction opens here, not in a hook.
+      const tenant = await app.openTenant(request, monitor.orgId);
+      await recordPing(tenant, { monitorId: monitor.id, status: request.query.status, message });
       return reply.header('cache-control', 'no-store').send({ received: true, status: request.query.status });
     },
   });

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
 import { idParams, pageOf } from '../schemas/common';
 import {
   alertSchema,
@@ -14,7 +13,7 @@ import {
 import { listAlerts } from '../services/alerts';
 import { acknowledgeIncident, getIncident, listIncidents } from '../services/incidents';
 
-export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
 
@@ -28,10 +27,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
         response: { 200: pageOf(incidentSchema) },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listIncidents(db, orgId, request.query));
-    },
+    async (request) => listIncidents(tenantOf(request), request.query),
   );
 
   app.get(
@@ -40,11 +36,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       onRequest: read,
       schema: { tags: ['incidents'], params: idParams, response: { 200: incidentDetailSchema } },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      const id = requireId(request.params.id, 'incident');
-      return withTenant(ctx.db, orgId, (db) => getIncident(db, ctx.clock, orgId, id));
-    },
+    async (request) => getIncident(tenantOf(request), requireId(request.params.id, 'incident')),
   );
 
   app.post(
@@ -53,13 +45,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       onRequest: write,
       schema: { tags: ['incidents'], params: idParams, response: { 200: incidentSchema } },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const id = requireId(request.params.id, 'incident');
-      return withTenant(ctx.db, principal.orgId, (db) =>
-        acknowledgeIncident(db, ctx.clock, principal.orgId, id, principal.userId),
-      );
-    },
+    async (request) => acknowledgeIncident(tenantOf(request), requireId(request.params.id, 'incident')),
   );
 
   app.get(
@@ -68,9 +54,6 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       onRequest: read,
       schema: { tags: ['alerts'], querystring: listAlertsQuery, response: { 200: pageOf(alertSchema) } },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listAlerts(db, orgId, request.query));
-    },
+    async (request) => listAlerts(tenantOf(request), request.query),
   );
 };

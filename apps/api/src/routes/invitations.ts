@@ -2,11 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { sessionCookies } from '../http/session';
-import { principalOf } from '../plugins/auth';
 import { sessionOnly } from '../plugins/session-only';
+import { tenantOf } from '../plugins/tenant';
 import {
   acceptInvitationResponse,
   invitationPreview,
@@ -56,10 +55,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
         response: { 200: pageOf(invitationListItem) },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listInvitations(db, orgId, request.query, ctx.clock.now()));
-    },
+    async (request) => listInvitations(tenantOf(request), request.query),
   );
 
   app.delete(
@@ -76,9 +72,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
       },
     },
     async (request, reply) => {
-      const { orgId } = principalOf(request);
-      const id = requireId(request.params.id, 'invitation');
-      await withTenant(ctx.db, orgId, (db) => revokeInvitation(db, orgId, id, ctx.clock.now()));
+      await revokeInvitation(tenantOf(request), requireId(request.params.id, 'invitation'));
       return reply.code(204).send(null);
     },
   );
@@ -101,7 +95,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     },
     async (request, reply) => {
       await tokenPerAddress(request, reply, request.ip);
-      return previewInvitation(ctx.db, request.params.id, ctx.clock.now());
+      return previewInvitation(ctx, request.params.id);
     },
   );
 
@@ -110,6 +104,8 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     {
       logSerializers,
       onRequest: signedIn,
+      // Joins another organization than the caller's: its own transaction on the service role.
+      config: { tenantTransaction: false },
       schema: {
         tags,
         summary: 'Accept an invitation as the signed-in user',
@@ -122,7 +118,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     async (request, reply) => {
       const { userId } = userPrincipal(request);
       await tokenPerAddress(request, reply, request.ip);
-      const account = await acceptInvitation(ctx.db, userId, request.params.token, ctx.clock.now());
+      const account = await acceptInvitation(ctx, { userId, token: request.params.token });
       return { ...(await startSession(reply, account)), role: account.role };
     },
   );

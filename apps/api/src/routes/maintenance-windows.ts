@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
-import { isUuid, requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
+import { requireId } from '../http/ids';
+import { tenantOf } from '../plugins/tenant';
 import { idParams, noContent, pageOf } from '../schemas/common';
 import {
   createMaintenanceWindowBody,
@@ -18,15 +17,9 @@ import {
 
 const tags = ['maintenance'];
 
-export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (
-  app,
-  { ctx },
-) => {
+export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
-  // Row-level security: the services' queries run as the tenant of the caller's organization.
-  const tenant = <T>(orgId: string, fn: (scoped: ServiceContext) => Promise<T>) =>
-    withTenant(ctx.db, orgId, (db) => fn({ ...ctx, db }));
 
   app.post(
     '/maintenance-windows',
@@ -34,18 +27,8 @@ export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContex
       onRequest: write,
       schema: { tags, body: createMaintenanceWindowBody, response: { 201: maintenanceWindowSchema } },
     },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const created = await tenant(principal.orgId, (c) =>
-        createMaintenanceWindow(
-          c,
-          principal.orgId,
-          isUuid(principal.userId) ? principal.userId : null,
-          request.body,
-        ),
-      );
-      return reply.code(201).send(created);
-    },
+    async (request, reply) =>
+      reply.code(201).send(await createMaintenanceWindow(tenantOf(request), request.body)),
   );
 
   app.get(
@@ -58,36 +41,21 @@ export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContex
         response: { 200: pageOf(maintenanceWindowSchema) },
       },
     },
-    async (request) =>
-      tenant(principalOf(request).orgId, (c) =>
-        listMaintenanceWindows(c, principalOf(request).orgId, request.query),
-      ),
+    async (request) => listMaintenanceWindows(tenantOf(request), request.query),
   );
 
   app.get(
     '/maintenance-windows/:id',
     { onRequest: read, schema: { tags, params: idParams, response: { 200: maintenanceWindowSchema } } },
     async (request) =>
-      tenant(principalOf(request).orgId, (c) =>
-        getMaintenanceWindow(
-          c,
-          principalOf(request).orgId,
-          requireId(request.params.id, 'maintenance window'),
-        ),
-      ),
+      getMaintenanceWindow(tenantOf(request), requireId(request.params.id, 'maintenance window')),
   );
 
   app.delete(
     '/maintenance-windows/:id',
     { onRequest: write, schema: { tags, params: idParams, response: { 204: noContent } } },
     async (request, reply) => {
-      await tenant(principalOf(request).orgId, (c) =>
-        deleteMaintenanceWindow(
-          c,
-          principalOf(request).orgId,
-          requireId(request.params.id, 'maintenance window'),
-        ),
-      );
+      await deleteMaintenanceWindow(tenantOf(request), requireId(request.params.id, 'maintenance window'));
       return reply.code(204).send(null);
     },
   );

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
 import { sessionOnly } from '../plugins/session-only';
+import { tenantOf } from '../plugins/tenant';
 import { cursorQuery, limitQuery, noContent, pageOf } from '../schemas/common';
 import {
   addMemberBody,
@@ -37,10 +36,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         response: { 200: pageOf(memberSchema) },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listMembers(db, orgId, request.query));
-    },
+    async (request) => listMembers(tenantOf(request), request.query),
   );
 
   app.post(
@@ -57,11 +53,8 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (request, reply) => {
-      const actor = principalOf(request);
       await invitesPerRecipient(request, reply, normalizeEmail(request.body.email));
-      const invitation = await withTenant(ctx.db, actor.orgId, (db) =>
-        createInvitation(db, ctx, actor, request.body),
-      );
+      const invitation = await createInvitation(tenantOf(request), request.body);
       return reply.code(201).send(invitation);
     },
   );
@@ -78,11 +71,11 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         response: { 200: memberSchema },
       },
     },
-    async (request) => {
-      const actor = principalOf(request);
-      const userId = requireId(request.params.userId, 'member');
-      return withTenant(ctx.db, actor.orgId, (db) => changeMemberRole(db, actor, userId, request.body.role));
-    },
+    async (request) =>
+      changeMemberRole(tenantOf(request), {
+        userId: requireId(request.params.userId, 'member'),
+        role: request.body.role,
+      }),
   );
 
   app.delete(
@@ -92,9 +85,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       schema: { tags, summary: 'Remove a member', params: userIdParams, response: { 204: noContent } },
     },
     async (request, reply) => {
-      const actor = principalOf(request);
-      const userId = requireId(request.params.userId, 'member');
-      await withTenant(ctx.db, actor.orgId, (db) => removeMember(db, actor, userId, ctx.clock.now()));
+      await removeMember(tenantOf(request), requireId(request.params.userId, 'member'));
       return reply.code(204).send(null);
     },
   );

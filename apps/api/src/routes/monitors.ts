@@ -1,9 +1,8 @@
 import { createMonitorSchema } from '@sentinelmesh/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf, ranks } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
 import { idParams, noContent, pageOf } from '../schemas/common';
 import {
   checkResultSchema,
@@ -18,22 +17,14 @@ import { listResults } from '../services/results';
 
 const tags = ['monitors'];
 
-export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
-  const scoped = (request: { id: string }): ServiceContext => ({ ...ctx, requestId: request.id });
-  // A heartbeat's ping URL lets anyone report for the monitor: viewers see the monitor, not its token.
-  const viewOf = (request: Parameters<typeof principalOf>[0]) => ({
-    showToken: ranks[principalOf(request).role] >= ranks.member,
-  });
 
   app.post(
     '/monitors',
     { onRequest: write, schema: { tags, body: createMonitorSchema, response: { 201: monitorSchema } } },
-    async (request, reply) => {
-      const monitor = await createMonitor(scoped(request), principalOf(request).orgId, request.body);
-      return reply.code(201).send(monitor);
-    },
+    async (request, reply) => reply.code(201).send(await createMonitor(tenantOf(request), request.body)),
   );
 
   app.get(
@@ -42,17 +33,13 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: read,
       schema: { tags, querystring: listMonitorsQuery, response: { 200: pageOf(monitorSchema) } },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, (db) => listMonitors(db, orgId, request.query, viewOf(request)));
-    },
+    async (request) => listMonitors(tenantOf(request), request.query),
   );
 
   app.get(
     '/monitors/:id',
     { onRequest: read, schema: { tags, params: idParams, response: { 200: monitorSchema } } },
-    async (request) =>
-      getMonitor(ctx, principalOf(request).orgId, requireId(request.params.id, 'monitor'), viewOf(request)),
+    async (request) => getMonitor(tenantOf(request), requireId(request.params.id, 'monitor')),
   );
 
   app.patch(
@@ -62,23 +49,14 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       schema: { tags, params: idParams, body: patchMonitorBody, response: { 200: monitorSchema } },
     },
     async (request) =>
-      updateMonitor(
-        scoped(request),
-        principalOf(request).orgId,
-        requireId(request.params.id, 'monitor'),
-        request.body,
-      ),
+      updateMonitor(tenantOf(request), { id: requireId(request.params.id, 'monitor'), patch: request.body }),
   );
 
   app.delete(
     '/monitors/:id',
     { onRequest: write, schema: { tags, params: idParams, response: { 204: noContent } } },
     async (request, reply) => {
-      await deleteMonitor(
-        scoped(request),
-        principalOf(request).orgId,
-        requireId(request.params.id, 'monitor'),
-      );
+      await deleteMonitor(tenantOf(request), requireId(request.params.id, 'monitor'));
       return reply.code(204).send(null);
     },
   );
@@ -95,10 +73,10 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         response: { 200: pageOf(checkResultSchema) },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      const id = requireId(request.params.id, 'monitor');
-      return withTenant(ctx.db, orgId, (db) => listResults(db, orgId, id, request.query));
-    },
+    async (request) =>
+      listResults(tenantOf(request), {
+        monitorId: requireId(request.params.id, 'monitor'),
+        ...request.query,
+      }),
   );
 };

@@ -1,7 +1,6 @@
-import { notFound } from '@sentinelmesh/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
+import { apiErrors } from '../errors';
 import { publicStatusPageSchema, slugParams } from '../schemas/status-pages';
 import { publicStatusPage, statusPageOrg } from '../services/status-pages';
 
@@ -30,11 +29,10 @@ export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
     async (request, reply) => {
       await perClient(request, reply, request.ip);
       await perPage(request, reply, `${request.params.slug}:${request.ip}`);
-      const orgId = await statusPageOrg(ctx.db, request.params.slug);
-      if (!orgId) throw notFound('status page');
-      const page = await withTenant(ctx.db, orgId, (db) =>
-        publicStatusPage(db, orgId, request.params.slug, ctx.clock.now()),
-      );
+      const orgId = await statusPageOrg(ctx, request.params.slug);
+      if (!orgId) throw apiErrors.notFound('status page');
+      // The slug names the organization: the request's tenant transaction opens here, not in a hook.
+      const page = await publicStatusPage(await app.openTenant(request, orgId), request.params.slug);
       return reply.header('cache-control', 'public, max-age=30').send(page);
     },
   );

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
-import { principalOf } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
 import { idParams } from '../schemas/common';
 import { statsQuery, statsSchema } from '../schemas/stats';
 import { monitorStats } from '../services/stats';
 
-export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   app.get(
     '/monitors/:id/stats',
     {
@@ -20,12 +19,10 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
         response: { 200: statsSchema },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      const id = requireId(request.params.id, 'monitor');
-      return withTenant(ctx.db, orgId, (db) =>
-        monitorStats(db, orgId, id, request.query.window, ctx.clock.now()),
-      );
-    },
+    async (request) =>
+      monitorStats(tenantOf(request), {
+        monitorId: requireId(request.params.id, 'monitor'),
+        window: request.query.window,
+      }),
   );
 };

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
-import { principalOf } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
 import { usageSchema } from '../schemas/usage';
-import { loadLimits, loadUsage } from '../services/quotas';
+import { organizationUsage } from '../services/quotas';
 
-export const usageRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const usageRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   app.get(
     '/usage',
     {
@@ -18,12 +17,6 @@ export const usageRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
         response: { 200: usageSchema },
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      return withTenant(ctx.db, orgId, async (db) => ({
-        limits: await loadLimits(db, orgId, ctx.config),
-        usage: await loadUsage(db, orgId),
-      }));
-    },
+    async (request) => organizationUsage(tenantOf(request)),
   );
 };

@@ -1,7 +1,7 @@
+import { roleSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
 import { isoTime } from './common';
 
-const roleSchema = z.enum(['viewer', 'member', 'admin', 'owner']);
 const newPassword = z.string().min(10, 'must be at least 10 characters').max(256);
 // One-time tokens are 43 base64url characters; the bound only keeps garbage short.
 const oneTimeToken = z.string().min(1).max(256).describe('the token from the emailed link');

@@ -1,7 +1,6 @@
+import { roleSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
 import { isoTime } from './common';
-
-export const roleSchema = z.enum(['viewer', 'member', 'admin', 'owner']);
 
 export const memberSchema = z.object({
   userId: z.string(),

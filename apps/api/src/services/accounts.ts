@@ -1,6 +1,8 @@
-import { DomainError } from '@sentinelmesh/core';
-import type { Db, Role } from '@sentinelmesh/db';
+import type { Role } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
 import type { ServiceContext } from '../context';
+import { apiErrors } from '../errors';
+import type { Principal } from '../plugins/auth';
 import { sendVerificationEmail } from './email-verification';
 import { revokeUserSessions } from './refresh-tokens';
 import { insertOrganization } from './slug';
@@ -16,7 +18,7 @@ export interface Account {
 
 type Deps = Pick<ServiceContext, 'db' | 'clock' | 'passwords' | 'mailer' | 'config'>;
 
-const badCredentials = () => new DomainError('unauthenticated', 'invalid email or password');
+const badCredentials = apiErrors.badCredentials;
 
 /** Creates a user and a new organization that the user owns, in one transaction, and asks them to verify the email. */
 export async function signup(
@@ -34,7 +36,7 @@ export async function signup(
       .executeTakeFirst();
     // An honest 409 (signup stays rate-limited); knowing that an account exists no longer lets anyone
     // into an organization: membership needs an accepted invitation and a verified email.
-    if (!user) throw new DomainError('conflict', 'an account with this email already exists');
+    if (!user) throw apiErrors.emailTaken();
     const organization = await insertOrganization(tx, input.organizationName);
     await tx
       .insertInto('memberships')
@@ -100,7 +102,7 @@ export async function login(
 }
 
 /** The account behind a verified access token, or null when the user or membership is gone. */
-export async function loadAccount(db: Db, userId: string, orgId: string): Promise<Account | null> {
+async function loadAccount(db: Db, userId: string, orgId: string): Promise<Account | null> {
   const row = await db
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
@@ -128,7 +130,7 @@ export async function loadAccount(db: Db, userId: string, orgId: string): Promis
 }
 
 /** Every organization the user belongs to, oldest membership first. Runs across tenants: it is the user's own list. */
-export async function listOrganizations(db: Db, userId: string) {
+async function listOrganizations(db: Db, userId: string) {
   return db
     .selectFrom('memberships as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
@@ -137,6 +139,21 @@ export async function listOrganizations(db: Db, userId: string) {
     .orderBy('m.created_at')
     .orderBy('o.id')
     .execute();
+}
+
+/**
+ * Who the caller is: user, organization, the role they act with, and every organization they belong
+ * to. Account-level, so on the service role, filtered by the verified principal.
+ */
+export async function describeCaller(ctx: ServiceContext, actor: Principal) {
+  const account = await loadAccount(ctx.db, actor.userId, actor.orgId);
+  if (!account) throw apiErrors.sessionEnded('you are no longer a member of this organization');
+  // A key speaks for one organization only, not for every one its creator belongs to.
+  const organizations = actor.apiKeyId
+    ? [{ ...account.organization, role: actor.role }]
+    : await listOrganizations(ctx.db, actor.userId);
+  // An API key acts with its own (possibly lower) role, not its creator's.
+  return { user: account.user, organization: account.organization, role: actor.role, organizations };
 }
 
 /**
@@ -154,9 +171,7 @@ export async function changePassword(
     .executeTakeFirstOrThrow();
   const check = await deps.passwords.verify(input.currentPassword, user.password_hash);
   if (!check.ok) {
-    throw new DomainError('validation', 'the current password is wrong', [
-      { path: 'currentPassword', message: 'does not match your current password' },
-    ]);
+    throw apiErrors.wrongPassword();
   }
   const passwordHash = await deps.passwords.hash(input.newPassword);
   await deps.db.transaction().execute(async (tx) => {

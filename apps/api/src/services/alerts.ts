@@ -1,9 +1,8 @@
-import type { Db } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
+import { sql } from 'kysely';
+import type { TenantContext, TenantDb } from '../context';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 
-function selectAlerts(db: Db, orgId: string) {
+function selectAlerts(db: TenantDb, orgId: string) {
   return db
     .selectFrom('alerts')
     .select([
@@ -15,7 +14,6 @@ function selectAlerts(db: Db, orgId: string) {
       'attempts',
       'sent_at',
       'last_error',
-      sql<string>`created_at::text`.as('cursor_at'),
       // Every delivery attempt, oldest first (the notifier logs each one in alert_attempts).
       sql<
         Array<{
@@ -52,8 +50,7 @@ function toAlertView(row: AlertRow) {
 
 /** The delivery log, newest first. */
 export async function listAlerts(
-  db: Db,
-  orgId: string,
+  ctx: TenantContext,
   filter: {
     incidentId?: string | undefined;
     monitorId?: string | undefined;
@@ -61,23 +58,14 @@ export async function listAlerts(
     cursor?: string | undefined;
   },
 ) {
-  let query = selectAlerts(db, orgId);
+  let query = selectAlerts(ctx.db, ctx.orgId);
   if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
   if (filter.monitorId) query = query.where('monitor_id', '=', filter.monitorId);
-  if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
-  return toPage(rows, filter.limit, (row) => [row.cursor_at, row.id], toAlertView);
+  return keysetPage(query, byTimeThenId('created_at', 'id'), filter, toAlertView);
 }
 
-export async function alertsOfIncident(db: Db, orgId: string, incidentId: string) {
-  const rows = await selectAlerts(db, orgId)
+export async function alertsOfIncident(ctx: TenantContext, incidentId: string) {
+  const rows = await selectAlerts(ctx.db, ctx.orgId)
     .where('incident_id', '=', incidentId)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')

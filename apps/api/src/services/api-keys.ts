@@ -1,11 +1,8 @@
-import { DomainError, notFound } from '@sentinelmesh/core';
-import type { Role } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import type { TenantDb } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
-import type { Principal } from '../plugins/auth';
-import { ranks } from '../plugins/auth';
+import { hasRole, type Role } from '@sentinelmesh/core';
+import { sql } from 'kysely';
+import type { ActorContext, TenantContext } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import { generateApiKey } from './api-key-secrets';
 
 const columns = ['id', 'name', 'role', 'key_hint', 'created_by', 'created_at', 'last_used_at'] as const;
@@ -31,12 +28,13 @@ function toApiKey(row: {
 }
 
 /** The key is returned once, here; only its hash is stored. A key never holds more than its creator. */
-export async function createApiKey(db: TenantDb, actor: Principal, input: { name: string; role: Role }) {
-  if (ranks[input.role] > ranks[actor.role]) {
-    throw new DomainError('forbidden', `you can create keys up to your own role (${actor.role})`);
+export async function createApiKey(ctx: ActorContext, input: { name: string; role: Role }) {
+  const { actor } = ctx;
+  if (!hasRole(actor.role, input.role)) {
+    throw apiErrors.keyAboveRole(actor.role);
   }
   const { key, hash, hint } = generateApiKey();
-  const row = await db
+  const row = await ctx.db
     .insertInto('api_keys')
     .values({
       org_id: actor.orgId,
@@ -52,37 +50,24 @@ export async function createApiKey(db: TenantDb, actor: Principal, input: { name
 }
 
 /** Active keys, newest first, keyset-paged on (created_at, id). */
-export async function listApiKeys(
-  db: TenantDb,
-  orgId: string,
-  page: { limit: number; cursor?: string | undefined },
-) {
-  let query = db
+export async function listApiKeys(ctx: TenantContext, page: { limit: number; cursor?: string | undefined }) {
+  const query = ctx.db
     .selectFrom('api_keys')
-    .select([...columns, sql<string>`created_at::text`.as('cursor_at')])
-    .where('org_id', '=', orgId)
+    .select(columns)
+    .where('org_id', '=', ctx.orgId)
     .where('revoked_at', 'is', null);
-  if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows, page.limit, (row) => [row.cursor_at, row.id], toApiKey);
+  return keysetPage(query, byTimeThenId('created_at', 'id'), page, toApiKey);
 }
 
 /** Revocation is one committed UPDATE; every request looks the key up, so it stops working at once. */
-export async function revokeApiKey(db: TenantDb, orgId: string, id: string) {
-  const row = await db
+export async function revokeApiKey(ctx: TenantContext, id: string) {
+  const row = await ctx.db
     .updateTable('api_keys')
     .set({ revoked_at: sql`now()` })
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (!row) throw notFound('API key');
+  if (!row) throw apiErrors.notFound('API key');
 }

@@ -1,6 +1,7 @@
-import { type ChannelTypeName, channelType, DomainError, type FieldProblem } from '@sentinelmesh/core';
+import { type ChannelTypeName, channelType, type FieldProblem } from '@sentinelmesh/core';
 import { BlockedTargetError, obviouslyPrivateHost, resolveTarget } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
+import { apiErrors } from '../errors';
 
 /** How long a create or patch waits for DNS; no answer in time leaves it to the delivery-time guard. */
 const RESOLVE_TIMEOUT_MS = 3_000;
@@ -52,5 +53,5 @@ export async function assertPublicChannelTargets(
       });
     }
   }
-  if (problems.length > 0) throw new DomainError('validation', `invalid ${type} channel settings`, problems);
+  if (problems.length > 0) throw apiErrors.invalidChannelSettings(type, problems);
 }

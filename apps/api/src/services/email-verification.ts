@@ -1,7 +1,8 @@
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
-import { dashboardLink, invalidToken } from './one-time-tokens';
+import { apiErrors } from '../errors';
+import { dashboardLink } from './one-time-tokens';
 import { consumeUserToken, issueUserToken } from './user-tokens';
 import { type AccountUser, toAccountUser } from './users';
 
@@ -52,7 +53,7 @@ export async function verifyEmail(deps: Pick<Deps, 'db' | 'clock'>, token: strin
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const userId = await consumeUserToken(tx, token, 'verify_email', now);
-    if (!userId) throw invalidToken('verification');
+    if (!userId) throw apiErrors.invalidLink('verification');
     return markEmailVerified(tx, userId, now);
   });
 }

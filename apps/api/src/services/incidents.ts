@@ -1,15 +1,13 @@
-import { maskUrlsIn, notFound } from '@sentinelmesh/core';
-import type { Db } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import type { Clock } from '../context';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
+import { maskUrlsIn } from '@sentinelmesh/core';
+import type { ActorContext, TenantContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import { alertsOfIncident } from './alerts';
 import { resultsBetween } from './results';
 
 const TIMELINE_RESULTS = 500;
 
-function selectIncidents(db: Db, orgId: string) {
+function selectIncidents(db: TenantDb, orgId: string) {
   return db
     .selectFrom('incidents')
     .select([
@@ -21,7 +19,6 @@ function selectIncidents(db: Db, orgId: string) {
       'cause',
       'acknowledged_at',
       'acknowledged_by',
-      sql<string>`opened_at::text`.as('cursor_at'),
     ])
     .where('org_id', '=', orgId);
 }
@@ -42,8 +39,7 @@ function toIncidentView(row: IncidentRow) {
 }
 
 export async function listIncidents(
-  db: Db,
-  orgId: string,
+  ctx: TenantContext,
   filter: {
     monitorId?: string | undefined;
     status?: 'open' | 'resolved' | undefined;
@@ -51,48 +47,36 @@ export async function listIncidents(
     cursor?: string | undefined;
   },
 ) {
-  let query = selectIncidents(db, orgId);
+  let query = selectIncidents(ctx.db, ctx.orgId);
   if (filter.monitorId) query = query.where('monitor_id', '=', filter.monitorId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(opened_at, id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('opened_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
-  return toPage(rows, filter.limit, (row) => [row.cursor_at, row.id], toIncidentView);
+  return keysetPage(query, byTimeThenId('opened_at', 'id'), filter, toIncidentView);
 }
 
 /** The incident with what happened during it: the checks in its window and its alerts. */
-export async function getIncident(db: Db, clock: Clock, orgId: string, id: string) {
-  const row = await selectIncidents(db, orgId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('incident');
-  const [results, alerts] = await Promise.all([
-    resultsBetween(
-      db,
-      orgId,
-      row.monitor_id,
-      row.opened_at,
-      row.resolved_at ?? clock.now(),
-      TIMELINE_RESULTS,
-    ),
-    alertsOfIncident(db, orgId, row.id),
-  ]);
+export async function getIncident(ctx: TenantContext, id: string) {
+  const row = await selectIncidents(ctx.db, ctx.orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('incident');
+  // One after another: the request's transaction is a single connection.
+  const results = await resultsBetween(ctx, {
+    monitorId: row.monitor_id,
+    from: row.opened_at,
+    to: row.resolved_at ?? ctx.clock.now(),
+    max: TIMELINE_RESULTS,
+  });
+  const alerts = await alertsOfIncident(ctx, row.id);
   return { ...toIncidentView(row), timeline: { results, alerts } };
 }
 
-export async function acknowledgeIncident(db: Db, clock: Clock, orgId: string, id: string, userId: string) {
-  await db
+export async function acknowledgeIncident(ctx: ActorContext, id: string) {
+  await ctx.db
     .updateTable('incidents')
-    .set({ acknowledged_at: clock.now(), acknowledged_by: userId })
-    .where('org_id', '=', orgId)
+    .set({ acknowledged_at: ctx.clock.now(), acknowledged_by: ctx.actor.userId })
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .where('acknowledged_at', 'is', null)
     .execute();
-  const row = await selectIncidents(db, orgId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('incident');
+  const row = await selectIncidents(ctx.db, ctx.orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('incident');
   return toIncidentView(row);
 }

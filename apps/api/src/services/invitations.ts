@@ -1,11 +1,8 @@
-import { conflict, DomainError, notFound } from '@sentinelmesh/core';
-import type { Db, Role } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import type { ServiceContext } from '../context';
-import type { TenantDb } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
-import type { Principal } from '../plugins/auth';
+import type { Role } from '@sentinelmesh/core';
+import type { Db } from '@sentinelmesh/db';
+import type { ActorContext, ServiceContext, TenantContext } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import type { Account } from './accounts';
 import { assertMayAssign } from './members';
 import { dashboardLink, hashOneTimeToken, newOneTimeToken } from './one-time-tokens';
@@ -50,21 +47,15 @@ const invitationColumns = [
   'i.revoked_at',
 ] as const;
 
-type Deps = Pick<ServiceContext, 'clock' | 'mailer' | 'config'>;
-
 /**
  * Invites `email` with `role`: a single-use token, emailed, valid 7 days; a pending invitation for the
  * same address is replaced. Nothing here depends on whether an account with that email exists.
  */
-export async function createInvitation(
-  db: TenantDb,
-  deps: Deps,
-  actor: Principal,
-  input: { email: string; role: Role },
-) {
+export async function createInvitation(ctx: ActorContext, input: { email: string; role: Role }) {
+  const { db, actor } = ctx;
   assertMayAssign(actor, null, input.role);
   const email = normalizeEmail(input.email);
-  const now = deps.clock.now();
+  const now = ctx.clock.now();
   // Tenant RLS shows only this organization's members: this cannot probe other accounts.
   const member = await db
     .selectFrom('memberships as m')
@@ -73,7 +64,7 @@ export async function createInvitation(
     .where('m.org_id', '=', actor.orgId)
     .where((eb) => eb(eb.fn('lower', ['u.email']), '=', email))
     .executeTakeFirst();
-  if (member) throw conflict('this address belongs to a member of this organization already');
+  if (member) throw apiErrors.memberAlready();
   await db
     .updateTable('invitations')
     .set({ revoked_at: now })
@@ -99,7 +90,7 @@ export async function createInvitation(
     .catch((error: unknown) => {
       // Two admins inviting the same address at the same moment: one open invitation per address.
       if ((error as { code?: unknown }).code === '23505') {
-        throw conflict('this address was invited at the same moment; list the invitations and retry');
+        throw apiErrors.invitedMeanwhile();
       }
       throw error;
     });
@@ -108,64 +99,54 @@ export async function createInvitation(
     .select('name')
     .where('id', '=', actor.orgId)
     .executeTakeFirstOrThrow();
-  deps.mailer.send({
+  // Only a committed invitation is emailed: its token must work when the link is followed.
+  const mail = {
     to: email,
     subject: `You are invited to ${organization.name} on SentinelMesh`,
     lines: [
       `You are invited to join ${organization.name} on SentinelMesh as ${input.role}. Open the link below (valid for 7 days, once) and sign in, or sign up, with this address.`,
       'If you did not expect this, ignore this email.',
     ],
-    link: dashboardLink(deps.config.DASHBOARD_ORIGIN, '/invitations/accept', token),
-  });
+    link: dashboardLink(ctx.config.DASHBOARD_ORIGIN, '/invitations/accept', token),
+  };
+  ctx.afterCommit(() => ctx.mailer.send(mail));
   return toInvitation(row, now);
 }
 
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listInvitations(
-  db: TenantDb,
-  orgId: string,
+  ctx: TenantContext,
   page: { limit: number; cursor?: string | undefined },
-  now: Date,
 ) {
-  let query = db
+  const now = ctx.clock.now();
+  const query = ctx.db
     .selectFrom('invitations as i')
     .leftJoin('users as u', 'u.id', 'i.invited_by')
     .select([...invitationColumns, 'u.id as inviterId', 'u.email as inviterEmail'])
-    .select(sql<string>`i.created_at::text`.as('cursor_at'))
-    .where('i.org_id', '=', orgId);
-  if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(i.created_at, i.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(
-    rows,
-    page.limit,
-    (row) => [row.cursor_at, row.id],
-    (row) => ({
-      ...toInvitation(row, now),
-      invitedBy: row.inviterId && row.inviterEmail ? { id: row.inviterId, email: row.inviterEmail } : null,
-    }),
-  );
+    .where('i.org_id', '=', ctx.orgId);
+  return keysetPage(query, byTimeThenId('i.created_at', 'i.id'), page, (row) => ({
+    ...toInvitation(row, now),
+    invitedBy: row.inviterId && row.inviterEmail ? { id: row.inviterId, email: row.inviterEmail } : null,
+  }));
 }
 
 /** Revoked at once: its token stops working. An accepted invitation cannot be revoked (remove the member). */
-export async function revokeInvitation(db: TenantDb, orgId: string, id: string, now: Date) {
-  const row = await db
+export async function revokeInvitation(ctx: TenantContext, id: string) {
+  const row = await ctx.db
     .selectFrom('invitations')
     .select(['accepted_at', 'revoked_at'])
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('invitation');
-  if (row.accepted_at) throw conflict('this invitation was accepted already; remove the member instead');
+  if (!row) throw apiErrors.notFound('invitation');
+  if (row.accepted_at) throw apiErrors.invitationAccepted();
   if (!row.revoked_at) {
-    await db.updateTable('invitations').set({ revoked_at: now }).where('id', '=', id).execute();
+    await ctx.db
+      .updateTable('invitations')
+      .set({ revoked_at: ctx.clock.now() })
+      .where('id', '=', id)
+      .execute();
   }
 }
 
@@ -181,9 +162,9 @@ function pendingByToken(db: Db, token: string, now: Date) {
     .where('i.expires_at', '>', now);
 }
 
-export async function previewInvitation(db: Db, token: string, now: Date) {
-  const row = await pendingByToken(db, token, now).executeTakeFirst();
-  if (!row) throw notFound('invitation');
+export async function previewInvitation(ctx: ServiceContext, token: string) {
+  const row = await pendingByToken(ctx.db, token, ctx.clock.now()).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('invitation');
   return {
     organization: { id: row.org_id, name: row.orgName },
     email: row.email,
@@ -197,23 +178,25 @@ export async function previewInvitation(db: Db, token: string, now: Date) {
  * address may: the user's email must be that address and verified, which an account registered by
  * someone else without access to the mailbox never is.
  */
-export async function acceptInvitation(db: Db, userId: string, token: string, now: Date): Promise<Account> {
-  return db.transaction().execute(async (tx) => {
+export async function acceptInvitation(
+  ctx: ServiceContext,
+  input: { userId: string; token: string },
+): Promise<Account> {
+  const { userId, token } = input;
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
     const invitation = await pendingByToken(tx, token, now).forUpdate('i').executeTakeFirst();
-    if (!invitation) throw notFound('invitation');
+    if (!invitation) throw apiErrors.notFound('invitation');
     const user = await tx
       .selectFrom('users')
       .select(['id', 'email', 'email_verified_at', 'session_generation'])
       .where('id', '=', userId)
       .executeTakeFirstOrThrow();
     if (normalizeEmail(user.email) !== normalizeEmail(invitation.email)) {
-      throw new DomainError('forbidden', 'this invitation is for another address; sign in with that address');
+      throw apiErrors.invitationForAnotherAddress();
     }
     if (!user.email_verified_at) {
-      throw new DomainError(
-        'forbidden',
-        'verify your email first: follow the link we emailed you, then accept again',
-      );
+      throw apiErrors.emailNotVerified();
     }
     const joined = await tx
       .insertInto('memberships')
@@ -221,7 +204,7 @@ export async function acceptInvitation(db: Db, userId: string, token: string, no
       .onConflict((oc) => oc.doNothing())
       .returning('role')
       .executeTakeFirst();
-    if (!joined) throw conflict('you are a member of this organization already');
+    if (!joined) throw apiErrors.joinedAlready();
     await tx
       .updateTable('invitations')
       .set({ accepted_at: now, accepted_by: user.id })

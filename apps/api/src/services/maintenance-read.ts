@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { TenantDb } from '../db/tenant';
+import type { TenantDb } from '../context';
 import type { Interval } from '../stats/intervals';
 
 /** Maintenance windows of each monitor overlapping [from, to): statistics leave them out. */

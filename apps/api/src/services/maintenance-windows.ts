@@ -1,13 +1,12 @@
-import { DomainError, notFound } from '@sentinelmesh/core';
-import { type SqlBool, sql } from 'kysely';
-import type { ServiceContext } from '../context';
-import { inTransaction } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { sql } from 'kysely';
+import type { ActorContext, TenantContext } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 import type { CreateMaintenanceWindow } from '../schemas/maintenance-windows';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 
-function selectWindows(ctx: ServiceContext, orgId: string) {
+function selectWindows(ctx: TenantContext) {
   return ctx.db
     .selectFrom('maintenance_windows as w')
     .select([
@@ -16,14 +15,13 @@ function selectWindows(ctx: ServiceContext, orgId: string) {
       'w.starts_at',
       'w.ends_at',
       'w.created_at',
-      sql<string>`w.starts_at::text`.as('cursor_at'),
       sql<string[]>`coalesce((
         SELECT array_agg(wm.monitor_id::text ORDER BY wm.monitor_id)
         FROM maintenance_window_monitors wm
         WHERE wm.window_id = w.id AND wm.org_id = w.org_id
       ), '{}')`.as('monitor_ids'),
     ])
-    .where('w.org_id', '=', orgId);
+    .where('w.org_id', '=', ctx.orgId);
 }
 
 type WindowRow = Awaited<ReturnType<ReturnType<typeof selectWindows>['executeTakeFirstOrThrow']>>;
@@ -42,9 +40,9 @@ function toView(row: WindowRow, now: Date) {
   };
 }
 
-async function loadWindow(ctx: ServiceContext, orgId: string, id: string) {
-  const row = await selectWindows(ctx, orgId).where('w.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('maintenance window');
+async function loadWindow(ctx: TenantContext, id: string) {
+  const row = await selectWindows(ctx).where('w.id', '=', id).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('maintenance window');
   return toView(row, ctx.clock.now());
 }
 
@@ -52,55 +50,47 @@ async function loadWindow(ctx: ServiceContext, orgId: string, id: string) {
  * Creates a window over monitors of the caller's organization. Monitors keep being checked during
  * it; the verifier shows them as `maintenance` and sends no alerts until it ends.
  */
-export async function createMaintenanceWindow(
-  ctx: ServiceContext,
-  orgId: string,
-  userId: string | null,
-  input: CreateMaintenanceWindow,
-) {
+export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMaintenanceWindow) {
+  const { orgId } = ctx;
   const { unique: monitorIds, missing } = await findMissingIds(ctx.db, 'monitors', orgId, input.monitorIds);
   if (missing.length > 0) {
-    throw new DomainError(
-      'validation',
-      'some monitors do not exist',
+    throw apiErrors.invalid(
+      'maintenance window',
       missing.map((id) => ({
         path: `monitorIds.${input.monitorIds.indexOf(id)}`,
         message: 'monitor not found',
       })),
     );
   }
-  const id = await inTransaction(ctx.db, async (trx) => {
-    const window = await trx
-      .insertInto('maintenance_windows')
-      .values({
-        org_id: orgId,
-        name: input.name,
-        starts_at: new Date(input.startsAt),
-        ends_at: new Date(input.endsAt),
-        created_by: userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('maintenance_window_monitors')
-      .values(monitorIds.map((monitorId) => ({ org_id: orgId, window_id: window.id, monitor_id: monitorId })))
-      .execute();
-    return window.id;
-  });
-  return loadWindow(ctx, orgId, id);
+  const window = await ctx.db
+    .insertInto('maintenance_windows')
+    .values({
+      org_id: orgId,
+      name: input.name,
+      starts_at: new Date(input.startsAt),
+      ends_at: new Date(input.endsAt),
+      created_by: isUuid(ctx.actor.userId) ? ctx.actor.userId : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await ctx.db
+    .insertInto('maintenance_window_monitors')
+    .values(monitorIds.map((monitorId) => ({ org_id: orgId, window_id: window.id, monitor_id: monitorId })))
+    .execute();
+  return loadWindow(ctx, window.id);
 }
 
-export async function getMaintenanceWindow(ctx: ServiceContext, orgId: string, id: string) {
-  return loadWindow(ctx, orgId, id);
+export async function getMaintenanceWindow(ctx: TenantContext, id: string) {
+  return loadWindow(ctx, id);
 }
 
 /** Windows newest start first, optionally of one monitor. */
 export async function listMaintenanceWindows(
-  ctx: ServiceContext,
-  orgId: string,
+  ctx: TenantContext,
   filter: { monitorId?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  let query = selectWindows(ctx, orgId);
+  const { orgId } = ctx;
+  let query = selectWindows(ctx);
   if (filter.monitorId) {
     const monitorId = filter.monitorId;
     query = query.where(({ exists, selectFrom }) =>
@@ -113,31 +103,11 @@ export async function listMaintenanceWindows(
       ),
     );
   }
-  if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(w.starts_at, w.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('w.starts_at', 'desc')
-    .orderBy('w.id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
   const now = ctx.clock.now();
-  return toPage(
-    rows,
-    filter.limit,
-    (row) => [row.cursor_at, row.id],
-    (row) => toView(row, now),
-  );
+  return keysetPage(query, byTimeThenId('w.starts_at', 'w.id'), filter, (row) => toView(row, now));
 }
 
 /** Deleting a window ends it at once: alerts resume with the next verdict. */
-export async function deleteMaintenanceWindow(ctx: ServiceContext, orgId: string, id: string): Promise<void> {
-  const row = await ctx.db
-    .deleteFrom('maintenance_windows')
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw notFound('maintenance window');
+export async function deleteMaintenanceWindow(ctx: TenantContext, id: string): Promise<void> {
+  await deleteOwned(ctx, 'maintenance_windows', id, 'maintenance window');
 }

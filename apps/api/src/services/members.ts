@@ -1,9 +1,7 @@
-import { conflict, DomainError, notFound } from '@sentinelmesh/core';
-import type { Role } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import type { TenantDb } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
+import type { Role } from '@sentinelmesh/core';
+import type { ActorContext, TenantContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import type { Principal } from '../plugins/auth';
 
 function toMember(row: { user_id: string; email: string; role: Role; created_at: Date }) {
@@ -14,39 +12,20 @@ function selectMembers(db: TenantDb, orgId: string) {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select([
-      'm.user_id',
-      'u.email',
-      'm.role',
-      'm.created_at',
-      sql<string>`m.created_at::text`.as('cursor_at'),
-    ])
+    .select(['m.user_id', 'u.email', 'm.role', 'm.created_at'])
     .where('m.org_id', '=', orgId);
 }
 
 /** Oldest member first (the founder leads), keyset-paged on (created_at, user_id). */
-export async function listMembers(
-  db: TenantDb,
-  orgId: string,
-  page: { limit: number; cursor?: string | undefined },
-) {
-  let query = selectMembers(db, orgId);
-  if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(m.created_at, m.user_id) > (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('m.created_at')
-    .orderBy('m.user_id')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows, page.limit, (row) => [row.cursor_at, row.user_id], toMember);
+export async function listMembers(ctx: TenantContext, page: { limit: number; cursor?: string | undefined }) {
+  const oldestFirst = byTimeThenId('m.created_at', 'm.user_id', 'asc');
+  return keysetPage(selectMembers(ctx.db, ctx.orgId), oldestFirst, page, toMember);
 }
 
 /** Only an owner hands out or takes away the owner role, or changes an owner. */
 export function assertMayAssign(actor: Principal, from: Role | null, to: Role | null) {
   if ((from === 'owner' || to === 'owner') && actor.role !== 'owner') {
-    throw new DomainError('forbidden', 'only an owner can grant, change or remove the owner role');
+    throw apiErrors.ownerOnly();
   }
 }
 
@@ -59,7 +38,7 @@ async function assertNotLastOwner(db: TenantDb, orgId: string, userId: string) {
     .forUpdate()
     .execute();
   if (owners.length === 1 && owners[0]?.user_id === userId) {
-    throw conflict('an organization keeps at least one owner; make someone else owner first');
+    throw apiErrors.lastOwner();
   }
 }
 
@@ -71,11 +50,13 @@ async function currentRole(db: TenantDb, orgId: string, userId: string): Promise
     .where('user_id', '=', userId)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('member');
+  if (!row) throw apiErrors.notFound('member');
   return row.role;
 }
 
-export async function changeMemberRole(db: TenantDb, actor: Principal, userId: string, role: Role) {
+export async function changeMemberRole(ctx: ActorContext, input: { userId: string; role: Role }) {
+  const { db, actor } = ctx;
+  const { userId, role } = input;
   const from = await currentRole(db, actor.orgId, userId);
   assertMayAssign(actor, from, role);
   if (from === 'owner' && role !== 'owner') await assertNotLastOwner(db, actor.orgId, userId);
@@ -93,7 +74,9 @@ export async function changeMemberRole(db: TenantDb, actor: Principal, userId: s
 }
 
 /** Removal ends the member's access at once: tokens are checked against memberships on every request. */
-export async function removeMember(db: TenantDb, actor: Principal, userId: string, now: Date) {
+export async function removeMember(ctx: ActorContext, userId: string) {
+  const { db, actor } = ctx;
+  const now = ctx.clock.now();
   const from = await currentRole(db, actor.orgId, userId);
   if (userId !== actor.userId) assertMayAssign(actor, from, null);
   if (from === 'owner') await assertNotLastOwner(db, actor.orgId, userId);

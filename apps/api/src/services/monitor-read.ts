@@ -1,14 +1,15 @@
 import {
+  hasRole,
   type Monitor,
   type MonitorStatus,
   maskSecrets,
   maskUrlsIn,
   type StoredMonitorConfig,
 } from '@sentinelmesh/core';
-import type { Db } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
+import type { Database } from '@sentinelmesh/db';
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { ActorContext } from '../context';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -16,7 +17,7 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 const maskedError = (error: { kind: string; message: string }) =>
   typeof error.message === 'string' ? { ...error, message: maskUrlsIn(error.message) } : error;
 
-function selectMonitors(db: Db, orgId: string) {
+function selectMonitors(db: Kysely<Database>, orgId: string) {
   return db
     .selectFrom('monitors as m')
     .leftJoin('monitor_state as s', 's.monitor_id', 'm.id')
@@ -30,7 +31,6 @@ function selectMonitors(db: Db, orgId: string) {
       's.last_checked_at',
       's.last_latency_ms',
       's.last_error',
-      sql<string>`m.created_at::text`.as('cursor_at'),
       sql<string[]>`coalesce((
         SELECT array_agg(mc.channel_id::text ORDER BY mc.channel_id)
         FROM monitor_channels mc WHERE mc.monitor_id = m.id AND mc.org_id = m.org_id
@@ -45,6 +45,11 @@ type MonitorRow = Awaited<ReturnType<ReturnType<typeof selectMonitors>['executeT
 export interface MonitorViewOptions {
   showToken: boolean;
 }
+
+/** A heartbeat's ping URL lets anyone report for the monitor: viewers see the monitor, not its token. */
+export const viewFor = (ctx: ActorContext): MonitorViewOptions => ({
+  showToken: hasRole(ctx.actor.role, 'member'),
+});
 
 /** Secrets are write-only: the view always carries their masks, even of a row not sealed yet. */
 export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monitor {
@@ -68,12 +73,11 @@ export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monito
 }
 
 export async function findMonitor(
-  db: Db,
-  orgId: string,
+  ctx: ActorContext,
   id: string,
-  view: MonitorViewOptions,
+  view: MonitorViewOptions = viewFor(ctx),
 ): Promise<Monitor | null> {
-  const row = await selectMonitors(db, orgId).where('m.id', '=', id).executeTakeFirst();
+  const row = await selectMonitors(ctx.db, ctx.orgId).where('m.id', '=', id).executeTakeFirst();
   return row ? toMonitorView(row, view) : null;
 }
 
@@ -88,8 +92,8 @@ export interface MonitorFilter {
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Newest first, keyset-paged on (created_at, id). */
-export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter, view: MonitorViewOptions) {
-  let query = selectMonitors(db, orgId);
+export async function listMonitors(ctx: ActorContext, filter: MonitorFilter) {
+  let query = selectMonitors(ctx.db, ctx.orgId);
   if (filter.status) query = query.where('s.status', '=', filter.status);
   if (filter.tag)
     query = query.where(sql<SqlBool>`m.config -> 'tags' @> ${JSON.stringify([filter.tag])}::jsonb`);
@@ -99,19 +103,6 @@ export async function listMonitors(db: Db, orgId: string, filter: MonitorFilter,
       sql<SqlBool>`(m.name ILIKE ${pattern} OR m.config ->> 'url' ILIKE ${pattern} OR m.config ->> 'host' ILIKE ${pattern})`,
     );
   }
-  if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(m.created_at, m.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('m.created_at', 'desc')
-    .orderBy('m.id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
-  return toPage(
-    rows,
-    filter.limit,
-    (row) => [row.cursor_at, row.id],
-    (row) => toMonitorView(row, view),
-  );
+  const view = viewFor(ctx);
+  return keysetPage(query, byTimeThenId('m.created_at', 'm.id'), filter, (row) => toMonitorView(row, view));
 }

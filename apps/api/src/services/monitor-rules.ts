@@ -1,7 +1,6 @@
 import {
   type CreateMonitor,
   checkTypes,
-  DomainError,
   type FieldProblem,
   type MonitorConfig,
   monitorConfigSchema,
@@ -10,10 +9,11 @@ import {
 } from '@sentinelmesh/core';
 import { internalDnsName, obviouslyPrivateHost } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
+import { apiErrors } from '../errors';
 import { zodFieldProblems } from '../http/field-problems';
 import { newHeartbeatToken } from './heartbeats';
 
-const invalid = (errors: FieldProblem[]) => new DomainError('validation', 'the monitor is invalid', errors);
+const invalid = (errors: FieldProblem[]) => apiErrors.invalid('monitor', errors);
 
 /** What this deployment allows beyond the schema: its own regions and its minimum interval. */
 export function deploymentProblems(

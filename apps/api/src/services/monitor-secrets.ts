@@ -1,5 +1,4 @@
 import {
-  DomainError,
   fillMasks,
   type MonitorSecrets,
   maskSecrets,
@@ -7,6 +6,7 @@ import {
   splitSecrets,
 } from '@sentinelmesh/core';
 import { type MonitorSecretColumns, openMonitorSecrets, type SecretBox } from '@sentinelmesh/platform';
+import { apiErrors } from '../errors';
 
 /** A configuration with real values, as the row stores it: the masked config and the sealed secrets. */
 export function sealConfig(box: SecretBox, config: StoredMonitorConfig) {
@@ -19,7 +19,7 @@ export function sealConfig(box: SecretBox, config: StoredMonitorConfig) {
 }
 
 const invalid = (problems: Array<{ path: string; message: string }>) =>
-  new DomainError('validation', 'the monitor is invalid', problems);
+  apiErrors.invalid('monitor', problems);
 
 /**
  * Fills the masks a client sent back from what the row stores. A new monitor has nothing stored, so a

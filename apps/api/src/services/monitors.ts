@@ -1,21 +1,18 @@
 import {
   type CreateMonitor,
-  DomainError,
   lifecycleStatus,
   type Monitor,
   maskSecrets,
-  notFound,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
-import type { Database } from '@sentinelmesh/db';
-import { sql, type Transaction } from 'kysely';
-import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
+import { sql } from 'kysely';
+import type { ActorContext, ServiceContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
 import { publishMonitorChange } from './monitor-changes';
-import { findMonitor, type MonitorViewOptions } from './monitor-read';
+import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 import {
   assertChecksPerSecond,
   assertRoomFor,
@@ -32,22 +29,17 @@ const dbNow = sql<Date>`now()`;
 type MonitorPatch = UpdateMonitor & { type?: string | undefined };
 
 /** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
-async function checkChannels(tx: Transaction<Database>, orgId: string, ids: string[]): Promise<string[]> {
+async function checkChannels(tx: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
   const { unique, missing } = await findMissingIds(tx, 'channels', orgId, ids);
   if (missing.length > 0) {
-    throw new DomainError('validation', 'the monitor is invalid', [
+    throw apiErrors.invalid('monitor', [
       { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },
     ]);
   }
   return unique;
 }
 
-async function linkChannels(
-  tx: Transaction<Database>,
-  orgId: string,
-  monitorId: string,
-  channelIds: string[],
-) {
+async function linkChannels(tx: TenantDb, orgId: string, monitorId: string, channelIds: string[]) {
   await tx.deleteFrom('monitor_channels').where('monitor_id', '=', monitorId).execute();
   if (channelIds.length === 0) return;
   await tx
@@ -56,16 +48,16 @@ async function linkChannels(
     .execute();
 }
 
-async function loadOrThrow(
-  ctx: ServiceContext,
-  orgId: string,
-  id: string,
-  view: MonitorViewOptions = { showToken: true },
-): Promise<Monitor> {
-  const monitor = await withTenant(ctx.db, orgId, (db) => findMonitor(db, orgId, id, view));
-  if (!monitor) throw notFound('monitor');
+/** One monitor as the caller may see it. */
+export async function getMonitor(ctx: ActorContext, id: string): Promise<Monitor> {
+  const monitor = await findMonitor(ctx, id);
+  if (!monitor) throw apiErrors.notFound('monitor');
   return monitor;
 }
+
+/** Schedulers hear of the change once it is committed, not before. */
+const announce = (ctx: ActorContext, op: 'upsert' | 'delete', monitorId: string) =>
+  ctx.afterCommit(() => publishMonitorChange(ctx, { op, orgId: ctx.orgId, monitorId }));
 
 /** The deployment's rules with this organization's own minimum interval. */
 const withOrgMinimum = (config: ServiceContext['config'], limits: Limits) => ({
@@ -73,117 +65,91 @@ const withOrgMinimum = (config: ServiceContext['config'], limits: Limits) => ({
   MIN_INTERVAL_SECONDS: limits.minIntervalSeconds ?? 1,
 });
 
-/** Writes the monitor, its state row and its channel links in one transaction, then announces it. */
-export async function createMonitor(
-  ctx: ServiceContext,
-  orgId: string,
-  input: CreateMonitor,
-): Promise<Monitor> {
+/** Writes the monitor, its state row and its channel links, and announces it after commit. */
+export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Promise<Monitor> {
+  const { db: tx, orgId } = ctx;
   const now = ctx.clock.now();
-  const id = await withTenant(ctx.db, orgId, async (tx) => {
-    await lockOrganization(tx, orgId);
-    const limits = await loadLimits(tx, orgId, ctx.config);
-    const config = resolveMasks(ctx.box, configForCreate(input, withOrgMinimum(ctx.config, limits)));
-    await assertRoomFor(tx, orgId, 'monitors', limits.monitors);
-    await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
-      before: 0,
-      after: checksPerSecondOf(config),
-    });
-    const channelIds = await checkChannels(tx, orgId, input.channelIds);
-    const row = await tx
-      .insertInto('monitors')
-      .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('monitor_state')
-      .values({
-        monitor_id: row.id,
-        org_id: orgId,
-        status: lifecycleStatus(config.paused),
-        since: now,
-        last_error: sql<string>`NULL`,
-        machine: '{}',
-        updated_at: now,
-      })
-      .execute();
-    await linkChannels(tx, orgId, row.id, channelIds);
-    return row.id;
+  await lockOrganization(tx, orgId);
+  const limits = await loadLimits(tx, orgId, ctx.config);
+  const config = resolveMasks(ctx.box, configForCreate(input, withOrgMinimum(ctx.config, limits)));
+  await assertRoomFor(tx, orgId, 'monitors', limits.monitors);
+  await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
+    before: 0,
+    after: checksPerSecondOf(config),
   });
-  await publishMonitorChange(ctx, { op: 'upsert', orgId, monitorId: id });
-  return loadOrThrow(ctx, orgId, id);
+  const channelIds = await checkChannels(tx, orgId, input.channelIds);
+  const row = await tx
+    .insertInto('monitors')
+    .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('monitor_state')
+    .values({
+      monitor_id: row.id,
+      org_id: orgId,
+      status: lifecycleStatus(config.paused),
+      since: now,
+      last_error: sql<string>`NULL`,
+      machine: '{}',
+      updated_at: now,
+    })
+    .execute();
+  await linkChannels(tx, orgId, row.id, channelIds);
+  announce(ctx, 'upsert', row.id);
+  return getMonitor(ctx, row.id);
 }
 
 /** Applies any subset of fields; pausing shows `paused` at once, resuming starts again from `pending`. */
 export async function updateMonitor(
-  ctx: ServiceContext,
-  orgId: string,
-  id: string,
-  patch: MonitorPatch,
+  ctx: ActorContext,
+  input: { id: string; patch: MonitorPatch },
 ): Promise<Monitor> {
-  const { channelIds, ...fields } = patch;
+  const { db: tx, orgId } = ctx;
+  const { id } = input;
+  const { channelIds, ...fields } = input.patch;
   const now = ctx.clock.now();
-  await withTenant(ctx.db, orgId, async (tx) => {
-    await lockOrganization(tx, orgId);
-    const current = await tx
-      .selectFrom('monitors')
-      .select(['config', 'secrets'])
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!current) throw notFound('monitor');
-    const limits = await loadLimits(tx, orgId, ctx.config);
-    const masked = maskSecrets(current.config);
-    const config = resolveMasks(
-      ctx.box,
-      configForUpdate(masked, fields, withOrgMinimum(ctx.config, limits)),
-      current,
-    );
-    await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
-      monitorId: id,
-      before: checksPerSecondOf(current.config),
-      after: checksPerSecondOf(config),
-    });
-    await tx
-      .updateTable('monitors')
-      .set({ ...sealConfig(ctx.box, config), updated_at: dbNow })
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .execute();
-    if (channelIds !== undefined)
-      await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
-    if (config.paused !== current.config.paused) {
-      await tx
-        .updateTable('monitor_state')
-        .set({ status: lifecycleStatus(config.paused), since: now, updated_at: now })
-        .where('org_id', '=', orgId)
-        .where('monitor_id', '=', id)
-        .execute();
-    }
-  });
-  await publishMonitorChange(ctx, { op: 'upsert', orgId, monitorId: id });
-  return loadOrThrow(ctx, orgId, id);
-}
-
-export async function deleteMonitor(ctx: ServiceContext, orgId: string, id: string): Promise<void> {
-  const row = await withTenant(ctx.db, orgId, (db) =>
-    db
-      .deleteFrom('monitors')
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .returning('id')
-      .executeTakeFirst(),
+  await lockOrganization(tx, orgId);
+  const current = await tx
+    .selectFrom('monitors')
+    .select(['config', 'secrets'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw apiErrors.notFound('monitor');
+  const limits = await loadLimits(tx, orgId, ctx.config);
+  const masked = maskSecrets(current.config);
+  const config = resolveMasks(
+    ctx.box,
+    configForUpdate(masked, fields, withOrgMinimum(ctx.config, limits)),
+    current,
   );
-  if (!row) throw notFound('monitor');
-  await publishMonitorChange(ctx, { op: 'delete', orgId, monitorId: id });
+  await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
+    monitorId: id,
+    before: checksPerSecondOf(current.config),
+    after: checksPerSecondOf(config),
+  });
+  await tx
+    .updateTable('monitors')
+    .set({ ...sealConfig(ctx.box, config), updated_at: dbNow })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
+  if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
+  if (config.paused !== current.config.paused) {
+    await tx
+      .updateTable('monitor_state')
+      .set({ status: lifecycleStatus(config.paused), since: now, updated_at: now })
+      .where('org_id', '=', orgId)
+      .where('monitor_id', '=', id)
+      .execute();
+  }
+  announce(ctx, 'upsert', id);
+  return getMonitor(ctx, id);
 }
 
-export async function getMonitor(
-  ctx: ServiceContext,
-  orgId: string,
-  id: string,
-  view: MonitorViewOptions,
-): Promise<Monitor> {
-  return loadOrThrow(ctx, orgId, id, view);
+export async function deleteMonitor(ctx: ActorContext, id: string): Promise<void> {
+  await deleteOwned(ctx, 'monitors', id, 'monitor');
+  announce(ctx, 'delete', id);
 }

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DomainError } from '@sentinelmesh/core';
 
 /** 256 random bits, URL-safe: emailed links carry it, the database keeps only its SHA-256. */
 export function newOneTimeToken(): { token: string; hash: string } {
@@ -8,9 +7,6 @@ export function newOneTimeToken(): { token: string; hash: string } {
 }
 
 export const hashOneTimeToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-export const invalidToken = (what: string) =>
-  new DomainError('invalid_token', `this ${what} link is invalid, expired or already used`);
 
 /** `${DASHBOARD_ORIGIN}/<path>?token=<token>`: emails point at the dashboard page that finishes the step. */
 export function dashboardLink(origin: string, path: string, token: string): string {

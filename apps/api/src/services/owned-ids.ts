@@ -1,5 +1,7 @@
 import type { Database } from '@sentinelmesh/db';
 import type { Kysely } from 'kysely';
+import type { TenantContext } from '../context';
+import { apiErrors } from '../errors';
 import { isUuid } from '../http/ids';
 
 /**
@@ -25,4 +27,20 @@ export async function findMissingIds(
           .execute();
   const known = new Set(found.map((row) => row.id));
   return { unique, missing: unique.filter((id) => !known.has(id)) };
+}
+
+/** Deletes the organization's row `id` of `table`; none there (or another organization's) is a 404 naming `what`. */
+export async function deleteOwned(
+  ctx: TenantContext,
+  table: 'monitors' | 'maintenance_windows' | 'status_pages',
+  id: string,
+  what: string,
+): Promise<void> {
+  const row = await ctx.db
+    .deleteFrom(table)
+    .where('org_id', '=', ctx.orgId)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw apiErrors.notFound(what);
 }

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../context';
+import { apiErrors } from '../errors';
 import { markEmailVerified } from './email-verification';
-import { dashboardLink, invalidToken } from './one-time-tokens';
+import { dashboardLink } from './one-time-tokens';
 import { revokeUserSessions } from './refresh-tokens';
 import { consumeUserToken, issueUserToken } from './user-tokens';
 import { normalizeEmail } from './users';
@@ -43,7 +44,7 @@ export async function confirmPasswordReset(deps: Deps, input: { token: string; p
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
     const userId = await consumeUserToken(tx, input.token, 'reset_password', now);
-    if (!userId) throw invalidToken('password reset');
+    if (!userId) throw apiErrors.invalidLink('password reset');
     await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
     await markEmailVerified(tx, userId, now);
     await revokeUserSessions(tx, userId, now);

@@ -1,9 +1,9 @@
-import { DomainError, type StoredMonitorConfig } from '@sentinelmesh/core';
+import type { StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Database } from '@sentinelmesh/db';
 import { type Kysely, sql } from 'kysely';
-import type { ApiConfig } from '../context';
+import type { ApiConfig, TenantContext } from '../context';
+import { apiErrors } from '../errors';
 import { type Counters, CountersUnavailableError } from '../limits/counters';
-import { QuotaPerMinuteError, UnavailableError } from '../limits/errors';
 
 /** An organization's limits; `null` is no limit. */
 export interface Limits {
@@ -102,6 +102,14 @@ export async function loadUsage(db: Kysely<Database>, orgId: string): Promise<Us
   return { monitors, channels, checksPerSecond: round2(checksPerSecond) };
 }
 
+/** The organization's limits and its usage of them. */
+export async function organizationUsage(ctx: TenantContext): Promise<{ limits: Limits; usage: Usage }> {
+  return {
+    limits: await loadLimits(ctx.db, ctx.orgId, ctx.config),
+    usage: await loadUsage(ctx.db, ctx.orgId),
+  };
+}
+
 /**
  * Locks the organization row for the rest of the transaction: every quota check runs after it, so
  * two parallel requests cannot both take the last slot.
@@ -110,8 +118,7 @@ export async function lockOrganization(db: Kysely<Database>, orgId: string): Pro
   await db.selectFrom('organizations').select('id').where('id', '=', orgId).forUpdate().execute();
 }
 
-export const quotaExceeded = (limit: keyof Limits, value: number, detail: string) =>
-  new DomainError('quota_exceeded', `the ${limit} limit of this organization is ${value}; ${detail}`);
+const quotaExceeded = apiErrors.quotaExceeded;
 
 /** One more monitor or channel fits under its count limit (call after lockOrganization). */
 export async function assertRoomFor(
@@ -172,12 +179,9 @@ export async function spendTestAlert(counters: Counters, orgId: string, limit: n
     used = await counters.hit(`test-alerts:${orgId}`, 60_000);
   } catch (error) {
     if (!(error instanceof CountersUnavailableError)) throw error;
-    throw new UnavailableError(5, 'test alerts are briefly unavailable; retry shortly');
+    throw apiErrors.testAlertsUnavailable();
   }
   if (used.count <= limit) return;
   const wait = Math.max(1, Math.ceil(used.ttlMs / 1000));
-  throw new QuotaPerMinuteError(
-    wait,
-    `the testAlertsPerMinute limit of this organization is ${limit}; ${limit} sent in the last minute, retry in ${wait} s`,
-  );
+  throw apiErrors.testAlertsSpent(limit, wait);
 }

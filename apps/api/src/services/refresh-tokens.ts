@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DomainError } from '@sentinelmesh/core';
-import type { Database, Db, Role } from '@sentinelmesh/db';
+import type { Role } from '@sentinelmesh/core';
+import type { Database, Db } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
+import type { ServiceContext } from '../context';
+import { apiErrors } from '../errors';
 
 /** A refresh session's absolute lifetime from login: rotation never extends it. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -55,20 +57,22 @@ type Rotation =
  * Exchanges a refresh token for a new one of the same family. Presenting a token that was already
  * rotated means it leaked (or raced): the whole family is revoked and the caller must log in again.
  */
-export async function rotateRefreshToken(db: Db, token: string, now: Date) {
-  const result = await db.transaction().execute(async (tx): Promise<Rotation> => {
+export async function rotateRefreshToken(ctx: ServiceContext, token: string) {
+  const now = ctx.clock.now();
+  const result = await ctx.db.transaction().execute(async (tx): Promise<Rotation> => {
     const current = await tx
       .selectFrom('refresh_tokens')
       .selectAll()
       .where('token_hash', '=', hashRefreshToken(token))
       .forUpdate()
       .executeTakeFirst();
-    if (!current) return { ok: false, reason: 'unknown refresh token' };
+    if (!current) return { ok: false, reason: 'the refresh token is unknown' };
     if (current.revoked_at) {
       await revokeFamily(tx, current.family_id, now);
-      return { ok: false, reason: 'refresh token reused; the session has been revoked' };
+      return { ok: false, reason: 'the refresh token was reused, so its session has been revoked' };
     }
-    if (current.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'refresh token expired' };
+    if (current.expires_at.getTime() <= now.getTime())
+      return { ok: false, reason: 'the refresh token expired' };
     const membership = await tx
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -78,7 +82,7 @@ export async function rotateRefreshToken(db: Db, token: string, now: Date) {
       .executeTakeFirst();
     if (!membership) {
       await revokeFamily(tx, current.family_id, now);
-      return { ok: false, reason: 'no longer a member of this organization' };
+      return { ok: false, reason: 'you are no longer a member of this organization' };
     }
     // The new token inherits the expiry: a session ends 30 days after login however often it rotates.
     const next = await issueRefreshToken(tx, {
@@ -101,23 +105,27 @@ export async function rotateRefreshToken(db: Db, token: string, now: Date) {
       grant: { token: next.token, expiresAt: next.expiresAt },
     };
   });
-  if (!result.ok) throw new DomainError('unauthenticated', result.reason);
+  if (!result.ok) throw apiErrors.sessionEnded(result.reason);
   return result;
 }
 
 /** Logout: ends the token's whole session (every rotation of it). Unknown tokens are ignored. */
-export async function revokeRefreshToken(db: Db, token: string, now: Date): Promise<void> {
-  const row = await db
+export async function revokeRefreshToken(ctx: ServiceContext, token: string): Promise<void> {
+  const row = await ctx.db
     .selectFrom('refresh_tokens')
     .select('family_id')
     .where('token_hash', '=', hashRefreshToken(token))
     .executeTakeFirst();
-  if (row) await revokeFamily(db, row.family_id, now);
+  if (row) await revokeFamily(ctx.db, row.family_id, ctx.clock.now());
 }
 
 /** The session (family) of a refresh token the user still holds, or null. */
-export async function liveFamilyOf(db: Executor, token: string, userId: string): Promise<string | null> {
-  const row = await db
+export async function liveFamilyOf(
+  ctx: ServiceContext,
+  input: { token: string; userId: string },
+): Promise<string | null> {
+  const { token, userId } = input;
+  const row = await ctx.db
     .selectFrom('refresh_tokens')
     .select('family_id')
     .where('token_hash', '=', hashRefreshToken(token))
@@ -151,4 +159,9 @@ export async function revokeUserSessions(
     .returning('session_generation')
     .executeTakeFirstOrThrow();
   return user.session_generation;
+}
+
+/** Sign out everywhere: every session of the user, in every organization. */
+export async function signOutEverywhere(ctx: ServiceContext, userId: string): Promise<void> {
+  await ctx.db.transaction().execute((tx) => revokeUserSessions(tx, userId, ctx.clock.now()));
 }

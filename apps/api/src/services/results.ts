@@ -1,9 +1,9 @@
-import { emptyPhases, maskUrlsIn, notFound } from '@sentinelmesh/core';
-import type { Db } from '@sentinelmesh/db';
-import { type SqlBool, sql } from 'kysely';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { emptyPhases, maskUrlsIn } from '@sentinelmesh/core';
+import type { TenantContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
+import { type Keyset, keysetPage, readCursor } from '../http/cursor';
 
-function selectResults(db: Db, orgId: string, monitorId: string) {
+function selectResults(db: TenantDb, orgId: string, monitorId: string) {
   return db
     .selectFrom('tenant_check_results')
     .select([
@@ -19,7 +19,6 @@ function selectResults(db: Db, orgId: string, monitorId: string) {
       'error_kind',
       'error_message',
       'failed_assertions',
-      sql<string>`scheduled_at::text`.as('cursor_at'),
     ])
     .where('org_id', '=', orgId)
     .where('monitor_id', '=', monitorId);
@@ -27,7 +26,7 @@ function selectResults(db: Db, orgId: string, monitorId: string) {
 
 type ResultRow = Awaited<ReturnType<ReturnType<typeof selectResults>['executeTakeFirstOrThrow']>>;
 
-export function toResultView(row: ResultRow) {
+function toResultView(row: ResultRow) {
   return {
     scheduledAt: row.scheduled_at.toISOString(),
     checkedAt: row.checked_at.toISOString(),
@@ -44,72 +43,69 @@ export function toResultView(row: ResultRow) {
   };
 }
 
-export async function assertMonitorExists(db: Db, orgId: string, monitorId: string): Promise<number> {
-  const row = await db
+async function intervalOf(ctx: TenantContext, monitorId: string): Promise<number> {
+  const row = await ctx.db
     .selectFrom('monitors')
     .select(['id', 'interval_seconds'])
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', monitorId)
     .executeTakeFirst();
-  if (!row) throw notFound('monitor');
+  if (!row) throw apiErrors.notFound('monitor');
   return row.interval_seconds;
 }
 
 /** A Postgres timestamptz text (`2026-03-10 12:00:00.5+00`) as epoch ms; NaN when it is not one. */
 const pgTimeMs = (text: string) => Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
 
-const kinds = (value: string) => value === 'scheduled' || value === 'confirmation';
+const newestSlotFirst: Keyset = {
+  columns: [
+    { ref: 'scheduled_at', type: 'timestamptz' },
+    { ref: 'region', type: 'text', check: (r) => r.length <= 64 },
+    { ref: 'kind', type: 'text', check: (k) => k === 'scheduled' || k === 'confirmation' },
+  ],
+  order: 'desc',
+};
 
 /** A monitor's check results, newest slot first, keyset-paged on (scheduled_at, region, kind). */
 export async function listResults(
-  db: Db,
-  orgId: string,
-  monitorId: string,
-  range: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+  ctx: TenantContext,
+  input: {
+    monitorId: string;
+    from?: string | undefined;
+    to?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
-  const intervalSeconds = await assertMonitorExists(db, orgId, monitorId);
-  let query = selectResults(db, orgId, monitorId);
-  if (range.from) query = query.where('scheduled_at', '>=', new Date(range.from));
-  if (range.to) query = query.where('scheduled_at', '<', new Date(range.to));
-  let newest = range.to ? Date.parse(range.to) : Date.now();
-  if (range.cursor) {
-    const [at = '', region, kind] = decodeCursor(range.cursor, [isPgTimestamp, (r) => r.length <= 64, kinds]);
-    query = query.where(
-      sql<SqlBool>`(scheduled_at, region, kind) < (${at}::timestamptz, ${region}::text, ${kind}::text)`,
-    );
-    newest = Math.min(newest, pgTimeMs(at));
-  }
-  const page = (q: typeof query) =>
-    q
-      .orderBy('scheduled_at', 'desc')
-      .orderBy('region', 'desc')
-      .orderBy('kind', 'desc')
-      .limit(range.limit + 1)
-      .execute();
+  const intervalSeconds = await intervalOf(ctx, input.monitorId);
+  let query = selectResults(ctx.db, ctx.orgId, input.monitorId);
+  if (input.from) query = query.where('scheduled_at', '>=', new Date(input.from));
+  if (input.to) query = query.where('scheduled_at', '<', new Date(input.to));
+  let newest = input.to ? Date.parse(input.to) : Date.now();
+  if (input.cursor) newest = Math.min(newest, pgTimeMs(readCursor(newestSlotFirst, input.cursor)[0] ?? ''));
   // Results live in day partitions: an open-ended query plans every one of them. Most pages lie within
   // a few intervals of their newest row, so look there first (pruned to a partition or two), and read
   // the whole range only when that span holds less than a page.
-  const probeFrom = newest - Math.max(3_600_000, (range.limit + 1) * intervalSeconds * 2000);
-  if (Number.isFinite(probeFrom) && (!range.from || Date.parse(range.from) < probeFrom)) {
-    const rows = await page(query.where('scheduled_at', '>=', new Date(probeFrom)));
-    if (rows.length > range.limit) {
-      return toPage(rows, range.limit, (row) => [row.cursor_at, row.region, row.kind], toResultView);
-    }
+  const probeFrom = newest - Math.max(3_600_000, (input.limit + 1) * intervalSeconds * 2000);
+  if (Number.isFinite(probeFrom) && (!input.from || Date.parse(input.from) < probeFrom)) {
+    const probed = await keysetPage(
+      query.where('scheduled_at', '>=', new Date(probeFrom)),
+      newestSlotFirst,
+      input,
+      toResultView,
+    );
+    if (probed.nextCursor !== null) return probed;
   }
-  const rows = await page(query);
-  return toPage(rows, range.limit, (row) => [row.cursor_at, row.region, row.kind], toResultView);
+  return keysetPage(query, newestSlotFirst, input, toResultView);
 }
 
 /** Results inside [from, to], oldest first: an incident's window. */
 export async function resultsBetween(
-  db: Db,
-  orgId: string,
-  monitorId: string,
-  from: Date,
-  to: Date,
-  max: number,
+  ctx: TenantContext,
+  input: { monitorId: string; from: Date; to: Date; max: number },
 ) {
-  const rows = await selectResults(db, orgId, monitorId)
+  const { monitorId, from, to, max } = input;
+  const rows = await selectResults(ctx.db, ctx.orgId, monitorId)
     .where('scheduled_at', '>=', from)
     .where('scheduled_at', '<=', to)
     .orderBy('scheduled_at', 'asc')

@@ -1,6 +1,6 @@
-import { notFound } from '@sentinelmesh/core';
 import { sql } from 'kysely';
-import type { TenantDb } from '../db/tenant';
+import type { TenantContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
 import { assembleStats, type BucketRow } from '../stats/assemble';
 import type { Interval } from '../stats/intervals';
 import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
@@ -100,20 +100,17 @@ export async function downIntervals(
 }
 
 /** Statistics over the window ending now; the window starts no earlier than the monitor's creation. */
-export async function monitorStats(
-  db: TenantDb,
-  orgId: string,
-  monitorId: string,
-  window: StatsWindow,
-  now: Date,
-) {
+export async function monitorStats(ctx: TenantContext, input: { monitorId: string; window: StatsWindow }) {
+  const { db, orgId } = ctx;
+  const { monitorId, window } = input;
+  const now = ctx.clock.now();
   const monitor = await db
     .selectFrom('monitors')
     .select('created_at')
     .where('org_id', '=', orgId)
     .where('id', '=', monitorId)
     .executeTakeFirst();
-  if (!monitor) throw notFound('monitor');
+  if (!monitor) throw apiErrors.notFound('monitor');
   const spec = windowSpecs[window];
   const to = now.getTime();
   const from = Math.min(to, Math.max(to - spec.ms, monitor.created_at.getTime()));

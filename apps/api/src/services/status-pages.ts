@@ -1,12 +1,12 @@
-import { conflict, DomainError, type MonitorStatus, notFound } from '@sentinelmesh/core';
-import { type SqlBool, sql } from 'kysely';
-import type { TenantDb } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
-import { isUuid } from '../http/ids';
+import type { MonitorStatus } from '@sentinelmesh/core';
+import { sql } from 'kysely';
+import type { ServiceContext, TenantContext, TenantDb } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import { availability } from '../stats/intervals';
 import { DAY_MS } from '../stats/windows';
 import { maintenanceIntervals } from './maintenance-read';
-import { findMissingIds } from './owned-ids';
+import { deleteOwned, findMissingIds } from './owned-ids';
 import { downIntervals } from './stats';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -14,7 +14,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 async function checkMonitors(db: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
   const { unique, missing } = await findMissingIds(db, 'monitors', orgId, ids);
   if (missing.length > 0) {
-    throw new DomainError('validation', 'the status page is invalid', [
+    throw apiErrors.invalid('status page', [
       { path: 'monitorIds', message: `no such monitor: ${missing.join(', ')}` },
     ]);
   }
@@ -50,7 +50,6 @@ function selectPages(db: TenantDb, orgId: string) {
       'p.title',
       'p.created_at',
       'p.updated_at',
-      sql<string>`p.created_at::text`.as('cursor_at'),
       sql<string[]>`coalesce((SELECT array_agg(spm.monitor_id::text ORDER BY spm.position)
         FROM status_page_monitors spm WHERE spm.status_page_id = p.id AND spm.org_id = p.org_id), '{}')`.as(
         'monitor_ids',
@@ -70,36 +69,25 @@ const toStatusPage = (row: PageRow) => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
-export async function getStatusPage(db: TenantDb, orgId: string, id: string) {
-  const row = await selectPages(db, orgId).where('p.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('status page');
+export async function getStatusPage(ctx: TenantContext, id: string) {
+  const row = await selectPages(ctx.db, ctx.orgId).where('p.id', '=', id).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('status page');
   return toStatusPage(row);
 }
 
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listStatusPages(
-  db: TenantDb,
-  orgId: string,
+  ctx: TenantContext,
   page: { limit: number; cursor?: string | undefined },
 ) {
-  let query = selectPages(db, orgId);
-  if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(p.created_at, p.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('p.created_at', 'desc')
-    .orderBy('p.id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows, page.limit, (row) => [row.cursor_at, row.id], toStatusPage);
+  return keysetPage(selectPages(ctx.db, ctx.orgId), byTimeThenId('p.created_at', 'p.id'), page, toStatusPage);
 }
 
 export async function createStatusPage(
-  db: TenantDb,
-  orgId: string,
+  ctx: TenantContext,
   input: { slug: string; title: string; monitorIds: string[] },
 ) {
+  const { db, orgId } = ctx;
   const monitorIds = await checkMonitors(db, orgId, input.monitorIds);
   // A savepoint, so a taken slug is a 409 without aborting the tenant transaction.
   const row = await insertUnique(db, () =>
@@ -110,16 +98,19 @@ export async function createStatusPage(
       .executeTakeFirstOrThrow(),
   );
   await linkMonitors(db, orgId, row.id, monitorIds);
-  return getStatusPage(db, orgId, row.id);
+  return getStatusPage(ctx, row.id);
 }
 
 export async function updateStatusPage(
-  db: TenantDb,
-  orgId: string,
-  id: string,
-  patch: { slug?: string | undefined; title?: string | undefined; monitorIds?: string[] | undefined },
+  ctx: TenantContext,
+  input: {
+    id: string;
+    patch: { slug?: string | undefined; title?: string | undefined; monitorIds?: string[] | undefined };
+  },
 ) {
-  await getStatusPage(db, orgId, id);
+  const { db, orgId } = ctx;
+  const { id, patch } = input;
+  await getStatusPage(ctx, id);
   const monitorIds = patch.monitorIds ? await checkMonitors(db, orgId, patch.monitorIds) : undefined;
   await insertUnique(db, () =>
     db
@@ -134,17 +125,11 @@ export async function updateStatusPage(
       .execute(),
   );
   if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
-  return getStatusPage(db, orgId, id);
+  return getStatusPage(ctx, id);
 }
 
-export async function deleteStatusPage(db: TenantDb, orgId: string, id: string) {
-  const row = await db
-    .deleteFrom('status_pages')
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw notFound('status page');
+export async function deleteStatusPage(ctx: TenantContext, id: string): Promise<void> {
+  await deleteOwned(ctx, 'status_pages', id, 'status page');
 }
 
 async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
@@ -155,14 +140,14 @@ async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T
     return result;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT slug_write`.execute(db);
-    if (isUniqueViolation(error)) throw conflict('this slug is taken');
+    if (isUniqueViolation(error)) throw apiErrors.slugTaken();
     throw error;
   }
 }
 
 /** Slugs are global: finding the page's organization is the one cross-tenant read of the public route. */
-export async function statusPageOrg(db: TenantDb, slug: string): Promise<string | null> {
-  const row = await db
+export async function statusPageOrg(ctx: ServiceContext, slug: string): Promise<string | null> {
+  const row = await ctx.db
     .selectFrom('status_pages')
     .select('org_id')
     .where('slug', '=', slug)
@@ -171,14 +156,16 @@ export async function statusPageOrg(db: TenantDb, slug: string): Promise<string 
 }
 
 /** What anyone may see: the page, each monitor's current status and its daily uptime for 90 days. */
-export async function publicStatusPage(db: TenantDb, orgId: string, slug: string, now: Date) {
+export async function publicStatusPage(ctx: TenantContext, slug: string) {
+  const { db, orgId } = ctx;
+  const now = ctx.clock.now();
   const page = await db
     .selectFrom('status_pages')
     .select(['id', 'slug', 'title'])
     .where('org_id', '=', orgId)
     .where('slug', '=', slug)
     .executeTakeFirst();
-  if (!page) throw notFound('status page');
+  if (!page) throw apiErrors.notFound('status page');
   const monitors = await db
     .selectFrom('status_page_monitors as spm')
     .innerJoin('monitors as m', 'm.id', 'spm.monitor_id')

@@ -1,8 +1,8 @@
-import type { CheckError, CheckKind, CheckPhases, FailedAssertion, Monitor } from '@sentinelmesh/core';
+import type { CheckError, CheckKind, CheckPhases, FailedAssertion, Monitor, Role } from '@sentinelmesh/core';
 
 // Response shapes of docs/api.md, as the dashboard reads them.
 
-export type { Monitor };
+export type { Monitor, Role };
 
 export interface Page<T> {
   items: T[];
@@ -20,8 +20,6 @@ export interface Organization {
   name: string;
   slug: string;
 }
-
-export type Role = 'viewer' | 'member' | 'admin' | 'owner';
 
 export interface AuthResponse {
   accessToken: string;
