@@ -140,6 +140,7 @@ export async function buildApp(deps: AppDeps) {
       memberRoutes,
       invitationRoutes,
       apiKeyRoutes,
+      channelRoutes,
       statsRoutes,
       statusPageRoutes,
       usageRoutes,
@@ -148,13 +149,11 @@ export async function buildApp(deps: AppDeps) {
     }
   });
   // Account-level and unauthenticated routes work on the service role; the public page and heartbeat
-  // pings open their tenant transaction once their token or slug names the organization. Channels
-  // still open their own with withTenant.
+  // pings open their tenant transaction once their token or slug names the organization.
   await app.register(authRoutes, { prefix: '/v1', ctx });
   await app.register(credentialRoutes, { prefix: '/v1', ctx });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
-  await app.register(channelRoutes, { prefix: '/v1', ctx });
   return app;
 }
 

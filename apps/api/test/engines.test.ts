@@ -5,7 +5,6 @@ import { createLogger, createRedis } from '@sentinelmesh/platform';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/app';
-import { withTenant } from '../src/db/tenant';
 import { runRetention } from '../src/jobs/retention';
 import { catchUpRollups, runRollups } from '../src/jobs/rollups';
 import {
@@ -16,6 +15,7 @@ import {
   signupUser,
   TestClock,
   testEnv,
+  withTenant,
 } from './helpers';
 
 // One seeded history, two engines: plain Postgres (day partitions, rollup job) and TimescaleDB

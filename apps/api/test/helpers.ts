@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDb } from '@sentinelmesh/db';
+import { createDb, type Database } from '@sentinelmesh/db';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -8,9 +8,11 @@ import {
 } from '@sentinelmesh/db/testing';
 import { connectRedis, createLogger, type Logger } from '@sentinelmesh/platform';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
+import { bindTenant } from '../src/db/tenant';
 import { parseApiEnv } from '../src/env';
 import { createMailer } from '../src/services/mailer';
 import { type Mailbox, startMailbox } from './mailbox';
@@ -244,4 +246,19 @@ export function apisPerFile() {
       return api;
     },
   };
+}
+
+/**
+ * Runs `fn` in a tenant transaction of its own, for tests that query as the tenant directly (the API
+ * binds the request's one transaction in plugins/tenant.ts).
+ */
+export function withTenant<T>(
+  db: Kysely<Database>,
+  orgId: string,
+  fn: (tx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await bindTenant(tx, orgId);
+    return fn(tx);
+  });
 }

@@ -2,7 +2,7 @@ import { createDb, type Db } from '@sentinelmesh/db';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_ROLE, withTenant } from '../src/db/tenant';
+import { TENANT_ROLE } from '../src/db/tenant';
 import { runRollups } from '../src/jobs/rollups';
 import {
   client,
@@ -12,6 +12,7 @@ import {
   signupUser,
   startApi,
   type TestApi,
+  withTenant,
 } from './helpers';
 
 let testDb: TestDatabase;

@@ -1,5 +1,5 @@
-import type { Database, Db } from '@sentinelmesh/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '@sentinelmesh/db';
+import { type Kysely, sql } from 'kysely';
 import { isUuid } from '../http/ids';
 
 /** The role row-level security binds to one organization (created by migration 0004-api). */
@@ -15,21 +15,4 @@ export async function bindTenant(tx: Kysely<Database>, orgId: string): Promise<v
   await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('role', ${TENANT_ROLE}, true)`.execute(
     tx,
   );
-}
-
-/**
- * Runs `fn` in a tenant transaction of its own. Org-scoped routes get theirs from the request
- * (plugins/tenant.ts); this remains for the channel routes, which still open their own.
- */
-export async function withTenant<T>(
-  db: Db,
-  orgId: string,
-  fn: (tx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
-  const run = async (tx: Transaction<Database>) => {
-    await bindTenant(tx, orgId);
-    return fn(tx);
-  };
-  if (db.isTransaction) return run(db as Transaction<Database>);
-  return db.transaction().execute(run);
 }

@@ -1,12 +1,13 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
 import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
 import { channelSchema, createChannelBody, patchChannelBody, testAlertSchema } from '../schemas/channels';
 import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
-import { assertPublicChannelTargets } from '../services/channel-targets';
+import { screenChannelTargets } from '../services/channel-targets';
 import {
   closeNotifyQueue,
   createChannel,
@@ -20,21 +21,31 @@ import { loadLimits, spendTestAlert } from '../services/quotas';
 
 const tags = ['channels'];
 
+/**
+ * Create and patch look up their target URLs in DNS first, so they open the request's tenant
+ * transaction themselves, after it, rather than hold it across the lookup (ADR 0014).
+ */
+const afterLookup = { tenantTransaction: false } as const;
+
 export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
   app.addHook('onClose', async () => closeNotifyQueue(ctx));
-  // Row-level security: the services' queries run as the tenant of the caller's organization.
-  const tenant = <T>(orgId: string, fn: (scoped: ServiceContext) => Promise<T>) =>
-    withTenant(ctx.db, orgId, (db) => fn({ ...ctx, db }));
+  const openTenant = (request: FastifyRequest) => {
+    const principal = principalOf(request);
+    return app.openTenant(request, principal.orgId, principal);
+  };
 
   app.post(
     '/channels',
-    { onRequest: write, schema: { tags, body: createChannelBody, response: { 201: channelSchema } } },
+    {
+      onRequest: write,
+      config: afterLookup,
+      schema: { tags, body: createChannelBody, response: { 201: channelSchema } },
+    },
     async (request, reply) => {
-      await assertPublicChannelTargets(request.body.type, request.body.config, ctx.config);
-      const { orgId } = principalOf(request);
-      return reply.code(201).send(await tenant(orgId, (c) => createChannel(c, orgId, request.body)));
+      (await screenChannelTargets(request.body.config, ctx.config))(request.body.type);
+      return reply.code(201).send(await createChannel(await openTenant(request), request.body));
     },
   );
 
@@ -48,38 +59,34 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         response: { 200: pageOf(channelSchema) },
       },
     },
-    async (request) =>
-      tenant(principalOf(request).orgId, (c) => listChannels(c, principalOf(request).orgId, request.query)),
+    async (request) => listChannels(tenantOf(request), request.query),
   );
 
   app.get(
     '/channels/:id',
     { onRequest: read, schema: { tags, params: idParams, response: { 200: channelSchema } } },
-    async (request) =>
-      tenant(principalOf(request).orgId, (c) =>
-        getChannel(c, principalOf(request).orgId, requireId(request.params.id, 'channel')),
-      ),
+    async (request) => getChannel(tenantOf(request), requireId(request.params.id, 'channel')),
   );
 
   app.patch(
     '/channels/:id',
     {
       onRequest: write,
+      config: afterLookup,
       schema: { tags, params: idParams, body: patchChannelBody, response: { 200: channelSchema } },
     },
-    async (request) =>
-      tenant(principalOf(request).orgId, (c) =>
-        updateChannel(c, principalOf(request).orgId, requireId(request.params.id, 'channel'), request.body),
-      ),
+    async (request) => {
+      const id = requireId(request.params.id, 'channel');
+      const targets = await screenChannelTargets(request.body.config ?? {}, ctx.config);
+      return updateChannel(await openTenant(request), { id, patch: request.body, targets });
+    },
   );
 
   app.delete(
     '/channels/:id',
     { onRequest: write, schema: { tags, params: idParams, response: { 204: noContent } } },
     async (request, reply) => {
-      await tenant(principalOf(request).orgId, (c) =>
-        deleteChannel(c, principalOf(request).orgId, requireId(request.params.id, 'channel')),
-      );
+      await deleteChannel(tenantOf(request), requireId(request.params.id, 'channel'));
       return reply.code(204).send(null);
     },
   );
@@ -98,11 +105,11 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       },
     },
     async (request, reply) => {
-      const { orgId } = principalOf(request);
+      const tenant = tenantOf(request);
       const channelId = requireId(request.params.id, 'channel');
-      const limits = await withTenant(ctx.db, orgId, (db) => loadLimits(db, orgId, ctx.config));
-      await spendTestAlert(app.counters, orgId, limits.testAlertsPerMinute);
-      return reply.code(202).send(await sendTestAlert({ ...ctx, requestId: request.id }, orgId, channelId));
+      const limits = await loadLimits(tenant.db, tenant.orgId, tenant.config);
+      await spendTestAlert(app.counters, tenant.orgId, limits.testAlertsPerMinute);
+      return reply.code(202).send(await sendTestAlert(tenant, channelId));
     },
   );
 };

@@ -1,4 +1,4 @@
-import { type ChannelTypeName, channelType, type FieldProblem } from '@sentinelmesh/core';
+import { type ChannelTypeName, channelType, channelTypeNames, type FieldProblem } from '@sentinelmesh/core';
 import { BlockedTargetError, obviouslyPrivateHost, resolveTarget } from '@sentinelmesh/platform';
 import type { ApiConfig } from '../context';
 import { apiErrors } from '../errors';
@@ -30,28 +30,43 @@ async function privateReason(url: string): Promise<string | null> {
   }
 }
 
+/** Every setting some registered channel type POSTs to. */
+const anyTargetField: ReadonlySet<string> = new Set(
+  channelTypeNames.flatMap((name) => channelType(name).targetFields),
+);
+
+/** Throws the 400 for a type's target fields among those screened. */
+export type TargetVerdict = (type: ChannelTypeName) => void;
+
 /**
- * Refuses channel URLs (each type's `targetFields`) that lead to private, loopback or link-local addresses when the
- * deployment does not allow private targets: a 400 naming `config.<field>`, at create and patch.
+ * Looks up, before any transaction is open (DNS is slow I/O), the URLs that `config` gives under any
+ * type's `targetFields`. The verdict refuses those of the channel's own type that lead to private,
+ * loopback or link-local addresses when the deployment does not allow private targets: a 400 naming
+ * `config.<field>`. A patch is screened before its channel (and so its type) is read.
  */
-export async function assertPublicChannelTargets(
-  type: ChannelTypeName,
+export async function screenChannelTargets(
   config: Record<string, unknown>,
   settings: Pick<ApiConfig, 'ALLOW_PRIVATE_TARGETS'>,
-): Promise<void> {
-  if (settings.ALLOW_PRIVATE_TARGETS) return;
-  const problems: FieldProblem[] = [];
-  // The settings naming a URL we will POST to (PagerDuty's is the deployment's).
-  for (const field of channelType(type).targetFields) {
-    const value = config[field];
-    if (typeof value !== 'string') continue;
-    const reason = await privateReason(value);
-    if (reason) {
+): Promise<TargetVerdict> {
+  const reasons = new Map<string, string>();
+  if (!settings.ALLOW_PRIVATE_TARGETS) {
+    // The settings naming a URL we will POST to (PagerDuty's is the deployment's).
+    for (const [field, value] of Object.entries(config)) {
+      if (!anyTargetField.has(field) || typeof value !== 'string') continue;
+      const reason = await privateReason(value);
+      if (reason) reasons.set(field, reason);
+    }
+  }
+  return (type) => {
+    const problems: FieldProblem[] = [];
+    for (const field of channelType(type).targetFields) {
+      const reason = reasons.get(field);
+      if (!reason) continue;
       problems.push({
         path: `config.${field}`,
         message: `must be a public address: ${reason}, and this deployment does not allow private targets`,
       });
     }
-  }
-  if (problems.length > 0) throw apiErrors.invalidChannelSettings(type, problems);
+    if (problems.length > 0) throw apiErrors.invalidChannelSettings(type, problems);
+  };
 }

@@ -5,49 +5,37 @@ import {
   type ChannelTypeName,
   channelType,
   channelView,
-  DomainError,
   isChannelTypeName,
   jobPolicies,
   NOTIFY_QUEUE,
   type NotifyJob,
-  notFound,
   notifyJobId,
 } from '@sentinelmesh/core';
 import { queuePrefix } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import { type SqlBool, sql } from 'kysely';
-import type { ServiceContext } from '../context';
-import { withTenant } from '../db/tenant';
-import { decodeCursor, isPgTimestamp, toPage } from '../http/cursor';
+import { sql } from 'kysely';
+import type { ServiceContext, TenantContext } from '../context';
+import { apiErrors } from '../errors';
+import { byTimeThenId, keysetPage } from '../http/cursor';
 import { zodFieldProblems } from '../http/field-problems';
-import { isUuid } from '../http/ids';
 import type { CreateChannel, PatchChannel } from '../schemas/channels';
-import { assertPublicChannelTargets } from './channel-targets';
+import type { TargetVerdict } from './channel-targets';
 import { assertRecipients, assertRoomFor, loadLimits, lockOrganization } from './quotas';
 
 export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 type Secrets = Record<string, unknown>;
 
-function selectChannels(ctx: ServiceContext, orgId: string) {
+function selectChannels(ctx: TenantContext) {
   return ctx.db
     .selectFrom('channels')
-    .select([
-      'id',
-      'type',
-      'name',
-      'config',
-      'secrets',
-      'created_at',
-      'updated_at',
-      sql<string>`created_at::text`.as('cursor_at'),
-    ])
-    .where('org_id', '=', orgId);
+    .select(['id', 'type', 'name', 'config', 'secrets', 'created_at', 'updated_at'])
+    .where('org_id', '=', ctx.orgId);
 }
 
 type ChannelRow = Awaited<ReturnType<ReturnType<typeof selectChannels>['executeTakeFirstOrThrow']>>;
 
-function openSecrets(ctx: ServiceContext, row: Pick<ChannelRow, 'id' | 'secrets'>): Secrets | null {
+function openSecrets(ctx: TenantContext, row: Pick<ChannelRow, 'id' | 'secrets'>): Secrets | null {
   if (!row.secrets) return null;
   try {
     return ctx.box.open<Secrets>(row.secrets);
@@ -68,7 +56,7 @@ const typeOf = (row: Pick<ChannelRow, 'type'>): ChannelTypeName =>
  * Secrets are write-only: responses carry the type's mask; only the create response may reveal
  * what the type generated (a webhook's signing secret).
  */
-function toChannelView(ctx: ServiceContext, row: ChannelRow, moment: ChannelMoment = 'read') {
+function toChannelView(ctx: TenantContext, row: ChannelRow, moment: ChannelMoment = 'read') {
   const type = typeOf(row);
   return {
     id: row.id,
@@ -81,7 +69,7 @@ function toChannelView(ctx: ServiceContext, row: ChannelRow, moment: ChannelMome
 }
 
 /** The values of a channels row for a type's settings: the clear part and the sealed part. */
-function storedColumns(ctx: ServiceContext, type: ChannelTypeName, settings: Record<string, unknown>) {
+function storedColumns(ctx: TenantContext, type: ChannelTypeName, settings: Record<string, unknown>) {
   const parts = channelType(type).split(settings);
   return {
     config: JSON.stringify(parts.config),
@@ -89,27 +77,27 @@ function storedColumns(ctx: ServiceContext, type: ChannelTypeName, settings: Rec
   };
 }
 
-async function loadRow(ctx: ServiceContext, orgId: string, id: string): Promise<ChannelRow> {
-  const row = await selectChannels(ctx, orgId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('channel');
+async function loadRow(ctx: TenantContext, id: string): Promise<ChannelRow> {
+  const row = await selectChannels(ctx).where('id', '=', id).executeTakeFirst();
+  if (!row) throw apiErrors.notFound('channel');
   return row;
 }
 
 /**
- * The caller runs it in the organization's transaction (the lock holds until commit), after
- * assertPublicChannelTargets (DNS is not waited for inside a transaction).
+ * The organization's lock holds until the request's commit. Its target URLs are screened by the
+ * caller before the transaction opens (screenChannelTargets: DNS is not waited for inside one).
  */
-export async function createChannel(ctx: ServiceContext, orgId: string, input: CreateChannel) {
-  await lockOrganization(ctx.db, orgId);
-  const limits = await loadLimits(ctx.db, orgId, ctx.config);
-  await assertRoomFor(ctx.db, orgId, 'channels', limits.channels);
+export async function createChannel(ctx: TenantContext, input: CreateChannel) {
+  await lockOrganization(ctx.db, ctx.orgId);
+  const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
+  await assertRoomFor(ctx.db, ctx.orgId, 'channels', limits.channels);
   if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
   const type = channelType(input.type);
   const settings = type.complete ? type.complete(input.config, generateWebhookSecret) : input.config;
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
-      org_id: orgId,
+      org_id: ctx.orgId,
       type: input.type,
       name: input.name,
       ...storedColumns(ctx, input.type, settings),
@@ -117,25 +105,30 @@ export async function createChannel(ctx: ServiceContext, orgId: string, input: C
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return toChannelView(ctx, await loadRow(ctx, orgId, id), 'created');
+  return toChannelView(ctx, await loadRow(ctx, id), 'created');
 }
 
 function parsePatch(type: ChannelTypeName, config: Record<string, unknown>): Record<string, unknown> {
   const parsed = channelType(type).settings.partial().safeParse(config);
   if (!parsed.success) {
     const problems = zodFieldProblems(parsed.error.issues).map((p) => ({ ...p, path: `config.${p.path}` }));
-    throw new DomainError('validation', `invalid ${type} channel settings`, problems);
+    throw apiErrors.invalidChannelSettings(type, problems);
   }
   return parsed.data;
 }
 
-export async function updateChannel(ctx: ServiceContext, orgId: string, id: string, patch: PatchChannel) {
-  const current = await loadRow(ctx, orgId, id);
+/** `targets`: the patch's URLs screened before the transaction (screenChannelTargets). */
+export async function updateChannel(
+  ctx: TenantContext,
+  input: { id: string; patch: PatchChannel; targets: TargetVerdict },
+) {
+  const { id, patch } = input;
+  const current = await loadRow(ctx, id);
   const type = typeOf(current);
   const changes = patch.config ? parsePatch(type, patch.config) : {};
-  await assertPublicChannelTargets(type, changes, ctx.config);
+  input.targets(type);
   if (type === 'email' && changes.to !== undefined) {
-    const limits = await loadLimits(ctx.db, orgId, ctx.config);
+    const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
     assertRecipients(limits.emailRecipientsPerChannel, changes.to);
   }
   const merged: Record<string, unknown> = {
@@ -150,53 +143,37 @@ export async function updateChannel(ctx: ServiceContext, orgId: string, id: stri
       ...storedColumns(ctx, type, merged),
       updated_at: sql<Date>`now()`,
     })
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .execute();
-  return toChannelView(ctx, await loadRow(ctx, orgId, id));
+  return toChannelView(ctx, await loadRow(ctx, id));
 }
 
-export async function deleteChannel(ctx: ServiceContext, orgId: string, id: string): Promise<void> {
+export async function deleteChannel(ctx: TenantContext, id: string): Promise<void> {
   const row = await ctx.db
     .deleteFrom('channels')
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .returning('id')
     .executeTakeFirst();
-  if (!row) throw notFound('channel');
+  if (!row) throw apiErrors.notFound('channel');
 }
 
-export async function getChannel(ctx: ServiceContext, orgId: string, id: string) {
-  return toChannelView(ctx, await loadRow(ctx, orgId, id));
+export async function getChannel(ctx: TenantContext, id: string) {
+  return toChannelView(ctx, await loadRow(ctx, id));
 }
 
-export async function listChannels(
-  ctx: ServiceContext,
-  orgId: string,
-  page: { limit: number; cursor?: string | undefined },
-) {
-  let query = selectChannels(ctx, orgId);
-  if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, [isPgTimestamp, isUuid]);
-    query = query.where(sql<SqlBool>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(
-    rows,
-    page.limit,
-    (row) => [row.cursor_at, row.id],
-    (row) => toChannelView(ctx, row),
+/** Newest first, keyset-paged on (created_at, id). */
+export async function listChannels(ctx: TenantContext, page: { limit: number; cursor?: string | undefined }) {
+  return keysetPage(selectChannels(ctx), byTimeThenId('created_at', 'id'), page, (row) =>
+    toChannelView(ctx, row),
   );
 }
 
 const notifyQueues = new WeakMap<object, Queue>();
 
 /** The notification queue over the API's Redis connection, opened once per connection. */
-function notifyQueue(ctx: ServiceContext): Queue {
+function notifyQueue(ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger'>): Queue {
   let queue = notifyQueues.get(ctx.redis);
   if (!queue) {
     queue = new Queue(NOTIFY_QUEUE, {
@@ -210,7 +187,7 @@ function notifyQueue(ctx: ServiceContext): Queue {
 }
 
 /** Closes the notification queue opened for test alerts, if any. */
-export async function closeNotifyQueue(ctx: ServiceContext): Promise<void> {
+export async function closeNotifyQueue(ctx: Pick<ServiceContext, 'redis'>): Promise<void> {
   const queue = notifyQueues.get(ctx.redis);
   notifyQueues.delete(ctx.redis);
   await queue?.close();
@@ -218,40 +195,40 @@ export async function closeNotifyQueue(ctx: ServiceContext): Promise<void> {
 
 /**
  * Sends a `test` alert through the same path as real ones: an alert row in the outbox and a
- * notification job keyed by its id, delivered and logged by the notifier. When Redis is down the
- * outbox sweeper enqueues it later.
+ * notification job keyed by its id, delivered and logged by the notifier. The job is queued once the
+ * request's transaction has committed, so the notifier always finds the row; when Redis is down the
+ * outbox sweeper enqueues it later. Delivery itself (SMTP, webhooks) happens in the notifier.
  */
-export async function sendTestAlert(ctx: ServiceContext, orgId: string, id: string) {
-  const channel = await withTenant(ctx.db, orgId, (db) => loadRow({ ...ctx, db }, orgId, id));
+export async function sendTestAlert(ctx: TenantContext, id: string) {
+  const channel = await loadRow(ctx, id);
   const alertId = randomUUID();
   const payload = buildTestAlertPayload({
     alertId,
     occurredAtMs: ctx.clock.now().getTime(),
     channelName: channel.name,
   });
-  // Committed (as the tenant) before the job is queued, so the notifier always finds the row.
-  const row = await withTenant(ctx.db, orgId, (db) =>
-    db
-      .insertInto('alerts')
-      .values({
-        id: alertId,
-        org_id: orgId,
-        incident_id: null,
-        monitor_id: null,
-        channel_id: channel.id,
-        event: 'test',
-        status: 'pending',
-        payload: JSON.stringify(payload),
-      })
-      .returning(['id', 'status', 'attempts', 'sent_at', 'last_error'])
-      .executeTakeFirstOrThrow(),
-  );
-  try {
-    const job: NotifyJob = { orgId, alertId, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
-    await notifyQueue(ctx).add('notify', job, { ...jobPolicies.notify, jobId: notifyJobId(alertId) });
-  } catch (error) {
-    ctx.logger.warn({ err: error, alertId }, 'could not enqueue the test alert; the outbox sweeper will');
-  }
+  const row = await ctx.db
+    .insertInto('alerts')
+    .values({
+      id: alertId,
+      org_id: ctx.orgId,
+      incident_id: null,
+      monitor_id: null,
+      channel_id: channel.id,
+      event: 'test',
+      status: 'pending',
+      payload: JSON.stringify(payload),
+    })
+    .returning(['id', 'status', 'attempts', 'sent_at', 'last_error'])
+    .executeTakeFirstOrThrow();
+  ctx.afterCommit(async () => {
+    try {
+      const job: NotifyJob = { orgId: ctx.orgId, alertId, requestId: ctx.requestId };
+      await notifyQueue(ctx).add('notify', job, { ...jobPolicies.notify, jobId: notifyJobId(alertId) });
+    } catch (error) {
+      ctx.logger.warn({ err: error, alertId }, 'could not enqueue the test alert; the outbox sweeper will');
+    }
+  });
   return {
     id: row.id,
     incidentId: null,
