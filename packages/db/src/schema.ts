@@ -1,5 +1,6 @@
 import type {
   AlertEvent,
+  AlertPayload,
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
@@ -142,7 +143,7 @@ export interface AlertsTable {
   event: AlertEvent;
   status: 'pending' | 'sent' | 'failed';
   attempts: Generated<number>;
-  payload: JSONColumnType<Record<string, unknown>>;
+  payload: JSONColumnType<AlertPayload>;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
   last_attempt_at: Timestamp | null;
