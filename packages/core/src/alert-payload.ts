@@ -1,5 +1,6 @@
 import type { StoredMonitorConfig } from './schemas/monitor';
-import { maskUrlsIn, publicUrl } from './secret-urls';
+import { monitorTarget } from './check-types';
+import { maskUrlsIn } from './secret-urls';
 
 export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
 export type AlertEvent = (typeof alertEvents)[number];
@@ -19,17 +20,6 @@ export interface IncidentRef {
   id: string;
   opened_at: Date;
   resolved_at: Date | null;
-}
-
-/**
- * What a receiver sees of the monitor: its URL without user info and with secret query values
- * masked, `tcp://host:port` and the like, or null (heartbeats).
- */
-export function monitorTarget(config: StoredMonitorConfig): string | null {
-  const c = config as { type: string; url?: unknown; host?: unknown; port?: unknown };
-  if (typeof c.url === 'string') return publicUrl(c.url);
-  if (typeof c.host !== 'string') return null;
-  return typeof c.port === 'number' ? `${c.type}://${c.host}:${c.port}` : `${c.type}://${c.host}`;
 }
 
 /** The payload of an alert about a monitor: a transition or a notice. */

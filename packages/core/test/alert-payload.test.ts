@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAlertPayload, buildTestAlertPayload, monitorTarget } from '../src/alert-payload';
+import { buildAlertPayload, buildTestAlertPayload } from '../src/alert-payload';
+import { monitorTarget } from '../src/check-types';
 import type { StoredMonitorConfig } from '../src/schemas/monitor';
 
 const config = (fields: Record<string, unknown>) => ({ name: 'Checkout', ...fields }) as StoredMonitorConfig;
@@ -12,6 +13,7 @@ describe('alert payloads', () => {
       'https://shop.example.com/health?token=********&x=1',
     ],
     ['a tcp host and port', { type: 'tcp', host: 'db.internal', port: 5432 }, 'tcp://db.internal:5432'],
+    ['a tls host and port', { type: 'tls', host: 'example.com', port: 443 }, 'tls://example.com:443'],
     ['a host without a port', { type: 'dns', host: 'example.com' }, 'dns://example.com'],
     ['nothing for a heartbeat', { type: 'heartbeat' }, null],
   ])('shows receivers %s', (_case, fields, expected) => {

@@ -4,6 +4,7 @@ import {
   type FieldProblem,
   type MonitorConfig,
   monitorConfigSchema,
+  monitorTargetHosts,
   type StoredMonitorConfig,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
@@ -39,36 +40,6 @@ export function deploymentProblems(
 }
 
 /**
- * The fields of a monitor that name where a check connects to, with the host each names; `name`
- * marks a name that is only asked about (a DNS monitor's), judged by what it would reveal.
- */
-function targetHosts(config: StoredMonitorConfig): Array<{ path: string; host: string; name?: true }> {
-  switch (config.type) {
-    case 'http':
-      try {
-        // The URL parser has already normalised decimal, octal and hex spellings of IPv4.
-        return [{ path: 'url', host: new URL(config.url).hostname }];
-      } catch {
-        return [];
-      }
-    case 'tcp':
-    case 'tls':
-      return [{ path: 'host', host: config.host }];
-    case 'dns': {
-      // The name queried must not be internal; the resolver is what receives our packets.
-      const name = { path: 'host', host: config.host, name: true as const };
-      if (!config.resolver) return [name];
-      const bracketed = /^\[([^\]]+)\]/.exec(config.resolver);
-      const host =
-        bracketed?.[1] ?? (config.resolver.includes('.') ? config.resolver.split(':')[0] : config.resolver);
-      return host ? [name, { path: 'resolver', host }] : [name];
-    }
-    case 'heartbeat':
-      return [];
-  }
-}
-
-/**
  * Targets that are plainly not public (loopback, private, link-local, local names), refused at
  * create and update time unless the deployment allows private targets. Workers still guard at
  * connect time, since DNS answers can change.
@@ -79,7 +50,7 @@ export function privateTargetProblems(
   onlyPaths?: ReadonlySet<string>,
 ): FieldProblem[] {
   if (settings.ALLOW_PRIVATE_TARGETS) return [];
-  return targetHosts(config).flatMap(({ path, host, name }) => {
+  return monitorTargetHosts(config).flatMap(({ path, host, name }) => {
     if (onlyPaths && !onlyPaths.has(path)) return [];
     const reason = name ? internalDnsName(host) : obviouslyPrivateHost(host);
     return reason

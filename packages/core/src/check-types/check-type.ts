@@ -20,6 +20,16 @@ export interface CheckFormField {
 }
 
 /**
+ * A field of a monitor naming a host its checks connect to, judged by the address it leads to; `name`
+ * marks a name the check only asks about (a DNS monitor's), judged by what it would reveal.
+ */
+export interface TargetHost {
+  path: string;
+  host: string;
+  name?: true;
+}
+
+/**
  * One check type, defined in one module: its fields (with their defaults) as POST /v1/monitors
  * takes them, the assertions it can judge, and what the dashboard shows for it. The monitor
  * schemas, the job's check spec and the PATCH fields are all derived from it.
@@ -44,6 +54,17 @@ export interface CheckType<Type extends string = string> {
   };
   /** The form's inputs for the type's fields, in the order shown. */
   form: readonly CheckFormField[];
+  /**
+   * What an alert's receiver sees of where the checks go (`monitor.url`): a URL without user info and
+   * with secret query values masked, `tcp://host:port` and the like, or null. Takes the type's stored
+   * config (core's `monitorTarget` passes the right one).
+   */
+  target(config: Record<string, unknown>): string | null;
+  /**
+   * The fields naming where the checks connect, with their hosts: the API refuses private ones at
+   * create and update unless the deployment allows them. Takes the type's stored config.
+   */
+  targetHosts(config: Record<string, unknown>): TargetHost[];
 }
 
 /** What every check spec carries, whatever its type. */

@@ -45,4 +45,14 @@ export const dnsCheckType = defineCheckType({
       hint: 'IP address of a DNS server, e.g. 1.1.1.1. Empty: the system resolver.',
     },
   ],
+  target: (config: { host: string }) => `dns://${config.host}`,
+  targetHosts(config: { host: string; resolver?: string | undefined }) {
+    // The name queried must not be internal; the resolver is what receives our packets.
+    const name = { path: 'host', host: config.host, name: true as const };
+    if (!config.resolver) return [name];
+    const bracketed = /^\[([^\]]+)\]/.exec(config.resolver);
+    const host =
+      bracketed?.[1] ?? (config.resolver.includes('.') ? config.resolver.split(':')[0] : config.resolver);
+    return host ? [name, { path: 'resolver', host }] : [name];
+  },
 } as const satisfies CheckType<'dns'>);

@@ -30,4 +30,7 @@ export const heartbeatCheckType = defineCheckType({
       hint: 'How late a heartbeat may be before the monitor is down.',
     },
   ],
+  // Heartbeats are called, they call nothing.
+  target: () => null,
+  targetHosts: () => [],
 } as const satisfies CheckType<'heartbeat'>);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertionSources, defaultAssertions } from '../schemas/assertion';
 import { httpUrl } from '../schemas/http-url';
+import { publicUrl } from '../secret-urls';
 import { type CheckType, defineCheckType } from './check-type';
 
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -38,4 +39,13 @@ export const httpCheckType = defineCheckType({
       placeholder: 'https://example.com/health',
     },
   ],
+  target: (config: { url: string }) => publicUrl(config.url),
+  targetHosts(config: { url: string }) {
+    try {
+      // The URL parser has already normalised decimal, octal and hex spellings of IPv4.
+      return [{ path: 'url', host: new URL(config.url).hostname }];
+    } catch {
+      return [];
+    }
+  },
 } as const satisfies CheckType<'http'>);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CheckType } from './check-type';
+import type { StoredMonitorConfig } from '../schemas/monitor';
+import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
@@ -60,3 +61,28 @@ export const checkSpecSchema = z.discriminatedUnion(
 export type CheckSpec = z.output<typeof checkSpecSchema>;
 /** The check spec of one type. */
 export type CheckSpecOf<T extends MonitorType> = Extract<CheckSpec, { type: T }>;
+
+/** A stored monitor config of one type. */
+type StoredConfigOf<T extends MonitorType> = Extract<StoredMonitorConfig, { type: T }>;
+
+/** The registry seen through its per-type functions, each taking its own type's stored config. */
+const perType: {
+  [T in MonitorType]: {
+    target(config: StoredConfigOf<T>): string | null;
+    targetHosts(config: StoredConfigOf<T>): TargetHost[];
+  };
+} = checkTypes;
+
+const targetOf = <T extends MonitorType>(type: T, config: StoredConfigOf<T>) => perType[type].target(config);
+const targetHostsIn = <T extends MonitorType>(type: T, config: StoredConfigOf<T>) =>
+  perType[type].targetHosts(config);
+
+/**
+ * What a receiver of an alert sees of where a monitor's checks go: its URL without user info and with
+ * secret query values masked, `tcp://host:port` and the like, or null (heartbeats). Each type says.
+ */
+export const monitorTarget = (config: StoredMonitorConfig): string | null => targetOf(config.type, config);
+
+/** The fields of a monitor naming where its checks connect, with their hosts. Each type says. */
+export const monitorTargetHosts = (config: StoredMonitorConfig): TargetHost[] =>
+  targetHostsIn(config.type, config);

@@ -50,4 +50,6 @@ export const tcpCheckType = defineCheckType({
       optional: true,
     },
   ],
+  target: (config: { host: string; port: number }) => `tcp://${config.host}:${config.port}`,
+  targetHosts: (config: { host: string }) => [{ path: 'host', host: config.host }],
 } as const satisfies CheckType<'tcp'>);

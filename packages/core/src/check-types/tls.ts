@@ -31,4 +31,6 @@ export const tlsCheckType = defineCheckType({
       hint: 'Only when it differs from the host.',
     },
   ],
+  target: (config: { host: string; port: number }) => `tls://${config.host}:${config.port}`,
+  targetHosts: (config: { host: string }) => [{ path: 'host', host: config.host }],
 } as const satisfies CheckType<'tls'>);
