@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { monitorTargetHosts } from '../src/check-types';
 import { evaluateHeartbeat, type HeartbeatPing } from '../src/heartbeat';
 import { createMonitorSchema, monitorConfigSchema, toCheckSpec } from '../src/schemas/monitor';
 
@@ -78,6 +79,44 @@ describe('monitor types', () => {
     expect(spec).toMatchObject({ type: 'heartbeat', periodSeconds: 120, graceSeconds: 60 });
     expect(JSON.stringify(spec)).not.toContain('TTTT');
     expect(monitorConfigSchema.safeParse({ ...input, regions: ['local'] }).success).toBe(false);
+  });
+});
+
+describe('target hosts, as each type names them', () => {
+  const stored = (input: Record<string, unknown>) =>
+    monitorConfigSchema.parse({ name: 'x', regions: ['eu'], timeoutMs: 5_000, ...input });
+  it.each<[string, Record<string, unknown>, unknown[]]>([
+    [
+      'an http URL by its host name',
+      { type: 'http', url: 'https://user@0x7f.1/x' },
+      [{ path: 'url', host: '127.0.0.1' }],
+    ],
+    ['a tcp host', { type: 'tcp', host: 'db.internal', port: 5432 }, [{ path: 'host', host: 'db.internal' }]],
+    ['a tls host', { type: 'tls', host: 'example.com' }, [{ path: 'host', host: 'example.com' }]],
+    [
+      'a dns name, only asked about',
+      { type: 'dns', host: 'example.com' },
+      [{ path: 'host', host: 'example.com', name: true }],
+    ],
+    [
+      'a dns name and its bracketed resolver',
+      { type: 'dns', host: 'example.com', resolver: '[::1]:53' },
+      [
+        { path: 'host', host: 'example.com', name: true },
+        { path: 'resolver', host: '::1' },
+      ],
+    ],
+    [
+      'a dns resolver with a port',
+      { type: 'dns', host: 'example.com', resolver: '10.0.0.2:5353' },
+      [
+        { path: 'host', host: 'example.com', name: true },
+        { path: 'resolver', host: '10.0.0.2' },
+      ],
+    ],
+    ['nothing for a heartbeat', { type: 'heartbeat', periodSeconds: 60, heartbeatToken: 'a'.repeat(32) }, []],
+  ])('%s', (_case, input, expected) => {
+    expect(monitorTargetHosts(stored(input))).toEqual(expected);
   });
 });
 
