@@ -1,5 +1,5 @@
-import type { StoredMonitorConfig } from './schemas/monitor';
 import { monitorTarget } from './check-types';
+import type { StoredMonitorConfig } from './schemas/monitor';
 import { maskUrlsIn } from './secret-urls';
 
 export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
