@@ -3,14 +3,14 @@ import { apiErrors } from '../errors';
 import { isUuid } from './ids';
 
 /** Opaque cursors: base64url of a JSON array of strings (a keyset position). */
-export function encodeCursor(parts: string[]): string {
+function encodeCursor(parts: string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
 const invalid = apiErrors.invalidCursor;
 
 /** Decodes a cursor made by encodeCursor and checks each part; a tampered cursor is a 400, never a 500. */
-export function decodeCursor(raw: string, checks: Array<(part: string) => boolean>): string[] {
+function decodeCursor(raw: string, checks: Array<(part: string) => boolean>): string[] {
   let parts: unknown;
   try {
     parts = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -24,7 +24,7 @@ export function decodeCursor(raw: string, checks: Array<(part: string) => boolea
 
 // Postgres' text form of a timestamptz keeps microseconds, which a JS Date would round away.
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
-export const isPgTimestamp = (value: string) => PG_TIMESTAMP.test(value);
+const isPgTimestamp = (value: string) => PG_TIMESTAMP.test(value);
 
 export interface Page<T> {
   items: T[];
@@ -32,7 +32,7 @@ export interface Page<T> {
 }
 
 /** Queries fetch `limit + 1` rows; the extra one only says that another page exists. */
-export function toPage<R, T>(rows: R[], limit: number, cursorOf: (row: R) => string[], view: (row: R) => T) {
+function toPage<R, T>(rows: R[], limit: number, cursorOf: (row: R) => string[], view: (row: R) => T) {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return {
