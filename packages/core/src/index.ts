@@ -14,6 +14,8 @@ export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './quorum';
 export * from './regex';
+export * from './region-liveness';
+export * from './result-lateness';
 export * from './roles';
 export * from './schemas/assertion';
 export * from './schemas/monitor';
