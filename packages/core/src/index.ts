@@ -5,6 +5,7 @@ export * from './assertions';
 export * from './channels';
 export * from './check-result';
 export * from './check-types';
+export * from './consume-results';
 export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';

@@ -1,7 +1,8 @@
+import { type ConsumeOutcome, consumeResults, type MaintenanceSpan } from './consume-results';
 import { isActive } from './monitor-lifecycle';
 import { readQuorum } from './quorum';
 import type { MonitorStatus, StoredMonitorConfig } from './schemas/monitor';
-import { type ConsumeOutcome, consumeResults, type MaintenanceSpan, type SlotResult } from './verdict';
+import type { SlotResult } from './verdict';
 import type { VerifierMemory } from './verifier-memory';
 
 /** A monitor's verification state as stored (epoch ms). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type ConsumeOutcome, consumeResults, type VerifyConfig } from '../src/consume-results';
 import { isSilent, missingRegionsNote } from '../src/region-liveness';
 import {
   defaultResultLatenessMs,
@@ -7,7 +8,7 @@ import {
   slotsMissingBetween,
 } from '../src/result-lateness';
 import { slotsBetween } from '../src/slots';
-import { type ConsumeOutcome, consumeResults, type SlotResult, type VerifyConfig } from '../src/verdict';
+import type { SlotResult } from '../src/verdict';
 import { initialVerifierMemory, type VerifierMemory } from '../src/verifier-memory';
 
 const monitorId = '0f0e0d0c-0b0a-4000-8000-000000000001';

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type ConsumeOutcome, consumeResults, type VerifyConfig } from '../src/consume-results';
 import type { ConfirmationRequest } from '../src/state-machine';
-import {
-  type ConsumeOutcome,
-  consumeResults,
-  type SlotResult,
-  slotVerdict,
-  type VerifyConfig,
-} from '../src/verdict';
+import { type SlotResult, slotVerdict } from '../src/verdict';
 import { initialVerifierMemory, readVerifierMemory, type VerifierMemory } from '../src/verifier-memory';
 
 // Deadline of an awaited confirmation: planned + timeoutMs (8 s) + 5 s allowed lateness.
