@@ -217,17 +217,21 @@ export function consumeResults<R extends SlotResult>(input: {
       },
     );
     const probe = nextProbeProblem(probeProblem, verdict, observedAtMs);
+    // A slot decided after its confirmation's planned time (it waited for an earlier slot, or a
+    // backlog): a re-check run now would describe now, not then; the next slots confirm instead.
+    const confirmation =
+      decision.confirmation && nowMs < decision.confirmation.scheduledAtMs ? decision.confirmation : null;
     memory = {
       ...memory,
       ...decision.state,
       ...told.state,
-      awaiting: decision.confirmation ?? stillAwaiting,
+      awaiting: confirmation ?? stillAwaiting,
       wakeAtMs,
       probeProblem: probe,
       lastSlotMs,
       degraded,
     };
-    if (decision.confirmation) requested = decision.confirmation;
+    if (confirmation) requested = confirmation;
     steps.push({
       verdict,
       transition: decision.transition,

@@ -113,6 +113,16 @@ describe('the out-of-order pair', () => {
     expect(judged.out.memory.gaps).toEqual({});
   });
 
+  it('asks no confirmation of a slot decided after its planned re-check time: the next slot confirms', () => {
+    let { state, stored } = running();
+    stored = [...stored, at(2, 'eu', false), at(2, 'us', false)];
+    ({ state } = run(state, stored, slot(2) + 500));
+    stored = [...stored, at(1, 'eu', false), at(1, 'us', false)];
+    const { out } = run(state, stored, slot(2) + 700);
+    expect(out.confirmation).toBeNull();
+    expect(out.steps.map((s) => s.transition?.to ?? null)).toEqual([null, 'down']);
+  });
+
   it('judges slot 2 once slot 1 is past its lateness, and counts slot 1 late when it comes', () => {
     let { state, stored } = running();
     stored = [...stored, at(2, 'eu', true), at(2, 'us', true)];
