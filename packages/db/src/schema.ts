@@ -1,5 +1,6 @@
 import type {
   AlertEvent,
+  AlertPayload,
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
@@ -162,7 +163,7 @@ export interface AlertsTable {
   event: AlertEvent;
   status: 'pending' | 'sent' | 'failed';
   attempts: Generated<number>;
-  payload: JSONColumnType<Record<string, unknown>>;
+  payload: JSONColumnType<AlertPayload>;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
   last_attempt_at: Timestamp | null;

@@ -161,7 +161,7 @@ export function createNotifier(options: NotifierOptions) {
       throw new DelayedError();
     }
     const attemptedAtMs = clock();
-    const result = await attempt(alert.type, alertId, alert.payload as unknown as AlertPayload, alert);
+    const result = await attempt(alert.type, alertId, alert.payload, alert);
     // A receiver's rate limit holds the channel back, postponing its next deliveries, not failing them.
     if (result.retryAfterMs) breaker.holdOff(alert.channel_id, result.retryAfterMs);
     if (!result.permanent && breaker.record(alert.channel_id, result.ok)) {
