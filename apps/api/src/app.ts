@@ -31,6 +31,7 @@ import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
 import { publicRoutes } from './routes/public';
+import { regionRoutes } from './routes/regions';
 import { statsRoutes } from './routes/stats';
 import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps) {
       statsRoutes,
       statusPageRoutes,
       usageRoutes,
+      regionRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

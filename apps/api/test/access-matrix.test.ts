@@ -125,6 +125,7 @@ const routes: Route[] = [
   ),
   route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
   route('GET', '/v1/usage', 'viewer', 200, () => '/v1/usage'),
+  route('GET', '/v1/regions', 'viewer', 200, () => '/v1/regions'),
   route('DELETE', '/v1/api-keys/:id', 'admin', 204, async () => `/v1/api-keys/${await fresh.apiKey()}`),
   route(
     'POST',

@@ -20,6 +20,11 @@ export const verifierEnvShape = {
    * once this has passed, and the monitor's next verifications wait behind it until then.
    */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  /**
+   * How late past its timeout a check's result may arrive and still be judged in slot order; unset:
+   * two job locks plus 5 s (a job held by a dead worker runs again within two lock periods).
+   */
+  RESULT_LATENESS_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
 };
 
 export type VerifierEnv = ReturnType<typeof loadEnv>;

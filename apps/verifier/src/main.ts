@@ -1,3 +1,4 @@
+import { defaultResultLatenessMs } from '@sentinelmesh/core';
 import { runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { loadEnv } from './env';
 import { createVerifierMetrics } from './metrics';
@@ -11,7 +12,12 @@ runBackgroundApp({
   start: async ({ env, logger, db, redis, registry }) => {
     const metrics = createVerifierMetrics(registry);
     const common = { db, connection: redis, prefix: env.QUEUE_PREFIX, logger, metrics };
-    const verifier = createVerifier({ ...common, regions: env.REGIONS, lockDurationMs: env.JOB_LOCK_MS });
+    const verifier = createVerifier({
+      ...common,
+      regions: env.REGIONS,
+      lockDurationMs: env.JOB_LOCK_MS,
+      resultLatenessMs: env.RESULT_LATENESS_MS ?? defaultResultLatenessMs(env.JOB_LOCK_MS),
+    });
     const notifier = createNotifier({
       ...common,
       secretBox: new SecretBox(env.SECRETS_KEY),

@@ -1,4 +1,4 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface VerifierMetrics {
   verdicts: Counter<'ok'>;
@@ -10,6 +10,10 @@ export interface VerifierMetrics {
   alertsSwept: Counter<'reason'>;
   probeProblems: Counter<'region'>;
   breakerOpen: Counter<'channel_type'>;
+  resultsLate: Counter<'region'>;
+  slotsInconclusive: Counter;
+  regionDegraded: Counter<'region'>;
+  regionsDegraded: Gauge<'region'>;
 }
 
 /** The verifier's and notifier's counters, registered on `registry`. */
@@ -66,6 +70,29 @@ export function createVerifierMetrics(registry: Registry): VerifierMetrics {
       name: 'sentinel_channel_breaker_open_total',
       help: 'Times a channel circuit breaker opened after repeated delivery failures',
       labelNames: ['channel_type'],
+      registers,
+    }),
+    resultsLate: new Counter({
+      name: 'sentinel_results_late_total',
+      help: 'Results that arrived after their slot was judged without them: counted late, never judged',
+      labelNames: ['region'],
+      registers,
+    }),
+    slotsInconclusive: new Counter({
+      name: 'sentinel_slots_inconclusive_total',
+      help: 'Slots decided while a live expected region was still missing: no verdict',
+      registers,
+    }),
+    regionDegraded: new Counter({
+      name: 'sentinel_region_degraded_total',
+      help: 'Region-degraded notices written (one per organization per region outage)',
+      labelNames: ['region'],
+      registers,
+    }),
+    regionsDegraded: new Gauge({
+      name: 'sentinel_regions_degraded',
+      help: 'Whether a region is degraded for any organization (1) or not (0)',
+      labelNames: ['region'],
       registers,
     }),
   };

@@ -1,4 +1,10 @@
-import { type ProbeProblem, VERIFY_QUEUE, type VerifyJob, verifyJobSchema } from '@sentinelmesh/core';
+import {
+  defaultResultLatenessMs,
+  type ProbeProblem,
+  VERIFY_QUEUE,
+  type VerifyJob,
+  verifyJobSchema,
+} from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -8,7 +14,9 @@ import { enqueueNotifications, type NotifyPolicy } from './notify/notify-jobs';
 import { QueueSet } from './queues';
 import { VerifyBatcher } from './verify/batcher';
 import { confirmationJobs, enqueueConfirmations } from './verify/confirmations';
+import type { LateResult } from './verify/late-results';
 import { findOverdueConfirmations } from './verify/overdue';
+import { regionStatuses } from './verify/region-notices';
 import { verifyMonitors } from './verify/verify-monitor';
 
 export interface VerifierOptions {
@@ -32,6 +40,8 @@ export interface VerifierOptions {
   notifyPolicy?: NotifyPolicy;
   /** BullMQ lock of a verification in hand: after a crash, its job is retried once this has passed. */
   lockDurationMs?: number;
+  /** How late past its timeout a result may arrive and still be judged in slot order (RESULT_LATENESS_MS). */
+  resultLatenessMs?: number;
 }
 
 export interface VerificationSummary {
@@ -42,6 +52,10 @@ export interface VerificationSummary {
   held: number;
   /** Notices decided (events), in order. */
   notices: string[];
+  /** Results counted late by this verification. */
+  late: number;
+  /** Region notices written (`<event>:<region>`), in order. */
+  regionNotices: string[];
 }
 
 /** Verifier engine: consumes VERIFY_QUEUE, turns results into state, incidents and alerts. */
@@ -49,12 +63,13 @@ export function createVerifier(options: VerifierOptions) {
   const { db, connection, prefix, regions } = options;
   const logger = options.logger.child({ component: 'verifier' });
   const decideAt = () => (options.clock ? options.clock() : null);
+  const latenessMs = options.resultLatenessMs ?? defaultResultLatenessMs();
   const metrics = options.metrics ?? createVerifierMetrics(new Registry());
   const queues = new QueueSet(connection, prefix, logger);
   const concurrency = options.concurrency ?? 64;
   // Verifications in hand share transactions: a busy verifier decides many monitors per round trip.
   const batcher = new VerifyBatcher({
-    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regions),
+    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regions, latenessMs),
     maxBatch: concurrency,
     maxInFlight: 2,
   });
@@ -80,6 +95,16 @@ export function createVerifier(options: VerifierOptions) {
     return after;
   }
 
+  /** Counts and logs results that arrived after their slot was judged without them. */
+  function reportLate(monitorId: string, late: readonly LateResult[]) {
+    if (late.length === 0) return;
+    for (const result of late) metrics.resultsLate.inc({ region: result.region });
+    logger.warn(
+      { monitorId, late: late.slice(0, 10).map((r) => ({ ...r, scheduledAt: new Date(r.scheduledAtMs) })) },
+      'results counted late: their slots were judged without them',
+    );
+  }
+
   /** Verifies one monitor until its unconsumed results are used up, then enqueues what it decided. */
   async function verify(job: VerifyJob): Promise<VerificationSummary> {
     const summary: VerificationSummary = {
@@ -89,6 +114,8 @@ export function createVerifier(options: VerifierOptions) {
       confirmationJobIds: [],
       held: 0,
       notices: [],
+      late: 0,
+      regionNotices: [],
     };
     let previousProbe: ProbeProblem | null = null;
     for (;;) {
@@ -119,6 +146,15 @@ export function createVerifier(options: VerifierOptions) {
       }
       previousProbe = probe;
       if (run.held > 0) metrics.heldResults.inc(run.held);
+      if (run.inconclusive > 0) metrics.slotsInconclusive.inc(run.inconclusive);
+      reportLate(job.monitorId, run.late);
+      summary.late += run.late.length;
+      for (const notice of run.regionNotices) {
+        if (notice.event === 'region.degraded') metrics.regionDegraded.inc({ region: notice.region });
+        metrics.regionsDegraded.set({ region: notice.region }, notice.event === 'region.degraded' ? 1 : 0);
+        summary.regionNotices.push(`${notice.event}:${notice.region}`);
+        logger.warn({ orgId: job.orgId, monitorId: job.monitorId, ...notice }, 'region notice');
+      }
       for (const alert of run.alerts) metrics.alertsCreated.inc({ event: alert.event });
       // Only after the commit: a crash here leaves pending alerts for the sweeper and an awaited
       // confirmation that the overdue tick gives up on.
@@ -153,6 +189,9 @@ export function createVerifier(options: VerifierOptions) {
 
   /** Pokes every monitor whose awaited confirmation is overdue; returns how many were poked. */
   async function tick(): Promise<number> {
+    for (const [region, degraded] of await regionStatuses(db)) {
+      metrics.regionsDegraded.set({ region }, degraded ? 1 : 0);
+    }
     const overdue = await findOverdueConfirmations(db, decideAt());
     if (overdue.length === 0) return 0;
     await queues.get(VERIFY_QUEUE).addBulk(

@@ -64,7 +64,13 @@ beforeAll(async () => {
   verifyQueue = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
   const metrics = createVerifierMetrics(registry);
   const common = { db: tdb.db, connection: redis, prefix, logger, metrics, notifyPolicy };
-  engine = createVerifier({ ...common, regions: ['eu', 'us'], clock: () => now, tickIntervalMs: 100 });
+  engine = createVerifier({
+    ...common,
+    regions: ['eu', 'us'],
+    clock: () => now,
+    tickIntervalMs: 100,
+    resultLatenessMs: 5_000,
+  });
   notifier = createNotifier({
     ...common,
     secretBox: box,
@@ -329,7 +335,7 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
     expect(received(m.monitorId).webhook).toEqual(['monitor.down']);
   });
 
-  it('a slot missing a region waits for it, and the periodic tick decides it with the regions it has once overdue', async () => {
+  it('a slot missing a region waits for it, and the periodic tick consumes it as inconclusive once overdue', async () => {
     const m = await setup();
     await playSlots(deps, m, always(true), m.slot(0), 1);
     now = m.slot(1) + 300;
@@ -342,7 +348,7 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
     await waitFor(async () => (await monitorState(tdb.db, m.monitorId)).machine.wakeAtMs !== null);
     const held = await monitorState(tdb.db, m.monitorId);
     expect(held.consumed_through?.getTime()).toBe(m.slot(0));
-    // Deadline: the slot + timeoutMs (2 s) + 5 s grace. No result pokes the verifier after it.
+    // Deadline: the slot + timeoutMs (2 s) + 5 s allowed lateness. No result pokes the verifier after it.
     expect(held.machine.wakeAtMs).toBe(m.slot(1) + 7_000);
     now = m.slot(1) + 7_001;
     await waitFor(

@@ -88,10 +88,7 @@ export async function playSlots(
     const slotMs = fromMs + k * m.intervalMs;
     await deliverChecks(deps, m, world, slotMs, 'scheduled', 0);
     for (;;) {
-      const machine = (await monitorState(deps.db, m.monitorId)).machine as {
-        awaiting?: { scheduledAtMs: number; attempt: number } | null;
-      };
-      const awaiting = machine.awaiting;
+      const awaiting = (await monitorState(deps.db, m.monitorId)).machine.awaiting;
       if (!awaiting || awaiting.scheduledAtMs >= slotMs + m.intervalMs) break;
       await deliverChecks(deps, m, world, awaiting.scheduledAtMs, 'confirmation', awaiting.attempt);
     }

@@ -69,6 +69,8 @@ beforeAll(async () => {
     clock,
     logger,
     tickIntervalMs: 100,
+    // Deadlines in these tests: planned + timeoutMs + 5 s of allowed lateness.
+    resultLatenessMs: 5_000,
   });
   engine.start();
 });
@@ -378,7 +380,7 @@ describe('verifier', () => {
     now = m.slot(3) + 200;
     expect(await engine.verify(m.job)).toMatchObject({ verdicts: 0, held: 1 });
 
-    // Deadline: planned + timeoutMs (2 s) + 5 s grace = slot(3) + 2 s. No result pokes the verifier.
+    // Deadline: planned + timeoutMs (2 s) + 5 s allowed lateness = slot(3) + 2 s. No result pokes the verifier.
     now = m.slot(3) + 2_001;
     await expect.poll(() => consumedThrough(m.monitorId), { timeout: 10_000 }).toBe(m.slot(3));
     expect((await monitorState(tdb.db, m.monitorId)).status).toBe('up');

@@ -1,7 +1,8 @@
+import { type ConsumeOutcome, consumeResults, type MaintenanceSpan } from './consume-results';
 import { isActive } from './monitor-lifecycle';
 import { readQuorum } from './quorum';
 import type { MonitorStatus, StoredMonitorConfig } from './schemas/monitor';
-import { type ConsumeOutcome, consumeResults, type MaintenanceSpan, type SlotResult } from './verdict';
+import type { SlotResult } from './verdict';
 import type { VerifierMemory } from './verifier-memory';
 
 /** A monitor's verification state as stored (epoch ms). */
@@ -13,6 +14,7 @@ export interface StoredMonitorState {
 }
 
 export interface MonitorDecisionInput<R extends SlotResult> {
+  monitorId: string;
   state: StoredMonitorState;
   config: StoredMonitorConfig;
   /** Results read after `consumedThroughMs`, in slot order. */
@@ -22,6 +24,8 @@ export interface MonitorDecisionInput<R extends SlotResult> {
   maintenance: readonly MaintenanceSpan[];
   /** Regions this deployment runs. */
   deploymentRegions: readonly string[];
+  /** How late past its timeout a result may arrive and still be judged in slot order. */
+  latenessMs: number;
   nowMs: number;
 }
 
@@ -87,7 +91,8 @@ export function decideMonitor<R extends SlotResult>(input: MonitorDecisionInput<
       next: {
         status: state.status,
         sinceMs: state.sinceMs,
-        memory: { ...memory, awaiting: null, wakeAtMs: null },
+        // Slots passed while paused are not waited for once it resumes.
+        memory: { ...memory, awaiting: null, wakeAtMs: null, lastSlotMs: null },
         consumedThroughMs: last ? last.scheduledAtMs : state.consumedThroughMs,
         last: null,
       },
@@ -104,7 +109,9 @@ export function decideMonitor<R extends SlotResult>(input: MonitorDecisionInput<
       recoveryThreshold: config.recoveryThreshold,
       retryIntervalSeconds: config.retryIntervalSeconds,
       timeoutMs: config.timeoutMs,
+      latenessMs: input.latenessMs,
       intervalSeconds: config.intervalSeconds,
+      monitorId: input.monitorId,
       expectedRegions: expectedRegions(config, input.deploymentRegions),
       quorum: readQuorum(config),
       maintenance: input.maintenance,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AnnouncerState, initialAnnouncerState } from './announcer';
+import { type Gaps, resultDeadlineMs } from './result-lateness';
 import { type ConfirmationRequest, initialMachineState, type MachineState } from './state-machine';
 
 /** A region failing while too few others do: reported, never alerted. */
@@ -16,6 +17,14 @@ export interface VerifierMemory extends MachineState, AnnouncerState {
   /** When a held verification should run again even if no result pokes it (epoch ms). */
   wakeAtMs: number | null;
   probeProblem: ProbeProblem | null;
+  /** The last scheduled slot consumed (epoch ms); null when unknown (new, or paused since). */
+  lastSlotMs: number | null;
+  /** Per expected region, the latest slot it reported (epoch ms). */
+  seen: Record<string, number>;
+  /** Regions declared degraded (silent too long): quorum is taken over the others until they report. */
+  degraded: string[];
+  /** Slots judged without a region's result: a result of theirs arriving later is counted late. */
+  gaps: Gaps;
 }
 
 export const initialVerifierMemory: VerifierMemory = {
@@ -24,6 +33,10 @@ export const initialVerifierMemory: VerifierMemory = {
   awaiting: null,
   wakeAtMs: null,
   probeProblem: null,
+  lastSlotMs: null,
+  seen: {},
+  degraded: [],
+  gaps: {},
 };
 
 const memorySchema = z.object({
@@ -48,6 +61,12 @@ const memorySchema = z.object({
     })
     .nullable()
     .default(null),
+  lastSlotMs: z.number().nullable().default(null),
+  seen: z.record(z.string(), z.number()).default({}),
+  degraded: z.array(z.string()).default([]),
+  gaps: z
+    .record(z.string(), z.array(z.object({ fromMs: z.number(), toMs: z.number(), open: z.boolean() })))
+    .default({}),
 });
 
 /** Reads stored memory; anything unreadable (a new monitor's `{}`) starts from the initial state. */
@@ -58,10 +77,11 @@ export function readVerifierMemory(raw: unknown): VerifierMemory {
   return { ...parsed.data, announced: parsed.data.announced ?? parsed.data.status };
 }
 
-/** How long past a check's planned time (beyond its own timeout) its results are waited for. */
-export const CONFIRMATION_GRACE_MS = 5_000;
-
-/** The time after which an awaited confirmation is given up on. */
-export function confirmationDeadlineMs(awaiting: ConfirmationRequest, timeoutMs: number): number {
-  return awaiting.scheduledAtMs + timeoutMs + CONFIRMATION_GRACE_MS;
+/** The time after which an awaited confirmation is given up on: its planned time, timeout and allowed lateness. */
+export function confirmationDeadlineMs(
+  awaiting: ConfirmationRequest,
+  timeoutMs: number,
+  latenessMs: number,
+): number {
+  return resultDeadlineMs(awaiting.scheduledAtMs, timeoutMs, latenessMs);
 }

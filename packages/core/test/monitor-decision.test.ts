@@ -44,12 +44,14 @@ const fresh: StoredMonitorState = {
 };
 
 const input = (over: Partial<MonitorDecisionInput<SlotResult>>): MonitorDecisionInput<SlotResult> => ({
+  monitorId: '00000000-0000-4000-8000-000000000001',
   state: fresh,
   config: config(),
   results: [],
   truncated: false,
   maintenance: [],
   deploymentRegions: ['local'],
+  latenessMs: 5_000,
   nowMs: 100_000,
   ...over,
 });

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { type ConsumeOutcome, consumeResults, type VerifyConfig } from '../src/consume-results';
 import type { ConfirmationRequest } from '../src/state-machine';
-import {
-  type ConsumeOutcome,
-  consumeResults,
-  type SlotResult,
-  slotVerdict,
-  type VerifyConfig,
-} from '../src/verdict';
+import { type SlotResult, slotVerdict } from '../src/verdict';
 import { initialVerifierMemory, readVerifierMemory, type VerifierMemory } from '../src/verifier-memory';
 
-// Deadline of an awaited confirmation: planned + timeoutMs (8 s) + 5 s grace.
+// Deadline of an awaited confirmation: planned + timeoutMs (8 s) + 5 s allowed lateness.
 const config: VerifyConfig = {
   failureThreshold: 2,
   recoveryThreshold: 2,
   retryIntervalSeconds: 5,
   timeoutMs: 8_000,
+  latenessMs: 5_000,
 };
 
 const result = (scheduledAtMs: number, ok: boolean, extra: Partial<SlotResult> = {}): SlotResult => ({
@@ -330,7 +326,14 @@ describe('slotVerdict', () => {
 describe('readVerifierMemory', () => {
   const stored = { status: 'down', sinceMs: 5, consecutiveFailures: 2, consecutiveSuccesses: 0 };
   // Memory written before announcements existed reads as having announced the state it had.
-  const upgraded = { announced: 'down', flips: [], downCause: null, wakeAtMs: null, probeProblem: null };
+  const {
+    status: _s,
+    sinceMs: _t,
+    consecutiveFailures: _f,
+    consecutiveSuccesses: _c,
+    ...defaults
+  } = initialVerifierMemory;
+  const upgraded = { ...defaults, announced: 'down' };
   const cases: Array<{ name: string; raw: unknown; memory: VerifierMemory }> = [
     { name: "a new monitor's empty memory starts pending", raw: {}, memory: initialVerifierMemory },
     { name: 'unreadable memory starts pending', raw: { status: 'sideways' }, memory: initialVerifierMemory },
@@ -442,7 +445,7 @@ describe('consumeResults across regions', () => {
     expect(out.memory.wakeAtMs).toBe(10_000 + 8_000 + 5_000);
   });
 
-  it('decides a slot with the regions it has once its deadline has passed', () => {
+  it('consumes a slot still missing a live region at its deadline as inconclusive, deciding nothing', () => {
     const out = consumeResults({
       memory: initialVerifierMemory,
       consumedThroughMs: null,
@@ -451,7 +454,9 @@ describe('consumeResults across regions', () => {
       nowMs: 13_001,
     });
     expect(out.consumedThroughMs).toBe(0);
-    expect(out.memory.status).toBe('up');
+    expect(out.inconclusive).toBe(1);
+    expect(out.steps).toEqual([]);
+    expect(out.memory.status).toBe('pending');
     expect(out.memory.wakeAtMs).toBeNull();
   });
 

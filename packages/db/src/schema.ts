@@ -4,6 +4,7 @@ import type {
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
+  RegionEventName,
   Role,
   StoredMonitorConfig,
   VerifierMemory,
@@ -101,6 +102,25 @@ export interface CheckResultsTable {
   error_kind: string | null;
   error_message: string | null;
   failed_assertions: JSONColumnType<FailedAssertion[]>;
+}
+
+/** A result that arrived after its slot was judged without it: counted late, never judged (0012-late-results). */
+export interface LateResultsTable {
+  org_id: string;
+  monitor_id: string;
+  scheduled_at: Timestamp;
+  region: string;
+  kind: 'scheduled' | 'confirmation';
+  counted_at: CreatedAt;
+}
+
+/** What an organization was told about a region; the latest row per region is its status (0012-late-results). */
+export interface RegionNoticesTable {
+  id: Generated<string>;
+  org_id: string;
+  region: string;
+  event: RegionEventName;
+  created_at: CreatedAt;
 }
 
 export interface IncidentsTable {
@@ -286,6 +306,8 @@ export interface Database {
   monitor_state: MonitorStateTable;
   heartbeats: HeartbeatsTable;
   check_results: CheckResultsTable;
+  late_results: LateResultsTable;
+  region_notices: RegionNoticesTable;
   incidents: IncidentsTable;
   channels: ChannelsTable;
   monitor_channels: MonitorChannelsTable;

@@ -124,6 +124,7 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'heartbeats', description: 'Heartbeat (push) monitors' },
           { name: 'status-pages', description: 'Public status pages' },
           { name: 'usage', description: "The organization's quotas and its usage of them" },
+          { name: 'regions', description: 'Regions the monitors use, and whether each is reporting' },
         ],
       },
       transform: jsonSchemaTransform,

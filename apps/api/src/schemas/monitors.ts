@@ -87,4 +87,7 @@ export const checkResultSchema = z.object({
       actual: z.unknown(),
     }),
   ),
+  late: z
+    .boolean()
+    .describe('true when the result arrived after its slot was judged without it: counted late, not judged'),
 });

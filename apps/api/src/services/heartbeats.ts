@@ -35,9 +35,9 @@ export async function findHeartbeatMonitor(
   return { id: monitor.id, orgId: monitor.org_id };
 }
 
-/** Keeps a monitor's latest ping (one row per monitor, overwritten). */
+/** Keeps a monitor's latest ping (one row per monitor, overwritten), stamped by the database's clock. */
 export async function recordPing(ctx: TenantContext, ping: Ping & { monitorId: string }): Promise<void> {
-  const at = ctx.clock.now();
+  const at = sql<Date>`now()`;
   const message = ping.message ? ping.message.replaceAll('\u0000', '').slice(0, MAX_PING_MESSAGE) : null;
   await ctx.db
     .insertInto('heartbeats')

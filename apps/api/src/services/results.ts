@@ -1,4 +1,5 @@
 import { emptyPhases, maskUrlsIn } from '@sentinelmesh/core';
+import { sql } from 'kysely';
 import type { TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { type Keyset, keysetPage, readCursor } from '../http/cursor';
@@ -19,6 +20,9 @@ function selectResults(db: TenantDb, orgId: string, monitorId: string) {
       'error_kind',
       'error_message',
       'failed_assertions',
+      sql<boolean>`EXISTS (SELECT 1 FROM late_results l WHERE l.monitor_id = tenant_check_results.monitor_id
+        AND l.scheduled_at = tenant_check_results.scheduled_at AND l.region = tenant_check_results.region
+        AND l.kind = tenant_check_results.kind)`.as('late'),
     ])
     .where('org_id', '=', orgId)
     .where('monitor_id', '=', monitorId);
@@ -40,6 +44,7 @@ function toResultView(row: ResultRow) {
     // Results written before workers scrubbed secrets may hold a URL with its credentials.
     error: row.error_kind ? { kind: row.error_kind, message: maskUrlsIn(row.error_message ?? '') } : null,
     failedAssertions: row.failed_assertions ?? [],
+    late: row.late,
   };
 }
 

@@ -1,9 +1,11 @@
 import {
   type ConfirmationRequest,
   decideMonitor,
+  defaultResultLatenessMs,
   failureCause,
   type MaintenanceSpan,
   type MonitorStatus,
+  type RegionEvent,
   readVerifierMemory,
   type SlotResult,
   type StoredMonitorConfig,
@@ -14,7 +16,9 @@ import {
 import type { Database, Db } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { countLateResults, type LateResult } from './late-results';
 import { type CreatedAlert, recordNotice } from './notices';
+import { recordRegionNotices } from './region-notices';
 
 /** Results read per transaction; a bigger backlog is consumed over several. */
 export const RESULT_BATCH = 500;
@@ -33,6 +37,12 @@ export interface VerifyRun {
   alerts: CreatedAlert[];
   confirmation: ConfirmationRequest | null;
   held: number;
+  /** Slots consumed while a live region was missing: no verdict. */
+  inconclusive: number;
+  /** Results found to have arrived after their slot was judged without them, counted late now. */
+  late: LateResult[];
+  /** Region notices this run wrote for the organization. */
+  regionNotices: RegionEvent[];
   /** A full batch was consumed: more results may wait. */
   more: boolean;
   /** The time the verification decided at (epoch ms). */
@@ -45,6 +55,9 @@ const idle = (decidedAtMs: number): VerifyRun => ({
   alerts: [],
   confirmation: null,
   held: 0,
+  inconclusive: 0,
+  late: [],
+  regionNotices: [],
   more: false,
   decidedAtMs,
 });
@@ -176,8 +189,8 @@ const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 function decide(
   row: LoadedState,
   nowMs: number,
-  deploymentRegions: readonly string[],
-): { run: VerifyRun; update: StateUpdate | null } {
+  policy: VerifyPolicy,
+): { run: VerifyRun; update: StateUpdate | null; memory: VerifierMemory; regionEvents: RegionEvent[] } {
   const through = row.consumed_through;
   // JSON carries timestamps as text. Only what is after consumed_through as locked counts.
   const results = row.results
@@ -189,18 +202,21 @@ function decide(
     startMs: Date.parse(String(w.starts_at)),
     endMs: Date.parse(String(w.ends_at)),
   }));
+  const memory = readVerifierMemory(row.machine);
   const decision = decideMonitor({
+    monitorId: row.monitor_id,
     state: {
       status: row.status,
       sinceMs: row.since ? row.since.getTime() : null,
-      memory: readVerifierMemory(row.machine),
+      memory,
       consumedThroughMs: through ? through.getTime() : null,
     },
     config: row.config,
     results,
     truncated: row.results.length === RESULT_BATCH,
     maintenance,
-    deploymentRegions,
+    deploymentRegions: policy.deploymentRegions,
+    latenessMs: policy.latenessMs,
     nowMs,
   });
   const { outcome, next } = decision;
@@ -212,11 +228,15 @@ function decide(
         alerts: [],
         confirmation: outcome.confirmation,
         held: outcome.held,
+        inconclusive: outcome.inconclusive,
+        late: [],
+        regionNotices: [],
         more: decision.more,
         decidedAtMs: nowMs,
       }
     : idle(nowMs);
-  if (!next) return { run, update: null };
+  const regionEvents = outcome?.regionEvents ?? [];
+  if (!next) return { run, update: null, memory, regionEvents };
   const { last } = next;
   const update: StateUpdate = {
     monitor_id: row.monitor_id,
@@ -232,7 +252,13 @@ function decide(
     last_latency_ms: last ? last.latencyMs : null,
     last_error: last ? last.error : null,
   };
-  return { run, update };
+  return { run, update, memory: next.memory, regionEvents };
+}
+
+/** How verifications judge: where the deployment runs, and how late a result may be. */
+export interface VerifyPolicy {
+  deploymentRegions: readonly string[];
+  latenessMs: number;
 }
 
 /** Writes every state row of a batch in one statement. */
@@ -278,6 +304,7 @@ export async function verifyMonitors(
   jobs: readonly VerifyJob[],
   atMs: number | null,
   deploymentRegions: readonly string[],
+  latenessMs: number = defaultResultLatenessMs(),
 ): Promise<VerifyRun[]> {
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
@@ -285,9 +312,21 @@ export async function verifyMonitors(
     const nowMs = atMs ?? (await databaseNowMs(trx));
     const runs = new Map<string, VerifyRun>();
     const updates: StateUpdate[] = [];
+    const regionEvents: { orgId: string; run: VerifyRun; event: RegionEvent }[] = [];
     for (const row of rows) {
-      const { run, update } = decide(row, nowMs, deploymentRegions);
+      const {
+        run,
+        update,
+        memory,
+        regionEvents: events,
+      } = decide(row, nowMs, {
+        deploymentRegions,
+        latenessMs,
+      });
       if (update) updates.push(update);
+      const monitor = { orgId: row.org_id, monitorId: row.monitor_id };
+      run.late = await countLateResults(trx, monitor, memory.gaps);
+      regionEvents.push(...events.map((event) => ({ orgId: row.org_id, run, event })));
       for (const step of run.steps) {
         if (!step.notice || !run.config) continue;
         run.alerts.push(
@@ -301,6 +340,11 @@ export async function verifyMonitors(
       }
       runs.set(`${row.org_id}/${row.monitor_id}`, run);
     }
+    // Region locks after every row lock, in one order: verifiers never wait on each other in a cycle.
+    regionEvents.sort((a, b) => (`${a.orgId}/${a.event.region}` < `${b.orgId}/${b.event.region}` ? -1 : 1));
+    for (const { orgId, run, event } of regionEvents) {
+      run.regionNotices.push(...(await recordRegionNotices(trx, orgId, [event])));
+    }
     await writeStates(trx, updates);
     return jobs.map((job) => runs.get(`${job.orgId}/${job.monitorId}`) ?? idle(nowMs));
   });
@@ -312,7 +356,8 @@ export async function verifyMonitor(
   job: VerifyJob,
   atMs: number | null,
   deploymentRegions: readonly string[],
+  latenessMs?: number,
 ): Promise<VerifyRun> {
-  const [run] = await verifyMonitors(db, [job], atMs, deploymentRegions);
+  const [run] = await verifyMonitors(db, [job], atMs, deploymentRegions, latenessMs);
   return run ?? idle(atMs ?? Date.now());
 }

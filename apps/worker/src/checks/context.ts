@@ -2,11 +2,14 @@ import type { CheckOutcome, CheckSpec, CheckSpecOf, HeartbeatPing, MonitorType }
 
 /** Where a heartbeat check reads the pings a monitor received. */
 export interface HeartbeatReader {
-  /** The latest ping and when the monitor began waiting for pings; null when the monitor is gone. */
+  /**
+   * The latest ping and when the monitor began waiting for pings; null when the monitor is gone.
+   * `now` is the database's time of the read: silence is judged by the clock that stamped the pings.
+   */
   read(
     orgId: string,
     monitorId: string,
-  ): Promise<{ lastPing: HeartbeatPing | null; watchingSince: Date } | null>;
+  ): Promise<{ lastPing: HeartbeatPing | null; watchingSince: Date; now?: Date } | null>;
 }
 
 /** What a check needs from the worker that runs it. */

@@ -22,7 +22,7 @@ export async function heartbeatCheck(
     graceSeconds: spec.graceSeconds,
     lastPing: found.lastPing,
     watchingSince: found.watchingSince,
-    now: ctx.now(),
+    now: found.now ?? ctx.now(),
   });
   return {
     ok: verdict.ok,

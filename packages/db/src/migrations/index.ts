@@ -10,6 +10,7 @@ import * as m0008 from './0008-engines';
 import * as m0009 from './0009-app-role';
 import * as m0010 from './0010-timescale-retention';
 import * as m0011 from './0011-verifier-clock';
+import * as m0012 from './0012-late-results';
 import * as m0014 from './0014-outbox-and-config-version';
 
 /** Every migration, in order. Names never change once released. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0009-app-role': m0009,
   '0010-timescale-retention': m0010,
   '0011-verifier-clock': m0011,
+  '0012-late-results': m0012,
   '0014-outbox-and-config-version': m0014,
 };
