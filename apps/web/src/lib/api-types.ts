@@ -181,6 +181,13 @@ export interface AcceptedInvitation extends AuthResponse {
   role: Role;
 }
 
+/** `GET /v1/regions`: a region the organization's monitors use; `since` is its latest notice. */
+export interface RegionStatus {
+  region: string;
+  status: 'live' | 'degraded';
+  since: string | null;
+}
+
 export interface Usage {
   /** `null`: no limit. */
   limits: {

@@ -16,6 +16,7 @@ import type {
   Monitor,
   MonitorStats,
   Page,
+  RegionStatus,
   StatsWindow,
 } from './api-types';
 import { useAuth } from './auth';
@@ -49,6 +50,7 @@ export const queryKeys = {
   stats: (id: string, window: StatsWindow) => ['monitors', id, 'stats', window] as const,
   incidents: (filters: Record<string, string | undefined>) => ['incidents', filters] as const,
   incident: (id: string) => ['incidents', 'one', id] as const,
+  regions: ['regions'] as const,
 };
 
 export function useSignedInSession() {
@@ -121,6 +123,10 @@ export function useIncidents(filters: { monitorId?: string; status?: 'open' | 'r
 
 export function useIncident(id: string) {
   return useApiQuery<IncidentDetail>(queryKeys.incident(id), `/v1/incidents/${encodeURIComponent(id)}`);
+}
+
+export function useRegions() {
+  return useApiQuery<{ items: RegionStatus[] }>(queryKeys.regions, '/v1/regions');
 }
 
 export function useCreateMonitor() {

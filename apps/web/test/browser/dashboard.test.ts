@@ -98,6 +98,50 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     await saveScreenshot(page, 'monitor-down');
   }, 120_000);
 
+  it('names a degraded region and since when on every signed-in page, without a reload, and drops the banner once the region is live again', async () => {
+    const org = await db.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('name', '=', 'Browser Test Org')
+      .executeTakeFirstOrThrow();
+    const banner = page.getByRole('status').getByRole('region', { name: 'Degraded regions' });
+
+    // Every region live: the dashboard has read /v1/regions and shows nothing.
+    const firstRead = page.waitForResponse((res) => new URL(res.url()).pathname.endsWith('/v1/regions'));
+    await page.goto(`${stack.web}/`);
+    const live = await (await firstRead).json();
+    expect(live).toEqual({ items: [{ region: 'local', status: 'live', since: null }] });
+    await page.locator('.monitors-table tbody tr').first().waitFor();
+    expect(await banner.count()).toBe(0);
+
+    // What the verifier writes when the region goes silent for two intervals plus the allowed lateness.
+    const since = new Date();
+    await db.db
+      .insertInto('region_notices')
+      .values({ org_id: org.id, region: 'local', event: 'region.degraded', created_at: since })
+      .execute();
+    await banner.waitFor({ timeout: SEES_CHANGE_MS });
+    expect(await banner.textContent()).toContain('Region local is not reporting since');
+    expect(await banner.textContent()).toContain('outages are judged over the live regions');
+    expect(await banner.locator('time').getAttribute('datetime')).toBe(since.toISOString());
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.goto(`${stack.web}${monitorPath}`);
+    await banner.waitFor();
+    await saveScreenshot(page, 'region-degraded');
+
+    await db.db
+      .insertInto('region_notices')
+      .values({
+        org_id: org.id,
+        region: 'local',
+        event: 'region.restored',
+        created_at: new Date(since.getTime() + 1_000),
+      })
+      .execute();
+    await banner.waitFor({ state: 'detached', timeout: SEES_CHANGE_MS });
+  }, 120_000);
+
   it('has no serious or critical axe-core violation on the main pages, at desktop and phone widths', async () => {
     const pages: [string, string][] = [
       ['overview', '/'],

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { AppHeader } from '../../components/app-header';
+import { RegionBanner } from '../../components/region-banner';
 import { RequireAuth } from '../../components/require-auth';
 import { VerifyEmailBanner } from '../../components/verify-email-banner';
 
@@ -9,6 +10,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
       <AppHeader />
       <main id="main" className="page">
         <VerifyEmailBanner />
+        <RegionBanner />
         {children}
       </main>
     </RequireAuth>
