@@ -1,6 +1,7 @@
 import type {
   AlertEvent,
   AlertPayload,
+  ChannelTypeName,
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
@@ -138,7 +139,7 @@ export interface IncidentsTable {
 export interface ChannelsTable {
   id: Generated<string>;
   org_id: string;
-  type: string;
+  type: ChannelTypeName;
   name: string;
   /** Non-secret settings, returned as they are. */
   config: JSONColumnType<Record<string, unknown>>;

@@ -68,7 +68,18 @@ export function ResultsTable({ monitorId }: { monitorId: string }) {
                     <OutcomeBadge ok={result.ok} />
                   </td>
                   <td>{result.region}</td>
-                  <td>{result.kind === 'confirmation' ? 'Confirmation' : 'Scheduled'}</td>
+                  <td>
+                    {result.kind === 'confirmation' ? 'Confirmation' : 'Scheduled'}
+                    {result.late ? (
+                      <span
+                        className="muted"
+                        title="Arrived after its slot was judged without it; counted, not judged"
+                      >
+                        {' '}
+                        · late
+                      </span>
+                    ) : null}
+                  </td>
                   <td className="num">{result.statusCode ?? EMPTY}</td>
                   <td className="num">{formatLatency(result.latencyMs)}</td>
                   <td className="details">{result.ok ? EMPTY : describeFailure(result)}</td>

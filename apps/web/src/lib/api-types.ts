@@ -57,6 +57,8 @@ export interface CheckResultItem {
   certExpiresAt: string | null;
   error: CheckError | null;
   failedAssertions: FailedAssertion[];
+  /** Arrived after its slot was judged without it: kept and counted, never judged. */
+  late: boolean;
 }
 
 export interface Incident {
