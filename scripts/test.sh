@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bootstrap
 ensure_chromium
 ensure_promtool
+ensure_faketime
 mkdir -p test-artifacts
 rm -f test-artifacts/vitest.json test-artifacts/chaos.json
 

@@ -17,14 +17,32 @@ function listen(server: Server): Promise<{ url: string; close: () => Promise<voi
   });
 }
 
-/** Targets `/t/<n>`: healthy unless `n` is in `down`. */
-export async function startTargets(down: Set<number>) {
+/** A target failure served to one region's check alone. */
+export interface Blip {
+  target: number;
+  region: string;
+  at: number;
+}
+
+/**
+ * Targets `/t/<n>`: healthy unless `n` is in `down`, or `failNext` holds a count for `<n>@<region>`
+ * of the region checking (read from the worker's User-Agent): that many of its next requests fail.
+ */
+export async function startTargets(down: Set<number>, failNext = new Map<string, number>()) {
+  const blips: Blip[] = [];
   const server = createServer((req, res) => {
     const n = Number(/^\/t\/(\d+)/.exec(req.url ?? '')?.[1]);
-    const failing = down.has(n);
+    const region = /\(\+region=([^)]+)\)/.exec(req.headers['user-agent'] ?? '')?.[1] ?? '';
+    const key = `${n}@${region}`;
+    const left = failNext.get(key) ?? 0;
+    if (left > 0) {
+      failNext.set(key, left - 1);
+      blips.push({ target: n, region, at: Date.now() });
+    }
+    const failing = down.has(n) || left > 0;
     res.writeHead(failing ? 503 : 200, { 'content-type': 'text/plain' }).end(failing ? 'down' : 'ok');
   });
-  return listen(server);
+  return { ...(await listen(server)), blips };
 }
 
 export interface Delivery {
@@ -33,6 +51,7 @@ export interface Delivery {
   monitorId: string;
   incidentId: string | null;
   occurredAt: string;
+  cause: string | null;
   at: number;
 }
 
@@ -50,6 +69,7 @@ export async function startReceiver() {
           occurredAt: string;
           monitor: { id: string };
           incident: { id: string } | null;
+          cause?: string | null;
         };
         deliveries.push({
           id: body.id,
@@ -57,6 +77,7 @@ export async function startReceiver() {
           monitorId: body.monitor?.id,
           incidentId: body.incident?.id ?? null,
           occurredAt: body.occurredAt,
+          cause: body.cause ?? null,
           at: Date.now(),
         });
       } catch {}

@@ -54,6 +54,12 @@ ensure_promtool() {
   apt_install prometheus || die "promtool is missing and could not be installed; install Debian's prometheus package"
 }
 
+# The chaos run gives one worker a clock ahead of true time with Debian's libfaketime.
+ensure_faketime() {
+  [ -e "${LIBFAKETIME:-/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1}" ] && return
+  apt_install faketime || die "libfaketime is missing and could not be installed; install Debian's faketime package"
+}
+
 ensure_dependencies() {
   say "installing dependencies (pnpm install)"
   "${PNPM[@]}" install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\s*$)' || die "pnpm install failed"
