@@ -44,26 +44,56 @@ export interface RegionArrivals {
   afterPassed: number;
   /** How far past the verification that passed them those rows landed, at most (seconds). */
   maxAfterPassedSeconds: number;
+  /** Rows in `late_results` (null without the table), and rows landed after their slot missing from it. */
+  recordedLate: number | null;
+  afterPassedNotRecorded: number | null;
 }
 
-/** Per region: results written, and those that landed behind the verifier's consumed_through. */
+/**
+ * Per region: results written, those that landed behind the verifier's consumed_through, and how
+ * the verifier's `late_results` table (where it exists) accounts for them.
+ */
 export async function arrivalsByRegion(db: Db): Promise<Record<string, RegionArrivals>> {
-  const { rows } = await sql<{ region: string; results: number; after: number; max_after: number | null }>`
-    WITH passed AS (
-      SELECT a.region, a.arrived_at,
+  const table = await sql<{ t: string | null }>`SELECT to_regclass('late_results')::text AS t`.execute(db);
+  const withTable = Boolean(table.rows[0]?.t);
+  const recorded = withTable
+    ? sql`(SELECT count(*) FROM late_results l WHERE l.region = p.region)::int`
+    : sql`NULL::int`;
+  const notRecorded = withTable
+    ? sql`count(*) FILTER (WHERE arrived_at > passed_at AND NOT EXISTS (
+        SELECT 1 FROM late_results l WHERE l.monitor_id = p.monitor_id AND l.scheduled_at = p.scheduled_at
+          AND l.region = p.region AND l.kind = p.kind))::int`
+    : sql`NULL::int`;
+  const { rows } = await sql<{
+    region: string;
+    results: number;
+    after: number;
+    max_after: number | null;
+    recorded: number | null;
+    not_recorded: number | null;
+  }>`
+    WITH p AS (
+      SELECT a.monitor_id, a.scheduled_at, a.region, a.kind, a.arrived_at,
         (SELECT min(c.at) FROM chaos_consumed c
           WHERE c.monitor_id = a.monitor_id AND c.consumed_through >= a.scheduled_at) AS passed_at
       FROM chaos_arrivals a
     )
     SELECT region, count(*)::int AS results,
       count(*) FILTER (WHERE arrived_at > passed_at)::int AS after,
-      max(extract(epoch FROM arrived_at - passed_at)) FILTER (WHERE arrived_at > passed_at)::float AS max_after
-    FROM passed GROUP BY region ORDER BY region
+      max(extract(epoch FROM arrived_at - passed_at)) FILTER (WHERE arrived_at > passed_at)::float AS max_after,
+      ${recorded} AS recorded, ${notRecorded} AS not_recorded
+    FROM p GROUP BY region ORDER BY region
   `.execute(db);
   return Object.fromEntries(
     rows.map((r) => [
       r.region,
-      { results: r.results, afterPassed: r.after, maxAfterPassedSeconds: r.max_after ?? 0 },
+      {
+        results: r.results,
+        afterPassed: r.after,
+        maxAfterPassedSeconds: r.max_after ?? 0,
+        recordedLate: r.recorded,
+        afterPassedNotRecorded: r.not_recorded,
+      },
     ]),
   );
 }
@@ -88,6 +118,15 @@ export async function reorderedArrivals(
     )
   `.execute(db);
   return { total: rows[0]?.total ?? 0, inWindow: rows[0]?.in_window ?? 0 };
+}
+
+/** Scheduled results stamped as checked before their slot, by region: the mark of a worker clock ahead. */
+export async function checkedBeforeSlot(db: Db): Promise<Record<string, number>> {
+  const { rows } = await sql<{ region: string; n: number }>`
+    SELECT region, count(*)::int AS n FROM check_results
+    WHERE kind = 'scheduled' AND checked_at < scheduled_at GROUP BY region ORDER BY region
+  `.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.region, r.n]));
 }
 
 /** Monitors whose consumed_through is before `atMs` (the verifier has not caught up with them). */

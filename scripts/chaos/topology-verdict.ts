@@ -31,6 +31,11 @@ export function topologyBroken(report: TopologyReport): string[] {
         `${a.afterPassed} ${region} results landed after their slot was consumed, ${counted} counted late`,
       );
     }
+    if (a.afterPassedNotRecorded) {
+      broken.push(
+        `${a.afterPassedNotRecorded} ${region} results landed after their slot was consumed and are not in late_results`,
+      );
+    }
   }
   if (report.notices === null) broken.push('no region_notices table');
   const notices = report.notices ?? {};
@@ -52,12 +57,13 @@ export function topologySummary(report: TopologyReport): string {
   const { alerts } = report;
   const late = Object.entries(report.arrivals).map(
     ([region, a]) =>
-      `${region}: ${a.results} results, ${a.afterPassed} landed after their slot was consumed (up to ${a.maxAfterPassedSeconds.toFixed(1)} s after), ${report.countedLate?.[region] ?? 'none'} counted late`,
+      `${region}: ${a.results} results, ${a.afterPassed} landed after their slot was consumed (up to ${a.maxAfterPassedSeconds.toFixed(1)} s after), ${report.countedLate?.[region] ?? 'none'} counted late${a.recordedLate === null ? '' : ` (${a.recordedLate} in late_results; ${a.afterPassedNotRecorded} of those landed after missing from it)`}`,
   );
   return [
     `outages: ${report.outages.map((o) => `#${o.index} t+${o.startOffset}s${o.regionOut ? ` (${report.regions[1]} out)` : ''} ${o.downs} down / ${o.ups} up${o.cause ? ` "${o.cause}"` : ''}`).join('; ')}`,
     `blips: ${report.blips.served} single-region failures served (${JSON.stringify(report.blips.byRegion)}); ${report.falseAlerts.length} down alerts from them`,
     `results: ${late.join('; ')}; consumed through the end: ${report.caughtUp ? 'yes' : 'no'}`,
+    `clock: scheduled results stamped before their slot ${JSON.stringify(report.checkedEarly)}`,
     `reordered writes: ${report.reordered.total} (${report.reordered.afterPause} landing in the 10 s after the Postgres pause)`,
     `region notices: ${report.notices ? JSON.stringify(report.notices) : 'no table'}; sentinel_region_degraded_total ${report.degradedMetric ? JSON.stringify(report.degradedMetric) : 'not exported'}`,
     `alerts: ${alerts.deliveries} deliveries of ${alerts.distinctAlerts} alerts; ${alerts.duplicateTransitions.length} transitions with two alert ids; ${alerts.notAlternating.length} monitors out of order; stored: ${report.stored.incidents} incidents, alerts ${JSON.stringify(report.stored.alerts)}`,

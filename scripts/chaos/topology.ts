@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import {
   arrivalsByRegion,
   behindVerifier,
+  checkedBeforeSlot,
   counterByLabel,
   installArrivalLog,
   type RegionArrivals,
@@ -62,6 +63,8 @@ export interface TopologyReport {
   /** Down alerts of monitors that only blipped (one region, one slot), with what the database holds. */
   falseAlerts: string[];
   blips: { served: number; byRegion: Record<string, number> };
+  /** Scheduled results stamped before their slot, by region (the worker whose clock is ahead). */
+  checkedEarly: Record<string, number>;
   arrivals: Record<string, RegionArrivals>;
   /** `sentinel_results_late_total` by region; null when the verifier does not export it. */
   countedLate: Record<string, number> | null;
@@ -79,15 +82,18 @@ export interface TopologyReport {
   deliveries: Delivery[];
 }
 
-/** The scenario as the short run and `pnpm chaos` run it; the lateness is the default the job lock and timeout give. */
+/**
+ * The scenario as the short run and `pnpm chaos` run it. The lateness is the verifier's default for
+ * the 10 s job lock (two lock periods to find a stalled job and run it again, 5 s to write it).
+ */
 export const topologyDefaults: Omit<TopologyOptions, 'monitors' | 'log'> = {
   intervalSeconds: 2,
   regions: ['east', 'west'],
-  latenessSeconds: 16,
+  latenessSeconds: 25,
   replicaStopSeconds: 14,
   postgresPauseSeconds: 6,
   clockAheadSeconds: 5,
-  outageSeconds: 8,
+  outageSeconds: 6,
 };
 
 /** The launcher's ops ports: scheduler +1, verifier +3, the region workers +10 and +11. */
@@ -102,8 +108,9 @@ export function topologyPlan(opts: TopologyOptions) {
   const replicaStop = { at: 4, for: opts.replicaStopSeconds };
   const pause = { at: replicaStop.at + replicaStop.for + 2, for: opts.postgresPauseSeconds };
   const regionAt = pause.at + pause.for + 2;
-  // Degraded once silent for 2 intervals + the allowed lateness; an outage after that is seen by one region only.
-  const regionOutageAt = regionAt + 2 * I + opts.latenessSeconds + 2 * I;
+  // Degraded once silent for 2 intervals + the check timeout (1 s) + the allowed lateness; an outage
+  // after that is seen by one region only.
+  const regionOutageAt = regionAt + 2 * I + 1 + opts.latenessSeconds + 2 * I;
   const region = { at: regionAt, for: regionOutageAt + O + I - regionAt };
   const regionEnd = region.at + region.for;
   const outages = [
@@ -310,6 +317,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
       outages,
       falseAlerts,
       blips: { served: targets.blips.length, byRegion },
+      checkedEarly: await checkedBeforeSlot(db),
       arrivals: await arrivalsByRegion(db),
       countedLate: counterByLabel(metrics, 'sentinel_results_late_total', 'region'),
       reordered: { total: reordered.total, afterPause: reordered.inWindow },
