@@ -121,9 +121,9 @@ export function processTree(pid: number): number[] {
   return [pid, ...children];
 }
 
-/** Sends `signal` to each pid, ignoring processes that are already gone. */
+/** Sends `signal` to each pid, ignoring processes that are already gone (and 0: never the whole group). */
 export function signalAll(pids: number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
+  for (const pid of pids.filter((p) => p > 0)) {
     try {
       process.kill(pid, signal);
     } catch {}

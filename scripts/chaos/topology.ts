@@ -201,8 +201,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
       schedule(o.end, () => down.delete(i));
     });
     schedule(plan.kill, () => {
-      const pid = stackWorker();
-      if (pid) process.kill(pid, 'SIGKILL');
+      signalAll([stackWorker() ?? 0], 'SIGKILL');
       note(`${elapsed()} SIGKILL a ${faulty} replica`);
     });
     schedule(plan.replicaStop.at, () => {
@@ -227,7 +226,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     });
     let regionPids: number[] = [];
     schedule(plan.region.at, () => {
-      regionPids = [stackWorker() ?? 0, replica.pid ?? 0].filter(Boolean);
+      regionPids = [stackWorker() ?? 0, replica.pid ?? 0].filter((pid) => pid > 0);
       stop(regionPids);
       note(`${elapsed()} SIGSTOP every ${faulty} worker (${regionPids.length}) for ${plan.region.for} s`);
     });
@@ -241,7 +240,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     // asks for), the other region's pass. While the faulty region is out, the steady one is every
     // live region and two failures would rightly page: a blip is then its next check alone.
     const quietFrom = at(plan.region.at - opts.intervalSeconds);
-    const quietTo = at(plan.region.at + plan.region.for + opts.latenessSeconds);
+    const quietTo = at(plan.region.at + plan.region.for + 2 * opts.intervalSeconds);
     const lastBlip = new Map<number, number>();
     let nextBlip = Date.now();
     while (Date.now() < at(plan.duration)) {
