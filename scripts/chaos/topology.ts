@@ -172,7 +172,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     chaos.spawn('worker', { REGION: steady, ...clockOffsetEnv(opts.clockAheadSeconds) });
     const replica = chaos.spawn('worker', { REGION: faulty });
     await waitFor('every monitor to be up', () => allUp(db, ids.length), {
-      timeoutMs: 60_000,
+      timeoutMs: 90_000,
       intervalMs: 500,
     });
     note(
