@@ -120,8 +120,11 @@ export function topologyPlan(opts: TopologyOptions) {
     { at: regionOutageAt, regionOut: true },
     { at: regionEnd + 2 * I, regionOut: false },
   ].map((o) => ({ ...o, end: o.at + O }));
-  const duration = (outages.at(-1)?.end ?? 0) + 2 * I;
-  return { kill, replicaStop, pause, region, outages, duration };
+  // After the region is back (its workers need a few seconds to report again), blips of two checks
+  // resume: the last ones test that it was restored.
+  const twoCheckBlipsFrom = regionEnd + 8;
+  const duration = Math.max((outages.at(-1)?.end ?? 0) + 2 * I, twoCheckBlipsFrom + 6);
+  return { kill, replicaStop, pause, region, outages, twoCheckBlipsFrom, duration };
 }
 
 async function regionNotices(db: Db): Promise<Record<string, number> | null> {
@@ -237,10 +240,11 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     actions.sort((a, b) => a.atMs - b.atMs);
 
     // A blip: the steady region's next two checks of one monitor fail (a slot and the re-check it
-    // asks for), the other region's pass. While the faulty region is out, the steady one is every
-    // live region and two failures would rightly page: a blip is then its next check alone.
+    // asks for), the other region's pass. While the faulty region is out (and until it reports
+    // again), the steady one is every live region and two failures would rightly page: a blip is
+    // then its next check alone.
     const quietFrom = at(plan.region.at - opts.intervalSeconds);
-    const quietTo = at(plan.region.at + plan.region.for + 2 * opts.intervalSeconds);
+    const quietTo = at(plan.twoCheckBlipsFrom);
     const lastBlip = new Map<number, number>();
     let nextBlip = Date.now();
     while (Date.now() < at(plan.duration)) {
