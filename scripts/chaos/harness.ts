@@ -208,10 +208,16 @@ export class ChaosStack {
 
   /** Tells the schedulers about new monitors at once rather than at their next resync. */
   async announce(ids: string[]): Promise<void> {
-    for (const id of ids) {
+    if (!this.db || ids.length === 0) return;
+    const monitors = await this.db
+      .selectFrom('monitors')
+      .select(['id', 'org_id'])
+      .where('id', 'in', ids)
+      .execute();
+    for (const m of monitors) {
       await this.redis?.publish(
         monitorChangesChannel(PREFIX),
-        JSON.stringify({ op: 'upsert', orgId: 'chaos', monitorId: id }),
+        JSON.stringify({ op: 'upsert', orgId: m.org_id, monitorId: m.id }),
       );
     }
   }
