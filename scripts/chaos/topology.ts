@@ -243,7 +243,9 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     // asks for), the other region's pass. While the faulty region is out (and until it reports
     // again), the steady one is every live region and two failures would rightly page: a blip is
     // then its next check alone.
-    const quietFrom = at(plan.region.at - opts.intervalSeconds);
+    // A blip is used up within two checks (4 s), but its slots may be judged only after the
+    // region is out: stop two-check blips 4 intervals before it goes.
+    const quietFrom = at(plan.region.at - 4 * opts.intervalSeconds);
     const quietTo = at(plan.twoCheckBlipsFrom);
     const lastBlip = new Map<number, number>();
     let nextBlip = Date.now();
