@@ -1,5 +1,5 @@
 import { announce, flapPolicyFor, type Notice } from './announcer';
-import { isSilent, type RegionEvent } from './region-liveness';
+import { isSilent, type RegionEvent, reportedLate } from './region-liveness';
 import { type Gaps, pruneGaps, recordGaps, resultDeadlineMs, slotsMissingBetween } from './result-lateness';
 import type { MonitorStatus } from './schemas/monitor';
 import {
@@ -112,8 +112,9 @@ function liveness(
  * allowed lateness), for its live expected regions and for an earlier planned slot with no result
  * yet; results at or after an awaited confirmation wait for it. A slot decided while a live region
  * is missing is inconclusive; a region silent for two intervals past its deadline is degraded and
- * the quorum is taken over the live ones. Transitions are stamped with the time the deciding
- * results were checked.
+ * the quorum is taken over the live ones, until a result of its own (judged, or late) shows it
+ * reports again. Transitions are stamped with the deciding slot's planned time; a failure decided
+ * after its confirmation's planned time asks for none.
  */
 export function consumeResults<R extends SlotResult>(input: {
   memory: VerifierMemory;
@@ -121,6 +122,8 @@ export function consumeResults<R extends SlotResult>(input: {
   results: readonly R[];
   config: VerifyConfig;
   nowMs: number;
+  /** Results found this run behind the judged slots (counted late): they show their region reports. */
+  late?: readonly { region: string; scheduledAtMs: number }[];
 }): ConsumeOutcome<R> {
   const { config, nowMs } = input;
   const expected = config.expectedRegions ?? [];
@@ -133,14 +136,16 @@ export function consumeResults<R extends SlotResult>(input: {
     confirmationDeadlineMs(awaiting, config.timeoutMs, config.latenessMs);
   const start = input.consumedThroughMs;
   const fresh = input.results.filter((r) => start === null || r.scheduledAtMs > start).sort(compareResults);
-  let memory = input.memory;
+  const intervalMs = intervalSeconds * 1000;
+  const reported = reportedLate(input.memory, input.late ?? [], { nowMs, intervalMs, tailMs });
+  let memory: VerifierMemory = { ...input.memory, seen: reported.seen, degraded: reported.degraded };
   let through = start;
   let requested: ConfirmationRequest | null = null;
   let waitUntilMs: number | null = null;
   let inconclusive = 0;
   const consumed: R[] = [];
   const steps: VerifyStep[] = [];
-  const regionEvents: RegionEvent[] = [];
+  const regionEvents: RegionEvent[] = [...reported.events];
   let gaps: Gaps = memory.gaps;
 
   for (const group of groupBySlot(fresh)) {
@@ -159,7 +164,7 @@ export function consumeResults<R extends SlotResult>(input: {
       }
       if (skipped) gaps = recordGaps(gaps, { fromMs: skipped.firstMs, toMs: skipped.lastMs }, expected, []);
     }
-    const live = liveness(memory, group, expected, { nowMs, intervalMs: intervalSeconds * 1000, tailMs });
+    const live = liveness(memory, group, expected, { nowMs, intervalMs, tailMs });
     if (live.liveMissing.length > 0 && nowMs <= deadline(head.scheduledAtMs)) {
       waitUntilMs = deadline(head.scheduledAtMs);
       break;
@@ -201,22 +206,23 @@ export function consumeResults<R extends SlotResult>(input: {
       quorum: config.quorum ?? null,
       missingRegions: live.missing,
     });
-    const observedAtMs = Math.max(...group.map((r) => r.checkedAtMs));
-    const decision = advance(machine, verdict, config, observedAtMs);
+    // Stamped with the slot's planned time, not a worker's clock: events stay in slot order.
+    const atMs = head.scheduledAtMs;
+    const decision = advance(machine, verdict, config, atMs);
     const told = announce(
       { announced, flips, downCause },
       {
         machine: decision.state,
         transition: decision.transition,
         verdict,
-        atMs: observedAtMs,
+        atMs,
         inMaintenance: (config.maintenance ?? []).some(
           (w) => w.startMs <= head.scheduledAtMs && head.scheduledAtMs < w.endMs,
         ),
         policy,
       },
     );
-    const probe = nextProbeProblem(probeProblem, verdict, observedAtMs);
+    const probe = nextProbeProblem(probeProblem, verdict, atMs);
     // A slot decided after its confirmation's planned time (it waited for an earlier slot, or a
     // backlog): a re-check run now would describe now, not then; the next slots confirm instead.
     const confirmation =

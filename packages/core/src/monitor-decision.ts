@@ -27,6 +27,8 @@ export interface MonitorDecisionInput<R extends SlotResult> {
   /** How late past its timeout a result may arrive and still be judged in slot order. */
   latenessMs: number;
   nowMs: number;
+  /** Results counted late by this verification (behind the judged slots). */
+  late?: readonly { region: string; scheduledAtMs: number }[];
 }
 
 export interface MonitorDecision<R extends SlotResult> {
@@ -117,6 +119,7 @@ export function decideMonitor<R extends SlotResult>(input: MonitorDecisionInput<
       maintenance: input.maintenance,
     },
     nowMs,
+    late: input.late ?? [],
   });
   const more = input.truncated && outcome.consumed.length === batch.length;
   const last = outcome.consumed.at(-1) ?? null;

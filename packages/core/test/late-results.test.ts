@@ -258,3 +258,97 @@ describe('quorum over live regions', () => {
     expect(missingRegionsNote(['us', 'ap'])).toBe(' (regions ap, us not reporting)');
   });
 });
+
+describe('a degraded region reporting again late', () => {
+  // us went silent after slot 0 and was declared degraded; eu's slots are judged without waiting for it.
+  const degradedUs = (): State => ({
+    memory: {
+      ...initialVerifierMemory,
+      status: 'up',
+      announced: 'up',
+      degraded: ['us'],
+      seen: { eu: slot(4), us: slot(0) },
+      lastSlotMs: slot(4),
+    },
+    through: slot(4),
+  });
+  const late = (k: number) => [{ region: 'us', scheduledAtMs: slot(k) }];
+
+  it.each([
+    { name: 'a late result of a recent slot restores it', k: 4, restored: true },
+    { name: 'a late result of a slot still past the silence does not', k: 1, restored: false },
+  ])('$name', ({ k, restored }) => {
+    const out = consumeResults({
+      memory: degradedUs().memory,
+      consumedThroughMs: slot(4),
+      results: [],
+      config,
+      nowMs: slot(4) + 20_000,
+      late: late(k),
+    });
+    expect(out.regionEvents.map((e) => `${e.event}:${e.region}`)).toEqual(
+      restored ? ['region.restored:us'] : [],
+    );
+    expect(out.memory.degraded).toEqual(restored ? [] : ['us']);
+    expect(out.memory.seen.us).toBe(slot(k));
+  });
+
+  it('once restored, the next slot waits for it again instead of being judged on eu alone', () => {
+    const { memory, through } = degradedUs();
+    const out = consumeResults({
+      memory,
+      consumedThroughMs: through,
+      results: [at(5, 'eu', false)],
+      config,
+      nowMs: slot(5) + 500,
+      late: late(4),
+    });
+    expect(out.memory.degraded).toEqual([]);
+    expect(out.held).toBe(1);
+    expect(out.steps).toEqual([]);
+    expect(out.memory.wakeAtMs).toBe(slot(5) + DEADLINE);
+  });
+});
+
+describe('a re-check and the slots after it', () => {
+  it('a failure decided after its re-check time (a paused database) asks for none, and the next failed slot pages', () => {
+    // Slots 1 and 2 failed everywhere, and both reached the verifier only after slot 2.
+    const { state, stored } = running();
+    const all = [...stored, at(1, 'eu', false), at(1, 'us', false), at(2, 'eu', false), at(2, 'us', false)];
+    const { out, state: next } = run(state, all, slot(2) + 3_000);
+    expect(out.steps.map((s) => s.verdict.scheduledAtMs)).toEqual([slot(1), slot(2)]);
+    expect(out.steps.map((s) => s.transition?.to ?? null)).toEqual([null, 'down']);
+    expect(out.confirmation).toBeNull();
+    expect(next.memory.awaiting).toBeNull();
+  });
+
+  it('a failure decided in time asks for its re-check at the planned time', () => {
+    const { state, stored } = running();
+    const { out } = run(state, [...stored, at(1, 'eu', false), at(1, 'us', false)], slot(1) + 500);
+    expect(out.confirmation).toEqual({ scheduledAtMs: slot(1) + 5_000, attempt: 1 });
+  });
+});
+
+describe('one clock for what orders events', () => {
+  it('stamps transitions with the slot planned time, so a worker clock ahead cannot put an up before its down', () => {
+    let { state, stored } = running();
+    const ahead = (r: SlotResult): SlotResult => ({ ...r, checkedAtMs: r.scheduledAtMs + 5_000 });
+    const transitions: { to: string; atMs: number }[] = [];
+    for (const [k, ok] of [
+      [1, false],
+      [2, true],
+    ] as const) {
+      stored = [...stored, ahead(at(k, 'eu', ok)), at(k, 'us', ok)];
+      const { out, state: next } = run(state, stored, slot(k) + 500, {
+        failureThreshold: 1,
+        recoveryThreshold: 1,
+      });
+      transitions.push(...out.steps.flatMap((s) => (s.transition ? [s.transition] : [])));
+      state = next;
+    }
+    expect(transitions.map((t) => [t.to, t.atMs])).toEqual([
+      ['down', slot(1)],
+      ['up', slot(2)],
+    ]);
+  });
+});

@@ -191,9 +191,9 @@ describe('deciding a monitor', () => {
     expect(decision).toEqual({ outcome: null, next: null, more: false });
   });
 
-  it('turns a first success into up, since the time it was checked', () => {
+  it('turns a first success into up, since its slot', () => {
     const decision = decideMonitor(input({ results: [result(10_000, true)] }));
-    expect(decision.next).toMatchObject({ status: 'up', sinceMs: 10_100, consumedThroughMs: 10_000 });
+    expect(decision.next).toMatchObject({ status: 'up', sinceMs: 10_000, consumedThroughMs: 10_000 });
     expect(decision.next?.last?.scheduledAtMs).toBe(10_000);
   });
 

@@ -190,7 +190,8 @@ function decide(
   row: LoadedState,
   nowMs: number,
   policy: VerifyPolicy,
-): { run: VerifyRun; update: StateUpdate | null; memory: VerifierMemory; regionEvents: RegionEvent[] } {
+  late: readonly LateResult[],
+): { run: VerifyRun; update: StateUpdate | null; regionEvents: RegionEvent[] } {
   const through = row.consumed_through;
   // JSON carries timestamps as text. Only what is after consumed_through as locked counts.
   const results = row.results
@@ -218,6 +219,7 @@ function decide(
     deploymentRegions: policy.deploymentRegions,
     latenessMs: policy.latenessMs,
     nowMs,
+    late,
   });
   const { outcome, next } = decision;
   const run: VerifyRun = outcome
@@ -229,14 +231,14 @@ function decide(
         confirmation: outcome.confirmation,
         held: outcome.held,
         inconclusive: outcome.inconclusive,
-        late: [],
+        late: [...late],
         regionNotices: [],
         more: decision.more,
         decidedAtMs: nowMs,
       }
-    : idle(nowMs);
+    : { ...idle(nowMs), late: [...late] };
   const regionEvents = outcome?.regionEvents ?? [];
-  if (!next) return { run, update: null, memory, regionEvents };
+  if (!next) return { run, update: null, regionEvents };
   const { last } = next;
   const update: StateUpdate = {
     monitor_id: row.monitor_id,
@@ -252,7 +254,7 @@ function decide(
     last_latency_ms: last ? last.latencyMs : null,
     last_error: last ? last.error : null,
   };
-  return { run, update, memory: next.memory, regionEvents };
+  return { run, update, regionEvents };
 }
 
 /** How verifications judge: where the deployment runs, and how late a result may be. */
@@ -314,18 +316,11 @@ export async function verifyMonitors(
     const updates: StateUpdate[] = [];
     const regionEvents: { orgId: string; run: VerifyRun; event: RegionEvent }[] = [];
     for (const row of rows) {
-      const {
-        run,
-        update,
-        memory,
-        regionEvents: events,
-      } = decide(row, nowMs, {
-        deploymentRegions,
-        latenessMs,
-      });
-      if (update) updates.push(update);
       const monitor = { orgId: row.org_id, monitorId: row.monitor_id };
-      run.late = await countLateResults(trx, monitor, memory.gaps);
+      // Counted before deciding: a late result shows its region reports, which may restore it.
+      const late = await countLateResults(trx, monitor, readVerifierMemory(row.machine).gaps);
+      const { run, update, regionEvents: events } = decide(row, nowMs, { deploymentRegions, latenessMs }, late);
+      if (update) updates.push(update);
       regionEvents.push(...events.map((event) => ({ orgId: row.org_id, run, event })));
       for (const step of run.steps) {
         if (!step.notice || !run.config) continue;
