@@ -187,6 +187,34 @@ describe('verdicts in real topologies', () => {
     expect((await metrics.regionsDegraded.get()).values.find((v) => v.labels.region === 'us')?.value).toBe(0);
   });
 
+  it('restores a degraded region from its late results, counting each once in the metric and in late_results', async () => {
+    const m = await running();
+    const lateBefore = await counter('resultsLate', 'us');
+    for (const k of [1, 2]) {
+      await arrive(m, k, 'eu', true);
+      await verifyAt(m, m.slot(k) + DEADLINE + 1);
+    }
+    expect((await monitorState(tdb.db, m.monitorId)).machine.degraded).toEqual(['us']);
+    // us is back, but a degraded region is not waited for: slot 3 is judged on eu before us lands.
+    await arrive(m, 3, 'eu', true);
+    await verifyAt(m, m.slot(3) + DEADLINE + 1_000);
+    expect(await through(m)).toBe(m.slot(3));
+    await arrive(m, 3, 'us', true);
+    const run = await verifyAt(m, m.slot(3) + DEADLINE + 1_200);
+    expect(run).toMatchObject({ late: 1, regionNotices: ['region.restored:us'] });
+    expect((await monitorState(tdb.db, m.monitorId)).machine.degraded).toEqual([]);
+    const rows = await tdb.db
+      .selectFrom('late_results')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('monitor_id', '=', m.monitorId)
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(1);
+    expect(await counter('resultsLate', 'us')).toBe(lateBefore + 1);
+    // Live again: slot 4 waits for us instead of being judged on eu alone.
+    await arrive(m, 4, 'eu', false);
+    expect(await verifyAt(m, m.slot(4) + 500)).toMatchObject({ verdicts: 0, held: 1 });
+  });
+
   it.each([5_000, -5_000])(
     'a verifier whose own clock is off by %i ms decides as one on time: deadlines use the database clock',
     async (offsetMs) => {

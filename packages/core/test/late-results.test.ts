@@ -352,3 +352,22 @@ describe('one clock for what orders events', () => {
     ]);
   });
 });
+
+describe('a stalled replica', () => {
+  it('holding one region past the job lock while the other blips pages nobody', () => {
+    let { state, stored } = running();
+    stored = [...stored, at(1, 'eu', false)];
+    const early = run(state, stored, slot(1) + 500);
+    expect(early.out.held).toBe(1);
+    state = early.state;
+    // The stalled job runs again after two lock periods; its result is within the allowed lateness.
+    stored = [...stored, at(1, 'us', true), at(2, 'eu', true), at(2, 'us', true)];
+    const late = run(state, stored, slot(1) + 22_000);
+    expect(late.out.steps.map((s) => [s.verdict.ok, s.transition])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
+    expect(late.out.regionEvents).toEqual([]);
+    expect(late.out.confirmation).toBeNull();
+  });
+});

@@ -319,7 +319,11 @@ export async function verifyMonitors(
       const monitor = { orgId: row.org_id, monitorId: row.monitor_id };
       // Counted before deciding: a late result shows its region reports, which may restore it.
       const late = await countLateResults(trx, monitor, readVerifierMemory(row.machine).gaps);
-      const { run, update, regionEvents: events } = decide(row, nowMs, { deploymentRegions, latenessMs }, late);
+      const {
+        run,
+        update,
+        regionEvents: events,
+      } = decide(row, nowMs, { deploymentRegions, latenessMs }, late);
       if (update) updates.push(update);
       regionEvents.push(...events.map((event) => ({ orgId: row.org_id, run, event })));
       for (const step of run.steps) {
