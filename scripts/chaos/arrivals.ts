@@ -149,3 +149,37 @@ export function counterByLabel(text: string, name: string, label: string): Recor
   }
   return values;
 }
+
+/**
+ * The verifier's `sentinel_results_late_total` and the `late_results` rows, by region, read as one
+ * pair: the counter before and after the table must agree, else it is read again (bounded). Results
+ * go on arriving after the chaos, so a counter and a table read apart can differ by what came between.
+ */
+export async function lateCounts(
+  db: Db,
+  scrape: () => Promise<string>,
+  tries = 10,
+): Promise<{ metric: Record<string, number> | null; rows: Record<string, number> | null }> {
+  const table = await sql<{ t: string | null }>`SELECT to_regclass('late_results')::text AS t`.execute(db);
+  let pair: { metric: Record<string, number> | null; rows: Record<string, number> | null } = {
+    metric: null,
+    rows: null,
+  };
+  for (let i = 0; i < tries; i++) {
+    const before = counterByLabel(await scrape(), 'sentinel_results_late_total', 'region');
+    const rows = table.rows[0]?.t
+      ? Object.fromEntries(
+          (
+            await sql<{ region: string; n: number }>`
+              SELECT region, count(*)::int AS n FROM late_results GROUP BY region ORDER BY region
+            `.execute(db)
+          ).rows.map((r) => [r.region, r.n]),
+        )
+      : null;
+    const after = counterByLabel(await scrape(), 'sentinel_results_late_total', 'region');
+    pair = { metric: after, rows };
+    if (JSON.stringify(before) === JSON.stringify(after)) return pair;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return pair;
+}

@@ -37,6 +37,19 @@ export function topologyBroken(report: TopologyReport): string[] {
       );
     }
   }
+  if (report.lateRows !== null) {
+    for (const region of new Set([
+      ...Object.keys(report.lateRows),
+      ...Object.keys(report.countedLate ?? {}),
+    ])) {
+      const counted = report.countedLate?.[region] ?? 0;
+      const rows = report.lateRows[region] ?? 0;
+      if (counted !== rows)
+        broken.push(
+          `sentinel_results_late_total{region="${region}"} is ${counted}, late_results holds ${rows}`,
+        );
+    }
+  }
   if (report.notices === null) broken.push('no region_notices table');
   const notices = report.notices ?? {};
   for (const region of report.regions) {
@@ -63,6 +76,7 @@ export function topologySummary(report: TopologyReport): string {
     `outages: ${report.outages.map((o) => `#${o.index} t+${o.startOffset}s${o.regionOut ? ` (${report.regions[1]} out)` : ''} ${o.downs} down / ${o.ups} up${o.cause ? ` "${o.cause}"` : ''}`).join('; ')}`,
     `blips: ${report.blips.served} single-region failures served (${JSON.stringify(report.blips.byRegion)}); ${report.falseAlerts.length} down alerts from them`,
     `results: ${late.join('; ')}; consumed through the end: ${report.caughtUp ? 'yes' : 'no'}`,
+    `late: sentinel_results_late_total ${JSON.stringify(report.countedLate)}, late_results rows ${JSON.stringify(report.lateRows)} (read as one pair)`,
     `clock: scheduled results stamped before their slot ${JSON.stringify(report.checkedEarly)}`,
     `reordered writes: ${report.reordered.total} (${report.reordered.afterPause} landing in the 10 s after the Postgres pause)`,
     `region notices: ${report.notices ? JSON.stringify(report.notices) : 'no table'}; sentinel_region_degraded_total ${report.degradedMetric ? JSON.stringify(report.degradedMetric) : 'not exported'}`,

@@ -7,6 +7,7 @@ import {
   checkedBeforeSlot,
   counterByLabel,
   installArrivalLog,
+  lateCounts,
   type RegionArrivals,
   reorderedArrivals,
 } from './arrivals';
@@ -68,6 +69,8 @@ export interface TopologyReport {
   arrivals: Record<string, RegionArrivals>;
   /** `sentinel_results_late_total` by region; null when the verifier does not export it. */
   countedLate: Record<string, number> | null;
+  /** `late_results` rows by region, read with `countedLate` as one pair; null without the table. */
+  lateRows: Record<string, number> | null;
   /** Writes that landed after a later slot's (same monitor and region): all, and in the 10 s after the Postgres pause. */
   reordered: { total: number; afterPause: number };
   /** `region_notices` rows by `<region> <event>`; null when the table does not exist. */
@@ -280,9 +283,10 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     ).catch((error: Error) => note(error.message));
     const caughtUp = (await behindVerifier(db, endAt)) === 0;
 
-    const metrics = await fetch(`http://127.0.0.1:${opsBase + VERIFIER_OPS_OFFSET}/metrics`).then((r) =>
-      r.text(),
-    );
+    const scrape = () =>
+      fetch(`http://127.0.0.1:${opsBase + VERIFIER_OPS_OFFSET}/metrics`).then((r) => r.text());
+    const metrics = await scrape();
+    const late = await lateCounts(db, scrape);
     const firsts = [...new Map(receiver.deliveries.map((d) => [d.id, d])).values()];
     const timeline = (monitorId: string, fromMs: number, toMs: number) =>
       resultTimeline(db, monitorId, fromMs, toMs, startAt).then((lines) => lines.join('\n  '));
@@ -324,7 +328,8 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
       blips: { served: targets.blips.length, byRegion },
       checkedEarly: await checkedBeforeSlot(db),
       arrivals: await arrivalsByRegion(db),
-      countedLate: counterByLabel(metrics, 'sentinel_results_late_total', 'region'),
+      countedLate: late.metric,
+      lateRows: late.rows,
       reordered: { total: reordered.total, afterPause: reordered.inWindow },
       notices: await regionNotices(db),
       degradedMetric: counterByLabel(metrics, 'sentinel_region_degraded_total', 'region'),
