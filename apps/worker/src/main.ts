@@ -1,4 +1,5 @@
 import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
+import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { runCheck } from './checks/index';
@@ -7,6 +8,7 @@ import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
 import { createSecretSource } from './monitor-secrets';
 import { createMonitorVersions } from './monitor-versions';
+import { createReferenceClock } from './reference-clock';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
 import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
@@ -27,6 +29,12 @@ runBackgroundApp({
       afterInsert: addPokes(verifyQueue),
       onRetry: () => metrics.writeRetries.inc(),
     });
+    // Checks run at their planned time and are stamped on the database's clock, whatever this host's says.
+    const clock = createReferenceClock({
+      sample: () => databaseNow(db),
+      logger,
+    });
+    await clock.start();
     const versions = createMonitorVersions({ db, logger });
     const changes = await listenForMonitorChanges({
       redis,
@@ -41,7 +49,7 @@ runBackgroundApp({
         region: env.REGION,
         userAgent: userAgentFor(env.REGION),
         allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
-        now: () => new Date(),
+        now: () => new Date(clock.now()),
         heartbeats: createHeartbeatReader(db),
       },
       runCheck,
@@ -60,6 +68,7 @@ runBackgroundApp({
       { name: 'monitor-changes', run: () => changes.close().finally(() => versions.close()) },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },
+      { name: 'reference-clock', run: async () => clock.close() },
     ];
   },
 });

@@ -19,6 +19,11 @@ export function createWorkerMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
+    earlyJobs: new Counter({
+      name: 'worker_checks_early_total',
+      help: 'Check jobs taken before their planned time on the database clock, which waited for it',
+      registers,
+    }),
     skippedJobs: new Counter({
       name: 'worker_checks_skipped_total',
       help: 'Check jobs not run because their monitor was paused, deleted or changed after they were queued',

@@ -16,6 +16,7 @@ import { failedOutcome } from './checks/outcome';
 import type { WorkerMetrics } from './metrics';
 import { type SecretSource, scrubOutcome } from './monitor-secrets';
 import type { MonitorVersions, SkipReason } from './monitor-versions';
+import { waitBeforeRunMs } from './reference-clock';
 import type { ResultWriter } from './result-writer';
 
 /** The verifier's poke for one result, added with the rest of its batch once the rows are durable. */
@@ -90,6 +91,12 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     }
     const { spec } = data;
     const revealed = await (deps.secrets ?? noSecrets).reveal(spec);
+    // Taken before its planned time (a worker clock ahead hands delayed jobs out early): wait for it.
+    const early = waitBeforeRunMs(data.scheduledAtMs, deps.context.now().getTime());
+    if (early > 0) {
+      deps.metrics.earlyJobs.inc();
+      await new Promise((resolve) => setTimeout(resolve, early));
+    }
     const checkedAt = deps.context.now();
     const started = performance.now();
     const outcome = revealed.ok

@@ -177,6 +177,18 @@ describe('check worker', () => {
     expect(await resultRows(data.scheduledAtMs)).toMatchObject([{ kind: 'confirmation', attempt: 2 }]);
   });
 
+  it('waits for the planned time of a job handed out early (a worker clock ahead), and stamps it on its clock', async () => {
+    const earlyBefore = (await metrics.earlyJobs.get()).values[0]?.value ?? 0;
+    // Queued without a delay, as BullMQ hands a delayed job to anyone once a fast clock says it is due.
+    const planned = Date.now() + 800;
+    const data = job('/ok', { scheduledAtMs: planned });
+    await enqueue(data, 'early');
+    await finished('early');
+    const [row] = await resultRows(planned);
+    expect(row?.checked_at.getTime()).toBeGreaterThanOrEqual(planned);
+    expect((await metrics.earlyJobs.get()).values[0]?.value).toBe(earlyBefore + 1);
+  });
+
   it('pokes the verifier once per monitor while a poke waits: later results join it', async () => {
     const pending = await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id);
     expect(pending).toBeTruthy();

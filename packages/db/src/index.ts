@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './connection';
 export * from './migrate';
 export * from './partitions';

@@ -13,7 +13,7 @@ import {
   type VerifyJob,
   type VerifyStep,
 } from '@sentinelmesh/core';
-import type { Database, Db } from '@sentinelmesh/db';
+import { type Database, type Db, databaseNow } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { countLateResults, type LateResult } from './late-results';
@@ -286,14 +286,6 @@ async function writeStates(trx: Transaction<Database>, updates: StateUpdate[]): 
   `.execute(trx);
 }
 
-/** The database's clock (epoch ms): every verifier decides by the same time, whatever its own clock says. */
-async function databaseNowMs(trx: Transaction<Database>): Promise<number> {
-  const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(trx);
-  const now = rows[0]?.now;
-  if (!now) throw new Error('the database returned no time');
-  return now.getTime();
-}
-
 /**
  * Verifies a batch of monitors (each at most once) in ONE transaction: locks their state rows in
  * monitor order, feeds each its unconsumed results, records incidents and alerts, and writes every
@@ -311,7 +303,8 @@ export async function verifyMonitors(
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const rows = await loadStates(trx, jobs);
-    const nowMs = atMs ?? (await databaseNowMs(trx));
+    // Every verifier decides by the database's clock, whatever its own says.
+    const nowMs = atMs ?? (await databaseNow(trx)).getTime();
     const runs = new Map<string, VerifyRun>();
     const updates: StateUpdate[] = [];
     const regionEvents: { orgId: string; run: VerifyRun; event: RegionEvent }[] = [];
