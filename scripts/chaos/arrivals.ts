@@ -120,13 +120,18 @@ export async function reorderedArrivals(
   return { total: rows[0]?.total ?? 0, inWindow: rows[0]?.in_window ?? 0 };
 }
 
-/** Scheduled results stamped as checked before their slot, by region: the mark of a worker clock ahead. */
-export async function checkedBeforeSlot(db: Db): Promise<Record<string, number>> {
-  const { rows } = await sql<{ region: string; n: number }>`
-    SELECT region, count(*)::int AS n FROM check_results
+/**
+ * Scheduled results stamped as checked before their slot, by region (the mark of a worker clock
+ * ahead), with how far before it the earliest was.
+ */
+export async function checkedBeforeSlot(db: Db): Promise<Record<string, { n: number; maxMs: number }>> {
+  const { rows } = await sql<{ region: string; n: number; max_ms: number }>`
+    SELECT region, count(*)::int AS n,
+      max(extract(epoch FROM scheduled_at - checked_at) * 1000)::float AS max_ms
+    FROM check_results
     WHERE kind = 'scheduled' AND checked_at < scheduled_at GROUP BY region ORDER BY region
   `.execute(db);
-  return Object.fromEntries(rows.map((r) => [r.region, r.n]));
+  return Object.fromEntries(rows.map((r) => [r.region, { n: r.n, maxMs: Math.round(r.max_ms) }]));
 }
 
 /** Monitors whose consumed_through is before `atMs` (the verifier has not caught up with them). */

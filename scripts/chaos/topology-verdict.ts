@@ -77,7 +77,11 @@ export function topologySummary(report: TopologyReport): string {
     `blips: ${report.blips.served} single-region failures served (${JSON.stringify(report.blips.byRegion)}); ${report.falseAlerts.length} down alerts from them`,
     `results: ${late.join('; ')}; consumed through the end: ${report.caughtUp ? 'yes' : 'no'}`,
     `late: sentinel_results_late_total ${JSON.stringify(report.countedLate)}, late_results rows ${JSON.stringify(report.lateRows)} (read as one pair)`,
-    `clock: scheduled results stamped before their slot ${JSON.stringify(report.checkedEarly)}`,
+    `clock: scheduled results stamped before their slot ${
+      Object.entries(report.checkedEarly)
+        .map(([region, e]) => `${region}: ${e.n} (up to ${e.maxMs} ms before)`)
+        .join(', ') || 'none'
+    }`,
     `reordered writes: ${report.reordered.total} (${report.reordered.afterPause} landing in the 10 s after the Postgres pause)`,
     `region notices: ${report.notices ? JSON.stringify(report.notices) : 'no table'}; sentinel_region_degraded_total ${report.degradedMetric ? JSON.stringify(report.degradedMetric) : 'not exported'}`,
     `alerts: ${alerts.deliveries} deliveries of ${alerts.distinctAlerts} alerts; ${alerts.duplicateTransitions.length} transitions with two alert ids; ${alerts.notAlternating.length} monitors out of order; stored: ${report.stored.incidents} incidents, alerts ${JSON.stringify(report.stored.alerts)}`,

@@ -65,7 +65,7 @@ export interface TopologyReport {
   falseAlerts: string[];
   blips: { served: number; byRegion: Record<string, number> };
   /** Scheduled results stamped before their slot, by region (the worker whose clock is ahead). */
-  checkedEarly: Record<string, number>;
+  checkedEarly: Record<string, { n: number; maxMs: number }>;
   arrivals: Record<string, RegionArrivals>;
   /** `sentinel_results_late_total` by region; null when the verifier does not export it. */
   countedLate: Record<string, number> | null;
