@@ -102,6 +102,15 @@ export const topologyDefaults: Omit<TopologyOptions, 'monitors' | 'log'> = {
 /** The launcher's ops ports: scheduler +1, verifier +3, the region workers +10 and +11. */
 const OPS_OFFSETS = [1, 3, 10, 11];
 const VERIFIER_OPS_OFFSET = 3;
+/** The faulty (second) region's launcher worker. */
+const FAULTY_WORKER_OPS_OFFSET = 11;
+/** How long the replica stop waits for the killed replica to be ready again. */
+const MAX_REPLICA_WAIT_MS = 15_000;
+
+const httpReady = (url: string) =>
+  fetch(url)
+    .then((r) => r.ok)
+    .catch(() => false);
 
 /** The run's timeline in seconds from the start of the chaos, derived from the options. */
 export function topologyPlan(opts: TopologyOptions) {
@@ -190,6 +199,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
     const startAt = Date.now();
     const at = (seconds: number) => startAt + seconds * 1000;
     const stackWorker = () => stack.pids()[`worker-${faulty}`] ?? null;
+    const faultyReadyUrl = `http://127.0.0.1:${opsBase + FAULTY_WORKER_OPS_OFFSET}/ready`;
     const actions: Array<{ atMs: number; run: () => void }> = [];
     const schedule = (seconds: number, run: () => void) => actions.push({ atMs: at(seconds), run });
     const elapsed = () => `t+${((Date.now() - startAt) / 1000).toFixed(0)}s`;
@@ -210,14 +220,36 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
       signalAll([stackWorker() ?? 0], 'SIGKILL');
       note(`${elapsed()} SIGKILL a ${faulty} replica`);
     });
-    schedule(plan.replicaStop.at, () => {
-      stop([replica.pid ?? 0]);
-      note(`${elapsed()} SIGSTOP a ${faulty} replica for ${plan.replicaStop.for} s`);
-    });
-    schedule(plan.replicaStop.at + plan.replicaStop.for, () => {
-      resume([replica.pid ?? 0]);
-      note(`${elapsed()} SIGCONT the ${faulty} replica`);
-    });
+    // One replica at a time: the other is stopped only once the killed one is back and ready (on a
+    // loaded machine its restart takes seconds), else the whole region would be out and an outage
+    // then could not be confirmed by it. The stop lasts its full time from when it begins.
+    const killedBackAt = (async () => {
+      await sleep((plan.replicaStop.at - 0.5) * 1000 - (Date.now() - startAt));
+      const waited = await waitFor('the killed replica to be ready again', () => httpReady(faultyReadyUrl), {
+        timeoutMs: MAX_REPLICA_WAIT_MS,
+        intervalMs: 200,
+      })
+        .then(() => true)
+        .catch(() => false);
+      actions.push({
+        atMs: Math.max(Date.now(), at(plan.replicaStop.at)),
+        run: () => {
+          stop([replica.pid ?? 0]);
+          note(
+            `${elapsed()} SIGSTOP a ${faulty} replica for ${plan.replicaStop.for} s${waited ? '' : ' (the killed one is not back)'}`,
+          );
+          actions.push({
+            atMs: Date.now() + plan.replicaStop.for * 1000,
+            run: () => {
+              resume([replica.pid ?? 0]);
+              note(`${elapsed()} SIGCONT the ${faulty} replica`);
+            },
+          });
+          actions.sort((a, b) => a.atMs - b.atMs);
+        },
+      });
+      actions.sort((a, b) => a.atMs - b.atMs);
+    })();
     let pausedPostgres: number[] = [];
     schedule(plan.pause.at, () => {
       const postmaster = stack.pids().postgres;
@@ -268,6 +300,7 @@ export async function runTopologyChaos(opts: TopologyOptions): Promise<TopologyR
       }
       await sleep(100);
     }
+    await killedBackAt;
     for (const action of actions) action.run();
     const endAt = Date.now();
     down.clear();
