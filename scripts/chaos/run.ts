@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { shardLeaseKey } from '@sentinelmesh/core';
+import { defaultResultLatenessMs, shardLeaseKey } from '@sentinelmesh/core';
 import { waitFor } from '@sentinelmesh/stack/wait';
 import type { Redis } from 'ioredis';
 import { type Delivery, startReceiver, startTargets } from './fixtures';
@@ -166,12 +166,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         new Date(endAt - 5_000),
       );
       const alerts = alertFindings(receiver.deliveries);
+      // occurredAt is the planned time of the deciding check. One planned before the outage began
+      // can run during it, late after a kill, as long as it lands within the verifier's allowed
+      // lateness past its 1 s timeout: its down counts.
+      const earliestPlannedMs = defaultResultLatenessMs() + 1_000;
       const wasAlerted = (o: (typeof outages)[number]) =>
         receiver.deliveries.some(
           (d) =>
             d.monitorId === o.id &&
             d.event === 'monitor.down' &&
-            Date.parse(d.occurredAt) >= startAt + o.startOffset * 1000 &&
+            Date.parse(d.occurredAt) >= startAt + o.startOffset * 1000 - earliestPlannedMs &&
             Date.parse(d.occurredAt) <= startAt + (o.startOffset + outageSeconds + 15) * 1000,
         );
       const unalerted: string[] = [];
