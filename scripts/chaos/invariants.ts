@@ -125,3 +125,53 @@ export async function resultTimeline(
       `slot ${at(r.scheduled_at)} ${r.region} ${r.kind} ${r.ok ? 'ok' : 'FAIL'} checked ${at(r.checked_at)}`,
   );
 }
+
+/**
+ * Whether every region saw an outage on time: `needed` consecutive planned slots inside it whose
+ * scheduled checks all failed and ran within `onTimeMs` of their planned time, in every region. A
+ * region whose checks for the outage only ran late (after a kill, past the job lock) saw the target
+ * after it had recovered: without it no quorum of regions saw the outage, which is then not one the
+ * verifier may page for (a region failing alone is a probe problem). Returns the regions that did
+ * not see it on time, empty when the outage was observed.
+ */
+export async function regionsMissingOutage(
+  db: Db,
+  input: {
+    monitorId: string;
+    fromMs: number;
+    toMs: number;
+    regions: string[];
+    onTimeMs: number;
+    needed: number;
+  },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('check_results')
+    .select(['scheduled_at', 'checked_at', 'region', 'ok'])
+    .where('monitor_id', '=', input.monitorId)
+    .where('kind', '=', 'scheduled')
+    .where('scheduled_at', '>=', new Date(input.fromMs))
+    .where('scheduled_at', '<', new Date(input.toMs))
+    .orderBy('scheduled_at')
+    .execute();
+  const slots = new Map<number, typeof rows>();
+  for (const row of rows) {
+    const at = row.scheduled_at.getTime();
+    slots.set(at, [...(slots.get(at) ?? []), row]);
+  }
+  const seenOnTime = (row: (typeof rows)[number]) =>
+    !row.ok && row.checked_at.getTime() - row.scheduled_at.getTime() <= input.onTimeMs;
+  let run = 0;
+  const missing = new Set(input.regions);
+  for (const slot of slots.values()) {
+    const late = input.regions.filter((region) => !slot.some((r) => r.region === region && seenOnTime(r)));
+    if (late.length === 0) {
+      run += 1;
+      if (run >= input.needed) return [];
+    } else {
+      run = 0;
+      for (const region of input.regions) if (!late.includes(region)) missing.delete(region);
+    }
+  }
+  return input.regions.filter((region) => missing.has(region) || slots.size === 0);
+}

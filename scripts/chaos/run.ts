@@ -4,7 +4,17 @@ import { waitFor } from '@sentinelmesh/stack/wait';
 import type { Redis } from 'ioredis';
 import { type Delivery, startReceiver, startTargets } from './fixtures';
 import { allUp, ChaosStack, PREFIX, pendingAlerts, seed, sleep, storedAlerts } from './harness';
-import { type AlertFindings, alertFindings, type Coverage, resultTimeline, slotCoverage } from './invariants';
+import {
+  type AlertFindings,
+  alertFindings,
+  type Coverage,
+  regionsMissingOutage,
+  resultTimeline,
+  slotCoverage,
+} from './invariants';
+
+/** A check that ran this long after its planned time (1 s timeout + 2 s) saw the target later than its slot. */
+const ON_TIME_MS = 3_000;
 
 export interface ChaosOptions {
   monitors: number;
@@ -27,11 +37,13 @@ export interface ChaosReport {
   stored: { incidents: number; alerts: Record<string, number> };
   coverage: Coverage;
   alerts: AlertFindings;
-  outages: { scripted: number; alerted: number };
+  /** Scripted outages; those no quorum of regions saw on time (a region dark through them) apart. */
+  outages: { scripted: number; alerted: number; unobserved: number };
   /** The killed extra scheduler: how many shards it held and how long until others held them all. */
   failover: { shards: number; movedAfterSeconds: number } | null;
   /** For each outage that was not alerted: its window and what the database holds of it. */
   unalerted: string[];
+  unobserved: string[];
   events: string[];
   deliveries: Delivery[];
 }
@@ -179,6 +191,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             Date.parse(d.occurredAt) <= startAt + (o.startOffset + outageSeconds + 15) * 1000,
         );
       const unalerted: string[] = [];
+      const unobserved: string[] = [];
       for (const o of outages.filter((outage) => !wasAlerted(outage))) {
         const fromMs = startAt + o.startOffset * 1000;
         const lines = await resultTimeline(
@@ -188,19 +201,32 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           fromMs + (outageSeconds + 4) * 1000,
           startAt,
         );
-        unalerted.push(
-          `monitor ${o.index} down t+${o.startOffset.toFixed(1)}s..t+${(o.startOffset + outageSeconds).toFixed(1)}s:\n  ${lines.join('\n  ')}`,
-        );
+        const line = `monitor ${o.index} down t+${o.startOffset.toFixed(1)}s..t+${(o.startOffset + outageSeconds).toFixed(1)}s`;
+        // Two consecutive slots seen failing on time by every region: what the verifier needs to page.
+        const missing = await regionsMissingOutage(db, {
+          monitorId: o.id,
+          fromMs,
+          toMs: fromMs + outageSeconds * 1000,
+          regions: opts.regions,
+          onTimeMs: ON_TIME_MS,
+          needed: 2,
+        });
+        if (missing.length > 0) {
+          unobserved.push(`${line}: region ${missing.join(', ')} had no on-time check during it`);
+        } else {
+          unalerted.push(`${line}:\n  ${lines.join('\n  ')}`);
+        }
       }
-      const alerted = outages.length - unalerted.length;
+      const alerted = outages.length - unalerted.length - unobserved.length;
       const stored = await storedAlerts(db);
       return {
         stored,
         coverage,
         alerts,
-        outages: { scripted: outages.length, alerted },
+        outages: { scripted: outages.length, alerted, unobserved: unobserved.length },
         failover,
         unalerted,
+        unobserved,
         events,
         deliveries: receiver.deliveries,
       };
