@@ -11,6 +11,11 @@ export interface ProcessSpec {
   gid?: number;
   /** Resolves once the process serves; rejects when it does not within its own time limit. */
   ready?: () => Promise<unknown>;
+  /**
+   * Runs in a process group of its own, so a terminal's Ctrl-C (sent to the whole foreground group)
+   * does not reach it: whoever started it stops it, after the processes that use it.
+   */
+  ownGroup?: boolean;
 }
 
 export function spawnSpec(spec: ProcessSpec, stdio: 'inherit' | 'pipe' | 'ignore' = 'pipe'): ChildProcess {
@@ -18,6 +23,7 @@ export function spawnSpec(spec: ProcessSpec, stdio: 'inherit' | 'pipe' | 'ignore
     cwd: spec.cwd,
     env: spec.env ?? process.env,
     stdio: ['ignore', stdio, stdio],
+    detached: spec.ownGroup === true,
     ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
   });
 }

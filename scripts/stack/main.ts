@@ -45,6 +45,8 @@ async function shutdown(signal: string, code = 0) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A closed terminal: the services run in their own process group and would not hear it themselves.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 try {
   let databaseUrl = config.DATABASE_URL;

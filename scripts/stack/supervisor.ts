@@ -47,7 +47,9 @@ export class Supervisor {
   }
 
   private launch(entry: SupervisedProcess): void {
-    const child = spawnSpec(entry.spec, 'pipe');
+    // A terminal's Ctrl-C reaches every process of its group at once: the services stay out of it,
+    // so they are still there while the apps drain, and stop after them.
+    const child = spawnSpec({ ...entry.spec, ownGroup: isService(entry.spec) }, 'pipe');
     entry.child = child;
     entry.startedAt = Date.now();
     const prefix = `${entry.spec.name.padEnd(this.width)}|`;
@@ -82,12 +84,15 @@ export class Supervisor {
     const grace = this.options.stopTimeoutMs ?? 20_000;
     const groups = [...this.processes].reverse();
     // Apps stop together; the services they use (started first) stop after them.
-    const services = groups.filter((p) => p.spec.name === 'postgres' || p.spec.name === 'redis');
+    const services = groups.filter((p) => isService(p.spec));
     const apps = groups.filter((p) => !services.includes(p));
     await Promise.all(apps.map((p) => stopOne(p, grace)));
     await Promise.all(services.map((p) => stopOne(p, grace)));
   }
 }
+
+/** Postgres and Redis: what the apps use, started first and stopped last. */
+const isService = (spec: ProcessSpec): boolean => spec.name === 'postgres' || spec.name === 'redis';
 
 function stopOne(entry: SupervisedProcess, graceMs: number): Promise<void> {
   const child = entry.child;
