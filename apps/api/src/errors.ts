@@ -77,6 +77,7 @@ export const apiErrors = {
   invitationAccepted: () =>
     new DomainError('conflict', 'this invitation was accepted already; remove the member instead'),
   joinedAlready: () => new DomainError('conflict', 'you are a member of this organization already'),
+  notCheckable: (why: string) => new DomainError('conflict', why),
 
   // 429 and 503 carry Retry-After.
   tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),
@@ -93,6 +94,8 @@ export const apiErrors = {
       UNAVAILABLE_RETRY_SECONDS,
       'sign-in is briefly unavailable (its rate limits cannot be checked); retry shortly',
     ),
+  checksUnavailable: () =>
+    new UnavailableError(UNAVAILABLE_RETRY_SECONDS, 'checks cannot be queued right now; retry shortly'),
   testAlertsUnavailable: () =>
     new UnavailableError(UNAVAILABLE_RETRY_SECONDS, 'test alerts are briefly unavailable; retry shortly'),
 } as const;

@@ -5,21 +5,33 @@ import { requireId } from '../http/ids';
 import { tenantOf } from '../plugins/tenant';
 import { idParams, noContent, pageOf } from '../schemas/common';
 import {
+  bulkBody,
+  bulkResponse,
+  checkNowResponse,
+  recentChecksQuery,
+  recentChecksResponse,
+} from '../schemas/monitor-actions';
+import {
   checkResultSchema,
   listMonitorsQuery,
   monitorSchema,
   patchMonitorBody,
   resultsQuery,
 } from '../schemas/monitors';
+import { checkNow, closeCheckQueues } from '../services/check-now';
+import { bulkMonitorAction } from '../services/monitor-bulk';
+import { cloneMonitor } from '../services/monitor-clone';
 import { listMonitors } from '../services/monitor-read';
 import { createMonitor, deleteMonitor, getMonitor, updateMonitor } from '../services/monitors';
+import { recentChecks } from '../services/recent-checks';
 import { listResults } from '../services/results';
 
 const tags = ['monitors'];
 
-export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
+export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const read = app.requireRole('viewer');
   const write = app.requireRole('member');
+  app.addHook('onClose', async () => closeCheckQueues(ctx));
 
   app.post(
     '/monitors',
@@ -78,5 +90,63 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         monitorId: requireId(request.params.id, 'monitor'),
         ...request.query,
       }),
+  );
+
+  app.post(
+    '/monitors/bulk',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Pause, resume or delete many monitors at once',
+        body: bulkBody,
+        response: { 200: bulkResponse },
+      },
+    },
+    async (request) => bulkMonitorAction(tenantOf(request), request.body),
+  );
+
+  app.post(
+    '/monitors/:id/clone',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Copy a monitor (paused, named "… (copy)")',
+        params: idParams,
+        response: { 201: monitorSchema },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await cloneMonitor(tenantOf(request), requireId(request.params.id, 'monitor'))),
+  );
+
+  app.post(
+    '/monitors/:id/check-now',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: "Run the monitor's next scheduled check at once",
+        params: idParams,
+        response: { 202: checkNowResponse },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await checkNow(tenantOf(request), requireId(request.params.id, 'monitor'))),
+  );
+
+  app.get(
+    '/monitors/recent-checks',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'The last checks of several monitors, for the list',
+        querystring: recentChecksQuery,
+        response: { 200: recentChecksResponse },
+      },
+    },
+    async (request) => recentChecks(tenantOf(request), request.query),
   );
 };
