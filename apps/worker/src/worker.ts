@@ -91,8 +91,9 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     }
     const { spec } = data;
     const revealed = await (deps.secrets ?? noSecrets).reveal(spec);
-    // Taken before its planned time (a worker clock ahead hands delayed jobs out early): wait for it.
-    const early = waitBeforeRunMs(data.scheduledAtMs, deps.context.now().getTime());
+    // Taken before its planned time (a worker clock ahead hands delayed jobs out early): wait for it,
+    // unless someone asked for the slot to run now.
+    const early = data.runNow ? 0 : waitBeforeRunMs(data.scheduledAtMs, deps.context.now().getTime());
     if (early > 0) {
       deps.metrics.earlyJobs.inc();
       await new Promise((resolve) => setTimeout(resolve, early));

@@ -189,6 +189,18 @@ describe('check worker', () => {
     expect((await metrics.earlyJobs.get()).values[0]?.value).toBe(earlyBefore + 1);
   });
 
+  it('runs a job asked for now (check now) at once, before its slot time, under that slot', async () => {
+    const earlyBefore = (await metrics.earlyJobs.get()).values[0]?.value ?? 0;
+    const planned = Date.now() + 20_000;
+    const data = job('/ok', { scheduledAtMs: planned, runNow: true });
+    await enqueue(data, 'run-now');
+    await finished('run-now');
+    const [row] = await resultRows(planned);
+    expect(row?.ok).toBe(true);
+    expect(row?.checked_at.getTime()).toBeLessThan(planned);
+    expect((await metrics.earlyJobs.get()).values[0]?.value ?? 0).toBe(earlyBefore);
+  });
+
   it('pokes the verifier once per monitor while a poke waits: later results join it', async () => {
     const pending = await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id);
     expect(pending).toBeTruthy();

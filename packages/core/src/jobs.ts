@@ -42,6 +42,8 @@ export const checkJobSchema = z.object({
    * has changed since. Absent from jobs queued before it existed.
    */
   configVersion: z.number().int().optional(),
+  /** Asked for on demand ("check now"): runs when taken, even before its slot's time. */
+  runNow: z.boolean().optional(),
   requestId: z.string().optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;

@@ -108,6 +108,7 @@ async function enqueue(
     kind: 'scheduled',
     attempt: 0,
     configVersion: slot.version,
+    runNow: true,
     requestId: ctx.requestId,
   };
   const queue = checkQueue(ctx, region);
