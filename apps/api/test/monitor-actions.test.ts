@@ -238,7 +238,13 @@ describe('POST /v1/monitors/:id/check-now', () => {
     });
     for (const region of ['local', 'eu-west']) {
       const job = await queueOf(region).getJob(checkJobId(monitor.id, slot, region));
-      expect(job?.data).toMatchObject({ scheduledAtMs: slot, region, kind: 'scheduled', attempt: 0, runNow: true });
+      expect(job?.data).toMatchObject({
+        scheduledAtMs: slot,
+        region,
+        kind: 'scheduled',
+        attempt: 0,
+        runNow: true,
+      });
       expect(job?.data.spec.id).toBe(monitor.id);
       expect(job?.data.configVersion).toBe(Date.parse(monitor.updatedAt as string));
       expect(await job?.isDelayed()).toBe(false);

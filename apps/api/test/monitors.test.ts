@@ -311,18 +311,25 @@ describe('listing monitors', () => {
     ['q=PSIL', ['epsilon']],
     ['q=%25', ['beta']],
     ['tag=prod&status=pending', ['alpha']],
+    ['type=tcp', ['delta']],
+    ['type=http&tag=prod', ['gamma', 'alpha']],
   ])('filters with %s', async (query, names) => {
     const page = (await list.get(`/v1/monitors?${query}`)).json();
     expect(page.items.map((m: { name: string }) => m.name)).toEqual(names);
   });
 
-  it.each(['limit=0', 'limit=201', 'limit=abc', 'status=sleeping', 'cursor=bm9wZQ', 'cursor=WyJ4IiwieSJd'])(
-    'answers 400 for %s',
-    async (query) => {
-      const problem = expectProblem(await list.get(`/v1/monitors?${query}`), 400);
-      expect(problem.errors[0]?.path).toBe(query.split('=')[0]);
-    },
-  );
+  it.each([
+    'limit=0',
+    'limit=201',
+    'limit=abc',
+    'status=sleeping',
+    'type=ftp',
+    'cursor=bm9wZQ',
+    'cursor=WyJ4IiwieSJd',
+  ])('answers 400 for %s', async (query) => {
+    const problem = expectProblem(await list.get(`/v1/monitors?${query}`), 400);
+    expect(problem.errors[0]?.path).toBe(query.split('=')[0]);
+  });
 });
 
 describe('tenant isolation and roles', () => {

@@ -48,6 +48,7 @@ export const patchMonitorBody = updateMonitorSchema.extend({ type: z.enum(monito
 
 export const listMonitorsQuery = z.object({
   status: z.enum(monitorStatuses).optional(),
+  type: z.enum(monitorTypes).optional(),
   tag: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(200).optional().describe('matches name, URL or host'),
   limit: limitQuery,

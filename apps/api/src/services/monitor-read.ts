@@ -83,6 +83,7 @@ export async function findMonitor(
 
 export interface MonitorFilter {
   status?: MonitorStatus | undefined;
+  type?: string | undefined;
   tag?: string | undefined;
   q?: string | undefined;
   limit: number;
@@ -95,6 +96,7 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 export async function listMonitors(ctx: ActorContext, filter: MonitorFilter) {
   let query = selectMonitors(ctx.db, ctx.orgId);
   if (filter.status) query = query.where('s.status', '=', filter.status);
+  if (filter.type) query = query.where('m.type', '=', filter.type);
   if (filter.tag)
     query = query.where(sql<SqlBool>`m.config -> 'tags' @> ${JSON.stringify([filter.tag])}::jsonb`);
   if (filter.q) {

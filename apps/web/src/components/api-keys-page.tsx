@@ -4,11 +4,11 @@ import { useState } from 'react';
 import type { ApiKey, Role } from '../lib/api-types';
 import { byId, orgKeys, useApiKeys, useApiMutation } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
+import { ConfirmButton } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { Field } from './field';
 import { FormProblems, ProblemBanner } from './problem-banner';
 import { RoleField } from './role-select';
-import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { TimeAgo } from './time-ago';
 import { useSimpleForm } from './use-simple-form';
@@ -104,7 +104,15 @@ export function ApiKeysPage() {
                     <TimeAgo iso={key.createdAt} now={now} />
                   </td>
                   <td>
-                    <RowAction label="Revoke" item={key.name} onClick={() => revoke.mutate({ id: key.id })} />
+                    <ConfirmButton
+                      label="Revoke"
+                      item={key.name}
+                      title={`Revoke the API key “${key.name}”?`}
+                      confirmLabel="Revoke key"
+                      onConfirm={() => revoke.mutate({ id: key.id })}
+                    >
+                      <p>Scripts using it are refused at once. This cannot be undone.</p>
+                    </ConfirmButton>
                   </td>
                 </tr>
               ))}

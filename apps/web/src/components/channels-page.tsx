@@ -1,12 +1,12 @@
 'use client';
 
-import { useState } from 'react';
 import type { Channel } from '../lib/api-types';
 import { EMPTY } from '../lib/format';
 import { byId, orgKeys, useAlerts, useApiMutation, useChannels } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
 import { channelDestination, channelLabel } from './channel-config';
 import { ChannelCreateForm } from './channel-create-form';
+import { ConfirmButton } from './confirm-dialog';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
 import { TableScroll } from './table-scroll';
@@ -19,7 +19,6 @@ function ChannelRow({ channel }: { channel: Channel }) {
     [['alerts']],
   );
   const remove = useApiMutation<{ id: string }>('DELETE', byId('/v1/channels'), [orgKeys.channels]);
-  const [confirming, setConfirming] = useState(false);
   return (
     <tr>
       <th scope="row">{channel.name}</th>
@@ -36,32 +35,15 @@ function ChannelRow({ channel }: { channel: Channel }) {
             {test.isPending ? 'Sending…' : 'Send test'}
             <span className="visually-hidden"> to {channel.name}</span>
           </button>
-          {confirming ? (
-            <>
-              <button
-                type="button"
-                className="button button--danger button--small"
-                onClick={() => remove.mutate({ id: channel.id })}
-              >
-                Yes, delete<span className="visually-hidden"> {channel.name}</span>
-              </button>
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                onClick={() => setConfirming(false)}
-              >
-                Keep
-              </button>
-            </>
-          ) : (
-            <button
-              type="button"
-              className="button button--secondary button--small"
-              onClick={() => setConfirming(true)}
-            >
-              Delete…<span className="visually-hidden"> {channel.name}</span>
-            </button>
-          )}
+          <ConfirmButton
+            label="Delete…"
+            item={channel.name}
+            title={`Delete the channel “${channel.name}”?`}
+            confirmLabel="Delete channel"
+            onConfirm={() => remove.mutate({ id: channel.id })}
+          >
+            <p>Monitors stop alerting through it. Its delivery log is kept.</p>
+          </ConfirmButton>
         </div>
         {test.isSuccess ? (
           <p className="cell-note" role="status">

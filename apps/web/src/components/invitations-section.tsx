@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { useInvitations, useInvite, useRevokeInvitation } from '../lib/account-queries';
 import type { Invitation, Role } from '../lib/api-types';
 import { EMPTY, formatDateTime } from '../lib/format';
+import { ConfirmButton } from './confirm-dialog';
 import { Field } from './field';
 import { FormProblems, ProblemBanner } from './problem-banner';
 import { RoleField } from './role-select';
-import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
@@ -111,11 +111,15 @@ export function InvitationsSection({ role }: { role: Role }) {
                     <td>{invitation.invitedBy?.email ?? EMPTY}</td>
                     <td>
                       {invitation.status === 'pending' ? (
-                        <RowAction
+                        <ConfirmButton
                           label="Revoke"
                           item={invitation.email}
-                          onClick={() => revoke.mutate({ id: invitation.id })}
-                        />
+                          title={`Revoke the invitation to ${invitation.email}?`}
+                          confirmLabel="Revoke invitation"
+                          onConfirm={() => revoke.mutate({ id: invitation.id })}
+                        >
+                          <p>The emailed link stops working.</p>
+                        </ConfirmButton>
                       ) : null}
                     </td>
                   </tr>

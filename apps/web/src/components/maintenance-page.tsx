@@ -5,10 +5,10 @@ import type { MaintenanceWindow } from '../lib/api-types';
 import { formatDateTime } from '../lib/format';
 import { byId, orgKeys, useApiMutation, useMaintenanceWindows } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
+import { ConfirmButton } from './confirm-dialog';
 import { Field } from './field';
 import { MonitorChecklist } from './monitor-checklist';
 import { FormProblems, ProblemBanner } from './problem-banner';
-import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
@@ -138,7 +138,15 @@ export function MaintenancePage() {
                   <td>{phase(w, now)}</td>
                   <td className="num">{w.monitorIds.length}</td>
                   <td>
-                    <RowAction label="Delete" item={w.name} onClick={() => remove.mutate({ id: w.id })} />
+                    <ConfirmButton
+                      label="Delete"
+                      item={w.name}
+                      title={`Delete the maintenance window “${w.name}”?`}
+                      confirmLabel="Delete window"
+                      onConfirm={() => remove.mutate({ id: w.id })}
+                    >
+                      <p>Its monitors alert again during that time.</p>
+                    </ConfirmButton>
                   </td>
                 </tr>
               ))}

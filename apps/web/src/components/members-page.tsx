@@ -4,10 +4,10 @@ import { canManageMembers } from '../lib/account-queries';
 import type { Role } from '../lib/api-types';
 import { useAuth } from '../lib/auth';
 import { orgKeys, useApiMutation, useMembers } from '../lib/org-queries';
+import { ConfirmButton } from './confirm-dialog';
 import { InvitationsSection } from './invitations-section';
 import { ProblemBanner } from './problem-banner';
 import { roles } from './role-select';
-import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 
 const memberPath = (m: { userId: string }) => `/v1/members/${encodeURIComponent(m.userId)}`;
@@ -83,11 +83,15 @@ export function MembersPage() {
                   </td>
                   <td>
                     {m.userId === me ? null : (
-                      <RowAction
+                      <ConfirmButton
                         label="Remove"
                         item={m.email}
-                        onClick={() => remove.mutate({ userId: m.userId })}
-                      />
+                        title={`Remove ${m.email} from this organization?`}
+                        confirmLabel="Remove member"
+                        onConfirm={() => remove.mutate({ userId: m.userId })}
+                      >
+                        <p>They lose access at once; an invitation brings them back.</p>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

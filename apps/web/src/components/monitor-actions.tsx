@@ -2,28 +2,38 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
 import type { Monitor } from '../lib/api-types';
+import { useCloneMonitor } from '../lib/monitor-list-queries';
 import { useDeleteMonitor, useUpdateMonitor } from '../lib/queries';
+import { CheckNowButton } from './check-now';
+import { ConfirmButton } from './confirm-dialog';
 import { ProblemBanner } from './problem-banner';
 
-/** Edit, pause/resume and delete (after an explicit confirmation) for one monitor. */
+/** Edit, check now, clone, pause/resume and delete (after an explicit confirmation) for one monitor. */
 export function MonitorActions({ monitor }: { monitor: Monitor }) {
   const router = useRouter();
   const update = useUpdateMonitor(monitor.id);
   const remove = useDeleteMonitor(monitor.id);
-  const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
+  const clone = useCloneMonitor();
 
   return (
     <div className="actions">
       <Link href={`/monitors/${encodeURIComponent(monitor.id)}/edit`} className="button button--secondary">
         Edit
       </Link>
+      <CheckNowButton monitor={monitor} />
+      <button
+        type="button"
+        className="button button--secondary"
+        disabled={clone.isPending}
+        onClick={() =>
+          clone.mutate(monitor.id, {
+            onSuccess: (copy) => router.push(`/monitors/${encodeURIComponent(copy.id)}/edit`),
+          })
+        }
+      >
+        {clone.isPending ? 'Cloning…' : 'Clone'}
+      </button>
       <button
         type="button"
         className="button button--secondary"
@@ -32,31 +42,19 @@ export function MonitorActions({ monitor }: { monitor: Monitor }) {
       >
         {monitor.paused ? 'Resume' : 'Pause'}
       </button>
-      {confirming ? (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-delete-text">
-          <p id="confirm-delete-text">
-            Delete <strong>{monitor.name}</strong> and its history? This cannot be undone.
-          </p>
-          <button
-            ref={confirmRef}
-            type="button"
-            className="button button--danger"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate(undefined, { onSuccess: () => router.replace('/') })}
-          >
-            {remove.isPending ? 'Deleting…' : 'Yes, delete'}
-          </button>
-          <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
-          Delete…
-        </button>
-      )}
+      <ConfirmButton
+        label={remove.isPending ? 'Deleting…' : 'Delete…'}
+        small={false}
+        disabled={remove.isPending}
+        title={`Delete ${monitor.name}?`}
+        confirmLabel="Delete monitor"
+        onConfirm={() => remove.mutate(undefined, { onSuccess: () => router.replace('/') })}
+      >
+        <p>Its checks, results and incidents are deleted too. This cannot be undone.</p>
+      </ConfirmButton>
       {update.error ? <ProblemBanner error={update.error} /> : null}
       {remove.error ? <ProblemBanner error={remove.error} /> : null}
+      {clone.error ? <ProblemBanner error={clone.error} /> : null}
     </div>
   );
 }

@@ -1,13 +1,19 @@
 'use client';
 
-import { type MonitorStatus, monitorStatuses } from '@sentinelmesh/core';
+import { hasRole, type MonitorStatus, monitorStatuses, monitorTypes } from '@sentinelmesh/core';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Monitor, Page } from '../lib/api-types';
+import { useAuth } from '../lib/auth';
 import { formatDateTime, statusLabels } from '../lib/format';
+import { emptyFilters, filtersFromSearch, type ListFilters, searchWithFilters } from '../lib/monitor-list';
+import { useRecentChecks } from '../lib/monitor-list-queries';
+import { typeSpec } from '../lib/monitor-types';
 import { type MonitorFilters, useApiQuery, useMonitorList } from '../lib/queries';
 import { useDebounced } from '../lib/use-debounced';
 import { useNow } from '../lib/use-now';
+import { useSearchState } from '../lib/use-query-param';
+import { BulkBar } from './bulk-bar';
 import { MonitorsTable, type SortKey } from './monitors-table';
 import { ProblemBanner } from './problem-banner';
 
@@ -40,21 +46,84 @@ function DownNow() {
   );
 }
 
+const sortKeys: SortKey[] = ['status', 'name', 'latency', 'checked', 'created'];
+
 export function MonitorsOverview() {
-  const [status, setStatus] = useState('');
-  const [tag, setTag] = useState('');
-  const [search, setSearch] = useState('');
-  const [sort, setSort] = useState<SortKey>('status');
-  const q = useDebounced(search.trim(), 250);
-  const deferredTag = useDebounced(tag.trim(), 250);
-  const filters: MonitorFilters = useMemo(
-    () => ({ status: status || undefined, tag: deferredTag || undefined, q: q || undefined }),
-    [status, deferredTag, q],
+  const { state } = useAuth();
+  const role = state.status === 'signed-in' ? state.role : null;
+  const canWrite = role === null || hasRole(role, 'member');
+  const [filters, setFilters, ready] = useSearchState<ListFilters>(
+    filtersFromSearch,
+    searchWithFilters,
+    emptyFilters,
   );
-  const list = useMonitorList(filters);
+  const set = (patch: Partial<ListFilters>) => setFilters({ ...filters, ...patch });
+  // Typing is kept here and reaches the address (and the API) once it pauses.
+  const [search, setSearch] = useState('');
+  const [tagText, setTagText] = useState('');
+  useEffect(() => {
+    if (ready) {
+      setSearch(filters.q);
+      setTagText(filters.tag);
+    }
+  }, [ready, filters.q, filters.tag]);
+  const q = useDebounced(search.trim(), 250);
+  const tag = useDebounced(tagText.trim(), 250);
+  // Only a change of the debounced text moves the filters, not its lag behind a tag click or the address.
+  const pushed = useRef({ q: '', tag: '' });
+  useEffect(() => {
+    if (!ready) return;
+    const previous = pushed.current;
+    pushed.current = { q, tag };
+    if (q === previous.q && tag === previous.tag) return;
+    if (q !== filters.q || tag !== filters.tag) setFilters({ ...filters, q, tag });
+  }, [ready, q, tag, filters, setFilters]);
+  const sort: SortKey = sortKeys.includes(filters.sort as SortKey) ? (filters.sort as SortKey) : 'status';
+  const apiFilters: MonitorFilters & { type?: string } = useMemo(
+    () => ({
+      status: filters.status || undefined,
+      type: filters.type || undefined,
+      tag: filters.tag || undefined,
+      q: filters.q || undefined,
+    }),
+    [filters.status, filters.type, filters.tag, filters.q],
+  );
+  const list = useMonitorList(apiFilters);
   const now = useNow(5_000);
   const monitors = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const filtering = Boolean(filters.status || filters.tag || filters.q);
+  const ids = useMemo(() => monitors.map((m) => m.id), [monitors]);
+  const recent = useRecentChecks(ids);
+  const recentById = useMemo(
+    () => new Map((recent.data?.items ?? []).map((item) => [item.monitorId, item])),
+    [recent.data],
+  );
+  const filtering = Boolean(apiFilters.status || apiFilters.type || apiFilters.tag || apiFilters.q);
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Only what is shown can stay selected: a filter change drops the rest.
+  useEffect(() => {
+    setSelected((current) => {
+      const shown = new Set(ids);
+      const kept = [...current].filter((id) => shown.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+  }, [ids]);
+  const onSelect = useCallback((id: string, on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const onSelectAll = useCallback((on: boolean) => setSelected(on ? new Set(ids) : new Set()), [ids]);
+  const onTag = useCallback(
+    (value: string) => {
+      setTagText(value);
+      setFilters({ ...filters, tag: value });
+    },
+    [filters, setFilters],
+  );
 
   return (
     <>
@@ -79,11 +148,22 @@ export function MonitorsOverview() {
         </div>
         <div className="field">
           <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select id="filter-status" value={filters.status} onChange={(e) => set({ status: e.target.value })}>
             <option value="">Any status</option>
             {monitorStatuses.map((s: MonitorStatus) => (
               <option key={s} value={s}>
                 {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-type">Type</label>
+          <select id="filter-type" value={filters.type} onChange={(e) => set({ type: e.target.value })}>
+            <option value="">Any type</option>
+            {monitorTypes.map((t) => (
+              <option key={t} value={t}>
+                {typeSpec(t).label}
               </option>
             ))}
           </select>
@@ -94,13 +174,13 @@ export function MonitorsOverview() {
             id="filter-tag"
             type="text"
             placeholder="prod"
-            value={tag}
-            onChange={(e) => setTag(e.target.value)}
+            value={tagText}
+            onChange={(e) => setTagText(e.target.value)}
           />
         </div>
         <div className="field">
           <label htmlFor="sort">Sort by</label>
-          <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+          <select id="sort" value={sort} onChange={(e) => set({ sort: e.target.value })}>
             <option value="status">Trouble first</option>
             <option value="name">Name</option>
             <option value="latency">Latency, slowest first</option>
@@ -142,7 +222,22 @@ export function MonitorsOverview() {
 
       {monitors.length > 0 ? (
         <>
-          <MonitorsTable monitors={monitors} sort={sort} now={now} stale={list.isPlaceholderData} />
+          {canWrite ? (
+            <BulkBar monitors={monitors} selected={selected} onDone={() => setSelected(new Set())} />
+          ) : null}
+          <MonitorsTable
+            monitors={monitors}
+            sort={sort}
+            now={now}
+            stale={list.isPlaceholderData}
+            recent={recentById}
+            selected={selected}
+            onSelect={onSelect}
+            onSelectAll={onSelectAll}
+            tag={filters.tag}
+            onTag={onTag}
+            canWrite={canWrite}
+          />
           <p className="muted" role="status">
             Showing {monitors.length} monitor{monitors.length === 1 ? '' : 's'}
             {list.hasNextPage ? '; more match' : ''}. Sorting applies to the monitors shown.

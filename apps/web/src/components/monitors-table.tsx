@@ -2,11 +2,17 @@
 
 import type { MonitorStatus } from '@sentinelmesh/core';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { memo } from 'react';
 import type { Monitor } from '../lib/api-types';
 import { formatInterval, monitorTarget } from '../lib/format';
+import { type RecentChecksItem, useCloneMonitor } from '../lib/monitor-list-queries';
 import { POLL_INTERVAL_MS } from '../lib/queries';
+import { CheckNowButton } from './check-now';
 import { LatencyCell, UptimeCells } from './monitor-row-stats';
+import { ProblemBanner } from './problem-banner';
+import { CertExpiry, RecentChecksBar } from './recent-checks-bar';
+import { RowAction } from './row-action';
 import { StatusBadge } from './status-badge';
 import { TableScroll } from './table-scroll';
 import { TimeAgo } from './time-ago';
@@ -37,14 +43,78 @@ export function sortMonitors(monitors: Monitor[], key: SortKey): Monitor[] {
     .map(({ m }) => m);
 }
 
-const Row = memo(function Row({ monitor, now }: { monitor: Monitor; now: number }) {
+/** A monitor's tags as buttons: each one filters the list by that tag. */
+function Tags({ tags, active, onTag }: { tags: string[]; active: string; onTag: (tag: string) => void }) {
+  if (tags.length === 0) return null;
+  return (
+    <span className="tag-list">
+      {tags.map((tag) => (
+        <button
+          key={tag}
+          type="button"
+          className="tag-button"
+          aria-pressed={tag === active}
+          onClick={() => onTag(tag === active ? '' : tag)}
+        >
+          <span className="visually-hidden">Show monitors tagged </span>
+          {tag}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function CloneButton({ monitor }: { monitor: Monitor }) {
+  const router = useRouter();
+  const clone = useCloneMonitor();
+  return (
+    <>
+      <RowAction
+        label={clone.isPending ? 'Cloning…' : 'Clone'}
+        item={monitor.name}
+        onClick={() =>
+          clone.mutate(monitor.id, {
+            onSuccess: (copy) => router.push(`/monitors/${encodeURIComponent(copy.id)}/edit`),
+          })
+        }
+      />
+      {clone.error ? <ProblemBanner error={clone.error} /> : null}
+    </>
+  );
+}
+
+interface RowProps {
+  monitor: Monitor;
+  now: number;
+  recent: RecentChecksItem | undefined;
+  selected: boolean;
+  onSelect: (id: string, selected: boolean) => void;
+  tag: string;
+  onTag: (tag: string) => void;
+  canWrite: boolean;
+}
+
+const Row = memo(function Row({ monitor, now, recent, selected, onSelect, tag, onTag, canWrite }: RowProps) {
   const { state } = monitor;
   return (
-    <tr>
+    <tr aria-selected={canWrite ? selected : undefined}>
+      {canWrite ? (
+        <td className="select-cell">
+          <input
+            type="checkbox"
+            id={`select-${monitor.id}`}
+            checked={selected}
+            onChange={(e) => onSelect(monitor.id, e.target.checked)}
+          />
+          <label className="visually-hidden" htmlFor={`select-${monitor.id}`}>
+            Select {monitor.name}
+          </label>
+        </td>
+      ) : null}
       <th scope="row">
         <Link href={`/monitors/${encodeURIComponent(monitor.id)}`}>{monitor.name}</Link>
         <span className="cell-note target">{monitorTarget(monitor)}</span>
-        {monitor.tags.length > 0 ? <span className="cell-note">{monitor.tags.join(', ')}</span> : null}
+        <Tags tags={monitor.tags} active={tag} onTag={onTag} />
       </th>
       <td data-label="Status">
         <StatusBadge status={state.status} />
@@ -56,6 +126,10 @@ const Row = memo(function Row({ monitor, now }: { monitor: Monitor; now: number 
         {state.lastError && state.status !== 'up' ? (
           <span className="cell-note">{state.lastError.message}</span>
         ) : null}
+        <CertExpiry expiresAt={recent?.certExpiresAt} now={now} />
+      </td>
+      <td data-label="Recent checks" className="recent-checks-cell">
+        <RecentChecksBar item={recent} name={monitor.name} />
       </td>
       <UptimeCells monitorId={monitor.id} />
       <LatencyCell monitorId={monitor.id} latencyMs={state.lastLatencyMs} />
@@ -63,21 +137,35 @@ const Row = memo(function Row({ monitor, now }: { monitor: Monitor; now: number 
         <TimeAgo iso={state.lastCheckedAt} now={now} />
         <span className="cell-note">every {formatInterval(monitor.intervalSeconds)}</span>
       </td>
+      {canWrite ? (
+        <td className="row-actions-cell">
+          <div className="row-actions">
+            <CheckNowButton monitor={monitor} small />
+            <CloneButton monitor={monitor} />
+          </div>
+        </td>
+      ) : null}
     </tr>
   );
 });
 
-export function MonitorsTable({
-  monitors,
-  sort,
-  now,
-  stale,
-}: {
+export interface MonitorsTableProps {
   monitors: Monitor[];
   sort: SortKey;
   now: number;
   stale: boolean;
-}) {
+  recent: ReadonlyMap<string, RecentChecksItem>;
+  selected: ReadonlySet<string>;
+  onSelect: (id: string, selected: boolean) => void;
+  onSelectAll: (selected: boolean) => void;
+  tag: string;
+  onTag: (tag: string) => void;
+  canWrite: boolean;
+}
+
+export function MonitorsTable(props: MonitorsTableProps) {
+  const { monitors, sort, now, stale, recent, selected, canWrite } = props;
+  const allSelected = monitors.length > 0 && monitors.every((m) => selected.has(m.id));
   return (
     <TableScroll labelledBy="monitors-caption">
       <table
@@ -89,8 +177,22 @@ export function MonitorsTable({
         </caption>
         <thead>
           <tr>
+            {canWrite ? (
+              <th scope="col" className="select-cell">
+                <input
+                  type="checkbox"
+                  id="select-all"
+                  checked={allSelected}
+                  onChange={(e) => props.onSelectAll(e.target.checked)}
+                />
+                <label className="visually-hidden" htmlFor="select-all">
+                  Select all monitors shown
+                </label>
+              </th>
+            ) : null}
             <th scope="col">Name</th>
             <th scope="col">Status</th>
+            <th scope="col">Recent checks</th>
             <th scope="col" className="num">
               Uptime <span className="muted">24 h · 7 d · 30 d</span>
             </th>
@@ -98,11 +200,22 @@ export function MonitorsTable({
               Latency
             </th>
             <th scope="col">Last check</th>
+            {canWrite ? <th scope="col">Actions</th> : null}
           </tr>
         </thead>
         <tbody>
           {sortMonitors(monitors, sort).map((monitor) => (
-            <Row key={monitor.id} monitor={monitor} now={now} />
+            <Row
+              key={monitor.id}
+              monitor={monitor}
+              now={now}
+              recent={recent.get(monitor.id)}
+              selected={selected.has(monitor.id)}
+              onSelect={props.onSelect}
+              tag={props.tag}
+              onTag={props.onTag}
+              canWrite={canWrite}
+            />
           ))}
         </tbody>
       </table>

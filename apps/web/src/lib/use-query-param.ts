@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 /**
  * One `?name=` of the page's address, read after the first render so the page can be prerendered:
@@ -12,4 +12,35 @@ export function useQueryParam(name: string): string | null | undefined {
     setValue(new URLSearchParams(window.location.search).get(name));
   }, [name]);
   return value;
+}
+
+/**
+ * State that lives in the page's address (`?status=down&tag=prod`), so a reload, the back button and
+ * a shared link bring it back. Read after the first render (the page stays prerenderable) and again
+ * on back/forward; written with `replaceState`, so typing in a filter adds no history entries.
+ * `ready` is false until the address has been read.
+ */
+export function useSearchState<T>(
+  parse: (search: string) => T,
+  write: (search: string, value: T) => string,
+  initial: T,
+): [T, (next: T) => void, boolean] {
+  const [state, setState] = useState<{ value: T; ready: boolean }>({ value: initial, ready: false });
+  useEffect(() => {
+    const read = () => setState({ value: parse(window.location.search), ready: true });
+    read();
+    window.addEventListener('popstate', read);
+    return () => window.removeEventListener('popstate', read);
+  }, [parse]);
+  const update = useCallback(
+    (next: T) => {
+      setState({ value: next, ready: true });
+      const { pathname, search, hash } = window.location;
+      const query = write(search, next);
+      if (query !== search)
+        window.history.replaceState(window.history.state, '', `${pathname}${query}${hash}`);
+    },
+    [write],
+  );
+  return [state.value, update, state.ready];
 }
