@@ -97,7 +97,7 @@ interface RowProps {
 const Row = memo(function Row({ monitor, now, recent, selected, onSelect, tag, onTag, canWrite }: RowProps) {
   const { state } = monitor;
   return (
-    <tr aria-selected={canWrite ? selected : undefined}>
+    <tr>
       {canWrite ? (
         <td className="select-cell">
           <input

@@ -201,6 +201,7 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
     const link = await emailedLink('changed.mind@acme.example', '/invitations/accept', mailsBefore);
 
     await admin.getByRole('button', { name: 'Revoke changed.mind@acme.example' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Revoke invitation' }).click();
     await admin.getByText('No pending invitations.').waitFor();
 
     const visitor = await newVisitor();

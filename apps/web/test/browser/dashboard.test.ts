@@ -221,7 +221,9 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     const picked = Date.now();
     await big.getByLabel('Status').selectOption('down');
     await big.waitForFunction(() => {
-      const badges = [...document.querySelectorAll('.monitors-table tbody tr td:nth-child(2) .badge')];
+      const badges = [
+        ...document.querySelectorAll('.monitors-table tbody tr td[data-label="Status"] .badge'),
+      ];
       return badges.length > 0 && badges.every((b) => b.textContent === 'Down');
     });
     const statusMs = Date.now() - picked;
