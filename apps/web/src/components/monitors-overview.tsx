@@ -52,7 +52,7 @@ export function MonitorsOverview() {
   const { state } = useAuth();
   const role = state.status === 'signed-in' ? state.role : null;
   const canWrite = role === null || hasRole(role, 'member');
-  const [filters, setFilters, ready] = useSearchState<ListFilters>(
+  const [filters, setFilters, reads] = useSearchState<ListFilters>(
     filtersFromSearch,
     searchWithFilters,
     emptyFilters,
@@ -61,12 +61,14 @@ export function MonitorsOverview() {
   // Typing is kept here and reaches the address (and the API) once it pauses.
   const [search, setSearch] = useState('');
   const [tagText, setTagText] = useState('');
+  const ready = reads > 0;
+  // The address speaks (first read, back/forward): the inputs show what it says.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a read of the address, not typing, resets the inputs
   useEffect(() => {
-    if (ready) {
-      setSearch(filters.q);
-      setTagText(filters.tag);
-    }
-  }, [ready, filters.q, filters.tag]);
+    if (reads === 0) return;
+    setSearch(filters.q);
+    setTagText(filters.tag);
+  }, [reads]);
   const q = useDebounced(search.trim(), 250);
   const tag = useDebounced(tagText.trim(), 250);
   // Only a change of the debounced text moves the filters, not its lag behind a tag click or the address.
