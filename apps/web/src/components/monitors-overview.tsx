@@ -90,7 +90,8 @@ export function MonitorsOverview() {
     }),
     [filters.status, filters.type, filters.tag, filters.q],
   );
-  const list = useMonitorList(apiFilters);
+  // Filters come from the address: nothing is fetched before it has been read.
+  const list = useMonitorList(apiFilters, { enabled: ready });
   const now = useNow(5_000);
   const monitors = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const ids = useMemo(() => monitors.map((m) => m.id), [monitors]);

@@ -76,7 +76,7 @@ export function useApiQuery<T>(
 }
 
 /** Server-side filtered, cursor-paged monitor list: 10,000 monitors cost one page at a time. */
-export function useMonitorList(filters: MonitorFilters) {
+export function useMonitorList(filters: MonitorFilters, options: { enabled?: boolean } = {}) {
   const { session, enabled } = useSignedInSession();
   return useInfiniteQuery({
     queryKey: queryKeys.monitorList(filters),
@@ -88,7 +88,7 @@ export function useMonitorList(filters: MonitorFilters) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
-    enabled,
+    enabled: enabled && (options.enabled ?? true),
     ...polling,
   });
 }
