@@ -16,6 +16,7 @@ import {
 import { createRedis, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMemberSession,
@@ -312,6 +313,14 @@ describe('POST /v1/monitors/:id/check-now', () => {
     const heartbeat = await create({ type: 'heartbeat', name: 'cron', periodSeconds: 60 });
     expect(expectProblem(await as.post(`/v1/monitors/${heartbeat.id}/check-now`), 409).detail).toContain(
       'pings',
+    );
+    const retired = await create(httpMonitor({ name: 'retired region' }));
+    // A region the deployment no longer runs (the API refuses it at create time, not afterwards).
+    await sql`UPDATE monitors SET config = jsonb_set(config, '{regions}', '["mars"]') WHERE id = ${retired.id}`.execute(
+      testDb.db,
+    );
+    expect(expectProblem(await as.post(`/v1/monitors/${retired.id}/check-now`), 409).detail).toContain(
+      'regions',
     );
     const foreign = await create(httpMonitor({ name: 'theirs' }), asOther);
     expectProblem(await as.post(`/v1/monitors/${foreign.id}/check-now`), 404);

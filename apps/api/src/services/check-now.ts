@@ -68,6 +68,9 @@ export async function checkNow(ctx: ActorContext, id: string) {
     throw apiErrors.notCheckable('a heartbeat monitor is checked by its pings, not on demand');
   }
   const regions = config.regions.filter((region) => ctx.config.REGIONS.includes(region));
+  if (regions.length === 0) {
+    throw apiErrors.notCheckable('none of this monitor’s regions runs on this deployment; edit its regions');
+  }
   const nowMs = ctx.clock.now().getTime();
   const slotMs = slotAtOrBefore(row.id, config.intervalSeconds, nowMs) + config.intervalSeconds * 1000;
   const reported = await ctx.db
