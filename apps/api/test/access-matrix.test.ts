@@ -148,6 +148,23 @@ const routes: Route[] = [
   route('DELETE', '/v1/monitors/:id', 'member', 204, async () => `/v1/monitors/${await fresh.monitor()}`),
   route('GET', '/v1/monitors/:id/results', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/results`),
   route('GET', '/v1/monitors/:id/stats', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/stats?window=7d`),
+  route(
+    'POST',
+    '/v1/monitors/bulk',
+    'member',
+    200,
+    () => '/v1/monitors/bulk',
+    async () => ({ action: 'pause', ids: [await fresh.monitor()] }),
+  ),
+  route('POST', '/v1/monitors/:id/clone', 'member', 201, () => `/v1/monitors/${ids.monitor}/clone`),
+  route('POST', '/v1/monitors/:id/check-now', 'member', 202, () => `/v1/monitors/${ids.monitor}/check-now`),
+  route(
+    'GET',
+    '/v1/monitors/recent-checks',
+    'viewer',
+    200,
+    () => `/v1/monitors/recent-checks?ids=${ids.monitor}`,
+  ),
   route('GET', '/v1/incidents', 'viewer', 200, () => '/v1/incidents'),
   route('GET', '/v1/incidents/:id', 'viewer', 200, () => `/v1/incidents/${ids.incident}`),
   route(
