@@ -2,7 +2,13 @@ import { monitorTarget } from './check-types';
 import type { StoredMonitorConfig } from './schemas/monitor';
 import { maskUrlsIn } from './secret-urls';
 
-export const alertEvents = ['monitor.down', 'monitor.up', 'monitor.flapping', 'test'] as const;
+export const alertEvents = [
+  'monitor.down',
+  'monitor.up',
+  'monitor.flapping',
+  'incident.acknowledged',
+  'test',
+] as const;
 export type AlertEvent = (typeof alertEvents)[number];
 
 /** The JSON body every channel's alert is made from, and every webhook receives (docs/api.md). */
@@ -13,6 +19,8 @@ export interface AlertPayload {
   monitor: { id: string; name: string; url: string | null };
   incident: { id: string; openedAt: string; resolvedAt: string | null } | null;
   cause: string | null;
+  /** Only on `incident.acknowledged`: who acknowledged the incident, and when. */
+  acknowledgement?: { at: string; by: string };
 }
 
 /** An incident as its row holds it. */
@@ -63,5 +71,32 @@ export function buildTestAlertPayload(input: {
     monitor: { id: 'test', name: 'SentinelMesh test alert', url: null },
     incident: null,
     cause: `A test alert for channel "${input.channelName}": delivery works.`,
+  };
+}
+
+/**
+ * The payload of an `incident.acknowledged` alert: the incident's down alert, now telling the
+ * channels it alerted that someone (`by`: a person's email or an API key's name) is on it.
+ */
+export function buildAcknowledgedAlertPayload(input: {
+  alertId: string;
+  acknowledgedAtMs: number;
+  by: string;
+  monitorId: string;
+  config: StoredMonitorConfig;
+  incident: IncidentRef;
+  cause: string | null;
+}): AlertPayload {
+  return {
+    ...buildAlertPayload({
+      alertId: input.alertId,
+      event: 'incident.acknowledged',
+      occurredAtMs: input.acknowledgedAtMs,
+      monitorId: input.monitorId,
+      config: input.config,
+      incident: input.incident,
+      cause: input.cause,
+    }),
+    acknowledgement: { at: new Date(input.acknowledgedAtMs).toISOString(), by: input.by },
   };
 }

@@ -9,6 +9,7 @@ export * from './consume-results';
 export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';
+export * from './incident-explanation';
 export * from './jobs';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildAlertPayload, buildTestAlertPayload } from '../src/alert-payload';
+import {
+  buildAcknowledgedAlertPayload,
+  buildAlertPayload,
+  buildTestAlertPayload,
+} from '../src/alert-payload';
 import { monitorTarget } from '../src/check-types';
 import type { StoredMonitorConfig } from '../src/schemas/monitor';
 
@@ -52,6 +56,27 @@ describe('alert payloads', () => {
       monitor: { id: 'test', name: 'SentinelMesh test alert', url: null },
       incident: null,
       cause: 'A test alert for channel "#ops-alerts": delivery works.',
+    });
+  });
+
+  it('makes an acknowledgement that names the incident, who acknowledged it and when', () => {
+    const payload = buildAcknowledgedAlertPayload({
+      alertId: 'k1',
+      acknowledgedAtMs: Date.parse('2026-01-05T09:15:00Z'),
+      by: 'oncall@example.com',
+      monitorId: 'm1',
+      config: config({ type: 'http', url: 'https://shop.example.com/' }),
+      incident: { id: 'i1', opened_at: new Date('2026-01-05T09:14:00Z'), resolved_at: null },
+      cause: 'HTTP 500',
+    });
+    expect(payload).toEqual({
+      id: 'k1',
+      event: 'incident.acknowledged',
+      occurredAt: '2026-01-05T09:15:00.000Z',
+      monitor: { id: 'm1', name: 'Checkout', url: 'https://shop.example.com/' },
+      incident: { id: 'i1', openedAt: '2026-01-05T09:14:00.000Z', resolvedAt: null },
+      cause: 'HTTP 500',
+      acknowledgement: { at: '2026-01-05T09:15:00.000Z', by: 'oncall@example.com' },
     });
   });
 });

@@ -134,6 +134,12 @@ export interface IncidentsTable {
   cause: string | null;
   acknowledged_at: Timestamp | null;
   acknowledged_by: string | null;
+  /** The API key that acknowledged the incident, if one did (0016-incidents). */
+  acknowledged_by_api_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A post-mortem note, at most 10,000 characters. */
+  note: ColumnType<string | null, string | null | undefined, string | null>;
+  note_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  note_updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ChannelsTable {

@@ -12,6 +12,7 @@ import * as m0010 from './0010-timescale-retention';
 import * as m0011 from './0011-verifier-clock';
 import * as m0012 from './0012-late-results';
 import * as m0014 from './0014-outbox-and-config-version';
+import * as m0016 from './0016-incidents';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-verifier-clock': m0011,
   '0012-late-results': m0012,
   '0014-outbox-and-config-version': m0014,
+  '0016-incidents': m0016,
 };
