@@ -178,6 +178,8 @@ describe('incidents and alerts', () => {
       cause: 'HTTP 503 from 2 of 2 regions',
       acknowledgedAt: null,
       acknowledgedBy: null,
+      acknowledger: null,
+      note: null,
     });
     const open = (await as.get(`/v1/incidents?status=open&monitorId=${monitorId}`)).json();
     expect(open.items.map((i: { id: string }) => i.id)).toEqual([openId]);

@@ -9,9 +9,10 @@ import {
   incidentSchema,
   listAlertsQuery,
   listIncidentsQuery,
+  patchIncidentBody,
 } from '../schemas/incidents';
 import { listAlerts } from '../services/alerts';
-import { acknowledgeIncident, getIncident, listIncidents } from '../services/incidents';
+import { acknowledgeIncident, getIncident, listIncidents, updateIncidentNote } from '../services/incidents';
 
 export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
   const read = app.requireRole('viewer');
@@ -34,16 +35,46 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
     '/incidents/:id',
     {
       onRequest: read,
-      schema: { tags: ['incidents'], params: idParams, response: { 200: incidentDetailSchema } },
+      schema: {
+        tags: ['incidents'],
+        summary: 'An incident with its timeline',
+        description:
+          'The incident, its cause in plain words naming every failed rule, its duration, its post-mortem note, and a timeline from stored facts: the first failing check, each confirmation with its regions, the transition, each alert per channel with its delivery outcome, the acknowledgement and the resolution.',
+        params: idParams,
+        response: { 200: incidentDetailSchema },
+      },
     },
     async (request) => getIncident(tenantOf(request), requireId(request.params.id, 'incident')),
+  );
+
+  app.patch(
+    '/incidents/:id',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['incidents'],
+        summary: "Write an incident's post-mortem note",
+        params: idParams,
+        body: patchIncidentBody,
+        response: { 200: incidentDetailSchema },
+      },
+    },
+    async (request) =>
+      updateIncidentNote(tenantOf(request), requireId(request.params.id, 'incident'), request.body.note),
   );
 
   app.post(
     '/incidents/:id/acknowledge',
     {
       onRequest: write,
-      schema: { tags: ['incidents'], params: idParams, response: { 200: incidentSchema } },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Acknowledge an incident',
+        description:
+          'Records who acknowledged it (the first acknowledgement counts). While the incident is open, every channel its alerts went to receives one `incident.acknowledged` alert.',
+        params: idParams,
+        response: { 200: incidentSchema },
+      },
     },
     async (request) => acknowledgeIncident(tenantOf(request), requireId(request.params.id, 'incident')),
   );

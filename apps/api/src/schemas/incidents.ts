@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { cursorQuery, isoTime, limitQuery } from './common';
 import { checkResultSchema } from './monitors';
 
+export const NOTE_MAX_LENGTH = 10_000;
+
+const acknowledgerSchema = z.object({
+  kind: z.enum(['user', 'apiKey']),
+  id: z.string().nullable().describe('the user or API key id; null once it is deleted'),
+  name: z.string().describe("the person's email or the API key's name"),
+});
+
 export const incidentSchema = z.object({
   id: z.string(),
   monitorId: z.string(),
@@ -10,7 +18,14 @@ export const incidentSchema = z.object({
   resolvedAt: isoTime.nullable(),
   cause: z.string().nullable(),
   acknowledgedAt: isoTime.nullable(),
-  acknowledgedBy: z.string().nullable(),
+  acknowledgedBy: z
+    .string()
+    .nullable()
+    .describe('the id of the user who acknowledged (for an API key: its creator)'),
+  acknowledger: acknowledgerSchema
+    .nullable()
+    .describe('who acknowledged the incident: a person (their email) or an API key (its name)'),
+  note: z.string().nullable().describe('the post-mortem note'),
 });
 
 export const alertSchema = z.object({
@@ -35,13 +50,98 @@ export const alertSchema = z.object({
     .describe('every delivery attempt, oldest first'),
 });
 
+const regionOutcomeSchema = z.object({
+  region: z.string(),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  cause: z.string().nullable().describe('why this region failed, in a few words; null when it passed'),
+});
+
+const checkEventSchema = z.object({
+  type: z.enum(['first_failure', 'confirmation']),
+  at: isoTime.describe('when the earliest check of the slot ran'),
+  scheduledAt: isoTime,
+  kind: z.enum(['scheduled', 'confirmation']),
+  failedRegions: z.number().int(),
+  totalRegions: z.number().int(),
+  regions: z.array(regionOutcomeSchema),
+});
+
+const timelineEventSchema = z
+  .discriminatedUnion('type', [
+    checkEventSchema,
+    z.object({
+      type: z.literal('opened'),
+      at: isoTime.describe('when the verifier turned the monitor down and opened the incident'),
+      cause: z.string().nullable(),
+    }),
+    z.object({
+      type: z.literal('alert'),
+      at: isoTime.describe('when the alert was written to the outbox'),
+      alertId: z.string(),
+      event: z.string(),
+      channel: z.object({
+        id: z.string(),
+        name: z.string().nullable().describe('null once the channel is deleted'),
+        type: z.string().nullable(),
+      }),
+      status: z.enum(['pending', 'sent', 'failed']),
+      attempts: z.number().int(),
+      sentAt: isoTime.nullable(),
+      lastError: z.string().nullable(),
+      lastStatusCode: z
+        .number()
+        .int()
+        .nullable()
+        .describe("the receiver's answer to the last attempt (HTTP status, SMTP reply code)"),
+    }),
+    z.object({ type: z.literal('acknowledged'), at: isoTime, by: acknowledgerSchema.nullable() }),
+    z.object({
+      type: z.literal('resolved'),
+      at: isoTime,
+      durationSeconds: z.number().int().describe('from opening to resolution'),
+    }),
+  ])
+  .describe('one thing that happened, in time order');
+
 export const incidentDetailSchema = incidentSchema.extend({
+  monitor: z.object({ id: z.string(), name: z.string() }),
+  durationSeconds: z.number().int().describe('from opening to resolution, or to now while open'),
+  explanation: z
+    .object({
+      text: z.string().describe('the cause in plain words, naming every failed rule and region'),
+      failedRules: z.array(z.string()).describe('each failed rule (assertion), once'),
+      errors: z
+        .array(z.string())
+        .describe('failures that are not a broken rule: timeout, connection refused'),
+      regions: z.array(z.string()).describe('the regions that failed'),
+    })
+    .nullable()
+    .describe("built from the failed checks' stored errors and failed assertions; null without any"),
+  noteUpdatedAt: isoTime.nullable(),
+  noteUpdatedBy: z.string().nullable().describe('the email of who last wrote the note'),
   timeline: z.object({
     results: z
       .array(checkResultSchema)
       .describe('checks inside the incident window, oldest first (at most 500)'),
     alerts: z.array(alertSchema).describe('alerts of the incident, oldest first'),
+    events: z
+      .array(timelineEventSchema)
+      .describe(
+        'the first failing check, each confirmation with its regions, the transition to down, each alert per channel with its delivery outcome, the acknowledgement and the resolution, oldest first',
+      ),
   }),
+});
+
+export type TimelineEvent = z.output<typeof timelineEventSchema>;
+
+export const patchIncidentBody = z.strictObject({
+  note: z
+    .string()
+    .max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH} characters`)
+    .nullable()
+    .describe('the post-mortem note (plain text); null or empty clears it'),
 });
 
 export const listIncidentsQuery = z.object({

@@ -173,7 +173,7 @@ export async function listChannels(ctx: TenantContext, page: { limit: number; cu
 const notifyQueues = new WeakMap<object, Queue>();
 
 /** The notification queue over the API's Redis connection, opened once per connection. */
-function notifyQueue(ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger'>): Queue {
+export function notifyQueue(ctx: Pick<ServiceContext, 'redis' | 'config' | 'logger'>): Queue {
   let queue = notifyQueues.get(ctx.redis);
   if (!queue) {
     queue = new Queue(NOTIFY_QUEUE, {
