@@ -27,6 +27,7 @@ export function discordBody(delivery: Pick<Delivery, 'payload'>, dashboardUrl: s
     ['Target', m.target],
     ['Cause', m.cause],
     ['Duration', m.duration],
+    ['Acknowledged by', m.acknowledged],
   ];
   return {
     username: 'SentinelMesh',

@@ -22,6 +22,7 @@ export function emailHtml(m: AlertMessage): string {
     ['Target', m.target],
     ['Cause', m.cause],
     ['Duration', m.duration],
+    ['Acknowledged by', m.acknowledged],
     ['When', m.occurredAt],
   ]
     .filter((row): row is [string, string] => row[1] !== null)

@@ -2,7 +2,7 @@ import type { AlertPayload } from '@sentinelmesh/core';
 
 /** The words a human reads about one alert, shared by every channel but the webhook's JSON. */
 export interface AlertMessage {
-  /** `DOWN`, `UP`, `FLAPPING` or `TEST`. */
+  /** `DOWN`, `UP`, `FLAPPING`, `ACKNOWLEDGED` or `TEST`. */
   label: string;
   /** One line: `DOWN: Checkout API`. */
   title: string;
@@ -10,6 +10,8 @@ export interface AlertMessage {
   /** `down for 3m 20s`, `down since 09:14:02 UTC`, or null. */
   duration: string | null;
   target: string | null;
+  /** `oncall@example.com at 09:15:02 UTC`: who acknowledged the incident; null on other events. */
+  acknowledged: string | null;
   link: string;
   occurredAt: string;
 }
@@ -19,6 +21,7 @@ export const labelColors: Record<string, string> = {
   DOWN: '#c62828',
   UP: '#2e7d32',
   FLAPPING: '#ef6c00',
+  ACKNOWLEDGED: '#6a1b9a',
   TEST: '#1565c0',
 };
 
@@ -26,6 +29,7 @@ const labels: Record<AlertPayload['event'], string> = {
   'monitor.down': 'DOWN',
   'monitor.up': 'UP',
   'monitor.flapping': 'FLAPPING',
+  'incident.acknowledged': 'ACKNOWLEDGED',
   test: 'TEST',
 };
 
@@ -57,13 +61,21 @@ export function alertMessage(payload: AlertPayload, dashboardUrl: string): Alert
   const label = labels[payload.event];
   const base = dashboardUrl.replace(/\/+$/, '');
   const isTest = payload.event === 'test';
+  const isAck = payload.event === 'incident.acknowledged';
+  const ack = payload.acknowledgement;
   return {
     label,
     title: isTest ? 'TEST: alerts from SentinelMesh reach this channel' : `${label}: ${payload.monitor.name}`,
     cause: payload.cause,
-    duration: payload.event === 'monitor.down' || payload.event === 'monitor.up' ? duration(payload) : null,
+    duration:
+      payload.event === 'monitor.down' || payload.event === 'monitor.up' || isAck ? duration(payload) : null,
     target: payload.monitor.url,
-    link: isTest ? base : `${base}/monitors/${encodeURIComponent(payload.monitor.id)}`,
+    acknowledged: isAck && ack ? `${ack.by} at ${ack.at.slice(11, 19)} UTC` : null,
+    link: isTest
+      ? base
+      : isAck && payload.incident
+        ? `${base}/incidents/${encodeURIComponent(payload.incident.id)}`
+        : `${base}/monitors/${encodeURIComponent(payload.monitor.id)}`,
     occurredAt: payload.occurredAt,
   };
 }
@@ -75,6 +87,7 @@ export function messageLines(message: AlertMessage): string[] {
     ...(message.target ? [`Target: ${message.target}`] : []),
     ...(message.cause ? [`Cause: ${message.cause}`] : []),
     ...(message.duration ? [`Duration: ${message.duration}`] : []),
+    ...(message.acknowledged ? [`Acknowledged by: ${message.acknowledged}`] : []),
     `When: ${message.occurredAt}`,
     `Details: ${message.link}`,
   ];

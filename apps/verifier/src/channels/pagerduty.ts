@@ -13,8 +13,9 @@ export interface PagerDutyOptions {
 }
 
 /**
- * The Events API v2 body: `trigger` for down and flapping, `resolve` for up, with the incident id
- * as `dedup_key` so PagerDuty folds every notice of one incident into one PagerDuty incident.
+ * The Events API v2 body: `trigger` for down and flapping, `acknowledge` for an acknowledged
+ * incident, `resolve` for up, with the incident id as `dedup_key` so PagerDuty folds every notice
+ * of one incident into one PagerDuty incident.
  */
 export function pagerDutyEvent(delivery: Delivery, routingKey: string, dashboardUrl: string) {
   const { payload } = delivery;
@@ -23,6 +24,10 @@ export function pagerDutyEvent(delivery: Delivery, routingKey: string, dashboard
   const links = [{ href: m.link, text: 'Open in SentinelMesh' }];
   if (payload.event === 'monitor.up') {
     return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey, links };
+  }
+  if (payload.event === 'incident.acknowledged') {
+    // Events API v2: acknowledge and resolve take only the routing key, the action and the dedup key.
+    return { routing_key: routingKey, event_action: 'acknowledge', dedup_key: dedupKey };
   }
   return {
     routing_key: routingKey,

@@ -13,6 +13,7 @@ const emoji: Record<string, string> = {
   DOWN: ':red_circle:',
   UP: ':large_green_circle:',
   FLAPPING: ':warning:',
+  ACKNOWLEDGED: ':eyes:',
   TEST: ':wave:',
 };
 
@@ -28,6 +29,7 @@ export function slackBody(delivery: Delivery, dashboardUrl: string) {
     ...(m.target ? [`Target: ${escapeMrkdwn(m.target)}`] : []),
     ...(m.cause ? [`Cause: ${escapeMrkdwn(m.cause)}`] : []),
     ...(m.duration ? [`Duration: ${escapeMrkdwn(m.duration)}`] : []),
+    ...(m.acknowledged ? [`Acknowledged by: ${escapeMrkdwn(m.acknowledged)}`] : []),
     `<${m.link}|Open in SentinelMesh>`,
   ];
   const text = lines.join('\n');
