@@ -53,7 +53,7 @@ export function IncidentsTable({
       ) : null}
       {items && items.length > 0 ? (
         <TableScroll labelledBy="incidents-caption">
-          <table className="table">
+          <table className="table incidents-table">
             <caption id="incidents-caption">Incidents, open first, then newest first</caption>
             <thead>
               <tr>
@@ -70,28 +70,32 @@ export function IncidentsTable({
                 const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
                 return (
                   <tr key={incident.id}>
-                    <td>
+                    <td data-label="Status">
                       <OutcomeBadge
                         ok={incident.status === 'resolved'}
                         label={incident.status === 'open' ? 'Open' : 'Resolved'}
                       />
                     </td>
                     {monitorId ? null : (
-                      <td>
+                      <td data-label="Monitor">
                         <Link href={`/monitors/${encodeURIComponent(incident.monitorId)}`}>
                           {monitorNames?.get(incident.monitorId) ?? 'Monitor'}
                         </Link>
                       </td>
                     )}
-                    <td>
-                      <TimeAgo iso={incident.openedAt} now={now} />
+                    <td data-label="Opened">
+                      <Link href={`/incidents/${encodeURIComponent(incident.id)}`} className="incident-link">
+                        <TimeAgo iso={incident.openedAt} now={now} />
+                      </Link>
                     </td>
-                    <td>
+                    <td data-label="Duration">
                       {formatDuration(end - Date.parse(incident.openedAt))}
                       {incident.status === 'open' ? ' so far' : ''}
                     </td>
-                    <td className="details">{incident.cause ?? EMPTY}</td>
-                    <td>
+                    <td className="details" data-label="Cause">
+                      {incident.cause ?? EMPTY}
+                    </td>
+                    <td data-label="Acknowledged">
                       {incident.acknowledgedAt ? (
                         <TimeAgo iso={incident.acknowledgedAt} now={now} />
                       ) : incident.status === 'open' ? (

@@ -70,11 +70,59 @@ export interface Incident {
   cause: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  acknowledger: Acknowledger | null;
+  note: string | null;
 }
 
 export interface IncidentDetail extends Incident {
-  timeline: { results: CheckResultItem[]; alerts: Alert[] };
+  monitor: { id: string; name: string };
+  durationSeconds: number;
+  explanation: { text: string; failedRules: string[]; errors: string[]; regions: string[] } | null;
+  noteUpdatedAt: string | null;
+  noteUpdatedBy: string | null;
+  timeline: { results: CheckResultItem[]; alerts: Alert[]; events: TimelineEvent[] };
 }
+
+export interface Acknowledger {
+  kind: 'user' | 'apiKey';
+  id: string | null;
+  name: string;
+}
+
+export interface RegionOutcome {
+  region: string;
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number | null;
+  cause: string | null;
+}
+
+/** One entry of an incident's timeline (GET /v1/incidents/:id). */
+export type TimelineEvent =
+  | {
+      type: 'first_failure' | 'confirmation';
+      at: string;
+      scheduledAt: string;
+      kind: 'scheduled' | 'confirmation';
+      failedRegions: number;
+      totalRegions: number;
+      regions: RegionOutcome[];
+    }
+  | { type: 'opened'; at: string; cause: string | null }
+  | {
+      type: 'alert';
+      at: string;
+      alertId: string;
+      event: string;
+      channel: { id: string; name: string | null; type: string | null };
+      status: 'pending' | 'sent' | 'failed';
+      attempts: number;
+      sentAt: string | null;
+      lastError: string | null;
+      lastStatusCode: number | null;
+    }
+  | { type: 'acknowledged'; at: string; by: Acknowledger | null }
+  | { type: 'resolved'; at: string; durationSeconds: number };
 
 export type StatsWindow = '1h' | '24h' | '7d' | '30d' | '90d';
 

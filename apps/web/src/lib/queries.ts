@@ -176,3 +176,19 @@ export function useAcknowledgeIncident() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['incidents'] }),
   });
 }
+
+export function useUpdateIncidentNote(id: string) {
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (note: string | null) =>
+      session.request<IncidentDetail>(`/v1/incidents/${encodeURIComponent(id)}`, {
+        method: 'PATCH',
+        body: { note },
+      }),
+    onSuccess: (incident) => {
+      queryClient.setQueryData(queryKeys.incident(id), incident);
+      return queryClient.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
+}
