@@ -168,6 +168,14 @@ const routes: Route[] = [
   route('GET', '/v1/incidents', 'viewer', 200, () => '/v1/incidents'),
   route('GET', '/v1/incidents/:id', 'viewer', 200, () => `/v1/incidents/${ids.incident}`),
   route(
+    'PATCH',
+    '/v1/incidents/:id',
+    'member',
+    200,
+    () => `/v1/incidents/${ids.incident}`,
+    () => ({ note: `note ${++seq}` }),
+  ),
+  route(
     'POST',
     '/v1/incidents/:id/acknowledge',
     'member',
