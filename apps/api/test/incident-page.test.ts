@@ -207,7 +207,7 @@ describe('the incident page API', () => {
     ]);
     expect(events[0]).toEqual({
       type: 'first_failure',
-      at: new Date(at(60).getTime() + 100).toISOString(),
+      at: at(60).toISOString(),
       scheduledAt: at(60).toISOString(),
       kind: 'scheduled',
       failedRegions: 2,

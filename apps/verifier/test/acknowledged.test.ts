@@ -85,7 +85,7 @@ describe('every channel type renders an acknowledgement', () => {
     const slack = createSlackAdapter(http);
     await slack.deliver(delivery(ack, {}, { webhookUrl: hooks.url('/slack/ack') }));
     await slack.close();
-    const text = (hooks.at('/slack/ack')[0]?.body as unknown as { text: string }).text;
+    const text = (hooks.at('/slack/ack')[0]?.body as unknown as { text?: string } | undefined)?.text;
     expect(text).toContain('*ACKNOWLEDGED: Checkout API*');
     expect(text).toContain('Acknowledged by: oncall@example.com at 09:15:00 UTC');
     expect(text).toContain('Duration: down for 1m 0s');

@@ -60,7 +60,9 @@ const regionOutcomeSchema = z.object({
 
 const checkEventSchema = z.object({
   type: z.enum(['first_failure', 'confirmation']),
-  at: isoTime.describe('when the earliest check of the slot ran'),
+  at: isoTime.describe(
+    "the planned time of the slot's checks (the opening's time is that of the deciding check)",
+  ),
   scheduledAt: isoTime,
   kind: z.enum(['scheduled', 'confirmation']),
   failedRegions: z.number().int(),

@@ -72,6 +72,8 @@ export async function notifyAcknowledgement(
       status: 'pending' as const,
       payload: JSON.stringify(payload),
       dedup_key: dedupKey,
+      // At the acknowledgement, not the transaction's start: the timeline shows them after it.
+      created_at: input.acknowledgedAt,
     };
   });
   const inserted = await ctx.db

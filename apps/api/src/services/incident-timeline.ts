@@ -46,41 +46,44 @@ export const secondsBetween = (from: string, to: string) =>
 
 /** The failed slots before the opening, each with every region's outcome: what the verifier saw. */
 function checkEvents(input: TimelineInput): TimelineEvent[] {
-  const slots = new Map<string, TimelineCheck[]>();
+  const slots = new Map<string, { first: TimelineCheck; checks: TimelineCheck[] }>();
   for (const check of input.checks) {
-    if (ms(check.checkedAt) > ms(input.openedAt)) continue;
+    // The opening's time is the planned time of the check that decided it (docs/api.md).
+    if (ms(check.scheduledAt) > ms(input.openedAt)) continue;
     const key = `${check.scheduledAt}/${check.kind}`;
-    slots.set(key, [...(slots.get(key) ?? []), check]);
+    const slot = slots.get(key) ?? { first: check, checks: [] };
+    slot.checks.push(check);
+    slots.set(key, slot);
   }
+  const confirming = (c: TimelineCheck) => Number(c.kind === 'confirmation');
   const failed = [...slots.values()]
-    .filter((checks) => checks.some((c) => !c.ok))
-    .map((checks) => ({ checks, at: Math.min(...checks.map((c) => ms(c.checkedAt))) }))
-    .sort((a, b) => a.at - b.at);
-  return failed.map(({ checks, at }, i) => {
-    const first = checks[0] as TimelineCheck;
-    return {
-      type: i === 0 ? 'first_failure' : 'confirmation',
-      at: new Date(at).toISOString(),
-      scheduledAt: first.scheduledAt,
-      kind: first.kind,
-      failedRegions: checks.filter((c) => !c.ok).length,
-      totalRegions: checks.length,
-      regions: [...checks]
-        .sort((a, b) => a.region.localeCompare(b.region))
-        .map((c) => ({
-          region: c.region,
+    .filter(({ checks }) => checks.some((c) => !c.ok))
+    .sort(
+      (a, b) =>
+        ms(a.first.scheduledAt) - ms(b.first.scheduledAt) || confirming(a.first) - confirming(b.first),
+    );
+  return failed.map(({ first, checks }, i) => ({
+    type: i === 0 ? 'first_failure' : 'confirmation',
+    at: first.scheduledAt,
+    scheduledAt: first.scheduledAt,
+    kind: first.kind,
+    failedRegions: checks.filter((c) => !c.ok).length,
+    totalRegions: checks.length,
+    regions: [...checks]
+      .sort((a, b) => a.region.localeCompare(b.region))
+      .map((c) => ({
+        region: c.region,
+        ok: c.ok,
+        statusCode: c.statusCode,
+        latencyMs: c.latencyMs,
+        cause: failureCause({
           ok: c.ok,
           statusCode: c.statusCode,
-          latencyMs: c.latencyMs,
-          cause: failureCause({
-            ok: c.ok,
-            statusCode: c.statusCode,
-            errorKind: c.error?.kind ?? null,
-            errorMessage: c.error?.message ?? null,
-          }),
-        })),
-    };
-  });
+          errorKind: c.error?.kind ?? null,
+          errorMessage: c.error?.message ?? null,
+        }),
+      })),
+  }));
 }
 
 function alertEvent(alert: TimelineAlert): TimelineEvent {

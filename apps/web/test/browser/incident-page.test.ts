@@ -132,6 +132,8 @@ describe('the incident page in headless Chromium against the real stack', () => 
     await timeline.locator('[data-event="first_failure"]').waitFor();
     expect(await timeline.locator('[data-event="first_failure"]').textContent()).toContain('local');
     expect(await timeline.locator('[data-event="opened"]').count()).toBe(1);
+    // The monitor goes down after two failed verdicts: the first failure, then its confirmation.
+    expect(await timeline.locator('[data-event="confirmation"]').count()).toBeGreaterThan(0);
     const alerts = timeline.locator('[data-event="alert"]');
     await alerts
       .filter({ hasText: 'Good hook' })
