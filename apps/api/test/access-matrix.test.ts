@@ -223,6 +223,14 @@ const routes: Route[] = [
   route('GET', '/v1/maintenance-windows', 'viewer', 200, () => '/v1/maintenance-windows'),
   route('GET', '/v1/maintenance-windows/:id', 'viewer', 200, () => `/v1/maintenance-windows/${ids.window}`),
   route(
+    'PATCH',
+    '/v1/maintenance-windows/:id',
+    'member',
+    200,
+    () => `/v1/maintenance-windows/${ids.window}`,
+    () => ({ name: `w${++seq}` }),
+  ),
+  route(
     'DELETE',
     '/v1/maintenance-windows/:id',
     'member',

@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   client,
@@ -55,6 +56,7 @@ describe('maintenance windows', () => {
       endsAt: iso(now + hour),
       status: 'active',
       createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     const row = await testDb.db
       .selectFrom('maintenance_windows')
@@ -115,7 +117,7 @@ describe('maintenance windows', () => {
       }),
       400,
     );
-    expect(backwards.errors).toEqual([{ path: 'endsAt', message: 'must be after startsAt' }]);
+    expect(backwards.errors).toEqual([{ path: 'endsAt', message: 'must be after the start' }]);
     const missing = expectProblem(
       await as.post('/v1/maintenance-windows', {
         name: 'x',
@@ -165,6 +167,120 @@ describe('maintenance windows', () => {
       }),
       400,
     );
+  });
+
+  describe('PATCH', () => {
+    async function window(monitorIds: string[], name = 'Upgrade') {
+      const start = Date.now() + hour;
+      const res = await as.post('/v1/maintenance-windows', {
+        name,
+        monitorIds,
+        startsAt: iso(start),
+        endsAt: iso(start + hour),
+      });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      return res.json();
+    }
+
+    it('changes only the fields given and keeps the rest', async () => {
+      const [a, b] = [await monitor('a'), await monitor('b')];
+      const created = await window([a]);
+      const renamed = await as.patch(`/v1/maintenance-windows/${created.id}`, { name: 'Bigger upgrade' });
+      expect(renamed.statusCode).toBe(200);
+      expect(renamed.json()).toEqual({ ...created, name: 'Bigger upgrade', updatedAt: expect.any(String) });
+      // Compared in the database, to the microsecond: two transactions never share now().
+      const row = await testDb.db
+        .selectFrom('maintenance_windows')
+        .select(sql<boolean>`updated_at > created_at`.as('moved'))
+        .where('id', '=', created.id)
+        .executeTakeFirstOrThrow();
+      expect(row.moved).toBe(true);
+
+      const endsAt = iso(Date.parse(created.endsAt) + hour);
+      const moved = (
+        await as.patch(`/v1/maintenance-windows/${created.id}`, { endsAt, monitorIds: [b, a, b] })
+      ).json();
+      expect(moved).toMatchObject({
+        name: 'Bigger upgrade',
+        startsAt: created.startsAt,
+        endsAt,
+        monitorIds: [a, b].sort(),
+      });
+      expect((await as.get(`/v1/maintenance-windows/${created.id}`)).json()).toEqual(moved);
+    });
+
+    it('starting it now makes it active at once', async () => {
+      const created = await window([await monitor()]);
+      expect(created.status).toBe('scheduled');
+      const started = await as.patch(`/v1/maintenance-windows/${created.id}`, { startsAt: iso(Date.now()) });
+      expect(started.json().status).toBe('active');
+    });
+
+    it('judges the window it leaves: a new start after the stored end is refused, nothing changes', async () => {
+      const created = await window([await monitor()]);
+      const late = expectProblem(
+        await as.patch(`/v1/maintenance-windows/${created.id}`, {
+          startsAt: iso(Date.parse(created.endsAt) + hour),
+        }),
+        400,
+      );
+      expect(late.errors).toEqual([{ path: 'endsAt', message: 'must be after the start' }]);
+      const long = expectProblem(
+        await as.patch(`/v1/maintenance-windows/${created.id}`, {
+          endsAt: iso(Date.parse(created.startsAt) + 32 * 24 * hour),
+        }),
+        400,
+      );
+      expect(long.errors).toEqual([{ path: 'endsAt', message: 'a window lasts at most 31 days' }]);
+      expect((await as.get(`/v1/maintenance-windows/${created.id}`)).json()).toEqual(created);
+    });
+
+    it('reports every problem at once, with the same rules as create', async () => {
+      const created = await window([await monitor()]);
+      const shape = expectProblem(
+        await as.patch(`/v1/maintenance-windows/${created.id}`, {
+          name: ' ',
+          monitorIds: [],
+          startsAt: iso(Date.now() + hour),
+          endsAt: iso(Date.now()),
+          extra: true,
+        }),
+        400,
+      );
+      expect(shape.errors.map((e) => e.path).sort()).toEqual(['endsAt', 'extra', 'monitorIds', 'name']);
+      const semantic = expectProblem(
+        await as.patch(`/v1/maintenance-windows/${created.id}`, {
+          monitorIds: ['00000000-0000-4000-8000-000000000000'],
+          endsAt: iso(Date.parse(created.startsAt) - hour),
+        }),
+        400,
+      );
+      expect(semantic.errors).toEqual([
+        { path: 'monitorIds.0', message: 'monitor not found' },
+        { path: 'endsAt', message: 'must be after the start' },
+      ]);
+    });
+
+    it("keeps organizations apart: another organization's window is 404, its monitors are not found", async () => {
+      const mine = await window([await monitor()], 'mine');
+      const other = await signupUser(api.app, 'Patch Them');
+      const them = client(api.app, other.token);
+      expectProblem(await them.patch(`/v1/maintenance-windows/${mine.id}`, { name: 'taken' }), 404);
+      expect((await as.get(`/v1/maintenance-windows/${mine.id}`)).json().name).toBe('mine');
+      const theirMonitor = (await them.post('/v1/monitors', httpMonitor())).json().id;
+      const foreign = expectProblem(
+        await as.patch(`/v1/maintenance-windows/${mine.id}`, { monitorIds: [theirMonitor] }),
+        400,
+      );
+      expect(foreign.errors).toEqual([{ path: 'monitorIds.0', message: 'monitor not found' }]);
+    });
+
+    it('needs the member role', async () => {
+      const created = await window([await monitor()]);
+      const viewerKey = (await as.post('/v1/api-keys', { name: 'read', role: 'viewer' })).json().key;
+      const viewer = client(api.app, viewerKey);
+      expectProblem(await viewer.patch(`/v1/maintenance-windows/${created.id}`, { name: 'no' }), 403);
+    });
   });
 
   it('needs authentication', async () => {

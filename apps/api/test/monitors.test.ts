@@ -217,12 +217,39 @@ describe('reading, updating and deleting monitors', () => {
   });
 
   it('validates the merged monitor as a whole', async () => {
-    const monitor = await create(httpMonitor());
-    // timeoutMs (10000 by default) must stay below the new interval.
+    const monitor = await create(httpMonitor({ timeoutMs: 8000 }));
+    // A chosen timeout stays as chosen, so it must stay below the new interval.
     const problem = expectProblem(await as.patch(`/v1/monitors/${monitor.id}`, { intervalSeconds: 5 }), 400);
-    expect(problem.errors).toEqual([{ path: 'timeoutMs', message: 'timeoutMs must be below the interval' }]);
+    expect(problem.errors).toEqual([{ path: 'timeoutMs', message: 'must be shorter than the interval' }]);
     const ok = await as.patch(`/v1/monitors/${monitor.id}`, { intervalSeconds: 5, timeoutMs: 2000 });
     expect(ok.json()).toMatchObject({ intervalSeconds: 5, timeoutMs: 2000 });
+  });
+
+  it('keeps a timeout nobody chose following the interval, and a chosen one as it is', async () => {
+    const defaulted = await create(httpMonitor());
+    expect(defaulted.timeoutMs).toBe(10_000);
+    const shorter = await as.patch(`/v1/monitors/${defaulted.id}`, { intervalSeconds: 5 });
+    expect(shorter.json()).toMatchObject({ intervalSeconds: 5, timeoutMs: 4000 });
+    const longer = await as.patch(`/v1/monitors/${defaulted.id}`, { intervalSeconds: 120 });
+    expect(longer.json()).toMatchObject({ intervalSeconds: 120, timeoutMs: 10_000 });
+
+    const chosen = await create(httpMonitor({ timeoutMs: 3000 }));
+    const patched = await as.patch(`/v1/monitors/${chosen.id}`, { intervalSeconds: 10 });
+    expect(patched.json()).toMatchObject({ intervalSeconds: 10, timeoutMs: 3000 });
+  });
+
+  it('reports every problem of a patch at once', async () => {
+    const monitor = await create(httpMonitor());
+    const shape = expectProblem(
+      await as.patch(`/v1/monitors/${monitor.id}`, { name: '', intervalSeconds: 5, timeoutMs: 9000 }),
+      400,
+    );
+    expect(shape.errors.map((e) => e.path).sort()).toEqual(['name', 'timeoutMs']);
+    const merged = expectProblem(
+      await as.patch(`/v1/monitors/${monitor.id}`, { type: 'tcp', host: 'x', timeoutMs: 70_000 }),
+      400,
+    );
+    expect(merged.errors.map((e) => e.path).sort()).toEqual(['host', 'timeoutMs', 'type']);
   });
 
   it('refuses to change the type or to take fields of the other type', async () => {

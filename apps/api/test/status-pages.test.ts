@@ -83,6 +83,30 @@ describe('status pages', () => {
     expect(patched.json()).toMatchObject({ title: 'Acme status', monitorIds: [monitorA, monitorB] });
   });
 
+  it('PATCH changes only the fields given, with the rules of create, every problem at once', async () => {
+    const as = client(api.app, owner.token);
+    const page = (
+      await as.post('/v1/status-pages', { slug: 'edit-me', title: 'Edit me', monitorIds: [monitorA] })
+    ).json();
+    const moved = await as.patch(`/v1/status-pages/${page.id}`, { slug: 'edited' });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toEqual({ ...page, slug: 'edited', updatedAt: expect.any(String) });
+    const invalid = expectProblem(
+      await as.patch(`/v1/status-pages/${page.id}`, { slug: 'No Spaces', title: ' ', color: 'red' }),
+      400,
+    );
+    expect(invalid.errors.map((e) => e.path).sort()).toEqual(['color', 'slug', 'title']);
+    expectProblem(await as.patch(`/v1/status-pages/${page.id}`, { slug: 'acme-status' }), 409);
+    const foreign = (await client(api.app, stranger.token).post('/v1/monitors', httpMonitor())).json().id;
+    const refused = expectProblem(
+      await as.patch(`/v1/status-pages/${page.id}`, { monitorIds: [foreign] }),
+      400,
+    );
+    expect(refused.errors).toEqual([{ path: 'monitorIds', message: `no such monitor: ${foreign}` }]);
+    expect((await as.get(`/v1/status-pages/${page.id}`)).json()).toEqual(moved.json());
+    expect((await as.delete(`/v1/status-pages/${page.id}`)).statusCode).toBe(204);
+  });
+
   it('answers 409 for a slug another organization took, and 400 for a foreign monitor', async () => {
     expectProblem(
       await client(api.app, stranger.token).post('/v1/status-pages', { slug: 'acme-status', title: 'x' }),

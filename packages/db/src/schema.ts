@@ -268,6 +268,7 @@ export interface MaintenanceWindowsTable {
   ends_at: Timestamp;
   created_by: string | null;
   created_at: CreatedAt;
+  updated_at: Generated<Date>;
 }
 
 export interface MaintenanceWindowMonitorsTable {

@@ -7,12 +7,14 @@ import {
   createMaintenanceWindowBody,
   listMaintenanceWindowsQuery,
   maintenanceWindowSchema,
+  patchMaintenanceWindowBody,
 } from '../schemas/maintenance-windows';
 import {
   createMaintenanceWindow,
   deleteMaintenanceWindow,
   getMaintenanceWindow,
   listMaintenanceWindows,
+  updateMaintenanceWindow,
 } from '../services/maintenance-windows';
 
 const tags = ['maintenance'];
@@ -49,6 +51,25 @@ export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContex
     { onRequest: read, schema: { tags, params: idParams, response: { 200: maintenanceWindowSchema } } },
     async (request) =>
       getMaintenanceWindow(tenantOf(request), requireId(request.params.id, 'maintenance window')),
+  );
+
+  app.patch(
+    '/maintenance-windows/:id',
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Change a maintenance window',
+        params: idParams,
+        body: patchMaintenanceWindowBody,
+        response: { 200: maintenanceWindowSchema },
+      },
+    },
+    async (request) =>
+      updateMaintenanceWindow(tenantOf(request), {
+        id: requireId(request.params.id, 'maintenance window'),
+        patch: request.body,
+      }),
   );
 
   app.delete(

@@ -4,6 +4,7 @@ import {
   eachCheckType,
   monitorStatuses,
   monitorTypes,
+  timeoutRule,
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
@@ -44,7 +45,9 @@ export const monitorSchema = z.discriminatedUnion(
 );
 
 /** PATCH body: any subset; `type` may be repeated but never changed. */
-export const patchMonitorBody = updateMonitorSchema.extend({ type: z.enum(monitorTypes).optional() });
+export const patchMonitorBody = updateMonitorSchema
+  .extend({ type: z.enum(monitorTypes).optional() })
+  .superRefine(...timeoutRule);
 
 export const listMonitorsQuery = z.object({
   status: z.enum(monitorStatuses).optional(),

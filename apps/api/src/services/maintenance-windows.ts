@@ -1,9 +1,14 @@
+import type { FieldProblem } from '@sentinelmesh/core';
 import { sql } from 'kysely';
 import type { ActorContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
-import type { CreateMaintenanceWindow } from '../schemas/maintenance-windows';
+import {
+  type CreateMaintenanceWindow,
+  type PatchMaintenanceWindow,
+  windowSpanProblem,
+} from '../schemas/maintenance-windows';
 import { deleteOwned, findMissingIds } from './owned-ids';
 
 function selectWindows(ctx: TenantContext) {
@@ -15,6 +20,7 @@ function selectWindows(ctx: TenantContext) {
       'w.starts_at',
       'w.ends_at',
       'w.created_at',
+      'w.updated_at',
       sql<string[]>`coalesce((
         SELECT array_agg(wm.monitor_id::text ORDER BY wm.monitor_id)
         FROM maintenance_window_monitors wm
@@ -37,6 +43,7 @@ function toView(row: WindowRow, now: Date) {
     endsAt: row.ends_at.toISOString(),
     status: status as 'scheduled' | 'active' | 'ended',
     createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -46,26 +53,41 @@ async function loadWindow(ctx: TenantContext, id: string) {
   return toView(row, ctx.clock.now());
 }
 
+/** The ids of this organization's monitors among `ids`, once each, and a problem for each one that is not. */
+async function ownMonitors(ctx: TenantContext, ids: string[]) {
+  const { unique, missing } = await findMissingIds(ctx.db, 'monitors', ctx.orgId, ids);
+  const problems: FieldProblem[] = missing.map((id) => ({
+    path: `monitorIds.${ids.indexOf(id)}`,
+    message: 'monitor not found',
+  }));
+  return { monitorIds: unique, problems };
+}
+
+async function linkMonitors(ctx: TenantContext, windowId: string, monitorIds: string[]) {
+  await ctx.db
+    .deleteFrom('maintenance_window_monitors')
+    .where('org_id', '=', ctx.orgId)
+    .where('window_id', '=', windowId)
+    .execute();
+  await ctx.db
+    .insertInto('maintenance_window_monitors')
+    .values(
+      monitorIds.map((monitorId) => ({ org_id: ctx.orgId, window_id: windowId, monitor_id: monitorId })),
+    )
+    .execute();
+}
+
 /**
  * Creates a window over monitors of the caller's organization. Monitors keep being checked during
  * it; the verifier shows them as `maintenance` and sends no alerts until it ends.
  */
 export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMaintenanceWindow) {
-  const { orgId } = ctx;
-  const { unique: monitorIds, missing } = await findMissingIds(ctx.db, 'monitors', orgId, input.monitorIds);
-  if (missing.length > 0) {
-    throw apiErrors.invalid(
-      'maintenance window',
-      missing.map((id) => ({
-        path: `monitorIds.${input.monitorIds.indexOf(id)}`,
-        message: 'monitor not found',
-      })),
-    );
-  }
+  const { monitorIds, problems } = await ownMonitors(ctx, input.monitorIds);
+  if (problems.length > 0) throw apiErrors.invalid('maintenance window', problems);
   const window = await ctx.db
     .insertInto('maintenance_windows')
     .values({
-      org_id: orgId,
+      org_id: ctx.orgId,
       name: input.name,
       starts_at: new Date(input.startsAt),
       ends_at: new Date(input.endsAt),
@@ -73,11 +95,46 @@ export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMa
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await ctx.db
-    .insertInto('maintenance_window_monitors')
-    .values(monitorIds.map((monitorId) => ({ org_id: orgId, window_id: window.id, monitor_id: monitorId })))
-    .execute();
+  await linkMonitors(ctx, window.id, monitorIds);
   return loadWindow(ctx, window.id);
+}
+
+/**
+ * Applies any subset of fields; the window it leaves is judged as a whole (it ends after it starts,
+ * within the longest span). The verifier reads windows at each verdict, so a change counts at once.
+ */
+export async function updateMaintenanceWindow(
+  ctx: TenantContext,
+  input: { id: string; patch: PatchMaintenanceWindow },
+) {
+  const { id, patch } = input;
+  const current = await ctx.db
+    .selectFrom('maintenance_windows')
+    .select(['starts_at', 'ends_at'])
+    .where('org_id', '=', ctx.orgId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw apiErrors.notFound('maintenance window');
+  const startsAt = patch.startsAt ?? current.starts_at.toISOString();
+  const endsAt = patch.endsAt ?? current.ends_at.toISOString();
+  const span = windowSpanProblem(startsAt, endsAt);
+  const owned = patch.monitorIds ? await ownMonitors(ctx, patch.monitorIds) : undefined;
+  const problems = [...(owned?.problems ?? []), ...(span ? [{ path: 'endsAt', message: span }] : [])];
+  if (problems.length > 0) throw apiErrors.invalid('maintenance window', problems);
+  await ctx.db
+    .updateTable('maintenance_windows')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      starts_at: new Date(startsAt),
+      ends_at: new Date(endsAt),
+      updated_at: sql`now()`,
+    })
+    .where('org_id', '=', ctx.orgId)
+    .where('id', '=', id)
+    .execute();
+  if (owned) await linkMonitors(ctx, id, owned.monitorIds);
+  return loadWindow(ctx, id);
 }
 
 export async function getMaintenanceWindow(ctx: TenantContext, id: string) {

@@ -1,11 +1,13 @@
 import {
   type CreateMonitor,
   checkTypes,
+  defaultTimeoutMs,
   type FieldProblem,
   type MonitorConfig,
   monitorConfigSchema,
   monitorTargetHosts,
   type StoredMonitorConfig,
+  timeoutFollowsInterval,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
 import { internalDnsName, obviouslyPrivateHost } from '@sentinelmesh/platform';
@@ -89,32 +91,41 @@ export function configForCreate(input: CreateMonitor, settings: ApiConfig): Stor
   return config;
 }
 
-/** Merges a PATCH into the stored configuration and validates the result as a whole. */
+/**
+ * Merges a PATCH into the stored configuration and validates the result as a whole, reporting every
+ * problem at once. A timeout that was never chosen (its interval's default) follows a new interval.
+ */
 export function configForUpdate(
   stored: StoredMonitorConfig,
   patch: Omit<UpdateMonitor, 'channelIds'> & { type?: string | undefined },
   settings: ApiConfig,
 ): StoredMonitorConfig {
   const { type, ...fields } = patch;
+  const problems: FieldProblem[] = [];
   if (type !== undefined && type !== stored.type) {
-    throw invalid([{ path: 'type', message: `a monitor's type cannot change (this one is ${stored.type})` }]);
+    problems.push({ path: 'type', message: `a monitor's type cannot change (this one is ${stored.type})` });
   }
-  const allowed = Object.keys(checkTypes[stored.type].input.shape);
-  const foreign = Object.keys(fields).filter((key) => !allowed.includes(key));
-  if (foreign.length > 0) {
-    throw invalid(foreign.map((path) => ({ path, message: `not a field of ${stored.type} monitors` })));
+  const allowed = new Set(Object.keys(checkTypes[stored.type].input.shape));
+  for (const path of Object.keys(fields).filter((key) => !allowed.has(key))) {
+    problems.push({ path, message: `not a field of ${stored.type} monitors` });
   }
-  const parsed = monitorConfigSchema.safeParse({ ...stored, ...fields });
-  if (!parsed.success) throw invalid(zodFieldProblems(parsed.error.issues));
+  const own = Object.fromEntries(Object.entries(fields).filter(([key]) => allowed.has(key)));
+  const followed =
+    fields.intervalSeconds !== undefined && fields.timeoutMs === undefined && timeoutFollowsInterval(stored)
+      ? { timeoutMs: defaultTimeoutMs(fields.intervalSeconds) }
+      : {};
+  const parsed = monitorConfigSchema.safeParse({ ...stored, ...own, ...followed });
+  if (!parsed.success) problems.push(...zodFieldProblems(parsed.error.issues));
+  if (!parsed.success || problems.length > 0) throw invalid(problems);
   const config = stripChannels(parsed.data);
   // A target is judged when it changes, so a monitor made where private targets were allowed stays editable.
-  const problems = [
+  problems.push(
     ...deploymentProblems(config, settings, {
       regions: fields.regions !== undefined,
       interval: fields.intervalSeconds !== undefined,
     }),
     ...privateTargetProblems(config, settings, new Set(Object.keys(fields))),
-  ];
+  );
   if (problems.length > 0) throw invalid(problems);
   return config;
 }

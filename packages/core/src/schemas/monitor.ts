@@ -14,15 +14,44 @@ export function defaultTimeoutMs(intervalSeconds: number): number {
   return Math.min(10_000, Math.floor(intervalSeconds * 800));
 }
 
+/**
+ * True when a monitor's timeout is its interval's default: then it was not chosen, and it keeps
+ * following the interval when that changes.
+ */
+export function timeoutFollowsInterval(m: { timeoutMs: number; intervalSeconds: number }): boolean {
+  return m.timeoutMs === defaultTimeoutMs(m.intervalSeconds);
+}
+
 function resolveTimeout<T extends { timeoutMs?: number | undefined; intervalSeconds: number }>(m: T) {
   return { ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) };
 }
 
-function timeoutBelowInterval(m: { timeoutMs: number; intervalSeconds: number }, ctx: z.RefinementCtx) {
+const TIMEOUT_ABOVE_INTERVAL = 'must be shorter than the interval';
+
+type Timing = { timeoutMs?: number | undefined; intervalSeconds?: number | undefined };
+
+function timeoutBelowInterval(m: Timing, ctx: z.RefinementCtx) {
+  if (m.timeoutMs === undefined || m.intervalSeconds === undefined) return;
   if (m.timeoutMs >= m.intervalSeconds * 1000) {
-    ctx.addIssue({ code: 'custom', message: 'timeoutMs must be below the interval', path: ['timeoutMs'] });
+    ctx.addIssue({ code: 'custom', message: TIMEOUT_ABOVE_INTERVAL, path: ['timeoutMs'] });
   }
 }
+
+const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+/**
+ * The timeout rule as `superRefine` arguments: it runs as soon as both numbers are there, even when
+ * other fields fail, so every problem is reported at once.
+ */
+export const timeoutRule = [
+  timeoutBelowInterval,
+  {
+    when: (payload: z.core.ParsePayload) => {
+      const m = payload.value as Timing | null;
+      return typeof m === 'object' && m !== null && isCount(m.timeoutMs) && isCount(m.intervalSeconds);
+    },
+  },
+] as const;
 
 /** Assertions a type has nothing to judge with are refused (TCP keeps its old leniency). */
 function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
@@ -46,8 +75,8 @@ export const createMonitorSchema = z
     'type',
     eachCheckType((t) => t.input),
   )
+  .superRefine(...timeoutRule)
   .transform(resolveTimeout)
-  .superRefine(timeoutBelowInterval)
   .superRefine(assertionsFitType);
 export type CreateMonitorInput = z.input<typeof createMonitorSchema>;
 export type CreateMonitor = z.output<typeof createMonitorSchema>;
@@ -84,7 +113,7 @@ export const monitorConfigSchema = z
     'type',
     eachCheckType((t) => t.config),
   )
-  .superRefine(timeoutBelowInterval)
+  .superRefine(...timeoutRule)
   .superRefine(assertionsFitType);
 
 export interface MonitorState {
