@@ -1,16 +1,20 @@
 import { type Monitor, SECRET_MASK } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
 import { type AssertionRow, fromAssertion, toAssertion } from '../src/lib/assertion-rows';
-import { pathSegments } from '../src/lib/field-errors';
+import { groupProblems, humanizeFieldName, labelProblems, pathSegments } from '../src/lib/field-errors';
 import {
   holdsStoredSecret,
   initialMonitorFormValues,
   type MonitorFormValues,
   monitorFieldFor,
+  monitorFieldLabel,
   monitorToFormValues,
+  timeoutPlaceholder,
+  toMonitorInput,
   toMonitorPatch,
   validateMonitorForm,
 } from '../src/lib/monitor-form';
+import { typeSpec } from '../src/lib/monitor-types';
 
 const row = (partial: Partial<AssertionRow>): AssertionRow => ({
   key: 'k',
@@ -129,7 +133,7 @@ describe('validateMonitorForm', () => {
     [
       'a timeout not below the interval is refused',
       http({ intervalSeconds: '5', timeoutMs: '5000' }),
-      { timeoutMs: 'timeoutMs must be below the interval' },
+      { timeoutMs: 'must be shorter than the interval' },
     ],
     [
       'an inverted status range is shown at its rule',
@@ -209,29 +213,19 @@ describe('assertion rows', () => {
   });
 });
 
-describe('toMonitorPatch', () => {
-  it('sends every field but the type, which never changes', () => {
-    const result = validateMonitorForm(http({}));
-    if (!result.ok) throw new Error('expected a valid form');
-    const patch = toMonitorPatch(result.input);
-    expect(patch).not.toHaveProperty('type');
-    expect(patch).toMatchObject({ name: 'Checkout', url: 'https://shop.example.com/health' });
-  });
-});
-
-describe('editing a monitor with stored secrets', () => {
-  const masked = {
+const stored = (overrides: Record<string, unknown> = {}) =>
+  ({
     id: 'm1',
     type: 'http',
-    name: 'Private API',
-    url: `https://deploy:${SECRET_MASK}@api.example.com/health?token=${SECRET_MASK}`,
+    name: 'Checkout',
+    url: 'https://shop.example.com/health',
     method: 'GET',
-    headers: { Authorization: SECRET_MASK, accept: 'application/json' },
+    headers: {},
     body: null,
     followRedirects: true,
     intervalSeconds: 60,
     timeoutMs: 10_000,
-    assertions: [],
+    assertions: [{ source: 'status', op: 'between', value: [200, 399] }],
     regions: ['local'],
     failureThreshold: 2,
     recoveryThreshold: 2,
@@ -242,35 +236,153 @@ describe('editing a monitor with stored secrets', () => {
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',
     state: { status: 'up', since: null, lastCheckedAt: null, lastLatencyMs: null, lastError: null },
-  } as unknown as Monitor;
+    ...overrides,
+  }) as unknown as Monitor;
 
-  it('shows the masks and sends them back untouched, so the API keeps the stored values', () => {
+/** The PATCH body an edit of `monitor` sends after `edit` changed the loaded form. */
+function patchOf(monitor: Monitor, edit: (values: MonitorFormValues) => MonitorFormValues) {
+  const loaded = monitorToFormValues(monitor);
+  const edited = edit(loaded);
+  const result = validateMonitorForm(edited);
+  if (!result.ok) throw new Error(`expected a valid form: ${JSON.stringify(result.fields)}`);
+  return toMonitorPatch(result.input, loaded, edited);
+}
+
+describe('toMonitorPatch', () => {
+  it('sends only the fields the user changed, never the type', () => {
+    expect(patchOf(stored(), (v) => ({ ...v, name: 'Renamed', tags: 'prod' }))).toEqual({
+      name: 'Renamed',
+      tags: ['prod'],
+    });
+    expect(patchOf(stored(), (v) => v)).toEqual({});
+  });
+
+  it('shows a timeout nobody chose as the default, and does not send it when the interval changes', () => {
+    const values = monitorToFormValues(stored());
+    expect(values.timeoutMs).toBe('');
+    expect(timeoutPlaceholder(values.intervalSeconds)).toBe('Default: 10000');
+    expect(timeoutPlaceholder('5')).toBe('Default: 4000');
+    expect(patchOf(stored(), (v) => ({ ...v, intervalSeconds: '5' }))).toEqual({ intervalSeconds: 5 });
+  });
+
+  it('keeps a chosen timeout in its input; clearing it sends the default of the interval', () => {
+    const chosen = stored({ timeoutMs: 3000 });
+    expect(monitorToFormValues(chosen).timeoutMs).toBe('3000');
+    expect(patchOf(chosen, (v) => ({ ...v, intervalSeconds: '30' }))).toEqual({ intervalSeconds: 30 });
+    expect(patchOf(chosen, (v) => ({ ...v, timeoutMs: '' }))).toEqual({ timeoutMs: 10_000 });
+    expect(patchOf(chosen, (v) => ({ ...v, timeoutMs: '', intervalSeconds: '5' }))).toEqual({
+      intervalSeconds: 5,
+      timeoutMs: 4000,
+    });
+  });
+});
+
+describe('every problem at once, under the labels the form shows', () => {
+  it('reports each field of a form with several mistakes in one go', () => {
+    const result = validateMonitorForm(
+      http({
+        name: '',
+        target: { url: '/health' },
+        intervalSeconds: '5',
+        timeoutMs: '9000',
+        failureThreshold: '0',
+      }),
+    );
+    if (result.ok) throw new Error('expected problems');
+    expect(Object.keys(result.fields).sort()).toEqual(['failureThreshold', 'name', 'timeoutMs', 'url']);
+    expect(
+      labelProblems(result.fields, (f) => monitorFieldLabel(f, 'http'))
+        .map((p) => p.label)
+        .sort(),
+    ).toEqual(['Down after (failed checks in a row)', 'Name', 'Timeout (ms)', 'URL'].sort());
+  });
+
+  it('names server problems by the label, not the API field name', () => {
+    const found = groupProblems(
+      [
+        { path: 'intervalSeconds', message: 'must be at least 30 on this deployment' },
+        { path: 'assertions.1.value', message: 'not a valid regular expression' },
+        { path: 'periodSeconds', message: 'Too small' },
+      ],
+      monitorFieldFor,
+    );
+    expect(labelProblems(found.fields, (f) => monitorFieldLabel(f, 'heartbeat'))).toEqual([
+      {
+        id: 'intervalSeconds',
+        label: 'Look for missed pings every (seconds)',
+        message: 'must be at least 30 on this deployment',
+      },
+      { id: 'assertion-1-value', label: 'Assertion rule 2', message: 'not a valid regular expression' },
+      { id: 'periodSeconds', label: 'Expected every (seconds)', message: 'Too small' },
+    ]);
+    expect(monitorFieldLabel('intervalSeconds', 'http')).toBe('Interval (seconds)');
+    expect(monitorFieldLabel('quorumPolicy', 'http')).toBe('Quorum policy');
+    expect(humanizeFieldName('monitorIds.0')).toBe('Monitor ids 0');
+  });
+});
+
+describe('heartbeat monitors', () => {
+  it('leave out the fields that do not apply: timeout, regions, re-check, assertions, request', () => {
+    expect(typeSpec('heartbeat').omits).toEqual(['timeoutMs', 'regions', 'retryIntervalSeconds']);
+    expect(typeSpec('heartbeat').assertionSources).toEqual([]);
+    const input = toMonitorInput(
+      http({
+        type: 'heartbeat',
+        target: { periodSeconds: '3600' },
+        timeoutMs: '5000',
+        regions: 'eu',
+        retryIntervalSeconds: '9',
+      }),
+    );
+    for (const field of [
+      'timeoutMs',
+      'regions',
+      'retryIntervalSeconds',
+      'assertions',
+      'url',
+      'method',
+      'headers',
+    ]) {
+      expect(input).not.toHaveProperty(field);
+    }
+    expect(input).toMatchObject({ type: 'heartbeat', periodSeconds: 3600, intervalSeconds: 60 });
+  });
+});
+
+describe('editing a monitor with stored secrets', () => {
+  const masked = stored({
+    name: 'Private API',
+    url: `https://deploy:${SECRET_MASK}@api.example.com/health?token=${SECRET_MASK}`,
+    headers: { Authorization: SECRET_MASK, accept: 'application/json' },
+    assertions: [],
+  });
+
+  it('shows the masks and leaves the untouched secrets out of the patch, so the API keeps them', () => {
     const values = monitorToFormValues(masked);
     expect(values.target.url).toBe(masked.type === 'http' ? masked.url : '');
     expect(values.headers.map((h) => [h.name, holdsStoredSecret(h.value)])).toEqual([
       ['Authorization', true],
       ['accept', false],
     ]);
-    const result = validateMonitorForm({ ...values, name: 'Renamed' });
-    if (!result.ok) throw new Error(`expected a valid form: ${JSON.stringify(result.fields)}`);
-    expect(toMonitorPatch(result.input)).toMatchObject({
-      name: 'Renamed',
-      url: `https://deploy:${SECRET_MASK}@api.example.com/health?token=${SECRET_MASK}`,
-      headers: { Authorization: SECRET_MASK, accept: 'application/json' },
-    });
+    expect(patchOf(masked, (v) => ({ ...v, name: 'Renamed' }))).toEqual({ name: 'Renamed' });
   });
 
   it('sends a value typed over a mask, and drops a removed header', () => {
-    const values = monitorToFormValues(masked);
-    const edited = {
+    const patch = patchOf(masked, (values) => ({
       ...values,
       headers: values.headers
         .filter((h) => h.name !== 'accept')
         .map((h) => ({ ...h, value: 'Bearer new-value' })),
-    };
-    const result = validateMonitorForm(edited);
-    if (!result.ok) throw new Error('expected a valid form');
-    expect(toMonitorPatch(result.input).headers).toEqual({ Authorization: 'Bearer new-value' });
+    }));
+    expect(patch).toEqual({ headers: { Authorization: 'Bearer new-value' } });
+  });
+
+  it('sends the masks back with the headers when another header changes', () => {
+    const patch = patchOf(masked, (values) => ({
+      ...values,
+      headers: values.headers.map((h) => (h.name === 'accept' ? { ...h, value: 'text/plain' } : h)),
+    }));
+    expect(patch).toEqual({ headers: { Authorization: SECRET_MASK, accept: 'text/plain' } });
   });
 });
 

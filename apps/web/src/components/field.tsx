@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { LabelledProblem } from '../lib/field-errors';
 
 export interface ControlProps {
   id: string;
@@ -32,6 +33,43 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
         <p id={errorId} className="field__error">
           {error}
         </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface ErrorSummaryProps {
+  /** Problems that belong to no input (the API's answer, a conflict), shown first. */
+  messages?: readonly string[];
+  /** Every field's problem, labelled as the form labels it; each links to its input. */
+  problems: readonly LabelledProblem[];
+}
+
+/**
+ * Every problem of a form at once, above it: each field's under its label, so nothing hides further
+ * down the page (or in an input the form does not show). The fields show their own message too.
+ */
+export function ErrorSummary({ messages = [], problems }: ErrorSummaryProps) {
+  if (messages.length === 0 && problems.length === 0) return null;
+  const count = problems.length;
+  return (
+    <div className="banner banner--error error-summary" role="alert">
+      {messages.map((message) => (
+        <p key={message}>{message}</p>
+      ))}
+      {count > 0 ? (
+        <>
+          <p className="error-summary__title">
+            {count === 1 ? 'Fix this problem to save:' : `Fix these ${count} problems to save:`}
+          </p>
+          <ul>
+            {problems.map((problem) => (
+              <li key={problem.id}>
+                <a href={`#${problem.id}`}>{problem.label}</a>: {problem.message}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </div>
   );

@@ -7,14 +7,18 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../lib/api-client';
 import type { Monitor } from '../lib/api-types';
 import { emptyAssertionRow } from '../lib/assertion-rows';
-import { groupProblems, type FormProblems as Problems } from '../lib/field-errors';
+import { groupProblems, labelProblems, type FormProblems as Problems } from '../lib/field-errors';
 import {
   holdsStoredSecret,
   initialMonitorFormValues,
+  intervalText,
   type MonitorFormValues,
   monitorFieldFor,
+  monitorFieldLabel,
+  monitorFieldLabels,
   monitorToFormValues,
   STORED_SECRET_HINT,
+  timeoutPlaceholder,
   toMonitorPatch,
   validateMonitorForm,
 } from '../lib/monitor-form';
@@ -22,8 +26,7 @@ import { availableMonitorTypes, typeSpec } from '../lib/monitor-types';
 import { useCreateMonitor, useUpdateMonitor } from '../lib/queries';
 import { AssertionBuilder } from './assertion-builder';
 import { ChannelPicker } from './channel-picker';
-import { Field } from './field';
-import { FormProblems } from './problem-banner';
+import { ErrorSummary, Field } from './field';
 import { RequestOptions } from './request-options';
 
 type Values = MonitorFormValues;
@@ -47,16 +50,21 @@ function focusFirst(fields: Partial<Record<string, string>>) {
   inputs[0]?.focus();
 }
 
+const label = (field: string) => monitorFieldLabels[field] ?? field;
+
 export function MonitorForm({ monitor }: { monitor?: Monitor }) {
   const router = useRouter();
   const create = useCreateMonitor();
   const update = useUpdateMonitor(monitor?.id ?? '');
-  const [values, setValues] = useState<Values>(() =>
+  // What was loaded: an edit sends only what differs from it.
+  const [loaded] = useState<Values>(() =>
     monitor ? monitorToFormValues(monitor) : initialMonitorFormValues(),
   );
+  const [values, setValues] = useState<Values>(loaded);
   const [problems, setProblems] = useState(noProblems);
   const errors = problems.fields;
   const spec = typeSpec(values.type);
+  const shows = (field: (typeof spec.omits)[number]) => !spec.omits.includes(field);
   const pending = create.isPending || update.isPending;
 
   const set = <K extends keyof Values>(field: K, value: Values[K]) =>
@@ -64,13 +72,17 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
   const setTarget = (name: string, value: string) =>
     setValues((current) => ({ ...current, target: { ...current.target, [name]: value } }));
 
-  const text = (field: TextField, label: string, hint?: string, numeric = true) => (
-    <Field id={field} label={label} hint={hint} error={errors[field]}>
+  const text = (
+    field: TextField,
+    options: { label?: string; hint?: string; placeholder?: string; numeric?: boolean } = {},
+  ) => (
+    <Field id={field} label={options.label ?? label(field)} hint={options.hint} error={errors[field]}>
       {(control) => (
         <input
           {...control}
           type="text"
-          inputMode={numeric ? 'numeric' : undefined}
+          inputMode={options.numeric === false ? undefined : 'numeric'}
+          placeholder={options.placeholder}
           value={values[field]}
           onChange={(e) => set(field, e.target.value)}
         />
@@ -89,9 +101,13 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
     if (!validation.ok) return show(validation);
     setProblems(noProblems);
     try {
-      const saved = monitor
-        ? await update.mutateAsync(toMonitorPatch(validation.input))
-        : await create.mutateAsync(validation.input);
+      if (monitor) {
+        const patch = toMonitorPatch(validation.input, loaded, values);
+        if (Object.keys(patch).length > 0) await update.mutateAsync(patch);
+        router.push(`/monitors/${encodeURIComponent(monitor.id)}`);
+        return;
+      }
+      const saved = await create.mutateAsync(validation.input);
       router.push(`/monitors/${encodeURIComponent(saved.id)}`);
     } catch (error) {
       const found = error instanceof ApiError ? groupProblems(error.errors, monitorFieldFor) : noProblems;
@@ -103,15 +119,23 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
   return (
     <form className="form form--wide" onSubmit={onSubmit} noValidate aria-labelledby="monitor-form-title">
       <h1 id="monitor-form-title">{title}</h1>
-      <FormProblems messages={problems.form} />
+      <ErrorSummary
+        messages={problems.form}
+        problems={labelProblems(errors, (field) => monitorFieldLabel(field, values.type))}
+      />
 
-      <Field id="name" label="Name" hint="How this monitor appears in lists and alerts." error={errors.name}>
+      <Field
+        id="name"
+        label={label('name')}
+        hint="How this monitor appears in lists and alerts."
+        error={errors.name}
+      >
         {(control) => (
           <input {...control} type="text" value={values.name} onChange={(e) => set('name', e.target.value)} />
         )}
       </Field>
 
-      <Field id="type" label="What to check" hint={spec.description} error={errors.type}>
+      <Field id="type" label={label('type')} hint={spec.description} error={errors.type}>
         {(control) => (
           <select
             {...control}
@@ -172,7 +196,7 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
           </Field>
         ))}
         {values.type === 'http' ? (
-          <Field id="method" label="Method" error={errors.method}>
+          <Field id="method" label={label('method')} error={errors.method}>
             {(control) => (
               <select
                 {...control}
@@ -189,12 +213,13 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
       </div>
 
       <div className="form__row">
-        {text('intervalSeconds', 'Check every (seconds)', 'From 1 s to 1 day.')}
-        {text(
-          'timeoutMs',
-          'Timeout (ms)',
-          'Shorter than the interval. Empty: 10 s, or 80% of a shorter interval.',
-        )}
+        {text('intervalSeconds', intervalText(values.type))}
+        {shows('timeoutMs')
+          ? text('timeoutMs', {
+              hint: 'Shorter than the interval. Leave empty for the default, which follows the interval: 10 s, or 80% of a shorter interval.',
+              placeholder: timeoutPlaceholder(values.intervalSeconds),
+            })
+          : null}
       </div>
 
       {spec.assertionSources.length > 0 ? (
@@ -211,13 +236,21 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
       <ChannelPicker value={values.channelIds} onChange={(ids) => set('channelIds', ids)} />
 
       <div className="form__row">
-        {text('failureThreshold', 'Down after (failed checks in a row)')}
-        {text('recoveryThreshold', 'Up again after (good checks in a row)')}
-        {text('retryIntervalSeconds', 'Re-check after a failure (seconds)')}
+        {text('failureThreshold')}
+        {text('recoveryThreshold')}
+        {shows('retryIntervalSeconds') ? text('retryIntervalSeconds') : null}
       </div>
       <div className="form__row">
-        {text('regions', 'Regions', 'Comma-separated. Empty: every region this deployment runs.', false)}
-        {text('tags', 'Tags', 'Comma-separated, e.g. prod, checkout. Filter the overview by tag.', false)}
+        {shows('regions')
+          ? text('regions', {
+              hint: 'Comma-separated. Empty: every region this deployment runs.',
+              numeric: false,
+            })
+          : null}
+        {text('tags', {
+          hint: 'Comma-separated, e.g. prod, checkout. Filter the overview by tag.',
+          numeric: false,
+        })}
       </div>
 
       <label className="checkbox">

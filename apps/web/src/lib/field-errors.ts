@@ -29,6 +29,34 @@ export function groupProblems<F extends string>(
   return result;
 }
 
+/** An API field name as words, for a problem at a field the form has no label for: "retryIntervalSeconds" → "Retry interval seconds". */
+export function humanizeFieldName(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[._-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words[0]?.toUpperCase() + words.slice(1) : name;
+}
+
+/** One line of a form's error summary: the field's label and its message, linked to its input. */
+export interface LabelledProblem {
+  id: string;
+  label: string;
+  message: string;
+}
+
+/** Every field problem with the label of its input, in the order given, for the summary above a form. */
+export function labelProblems<F extends string>(
+  fields: FieldErrors<F>,
+  labelFor: (field: F) => string,
+  idFor: (field: F) => string = (field) => field,
+): LabelledProblem[] {
+  return (Object.entries(fields) as [F, string | undefined][]).flatMap(([field, message]) =>
+    message === undefined ? [] : [{ id: idFor(field), label: labelFor(field), message }],
+  );
+}
+
 /** Messages a person can act on, in place of zod's defaults. */
 export const friendlyZodErrors: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type') {

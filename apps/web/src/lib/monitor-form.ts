@@ -1,4 +1,11 @@
-import { type CreateMonitor, createMonitorSchema, type HttpMethod, SECRET_MASK } from '@sentinelmesh/core';
+import {
+  type CreateMonitor,
+  createMonitorSchema,
+  defaultTimeoutMs,
+  type HttpMethod,
+  SECRET_MASK,
+  timeoutFollowsInterval,
+} from '@sentinelmesh/core';
 import type { Monitor } from './api-types';
 import {
   type AssertionRow,
@@ -7,7 +14,7 @@ import {
   rowValueProblem,
   toAssertion,
 } from './assertion-rows';
-import { type FormProblems, friendlyZodErrors, groupProblems } from './field-errors';
+import { type FormProblems, friendlyZodErrors, groupProblems, humanizeFieldName } from './field-errors';
 import { typeSpec } from './monitor-types';
 
 export interface HeaderRow {
@@ -73,6 +80,51 @@ export function monitorFieldFor(segments: string[]): string | null {
   return first;
 }
 
+/** The labels the form shows for the fields every monitor has; problems are reported under these names. */
+export const monitorFieldLabels: Record<string, string> = {
+  name: 'Name',
+  type: 'What to check',
+  method: 'Method',
+  intervalSeconds: 'Interval (seconds)',
+  timeoutMs: 'Timeout (ms)',
+  assertions: 'Assertions',
+  headers: 'Headers',
+  body: 'Request body',
+  followRedirects: 'Follow redirects',
+  channelIds: 'Alert channels',
+  failureThreshold: 'Down after (failed checks in a row)',
+  recoveryThreshold: 'Up again after (good checks in a row)',
+  retryIntervalSeconds: 'Re-check after a failure (seconds)',
+  regions: 'Regions',
+  tags: 'Tags',
+  paused: 'Paused',
+  quorum: 'Quorum',
+};
+
+/** The label of the input a problem is shown at (an id from monitorFieldFor), for messages. */
+export function monitorFieldLabel(field: string, type: string): string {
+  const rule = /^assertion-(\d+)-(path|op|value)$/.exec(field);
+  if (rule) return `Assertion rule ${Number(rule[1]) + 1}`;
+  if (field === 'intervalSeconds') return intervalText(type).label;
+  const own = typeSpec(type).fields.find((f) => f.name === field);
+  return own?.label ?? monitorFieldLabels[field] ?? humanizeFieldName(field);
+}
+
+/** The interval's label and hint: a heartbeat monitor checks for missed pings, the others call their target. */
+export function intervalText(type: string): { label: string; hint: string } {
+  return type === 'heartbeat'
+    ? { label: 'Look for missed pings every (seconds)', hint: 'How soon a missed ping is noticed.' }
+    : { label: monitorFieldLabels.intervalSeconds ?? 'Interval', hint: 'From 1 s to 1 day.' };
+}
+
+/** What an empty timeout input stands for: the default of the interval typed, which follows it. */
+export function timeoutPlaceholder(intervalSeconds: string): string {
+  const interval = Number(intervalSeconds.trim() || '60');
+  return Number.isInteger(interval) && interval > 0
+    ? `Default: ${defaultTimeoutMs(interval)}`
+    : 'Default: follows the interval';
+}
+
 const list = (text: string) =>
   text
     .split(',')
@@ -101,6 +153,8 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     tags: list(values.tags),
     paused: values.paused,
   };
+  // Hidden inputs keep nothing the user could see: their fields are left to the API's defaults.
+  for (const field of spec.omits) delete input[field];
   for (const field of spec.fields) {
     const raw = values.target[field.name] ?? field.initial ?? '';
     if (field.optional && raw.trim() === '') continue;
@@ -159,7 +213,8 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
     body: http?.body ?? '',
     followRedirects: http?.followRedirects ?? true,
     intervalSeconds: String(monitor.intervalSeconds),
-    timeoutMs: String(monitor.timeoutMs),
+    // A timeout nobody chose is shown as the default it is (a placeholder), so it keeps following the interval.
+    timeoutMs: timeoutFollowsInterval(monitor) ? '' : String(monitor.timeoutMs),
     assertions: (monitor.assertions ?? []).map(fromAssertion),
     regions: monitor.regions.join(', '),
     failureThreshold: String(monitor.failureThreshold),
@@ -179,8 +234,25 @@ export const holdsStoredSecret = (value: string | undefined) => (value ?? '').in
 
 export const STORED_SECRET_HINT = `${SECRET_MASK} stands for a stored secret, never shown again: leave it to keep it, type a new value to replace it.`;
 
-/** A PATCH body from a validated form: every field but `type`, which never changes. */
-export function toMonitorPatch(input: CreateMonitor): Record<string, unknown> {
-  const { type: _type, ...patch } = input;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A PATCH body from a validated edit form: only the fields the user changed from what was loaded,
+ * never `type`. A default the form only shows (an empty timeout) is not sent, so the API keeps
+ * following it; a cleared timeout sends its interval's default, which follows the interval again.
+ */
+export function toMonitorPatch(
+  input: CreateMonitor,
+  loaded: MonitorFormValues,
+  edited: MonitorFormValues,
+): Record<string, unknown> {
+  const before = toMonitorInput(loaded);
+  const after = toMonitorInput(edited);
+  const validated: Record<string, unknown> = input;
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key === 'type' || same(before[key], after[key])) continue;
+    if (validated[key] !== undefined) patch[key] = validated[key];
+  }
   return patch;
 }

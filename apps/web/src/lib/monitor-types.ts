@@ -1,4 +1,10 @@
-import { type CheckFormField, findCheckType, monitorTypes } from '@sentinelmesh/core';
+import {
+  type CheckFormField,
+  type CheckType,
+  type CommonFormField,
+  findCheckType,
+  monitorTypes,
+} from '@sentinelmesh/core';
 
 /** What the form shows for a monitor type, from core's check type registry. */
 export interface TypeSpec {
@@ -8,17 +14,20 @@ export interface TypeSpec {
   fields: readonly CheckFormField[];
   /** Assertion sources that make sense for this type (empty: the type takes no assertions). */
   assertionSources: readonly string[];
+  /** Shared fields the form hides for this type (left to their defaults). */
+  omits: readonly CommonFormField[];
 }
 
 export const availableMonitorTypes: readonly string[] = monitorTypes;
 
 export function typeSpec(type: string): TypeSpec {
   const found = findCheckType(type);
-  if (!found) return { label: type, description: '', fields: [], assertionSources: [] };
+  if (!found) return { label: type, description: '', fields: [], assertionSources: [], omits: [] };
   return {
     label: found.label,
     description: found.description,
     fields: found.form,
     assertionSources: found.assertions.sources,
+    omits: (found as CheckType).formOmits ?? [],
   };
 }

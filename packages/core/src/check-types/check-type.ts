@@ -19,6 +19,9 @@ export interface CheckFormField {
   initial?: string;
 }
 
+/** The shared monitor fields a type can leave out of its form. */
+export type CommonFormField = 'timeoutMs' | 'regions' | 'retryIntervalSeconds';
+
 /**
  * A field of a monitor naming a host its checks connect to, judged by the address it leads to; `name`
  * marks a name the check only asks about (a DNS monitor's), judged by what it would reveal.
@@ -54,6 +57,8 @@ export interface CheckType<Type extends string = string> {
   };
   /** The form's inputs for the type's fields, in the order shown. */
   form: readonly CheckFormField[];
+  /** Fields every monitor has that mean nothing for this type: the form hides them and leaves their defaults. */
+  formOmits?: readonly CommonFormField[];
   /**
    * What an alert's receiver sees of where the checks go (`monitor.url`): a URL without user info and
    * with secret query values masked, `tcp://host:port` and the like, or null. Takes the type's stored

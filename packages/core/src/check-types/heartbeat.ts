@@ -30,6 +30,8 @@ export const heartbeatCheckType = defineCheckType({
       hint: 'How late a heartbeat may be before the monitor is down.',
     },
   ],
+  // Nothing is sent, so there is no answer to wait for, no region to send from and no re-check to make.
+  formOmits: ['timeoutMs', 'regions', 'retryIntervalSeconds'],
   // Heartbeats are called, they call nothing.
   target: () => null,
   targetHosts: () => [],
