@@ -315,7 +315,7 @@ describe('every problem at once, under the labels the form shows', () => {
       { id: 'assertion-1-value', label: 'Assertion rule 2', message: 'not a valid regular expression' },
       { id: 'periodSeconds', label: 'Expected every (seconds)', message: 'Too small' },
     ]);
-    expect(monitorFieldLabel('intervalSeconds', 'http')).toBe('Interval (seconds)');
+    expect(monitorFieldLabel('intervalSeconds', 'http')).toBe('Check every (seconds)');
     expect(monitorFieldLabel('quorumPolicy', 'http')).toBe('Quorum policy');
     expect(humanizeFieldName('monitorIds.0')).toBe('Monitor ids 0');
   });

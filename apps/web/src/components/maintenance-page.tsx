@@ -2,13 +2,15 @@
 
 import { useState } from 'react';
 import type { MaintenanceWindow } from '../lib/api-types';
+import { changedFields } from '../lib/changes';
 import { formatDateTime } from '../lib/format';
 import { byId, orgKeys, useApiMutation, useMaintenanceWindows } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
 import { ConfirmButton } from './confirm-dialog';
-import { Field } from './field';
+import { ErrorSummary, Field } from './field';
 import { MonitorChecklist } from './monitor-checklist';
-import { FormProblems, ProblemBanner } from './problem-banner';
+import { ProblemBanner } from './problem-banner';
+import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
@@ -24,47 +26,86 @@ function phase(w: MaintenanceWindow, now: number): string {
   return 'Scheduled';
 }
 
-function MaintenanceForm() {
-  const [name, setName] = useState('');
-  const [monitorIds, setMonitorIds] = useState<string[]>([]);
-  const [startsAt, setStartsAt] = useState(() => localInput(Date.now() + 3_600_000));
-  const [endsAt, setEndsAt] = useState(() => localInput(Date.now() + 7_200_000));
+type WindowField = 'name' | 'monitorIds' | 'startsAt' | 'endsAt';
+
+const labels: Record<WindowField, string> = {
+  name: 'Name',
+  monitorIds: 'Monitors',
+  startsAt: 'Starts (your local time)',
+  endsAt: 'Ends (your local time)',
+};
+
+/** Schedules a new window, or edits `existing`: an edit sends only the fields that changed. */
+function MaintenanceForm({
+  existing,
+  onDone,
+}: {
+  existing?: MaintenanceWindow;
+  onDone: (saved?: string) => void;
+}) {
+  const [loaded] = useState(() => ({
+    name: existing?.name ?? '',
+    monitorIds: existing?.monitorIds ?? [],
+    startsAt: localInput(existing ? Date.parse(existing.startsAt) : Date.now() + 3_600_000),
+    endsAt: localInput(existing ? Date.parse(existing.endsAt) : Date.now() + 7_200_000),
+  }));
+  const [name, setName] = useState(loaded.name);
+  const [monitorIds, setMonitorIds] = useState<string[]>(loaded.monitorIds);
+  const [startsAt, setStartsAt] = useState(loaded.startsAt);
+  const [endsAt, setEndsAt] = useState(loaded.endsAt);
   const create = useApiMutation<Record<string, unknown>>('POST', () => '/v1/maintenance-windows', [
     orgKeys.maintenance,
   ]);
+  const update = useApiMutation<{ id: string; patch: Record<string, unknown> }>(
+    'PATCH',
+    byId('/v1/maintenance-windows'),
+    [orgKeys.maintenance],
+    (input) => input.patch,
+  );
   const form = useSimpleForm({
     idPrefix: 'mw',
-    fields: ['name', 'monitorIds', 'startsAt', 'endsAt'] as const,
+    fields: ['name', 'startsAt', 'endsAt', 'monitorIds'] as const,
+    labels,
     check: () => {
-      const errors: Partial<Record<'name' | 'monitorIds' | 'startsAt' | 'endsAt', string>> = {};
+      const errors: Partial<Record<WindowField, string>> = {};
       if (!name.trim()) errors.name = 'Required';
-      if (monitorIds.length === 0) errors.monitorIds = 'Pick at least one monitor';
       if (Number.isNaN(Date.parse(startsAt))) errors.startsAt = 'Enter a date and time';
       if (Number.isNaN(Date.parse(endsAt))) errors.endsAt = 'Enter a date and time';
       else if (Date.parse(endsAt) <= Date.parse(startsAt)) errors.endsAt = 'Must be after the start';
+      if (monitorIds.length === 0) errors.monitorIds = 'Pick at least one monitor';
       return errors;
     },
     submit: async () => {
-      await create.mutateAsync({
-        name: name.trim(),
-        monitorIds,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(endsAt).toISOString(),
-      });
+      const edited = { name: name.trim(), monitorIds, startsAt, endsAt };
+      // Times are compared as typed (to the minute), so an untouched time keeps its stored seconds.
+      const changed = existing ? changedFields(loaded, edited) : edited;
+      const body: Record<string, unknown> = { ...changed };
+      if (changed.startsAt !== undefined) body.startsAt = new Date(changed.startsAt).toISOString();
+      if (changed.endsAt !== undefined) body.endsAt = new Date(changed.endsAt).toISOString();
+      if (existing) {
+        if (Object.keys(body).length > 0) await update.mutateAsync({ id: existing.id, patch: body });
+        onDone(`Saved maintenance window ${edited.name}.`);
+        return;
+      }
+      await create.mutateAsync(body);
       setName('');
       setMonitorIds([]);
+      onDone(`Scheduled maintenance window ${edited.name}.`);
     },
   });
+  const pending = create.isPending || update.isPending;
   return (
-    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="new-mw-title">
-      <h2 id="new-mw-title">Schedule maintenance</h2>
+    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="mw-form-title">
+      <h2 id="mw-form-title" tabIndex={-1}>
+        {existing ? `Edit maintenance window ${existing.name}` : 'Schedule maintenance'}
+      </h2>
       <p className="field__hint">Monitors keep being checked during the window, but no alert is sent.</p>
-      <FormProblems messages={form.formErrors} />
-      <Field id="mw-name" label="Name" error={form.errors.name}>
+      <ErrorSummary messages={form.formErrors} problems={form.problems} />
+      <Field id="mw-name" label={labels.name} error={form.errors.name}>
         {(c) => <input {...c} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <div className="form__row">
-        <Field id="mw-startsAt" label="Starts (your local time)" error={form.errors.startsAt}>
+        <Field id="mw-startsAt" label={labels.startsAt} error={form.errors.startsAt}>
           {(c) => (
             <input
               {...c}
@@ -74,23 +115,36 @@ function MaintenanceForm() {
             />
           )}
         </Field>
-        <Field id="mw-endsAt" label="Ends (your local time)" error={form.errors.endsAt}>
+        <Field id="mw-endsAt" label={labels.endsAt} error={form.errors.endsAt}>
           {(c) => (
             <input {...c} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
           )}
         </Field>
       </div>
       <MonitorChecklist
-        legend="Monitors"
+        id="mw-monitorIds"
+        legend={labels.monitorIds}
         value={monitorIds}
         onChange={setMonitorIds}
         error={form.errors.monitorIds}
       />
-      <button type="submit" className="button" disabled={create.isPending}>
-        {create.isPending ? 'Scheduling…' : 'Schedule'}
-      </button>
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={pending}>
+          {existing ? (pending ? 'Saving…' : 'Save changes') : pending ? 'Scheduling…' : 'Schedule'}
+        </button>
+        {existing ? (
+          <button type="button" className="button button--secondary" onClick={() => onDone()}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
     </form>
   );
+}
+
+/** Moves focus to the form's heading when it changes what it edits, so keyboard and screen reader users follow. */
+function focusForm() {
+  requestAnimationFrame(() => document.getElementById('mw-form-title')?.focus());
 }
 
 export function MaintenancePage() {
@@ -100,11 +154,19 @@ export function MaintenancePage() {
   ]);
   const now = useNow(30_000);
   const items = windows.data?.items;
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+  const editing = items?.find((w) => w.id === editingId);
   return (
     <>
       <div className="page-header">
         <h1>Maintenance windows</h1>
       </div>
+      {notice ? (
+        <p className="banner banner--success" role="status">
+          {notice}
+        </p>
+      ) : null}
       {windows.error ? <ProblemBanner error={windows.error} onRetry={() => void windows.refetch()} /> : null}
       {remove.error ? <ProblemBanner error={remove.error} /> : null}
       {windows.isPending ? (
@@ -138,15 +200,26 @@ export function MaintenancePage() {
                   <td>{phase(w, now)}</td>
                   <td className="num">{w.monitorIds.length}</td>
                   <td>
-                    <ConfirmButton
-                      label="Delete"
-                      item={w.name}
-                      title={`Delete the maintenance window “${w.name}”?`}
-                      confirmLabel="Delete window"
-                      onConfirm={() => remove.mutate({ id: w.id })}
-                    >
-                      <p>Its monitors alert again during that time.</p>
-                    </ConfirmButton>
+                    <div className="row-actions">
+                      <RowAction
+                        label="Edit"
+                        item={w.name}
+                        onClick={() => {
+                          setNotice('');
+                          setEditingId(w.id);
+                          focusForm();
+                        }}
+                      />
+                      <ConfirmButton
+                        label="Delete"
+                        item={w.name}
+                        title={`Delete the maintenance window “${w.name}”?`}
+                        confirmLabel="Delete window"
+                        onConfirm={() => remove.mutate({ id: w.id })}
+                      >
+                        <p>Its monitors alert again during that time.</p>
+                      </ConfirmButton>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -154,7 +227,15 @@ export function MaintenancePage() {
           </table>
         </TableScroll>
       ) : null}
-      <MaintenanceForm />
+      <MaintenanceForm
+        key={editing?.id ?? 'new'}
+        existing={editing}
+        onDone={(saved) => {
+          setNotice(saved ?? '');
+          if (editing) focusForm();
+          setEditingId(null);
+        }}
+      />
     </>
   );
 }

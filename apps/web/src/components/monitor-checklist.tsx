@@ -5,11 +5,14 @@ import { useApiQuery } from '../lib/queries';
 
 /** Pick monitors by name (the first 200; enough for maintenance windows and status pages). */
 export function MonitorChecklist({
+  id,
   legend,
   value,
   onChange,
   error,
 }: {
+  /** The fieldset's id, so an error summary can link to it. */
+  id?: string;
   legend: string;
   value: string[];
   onChange: (ids: string[]) => void;
@@ -18,7 +21,7 @@ export function MonitorChecklist({
   const monitors = useApiQuery<Page<Monitor>>(['monitors', 'list', 'names'], '/v1/monitors', { limit: 200 });
   const items = monitors.data?.items ?? [];
   return (
-    <fieldset className={error ? 'field field--invalid' : 'field'}>
+    <fieldset id={id} className={error ? 'field field--invalid' : 'field'}>
       <legend>{legend}</legend>
       {error ? <p className="field__error">{error}</p> : null}
       {monitors.data && items.length === 0 ? <p className="field__hint">No monitors yet.</p> : null}

@@ -2,25 +2,44 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { orgKeys, useApiMutation, useStatusPages } from '../lib/org-queries';
-import { Field } from './field';
+import type { StatusPage } from '../lib/api-types';
+import { changedFields } from '../lib/changes';
+import { byId, orgKeys, useApiMutation, useStatusPages } from '../lib/org-queries';
+import { ErrorSummary, Field } from './field';
 import { MonitorChecklist } from './monitor-checklist';
-import { FormProblems, ProblemBanner } from './problem-banner';
+import { ProblemBanner } from './problem-banner';
+import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
 import { useSimpleForm } from './use-simple-form';
 
-function StatusPageForm() {
-  const [slug, setSlug] = useState('');
-  const [title, setTitle] = useState('');
-  const [monitorIds, setMonitorIds] = useState<string[]>([]);
+type PageField = 'title' | 'slug' | 'monitorIds';
+
+const labels: Record<PageField, string> = {
+  title: 'Title',
+  slug: 'Address',
+  monitorIds: 'Monitors shown',
+};
+
+/** Publishes a new page, or edits `page`: an edit sends only the fields that changed. */
+function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: string) => void }) {
+  const [slug, setSlug] = useState(page?.slug ?? '');
+  const [title, setTitle] = useState(page?.title ?? '');
+  const [monitorIds, setMonitorIds] = useState<string[]>(page?.monitorIds ?? []);
   const create = useApiMutation<Record<string, unknown>>('POST', () => '/v1/status-pages', [
     orgKeys.statusPages,
   ]);
+  const update = useApiMutation<{ id: string; patch: Record<string, unknown> }>(
+    'PATCH',
+    byId('/v1/status-pages'),
+    [orgKeys.statusPages],
+    (input) => input.patch,
+  );
   const form = useSimpleForm({
     idPrefix: 'sp',
     fields: ['title', 'slug', 'monitorIds'] as const,
+    labels,
     check: () => {
-      const errors: Partial<Record<'title' | 'slug' | 'monitorIds', string>> = {};
+      const errors: Partial<Record<PageField, string>> = {};
       if (!title.trim()) errors.title = 'Required';
       if (!/^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/.test(slug))
         errors.slug = '3 to 64 lowercase letters, digits and inner dashes';
@@ -28,23 +47,42 @@ function StatusPageForm() {
       return errors;
     },
     submit: async () => {
-      await create.mutateAsync({ slug, title: title.trim(), monitorIds });
+      const values = { slug, title: title.trim(), monitorIds };
+      if (page) {
+        const patch = changedFields(
+          { slug: page.slug, title: page.title, monitorIds: page.monitorIds },
+          values,
+        );
+        if (Object.keys(patch).length > 0) await update.mutateAsync({ id: page.id, patch });
+        onDone(`Saved status page ${values.title}.`);
+        return;
+      }
+      await create.mutateAsync(values);
       setSlug('');
       setTitle('');
       setMonitorIds([]);
+      onDone(`Published status page ${values.title}.`);
     },
   });
+  const pending = create.isPending || update.isPending;
+  const heading = page ? `Edit status page ${page.title}` : 'Publish a status page';
   return (
-    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="new-sp-title">
-      <h2 id="new-sp-title">Publish a status page</h2>
-      <FormProblems messages={form.formErrors} />
-      <Field id="sp-title" label="Title" error={form.errors.title}>
+    <form className="card form" onSubmit={form.onSubmit} noValidate aria-labelledby="sp-form-title">
+      <h2 id="sp-form-title" tabIndex={-1}>
+        {heading}
+      </h2>
+      <ErrorSummary messages={form.formErrors} problems={form.problems} />
+      <Field id="sp-title" label={labels.title} error={form.errors.title}>
         {(c) => <input {...c} type="text" value={title} onChange={(e) => setTitle(e.target.value)} />}
       </Field>
       <Field
         id="sp-slug"
-        label="Address"
-        hint="The page is public at /status/<address>."
+        label={labels.slug}
+        hint={
+          page
+            ? 'The page is public at /status/<address>. Changing it moves the page: the old address stops working.'
+            : 'The page is public at /status/<address>.'
+        }
         error={form.errors.slug}
       >
         {(c) => (
@@ -58,21 +96,37 @@ function StatusPageForm() {
         )}
       </Field>
       <MonitorChecklist
-        legend="Monitors shown"
+        id="sp-monitorIds"
+        legend={labels.monitorIds}
         value={monitorIds}
         onChange={setMonitorIds}
         error={form.errors.monitorIds}
       />
-      <button type="submit" className="button" disabled={create.isPending}>
-        Publish
-      </button>
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={pending}>
+          {page ? (pending ? 'Saving…' : 'Save changes') : 'Publish'}
+        </button>
+        {page ? (
+          <button type="button" className="button button--secondary" onClick={() => onDone()}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
     </form>
   );
+}
+
+/** Moves focus to the form's heading once it shows another page, so keyboard and screen reader users follow. */
+function focusForm() {
+  requestAnimationFrame(() => document.getElementById('sp-form-title')?.focus());
 }
 
 export function StatusPagesPage() {
   const pages = useStatusPages();
   const items = pages.data?.items;
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+  const editing = items?.find((p) => p.id === editingId);
   return (
     <>
       <div className="page-header">
@@ -81,6 +135,11 @@ export function StatusPagesPage() {
       <p className="lead">
         Public pages that show your customers whether your services are up. No sign-in needed to view.
       </p>
+      {notice ? (
+        <p className="banner banner--success" role="status">
+          {notice}
+        </p>
+      ) : null}
       {pages.error ? <ProblemBanner error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       {items && items.length === 0 ? <p className="empty empty--inline">No status pages yet.</p> : null}
       {items && items.length > 0 ? (
@@ -94,6 +153,7 @@ export function StatusPagesPage() {
                 <th scope="col" className="num">
                   Monitors
                 </th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -104,13 +164,32 @@ export function StatusPagesPage() {
                     <Link href={`/status/${encodeURIComponent(p.slug)}`}>/status/{p.slug}</Link>
                   </td>
                   <td className="num">{p.monitorIds.length}</td>
+                  <td>
+                    <RowAction
+                      label="Edit"
+                      item={p.title}
+                      onClick={() => {
+                        setNotice('');
+                        setEditingId(p.id);
+                        focusForm();
+                      }}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableScroll>
       ) : null}
-      <StatusPageForm />
+      <StatusPageForm
+        key={editing?.id ?? 'new'}
+        page={editing}
+        onDone={(saved) => {
+          setNotice(saved ?? '');
+          if (editing) focusForm();
+          setEditingId(null);
+        }}
+      />
     </>
   );
 }

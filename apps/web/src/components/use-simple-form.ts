@@ -2,7 +2,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../lib/api-client';
-import { groupProblems } from '../lib/field-errors';
+import { groupProblems, humanizeFieldName, type LabelledProblem, labelProblems } from '../lib/field-errors';
 
 /**
  * Submit logic for the small settings forms: local checks first, then the API's `errors[]` at their
@@ -13,6 +13,8 @@ export function useSimpleForm<F extends string>(options: {
   check: () => Partial<Record<F, string>>;
   submit: () => Promise<void>;
   idPrefix: string;
+  /** The labels the form shows, for the error summary (a field without one is named from its API name). */
+  labels?: Partial<Record<F, string>>;
 }) {
   const [errors, setErrors] = useState<Partial<Record<F, string>>>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
@@ -38,5 +40,11 @@ export function useSimpleForm<F extends string>(options: {
       setFormErrors([describeError(error), ...found.form]);
     }
   }
-  return { errors, formErrors, onSubmit };
+  const inOrder = Object.fromEntries(options.fields.flatMap((f) => (errors[f] ? [[f, errors[f]]] : [])));
+  const problems: LabelledProblem[] = labelProblems(
+    inOrder as Partial<Record<F, string>>,
+    (field) => options.labels?.[field] ?? humanizeFieldName(field),
+    (field) => `${options.idPrefix}-${field}`,
+  );
+  return { errors, formErrors, problems, onSubmit };
 }

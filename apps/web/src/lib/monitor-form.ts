@@ -14,6 +14,7 @@ import {
   rowValueProblem,
   toAssertion,
 } from './assertion-rows';
+import { sameValue } from './changes';
 import { type FormProblems, friendlyZodErrors, groupProblems, humanizeFieldName } from './field-errors';
 import { typeSpec } from './monitor-types';
 
@@ -85,7 +86,7 @@ export const monitorFieldLabels: Record<string, string> = {
   name: 'Name',
   type: 'What to check',
   method: 'Method',
-  intervalSeconds: 'Interval (seconds)',
+  intervalSeconds: 'Check every (seconds)',
   timeoutMs: 'Timeout (ms)',
   assertions: 'Assertions',
   headers: 'Headers',
@@ -114,7 +115,7 @@ export function monitorFieldLabel(field: string, type: string): string {
 export function intervalText(type: string): { label: string; hint: string } {
   return type === 'heartbeat'
     ? { label: 'Look for missed pings every (seconds)', hint: 'How soon a missed ping is noticed.' }
-    : { label: monitorFieldLabels.intervalSeconds ?? 'Interval', hint: 'From 1 s to 1 day.' };
+    : { label: monitorFieldLabels.intervalSeconds ?? 'Check every (seconds)', hint: 'From 1 s to 1 day.' };
 }
 
 /** What an empty timeout input stands for: the default of the interval typed, which follows it. */
@@ -234,8 +235,6 @@ export const holdsStoredSecret = (value: string | undefined) => (value ?? '').in
 
 export const STORED_SECRET_HINT = `${SECRET_MASK} stands for a stored secret, never shown again: leave it to keep it, type a new value to replace it.`;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 /**
  * A PATCH body from a validated edit form: only the fields the user changed from what was loaded,
  * never `type`. A default the form only shows (an empty timeout) is not sent, so the API keeps
@@ -251,7 +250,7 @@ export function toMonitorPatch(
   const validated: Record<string, unknown> = input;
   const patch: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (key === 'type' || same(before[key], after[key])) continue;
+    if (key === 'type' || sameValue(before[key], after[key])) continue;
     if (validated[key] !== undefined) patch[key] = validated[key];
   }
   return patch;

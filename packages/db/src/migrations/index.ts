@@ -13,7 +13,6 @@ import * as m0011 from './0011-verifier-clock';
 import * as m0012 from './0012-late-results';
 import * as m0014 from './0014-outbox-and-config-version';
 import * as m0016 from './0016-incidents';
-
 import * as m0017 from './0017-editing';
 
 /** Every migration, in order. Names never change once released. */
@@ -32,6 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-late-results': m0012,
   '0014-outbox-and-config-version': m0014,
   '0016-incidents': m0016,
-
   '0017-editing': m0017,
 };
