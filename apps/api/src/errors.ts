@@ -64,7 +64,10 @@ export const apiErrors = {
   quotaExceeded: (limit: string, value: number, detail: string) =>
     new DomainError('quota_exceeded', `the ${limit} limit of this organization is ${value}; ${detail}`),
   emailTaken: () => new DomainError('conflict', 'an account with this email already exists'),
-  slugTaken: () => new DomainError('conflict', 'this slug is taken'),
+  slugTaken: () =>
+    new DomainError('conflict', 'this slug is taken', [
+      { path: 'slug', message: 'taken by another status page' },
+    ]),
   lastOwner: () =>
     new DomainError('conflict', 'an organization keeps at least one owner; make someone else owner first'),
   memberAlready: () =>

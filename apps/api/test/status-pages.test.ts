@@ -96,7 +96,8 @@ describe('status pages', () => {
       400,
     );
     expect(invalid.errors.map((e) => e.path).sort()).toEqual(['color', 'slug', 'title']);
-    expectProblem(await as.patch(`/v1/status-pages/${page.id}`, { slug: 'acme-status' }), 409);
+    const taken = expectProblem(await as.patch(`/v1/status-pages/${page.id}`, { slug: 'acme-status' }), 409);
+    expect(taken.errors).toEqual([{ path: 'slug', message: 'taken by another status page' }]);
     const foreign = (await client(api.app, stranger.token).post('/v1/monitors', httpMonitor())).json().id;
     const refused = expectProblem(
       await as.patch(`/v1/status-pages/${page.id}`, { monitorIds: [foreign] }),

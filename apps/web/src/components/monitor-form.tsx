@@ -7,7 +7,12 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../lib/api-client';
 import type { Monitor } from '../lib/api-types';
 import { emptyAssertionRow } from '../lib/assertion-rows';
-import { groupProblems, labelProblems, type FormProblems as Problems } from '../lib/field-errors';
+import {
+  groupProblems,
+  inFormOrder,
+  labelProblems,
+  type FormProblems as Problems,
+} from '../lib/field-errors';
 import {
   holdsStoredSecret,
   initialMonitorFormValues,
@@ -16,6 +21,7 @@ import {
   monitorFieldFor,
   monitorFieldLabel,
   monitorFieldLabels,
+  monitorFormOrder,
   monitorToFormValues,
   STORED_SECRET_HINT,
   timeoutPlaceholder,
@@ -121,7 +127,10 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
       <h1 id="monitor-form-title">{title}</h1>
       <ErrorSummary
         messages={problems.form}
-        problems={labelProblems(errors, (field) => monitorFieldLabel(field, values.type))}
+        problems={inFormOrder(
+          labelProblems(errors, (field) => monitorFieldLabel(field, values.type)),
+          monitorFormOrder(values),
+        )}
       />
 
       <Field

@@ -57,6 +57,15 @@ export function labelProblems<F extends string>(
   );
 }
 
+/** The problems in the order of the form's inputs (`order` lists their ids top to bottom); others last. */
+export function inFormOrder(problems: LabelledProblem[], order: readonly string[]): LabelledProblem[] {
+  const rank = (id: string) => {
+    const at = order.indexOf(id);
+    return at < 0 ? order.length : at;
+  };
+  return [...problems].sort((a, b) => rank(a.id) - rank(b.id));
+}
+
 /** Messages a person can act on, in place of zod's defaults. */
 export const friendlyZodErrors: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type') {

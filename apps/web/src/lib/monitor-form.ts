@@ -111,6 +111,35 @@ export function monitorFieldLabel(field: string, type: string): string {
   return own?.label ?? monitorFieldLabels[field] ?? humanizeFieldName(field);
 }
 
+/** The ids of the monitor form's inputs, top to bottom, for listing its problems in that order. */
+export function monitorFormOrder(
+  values: Pick<MonitorFormValues, 'type' | 'assertions' | 'headers'>,
+): string[] {
+  const rules = values.assertions.flatMap((_, i) =>
+    ['path', 'op', 'value'].map((part) => `assertion-${i}-${part}`),
+  );
+  return [
+    'name',
+    'type',
+    ...typeSpec(values.type).fields.map((field) => field.name),
+    'method',
+    'intervalSeconds',
+    'timeoutMs',
+    'assertions',
+    ...rules,
+    'headers',
+    'body',
+    'followRedirects',
+    'channelIds',
+    'failureThreshold',
+    'recoveryThreshold',
+    'retryIntervalSeconds',
+    'regions',
+    'tags',
+    'paused',
+  ];
+}
+
 /** The interval's label and hint: a heartbeat monitor checks for missed pings, the others call their target. */
 export function intervalText(type: string): { label: string; hint: string } {
   return type === 'heartbeat'
