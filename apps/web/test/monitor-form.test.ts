@@ -10,6 +10,7 @@ import {
   monitorFieldLabel,
   monitorToFormValues,
   timeoutPlaceholder,
+  toMonitorCreate,
   toMonitorInput,
   toMonitorPatch,
   validateMonitorForm,
@@ -318,6 +319,22 @@ describe('every problem at once, under the labels the form shows', () => {
     expect(monitorFieldLabel('intervalSeconds', 'http')).toBe('Check every (seconds)');
     expect(monitorFieldLabel('quorumPolicy', 'http')).toBe('Quorum policy');
     expect(humanizeFieldName('monitorIds.0')).toBe('Monitor ids 0');
+  });
+});
+
+describe('toMonitorCreate', () => {
+  it('sends what the form holds, and leaves a default it only shows to the API', () => {
+    const values = http({ intervalSeconds: '5' });
+    const result = validateMonitorForm(values);
+    if (!result.ok) throw new Error('expected a valid form');
+    expect(result.input.timeoutMs).toBe(4000);
+    const body = toMonitorCreate(result.input, values);
+    expect(body).not.toHaveProperty('timeoutMs');
+    expect(body).toMatchObject({ type: 'http', name: 'Checkout', intervalSeconds: 5, failureThreshold: 2 });
+    const chosen = http({ timeoutMs: '3000' });
+    const parsed = validateMonitorForm(chosen);
+    if (!parsed.ok) throw new Error('expected a valid form');
+    expect(toMonitorCreate(parsed.input, chosen)).toMatchObject({ timeoutMs: 3000 });
   });
 });
 

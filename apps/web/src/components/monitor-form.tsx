@@ -25,6 +25,7 @@ import {
   monitorToFormValues,
   STORED_SECRET_HINT,
   timeoutPlaceholder,
+  toMonitorCreate,
   toMonitorPatch,
   validateMonitorForm,
 } from '../lib/monitor-form';
@@ -113,7 +114,7 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
         router.push(`/monitors/${encodeURIComponent(monitor.id)}`);
         return;
       }
-      const saved = await create.mutateAsync(validation.input);
+      const saved = await create.mutateAsync(toMonitorCreate(validation.input, values));
       router.push(`/monitors/${encodeURIComponent(saved.id)}`);
     } catch (error) {
       const found = error instanceof ApiError ? groupProblems(error.errors, monitorFieldFor) : noProblems;

@@ -1,5 +1,6 @@
 import {
   type CreateMonitor,
+  type CreateMonitorInput,
   createMonitorSchema,
   defaultTimeoutMs,
   type HttpMethod,
@@ -263,6 +264,17 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
 export const holdsStoredSecret = (value: string | undefined) => (value ?? '').includes(SECRET_MASK);
 
 export const STORED_SECRET_HINT = `${SECRET_MASK} stands for a stored secret, never shown again: leave it to keep it, type a new value to replace it.`;
+
+/**
+ * A POST body from a validated form: only what the form holds, so a default it merely shows (an
+ * empty timeout, a field a heartbeat hides) is left to the API rather than sent as if chosen.
+ */
+export function toMonitorCreate(input: CreateMonitor, values: MonitorFormValues): CreateMonitorInput {
+  const held = toMonitorInput(values);
+  return Object.fromEntries(
+    Object.entries(input).filter(([key]) => held[key] !== undefined),
+  ) as CreateMonitorInput;
+}
 
 /**
  * A PATCH body from a validated edit form: only the fields the user changed from what was loaded,

@@ -1,6 +1,6 @@
 'use client';
 
-import type { CreateMonitor, UpdateMonitor } from '@sentinelmesh/core';
+import type { CreateMonitorInput, UpdateMonitor } from '@sentinelmesh/core';
 import {
   keepPreviousData,
   useInfiniteQuery,
@@ -133,7 +133,7 @@ export function useCreateMonitor() {
   const { session } = useAuth();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateMonitor) =>
+    mutationFn: (input: CreateMonitorInput) =>
       session.request<Monitor>('/v1/monitors', { method: 'POST', body: input }),
     onSuccess: (monitor) => {
       queryClient.setQueryData(queryKeys.monitor(monitor.id), monitor);

@@ -155,7 +155,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
       await page.getByLabel('Grace period (seconds)').waitFor();
     };
     await page.goto(`${stack.web}/monitors/new`);
-    await page.getByLabel('What to check').selectOption('heartbeat');
+    await page.getByLabel('What to check', { exact: true }).selectOption('heartbeat');
     await expectHeartbeatFields();
     await page.getByLabel('Name', { exact: true }).fill('Nightly backup');
     await page.getByLabel('Expected every (seconds)').fill('86400');
