@@ -93,7 +93,7 @@ export const monitorFieldLabels: Record<string, string> = {
   headers: 'Headers',
   body: 'Request body',
   followRedirects: 'Follow redirects',
-  channelIds: 'Alert channels',
+  channelIds: 'Notify these channels',
   failureThreshold: 'Down after (failed checks in a row)',
   recoveryThreshold: 'Up again after (good checks in a row)',
   retryIntervalSeconds: 'Re-check after a failure (seconds)',

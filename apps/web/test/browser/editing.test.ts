@@ -71,7 +71,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     const created = nextBody('POST', /\/v1\/monitors$/);
     await page.getByRole('button', { name: 'Create monitor' }).click();
     expect(await created).not.toHaveProperty('timeoutMs');
-    await page.getByRole('heading', { name: 'Edit me', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Edit me', level: 1, exact: true }).waitFor();
     const { id } = await storedMonitor('Edit me');
 
     await page.goto(`${stack.web}/monitors/${id}/edit`);
@@ -87,7 +87,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     const patch = nextBody('PATCH', new RegExp(`/v1/monitors/${id}$`));
     await page.getByRole('button', { name: 'Save changes' }).click();
     expect(await patch).toEqual({ intervalSeconds: 5 });
-    await page.getByRole('heading', { name: 'Edit me', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Edit me', level: 1, exact: true }).waitFor();
     expect((await storedMonitor('Edit me')).config).toMatchObject({ intervalSeconds: 5, timeoutMs: 4000 });
 
     // Back at 60 s, the timeout nobody chose is the 10 s default again, and still shown as a default.
@@ -96,7 +96,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     const back = nextBody('PATCH', new RegExp(`/v1/monitors/${id}$`));
     await page.getByRole('button', { name: 'Save changes' }).click();
     expect(await back).toEqual({ intervalSeconds: 60 });
-    await page.getByRole('heading', { name: 'Edit me', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Edit me', level: 1, exact: true }).waitFor();
     expect((await storedMonitor('Edit me')).config).toMatchObject({ intervalSeconds: 60, timeoutMs: 10_000 });
     await page.goto(`${stack.web}/monitors/${id}/edit`);
     await page.getByLabel('Timeout (ms)').waitFor();
@@ -167,7 +167,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     for (const field of ['timeoutMs', 'regions', 'retryIntervalSeconds', 'url', 'assertions']) {
       expect(body, field).not.toHaveProperty(field);
     }
-    await page.getByRole('heading', { name: 'Nightly backup', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Nightly backup', level: 1, exact: true }).waitFor();
     const { id } = await storedMonitor('Nightly backup');
     await page.goto(`${stack.web}/monitors/${id}/edit`);
     await expectHeartbeatFields();
