@@ -13,6 +13,7 @@ import {
   toMonitorCreate,
   toMonitorInput,
   toMonitorPatch,
+  validateMonitorEdit,
   validateMonitorForm,
 } from '../src/lib/monitor-form';
 import { typeSpec } from '../src/lib/monitor-types';
@@ -319,6 +320,19 @@ describe('every problem at once, under the labels the form shows', () => {
     expect(monitorFieldLabel('intervalSeconds', 'http')).toBe('Check every (seconds)');
     expect(monitorFieldLabel('quorumPolicy', 'http')).toBe('Quorum policy');
     expect(humanizeFieldName('monitorIds.0')).toBe('Monitor ids 0');
+  });
+});
+
+describe('validateMonitorEdit', () => {
+  it('refuses emptied regions on an edit, beside the other problems, since a patch cannot ask for every region', () => {
+    const loaded = monitorToFormValues(stored());
+    const result = validateMonitorEdit(loaded, { ...loaded, regions: ' ', name: '' });
+    expect(result).toEqual({
+      ok: false,
+      fields: { name: 'Required', regions: 'Name at least one region' },
+      form: [],
+    });
+    expect(validateMonitorEdit(loaded, { ...loaded, regions: 'local, eu' }).ok).toBe(true);
   });
 });
 

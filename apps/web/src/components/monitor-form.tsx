@@ -27,6 +27,7 @@ import {
   timeoutPlaceholder,
   toMonitorCreate,
   toMonitorPatch,
+  validateMonitorEdit,
   validateMonitorForm,
 } from '../lib/monitor-form';
 import { availableMonitorTypes, typeSpec } from '../lib/monitor-types';
@@ -104,7 +105,7 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const validation = validateMonitorForm(values);
+    const validation = monitor ? validateMonitorEdit(loaded, values) : validateMonitorForm(values);
     if (!validation.ok) return show(validation);
     setProblems(noProblems);
     try {
@@ -253,7 +254,9 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
       <div className="form__row">
         {shows('regions')
           ? text('regions', {
-              hint: 'Comma-separated. Empty: every region this deployment runs.',
+              hint: monitor
+                ? 'Comma-separated.'
+                : 'Comma-separated. Empty: every region this deployment runs.',
               numeric: false,
             })
           : null}

@@ -224,6 +224,23 @@ export function validateMonitorForm(values: MonitorFormValues): MonitorFormValid
   return { ok: false, fields: { ...problems.fields, ...rowProblems }, form: problems.form };
 }
 
+/**
+ * Validates an edit: the form's own rules, and regions may not be emptied (a PATCH cannot ask for
+ * "every region", so an empty input would silently keep the old ones).
+ */
+export function validateMonitorEdit(
+  loaded: MonitorFormValues,
+  edited: MonitorFormValues,
+): MonitorFormValidation {
+  const validation = validateMonitorForm(edited);
+  const emptied = loaded.regions.trim() !== '' && list(edited.regions).length === 0;
+  if (!emptied || typeSpec(edited.type).omits.includes('regions')) return validation;
+  const regions = 'Name at least one region';
+  return validation.ok
+    ? { ok: false, fields: { regions }, form: [] }
+    : { ...validation, fields: { ...validation.fields, regions } };
+}
+
 /** The form filled in with a stored monitor, for editing. */
 export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
   const record: Record<string, unknown> = monitor;
