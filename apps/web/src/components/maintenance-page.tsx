@@ -12,6 +12,7 @@ import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
+import { useInPlaceEdit } from './use-in-place-edit';
 import { useSimpleForm } from './use-simple-form';
 
 const localInput = (ms: number) => {
@@ -142,11 +143,6 @@ function MaintenanceForm({
   );
 }
 
-/** Moves focus to the form's heading when it changes what it edits, so keyboard and screen reader users follow. */
-function focusForm() {
-  requestAnimationFrame(() => document.getElementById('mw-form-title')?.focus());
-}
-
 export function MaintenancePage() {
   const windows = useMaintenanceWindows();
   const remove = useApiMutation<{ id: string }>('DELETE', byId('/v1/maintenance-windows'), [
@@ -154,8 +150,7 @@ export function MaintenancePage() {
   ]);
   const now = useNow(30_000);
   const items = windows.data?.items;
-  const [editingId, setEditingId] = useState<string | null>(null);
-  const [notice, setNotice] = useState('');
+  const { editingId, notice, edit, done } = useInPlaceEdit('mw-form-title');
   const editing = items?.find((w) => w.id === editingId);
   return (
     <>
@@ -201,15 +196,7 @@ export function MaintenancePage() {
                   <td className="num">{w.monitorIds.length}</td>
                   <td>
                     <div className="row-actions">
-                      <RowAction
-                        label="Edit"
-                        item={w.name}
-                        onClick={() => {
-                          setNotice('');
-                          setEditingId(w.id);
-                          focusForm();
-                        }}
-                      />
+                      <RowAction label="Edit" item={w.name} onClick={() => edit(w.id)} />
                       <ConfirmButton
                         label="Delete"
                         item={w.name}
@@ -227,15 +214,7 @@ export function MaintenancePage() {
           </table>
         </TableScroll>
       ) : null}
-      <MaintenanceForm
-        key={editing?.id ?? 'new'}
-        existing={editing}
-        onDone={(saved) => {
-          setNotice(saved ?? '');
-          if (editing) focusForm();
-          setEditingId(null);
-        }}
-      />
+      <MaintenanceForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
+import { useInPlaceEdit } from './use-in-place-edit';
 import { useSimpleForm } from './use-simple-form';
 
 type PageField = 'title' | 'slug' | 'monitorIds';
@@ -116,16 +117,10 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
   );
 }
 
-/** Moves focus to the form's heading once it shows another page, so keyboard and screen reader users follow. */
-function focusForm() {
-  requestAnimationFrame(() => document.getElementById('sp-form-title')?.focus());
-}
-
 export function StatusPagesPage() {
   const pages = useStatusPages();
   const items = pages.data?.items;
-  const [editingId, setEditingId] = useState<string | null>(null);
-  const [notice, setNotice] = useState('');
+  const { editingId, notice, edit, done } = useInPlaceEdit('sp-form-title');
   const editing = items?.find((p) => p.id === editingId);
   return (
     <>
@@ -165,15 +160,7 @@ export function StatusPagesPage() {
                   </td>
                   <td className="num">{p.monitorIds.length}</td>
                   <td>
-                    <RowAction
-                      label="Edit"
-                      item={p.title}
-                      onClick={() => {
-                        setNotice('');
-                        setEditingId(p.id);
-                        focusForm();
-                      }}
-                    />
+                    <RowAction label="Edit" item={p.title} onClick={() => edit(p.id)} />
                   </td>
                 </tr>
               ))}
@@ -181,15 +168,7 @@ export function StatusPagesPage() {
           </table>
         </TableScroll>
       ) : null}
-      <StatusPageForm
-        key={editing?.id ?? 'new'}
-        page={editing}
-        onDone={(saved) => {
-          setNotice(saved ?? '');
-          if (editing) focusForm();
-          setEditingId(null);
-        }}
-      />
+      <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} />
     </>
   );
 }
