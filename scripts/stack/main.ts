@@ -5,7 +5,7 @@ import { appSpecs } from './apps';
 import { loadStackConfig } from './config';
 import { localPostgres, localRedis } from './services';
 import { Supervisor } from './supervisor';
-import { buildWeb, webBuildIsStale } from './web-build';
+import { ensureWebBuild } from './web-build';
 
 /**
  * The local stack: Postgres and Redis (unless DATABASE_URL / REDIS_URL point elsewhere), the
@@ -66,15 +66,9 @@ try {
     const redis = await localRedis(config.STACK_DATA_DIR, config.REDIS_PORT);
     services.push(supervisor.start(redis.spec).then(() => (redisUrl = redis.url)));
   }
-  const needsWebBuild =
-    config.STACK_RUN === 'source' &&
-    config.STACK_APPS.includes('web') &&
-    config.WEB_MODE === 'production' &&
-    webBuildIsStale();
-  if (needsWebBuild) {
-    say('building the dashboard (first start, or its sources changed)…');
-    services.push(buildWeb(write));
-  }
+  const runsWebBuild =
+    config.STACK_RUN === 'source' && config.STACK_APPS.includes('web') && config.WEB_MODE === 'production';
+  if (runsWebBuild) services.push(ensureWebBuild(say, write));
   await Promise.all(services);
   if (!databaseUrl || !(redisUrl || clusterNodes)) throw new Error('Postgres or Redis did not start');
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { lock } from 'proper-lockfile';
 import { repoRoot } from './config';
 
 const sourceRoots = [
@@ -47,4 +48,32 @@ export function buildWeb(write: (line: string) => void): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`)),
     );
   });
+}
+
+/**
+ * Builds the dashboard when its build is stale, one build at a time across processes: the browser
+ * tests start several stacks at once, and a second `next build` in the same folder fails. A waiting
+ * launcher checks again once it holds the lock, so it finds the build just made and skips its own.
+ */
+export async function ensureWebBuild(
+  say: (line: string) => void,
+  write: (line: string) => void,
+): Promise<void> {
+  const webDir = path.join(repoRoot, 'apps/web');
+  const release = await lock(webDir, {
+    lockfilePath: path.join(webDir, '.next-build.lock'),
+    realpath: false,
+    // A crashed holder's lock counts as abandoned once it has not been refreshed for 20 s.
+    stale: 20_000,
+    update: 5_000,
+    // Up to ten minutes of waiting, for builds on a busy machine.
+    retries: { retries: 1_200, factor: 1, minTimeout: 500, maxTimeout: 500 },
+  });
+  try {
+    if (!webBuildIsStale()) return;
+    say('building the dashboard (first start, or its sources changed)…');
+    await buildWeb(write);
+  } finally {
+    await release();
+  }
 }
