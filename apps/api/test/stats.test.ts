@@ -4,6 +4,7 @@ import { runRollups } from '../src/jobs/rollups';
 import {
   client,
   createTestDatabase,
+  expectProblem,
   httpMonitor,
   type Session,
   signupUser,
@@ -18,7 +19,9 @@ import {
 // Down incidents: 03-09 10:00–12:30 (30 min inside), 03-09 20:00–21:30 (90 min), 03-10 11:45–open (15 min).
 //   Down 135 min = 8100 s of 86400 s: uptime 90.625 %.
 // The 7 d window also holds a 03-09 11:00 check at 9000 ms and the whole first incident (150 min):
-//   25 checks; down 255 min = 15300 s: 1 - 15300/604800 = 97.4702 %; p95 = #23 of 24 = 500, p99 = #24 = 9000.
+//   25 checks; p95 = #23 of 24 = 500, p99 = #24 = 9000. Its data begins with that incident at 03-09 10:00
+//   (the first check is at 11:00; time before has no data): down 255 min = 15300 s of 26 h = 93600 s:
+//   1 - 15300/93600 = 83.6538 %.
 const NOW = new Date('2026-03-10T12:00:00Z');
 const H = 3_600_000;
 const at = (iso: string) => new Date(iso);
@@ -144,21 +147,36 @@ describe('monitor statistics against a hand-computed scenario', () => {
   it('draws an hourly series whose points show the incidents and latencies of each hour', async () => {
     const { series } = await stats('24h');
     expect(series).toHaveLength(24);
-    expect(series[0]).toEqual({ at: '2026-03-09T12:00:00.000Z', uptimePercent: 50, p50: 100, p95: 100 });
+    expect(series[0]).toEqual({
+      at: '2026-03-09T12:00:00.000Z',
+      uptimePercent: 50,
+      p50: 100,
+      p95: 100,
+      checks: 1,
+      failedChecks: 0,
+    });
     expect(series[8]).toMatchObject({ at: '2026-03-09T20:00:00.000Z', uptimePercent: 0 });
     expect(series[9]).toMatchObject({ at: '2026-03-09T21:00:00.000Z', uptimePercent: 50 });
     expect(series[20]).toMatchObject({ at: '2026-03-10T08:00:00.000Z', uptimePercent: 100, p50: 200 });
-    expect(series[23]).toEqual({ at: '2026-03-10T11:00:00.000Z', uptimePercent: 75, p50: null, p95: null });
+    expect(series[23]).toEqual({
+      at: '2026-03-10T11:00:00.000Z',
+      uptimePercent: 75,
+      p50: null,
+      p95: null,
+      checks: 1,
+      failedChecks: 1,
+    });
   });
 
   it('counts the earlier check and the whole first incident in the 7 d window', async () => {
     expect(await stats('7d')).toMatchObject({
       window: '7d',
-      uptimePercent: 97.4702,
+      uptimePercent: 83.6538,
       checks: 25,
       failedChecks: 2,
       incidents: 3,
       downtimeSeconds: 15300,
+      measuredSeconds: 93600,
       latencyMs: { p50: 100, p95: 500, p99: 9000 },
     });
   });
@@ -174,22 +192,92 @@ describe('monitor statistics against a hand-computed scenario', () => {
     });
   });
 
-  it('starts the window at the monitor’s creation', async () => {
+  it('reports no data, not 100 %, for a monitor without checks', async () => {
+    const fresh = (
+      await client(api.app, owner.token).post('/v1/monitors', httpMonitor({ name: 'fresh' }))
+    ).json();
+    const res = await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=24h`);
+    expect(res.json()).toMatchObject({ uptimePercent: null, checks: 0, measuredSeconds: 0, incidents: 0 });
+    expect(res.json().series.every((p: { uptimePercent: number | null }) => p.uptimePercent === null)).toBe(
+      true,
+    );
+  });
+
+  it('counts only the time since the first check, and an open incident up to now', async () => {
+    // Checks every minute from 11:20; down since 11:50 (open): 10 min down of 40 min with data.
+    const M = 60_000;
+    const fresh = (
+      await client(api.app, owner.token).post('/v1/monitors', httpMonitor({ name: 'outage' }))
+    ).json();
+    const checks = Array.from({ length: 40 }, (_, i) => ({
+      org_id: owner.orgId,
+      monitor_id: fresh.id,
+      scheduled_at: new Date(NOW.getTime() - 40 * M + i * M),
+      checked_at: new Date(NOW.getTime() - 40 * M + i * M + 100),
+      region: 'local',
+      kind: 'scheduled' as const,
+      attempt: 0,
+      ok: i < 30,
+      status_code: i < 30 ? 200 : 503,
+      latency_ms: 100,
+      phases: JSON.stringify({}),
+      failed_assertions: JSON.stringify([]),
+      error_kind: i < 30 ? null : 'http_status',
+    }));
     await testDb.db
-      .updateTable('monitors')
-      .set({ created_at: at('2026-03-10T06:00:00Z') } as never)
-      .where('id', '=', monitorId)
+      .insertInto('check_results')
+      .values(checks as never)
       .execute();
-    try {
-      // [06:00, 12:00): 15 min down of 6 h; checks at 06:00 .. 11:00.
-      expect(await stats('24h')).toMatchObject({ uptimePercent: 95.8333, checks: 6, downtimeSeconds: 900 });
-    } finally {
-      await testDb.db
-        .updateTable('monitors')
-        .set({ created_at: new Date(NOW.getTime() - 100 * 24 * H) } as never)
-        .where('id', '=', monitorId)
-        .execute();
+    await testDb.db
+      .insertInto('incidents')
+      .values({
+        org_id: owner.orgId,
+        monitor_id: fresh.id,
+        status: 'open',
+        opened_at: new Date(NOW.getTime() - 10 * M),
+        resolved_at: null,
+      })
+      .execute();
+    const hour = (await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=1h`)).json();
+    expect(hour).toMatchObject({
+      uptimePercent: 75,
+      checks: 40,
+      failedChecks: 10,
+      incidents: 1,
+      downtimeSeconds: 600,
+      measuredSeconds: 2400,
+    });
+    expect(hour.incidentSpans).toEqual([
+      { id: expect.any(String), openedAt: '2026-03-10T11:50:00.000Z', resolvedAt: null },
+    ]);
+    expect(hour.points).toHaveLength(40);
+    expect(hour.points[39]).toMatchObject({ ok: false, kind: 'scheduled', latencyMs: 100 });
+    // Every longer window reads the same facts: the same figure.
+    for (const window of ['3h', '6h', '24h', '7d', '30d', '90d']) {
+      const res = await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=${window}`);
+      expect(res.json(), window).toMatchObject({ uptimePercent: 75, checks: 40, measuredSeconds: 2400 });
     }
+  });
+
+  it('answers a custom range with raw points and the same definition', async () => {
+    const res = await client(api.app, owner.token).get(
+      `/v1/monitors/${monitorId}/stats?from=2026-03-09T20:00:00Z&to=2026-03-09T22:00:00Z`,
+    );
+    expect(res.statusCode).toBe(200);
+    // Down 20:00–21:30 of the two hours: 25 %; two checks, at 20:00 and 21:00.
+    expect(res.json()).toMatchObject({
+      window: 'custom',
+      from: '2026-03-09T20:00:00.000Z',
+      to: '2026-03-09T22:00:00.000Z',
+      uptimePercent: 25,
+      checks: 2,
+      downtimeSeconds: 5400,
+    });
+    expect(res.json().points.map((p: { at: string }) => p.at)).toEqual([
+      '2026-03-09T20:00:01.000Z',
+      '2026-03-09T21:00:01.000Z',
+    ]);
+    expect(res.json().series).toHaveLength(12);
   });
 
   it('leaves maintenance out of the window and of the downtime', async () => {
@@ -233,6 +321,20 @@ describe('monitor statistics against a hand-computed scenario', () => {
     expect(new Set(seen).size).toBe(26);
     expect(seen[0]).toBe('2026-03-10T11:00:00.000Z/scheduled');
     expect(seen[25]).toBe('2026-03-09T11:00:00.000Z/scheduled');
+  });
+
+  it.each([
+    ['an unknown window', 'window=2d', 'window'],
+    ['from after to', 'from=2026-03-10T10:00:00Z&to=2026-03-10T09:00:00Z', 'from'],
+    ['a range in the future', 'from=2026-03-11T00:00:00Z', 'from'],
+    ['a range over 90 days', 'from=2025-11-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'from'],
+    ['a time that is not one', 'from=yesterday', 'from'],
+    ['both a window and a range', 'window=1h&from=2026-03-10T10:00:00Z', 'window'],
+    ['to without from', 'to=2026-03-10T10:00:00Z', 'from'],
+  ])('answers a problem naming the field for %s', async (_name, query, path) => {
+    const res = await client(api.app, owner.token).get(`/v1/monitors/${monitorId}/stats?${query}`);
+    const problem = expectProblem(res, 400);
+    expect(JSON.stringify(problem.errors)).toContain(path);
   });
 
   it('answers 404 for another organization’s monitor and 400 for an unknown window', async () => {

@@ -1,3 +1,4 @@
+import { insertResults } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 let testDb: TestDatabase;
 let api: TestApi;
@@ -55,6 +57,15 @@ beforeAll(async () => {
       resolved_at: new Date('2026-03-09T12:00:00Z'),
     })
     .execute();
+  // Checks once an hour: A's from the first of the 90 days, B's since it exists.
+  const hourly = (from: string) => {
+    const start = Date.parse(from);
+    return Array.from({ length: (NOW.getTime() - start) / HOUR }, (_, i) => ({
+      scheduledAt: new Date(start + i * HOUR),
+    }));
+  };
+  await insertResults(testDb.db, owner.orgId, monitorA, hourly('2025-12-11T00:00:00Z'));
+  await insertResults(testDb.db, owner.orgId, monitorB, hourly('2026-03-08T00:00:00Z'));
 });
 
 afterAll(async () => {
@@ -145,7 +156,25 @@ describe('status pages', () => {
     expect(a.uptime90d[89]).toEqual({ date: '2026-03-10', uptimePercent: 100 });
     expect(b.uptime90d[86]).toEqual({ date: '2026-03-07', uptimePercent: null });
     expect(b.uptime90d[87]).toEqual({ date: '2026-03-08', uptimePercent: 100 });
+    // The overall figure covers only time with data: A's 6 h down of 89.5 days; B's two and a half days.
+    expect(a).toMatchObject({ uptimePercent: 99.7207, dataSince: '2025-12-11T00:00:00.000Z' });
+    expect(b).toMatchObject({ uptimePercent: 100, dataSince: '2026-03-08T00:00:00.000Z' });
     expect(JSON.stringify(body)).not.toContain(owner.orgId);
+  });
+
+  it('shows a monitor without checks as no data, not as up', async () => {
+    const as = client(api.app, owner.token);
+    const fresh = (await as.post('/v1/monitors', httpMonitor({ name: 'Fresh' }))).json().id;
+    const page = (
+      await as.post('/v1/status-pages', { slug: 'fresh-status', title: 'Fresh', monitorIds: [fresh] })
+    ).json();
+    const res = await api.app.inject({ method: 'GET', url: '/v1/public/status-pages/fresh-status' });
+    await as.delete(`/v1/status-pages/${page.id}`);
+    const [monitor] = res.json().monitors;
+    expect(monitor).toMatchObject({ uptimePercent: null, dataSince: null });
+    expect(monitor.uptime90d.every((d: { uptimePercent: number | null }) => d.uptimePercent === null)).toBe(
+      true,
+    );
   });
 
   it('answers 404 for an unknown slug', async () => {

@@ -1,5 +1,6 @@
 import { lifecycleStatus, type MonitorStatus, type StoredMonitorConfig } from '@sentinelmesh/core';
 import { type Kysely, sql } from 'kysely';
+import { insertHourlyRollups } from './rollups';
 import type { Database } from './schema';
 
 /** An HTTP monitor with the API's defaults, aimed at the discard port of this machine. */
@@ -123,4 +124,113 @@ export async function insertMonitor(
   const [id] = await insertMonitors(db, orgId, [fixture]);
   if (!id) throw new Error('the monitor row was not written');
   return id;
+}
+
+/** One check result a fixture writes; the rest is an OK HTTP check from the `local` region. */
+export interface ResultFixture {
+  scheduledAt: Date;
+  ok?: boolean;
+  latencyMs?: number | null;
+  statusCode?: number | null;
+  kind?: 'scheduled' | 'confirmation';
+  region?: string;
+  errorKind?: string | null;
+  errorMessage?: string | null;
+}
+
+/** Writes check results of one monitor, a thousand per statement (duplicates of a slot are skipped). */
+export async function insertResults(
+  db: Kysely<Database>,
+  orgId: string,
+  monitorId: string,
+  results: ResultFixture[],
+): Promise<void> {
+  for (let start = 0; start < results.length; start += CHUNK) {
+    const rows = results.slice(start, start + CHUNK).map((r) => {
+      const ok = r.ok ?? true;
+      return {
+        org_id: orgId,
+        monitor_id: monitorId,
+        scheduled_at: r.scheduledAt,
+        checked_at: new Date(r.scheduledAt.getTime() + 50),
+        region: r.region ?? 'local',
+        kind: r.kind ?? 'scheduled',
+        attempt: r.kind === 'confirmation' ? 1 : 0,
+        ok,
+        status_code: r.statusCode !== undefined ? r.statusCode : ok ? 200 : 503,
+        latency_ms: r.latencyMs !== undefined ? r.latencyMs : 100,
+        phases: JSON.stringify({}),
+        failed_assertions: JSON.stringify([]),
+        error_kind: r.errorKind !== undefined ? r.errorKind : ok ? null : 'http_status',
+        error_message: r.errorMessage !== undefined ? r.errorMessage : ok ? null : 'HTTP 503',
+      };
+    });
+    await db
+      .insertInto('check_results')
+      .values(rows as never)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/** Writes a down incident of a monitor: open when `resolvedAt` is left out. Answers its id. */
+export async function insertIncident(
+  db: Kysely<Database>,
+  orgId: string,
+  monitorId: string,
+  incident: { openedAt: Date; resolvedAt?: Date | null; cause?: string | null },
+): Promise<string> {
+  const row = await db
+    .insertInto('incidents')
+    .values({
+      org_id: orgId,
+      monitor_id: monitorId,
+      status: incident.resolvedAt ? 'resolved' : 'open',
+      opened_at: incident.openedAt,
+      resolved_at: incident.resolvedAt ?? null,
+      cause: incident.cause ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Writes a maintenance window over the given monitors. Answers its id. */
+export async function insertMaintenanceWindow(
+  db: Kysely<Database>,
+  orgId: string,
+  window: { name?: string; startsAt: Date; endsAt: Date; monitorIds: string[] },
+): Promise<string> {
+  const row = await db
+    .insertInto('maintenance_windows')
+    .values({
+      org_id: orgId,
+      name: window.name ?? 'maintenance',
+      starts_at: window.startsAt,
+      ends_at: window.endsAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (window.monitorIds.length > 0) {
+    await db
+      .insertInto('maintenance_window_monitors')
+      .values(window.monitorIds.map((monitor_id) => ({ org_id: orgId, window_id: row.id, monitor_id })))
+      .execute();
+  }
+  return row.id;
+}
+
+/**
+ * Rolls every monitor's results up to the hour `through` (as the rollup job would) and moves the
+ * rollup watermark there, so readers take those hours from the rollups and later ones from raw results.
+ */
+export async function rollUpResults(db: Kysely<Database>, through: Date): Promise<void> {
+  await db.deleteFrom('check_rollups_hourly').where('hour', '<', through).execute();
+  await insertHourlyRollups(db, { from: new Date(0), to: through });
+  const value = through.toISOString();
+  await db
+    .insertInto('meta')
+    .values({ key: 'rollups_hourly_through', value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }

@@ -2,4 +2,5 @@ export * from './clock';
 export * from './connection';
 export * from './migrate';
 export * from './partitions';
+export * from './rollups';
 export type * from './schema';

@@ -1,12 +1,10 @@
-import { type Db, resultStorage } from '@sentinelmesh/db';
+import { type Db, insertHourlyRollups, resultStorage } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import { ROLLUPS_THROUGH_KEY } from '../services/stats';
-import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
 import { DAY_MS, HOUR_MS } from '../stats/windows';
 import { runEvery } from './every';
 
-const bounds = sql.raw(`ARRAY[${LATENCY_BUCKET_BOUNDS.join(',')}]::integer[]`);
 // Results are written seconds after their slot; an hour is rolled up once it is this far behind.
 const GRACE_MS = 2 * 60_000;
 // Each run recomputes the last hours it already rolled, for results that arrived while it ran; results
@@ -56,15 +54,7 @@ export async function runRollups(db: Db, now: Date): Promise<Date | null> {
     // A day at a time, so a long backlog never becomes one giant sort.
     for (let from = start; from < target; from += DAY_MS) {
       const to = Math.min(from + DAY_MS, target);
-      await sql`
-        INSERT INTO check_rollups_hourly (hour, org_id, monitor_id, bucket, checks, failed)
-        SELECT date_bin(interval '1 hour', scheduled_at, timestamptz 'epoch'), org_id, monitor_id,
-          coalesce(width_bucket(latency_ms, ${bounds}), -1), count(*), count(*) FILTER (WHERE NOT ok)
-        FROM check_results r
-        WHERE kind = 'scheduled' AND scheduled_at >= ${new Date(from)} AND scheduled_at < ${new Date(to)}
-          AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = r.monitor_id)
-        GROUP BY 1, 2, 3, 4
-      `.execute(tx);
+      await insertHourlyRollups(tx, { from: new Date(from), to: new Date(to) });
     }
     const through = new Date(target);
     await tx

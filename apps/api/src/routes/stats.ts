@@ -22,7 +22,10 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
     async (request) =>
       monitorStats(tenantOf(request), {
         monitorId: requireId(request.params.id, 'monitor'),
-        window: request.query.window,
+        range:
+          request.query.from !== undefined
+            ? { from: request.query.from, to: request.query.to }
+            : { window: request.query.window ?? '24h' },
       }),
   );
 };

@@ -40,6 +40,13 @@ export const publicStatusPageSchema = z.object({
       id: z.string(),
       name: z.string(),
       status: z.enum(monitorStatuses),
+      uptimePercent: z
+        .number()
+        .nullable()
+        .describe(
+          'uptime over the 90 days counting only time with data, as the stats API defines it; null without data',
+        ),
+      dataSince: isoTime.nullable().describe('where the data of the 90 days begins; null without data'),
       uptime90d: z
         .array(
           z.object({
@@ -47,7 +54,9 @@ export const publicStatusPageSchema = z.object({
             uptimePercent: z.number().nullable(),
           }),
         )
-        .describe('oldest first; null before the monitor existed'),
+        .describe(
+          'oldest first; null for a day without data (before the first check, gaps, all maintenance)',
+        ),
     }),
   ),
 });

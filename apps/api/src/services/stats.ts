@@ -1,33 +1,25 @@
 import { sql } from 'kysely';
 import type { TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
-import { assembleStats, type BucketRow } from '../stats/assemble';
-import type { Interval } from '../stats/intervals';
+import { assembleStats, type BucketRow, type CheckPoint } from '../stats/assemble';
 import { LATENCY_BUCKET_BOUNDS } from '../stats/latency-buckets';
-import { ceilTo, floorTo, HOUR_MS, type StatsWindow, windowSpecs } from '../stats/windows';
-import { maintenanceIntervals } from './maintenance-read';
+import {
+  ceilTo,
+  floorTo,
+  HOUR_MS,
+  MAX_RANGE_MS,
+  RAW_POINTS_LIMIT,
+  RAW_POINTS_MAX_RANGE_MS,
+  type StatsWindow,
+  specFor,
+  windowSpecs,
+} from '../stats/windows';
+import { resultHorizons } from './result-horizons';
+import { factsMonitors, uptimeFacts } from './uptime-facts';
+
+export { RESULTS_RETAINED_FROM_KEY, ROLLUPS_THROUGH_KEY, resultHorizons } from './result-horizons';
 
 const bounds = sql.raw(`ARRAY[${LATENCY_BUCKET_BOUNDS.join(',')}]::integer[]`);
-export const ROLLUPS_THROUGH_KEY = 'rollups_hourly_through';
-/** Raw results before this were removed by retention (set by the retention job). */
-export const RESULTS_RETAINED_FROM_KEY = 'results_retained_from';
-
-/** Which hours the rollups hold and which raw results are still kept; hides the storage engine. */
-export async function resultHorizons(db: TenantDb): Promise<{ rolledThrough: number; rawFrom: number }> {
-  const { rows } = await sql<{ storage: string | null; through: string | null; retained: string | null }>`
-    SELECT (SELECT value FROM meta WHERE key = 'check_results_storage') AS storage,
-      (SELECT value FROM meta WHERE key = ${ROLLUPS_THROUGH_KEY}) AS through,
-      (SELECT value FROM meta WHERE key = ${RESULTS_RETAINED_FROM_KEY}) AS retained`.execute(db);
-  const row = rows[0];
-  const at = (value: string | null | undefined, missing: number) => {
-    const ms = value ? Date.parse(value) : Number.NaN;
-    return Number.isFinite(ms) ? ms : missing;
-  };
-  // TimescaleDB's real-time aggregate is complete up to now.
-  const rolledThrough =
-    row?.storage === 'timescale' ? Number.POSITIVE_INFINITY : at(row?.through, Number.NEGATIVE_INFINITY);
-  return { rolledThrough, rawFrom: at(row?.retained, Number.NEGATIVE_INFINITY) };
-}
 
 type Row = { at: Date; bucket: number; checks: number; failed: number };
 
@@ -73,55 +65,82 @@ async function bucketRows(
   return rows.map((row) => ({ ...row, at: row.at.getTime() }));
 }
 
-/** Down incidents of a monitor overlapping [from, to); an open one lasts until `to`. */
-export async function downIntervals(
+/** Each check of a short range (confirmations too), oldest first; null when there are too many. */
+async function checkPoints(
   db: TenantDb,
   orgId: string,
-  monitorIds: string[],
+  monitorId: string,
   from: number,
   to: number,
-): Promise<Map<string, Interval[]>> {
-  const out = new Map<string, Interval[]>();
-  if (monitorIds.length === 0) return out;
+): Promise<CheckPoint[] | null> {
+  if (to - from > RAW_POINTS_MAX_RANGE_MS) return null;
   const rows = await db
-    .selectFrom('incidents')
-    .select(['monitor_id', 'opened_at', 'resolved_at'])
+    .selectFrom('tenant_check_results')
+    .select(['scheduled_at', 'checked_at', 'region', 'kind', 'ok', 'latency_ms'])
     .where('org_id', '=', orgId)
-    .where('monitor_id', 'in', monitorIds)
-    .where('opened_at', '<', new Date(to))
-    .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', new Date(from))]))
+    .where('monitor_id', '=', monitorId)
+    .where('scheduled_at', '>=', new Date(from))
+    .where('scheduled_at', '<', new Date(to))
+    .orderBy('scheduled_at')
+    .orderBy('checked_at')
+    .limit(RAW_POINTS_LIMIT + 1)
     .execute();
-  for (const row of rows) {
-    const list = out.get(row.monitor_id) ?? [];
-    list.push({ start: row.opened_at.getTime(), end: row.resolved_at ? row.resolved_at.getTime() : to });
-    out.set(row.monitor_id, list);
-  }
-  return out;
+  if (rows.length > RAW_POINTS_LIMIT) return null;
+  return rows.map((row) => ({
+    at: (row.checked_at ?? row.scheduled_at).getTime(),
+    region: row.region,
+    kind: row.kind as CheckPoint['kind'],
+    ok: row.ok,
+    latencyMs: row.latency_ms,
+  }));
 }
 
-/** Statistics over the window ending now; the window starts no earlier than the monitor's creation. */
-export async function monitorStats(ctx: TenantContext, input: { monitorId: string; window: StatsWindow }) {
+export type StatsRange = { window: StatsWindow } | { from: string; to?: string | undefined };
+
+/** The range asked for: a named window ending now, or `from`/`to` (to at most now). */
+function resolveRange(range: StatsRange, now: number) {
+  if ('window' in range) {
+    const spec = windowSpecs[range.window];
+    return { window: range.window, from: now - spec.ms, to: now, spec };
+  }
+  const from = Date.parse(range.from);
+  const to = Math.min(range.to === undefined ? now : Date.parse(range.to), now);
+  if (from >= to) {
+    throw apiErrors.invalid('range', [{ path: 'from', message: 'must be before `to` and before now' }]);
+  }
+  if (to - from > MAX_RANGE_MS) {
+    throw apiErrors.invalid('range', [{ path: 'from', message: 'the range may span at most 90 days' }]);
+  }
+  return { window: 'custom' as const, from, to, spec: specFor(to - from) };
+}
+
+/**
+ * Statistics of one monitor over a window ending now or a custom range. Time before the monitor's
+ * first check, in gaps and in maintenance has no data: it counts neither as up nor as down.
+ */
+export async function monitorStats(ctx: TenantContext, input: { monitorId: string; range: StatsRange }) {
   const { db, orgId } = ctx;
-  const { monitorId, window } = input;
-  const now = ctx.clock.now();
-  const monitor = await db
-    .selectFrom('monitors')
-    .select('created_at')
-    .where('org_id', '=', orgId)
-    .where('id', '=', monitorId)
-    .executeTakeFirst();
+  const [monitor] = await factsMonitors(db, orgId, [input.monitorId]);
   if (!monitor) throw apiErrors.notFound('monitor');
-  const spec = windowSpecs[window];
-  const to = now.getTime();
-  const from = Math.min(to, Math.max(to - spec.ms, monitor.created_at.getTime()));
+  const { window, from, to, spec } = resolveRange(input.range, ctx.clock.now().getTime());
   // Reads one after another: a transaction is a single connection.
-  const rows = await bucketRows(db, orgId, monitorId, {
+  const rows = await bucketRows(db, orgId, monitor.id, {
     from,
     to,
     stepMs: spec.stepMs,
     rollups: spec.rollups,
   });
-  const incidents = (await downIntervals(db, orgId, [monitorId], from, to)).get(monitorId) ?? [];
-  const maintenance = (await maintenanceIntervals(db, orgId, [monitorId], from, to)).get(monitorId) ?? [];
-  return assembleStats({ window, from, to, stepMs: spec.stepMs, rows, incidents, maintenance });
+  const points = await checkPoints(db, orgId, monitor.id, from, to);
+  const facts = (await uptimeFacts(db, orgId, [monitor], from, to)).get(monitor.id);
+  if (!facts) throw apiErrors.notFound('monitor');
+  return assembleStats({
+    window,
+    from,
+    to,
+    stepMs: spec.stepMs,
+    rows,
+    facts: facts.facts,
+    incidents: facts.incidents,
+    points,
+  });
 }

@@ -3,11 +3,8 @@ import { sql } from 'kysely';
 import type { ServiceContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
-import { availability } from '../stats/intervals';
-import { DAY_MS } from '../stats/windows';
-import { maintenanceIntervals } from './maintenance-read';
 import { deleteOwned, findMissingIds } from './owned-ids';
-import { downIntervals } from './stats';
+import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
@@ -170,30 +167,25 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     .selectFrom('status_page_monitors as spm')
     .innerJoin('monitors as m', 'm.id', 'spm.monitor_id')
     .leftJoin('monitor_state as s', 's.monitor_id', 'm.id')
-    .select(['m.id', 'm.name', 'm.created_at', 's.status'])
+    .select(['m.id', 'm.name', 's.status'])
     .where('spm.org_id', '=', orgId)
     .where('spm.status_page_id', '=', page.id)
     .orderBy('spm.position')
     .execute();
-  const to = now.getTime();
-  const firstDay = Math.floor(to / DAY_MS) * DAY_MS - 89 * DAY_MS;
-  const ids = monitors.map((m) => m.id);
-  const down = await downIntervals(db, orgId, ids, firstDay, to);
-  const quiet = await maintenanceIntervals(db, orgId, ids, firstDay, to);
-  const views = monitors.map((m) => {
-    const created = m.created_at.getTime();
-    const days = [];
-    for (let day = firstDay; day < to; day += DAY_MS) {
-      const from = Math.max(day, created);
-      const end = Math.min(day + DAY_MS, to);
-      const share =
-        from >= end
-          ? null
-          : availability(down.get(m.id) ?? [], quiet.get(m.id) ?? [], from, end).uptimePercent;
-      days.push({ date: new Date(day).toISOString().slice(0, 10), uptimePercent: share });
-    }
-    return { id: m.id, name: m.name, status: (m.status ?? 'pending') as MonitorStatus, uptime90d: days };
-  });
+  const uptime = await statusPageUptime(
+    db,
+    orgId,
+    monitors.map((m) => m.id),
+    now,
+  );
+  const views = monitors.map((m) => ({
+    id: m.id,
+    name: m.name,
+    status: (m.status ?? 'pending') as MonitorStatus,
+    uptimePercent: uptime.get(m.id)?.uptimePercent ?? null,
+    dataSince: uptime.get(m.id)?.dataSince ?? null,
+    uptime90d: uptime.get(m.id)?.uptime90d ?? [],
+  }));
   const anyDown = views.some((v) => v.status === 'down');
   const degraded = views.some((v) => v.status === 'flapping');
   return {

@@ -34,28 +34,62 @@ export function intersect(a: Interval[], b: Interval[]): Interval[] {
   return out;
 }
 
+/** The parts of `a` outside `b` (both normalized). */
+export function subtract(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const x of a) {
+    let start = x.start;
+    for (const y of b) {
+      if (y.end <= start || y.start >= x.end) continue;
+      if (y.start > start) out.push({ start, end: y.start });
+      start = Math.max(start, y.end);
+    }
+    if (start < x.end) out.push({ start, end: x.end });
+  }
+  return out;
+}
+
+/** What uptime is computed from: the facts of one monitor, as intervals. */
+export interface UptimeFacts {
+  /** Down incidents; an open one lasts until now. */
+  down: Interval[];
+  /** Maintenance windows: left out of both the time and the downtime. */
+  maintenance: Interval[];
+  /** Time the checks cover (see `observedIntervals`); time outside it and outside incidents is no data. */
+  observed: Interval[];
+}
+
 export interface Availability {
   /** Time inside a down incident and outside maintenance. */
   downMs: number;
-  /** The window minus maintenance: what uptime is a share of. */
+  /** Time with data (checked or inside an incident) outside maintenance: what uptime is a share of. */
   consideredMs: number;
-  /** null when maintenance covers the whole window. */
+  /** null without data: before the first check, in gaps, or when maintenance covers it all. */
   uptimePercent: number | null;
 }
 
-/** Uptime over [from, to): the share of the time outside maintenance that is not inside a down incident. */
-export function availability(
-  down: Interval[],
-  maintenance: Interval[],
-  from: number,
-  to: number,
-): Availability {
-  const incidents = normalize(down, from, to);
-  const quiet = normalize(maintenance, from, to);
-  const downMs = measure(incidents) - measure(intersect(incidents, quiet));
-  const consideredMs = Math.max(0, to - from) - measure(quiet);
+/**
+ * Uptime over [from, to): the share of the time with data, outside maintenance, that is not inside a
+ * down incident. The one definition every figure of the API is computed with.
+ */
+export function availability(facts: UptimeFacts, from: number, to: number): Availability {
+  const incidents = normalize(facts.down, from, to);
+  const quiet = normalize(facts.maintenance, from, to);
+  const known = normalize([...facts.observed, ...incidents], from, to);
+  const considered = subtract(known, quiet);
+  const downMs = measure(intersect(incidents, considered));
+  const consideredMs = measure(considered);
   const uptimePercent = consideredMs > 0 ? round(100 * (1 - downMs / consideredMs), 4) : null;
   return { downMs, consideredMs, uptimePercent };
+}
+
+/** Where the data of [from, to) begins: null when there is none. */
+export function dataStart(facts: UptimeFacts, from: number, to: number): number | null {
+  const known = subtract(
+    normalize([...facts.observed, ...facts.down], from, to),
+    normalize(facts.maintenance, from, to),
+  );
+  return known[0]?.start ?? null;
 }
 
 export const round = (value: number, digits: number) => {
