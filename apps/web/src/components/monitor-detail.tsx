@@ -1,7 +1,8 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { ApiError } from '../lib/api-client';
 import type { Channel, Monitor } from '../lib/api-types';
 import { opLabels, sourceLabels } from '../lib/assertion-rows';
@@ -78,6 +79,21 @@ export function MonitorDetail({ id }: { id: string }) {
   const results = useMonitorResults(id);
   const now = useNow(5_000);
   const monitor = query.data;
+  const queryClient = useQueryClient();
+  const status = monitor?.state.status;
+  const lastCheckedAt = monitor?.state.lastCheckedAt;
+  // A new check or a state change moves every figure: refetch them with it, not a poll later.
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (status === undefined || lastCheckedAt === undefined) return;
+    const key = `${status}@${lastCheckedAt}`;
+    const first = seen.current === null;
+    seen.current = key;
+    if (first) return;
+    void queryClient.invalidateQueries({ queryKey: ['monitors', id, 'stats'] });
+    void queryClient.invalidateQueries({ queryKey: ['monitors', id, 'results'] });
+    void queryClient.invalidateQueries({ queryKey: ['incidents'] });
+  }, [queryClient, id, status, lastCheckedAt]);
 
   if (query.error instanceof ApiError && query.error.status === 404) {
     return (

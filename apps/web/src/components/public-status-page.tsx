@@ -3,6 +3,7 @@
 import type { MonitorStatus } from '@sentinelmesh/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
+import type { PublicStatusMonitor } from '../lib/api-types';
 import { formatPercent, statusLabels } from '../lib/format';
 import { fetchPublicStatusPage } from '../lib/org-queries';
 import { polling } from '../lib/queries';
@@ -11,9 +12,16 @@ import { StatusBadge } from './status-badge';
 
 const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
-function average(days: { uptimePercent: number | null }[]): number | null {
-  const known = days.flatMap((d) => (d.uptimePercent === null ? [] : [d.uptimePercent]));
-  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+const date = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+
+/** The API's figure over the 90 days, which counts only time with data: say which time that is. */
+function overall(m: PublicStatusMonitor): string {
+  if (m.uptimePercent === null || m.dataSince === null) return 'No data yet';
+  const first = m.uptime90d[0];
+  const sinceStart = first !== undefined && Date.parse(m.dataSince) <= Date.parse(first.date);
+  return sinceStart
+    ? `${formatPercent(m.uptimePercent)} uptime over the last 90 days`
+    : `${formatPercent(m.uptimePercent)} uptime since ${date.format(Date.parse(m.dataSince))}`;
 }
 
 function level(uptime: number | null): string {
@@ -70,7 +78,9 @@ export function PublicStatusPage({ slug }: { slug: string }) {
                 <span>{m.status}</span>
               )}
             </div>
-            <p className="muted">{formatPercent(average(m.uptime90d))} uptime over the last 90 days</p>
+            <p className="muted" data-testid="overall-uptime">
+              {overall(m)}
+            </p>
             {m.uptime90d.length > 0 ? (
               <ul className="uptime-bars">
                 {m.uptime90d.map((d) => {

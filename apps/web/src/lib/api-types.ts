@@ -124,17 +124,43 @@ export type TimelineEvent =
   | { type: 'acknowledged'; at: string; by: Acknowledger | null }
   | { type: 'resolved'; at: string; durationSeconds: number };
 
-export type StatsWindow = '1h' | '24h' | '7d' | '30d' | '90d';
+export type StatsWindow = '1h' | '3h' | '6h' | '24h' | '7d' | '30d' | '90d';
+
+/** A named window ending now, or a custom range. */
+export type StatsRange = StatsWindow | { from: string; to: string };
+
+/** One check of a short range: a point on the chart. */
+export interface StatsPoint {
+  at: string;
+  region: string;
+  kind: 'scheduled' | 'confirmation';
+  ok: boolean;
+  latencyMs: number | null;
+}
 
 export interface MonitorStats {
-  window: StatsWindow;
+  window: StatsWindow | 'custom';
+  from: string;
+  to: string;
+  /** null without data (no checks yet, gaps, all maintenance): shown as no data, never as 100 %. */
   uptimePercent: number | null;
   checks: number;
   failedChecks: number;
   incidents: number;
   downtimeSeconds: number;
+  measuredSeconds: number;
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
-  series: { at: string; uptimePercent: number | null; p50: number | null; p95: number | null }[];
+  series: {
+    at: string;
+    uptimePercent: number | null;
+    p50: number | null;
+    p95: number | null;
+    checks: number;
+    failedChecks: number;
+  }[];
+  incidentSpans: { id: string; openedAt: string; resolvedAt: string | null }[];
+  /** Each check for ranges up to 24 h; null for longer ones. */
+  points: StatsPoint[] | null;
 }
 
 export interface Channel {
@@ -196,8 +222,12 @@ export interface PublicStatusMonitor {
   id: string;
   name: string;
   status: string;
-  /** Oldest first; null before the monitor existed. */
+  /** Oldest first; null for a day without data. */
   uptime90d: { date: string; uptimePercent: number | null }[];
+  /** Over the 90 days, counting only time with data; null without data. */
+  uptimePercent: number | null;
+  /** Where the data of the 90 days begins. */
+  dataSince: string | null;
 }
 
 export interface PublicStatusPage {

@@ -17,7 +17,7 @@ import type {
   MonitorStats,
   Page,
   RegionStatus,
-  StatsWindow,
+  StatsRange,
 } from './api-types';
 import { useAuth } from './auth';
 
@@ -47,7 +47,7 @@ export const queryKeys = {
   monitorList: (filters: MonitorFilters) => ['monitors', 'list', filters] as const,
   monitor: (id: string) => ['monitors', id] as const,
   results: (id: string) => ['monitors', id, 'results'] as const,
-  stats: (id: string, window: StatsWindow) => ['monitors', id, 'stats', window] as const,
+  stats: (id: string, range: StatsRange) => ['monitors', id, 'stats', range] as const,
   incidents: (filters: Record<string, string | undefined>) => ['incidents', filters] as const,
   incident: (id: string) => ['incidents', 'one', id] as const,
   regions: ['regions'] as const,
@@ -105,12 +105,16 @@ export function useMonitorResults(id: string) {
   );
 }
 
-export function useMonitorStats(id: string, window: StatsWindow, options: { enabled?: boolean } = {}) {
+/**
+ * A monitor's statistics. Every window polls as often as the monitor and its results do, so the figures
+ * never lag the checks and incidents shown beside them; a custom range is fixed and not polled.
+ */
+export function useMonitorStats(id: string, range: StatsRange, options: { enabled?: boolean } = {}) {
   return useApiQuery<MonitorStats>(
-    queryKeys.stats(id, window),
+    queryKeys.stats(id, range),
     `/v1/monitors/${encodeURIComponent(id)}/stats`,
-    { window },
-    { enabled: options.enabled ?? true, refetchInterval: window === '1h' ? POLL_INTERVAL_MS : 60_000 },
+    typeof range === 'string' ? { window: range } : range,
+    { enabled: options.enabled ?? true, ...(typeof range === 'string' ? {} : { poll: false }) },
   );
 }
 
