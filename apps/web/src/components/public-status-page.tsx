@@ -10,7 +10,8 @@ import { polling } from '../lib/queries';
 import { ProblemBanner } from './problem-banner';
 import { StatusBadge } from './status-badge';
 
-const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+// Bars are UTC days: label them so, whatever the reader's zone.
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 const date = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 

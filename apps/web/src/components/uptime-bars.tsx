@@ -10,7 +10,8 @@ function level(uptime: number | null): string {
   return 'bad';
 }
 
-const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+// Bars are UTC days: label them so, whatever the reader's zone.
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** One bar per day of the last 30, each labelled with its date and uptime for screen readers and on hover. */
 export function UptimeBars({ monitorId }: { monitorId: string }) {
@@ -19,7 +20,7 @@ export function UptimeBars({ monitorId }: { monitorId: string }) {
   if (stats.error || series.length === 0) return null;
   return (
     <section aria-labelledby="uptime-bars-title" className="section">
-      <h2 id="uptime-bars-title">Uptime per day</h2>
+      <h2 id="uptime-bars-title">Uptime per day (UTC)</h2>
       <ul className="uptime-bars">
         {series.map((point) => {
           const label = `${day.format(Date.parse(point.at))}: ${point.uptimePercent === null ? 'no data' : formatPercent(point.uptimePercent)}`;
