@@ -50,6 +50,8 @@ export function StatsChart({ stats, label }: { stats: MonitorStats; label: strin
         .filter((s) => s.failedChecks > 0)
         .map((s) => ({ t: Date.parse(s.at), latency: s.p95 ?? s.p50 ?? 0 }));
   const series = stats.series.map((s) => ({ t: Date.parse(s.at), p50: s.p50, p95: s.p95 }));
+  // A few bins with data would draw no visible line: mark each with a dot.
+  const sparse = series.filter((s) => s.p50 !== null).length < 12;
   const bands = stats.incidentSpans.map((i) => ({
     id: i.id,
     x1: Math.max(from, Date.parse(i.openedAt)),
@@ -80,7 +82,11 @@ export function StatsChart({ stats, label }: { stats: MonitorStats; label: strin
           />
           <Tooltip
             labelFormatter={(value) => new Date(Number(value)).toLocaleString()}
-            formatter={(value) => formatLatency(typeof value === 'number' ? value : null)}
+            formatter={(value, name) =>
+              name === 't'
+                ? [new Date(Number(value)).toLocaleString(), 'time']
+                : [formatLatency(typeof value === 'number' ? value : null), name]
+            }
           />
           <Legend />
           {bands.map((b) => (
@@ -111,7 +117,7 @@ export function StatsChart({ stats, label }: { stats: MonitorStats; label: strin
                 dataKey="p50"
                 name="p50"
                 stroke="#1d4ed8"
-                dot={false}
+                dot={sparse ? { r: 3 } : false}
                 isAnimationActive={false}
                 connectNulls
               />
@@ -121,7 +127,7 @@ export function StatsChart({ stats, label }: { stats: MonitorStats; label: strin
                 name="p95"
                 stroke="#b45309"
                 strokeDasharray="4 3"
-                dot={false}
+                dot={sparse ? { r: 3 } : false}
                 isAnimationActive={false}
                 connectNulls
               />
