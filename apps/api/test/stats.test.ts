@@ -238,7 +238,9 @@ describe('monitor statistics against a hand-computed scenario', () => {
         resolved_at: null,
       })
       .execute();
-    const hour = (await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=1h`)).json();
+    const hour = (
+      await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=1h&points=true`)
+    ).json();
     expect(hour).toMatchObject({
       uptimePercent: 75,
       checks: 40,
@@ -261,7 +263,7 @@ describe('monitor statistics against a hand-computed scenario', () => {
 
   it('answers a custom range with raw points and the same definition', async () => {
     const res = await client(api.app, owner.token).get(
-      `/v1/monitors/${monitorId}/stats?from=2026-03-09T20:00:00Z&to=2026-03-09T22:00:00Z`,
+      `/v1/monitors/${monitorId}/stats?from=2026-03-09T20:00:00Z&to=2026-03-09T22:00:00Z&points=true`,
     );
     expect(res.statusCode).toBe(200);
     // Down 20:00–21:30 of the two hours: 25 %; two checks, at 20:00 and 21:00.

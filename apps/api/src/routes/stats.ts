@@ -26,6 +26,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
           request.query.from !== undefined
             ? { from: request.query.from, to: request.query.to }
             : { window: request.query.window ?? '24h' },
+        points: request.query.points === 'true',
       }),
   );
 };

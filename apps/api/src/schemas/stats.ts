@@ -15,6 +15,10 @@ export const statsQuery = z
       .describe('a window ending now; 24h when neither it nor from is given'),
     from: instant.optional().describe(`start of a custom range (at most ${MAX_RANGE_MS / 86_400_000} days)`),
     to: instant.optional().describe('end of a custom range; now when left out'),
+    points: z
+      .enum(['true', 'false'])
+      .default('false')
+      .describe('also answer each check of a range up to 24 hours'),
   })
   .superRefine((query, ctx) => {
     if (query.window !== undefined && (query.from !== undefined || query.to !== undefined)) {
@@ -70,6 +74,6 @@ export const statsSchema = z.object({
     )
     .nullable()
     .describe(
-      `each check of a range up to 24 hours, oldest first; null for longer ranges or over ${RAW_POINTS_LIMIT} checks`,
+      `each check of a range up to 24 hours when asked (points=true), oldest first; null otherwise, for longer ranges or over ${RAW_POINTS_LIMIT} checks`,
     ),
 });

@@ -118,7 +118,10 @@ function resolveRange(range: StatsRange, now: number) {
  * Statistics of one monitor over a window ending now or a custom range. Time before the monitor's
  * first check, in gaps and in maintenance has no data: it counts neither as up nor as down.
  */
-export async function monitorStats(ctx: TenantContext, input: { monitorId: string; range: StatsRange }) {
+export async function monitorStats(
+  ctx: TenantContext,
+  input: { monitorId: string; range: StatsRange; points?: boolean },
+) {
   const { db, orgId } = ctx;
   const [monitor] = await factsMonitors(db, orgId, [input.monitorId]);
   if (!monitor) throw apiErrors.notFound('monitor');
@@ -130,7 +133,7 @@ export async function monitorStats(ctx: TenantContext, input: { monitorId: strin
     stepMs: spec.stepMs,
     rollups: spec.rollups,
   });
-  const points = await checkPoints(db, orgId, monitor.id, from, to);
+  const points = input.points ? await checkPoints(db, orgId, monitor.id, from, to) : null;
   const facts = (await uptimeFacts(db, orgId, [monitor], from, to)).get(monitor.id);
   if (!facts) throw apiErrors.notFound('monitor');
   return assembleStats({

@@ -57,7 +57,7 @@ export function LatencyChart({ monitorId }: { monitorId: string }) {
   const [choice, setChoice] = useState<StatsWindow | 'custom'>('24h');
   const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
   const range: StatsRange | null = choice === 'custom' ? custom : choice;
-  const stats = useMonitorStats(monitorId, range ?? '24h', { enabled: range !== null });
+  const stats = useMonitorStats(monitorId, range ?? '24h', { enabled: range !== null, points: true });
   const data = range === null ? undefined : stats.data;
   const rangeLabel =
     data && data.window === 'custom'

@@ -159,7 +159,7 @@ export interface MonitorStats {
     failedChecks: number;
   }[];
   incidentSpans: { id: string; openedAt: string; resolvedAt: string | null }[];
-  /** Each check for ranges up to 24 h; null for longer ones. */
+  /** Each check for ranges up to 24 h when asked for; null otherwise. */
   points: StatsPoint[] | null;
 }
 

@@ -109,11 +109,16 @@ export function useMonitorResults(id: string) {
  * A monitor's statistics. Every window polls as often as the monitor and its results do, so the figures
  * never lag the checks and incidents shown beside them; a custom range is fixed and not polled.
  */
-export function useMonitorStats(id: string, range: StatsRange, options: { enabled?: boolean } = {}) {
+export function useMonitorStats(
+  id: string,
+  range: StatsRange,
+  options: { enabled?: boolean; points?: boolean } = {},
+) {
+  const points = options.points ? { points: 'true' } : {};
   return useApiQuery<MonitorStats>(
-    queryKeys.stats(id, range),
+    [...queryKeys.stats(id, range), options.points === true],
     `/v1/monitors/${encodeURIComponent(id)}/stats`,
-    typeof range === 'string' ? { window: range } : range,
+    typeof range === 'string' ? { window: range, ...points } : { ...range, ...points },
     { enabled: options.enabled ?? true, ...(typeof range === 'string' ? {} : { poll: false }) },
   );
 }

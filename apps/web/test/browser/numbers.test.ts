@@ -219,7 +219,8 @@ describe('every view reports the same numbers', () => {
     const failedChecks = (stats: MonitorStats) => (stats.points ?? []).filter((p) => !p.ok).length;
     await waitFor(
       'three good checks',
-      async () => okChecks(await api<MonitorStats>(`/v1/monitors/${monitor.id}/stats?window=1h`)) >= 3,
+      async () =>
+        okChecks(await api<MonitorStats>(`/v1/monitors/${monitor.id}/stats?window=1h&points=true`)) >= 3,
       { timeoutMs: 60_000 },
     );
     target.setStatus(500);
