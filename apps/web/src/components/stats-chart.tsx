@@ -38,9 +38,14 @@ const point = (className: string, r: number) => (props: unknown) => {
  * long ones with a red marker on each bin holding a failure; down incidents as red bands.
  */
 export function StatsChart({ stats, label }: { stats: MonitorStats; label: string }) {
-  const from = Date.parse(stats.from);
   const to = Date.parse(stats.to);
   const points = stats.points;
+  // Checks that began inside the range are drawn from where they begin, not squeezed into its end.
+  const firstCheck = points?.[0] ? Date.parse(points[0].at) : null;
+  const from =
+    firstCheck === null
+      ? Date.parse(stats.from)
+      : Math.max(Date.parse(stats.from), firstCheck - Math.max(60_000, (to - firstCheck) * 0.05));
   const ok = (points ?? [])
     .filter((p) => p.ok && p.latencyMs !== null)
     .map((p) => ({ t: Date.parse(p.at), latency: p.latencyMs }));
