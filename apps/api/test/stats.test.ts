@@ -1,3 +1,4 @@
+import { insertIncident, insertResults, rollUpResults } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollups } from '../src/jobs/rollups';
@@ -259,6 +260,30 @@ describe('monitor statistics against a hand-computed scenario', () => {
       const res = await client(api.app, owner.token).get(`/v1/monitors/${fresh.id}/stats?window=${window}`);
       expect(res.json(), window).toMatchObject({ uptimePercent: 75, checks: 40, measuredSeconds: 2400 });
     }
+  });
+
+  it('gives the same uptime whether an hour comes from the rollups or raw results, the first check mid-hour', async () => {
+    // Every 10 min from 02:20 to 05:50, down 03:00–04:00: data [02:20, 06:10) = 230 min, 60 down: 73.913 %.
+    const as = client(api.app, owner.token);
+    const fresh = (
+      await as.post('/v1/monitors', httpMonitor({ name: 'rolled', intervalSeconds: 600 }))
+    ).json();
+    const start = Date.parse('2026-03-10T02:20:00Z');
+    await insertResults(
+      testDb.db,
+      owner.orgId,
+      fresh.id,
+      Array.from({ length: 22 }, (_, i) => ({ scheduledAt: new Date(start + i * 600_000) })),
+    );
+    await insertIncident(testDb.db, owner.orgId, fresh.id, {
+      openedAt: at('2026-03-10T03:00:00Z'),
+      resolvedAt: at('2026-03-10T04:00:00Z'),
+    });
+    const read = async () => (await as.get(`/v1/monitors/${fresh.id}/stats?window=24h`)).json();
+    const raw = await read();
+    expect(raw).toMatchObject({ uptimePercent: 73.913, measuredSeconds: 13_800, checks: 22 });
+    await rollUpResults(testDb.db, at('2026-03-10T06:00:00Z'));
+    expect(await read()).toEqual(raw);
   });
 
   it('answers a custom range with raw points and the same definition', async () => {
