@@ -223,6 +223,15 @@ describe('every view reports the same numbers', () => {
         okChecks(await api<MonitorStats>(`/v1/monitors/${monitor.id}/stats?window=1h&points=true`)) >= 3,
       { timeoutMs: 60_000 },
     );
+    // Right after creation, with good checks listed, the figures count them (not "Checks 0").
+    await page.goto(`${stack.web}/monitors/${monitor.id}`);
+    await waitFor(
+      'the good checks counted',
+      async () =>
+        /^[1-9]\d* \(0 failed\)$/.test((await page.getByTestId('checks-figure').textContent()) ?? ''),
+      { timeoutMs: 30_000 },
+    );
+    expect(await page.getByTestId('uptime-figure').textContent()).toBe('100%');
     target.setStatus(500);
     await waitFor(
       'an open incident',
