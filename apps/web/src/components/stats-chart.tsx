@@ -45,7 +45,7 @@ export function StatsChart({ stats, label }: { stats: MonitorStats; label: strin
   const from =
     firstCheck === null
       ? Date.parse(stats.from)
-      : Math.max(Date.parse(stats.from), firstCheck - Math.max(60_000, (to - firstCheck) * 0.05));
+      : Math.max(Date.parse(stats.from), firstCheck - Math.max(1_000, (to - firstCheck) * 0.05));
   const ok = (points ?? [])
     .filter((p) => p.ok && p.latencyMs !== null)
     .map((p) => ({ t: Date.parse(p.at), latency: p.latencyMs }));
