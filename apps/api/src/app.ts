@@ -24,12 +24,14 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
 import { credentialRoutes } from './routes/credentials';
+import { eventRoutes, type LiveStreamOptions } from './routes/events';
 import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
 import { invitationRoutes } from './routes/invitations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
+import { myInvitationRoutes } from './routes/my-invitations';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
 import { statsRoutes } from './routes/stats';
@@ -52,6 +54,8 @@ export interface AppDeps {
   registry?: Registry;
   /** Account emails; by default SMTP_URL's server, or the log when it is unset. Closed with the app. */
   mailer?: Mailer;
+  /** Bounds and timings of the live event streams (tests shorten them). */
+  live?: LiveStreamOptions;
 }
 
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -154,6 +158,8 @@ export async function buildApp(deps: AppDeps) {
   // pings open their tenant transaction once their token or slug names the organization.
   await app.register(authRoutes, { prefix: '/v1', ctx });
   await app.register(credentialRoutes, { prefix: '/v1', ctx });
+  await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
+  await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
   return app;

@@ -84,6 +84,11 @@ export const apiErrors = {
 
   // 429 and 503 carry Retry-After.
   tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),
+  tooManyStreams: (who: string, limit: number, wait: number) =>
+    new RateLimitedError(
+      wait,
+      `${who} has ${limit} live event streams open already; close one or retry in ${wait} s`,
+    ),
   tooManyFailedSignIns: (wait: number) =>
     new RateLimitedError(wait, `too many failed sign-ins from this client; retry in ${wait} s`),
   testAlertsSpent: (limit: number, wait: number) =>

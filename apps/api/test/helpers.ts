@@ -14,6 +14,7 @@ import { type App, buildApp } from '../src/app';
 import type { Clock } from '../src/context';
 import { bindTenant } from '../src/db/tenant';
 import { parseApiEnv } from '../src/env';
+import type { LiveStreamOptions } from '../src/routes/events';
 import { createMailer } from '../src/services/mailer';
 import { type Mailbox, startMailbox } from './mailbox';
 
@@ -74,7 +75,13 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
 /** An API over the given test database with its own pool and Redis connection (closed by app.close()). */
 export async function startApi(
   testDb: TestDatabase,
-  options: { prefix?: string; env?: Record<string, string>; now?: Date; logger?: Logger } = {},
+  options: {
+    prefix?: string;
+    env?: Record<string, string>;
+    now?: Date;
+    logger?: Logger;
+    live?: LiveStreamOptions;
+  } = {},
 ): Promise<TestApi> {
   const mailbox = await startMailbox();
   const config = testEnv(testDb, options.prefix ?? uniqueQueuePrefix(), {
@@ -90,6 +97,7 @@ export async function startApi(
     redis: connectRedis(config),
     logger,
     clock,
+    ...(options.live ? { live: options.live } : {}),
     mailer: {
       send: mailer.send,
       close: async () => {

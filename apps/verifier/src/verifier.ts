@@ -1,12 +1,13 @@
 import {
   defaultResultLatenessMs,
+  liveEventsOfSteps,
   type ProbeProblem,
   VERIFY_QUEUE,
   type VerifyJob,
   verifyJobSchema,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
+import { type Logger, publishLiveEvents, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { createVerifierMetrics, type VerifierMetrics } from './metrics';
@@ -160,6 +161,11 @@ export function createVerifier(options: VerifierOptions) {
       // confirmation that the overdue tick gives up on.
       await enqueueNotifications(queues, run.alerts, options.notifyPolicy, job.requestId);
       summary.alertIds.push(...run.alerts.map((a) => a.alertId));
+      await publishLiveEvents(
+        { redis: connection, prefix, logger },
+        job.orgId,
+        liveEventsOfSteps(job.monitorId, run.steps),
+      );
       if (run.confirmation && run.config) {
         const jobs = confirmationJobs({
           orgId: job.orgId,

@@ -11,6 +11,7 @@ export * from './heartbeat';
 export * from './incident-cause';
 export * from './incident-explanation';
 export * from './jobs';
+export * from './live-events';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';
 export * from './monitor-secrets';

@@ -1,6 +1,7 @@
 export * from './background-app';
 export * from './bounded-read';
 export * from './env';
+export * from './live-events';
 export * from './logger';
 export * from './monitor-changes';
 export * from './monitor-secrets';

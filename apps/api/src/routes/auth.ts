@@ -3,10 +3,18 @@ import type { ServiceContext } from '../context';
 import { apiErrors } from '../errors';
 import { REFRESH_COOKIE, sessionCookies } from '../http/session';
 import { principalOf } from '../plugins/auth';
-import { loginBody, meResponse, signupBody, signupResponse, tokenResponse } from '../schemas/auth';
+import { sessionOnly } from '../plugins/session-only';
+import {
+  loginBody,
+  meResponse,
+  signupBody,
+  signupResponse,
+  switchBody,
+  tokenResponse,
+} from '../schemas/auth';
 import { noContent } from '../schemas/common';
-import { describeCaller, login, signup } from '../services/accounts';
-import { revokeRefreshToken, rotateRefreshToken } from '../services/refresh-tokens';
+import { describeCaller, login, signup, switchOrganization } from '../services/accounts';
+import { liveFamilyOf, revokeRefreshToken, rotateRefreshToken } from '../services/refresh-tokens';
 
 const publicRoute = { security: [] };
 
@@ -92,6 +100,31 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
       const token = request.cookies[REFRESH_COOKIE];
       if (token) await revokeRefreshToken(ctx, token);
       return clearRefreshCookie(reply).code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/switch',
+    {
+      onRequest: [app.requireRole('viewer'), sessionOnly],
+      schema: {
+        summary: 'Switch to another organization of the signed-in user',
+        description:
+          'The current session proves the user, so no password is asked. Answers with a session in that organization (like login) and replaces the refresh cookie; the old session ends. An organization the user does not belong to is a 404. API keys are refused (403): a key speaks for one organization.',
+        tags: ['auth'],
+        body: switchBody,
+        response: { 200: signupResponse },
+      },
+    },
+    async (request, reply) => {
+      const account = await switchOrganization(ctx, principalOf(request), request.body.organizationId);
+      const previous = request.cookies[REFRESH_COOKIE];
+      const session = await startSession(reply, account);
+      // Only the caller's own session: a cookie of someone else in this browser is not theirs to end.
+      if (previous && (await liveFamilyOf(ctx, { token: previous, userId: account.user.id }))) {
+        await revokeRefreshToken(ctx, previous);
+      }
+      return reply.send(session);
     },
   );
 

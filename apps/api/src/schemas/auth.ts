@@ -18,6 +18,10 @@ export const loginBody = z.strictObject({
   organizationId: z.uuid().optional().describe('the organization to act in; default: the first one joined'),
 });
 
+export const switchBody = z.strictObject({
+  organizationId: z.uuid().describe('an organization the signed-in user belongs to'),
+});
+
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),

@@ -129,6 +129,20 @@ async function loadAccount(db: Db, userId: string, orgId: string): Promise<Accou
   };
 }
 
+/**
+ * A session in another organization of the same user, for a caller whose current session proves who
+ * they are. Not a member there (or no such organization): 404, as for any object of another tenant.
+ */
+export async function switchOrganization(
+  ctx: ServiceContext,
+  actor: Principal,
+  orgId: string,
+): Promise<Account> {
+  const account = await loadAccount(ctx.db, actor.userId, orgId);
+  if (!account) throw apiErrors.notFound('organization');
+  return account;
+}
+
 /** Every organization the user belongs to, oldest membership first. Runs across tenants: it is the user's own list. */
 async function listOrganizations(db: Db, userId: string) {
   return db

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ActorContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
+import { announceAfterCommit } from '../live/announce';
 import { alertsOfIncident } from './alerts';
 import { notifyAcknowledgement } from './incident-acknowledgement';
 import { buildTimeline, secondsBetween } from './incident-timeline';
@@ -228,6 +229,12 @@ export async function acknowledgeIncident(ctx: ActorContext, id: string) {
     .executeTakeFirst();
   const row = await loadIncident(ctx, id);
   const view = toIncidentView(row);
+  if (acknowledged && row.acknowledged_at) {
+    const at = row.acknowledged_at.toISOString();
+    announceAfterCommit(ctx, [
+      { type: 'incident.acknowledged', monitorId: row.monitor_id, incidentId: id, at },
+    ]);
+  }
   if (acknowledged?.status === 'open' && row.acknowledged_at && view.acknowledger) {
     await notifyAcknowledgement(ctx, {
       incident: { id: row.id, opened_at: row.opened_at, resolved_at: row.resolved_at },

@@ -152,14 +152,7 @@ export async function revokeInvitation(ctx: TenantContext, id: string) {
 
 /** A pending invitation by its token, across organizations (the token is the credential). */
 function pendingByToken(db: Db, token: string, now: Date) {
-  return db
-    .selectFrom('invitations as i')
-    .innerJoin('organizations as o', 'o.id', 'i.org_id')
-    .select([...invitationColumns, 'i.org_id', 'o.name as orgName', 'o.slug as orgSlug'])
-    .where('i.token_hash', '=', hashOneTimeToken(token))
-    .where('i.accepted_at', 'is', null)
-    .where('i.revoked_at', 'is', null)
-    .where('i.expires_at', '>', now);
+  return pending(db, now).where('i.token_hash', '=', hashOneTimeToken(token));
 }
 
 export async function previewInvitation(ctx: ServiceContext, token: string) {
@@ -173,48 +166,149 @@ export async function previewInvitation(ctx: ServiceContext, token: string) {
   };
 }
 
+type PendingInvitation = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof pendingByToken>['executeTakeFirst']>>
+>;
+
+/** Pending invitations of every organization, with their organization (across tenants: the caller filters). */
+function pending(db: Db, now: Date) {
+  return db
+    .selectFrom('invitations as i')
+    .innerJoin('organizations as o', 'o.id', 'i.org_id')
+    .select([...invitationColumns, 'i.org_id', 'o.name as orgName', 'o.slug as orgSlug'])
+    .where('i.accepted_at', 'is', null)
+    .where('i.revoked_at', 'is', null)
+    .where('i.expires_at', '>', now);
+}
+
+/** The user's address, but only once verified: an unverified address proves nothing about its owner. */
+async function verifiedEmailOf(db: Db, userId: string): Promise<string | null> {
+  const user = await db
+    .selectFrom('users')
+    .select(['email', 'email_verified_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return user?.email_verified_at ? normalizeEmail(user.email) : null;
+}
+
 /**
  * Joins the invitation's organization as the signed-in user, once. Only the owner of the invited
  * address may: the user's email must be that address and verified, which an account registered by
  * someone else without access to the mailbox never is.
  */
+async function join(
+  tx: Db,
+  invitation: PendingInvitation | undefined,
+  userId: string,
+  now: Date,
+): Promise<Account> {
+  if (!invitation) throw apiErrors.notFound('invitation');
+  const user = await tx
+    .selectFrom('users')
+    .select(['id', 'email', 'email_verified_at', 'session_generation'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  if (normalizeEmail(user.email) !== normalizeEmail(invitation.email)) {
+    throw apiErrors.invitationForAnotherAddress();
+  }
+  if (!user.email_verified_at) {
+    throw apiErrors.emailNotVerified();
+  }
+  const joined = await tx
+    .insertInto('memberships')
+    .values({ org_id: invitation.org_id, user_id: user.id, role: invitation.role, created_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('role')
+    .executeTakeFirst();
+  if (!joined) throw apiErrors.joinedAlready();
+  await tx
+    .updateTable('invitations')
+    .set({ accepted_at: now, accepted_by: user.id })
+    .where('id', '=', invitation.id)
+    .execute();
+  return {
+    user: toAccountUser(user),
+    organization: { id: invitation.org_id, name: invitation.orgName, slug: invitation.orgSlug },
+    role: joined.role,
+    generation: user.session_generation,
+  };
+}
+
+/** Accepts by the emailed token: see `join`. */
 export async function acceptInvitation(
   ctx: ServiceContext,
   input: { userId: string; token: string },
 ): Promise<Account> {
-  const { userId, token } = input;
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const invitation = await pendingByToken(tx, token, now).forUpdate('i').executeTakeFirst();
+  return ctx.db
+    .transaction()
+    .execute(async (tx) =>
+      join(
+        tx,
+        await pendingByToken(tx, input.token, now).forUpdate('i').executeTakeFirst(),
+        input.userId,
+        now,
+      ),
+    );
+}
+
+/**
+ * The pending invitations addressed to the signed-in user's verified email, in every organization,
+ * newest first. None while the address is unverified.
+ */
+export async function listMyInvitations(ctx: ServiceContext, userId: string) {
+  const email = await verifiedEmailOf(ctx.db, userId);
+  if (!email) return { items: [], emailVerified: false };
+  const now = ctx.clock.now();
+  const rows = await pending(ctx.db, now)
+    .leftJoin('users as u', 'u.id', 'i.invited_by')
+    .select(['u.email as inviterEmail'])
+    .where((eb) => eb(eb.fn('lower', ['i.email']), '=', email))
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(100)
+    .execute();
+  return {
+    emailVerified: true,
+    items: rows.map((row) => ({
+      id: row.id,
+      organization: { id: row.org_id, name: row.orgName },
+      role: row.role,
+      invitedBy: row.inviterEmail,
+      createdAt: row.created_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+    })),
+  };
+}
+
+/** The user's own pending invitation by id; another address's is a 404, as if it did not exist. */
+async function myPending(tx: Db, userId: string, id: string, now: Date) {
+  const email = await verifiedEmailOf(tx, userId);
+  if (!email) throw apiErrors.emailNotVerified();
+  return pending(tx, now)
+    .where('i.id', '=', id)
+    .where((eb) => eb(eb.fn('lower', ['i.email']), '=', email))
+    .forUpdate('i')
+    .executeTakeFirst();
+}
+
+/** Accepts an invitation addressed to the signed-in user's verified email, without its emailed token. */
+export async function acceptMyInvitation(
+  ctx: ServiceContext,
+  input: { userId: string; id: string },
+): Promise<Account> {
+  const now = ctx.clock.now();
+  return ctx.db
+    .transaction()
+    .execute(async (tx) => join(tx, await myPending(tx, input.userId, input.id, now), input.userId, now));
+}
+
+/** Declines an invitation addressed to the signed-in user: it ends as revoked, and its token stops working. */
+export async function declineMyInvitation(ctx: ServiceContext, input: { userId: string; id: string }) {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const invitation = await myPending(tx, input.userId, input.id, now);
     if (!invitation) throw apiErrors.notFound('invitation');
-    const user = await tx
-      .selectFrom('users')
-      .select(['id', 'email', 'email_verified_at', 'session_generation'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
-    if (normalizeEmail(user.email) !== normalizeEmail(invitation.email)) {
-      throw apiErrors.invitationForAnotherAddress();
-    }
-    if (!user.email_verified_at) {
-      throw apiErrors.emailNotVerified();
-    }
-    const joined = await tx
-      .insertInto('memberships')
-      .values({ org_id: invitation.org_id, user_id: user.id, role: invitation.role, created_at: now })
-      .onConflict((oc) => oc.doNothing())
-      .returning('role')
-      .executeTakeFirst();
-    if (!joined) throw apiErrors.joinedAlready();
-    await tx
-      .updateTable('invitations')
-      .set({ accepted_at: now, accepted_by: user.id })
-      .where('id', '=', invitation.id)
-      .execute();
-    return {
-      user: toAccountUser(user),
-      organization: { id: invitation.org_id, name: invitation.orgName, slug: invitation.orgSlug },
-      role: joined.role,
-      generation: user.session_generation,
-    };
+    await tx.updateTable('invitations').set({ revoked_at: now }).where('id', '=', invitation.id).execute();
   });
 }
