@@ -280,3 +280,13 @@ export interface Usage {
   };
   usage: { monitors: number; checksPerSecond: number; channels: number };
 }
+
+/** `GET /v1/me/invitations`: a pending invitation addressed to the signed-in user. */
+export interface MyInvitation {
+  id: string;
+  organization: { id: string; name: string };
+  role: Role;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}

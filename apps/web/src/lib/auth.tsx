@@ -50,6 +50,8 @@ interface AuthContextValue {
   logoutEverywhere(): Promise<void>;
   /** Forgets the session in this tab only, e.g. after a password reset revoked it on the API. */
   forget(next?: string): void;
+  /** Acts in another organization of the user (`POST /v1/auth/switch`): the session proves who they are. */
+  switchOrganization(organizationId: string): Promise<void>;
   /** Takes the session an accepted invitation answered with: signed in to the joined organization. */
   adopt(auth: AcceptedInvitation): void;
   /** Reads `GET /v1/me` again, e.g. once the email is verified. */
@@ -114,13 +116,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (auth: AuthResponse & { role?: Role }) => {
       session.setToken(auth.accessToken);
       queryClient.clear();
-      setState({
+      setState((current) => ({
         status: 'signed-in',
         user: auth.user,
         organization: auth.organization,
         role: auth.role ?? null,
-        organizations: [],
-      });
+        // Same user (a switch): the list stays until /v1/me answers with it again.
+        organizations:
+          current.status === 'signed-in' && current.user.id === auth.user.id ? current.organizations : [],
+      }));
       // The role and the other organizations come only from /v1/me; the pages work without them meanwhile.
       reloadMe().catch(() => undefined);
     },
@@ -156,6 +160,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await session.request<void>('/v1/auth/logout-all', { method: 'POST' });
         forget('/login?notice=signed-out-everywhere');
       },
+      switchOrganization: async (organizationId) =>
+        signIn(
+          await session.request<AuthResponse>('/v1/auth/switch', {
+            method: 'POST',
+            body: { organizationId },
+          }),
+        ),
       forget,
       adopt: signIn,
       reloadMe,

@@ -20,12 +20,17 @@ import type {
   StatsRange,
 } from './api-types';
 import { useAuth } from './auth';
+import { isLive } from './live';
 
 /** Dashboards poll every 10 s; a hidden tab slows to once a minute and catches up when shown again. */
 export const POLL_INTERVAL_MS = 10_000;
 export const HIDDEN_POLL_INTERVAL_MS = 60_000;
 
+/** With the live event stream open, polling is only a safety net (lib/live.tsx refreshes on events). */
+export const LIVE_POLL_INTERVAL_MS = 60_000;
+
 export function pollInterval(): number {
+  if (isLive()) return LIVE_POLL_INTERVAL_MS;
   return typeof document !== 'undefined' && document.visibilityState === 'hidden'
     ? HIDDEN_POLL_INTERVAL_MS
     : POLL_INTERVAL_MS;
@@ -174,6 +179,15 @@ export function useDeleteMonitor(id: string) {
       return queryClient.invalidateQueries({ queryKey: [...queryKeys.monitors, 'list'] });
     },
   });
+}
+
+/** How many incidents are open, for the navigation's badge; `more` when there are over a page of them. */
+export function useOpenIncidentCount() {
+  const query = useApiQuery<Page<Incident>>(['incidents', 'open-count'], '/v1/incidents', {
+    status: 'open',
+    limit: 100,
+  });
+  return query.data ? { count: query.data.items.length, more: query.data.nextCursor !== null } : null;
 }
 
 export function useAcknowledgeIncident() {
