@@ -215,7 +215,7 @@ describe('GET /v1/events', () => {
     const third = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${person.token}` } });
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toBe('5');
-    expect((await third.json()).detail).toContain('2 live event streams');
+    expect(((await third.json()) as { detail: string }).detail).toContain('2 live event streams');
     first.close();
     const again = await waitFor(async () => {
       const stream = await openStream(person.token);
