@@ -306,14 +306,49 @@ const ownRoutes: OwnRoute[] = [
       url: `/v1/invitations/${await invite(api, ownerB, who.email, 'viewer')}/accept`,
     }),
   },
+  {
+    method: 'POST',
+    path: '/v1/auth/switch',
+    ok: 200,
+    prepare: async (who) => {
+      const me = (await client(api.app, who.token).get('/v1/me')).json();
+      const other = me.organizations.find((o: { id: string }) => o.id !== me.organization.id);
+      return { url: '/v1/auth/switch', body: { organizationId: other.id } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/invitations',
+    ok: 200,
+    prepare: async () => ({ url: '/v1/me/invitations' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/invitations/:id/accept',
+    ok: 200,
+    prepare: async (who) => ({ url: `/v1/me/invitations/${await invitationTo(who)}/accept` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/invitations/:id/decline',
+    ok: 204,
+    prepare: async (who) => ({ url: `/v1/me/invitations/${await invitationTo(who)}/decline` }),
+  },
 ];
+/** Invites `who` to organization B and returns the invitation's id as `who` lists it. */
+async function invitationTo(who: Session): Promise<string> {
+  await invite(api, ownerB, who.email, 'viewer');
+  return (await client(api.app, who.token).get('/v1/me/invitations')).json().items[0].id;
+}
 /** The request shape without a user behind it (keys and forged credentials never get past auth). */
 const ownRequest = (r: OwnRoute) => ({
-  url: r.path.replace(':token', anyToken),
+  url: r.path.replace(':token', anyToken).replace(':id', '00000000-0000-4000-8000-000000000000'),
   body:
     r.path === '/v1/auth/password'
       ? { currentPassword: 'x', newPassword: 'a brand new password' }
-      : undefined,
+      : r.path === '/v1/auth/switch'
+        ? { organizationId: '00000000-0000-4000-8000-000000000000' }
+        : undefined,
 });
 
 const send = async (r: Route, token: string, url?: string) =>
@@ -376,7 +411,9 @@ describe('the access matrix', () => {
         .filter(([, op]) => !(Array.isArray(op.security) && op.security.length === 0))
         .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    const covered = [...routes, ...ownRoutes].map((r) => `${r.method} ${r.path}`);
+    // The live event stream never ends, so it cannot be injected here: events.test.ts checks its
+    // authentication and that no organization hears another's events.
+    const covered = [...routes, ...ownRoutes].map((r) => `${r.method} ${r.path}`).concat('GET /v1/events');
     expect(documented.filter((d) => !covered.includes(d))).toEqual([]);
   });
 
@@ -404,7 +441,10 @@ describe('the access matrix', () => {
         expect(res.statusCode, `${role} token: ${r.method} ${r.path}: ${res.body}`).toBe(r.ok);
         const key = principals.find((p) => p.label === `A ${role} key`) as Principal;
         const request = ownRequest(r);
-        const byKey = await client(api.app, key.token).post(request.url, request.body);
+        const byKey = await client(api.app, key.token)[r.method === 'POST' ? 'post' : 'get'](
+          request.url,
+          request.body,
+        );
         expect(byKey.statusCode, `${role} key: ${r.method} ${r.path}: ${byKey.body}`).toBe(403);
       }
     },
