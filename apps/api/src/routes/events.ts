@@ -94,7 +94,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext; live?: Li
       reply.hijack();
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-store',
+        'cache-control': 'no-cache, no-store, no-transform',
         'x-content-type-options': 'nosniff',
         // Proxies must pass each event on at once, not buffer the response.
         'x-accel-buffering': 'no',
