@@ -35,7 +35,7 @@ export function OrganizationSwitcher() {
   return (
     <form className="org-switcher" onSubmit={onSubmit} aria-label="Switch organization">
       <label htmlFor="org-switcher-select" className="visually-hidden">
-        Organization
+        Current organization
       </label>
       <select id="org-switcher-select" value={target} onChange={(e) => setChosen(e.target.value)}>
         {state.organizations.map((o) => (
@@ -50,6 +50,7 @@ export function OrganizationSwitcher() {
         disabled={busy || target === current}
       >
         {busy ? 'Switching…' : 'Switch'}
+        <span className="visually-hidden"> organization</span>
       </button>
       {error ? (
         <span className="org-switcher__error" role="alert">

@@ -115,12 +115,13 @@ describe('live updates, organizations and the phone menu', () => {
     );
     await status.getByText('Down', { exact: true }).waitFor({ timeout: LIVE_MS });
     const seenAfterMs = Date.now() - decided;
+    console.info(`the page showed Down ${seenAfterMs} ms after the verifier decided it`);
     await badge.getByText('1').waitFor({ timeout: LIVE_MS });
     expect(seenAfterMs).toBeLessThanOrEqual(LIVE_MS);
     expect(await owner.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
       true,
     );
-    expect(await owner.getByRole('link', { name: 'Incidents, 1 open' }).count()).toBe(1);
+    expect(await owner.getByRole('link', { name: /^Incidents\W*1 open$/ }).count()).toBe(1);
     await saveScreenshot(owner, 'live-monitor-down');
     await expectNoSeriousViolations(owner, 'monitor page');
   }, 120_000);
@@ -147,18 +148,18 @@ describe('live updates, organizations and the phone menu', () => {
     const org = member.locator('.app-header__org');
     await org.getByText('Live Org').waitFor();
     // Live Org's monitor is what this session sees now.
-    await member.getByRole('link', { name: 'Live target' }).waitFor();
+    await member.getByRole('rowheader').getByRole('link', { name: 'Live target' }).waitFor();
 
     const switcher = member.getByRole('form', { name: 'Switch organization' });
-    await switcher.getByLabel('Organization').selectOption({ label: 'Member Home (owner)' });
-    await switcher.getByRole('button', { name: 'Switch' }).click();
+    await switcher.getByLabel('Current organization').selectOption({ label: 'Member Home (owner)' });
+    await switcher.getByRole('button', { name: 'Switch organization' }).click();
     await org.getByText('Member Home').waitFor();
     await member.getByRole('heading', { name: 'No monitors yet' }).waitFor();
 
-    await switcher.getByLabel('Organization').selectOption({ label: 'Live Org (member)' });
-    await switcher.getByRole('button', { name: 'Switch' }).click();
+    await switcher.getByLabel('Current organization').selectOption({ label: 'Live Org (member)' });
+    await switcher.getByRole('button', { name: 'Switch organization' }).click();
     await org.getByText('Live Org').waitFor();
-    await member.getByRole('link', { name: 'Live target' }).waitFor();
+    await member.getByRole('rowheader').getByRole('link', { name: 'Live target' }).waitFor();
     // The session really acts in Live Org now, not just the header.
     await member.reload();
     await org.getByText('Live Org').waitFor();
@@ -205,6 +206,7 @@ describe('live updates, organizations and the phone menu', () => {
     await menu.click();
     await nav.getByRole('link', { name: 'Channels' }).click();
     await member.waitForURL((url) => url.pathname === '/channels');
-    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await member.getByRole('button', { name: /^Menu/, expanded: false }).waitFor({ timeout: 5_000 });
+    expect(await nav.isVisible()).toBe(false);
   }, 120_000);
 });
