@@ -115,7 +115,7 @@ describe('live updates, organizations and the phone menu', () => {
     );
     await status.getByText('Down', { exact: true }).waitFor({ timeout: LIVE_MS });
     const seenAfterMs = Date.now() - decided;
-    console.info(`the page showed Down ${seenAfterMs} ms after the verifier decided it`);
+    process.stdout.write(`the page showed Down ${seenAfterMs} ms after the verifier decided it\n`);
     await badge.getByText('1').waitFor({ timeout: LIVE_MS });
     expect(seenAfterMs).toBeLessThanOrEqual(LIVE_MS);
     expect(await owner.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
