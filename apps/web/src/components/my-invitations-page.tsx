@@ -127,8 +127,7 @@ export function MyInvitationsPage() {
         ) : null}
       </section>
       {role && canManageMembers(role) ? (
-        <section className="section" aria-labelledby="sent-title">
-          <h2 id="sent-title">Sent by this organization</h2>
+        <section aria-label="Sent by this organization">
           <InvitationsSection role={role} />
         </section>
       ) : null}
