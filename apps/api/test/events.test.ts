@@ -206,6 +206,22 @@ describe('GET /v1/events', () => {
     }
   });
 
+  it('announces a monitor created or edited through the API', async () => {
+    const stream = await openStream(orgA.token);
+    try {
+      await stream.next('ready');
+      const as = client(api.app, orgA.token);
+      const monitorId = (await as.post('/v1/monitors', httpMonitor())).json().id as string;
+      expect((await stream.next('monitor.changed')).data.monitorId).toBe(monitorId);
+      expect((await as.patch(`/v1/monitors/${monitorId}`, { name: 'Renamed' })).statusCode).toBe(200);
+      await waitFor(async () => {
+        expect(stream.frames.filter((f) => f.event === 'monitor.changed')).toHaveLength(2);
+      });
+    } finally {
+      stream.close();
+    }
+  });
+
   it('bounds the streams per user, and frees a slot when a client goes away', async () => {
     const person = await signupUser(api.app, 'Many Tabs');
     const first = await openStream(person.token);

@@ -19,6 +19,8 @@ export const liveEventSchema = z.discriminatedUnion('type', [
     at,
   }),
   z.object({ type: z.literal('monitor.checked'), monitorId: z.uuid(), status: z.enum(monitorStatuses), at }),
+  /** Created, edited, paused, resumed or deleted through the API. */
+  z.object({ type: z.literal('monitor.changed'), monitorId: z.uuid(), at }),
   z.object({
     type: z.enum(['incident.opened', 'incident.acknowledged', 'incident.resolved']),
     monitorId: z.uuid(),

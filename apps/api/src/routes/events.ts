@@ -70,7 +70,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext; live?: Li
         tags: ['events'],
         summary: "Live events of the caller's organization (server-sent events)",
         description:
-          'A `text/event-stream` of what changes in the organization: `monitor.status`, `monitor.checked`, `incident.opened`, `incident.acknowledged`, `incident.resolved` (each `data` is one JSON object with `monitorId` and `at`), a `heartbeat` every 15 s, and `end` before the API closes the stream (the access token is about to expire, the membership ended, or the server stops); reconnect then with a current token. Only ids and states travel: read the objects themselves from their routes. A few streams per user and per organization at once (429 beyond).',
+          'A `text/event-stream` of what changes in the organization: `monitor.status`, `monitor.checked`, `monitor.changed`, `incident.opened`, `incident.acknowledged`, `incident.resolved` (each `data` is one JSON object with `monitorId` and `at`), a `heartbeat` every 15 s, and `end` before the API closes the stream (the access token is about to expire, the membership ended, or the server stops); reconnect then with a current token. Only ids and states travel: read the objects themselves from their routes. A few streams per user and per organization at once (429 beyond).',
         response: { 200: z.string().describe('text/event-stream') },
       },
     },

@@ -1,4 +1,5 @@
 import { type MonitorChange, monitorChangesChannel } from '@sentinelmesh/core';
+import { publishLiveEvents } from '@sentinelmesh/platform';
 import type { ServiceContext } from '../context';
 
 const PUBLISH_TIMEOUT_MS = 1_000;
@@ -28,4 +29,10 @@ export async function publishMonitorChange(
   } finally {
     clearTimeout(timer);
   }
+  // Open dashboards of the organization refresh the monitor (other tabs, other people).
+  await publishLiveEvents(
+    { redis: ctx.redis, prefix: ctx.config.QUEUE_PREFIX, logger: ctx.logger },
+    change.orgId,
+    [{ type: 'monitor.changed', monitorId: change.monitorId, at: new Date().toISOString() }],
+  );
 }

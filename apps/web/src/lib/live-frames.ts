@@ -35,6 +35,11 @@ export function parseFrames(buffer: string): { frames: LiveFrame[]; rest: string
 export function staleKeysOf(frame: LiveFrame): unknown[][] {
   const monitorId = typeof frame.data.monitorId === 'string' ? frame.data.monitorId : null;
   if (!monitorId) return [];
+  if (frame.event === 'monitor.changed')
+    return [
+      ['monitors', 'list'],
+      ['monitors', monitorId],
+    ];
   if (frame.event === 'monitor.checked' || frame.event === 'monitor.status') {
     return [
       ['monitors', 'list'],

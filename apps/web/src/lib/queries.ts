@@ -27,7 +27,7 @@ export const POLL_INTERVAL_MS = 10_000;
 export const HIDDEN_POLL_INTERVAL_MS = 60_000;
 
 /** With the live event stream open, polling is only a safety net (lib/live.tsx refreshes on events). */
-export const LIVE_POLL_INTERVAL_MS = 60_000;
+export const LIVE_POLL_INTERVAL_MS = 30_000;
 
 export function pollInterval(): number {
   if (isLive()) return LIVE_POLL_INTERVAL_MS;
