@@ -29,7 +29,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     {
       schema: {
         ...publicRoute,
-        summary: 'Sign up: a new user owning a new organization',
+        summary: 'Sign up: a new user owning a new organization, or joining an invitation’s',
+        description:
+          'With `organizationName`, the user owns a new organization and is emailed a verification link. With `invitationToken` instead (from an emailed invitation to this email), no organization is created: the user joins the invitation’s organization with its role, the invitation is accepted, the address counts as verified, and the session acts there. An unknown, used, revoked or expired token is a 400 `invalid_token`, another address’s a 403; either way nothing is created.',
         tags: ['auth'],
         body: signupBody,
         response: { 201: signupResponse },

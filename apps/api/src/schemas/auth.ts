@@ -6,11 +6,36 @@ const newPassword = z.string().min(10, 'must be at least 10 characters').max(256
 // One-time tokens are 43 base64url characters; the bound only keeps garbage short.
 const oneTimeToken = z.string().min(1).max(256).describe('the token from the emailed link');
 
-export const signupBody = z.strictObject({
-  email: z.email().max(254),
-  password: newPassword,
-  organizationName: z.string().trim().min(1).max(100),
-});
+export const signupBody = z
+  .strictObject({
+    email: z.email().max(254),
+    password: newPassword,
+    organizationName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('the new organization; required unless invitationToken is given'),
+    invitationToken: oneTimeToken
+      .optional()
+      .describe(
+        'the token of an emailed invitation to this email: join its organization instead of creating one',
+      ),
+  })
+  .superRefine((body, ctx) => {
+    // One or the other: a person signing up from an invitation joins that organization only.
+    if (body.invitationToken === undefined && body.organizationName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['organizationName'], message: 'required' });
+    }
+    if (body.invitationToken !== undefined && body.organizationName !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organizationName'],
+        message: 'leave out with invitationToken: the invitation’s organization is joined',
+      });
+    }
+  });
 
 export const loginBody = z.strictObject({
   email: z.string().trim().min(1).max(254),

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context';
 import { apiErrors } from '../errors';
 import type { Principal } from '../plugins/auth';
 import { sendVerificationEmail } from './email-verification';
+import { joinByToken } from './invitations';
 import { revokeUserSessions } from './refresh-tokens';
 import { insertOrganization } from './slug';
 import { type AccountUser, normalizeEmail, toAccountUser } from './users';
@@ -20,23 +21,49 @@ type Deps = Pick<ServiceContext, 'db' | 'clock' | 'passwords' | 'mailer' | 'conf
 
 const badCredentials = apiErrors.badCredentials;
 
-/** Creates a user and a new organization that the user owns, in one transaction, and asks them to verify the email. */
+/**
+ * Creates a user and a new organization that the user owns, in one transaction, and asks them to
+ * verify the email. With an invitation token, the user joins the invitation's organization instead,
+ * with its role: the token came by email to that address, so the address counts as verified (as a
+ * password reset link does). A token that is unknown, used, revoked, expired or for another address
+ * fails the whole signup: no user, no membership.
+ */
 export async function signup(
   deps: Deps,
-  input: { email: string; password: string; organizationName: string },
+  input: {
+    email: string;
+    password: string;
+    organizationName?: string | undefined;
+    invitationToken?: string | undefined;
+  },
 ): Promise<Account> {
   const passwordHash = await deps.passwords.hash(input.password);
   const now = deps.clock.now();
+  const { invitationToken } = input;
   const account = await deps.db.transaction().execute(async (tx) => {
     const user = await tx
       .insertInto('users')
-      .values({ email: normalizeEmail(input.email), password_hash: passwordHash, created_at: now })
+      .values({
+        email: normalizeEmail(input.email),
+        password_hash: passwordHash,
+        created_at: now,
+        email_verified_at: invitationToken === undefined ? null : now,
+      })
       .onConflict((oc) => oc.doNothing())
       .returning(['id', 'email', 'email_verified_at', 'session_generation'])
       .executeTakeFirst();
     // An honest 409 (signup stays rate-limited); knowing that an account exists no longer lets anyone
     // into an organization: membership needs an accepted invitation and a verified email.
     if (!user) throw apiErrors.emailTaken();
+    if (invitationToken !== undefined) {
+      // Signup speaks of the link, whatever made the invitation unusable.
+      return joinByToken(tx, { userId: user.id, token: invitationToken }, now, () =>
+        apiErrors.invalidLink('invitation'),
+      );
+    }
+    if (input.organizationName === undefined) {
+      throw apiErrors.invalid('signup', [{ path: 'organizationName', message: 'required' }]);
+    }
     const organization = await insertOrganization(tx, input.organizationName);
     await tx
       .insertInto('memberships')
@@ -49,7 +76,7 @@ export async function signup(
       generation: user.session_generation,
     };
   });
-  await sendVerificationEmail(deps, account.user);
+  if (invitationToken === undefined) await sendVerificationEmail(deps, account.user);
   return account;
 }
 

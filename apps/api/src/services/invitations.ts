@@ -234,22 +234,28 @@ async function join(
   };
 }
 
+/**
+ * Accepts by the emailed token inside the caller's transaction `tx`: see `join`. `gone` is the error
+ * for a token that is unknown, used, revoked or expired.
+ */
+export async function joinByToken(
+  tx: Db,
+  input: { userId: string; token: string },
+  now: Date,
+  gone = () => apiErrors.notFound('invitation'),
+): Promise<Account> {
+  const invitation = await pendingByToken(tx, input.token, now).forUpdate('i').executeTakeFirst();
+  if (!invitation) throw gone();
+  return join(tx, invitation, input.userId, now);
+}
+
 /** Accepts by the emailed token: see `join`. */
 export async function acceptInvitation(
   ctx: ServiceContext,
   input: { userId: string; token: string },
 ): Promise<Account> {
   const now = ctx.clock.now();
-  return ctx.db
-    .transaction()
-    .execute(async (tx) =>
-      join(
-        tx,
-        await pendingByToken(tx, input.token, now).forUpdate('i').executeTakeFirst(),
-        input.userId,
-        now,
-      ),
-    );
+  return ctx.db.transaction().execute(async (tx) => joinByToken(tx, input, now));
 }
 
 /**
