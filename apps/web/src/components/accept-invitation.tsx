@@ -9,7 +9,13 @@ import type { AcceptedInvitation, InvitationPreview } from '../lib/api-types';
 import { useAuth } from '../lib/auth';
 import { withNext } from '../lib/auth-forms';
 import { formatDateTime } from '../lib/format';
-import { acceptFailure, acceptFailureMessages, invitationPath, sameEmail } from '../lib/invitations';
+import {
+  acceptFailure,
+  acceptFailureMessages,
+  invitationPath,
+  invitedSignupPath,
+  sameEmail,
+} from '../lib/invitations';
 import { useQueryParam } from '../lib/use-query-param';
 import { ProblemBanner } from './problem-banner';
 import { ResendVerificationButton } from './verify-email-banner';
@@ -99,14 +105,14 @@ function Offer({ token, invitation }: { token: string; invitation: InvitationPre
       {state.status === 'signed-out' || state.status === 'unavailable' ? (
         <>
           <p>
-            Log in as <strong>{invitation.email}</strong> to accept, or create an account with that address
-            first.
+            Log in as <strong>{invitation.email}</strong> to accept, or sign up with that address to join{' '}
+            {invitation.organization.name} directly.
           </p>
           <div className="form__actions">
             <Link className="button" href={withNext('/login', returnTo)}>
               Log in to accept
             </Link>
-            <Link className="button button--secondary" href={withNext('/signup', returnTo)}>
+            <Link className="button button--secondary" href={invitedSignupPath(token)}>
               Sign up
             </Link>
           </div>

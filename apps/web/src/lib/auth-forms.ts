@@ -20,6 +20,9 @@ export const signupSchema = z.object({
   organizationName: z.string().trim().min(1, 'Required').max(200),
 });
 
+/** Signing up from an invitation: no organization to name, the invitation's is joined. */
+export const invitedSignupSchema = signupSchema.extend({ organizationName: z.string() });
+
 export const forgotPasswordSchema = z.object({ email });
 
 export const resetPasswordSchema = z.object({ password: newPassword });

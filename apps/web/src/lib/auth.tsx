@@ -36,9 +36,9 @@ export interface LoginInput {
   organizationId?: string;
 }
 
-export interface SignupInput extends LoginInput {
-  organizationName: string;
-}
+/** A new organization (`organizationName`), or the organization of an emailed invitation (`invitationToken`). */
+export type SignupInput = Omit<LoginInput, 'organizationId'> &
+  ({ organizationName: string } | { invitationToken: string });
 
 interface AuthContextValue {
   state: AuthState;

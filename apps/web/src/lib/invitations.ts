@@ -32,3 +32,16 @@ export function sameEmail(a: string, b: string): boolean {
 export function invitationPath(token: string): string {
   return `/invitations/accept?token=${encodeURIComponent(token)}`;
 }
+
+/** The signup page for the person an invitation link was sent to: they join its organization. */
+export function invitedSignupPath(token: string): string {
+  return `/signup?invitation=${encodeURIComponent(token)}`;
+}
+
+/** Reads the API's refusal of a signup with an invitation token, as acceptFailure does for accepting. */
+export function invitedSignupFailure(error: ApiError): string | null {
+  if (error.code === 'invalid_token') return acceptFailureMessages.gone;
+  if (error.status === 403)
+    return 'This invitation is for another email address. Sign up with the invited address.';
+  return null;
+}
