@@ -83,6 +83,9 @@ export const apiEnvShape = {
   MAX_CHANNELS_PER_ORG: z.coerce.number().int().min(0).default(20),
   MAX_TEST_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).default(5),
   MAX_EMAIL_RECIPIENTS_PER_CHANNEL: z.coerce.number().int().min(0).default(10),
+  // How long POST /v1/channels/:id/test waits for the notifier's first attempt to report it; 0: no wait.
+  // Above the notifier's 10 s delivery timeout, so a receiver that times out is reported as such.
+  TEST_ALERT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(15_000),
   // How often this API process refreshes the hourly rollups (plain Postgres only); 0: never.
   ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   // Days raw check results are kept, on either engine (hourly rollups keep long-range stats after them).

@@ -203,6 +203,8 @@ describe('POST /v1/channels/:id/test', () => {
       attempts: 0,
       sentAt: null,
       lastError: null,
+      // This API waits for no notifier (TEST_ALERT_WAIT_MS=0): the outcome is not known yet.
+      outcome: null,
     });
     const job = await notifyQueue.getJob(notifyJobId(alert.id));
     expect(job?.data).toEqual({ orgId: owner.orgId, alertId: alert.id, requestId: expect.any(String) });

@@ -39,6 +39,7 @@ describe('webhook channels', () => {
         url: 'https://hooks.example.com/sentinel',
         secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
       },
+      isDefault: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -87,6 +88,63 @@ describe('webhook channels', () => {
     expect(res.body).not.toContain('rotated-secret');
   });
 
+  it('keeps an omitted secret, seals a new one, and never returns either in full', async () => {
+    const created = (await as.post('/v1/channels', webhook({ secret: 'first-secret-value-1111' }))).json();
+    const stored = async () => {
+      const row = await testDb.db
+        .selectFrom('channels')
+        .select(['config', 'secrets'])
+        .where('id', '=', created.id)
+        .executeTakeFirstOrThrow();
+      return { config: row.config, secrets: new SecretBox(api.config.SECRETS_KEY).open(row.secrets ?? '') };
+    };
+
+    const moved = await as.patch(`/v1/channels/${created.id}`, {
+      config: { url: 'https://moved.example.com/h' },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json().config).toEqual({ url: 'https://moved.example.com/h', secret: 'whsec_…1111' });
+    expect(await stored()).toEqual({
+      config: { url: 'https://moved.example.com/h' },
+      secrets: { secret: 'first-secret-value-1111' },
+    });
+
+    const rotated = await as.patch(`/v1/channels/${created.id}`, {
+      name: 'Rotated',
+      config: { secret: 'second-secret-value-2222' },
+    });
+    expect(rotated.json()).toMatchObject({ name: 'Rotated', config: { secret: 'whsec_…2222' } });
+    expect(await stored()).toEqual({
+      config: { url: 'https://moved.example.com/h' },
+      secrets: { secret: 'second-secret-value-2222' },
+    });
+    const row = await testDb.db
+      .selectFrom('channels')
+      .select('secrets')
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    expect(row.secrets).not.toContain('second-secret');
+    for (const res of [
+      moved,
+      rotated,
+      await as.get(`/v1/channels/${created.id}`),
+      await as.get('/v1/channels'),
+    ]) {
+      expect(res.body).not.toContain('first-secret-value');
+      expect(res.body).not.toContain('second-secret-value');
+    }
+  });
+
+  it('validates a PATCH with the same rules as a create, naming the field', async () => {
+    const created = (await as.post('/v1/channels', webhook())).json();
+    const res = await as.patch(`/v1/channels/${created.id}`, { config: { url: 'not a url' } });
+    expectProblem(res, 400);
+    expect(JSON.stringify(res.json())).toContain('config.url');
+    expect((await as.get(`/v1/channels/${created.id}`)).json().config.url).toBe(
+      'https://hooks.example.com/sentinel',
+    );
+  });
+
   it('deletes with 204, unlinks it from monitors, and answers 404 afterwards', async () => {
     const created = (await as.post('/v1/channels', webhook())).json();
     const monitor = (
@@ -119,5 +177,96 @@ describe('webhook channels', () => {
     expect(first.items.map((c: { name: string }) => c.name)).toEqual(['three', 'two']);
     const second = (await org.get(`/v1/channels?limit=2&cursor=${first.nextCursor}`)).json();
     expect(second).toMatchObject({ items: [{ name: 'one' }], nextCursor: null });
+  });
+});
+
+describe('default channels', () => {
+  const monitor = (extra: Record<string, unknown> = {}) => ({
+    type: 'http',
+    name: 'm',
+    url: 'https://example.com',
+    ...extra,
+  });
+
+  it('marks a channel as a default on create and with PATCH', async () => {
+    const org = client(api.app, (await signupUser(api.app, 'Defaults A')).token);
+    const marked = (await org.post('/v1/channels', { ...webhook(), isDefault: true })).json();
+    expect(marked.isDefault).toBe(true);
+    const plain = (await org.post('/v1/channels', webhook())).json();
+    expect(plain.isDefault).toBe(false);
+    const patched = (await org.patch(`/v1/channels/${plain.id}`, { isDefault: true })).json();
+    expect(patched).toMatchObject({ isDefault: true, config: { url: 'https://hooks.example.com/sentinel' } });
+    expect((await org.get(`/v1/channels/${plain.id}`)).json().isDefault).toBe(true);
+    expectProblem(await org.patch(`/v1/channels/${plain.id}`, { isDefault: 'yes' }), 400);
+  });
+
+  it('links the defaults to a monitor created without channelIds; [] and an explicit list win', async () => {
+    const org = client(api.app, (await signupUser(api.app, 'Defaults B')).token);
+    const first = (await org.post('/v1/channels', { ...webhook(), name: 'first', isDefault: true })).json();
+    const second = (await org.post('/v1/channels', { ...webhook(), name: 'second', isDefault: true })).json();
+    const other = (await org.post('/v1/channels', { ...webhook(), name: 'other' })).json();
+
+    const withDefaults = (await org.post('/v1/monitors', monitor())).json();
+    expect([...withDefaults.channelIds].sort()).toEqual([first.id, second.id].sort());
+    const none = (await org.post('/v1/monitors', monitor({ channelIds: [] }))).json();
+    expect(none.channelIds).toEqual([]);
+    const explicit = (await org.post('/v1/monitors', monitor({ channelIds: [other.id] }))).json();
+    expect(explicit.channelIds).toEqual([other.id]);
+
+    await org.patch(`/v1/channels/${second.id}`, { isDefault: false });
+    expect((await org.post('/v1/monitors', monitor())).json().channelIds).toEqual([first.id]);
+    // Defaults apply when a monitor is created; a patch without channelIds leaves its links alone.
+    const patched = (await org.patch(`/v1/monitors/${none.id}`, { name: 'renamed' })).json();
+    expect(patched.channelIds).toEqual([]);
+  });
+
+  it("never links another organization's default channel", async () => {
+    const theirs = client(api.app, (await signupUser(api.app, 'Defaults C')).token);
+    await theirs.post('/v1/channels', { ...webhook(), isDefault: true });
+    const mine = client(api.app, (await signupUser(api.app, 'Defaults D')).token);
+    expect((await mine.post('/v1/monitors', monitor())).json().channelIds).toEqual([]);
+  });
+});
+
+describe('the delivery log', () => {
+  it('names the monitor of each alert; a test alert has none', async () => {
+    const created = (await as.post('/v1/channels', webhook())).json();
+    const mon = (
+      await as.post('/v1/monitors', {
+        type: 'http',
+        name: 'Checkout API',
+        url: 'https://example.com',
+        channelIds: [created.id],
+      })
+    ).json();
+    // The alert row as the verifier writes it in the outbox for a transition.
+    const { id: alertId } = await testDb.db
+      .insertInto('alerts')
+      .values({
+        org_id: owner.orgId,
+        incident_id: null,
+        monitor_id: mon.id,
+        channel_id: created.id,
+        event: 'monitor.down',
+        status: 'pending',
+        payload: JSON.stringify({ event: 'monitor.down', monitor: { id: mon.id, name: 'Checkout API' } }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const test = (await as.post(`/v1/channels/${created.id}/test`)).json();
+
+    const log = (await as.get('/v1/alerts')).json().items;
+    expect(log.find((a: { id: string }) => a.id === alertId)).toMatchObject({
+      monitorId: mon.id,
+      monitorName: 'Checkout API',
+      event: 'monitor.down',
+    });
+    expect(log.find((a: { id: string }) => a.id === test.id)).toMatchObject({
+      monitorId: null,
+      monitorName: null,
+    });
+    await as.patch(`/v1/monitors/${mon.id}`, { name: 'Checkout API v2' });
+    const byMonitor = (await as.get(`/v1/alerts?monitorId=${mon.id}`)).json().items;
+    expect(byMonitor.map((a: { monitorName: string }) => a.monitorName)).toEqual(['Checkout API v2']);
   });
 });

@@ -69,6 +69,8 @@ export const testEnv = (testDb: TestDatabase, prefix: string, overrides: Record<
     MAX_TEST_ALERTS_PER_MINUTE: '0',
     MAX_EMAIL_RECIPIENTS_PER_CHANNEL: '0',
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // No notifier runs beside most test APIs: test alerts answer at once (channel-test-outcome.test.ts waits).
+    TEST_ALERT_WAIT_MS: '0',
     ...overrides,
   });
 

@@ -222,6 +222,8 @@ describe('incidents and alerts', () => {
     expect(page.items).toContainEqual({
       id: expect.any(String),
       incidentId: resolvedId,
+      monitorId,
+      monitorName: 'Checkout API',
       channelId,
       event: 'monitor.up',
       status: 'failed',

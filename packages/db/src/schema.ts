@@ -151,6 +151,8 @@ export interface ChannelsTable {
   config: JSONColumnType<Record<string, unknown>>;
   /** Secret settings, AES-256-GCM encrypted JSON; null when the channel has none. */
   secrets: string | null;
+  /** Linked to every monitor created without an explicit channel list. */
+  is_default: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -21,6 +21,11 @@ declare module 'fastify' {
      * a slug open it themselves. Either way it commits before the reply, or rolls back on an error.
      */
     openTenant(request: FastifyRequest, orgId: string, actor?: Principal): Promise<TenantContext>;
+    /**
+     * Commits the request's tenant transaction now and runs its after-commit tasks, for a handler
+     * that then waits on what another process does with the committed rows (a test alert's delivery).
+     */
+    commitTenant(request: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
     tenant: OpenTenant | null;
@@ -104,6 +109,8 @@ export const tenantPlugin = fp<{ db: Db; ctx: ServiceContext }>(
         }
       }
     }
+
+    app.decorate('commitTenant', (request: FastifyRequest) => finish(request, true));
 
     // onSend runs before the first byte is written: a 2xx/3xx is only sent once its writes are durable.
     app.addHook('onSend', async (request, reply, payload) => {

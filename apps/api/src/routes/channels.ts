@@ -18,6 +18,7 @@ import {
   updateChannel,
 } from '../services/channels';
 import { loadLimits, spendTestAlert } from '../services/quotas';
+import { awaitTestOutcome } from '../services/test-alert-outcome';
 
 const tags = ['channels'];
 
@@ -99,7 +100,7 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         tags,
         summary: 'Send a test alert',
         description:
-          'Queues a `test` event to the channel through the same delivery path as real alerts; follow it at GET /v1/alerts.',
+          "Queues a `test` event to the channel through the same delivery path as real alerts, then waits a bounded time (TEST_ALERT_WAIT_MS, 15 s by default) for its first delivery attempt and reports it in `outcome`: delivered with the receiver's status and the duration, or failed with the reason. `outcome` is null when no attempt was made within the wait; follow the alert at GET /v1/alerts.",
         params: idParams,
         response: { 202: testAlertSchema },
       },
@@ -109,7 +110,11 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       const channelId = requireId(request.params.id, 'channel');
       const limits = await loadLimits(tenant.db, tenant.orgId, tenant.config);
       await spendTestAlert(app.counters, tenant.orgId, limits.testAlertsPerMinute);
-      return reply.code(202).send(await sendTestAlert(tenant, channelId));
+      const queued = await sendTestAlert(tenant, channelId);
+      // The notifier reads the alert row and its job only once they are committed and queued.
+      await app.commitTenant(request);
+      const waitMs = ctx.config.TEST_ALERT_WAIT_MS;
+      return reply.code(202).send(await awaitTestOutcome(ctx, { orgId: tenant.orgId, queued, waitMs }));
     },
   );
 };

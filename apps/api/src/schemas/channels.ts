@@ -3,18 +3,31 @@ import { z } from 'zod';
 import { isoTime } from './common';
 
 const name = z.string().trim().min(1).max(200);
+const isDefault = z
+  .boolean()
+  .describe('linked to every monitor created without an explicit `channelIds` list (default false)');
 
 type Types = typeof channelTypes;
 type CreateOption<T extends ChannelTypeName> = z.ZodObject<
-  { type: z.ZodLiteral<T>; name: typeof name; config: Types[T]['settings'] },
+  {
+    type: z.ZodLiteral<T>;
+    name: typeof name;
+    config: Types[T]['settings'];
+    isDefault: z.ZodOptional<typeof isDefault>;
+  },
   z.core.$strict
 >;
 type AnyCreateOption = { [T in ChannelTypeName]: CreateOption<T> }[ChannelTypeName];
 
 const createOption = <T extends ChannelTypeName>(type: T) =>
-  z.strictObject({ type: z.literal(type), name, config: channelTypes[type].settings }) as CreateOption<T>;
+  z.strictObject({
+    type: z.literal(type),
+    name,
+    config: channelTypes[type].settings,
+    isDefault: isDefault.optional(),
+  }) as CreateOption<T>;
 
-/** `{ type, name, config }` with each registered type's settings (packages/core/src/channels). */
+/** `{ type, name, config, isDefault? }` with each registered type's settings (packages/core/src/channels). */
 export const createChannelBody = z.discriminatedUnion(
   'type',
   channelTypeNames.map(createOption) as [AnyCreateOption, ...AnyCreateOption[]],
@@ -23,7 +36,11 @@ export const createChannelBody = z.discriminatedUnion(
 
 export const patchChannelBody = z.strictObject({
   name: name.optional(),
-  config: z.record(z.string(), z.unknown()).optional().describe("any subset of the channel type's settings"),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("any subset of the channel type's settings; a secret left out keeps its stored value"),
+  isDefault: isDefault.optional(),
 });
 
 const views = channelTypeNames.map((type) => channelTypes[type].view);
@@ -35,6 +52,7 @@ export const channelSchema = z.object({
   config: z
     .union(views as [(typeof views)[number], ...(typeof views)[number][]])
     .describe('the settings of the channel type; secrets masked'),
+  isDefault,
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -48,6 +66,18 @@ export const testAlertSchema = z.object({
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),
+  outcome: z
+    .object({
+      delivered: z.boolean(),
+      statusCode: z.number().int().nullable().describe("the receiver's HTTP status, when it answered"),
+      durationMs: z.number().int(),
+      error: z.string().nullable().describe('why the attempt failed, e.g. `connection refused`'),
+      attemptedAt: isoTime,
+    })
+    .nullable()
+    .describe(
+      "the first delivery attempt, as the notifier logged it; null when it did not happen within the deployment's wait (TEST_ALERT_WAIT_MS): follow it at GET /v1/alerts",
+    ),
 });
 
 export type CreateChannel = z.infer<typeof createChannelBody>;

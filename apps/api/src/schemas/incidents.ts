@@ -31,6 +31,8 @@ export const incidentSchema = z.object({
 export const alertSchema = z.object({
   id: z.string(),
   incidentId: z.string().nullable(),
+  monitorId: z.string().nullable().describe('null for a test alert'),
+  monitorName: z.string().nullable().describe("the monitor's name; null for a test alert"),
   channelId: z.string(),
   event: z.string(),
   status: z.enum(['pending', 'sent', 'failed']),

@@ -8,6 +8,11 @@ function selectAlerts(db: TenantDb, orgId: string) {
     .select([
       'id',
       'incident_id',
+      'monitor_id',
+      // The monitor's current name (a monitor's alerts go with it when it is deleted).
+      sql<string | null>`(
+        SELECT m.name FROM monitors m WHERE m.id = alerts.monitor_id AND m.org_id = alerts.org_id
+      )`.as('monitor_name'),
       'channel_id',
       'event',
       'status',
@@ -38,6 +43,8 @@ function toAlertView(row: AlertRow) {
   return {
     id: row.id,
     incidentId: row.incident_id,
+    monitorId: row.monitor_id,
+    monitorName: row.monitor_name,
     channelId: row.channel_id,
     event: row.event,
     status: row.status,

@@ -29,7 +29,7 @@ type Secrets = Record<string, unknown>;
 function selectChannels(ctx: TenantContext) {
   return ctx.db
     .selectFrom('channels')
-    .select(['id', 'type', 'name', 'config', 'secrets', 'created_at', 'updated_at'])
+    .select(['id', 'type', 'name', 'config', 'secrets', 'is_default', 'created_at', 'updated_at'])
     .where('org_id', '=', ctx.orgId);
 }
 
@@ -63,6 +63,7 @@ function toChannelView(ctx: TenantContext, row: ChannelRow, moment: ChannelMomen
     type,
     name: row.name,
     config: channelView(type, { config: row.config, secrets: openSecrets(ctx, row) }, moment),
+    isDefault: row.is_default,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -100,6 +101,7 @@ export async function createChannel(ctx: TenantContext, input: CreateChannel) {
       org_id: ctx.orgId,
       type: input.type,
       name: input.name,
+      is_default: input.isDefault ?? false,
       ...storedColumns(ctx, input.type, settings),
       updated_at: sql<Date>`now()`,
     })
@@ -131,6 +133,7 @@ export async function updateChannel(
     const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
     assertRecipients(limits.emailRecipientsPerChannel, changes.to);
   }
+  // Secrets left out of the patch keep their stored values; without a config the sealed column is not rewritten.
   const merged: Record<string, unknown> = {
     ...current.config,
     ...(openSecrets(ctx, current) ?? {}),
@@ -140,7 +143,8 @@ export async function updateChannel(
     .updateTable('channels')
     .set({
       name: patch.name ?? current.name,
-      ...storedColumns(ctx, type, merged),
+      is_default: patch.isDefault ?? current.is_default,
+      ...(patch.config ? storedColumns(ctx, type, merged) : {}),
       updated_at: sql<Date>`now()`,
     })
     .where('org_id', '=', ctx.orgId)

@@ -39,6 +39,18 @@ async function checkChannels(tx: TenantDb, orgId: string, ids: string[]): Promis
   return unique;
 }
 
+/** The channels an organization marked as defaults for monitors created without a channel list. */
+async function defaultChannelIds(tx: TenantDb, orgId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('channels')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('is_default', '=', true)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 async function linkChannels(tx: TenantDb, orgId: string, monitorId: string, channelIds: string[]) {
   await tx.deleteFrom('monitor_channels').where('monitor_id', '=', monitorId).execute();
   if (channelIds.length === 0) return;
@@ -77,7 +89,10 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     before: 0,
     after: checksPerSecondOf(config),
   });
-  const channelIds = await checkChannels(tx, orgId, input.channelIds);
+  const channelIds =
+    input.channelIds === undefined
+      ? await defaultChannelIds(tx, orgId)
+      : await checkChannels(tx, orgId, input.channelIds);
   const row = await tx
     .insertInto('monitors')
     .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })

@@ -40,7 +40,10 @@ export const withDefaults = (assertions: readonly Assertion[]) => ({
   failureThreshold: commonFields.failureThreshold.default(2),
   recoveryThreshold: commonFields.recoveryThreshold.default(2),
   retryIntervalSeconds: commonFields.retryIntervalSeconds.default(5),
-  channelIds: commonFields.channelIds.default([]),
+  // Left out, the API links the organization's default channels; `[]` means none.
+  channelIds: commonFields.channelIds
+    .optional()
+    .describe("left out: the organization's default channels (`isDefault`); `[]`: none"),
   tags: commonFields.tags.default([]),
   paused: commonFields.paused.default(false),
   ...quorumShape,

@@ -125,6 +125,8 @@ export interface MonitorState {
 }
 
 export type Monitor = MonitorConfig & {
+  /** Always present in a response: the channel list as resolved at creation (defaults) or set later. */
+  channelIds: string[];
   id: string;
   createdAt: string;
   updatedAt: string;

@@ -14,6 +14,7 @@ import * as m0012 from './0012-late-results';
 import * as m0014 from './0014-outbox-and-config-version';
 import * as m0016 from './0016-incidents';
 import * as m0017 from './0017-editing';
+import * as m0018 from './0018-channel-defaults';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0014-outbox-and-config-version': m0014,
   '0016-incidents': m0016,
   '0017-editing': m0017,
+  '0018-channel-defaults': m0018,
 };
