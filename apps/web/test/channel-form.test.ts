@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import {
   channelDestination,
   channelFields,
+  channelFormValues,
   channelLabel,
   channelSettings,
   channelTypeOptions,
   channelTypesPhrase,
+  describeTestOutcome,
+  isSecretField,
 } from '../src/components/channel-config';
+import type { TestAlert } from '../src/lib/api-types';
 
 describe('the channel form, rendered from the channel registry', () => {
   it('offers every registered type, Discord included, under its label', () => {
@@ -63,5 +67,79 @@ describe('the channel form, rendered from the channel registry', () => {
     );
     expect(channelDestination('pigeon', { loft: 'x' })).toBe('—');
     expect(channelLabel('pigeon')).toBe('pigeon');
+  });
+});
+
+describe('the channel edit form', () => {
+  it('knows which settings are sealed, from the registry', () => {
+    expect(isSecretField('webhook', 'secret')).toBe(true);
+    expect(isSecretField('webhook', 'url')).toBe(false);
+    expect(isSecretField('slack', 'webhookUrl')).toBe(true);
+    expect(isSecretField('pagerduty', 'routingKey')).toBe(true);
+    expect(isSecretField('email', 'to')).toBe(false);
+  });
+
+  it('starts from the stored settings, with secrets empty rather than their masks', () => {
+    expect(channelFormValues('webhook', { url: 'https://h.example.com', secret: 'whsec_…abcd' })).toEqual({
+      url: 'https://h.example.com',
+      secret: '',
+    });
+    expect(channelFormValues('slack', { webhookUrl: 'https://hooks.slack.com/…wxyz' })).toEqual({
+      webhookUrl: '',
+    });
+    expect(channelFormValues('email', { to: ['a@example.com', 'b@example.com'] })).toEqual({
+      to: 'a@example.com, b@example.com',
+    });
+  });
+
+  it.each([
+    ['webhook', { url: 'https://h.example.com', secret: '' }, { url: 'https://h.example.com' }],
+    ['slack', { webhookUrl: '' }, {}],
+    ['slack', { webhookUrl: 'https://hooks.slack.com/new' }, { webhookUrl: 'https://hooks.slack.com/new' }],
+    ['pagerduty', { routingKey: ' ' }, {}],
+    ['email', { to: 'c@example.com' }, { to: ['c@example.com'] }],
+  ] as const)('sends %s changes without the secrets left empty: %j', (type, values, expected) => {
+    expect(channelSettings(type, values, { keepSecrets: true })).toEqual(expected);
+  });
+});
+
+describe('the result of “Send test”', () => {
+  const alert = (outcome: TestAlert['outcome'], status: TestAlert['status'] = 'sent'): TestAlert => ({
+    id: 'a',
+    incidentId: null,
+    channelId: 'c',
+    event: 'test',
+    status,
+    attempts: outcome ? 1 : 0,
+    sentAt: null,
+    lastError: outcome?.error ?? null,
+    outcome,
+  });
+  const at = '2026-11-29T12:00:00.000Z';
+
+  it('says what the receiver answered and how long it took', () => {
+    expect(
+      describeTestOutcome(
+        alert({ delivered: true, statusCode: 200, durationMs: 35, error: null, attemptedAt: at }),
+      ),
+    ).toBe('Delivered: 200 in 35 ms');
+  });
+
+  it('says why a delivery failed, and whether it will be retried', () => {
+    const refused = {
+      delivered: false,
+      statusCode: null,
+      durationMs: 2,
+      error: 'connection refused',
+      attemptedAt: at,
+    };
+    expect(describeTestOutcome(alert(refused, 'pending'))).toBe('Failed: connection refused (will retry)');
+    expect(describeTestOutcome(alert({ ...refused, error: 'HTTP 404', statusCode: 404 }, 'failed'))).toBe(
+      'Failed: HTTP 404',
+    );
+  });
+
+  it('does not claim an outcome the notifier has not reported', () => {
+    expect(describeTestOutcome(alert(null, 'pending'))).toMatch(/^Queued, but not attempted yet/);
   });
 });

@@ -5,6 +5,7 @@ import {
   channelTypes,
   isChannelTypeName,
 } from '@sentinelmesh/core';
+import type { TestAlert } from '../lib/api-types';
 
 /** The types the form offers, in the registry's order (packages/core/src/channels). */
 export const channelTypeOptions = channelTypeNames.map((name) => ({ name, label: channelTypes[name].label }));
@@ -23,15 +24,26 @@ export const channelFields = (type: ChannelTypeName): readonly ChannelField[] =>
 /** A type's name as people read it; an unknown type as it is. */
 export const channelLabel = (type: string) => (isChannelTypeName(type) ? channelTypes[type].label : type);
 
-/** The `config` a create request sends: each field's value in its kind's shape, empty optional ones left out. */
+/** Whether a type keeps a setting sealed: responses only ever show it masked. */
+export function isSecretField(type: ChannelTypeName, name: string): boolean {
+  const secrets = channelTypes[type].secrets;
+  return secrets !== null && Object.hasOwn(secrets.shape, name);
+}
+
+/**
+ * The `config` a request sends: each field's value in its kind's shape, empty optional ones left
+ * out. Editing (`keepSecrets`), an empty secret is left out too, so the API keeps the stored one.
+ */
 export function channelSettings(
   type: ChannelTypeName,
   values: Readonly<Record<string, string>>,
+  options: { keepSecrets?: boolean } = {},
 ): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const field of channelFields(type)) {
     const value = (values[field.name] ?? '').trim();
-    if (field.optional && value === '') continue;
+    const keep = options.keepSecrets === true && isSecretField(type, field.name);
+    if ((field.optional || keep) && value === '') continue;
     settings[field.name] =
       field.kind === 'email-list'
         ? value
@@ -41,6 +53,32 @@ export function channelSettings(
         : value;
   }
   return settings;
+}
+
+/** An existing channel's settings as the edit form starts: secrets empty (kept unless replaced). */
+export function channelFormValues(
+  type: ChannelTypeName,
+  config: Record<string, unknown>,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of channelFields(type)) {
+    const value = config[field.name];
+    if (isSecretField(type, field.name)) values[field.name] = '';
+    else if (Array.isArray(value)) values[field.name] = value.join(', ');
+    else values[field.name] = typeof value === 'string' ? value : '';
+  }
+  return values;
+}
+
+/** A test alert's result in words: `Delivered: 200 in 35 ms`, `Failed: connection refused`. */
+export function describeTestOutcome(alert: TestAlert): string {
+  const { outcome } = alert;
+  if (!outcome) return 'Queued, but not attempted yet; the delivery log below shows when it is.';
+  if (outcome.delivered) {
+    return `Delivered: ${outcome.statusCode ?? 'sent'} in ${outcome.durationMs} ms`;
+  }
+  const retry = alert.status === 'pending' ? ' (will retry)' : '';
+  return `Failed: ${outcome.error ?? 'unknown error'}${retry}`;
 }
 
 /** A short description of a stored channel's destination: its first field, as responses show it (secrets masked). */

@@ -1,16 +1,35 @@
 'use client';
 
 import Link from 'next/link';
+import { useEffect, useRef } from 'react';
 import { useChannels } from '../lib/org-queries';
 import { channelTypesPhrase } from './channel-config';
 import { ProblemBanner } from './problem-banner';
 
-/** Which channels hear about this monitor's incidents. */
-export function ChannelPicker({ value, onChange }: { value: string[]; onChange: (ids: string[]) => void }) {
+/**
+ * Which channels hear about this monitor's incidents. For a new monitor (`preselectDefaults`) the
+ * organization's default channels start ticked, once, as soon as the list arrives.
+ */
+export function ChannelPicker({
+  value,
+  onChange,
+  preselectDefaults = false,
+}: {
+  value: string[];
+  onChange: (ids: string[]) => void;
+  preselectDefaults?: boolean;
+}) {
   const channels = useChannels();
   const items = channels.data?.items ?? [];
   const toggle = (id: string, on: boolean) =>
     onChange(on ? [...value, id] : value.filter((channelId) => channelId !== id));
+  const preselected = useRef(false);
+  const defaults = channels.data?.items.filter((c) => c.isDefault).map((c) => c.id);
+  useEffect(() => {
+    if (!preselectDefaults || preselected.current || defaults === undefined) return;
+    preselected.current = true;
+    if (value.length === 0 && defaults.length > 0) onChange(defaults);
+  }, [preselectDefaults, defaults, value, onChange]);
 
   return (
     <fieldset className="field">
@@ -38,10 +57,16 @@ export function ChannelPicker({ value, onChange }: { value: string[]; onChange: 
                 onChange={(e) => toggle(channel.id, e.target.checked)}
               />{' '}
               {channel.name} <span className="muted">({channel.type})</span>
+              {channel.isDefault ? <span className="muted"> · default</span> : null}
             </label>
           </li>
         ))}
       </ul>
+      {channels.data && value.length === 0 ? (
+        <p className="banner banner--warning channel-picker__warning">
+          No channel selected: nobody will be alerted when this monitor goes down.
+        </p>
+      ) : null}
       {items.length > 0 ? (
         <p className="field__hint">
           <Link href="/channels" target="_blank">

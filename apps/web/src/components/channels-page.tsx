@@ -1,60 +1,94 @@
 'use client';
 
-import type { Channel } from '../lib/api-types';
+import { isChannelTypeName } from '@sentinelmesh/core';
+import Link from 'next/link';
+import { useState } from 'react';
+import type { Alert, Channel, TestAlert } from '../lib/api-types';
 import { EMPTY } from '../lib/format';
 import { byId, orgKeys, useAlerts, useApiMutation, useChannels } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
-import { channelDestination, channelLabel } from './channel-config';
-import { ChannelCreateForm } from './channel-create-form';
+import { channelDestination, channelLabel, describeTestOutcome } from './channel-config';
+import { ChannelForm } from './channel-form';
 import { ConfirmButton } from './confirm-dialog';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
 import { TableScroll } from './table-scroll';
 import { TimeAgo } from './time-ago';
 
-function ChannelRow({ channel }: { channel: Channel }) {
-  const test = useApiMutation<{ id: string }>(
+/** The result of “Send test”: the notifier's first attempt, as the API reported it. */
+function TestResult({ alert }: { alert: TestAlert }) {
+  const failed = alert.outcome !== null && !alert.outcome.delivered;
+  return (
+    <p className={failed ? 'test-result test-result--failed' : 'test-result'} role="status">
+      {describeTestOutcome(alert)}
+    </p>
+  );
+}
+
+/** One channel as a card: fits a phone as it is, and opens its edit form in place. */
+function ChannelCard({ channel }: { channel: Channel }) {
+  const test = useApiMutation<{ id: string }, TestAlert>(
     'POST',
     (c) => `/v1/channels/${encodeURIComponent(c.id)}/test`,
     [['alerts']],
   );
   const remove = useApiMutation<{ id: string }>('DELETE', byId('/v1/channels'), [orgKeys.channels]);
+  const [editing, setEditing] = useState(false);
+  const editable = isChannelTypeName(channel.type);
   return (
-    <tr>
-      <th scope="row">{channel.name}</th>
-      <td>{channelLabel(channel.type)}</td>
-      <td className="target">{channelDestination(channel.type, channel.config)}</td>
-      <td>
-        <div className="actions actions--inline">
+    <li className="card channel-card">
+      <div className="channel-card__head">
+        <h3>{channel.name}</h3>
+        {channel.isDefault ? <span className="badge badge--default">Default</span> : null}
+      </div>
+      <p className="channel-card__meta">
+        <span>{channelLabel(channel.type)}</span>{' '}
+        <span className="target">{channelDestination(channel.type, channel.config)}</span>
+      </p>
+      <div className="actions actions--inline">
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={test.isPending}
+          onClick={() => test.mutate({ id: channel.id })}
+        >
+          {test.isPending ? 'Sending…' : 'Send test'}
+          <span className="visually-hidden"> to {channel.name}</span>
+        </button>
+        {editable ? (
           <button
             type="button"
             className="button button--secondary button--small"
-            disabled={test.isPending}
-            onClick={() => test.mutate({ id: channel.id })}
+            aria-expanded={editing}
+            onClick={() => setEditing((open) => !open)}
           >
-            {test.isPending ? 'Sending…' : 'Send test'}
-            <span className="visually-hidden"> to {channel.name}</span>
+            Edit<span className="visually-hidden"> {channel.name}</span>
           </button>
-          <ConfirmButton
-            label="Delete…"
-            item={channel.name}
-            title={`Delete the channel “${channel.name}”?`}
-            confirmLabel="Delete channel"
-            onConfirm={() => remove.mutate({ id: channel.id })}
-          >
-            <p>Monitors stop alerting through it. Its delivery log is kept.</p>
-          </ConfirmButton>
-        </div>
-        {test.isSuccess ? (
-          <p className="cell-note" role="status">
-            Test sent; see the delivery log below.
-          </p>
         ) : null}
-        {test.error ? <ProblemBanner error={test.error} /> : null}
-        {remove.error ? <ProblemBanner error={remove.error} /> : null}
-      </td>
-    </tr>
+        <ConfirmButton
+          label="Delete…"
+          item={channel.name}
+          title={`Delete the channel “${channel.name}”?`}
+          confirmLabel="Delete channel"
+          onConfirm={() => remove.mutate({ id: channel.id })}
+        >
+          <p>Monitors stop alerting through it. Its delivery log is kept.</p>
+        </ConfirmButton>
+      </div>
+      {test.data && !test.isPending ? <TestResult alert={test.data} /> : null}
+      {test.error ? <ProblemBanner error={test.error} /> : null}
+      {remove.error ? <ProblemBanner error={remove.error} /> : null}
+      {editing ? <ChannelForm channel={channel} onDone={() => setEditing(false)} /> : null}
+    </li>
   );
+}
+
+/** What an alert was about: its monitor, or the channel test. */
+function AlertSubject({ alert }: { alert: Alert }) {
+  if (alert.monitorId && alert.monitorName) {
+    return <Link href={`/monitors/${encodeURIComponent(alert.monitorId)}`}>{alert.monitorName}</Link>;
+  }
+  return <>{alert.event === 'test' ? 'Channel test' : EMPTY}</>;
 }
 
 function DeliveryLog({ names }: { names: Map<string, string> }) {
@@ -68,11 +102,12 @@ function DeliveryLog({ names }: { names: Map<string, string> }) {
       {items && items.length === 0 ? <p className="empty empty--inline">Nothing sent yet.</p> : null}
       {items && items.length > 0 ? (
         <TableScroll labelledBy="deliveries-caption">
-          <table className="table">
+          <table className="table stack-table">
             <caption id="deliveries-caption">Alerts sent to channels, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">Event</th>
+                <th scope="col">Monitor</th>
                 <th scope="col">Channel</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
@@ -85,9 +120,12 @@ function DeliveryLog({ names }: { names: Map<string, string> }) {
             <tbody>
               {items.map((alert) => (
                 <tr key={alert.id}>
-                  <td>{alert.event}</td>
-                  <td>{names.get(alert.channelId) ?? 'Deleted channel'}</td>
-                  <td>
+                  <td data-label="Event">{alert.event}</td>
+                  <td data-label="Monitor">
+                    <AlertSubject alert={alert} />
+                  </td>
+                  <td data-label="Channel">{names.get(alert.channelId) ?? 'Deleted channel'}</td>
+                  <td data-label="Status">
                     {alert.status === 'pending' ? (
                       <span className="badge badge--pending">
                         <span className="badge__dot" aria-hidden="true" />
@@ -100,11 +138,15 @@ function DeliveryLog({ names }: { names: Map<string, string> }) {
                       />
                     )}
                   </td>
-                  <td className="num">{alert.attempts}</td>
-                  <td>
+                  <td data-label="Attempts" className="num">
+                    {alert.attempts}
+                  </td>
+                  <td data-label="Sent">
                     <TimeAgo iso={alert.sentAt} now={now} />
                   </td>
-                  <td className="details">{alert.lastError ?? EMPTY}</td>
+                  <td data-label="Last error" className="details">
+                    {alert.lastError ?? EMPTY}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -125,7 +167,8 @@ export function ChannelsPage() {
         <h1>Alert channels</h1>
       </div>
       <p className="lead">
-        Where SentinelMesh tells you a monitor went down or came back. Pick channels per monitor.
+        Where SentinelMesh tells you a monitor went down or came back. Pick channels per monitor; channels
+        marked “Default” are preselected for new monitors.
       </p>
       {channels.error ? (
         <ProblemBanner error={channels.error} onRetry={() => void channels.refetch()} />
@@ -135,30 +178,20 @@ export function ChannelsPage() {
           Loading channels…
         </p>
       ) : null}
-      {items && items.length === 0 ? (
-        <p className="empty empty--inline">No channels yet. Add one below.</p>
-      ) : null}
-      {items && items.length > 0 ? (
-        <TableScroll labelledBy="channels-caption">
-          <table className="table">
-            <caption id="channels-caption">Channels</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((channel) => (
-                <ChannelRow key={channel.id} channel={channel} />
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      ) : null}
-      <ChannelCreateForm />
+      <section aria-labelledby="channels-title" className="section">
+        <h2 id="channels-title">Channels</h2>
+        {items && items.length === 0 ? (
+          <p className="empty empty--inline">No channels yet. Add one below.</p>
+        ) : null}
+        {items && items.length > 0 ? (
+          <ul className="channel-cards">
+            {items.map((channel) => (
+              <ChannelCard key={channel.id} channel={channel} />
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <ChannelForm />
       <DeliveryLog names={names} />
     </>
   );

@@ -14,6 +14,7 @@ import { HeartbeatUrl } from './heartbeat-url';
 import { IncidentsTable } from './incidents-table';
 import { LatencyChart } from './latency-chart';
 import { MonitorActions } from './monitor-actions';
+import { NoChannelWarning } from './no-channel-warning';
 import { PhaseBreakdown } from './phase-breakdown';
 import { ProblemBanner } from './problem-banner';
 import { ResultsTable } from './results-table';
@@ -146,6 +147,7 @@ export function MonitorDetail({ id }: { id: string }) {
           ) : null}
           <MonitorActions monitor={monitor} />
           <HeartbeatUrl monitor={monitor} />
+          <NoChannelWarning monitor={monitor} />
         </>
       ) : null}
       <IncidentsTable monitorId={id} />

@@ -244,7 +244,11 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
 
       {values.type === 'http' ? <RequestOptions values={values} errors={errors} set={set} /> : null}
 
-      <ChannelPicker value={values.channelIds} onChange={(ids) => set('channelIds', ids)} />
+      <ChannelPicker
+        value={values.channelIds}
+        onChange={(ids) => set('channelIds', ids)}
+        preselectDefaults={!monitor}
+      />
 
       <div className="form__row">
         {text('failureThreshold')}

@@ -169,6 +169,8 @@ export interface Channel {
   type: string;
   name: string;
   config: Record<string, unknown>;
+  /** Linked to every monitor created without an explicit channel list. */
+  isDefault: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -176,6 +178,9 @@ export interface Channel {
 export interface Alert {
   id: string;
   incidentId: string | null;
+  /** Null for a test alert. */
+  monitorId: string | null;
+  monitorName: string | null;
   channelId: string;
   event: string;
   status: 'pending' | 'sent' | 'failed';
@@ -289,4 +294,18 @@ export interface MyInvitation {
   invitedBy: string | null;
   createdAt: string;
   expiresAt: string;
+}
+
+/** The first delivery attempt of a test alert, as POST /v1/channels/:id/test reports it. */
+export interface TestAlertOutcome {
+  delivered: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  attemptedAt: string;
+}
+
+export interface TestAlert extends Omit<Alert, 'monitorId' | 'monitorName'> {
+  /** Null when the notifier made no attempt within the API's wait. */
+  outcome: TestAlertOutcome | null;
 }

@@ -49,15 +49,15 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     await page.getByLabel('Name', { exact: true }).fill('#ops-alerts');
     await page.getByLabel('Slack incoming webhook URL').fill(`${slack.url}/services/T0/B0/secret`);
     await page.getByRole('button', { name: 'Add channel' }).click();
-    await page.getByRole('cell', { name: '#ops-alerts' }).waitFor();
+    await page.locator('.channel-card', { hasText: '#ops-alerts' }).waitFor();
 
     // Discord comes from the channel registry like every type; its webhook URL is shown masked.
     await page.getByLabel('Type').selectOption('discord');
     await page.getByLabel('Name', { exact: true }).fill('#dev-alerts');
     await page.getByLabel('Discord webhook URL').fill(`${slack.url}/api/webhooks/42/SECRET-token-abcd`);
     await page.getByRole('button', { name: 'Add channel' }).click();
-    const discordRow = page.getByRole('row', { name: /#dev-alerts/ });
-    await discordRow.getByRole('cell', { name: 'Discord', exact: true }).waitFor();
+    const discordRow = page.locator('.channel-card', { hasText: '#dev-alerts' });
+    await discordRow.getByText('Discord', { exact: true }).waitFor();
     expect(await discordRow.textContent()).toContain('/…abcd');
     expect(await discordRow.textContent()).not.toContain('SECRET-token');
 
