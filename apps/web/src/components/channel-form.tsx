@@ -103,7 +103,9 @@ export function ChannelForm({ channel, onDone }: { channel?: Channel; onDone?: (
     const config = channelSettings(type, values, { keepSecrets: editing });
     try {
       if (editing) {
-        await save.mutateAsync({ name: name.trim(), isDefault, config });
+        // Without a changed setting the stored (sealed) settings are left as they are.
+        const changes = Object.keys(config).length > 0 ? { config } : {};
+        await save.mutateAsync({ name: name.trim(), isDefault, ...changes });
         onDone?.();
         return;
       }
