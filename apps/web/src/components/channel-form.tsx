@@ -39,8 +39,8 @@ function SettingInput({
   keptSecret: string | null;
   onChange: (value: string) => void;
 }) {
-  const hint =
-    keptSecret === null ? field.hint : `Leave empty to keep the current one (${keptSecret}). ${field.hint}`;
+  // Editing, a secret's own hint (what an empty one means on create) no longer applies.
+  const hint = keptSecret === null ? field.hint : `Leave empty to keep the current one (${keptSecret}).`;
   return (
     <Field id={id} label={field.label} hint={hint} error={error}>
       {(control) => (
