@@ -195,6 +195,8 @@ describe('alert channels in headless Chromium against the real stack', () => {
     expect(await banner.getByRole('link', { name: 'Choose channels' }).getAttribute('href')).toBe(
       `${bareMonitorPath}/edit`,
     );
+    // After a client-side navigation the page's metadata (its <title>) streams in after the content.
+    await page.waitForFunction(() => document.title !== '');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'monitor-no-channel');
   }, 60_000);
