@@ -34,6 +34,7 @@ import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
+import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
 import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
   await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
   return app;
 }
