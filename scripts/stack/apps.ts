@@ -131,7 +131,12 @@ export function appSpecs(
       command: process.execPath,
       args: web.args,
       cwd: web.cwd,
-      env: { ...shared, ...web.env, API_URL: `http://127.0.0.1:${config.API_PORT}` },
+      env: {
+        ...shared,
+        ...web.env,
+        API_URL: `http://127.0.0.1:${config.API_PORT}`,
+        API_PUBLIC_URL: process.env.API_PUBLIC_URL ?? `http://localhost:${config.API_PORT}`,
+      },
       ready: () =>
         waitFor('the dashboard', () => httpOk(`http://127.0.0.1:${config.WEB_PORT}/`), {
           timeoutMs: 120_000,

@@ -93,7 +93,9 @@ try {
     write(
       `  Dashboard  http://localhost:${config.WEB_PORT}   <- open it and sign up; the first account owns a new organization`,
     );
-  write(`  API        http://localhost:${config.API_PORT}   (GET /openapi.json for the reference)`);
+  write(
+    `  API        http://localhost:${config.API_PORT}   (reference: /docs, OpenAPI document: /openapi.json)`,
+  );
   write(
     `  Data       ${config.STACK_DATA_DIR}${config.DATABASE_URL ? '' : `  (Postgres on :${config.PG_PORT}`}${config.REDIS_URL || clusterNodes ? '' : `, Redis on :${config.REDIS_PORT})`}`,
   );

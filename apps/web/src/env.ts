@@ -6,6 +6,14 @@ const envSchema = z.object({
     .default('http://127.0.0.1:3001')
     .transform((url) => url.replace(/\/+$/, '')),
   /**
+   * The API's address as browsers and scripts reach it (e.g. https://api.example.com); the API-keys
+   * page names it and links to its reference (/docs). The default is the launcher's.
+   */
+  API_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'API_PUBLIC_URL must be an http:// or https:// URL' })
+    .default('http://localhost:3001')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /**
    * The header a trusted proxy in front of the dashboard (TLS terminator, load balancer) sets to the
    * client's address on every request, e.g. `x-real-ip`. Only for a dashboard that nothing reaches
    * except through that proxy; unset, the address is the one this server's socket saw.

@@ -17,4 +17,5 @@ export function proxy(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-export const config = { matcher: '/api/:path*' };
+// Status pages and the login page read the API while rendering, on behalf of the visitor (src/lib/server-api.ts).
+export const config = { matcher: ['/api/:path*', '/status/:path*', '/login'] };

@@ -59,7 +59,8 @@ function CreateKeyForm() {
   );
 }
 
-export function ApiKeysPage() {
+/** `apiUrl`: where browsers and scripts reach the API (API_PUBLIC_URL); its reference is at /docs. */
+export function ApiKeysPage({ apiUrl }: { apiUrl: string }) {
   const keys = useApiKeys();
   const revoke = useApiMutation<{ id: string }>('DELETE', byId('/v1/api-keys'), [orgKeys.apiKeys]);
   const now = useNow(30_000);
@@ -70,7 +71,9 @@ export function ApiKeysPage() {
         <h1>API keys</h1>
       </div>
       <p className="lead">
-        Keys let scripts use the API as this organization: send them as “Authorization: Bearer &lt;key&gt;”.
+        Keys let scripts use the API at <code>{apiUrl}</code> as this organization: send them as
+        “Authorization: Bearer &lt;key&gt;”. Every route, with examples, is in the{' '}
+        <a href={`${apiUrl}/docs`}>API reference</a>.
       </p>
       {keys.error ? <ProblemBanner error={keys.error} onRetry={() => void keys.refetch()} /> : null}
       {revoke.error ? <ProblemBanner error={revoke.error} /> : null}
@@ -82,7 +85,7 @@ export function ApiKeysPage() {
       {items && items.length === 0 ? <p className="empty empty--inline">No API keys yet.</p> : null}
       {items && items.length > 0 ? (
         <TableScroll labelledBy="keys-caption">
-          <table className="table">
+          <table className="table table--cards">
             <caption id="keys-caption">API keys</caption>
             <thead>
               <tr>
@@ -99,11 +102,11 @@ export function ApiKeysPage() {
                     {key.name}
                     {key.keyHint ? <span className="cell-note">…{key.keyHint}</span> : null}
                   </th>
-                  <td>{key.role}</td>
-                  <td>
+                  <td data-label="Role">{key.role}</td>
+                  <td data-label="Created">
                     <TimeAgo iso={key.createdAt} now={now} />
                   </td>
-                  <td>
+                  <td data-label="Actions">
                     <ConfirmButton
                       label="Revoke"
                       item={key.name}

@@ -41,7 +41,7 @@ export function ResultsTable({ monitorId }: { monitorId: string }) {
       ) : null}
       {items && items.length > 0 ? (
         <TableScroll labelledBy="results-caption">
-          <table className="table">
+          <table className="table table--cards">
             <caption id="results-caption">The last {RESULTS_LIMIT} checks, newest first</caption>
             <thead>
               <tr>
@@ -61,14 +61,14 @@ export function ResultsTable({ monitorId }: { monitorId: string }) {
             <tbody>
               {items.map((result) => (
                 <tr key={`${result.scheduledAt}-${result.region}-${result.kind}`}>
-                  <td>
+                  <td data-label="Checked">
                     <TimeAgo iso={result.checkedAt} now={now} />
                   </td>
-                  <td>
+                  <td data-label="Result">
                     <OutcomeBadge ok={result.ok} />
                   </td>
-                  <td>{result.region}</td>
-                  <td>
+                  <td data-label="Region">{result.region}</td>
+                  <td data-label="Kind">
                     {result.kind === 'confirmation' ? 'Confirmation' : 'Scheduled'}
                     {result.late ? (
                       <span
@@ -80,9 +80,21 @@ export function ResultsTable({ monitorId }: { monitorId: string }) {
                       </span>
                     ) : null}
                   </td>
-                  <td className="num">{result.statusCode ?? EMPTY}</td>
-                  <td className="num">{formatLatency(result.latencyMs)}</td>
-                  <td className="details">{result.ok ? EMPTY : describeFailure(result)}</td>
+                  <td className="num" data-label="HTTP">
+                    {result.statusCode ?? EMPTY}
+                  </td>
+                  <td className="num" data-label="Latency">
+                    {formatLatency(result.latencyMs)}
+                  </td>
+                  {result.ok ? (
+                    <td className="details details--none" data-label="Details">
+                      {EMPTY}
+                    </td>
+                  ) : (
+                    <td className="details" data-label="Details">
+                      {describeFailure(result)}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
