@@ -66,6 +66,7 @@ const PAGES: PageCase[] = [
   { name: 'monitor-new', path: () => '/monitors/new', as: 'member' },
   { name: 'monitor-edit', path: () => `/monitors/${id('monitorId')()}/edit`, as: 'member' },
   { name: 'incidents', path: () => '/incidents', as: 'member' },
+  { name: 'incident', path: () => `/incidents/${id('incidentId')()}`, as: 'member' },
   { name: 'channels', path: () => '/channels', as: 'member' },
   { name: 'status-pages', path: () => '/status-pages', as: 'member' },
   { name: 'maintenance', path: () => '/maintenance', as: 'member' },
