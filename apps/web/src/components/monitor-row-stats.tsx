@@ -2,6 +2,9 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { EMPTY, formatLatency, formatPercent } from '../lib/format';
+
+const LOADING = '…';
+
 import { useMonitorStats } from '../lib/queries';
 import { Sparkline } from './sparkline';
 
@@ -28,7 +31,8 @@ export function UptimeCells({ monitorId }: { monitorId: string }) {
   const day = useMonitorStats(monitorId, '24h', { enabled: seen });
   const week = useMonitorStats(monitorId, '7d', { enabled: seen });
   const month = useMonitorStats(monitorId, '30d', { enabled: seen });
-  const cell = (q: typeof day) => (q.error ? EMPTY : formatPercent(q.data?.uptimePercent));
+  // Loading and a failed request each look unlike "no data" (the dash), so none is read as a figure.
+  const cell = (q: typeof day) => (q.error ? '?' : q.data ? formatPercent(q.data.uptimePercent) : LOADING);
   return (
     <td ref={ref} className="num uptime-cell" data-label="Uptime 24 h · 7 d · 30 d">
       <span title="last 24 hours">{cell(day)}</span>

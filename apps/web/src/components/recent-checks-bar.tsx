@@ -4,6 +4,9 @@ import { RECENT_CHECKS } from '../lib/monitor-list-queries';
 
 /** The last checks as coloured ticks, oldest left; grey is a slot with no data. */
 export function RecentChecksBar({ item, name }: { item: RecentChecksItem | undefined; name: string }) {
+  // Not loaded yet: an empty bar, not a row of grey "no data" ticks.
+  if (!item)
+    return <div className="recent-checks" role="img" aria-label={`Loading recent checks of ${name}`} />;
   const ticks = recentTicks(item?.checks ?? [], RECENT_CHECKS);
   const failed = (item?.checks ?? []).filter((c) => !c.ok).length;
   const count = item?.checks.length ?? 0;
