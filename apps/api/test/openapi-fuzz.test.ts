@@ -81,8 +81,13 @@ async function send(op: Operation, c: Case, w: World): Promise<void> {
   }
 }
 
+// A live stream answers 200 and never ends, so an injected request to it never completes;
+// events.test.ts covers that route (credentials, limits, isolation, its end).
+const STREAMS = new Set(['GET /v1/events']);
 // Deletions last, so the objects the other operations need exist while they run.
-const ordered = [...operations].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+const ordered = [...operations.filter((op) => !STREAMS.has(op.label))].sort(
+  (a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'),
+);
 
 describe('malformed requests generated from the OpenAPI document', () => {
   it('finds the operations in the document', () => {

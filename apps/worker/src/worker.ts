@@ -96,7 +96,13 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     const early = data.runNow ? 0 : waitBeforeRunMs(data.scheduledAtMs, deps.context.now().getTime());
     if (early > 0) {
       deps.metrics.earlyJobs.inc();
-      await new Promise((resolve) => setTimeout(resolve, early));
+      // A timer can fire a millisecond before the clock shows the planned time: wait until it does.
+      for (
+        let wait = early;
+        wait > 0;
+        wait = waitBeforeRunMs(data.scheduledAtMs, deps.context.now().getTime())
+      )
+        await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const checkedAt = deps.context.now();
     const started = performance.now();

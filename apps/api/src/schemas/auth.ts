@@ -23,19 +23,23 @@ export const signupBody = z
         'the token of an emailed invitation to this email: join its organization instead of creating one',
       ),
   })
-  .superRefine((body, ctx) => {
-    // One or the other: a person signing up from an invitation joins that organization only.
-    if (body.invitationToken === undefined && body.organizationName === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['organizationName'], message: 'required' });
-    }
-    if (body.invitationToken !== undefined && body.organizationName !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organizationName'],
-        message: 'leave out with invitationToken: the invitation’s organization is joined',
-      });
-    }
-  });
+  .superRefine(
+    (body, ctx) => {
+      // One or the other: a person signing up from an invitation joins that organization only.
+      if (body.invitationToken === undefined && body.organizationName === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['organizationName'], message: 'required' });
+      }
+      if (body.invitationToken !== undefined && body.organizationName !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organizationName'],
+          message: 'leave out with invitationToken: the invitation’s organization is joined',
+        });
+      }
+    },
+    // Also when other fields are wrong, so one answer names every problem (it reads only presence).
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export const loginBody = z.strictObject({
   email: z.string().trim().min(1).max(254),
