@@ -11,6 +11,8 @@ import { type RunningStack, startStack } from './support/stack';
 const PASSWORD = 'correct horse battery';
 /** The promise of the live stream: a committed change shows on an open page this soon, with no reload. */
 const LIVE_MS = 2_000;
+/** Without the stream: one poll interval of the dashboard (10 s), with room for the request on a busy machine. */
+const POLL_MS = 15_000;
 
 let db: TestDatabase;
 let stack: RunningStack;
@@ -124,6 +126,57 @@ describe('live updates, organizations and the phone menu', () => {
     expect(await owner.getByRole('link', { name: /^Incidents\W*1 open$/ }).count()).toBe(1);
     await saveScreenshot(owner, 'live-monitor-down');
     await expectNoSeriousViolations(owner, 'monitor page');
+  }, 120_000);
+
+  it('falls back to polling when the event stream cannot be reached, and still shows a state change without a reload', async () => {
+    const polled = await startTarget();
+    try {
+      const token = await tokenOf('owner@live.example');
+      const monitor = await api<{ id: string }>(token, 'POST', '/v1/monitors', {
+        ...fastHttpMonitor(polled.url, []),
+        name: 'Polled target',
+      });
+      // The same signed-in session, in a tab whose event stream never connects.
+      const page = await owner.context().newPage();
+      let streamAttempts = 0;
+      await page.route('**/v1/events', (route) => {
+        streamAttempts += 1;
+        return route.abort();
+      });
+      await page.goto(`${stack.web}/monitors/${monitor.id}`);
+      const status = page.locator('.page-header__status .badge');
+      await status.getByText('Up', { exact: true }).waitFor({ timeout: 30_000 });
+      await page.locator('.live-status--polling').waitFor();
+      expect(streamAttempts).toBeGreaterThan(0);
+      await page.evaluate(() => {
+        (window as unknown as { sameDocument: boolean }).sameDocument = true;
+      });
+
+      polled.setStatus(503);
+      const decided = await waitFor(
+        'the verifier to decide the polled monitor is down',
+        async () => {
+          const row = await db.db
+            .selectFrom('monitor_state')
+            .select('status')
+            .where('monitor_id', '=', monitor.id)
+            .executeTakeFirst();
+          return row?.status === 'down' ? Date.now() : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 25 },
+      );
+      // Without the stream, the page's own poll (POLL_INTERVAL_MS, 10 s) brings the change.
+      await status.getByText('Down', { exact: true }).waitFor({ timeout: POLL_MS });
+      process.stdout.write(
+        `polling: the page showed Down ${Date.now() - decided} ms after the verifier decided it\n`,
+      );
+      expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+        true,
+      );
+      await page.close();
+    } finally {
+      await polled.close();
+    }
   }, 120_000);
 
   it('lets a member invited to a second organization accept while signed in, and switch between both from the navigation', async () => {
