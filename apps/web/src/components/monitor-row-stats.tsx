@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { EMPTY, formatLatency, formatPercent } from '../lib/format';
+import { formatLatency, formatPercent } from '../lib/format';
 
 const LOADING = '…';
 
