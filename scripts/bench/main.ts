@@ -7,20 +7,37 @@ import { createDb, migrateToLatest } from '@sentinelmesh/db';
 import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-process';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { buildBackend } from '../build/backend';
 import { bareLoop } from './bare-loop';
+import {
+  bestMeeting,
+  cpuMsPerCheck,
+  cpuUsed,
+  endToEndGoals,
+  evaluateGoals,
+  goalsSummary,
+  perCheck,
+  redisDelta,
+  redisWindow,
+  type StepFigures,
+} from './figures';
 import { percentile, VerdictSampler, windowFigures } from './measure';
+import { postgresCounters } from './postgres-stats';
+import { OWN_COMMANDS_PER_WINDOW, redisCounters, sampleMonitor } from './redis-stats';
+import { type SchedulerScaleRow, schedulerScale, schedulerScaleTable } from './scheduler-hook';
 import { seedMonitors } from './seed';
 import { startBenchServices } from './services';
 
 /**
- * `pnpm bench`: the real scheduler, worker and verifier against a local target in its own process,
- * stepping up the number of monitors (1 s interval, so monitors = offered checks/s) until a goal
- * breaks; then scheduling jitter with many monitors at a long interval; then a bare fresh-connection
- * HTTP loop against the same target for reference.
+ * `pnpm bench`: the real scheduler, worker(s) and verifier(s), compiled as production runs them,
+ * against a local target in its own process, stepping up the number of monitors (1 s interval, so
+ * monitors = offered checks/s) until a goal breaks; then scheduling jitter with many monitors at a
+ * long interval; then a bare fresh-connection HTTP loop against the same target for reference; and,
+ * with --scheduler-monitors, the scheduler alone with that many monitors.
  */
 const { values: args } = parseArgs({
   options: {
-    steps: { type: 'string', default: '250,500,1000,1500,2000,3000' },
+    steps: { type: 'string', default: '250,500,1000,1500,2000,2500,3000' },
     seconds: { type: 'string', default: '20' },
     // Long enough for a cold start's backlog to drain before the window opens.
     warmup: { type: 'string', default: '15' },
@@ -28,6 +45,13 @@ const { values: args } = parseArgs({
     'jitter-warmup': { type: 'string', default: '20' },
     'jitter-monitors': { type: 'string', default: '100000' },
     'bare-seconds': { type: 'string', default: '10' },
+    // Run the TypeScript sources through tsx instead of the compiled deploy folders.
+    source: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    verifiers: { type: 'string', default: '1' },
+    'scheduler-monitors': { type: 'string', default: '0' },
+    'scheduler-seconds': { type: 'string', default: '30' },
+    'scheduler-warmup': { type: 'string', default: '60' },
   },
 });
 const steps = String(args.steps)
@@ -38,12 +62,22 @@ const windowSeconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const jitterWarmupSeconds = Number(args['jitter-warmup']);
 const jitterMonitors = Number(args['jitter-monitors']);
+const schedulerMonitors = Number(args['scheduler-monitors']);
+const stackWorkers = Number(args.workers);
+const stackVerifiers = Number(args.verifiers);
+/** How long the MONITOR sample that splits Redis calls from commands run inside scripts lasts. */
+const MONITOR_SAMPLE_SECONDS = 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`bench | ${line}\n`);
 
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+if (!args.source)
+  await buildBackend(repoRoot, ['scheduler', 'worker', 'verifier'], (line) => log(`build: ${line}`));
+
 const services = await startBenchServices();
+// The bench's own queries run as their own role, which the statement counts leave out.
 const db = createDb({
-  connectionString: services.databaseUrl,
+  connectionString: services.observerUrl,
   max: 4,
   applicationName: 'sentinelmesh-bench',
 });
@@ -76,6 +110,9 @@ const hitsBetween = async (fromMs: number, toMs: number) =>
 const stack = new StackProcess({
   STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-bench-stack-')),
   STACK_APPS: 'scheduler,worker,verifier',
+  STACK_RUN: args.source ? 'source' : 'built',
+  STACK_WORKERS: String(stackWorkers),
+  STACK_VERIFIERS: String(stackVerifiers),
   DATABASE_URL: services.databaseUrl,
   REDIS_URL: services.redisUrl,
   OPS_PORT_BASE: '0',
@@ -83,23 +120,21 @@ const stack = new StackProcess({
   ALLOW_PRIVATE_TARGETS: 'true',
 });
 
+// One connection for the bench's Redis reads: each read is then one INFO, and nothing else of ours.
+const statsRedis = new Redis(services.redisUrl);
+
 async function reset(): Promise<void> {
   await sql`TRUNCATE monitors, monitor_state, check_results, incidents, alerts CASCADE`.execute(db);
-  const redis = new Redis(services.redisUrl);
-  await redis.flushall();
-  redis.disconnect();
+  await statsRedis.flushall();
 }
 
-interface Row {
-  monitors: number;
+interface Row extends StepFigures {
   scheduledPerSec: number;
-  arrivedPerSec: number;
-  arrivedShare: number;
-  persistedShare: number;
   lagP50: number | null;
-  lagP99: number | null;
   verdictP50: number | null;
-  verdictP99: number | null;
+  /** Transactions per check, the bench's own left out: printed when pg_stat_statements is missing. */
+  pgTransactionsPerCheck: number | null;
+  targetCpuMsPerCheck: number | null;
   memory: string;
   cpu: string;
 }
@@ -140,16 +175,22 @@ async function runStep(
   const sampler = new VerdictSampler(db, sample);
   sampler.start();
   const cpuBefore = cpuSnapshot();
+  const redisBefore = await redisCounters(statsRedis);
+  const pgBefore = await postgresCounters(db, services.statementStats);
   const from = new Date();
   await sleep(seconds * 1000);
   const to = new Date();
   const cpuAfter = cpuSnapshot();
+  const redisAfter = await redisCounters(statsRedis);
+  const pgAfter = await postgresCounters(db, services.statementStats);
   const pids = stack.pids();
   const memory = Object.entries(pids)
     .map(([name, pid]) => `${name} ${rssMiB(pid) ?? '?'}`)
     .join(', ');
   await sleep(3_000); // results of the window's last slots are still being written
   sampler.stop();
+  // After the window, the load still running: which commands ran inside scripts.
+  const monitorSample = await sampleMonitor(services.redisUrl, MONITOR_SAMPLE_SECONDS);
   const figures = await windowFigures(db, from, to);
   // Where the tail comes from: the ten latest checks, as seconds into the window and lag in ms.
   const worst = await sql<{ at: number; lag: number }>`
@@ -167,21 +208,40 @@ async function runStep(
   const verdicts = await sampler.latencies(from, to);
   await stack.stop();
   const elapsed = (to.getTime() - from.getTime()) / 1000;
-  const cpu = [...cpuAfter]
-    .map(([name, after]) => [name, ((after - (cpuBefore.get(name) ?? after)) / elapsed) * 100] as const)
+  const used = cpuUsed(cpuBefore, cpuAfter);
+  const cpu = [...used]
+    .map(([name, s]) => [name, (s / elapsed) * 100] as const)
     .sort((a, b) => b[1] - a[1])
     .map(([name, share]) => `${name} ${share.toFixed(0)}`)
     .join(', ');
+  const checks = figures.checked;
+  const redis = redisWindow(redisDelta(redisBefore, redisAfter), monitorSample, OWN_COMMANDS_PER_WINDOW);
+  if (pgAfter.evicted > pgBefore.evicted) {
+    log('pg_stat_statements evicted entries in the window: the statement count is short');
+  }
+  const statements =
+    pgAfter.statements === null || pgBefore.statements === null
+      ? null
+      : pgAfter.statements - pgBefore.statements;
+  // The bench's own transactions in the window: the sampler's polls and the first counters read.
+  const ownTransactions = sampler.pollsBetween(from.getTime(), to.getTime()) + 1;
+  const platform = [...used.keys()].filter((name) => name !== 'target');
   return {
     monitors,
     scheduledPerSec: figures.expected / elapsed,
-    arrivedPerSec: arrived / elapsed,
+    checksPerSec: arrived / elapsed,
     arrivedShare: figures.expected ? arrived / figures.expected : 0,
     persistedShare: figures.expected ? figures.persisted / figures.expected : 0,
     lagP50: figures.lagP50Ms,
-    lagP99: figures.lagP99Ms,
+    lagP99Ms: figures.lagP99Ms,
     verdictP50: percentile(verdicts, 0.5),
-    verdictP99: percentile(verdicts, 0.99),
+    verdictP99Ms: percentile(verdicts, 0.99),
+    redisCallsPerCheck: perCheck(redis.calls, checks),
+    redisCommandsPerCheck: perCheck(redis.executed, checks),
+    pgStatementsPerCheck: perCheck(statements, checks),
+    pgTransactionsPerCheck: perCheck(pgAfter.transactions - pgBefore.transactions - ownTransactions, checks),
+    cpuMsPerCheck: cpuMsPerCheck(used, platform, checks),
+    targetCpuMsPerCheck: cpuMsPerCheck(used, ['target'], checks),
     memory,
     cpu,
   };
@@ -189,22 +249,29 @@ async function runStep(
 
 const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-const header =
-  '| monitors | interval | checks/s scheduled | checks/s at target | arrived | persisted | lag p50 ms | lag p99 ms | result→verdict p50/p99 ms | RSS MiB | CPU % of a core |';
-const divider = '|---|---|---|---|---|---|---|---|---|---|---|';
+const pgColumn = services.statementStats
+  ? 'PG statements/check'
+  : 'PG transactions/check (no pg_stat_statements)';
+const header = `| monitors | interval | checks/s scheduled | checks/s at target | arrived | persisted | lag p50 ms | lag p99 ms | result→verdict p50/p99 ms | Redis calls/check | Redis commands/check | ${pgColumn} | CPU ms/check (target) | RSS MiB | CPU % of a core |`;
+const divider = `|${'---|'.repeat(15)}`;
 const rows: string[] = [];
 const print = (row: Row, interval: number) =>
-  `| ${row.monitors} | ${interval} s | ${fmt(row.scheduledPerSec)} | ${fmt(row.arrivedPerSec)} | ${pct(row.arrivedShare)} | ${pct(row.persistedShare)} | ${fmt(row.lagP50)} | ${fmt(row.lagP99)} | ${fmt(row.verdictP50)}/${fmt(row.verdictP99)} | ${row.memory} | ${row.cpu} |`;
+  `| ${row.monitors} | ${interval} s | ${fmt(row.scheduledPerSec)} | ${fmt(row.checksPerSec)} | ${pct(row.arrivedShare)} | ${pct(row.persistedShare)} | ${fmt(row.lagP50)} | ${fmt(row.lagP99Ms)} | ${fmt(row.verdictP50)}/${fmt(row.verdictP99Ms)} | ${fmt(row.redisCallsPerCheck, 2)} | ${fmt(row.redisCommandsPerCheck, 1)} | ${fmt(services.statementStats ? row.pgStatementsPerCheck : row.pgTransactionsPerCheck, 3)} | ${fmt(row.cpuMsPerCheck, 2)} (${fmt(row.targetCpuMsPerCheck, 2)}) | ${row.memory} | ${row.cpu} |`;
 
-let bestEndToEnd = 0;
+const stepped: Row[] = [];
+let schedulerRow: SchedulerScaleRow | null = null;
 try {
+  log(
+    `apps: ${args.source ? 'sources (tsx)' : 'compiled (dist/)'}, ${stackWorkers} worker(s), ${stackVerifiers} verifier(s)`,
+  );
   for (const monitors of steps) {
     log(`step: ${monitors} monitors at a 1 s interval`);
     const row = await runStep(monitors, 1, windowSeconds);
+    stepped.push(row);
     rows.push(print(row, 1));
     log(rows.at(-1) ?? '');
-    const holds = row.arrivedShare >= 0.995 && row.persistedShare >= 0.99 && (row.lagP99 ?? Infinity) <= 1000;
-    if (holds) bestEndToEnd = Math.max(bestEndToEnd, row.arrivedPerSec);
+    const holds =
+      row.arrivedShare >= 0.995 && row.persistedShare >= 0.99 && (row.lagP99Ms ?? Infinity) <= 1000;
     if (!holds) {
       log(`a goal broke at ${monitors} monitors; stopping the steps`);
       break;
@@ -218,14 +285,26 @@ try {
   }
   log(`bare loop: fresh connection per request, 64 in flight, ${args['bare-seconds']} s`);
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
+  if (schedulerMonitors > 0) {
+    log(`scheduler scale: ${schedulerMonitors} monitors`);
+    schedulerRow = await schedulerScale(path.join(import.meta.dirname, 'scheduler-scale.ts'), {
+      monitors: schedulerMonitors,
+      seconds: Number(args['scheduler-seconds']),
+      warmupSeconds: Number(args['scheduler-warmup']),
+    });
+  }
   process.stdout.write(`\n${header}\n${divider}\n${rows.join('\n')}\n\n`);
   process.stdout.write(`bare fresh-connection loop: ${bare.toFixed(0)} req/s\n`);
+  const endToEnd = bestMeeting(stepped, endToEndGoals)?.checksPerSec ?? 0;
   process.stdout.write(
-    `best end-to-end rate meeting every goal: ${bestEndToEnd.toFixed(0)} checks/s = ${(bestEndToEnd / bare).toFixed(2)}x the bare loop\n`,
+    `best end-to-end rate (arrived, persisted, lag and verdict goals met): ${endToEnd.toFixed(0)} checks/s = ${(endToEnd / bare).toFixed(2)}x the bare loop\n`,
   );
+  process.stdout.write(`${goalsSummary(evaluateGoals(stepped))}\n`);
+  if (schedulerRow) process.stdout.write(`\n${schedulerScaleTable(schedulerRow)}\n`);
 } finally {
   await stack.stop();
   target.kill('SIGTERM');
+  statsRedis.disconnect();
   await db.destroy();
   await services.stop();
 }

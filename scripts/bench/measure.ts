@@ -7,6 +7,8 @@ export interface WindowFigures {
   persisted: number;
   lagP50Ms: number | null;
   lagP99Ms: number | null;
+  /** Results of the checks that started in the window, whatever their slot: the divisor of the per-check costs. */
+  checked: number;
 }
 
 /** How many slots fell in [from, to) for the monitors, and what the results table holds for them. */
@@ -27,7 +29,12 @@ export async function windowFigures(db: Db, from: Date, to: Date): Promise<Windo
     WHERE kind = 'scheduled' AND scheduled_at >= ${from} AND scheduled_at < ${to}
   `.execute(db);
   const row = rows[0];
+  const started = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM check_results WHERE checked_at >= ${from} AND checked_at < ${to}`.execute(
+    db,
+  );
   return {
+    checked: started.rows[0]?.n ?? 0,
     expected,
     persisted: row?.persisted ?? 0,
     lagP50Ms: row?.p50 === null || row?.p50 === undefined ? null : Math.round(row.p50),
@@ -74,6 +81,11 @@ export class VerdictSampler {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** How many polls (the bench's own queries) started in [fromMs, toMs). */
+  pollsBetween(fromMs: number, toMs: number): number {
+    return this.polls.filter((p) => p.at >= fromMs && p.at < toMs).length;
   }
 
   /** Milliseconds from a result being complete (checked + latency) to the first poll that saw it consumed. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { compile, compileTargets } from './compile';
-import { backendApps, deployBackendApp, deployWeb } from './deploy';
+import { buildBackend } from './backend';
+import { backendApps, deployWeb } from './deploy';
 
 /**
  * `pnpm build`: what the Dockerfile runs. Compiles every workspace package and back-end app to its
@@ -12,13 +12,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const say = (line: string) => process.stdout.write(`build | ${line}\n`);
 const started = Date.now();
 
-for (const target of compileTargets) await compile(root, target);
-say(`compiled ${compileTargets.map((t) => t.dir).join(', ')}`);
-
-for (const app of backendApps) {
-  deployBackendApp(root, app);
-  say(`deployed dist/${app}`);
-}
+await buildBackend(root, backendApps, say);
 
 if (process.env.BUILD_WEB !== 'false') {
   execFileSync(process.execPath, [path.join(root, 'apps/web/node_modules/next/dist/bin/next'), 'build'], {

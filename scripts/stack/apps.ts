@@ -115,14 +115,23 @@ export function appSpecs(
       }),
     );
   }
+  // Replicas after the first are named `<app>-2`, `<app>-3`, …; the ops ports of the first replicas
+  // stay where they were (verifier +3, region i's worker +10+i), the others follow them.
+  const replicaName = (base: string, replica: number) => (replica === 0 ? base : `${base}-${replica + 1}`);
   if (wanted.has('worker')) {
-    config.REGIONS.forEach((region, i) => {
-      const name = config.REGIONS.length === 1 ? 'worker' : `worker-${region}`;
-      specs.push(app(name, 'worker', { ...shared, REGION: region, OPS_PORT: String(opsPort(10 + i)) }));
-    });
+    for (let replica = 0; replica < config.STACK_WORKERS; replica++) {
+      config.REGIONS.forEach((region, i) => {
+        const name = replicaName(config.REGIONS.length === 1 ? 'worker' : `worker-${region}`, replica);
+        const offset = 10 + replica * config.REGIONS.length + i;
+        specs.push(app(name, 'worker', { ...shared, REGION: region, OPS_PORT: String(opsPort(offset)) }));
+      });
+    }
   }
   if (wanted.has('verifier')) {
-    specs.push(app('verifier', 'verifier', { ...shared, OPS_PORT: String(opsPort(3)) }));
+    for (let replica = 0; replica < config.STACK_VERIFIERS; replica++) {
+      const name = replicaName('verifier', replica);
+      specs.push(app(name, 'verifier', { ...shared, OPS_PORT: String(opsPort(3 + replica)) }));
+    }
   }
   if (wanted.has('web')) {
     const web = webProcess(config);

@@ -55,6 +55,9 @@ const schema = z.object({
     )
     .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/)).min(1)),
   QUEUE_PREFIX: z.string().default('sm'),
+  /** Worker processes per region and verifier processes (replicas share the queues), e.g. to check a capacity model. */
+  STACK_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  STACK_VERIFIERS: z.coerce.number().int().min(1).max(7).default(1),
 });
 
 export type StackConfig = z.infer<typeof schema> & { secrets: StackSecrets };
