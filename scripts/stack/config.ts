@@ -57,6 +57,7 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().default('sm'),
   /** Worker processes per region and verifier processes (replicas share the queues), e.g. to check a capacity model. */
   STACK_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  // Verifiers' ops ports are +3 to +9, below the workers' (+10 on).
   STACK_VERIFIERS: z.coerce.number().int().min(1).max(7).default(1),
 });
 
