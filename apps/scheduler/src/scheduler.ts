@@ -7,7 +7,13 @@ import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { databaseNow, loadMonitor, loadShardMonitorIds, loadShardMonitors } from './monitor-source';
 import { SerialRunner } from './serial-runner';
-import { commitShardPlan, planShardJobs, submitShardJobs } from './shard-jobs';
+import {
+  commitShardPlan,
+  createBatchMetrics,
+  planShardJobs,
+  submitShardJobs,
+  withdrawShardJobs,
+} from './shard-jobs';
 import {
   applyMonitorChange,
   newShardState,
@@ -57,6 +63,7 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly metrics: SchedulerMetrics;
+  readonly batchesEnqueued: ReturnType<typeof createBatchMetrics>;
   private readonly leases: ShardLeases;
   private readonly states = new Map<number, ShardState>();
   private readonly queues = new Map<string, Queue>();
@@ -75,6 +82,7 @@ export class Scheduler {
     this.clock = options.clock ?? Date.now;
     this.regions = new Set(options.regions);
     this.metrics = createSchedulerMetrics(options.registry);
+    this.batchesEnqueued = createBatchMetrics(options.registry);
     this.leases = new ShardLeases({
       redis: options.redis,
       prefix: options.prefix,
@@ -165,7 +173,10 @@ export class Scheduler {
         await submitShardJobs(
           plan,
           (region) => this.queue(region),
-          (region, count) => this.metrics.jobsEnqueued.inc({ region }, count),
+          (region, { jobs, checks }) => {
+            this.metrics.jobsEnqueued.inc({ region }, checks);
+            this.batchesEnqueued.inc({ region }, jobs);
+          },
         );
         const advanced = await advanceWatermark(this.options.redis, {
           prefix: this.options.prefix,
@@ -181,11 +192,12 @@ export class Scheduler {
         }
         if (advanced.outcome === 'behind') {
           // A Redis restarted from its append-only file lost its last writes, jobs and watermark
-          // alike: plan again from what it holds (jobs still queued are deduplicated by id).
+          // alike: plan again from what it holds, without the jobs just added past it.
           this.log.warn(
             { shard: state.shard, expected: state.watermarkMs, stored: advanced.storedMs },
             'Redis lost enqueued slots; planning them again',
           );
+          await withdrawShardJobs(plan, (region) => this.queue(region));
           rewindShardState(state, advanced.storedMs);
           continue;
         }

@@ -1,23 +1,37 @@
-import { type CheckJob, checkJobId, jobPolicies, slotAtOrBefore } from '@sentinelmesh/core';
+import {
+  CHECK_BATCH_JOB,
+  type CheckBatchEntry,
+  type CheckBatchJob,
+  checkBatchJobId,
+  jobPolicies,
+  MAX_BATCH_SPAN_MS,
+  MAX_CHECKS_PER_BATCH,
+  slotAtOrBefore,
+} from '@sentinelmesh/core';
 import type { Queue } from 'bullmq';
+import { Counter, type Registry } from 'prom-client';
 import { planSlots } from './plan';
 import type { ShardEntry, ShardState } from './shard-state';
 
-export interface BulkCheckJob {
-  name: 'check';
-  data: CheckJob;
+export interface BatchCheckJob {
+  name: typeof CHECK_BATCH_JOB;
+  data: CheckBatchJob;
   opts: typeof jobPolicies.check & { jobId: string; delay: number };
 }
 
 export interface ShardPlan {
-  jobsByRegion: Map<string, BulkCheckJob[]>;
+  jobsByRegion: Map<string, BatchCheckJob[]>;
   missed: number;
   untilMs: number;
   /** The next slot after `untilMs` of each monitor planned, recorded once the plan is committed. */
   nextSlots: Map<ShardEntry, number>;
 }
 
-/** The check jobs one shard needs for slots up to `untilMs`, one per slot and deployed region. */
+/**
+ * The check jobs one shard needs for slots up to `untilMs`: per deployed region, the due slots of
+ * all its monitors in batch jobs of at most `MAX_CHECKS_PER_BATCH` checks spread over at most
+ * `MAX_BATCH_SPAN_MS`, each delayed until its earliest slot. A tick's window usually makes one job.
+ */
 export function planShardJobs(
   state: ShardState,
   options: {
@@ -30,7 +44,7 @@ export function planShardJobs(
   },
 ): ShardPlan {
   const { nowMs, untilMs, regions, catchUpIntervals, catchUpMs, maxCatchUpSlots } = options;
-  const jobsByRegion = new Map<string, BulkCheckJob[]>();
+  const slotsByRegion = new Map<string, CheckBatchEntry[]>();
   const nextSlots = new Map<ShardEntry, number>();
   let missed = 0;
   for (const entry of state.entries.values()) {
@@ -54,48 +68,95 @@ export function planShardJobs(
     );
     for (const region of monitor.regions) {
       if (!regions.has(region)) continue;
-      let list = jobsByRegion.get(region);
+      let list = slotsByRegion.get(region);
       if (!list) {
         list = [];
-        jobsByRegion.set(region, list);
+        slotsByRegion.set(region, list);
       }
       for (const slot of plan.slots) {
-        list.push({
-          name: 'check',
-          data: {
-            spec: monitor.spec,
-            scheduledAtMs: slot,
-            region,
-            kind: 'scheduled',
-            attempt: 0,
-            configVersion: monitor.version,
-          },
-          opts: {
-            ...jobPolicies.check,
-            jobId: checkJobId(monitor.id, slot, region),
-            delay: Math.max(0, slot - nowMs),
-          },
-        });
+        list.push({ spec: monitor.spec, scheduledAtMs: slot, configVersion: monitor.version });
       }
     }
+  }
+  const jobsByRegion = new Map<string, BatchCheckJob[]>();
+  for (const [region, slots] of slotsByRegion) {
+    const window = { shard: state.shard, region, fromMs: state.watermarkMs, untilMs };
+    jobsByRegion.set(region, batchJobs(slots, window, nowMs));
   }
   return { jobsByRegion, missed, untilMs, nextSlots };
 }
 
-const BULK_SIZE = 500;
+/** Cuts a region's due slots, in planned order, into batch jobs of bounded size and spread. */
+function batchJobs(
+  slots: CheckBatchEntry[],
+  window: { shard: number; region: string; fromMs: number; untilMs: number },
+  nowMs: number,
+): BatchCheckJob[] {
+  slots.sort((a, b) => a.scheduledAtMs - b.scheduledAtMs);
+  const jobs: BatchCheckJob[] = [];
+  let start = 0;
+  for (let i = 1; i <= slots.length; i++) {
+    const first = slots[start] as CheckBatchEntry;
+    const next = slots[i];
+    if (
+      next &&
+      i - start < MAX_CHECKS_PER_BATCH &&
+      next.scheduledAtMs - first.scheduledAtMs < MAX_BATCH_SPAN_MS
+    )
+      continue;
+    jobs.push({
+      name: CHECK_BATCH_JOB,
+      data: { shard: window.shard, region: window.region, kind: 'scheduled', checks: slots.slice(start, i) },
+      opts: {
+        ...jobPolicies.check,
+        jobId: checkBatchJobId(window.shard, window.region, window.fromMs, window.untilMs, jobs.length),
+        delay: Math.max(0, first.scheduledAtMs - nowMs),
+      },
+    });
+    start = i;
+  }
+  return jobs;
+}
+
+/** Batch jobs per `addBulk` round trip (each carries up to `MAX_CHECKS_PER_BATCH` checks). */
+const BULK_SIZE = 20;
+
+/** Counts the batch jobs submitted; `scheduler_jobs_enqueued_total` counts the checks they carry. */
+export function createBatchMetrics(registry: Registry) {
+  return new Counter({
+    name: 'scheduler_check_batches_total',
+    help: 'Batch check jobs submitted to the region queues (each carries the checks of one shard and window)',
+    labelNames: ['region'] as const,
+    registers: [registry],
+  });
+}
 
 /** Adds the planned jobs with `addBulk`; a job id that is already queued is deduplicated by BullMQ. */
 export async function submitShardJobs(
   plan: ShardPlan,
   queueFor: (region: string) => Queue,
-  onSubmitted: (region: string, count: number) => void,
+  onSubmitted: (region: string, submitted: { jobs: number; checks: number }) => void,
 ): Promise<void> {
   for (const [region, jobs] of plan.jobsByRegion) {
     for (let i = 0; i < jobs.length; i += BULK_SIZE) {
       const chunk = jobs.slice(i, i + BULK_SIZE);
       await queueFor(region).addBulk(chunk);
-      onSubmitted(region, chunk.length);
+      let checks = 0;
+      for (const job of chunk) checks += job.data.checks.length;
+      onSubmitted(region, { jobs: chunk.length, checks });
     }
+  }
+}
+
+/**
+ * Takes back a submitted plan's jobs that no worker has taken yet: used when the plan turns out to
+ * rest on a watermark Redis lost, so planning again from the older one does not queue them twice.
+ */
+export async function withdrawShardJobs(plan: ShardPlan, queueFor: (region: string) => Queue): Promise<void> {
+  for (const [region, jobs] of plan.jobsByRegion) {
+    const queue = queueFor(region);
+    // A job already taken is locked and stays; its slots' results are written once whatever happens.
+    await Promise.all(jobs.map((job) => queue.remove(job.opts.jobId).catch(() => 0)));
   }
 }
 

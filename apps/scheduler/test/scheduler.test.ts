@@ -1,6 +1,8 @@
 import {
-  type CheckJob,
-  checkJobId,
+  CHECK_BATCH_JOB,
+  type CheckBatchEntry,
+  type CheckBatchJob,
+  checkBatchJobId,
   checkQueueName,
   monitorChangesChannel,
   SECRET_MASK,
@@ -74,10 +76,26 @@ function queue(prefix: string, region: string): Queue {
   return q;
 }
 
-async function jobsOf(q: Queue, monitorId?: string): Promise<Job<CheckJob>[]> {
-  const jobs = (await q.getJobs(['delayed', 'waiting', 'prioritized', 'active'])) as Job<CheckJob>[];
-  return jobs
-    .filter((job) => !monitorId || job.data.spec.id === monitorId)
+/** A slot queued for a check, with the batch job that carries it. */
+interface QueuedCheck {
+  job: Job<CheckBatchJob>;
+  data: CheckBatchEntry & Pick<CheckBatchJob, 'region' | 'kind'>;
+}
+
+async function batchesOf(q: Queue): Promise<Job<CheckBatchJob>[]> {
+  return (await q.getJobs(['delayed', 'waiting', 'prioritized', 'active'])) as Job<CheckBatchJob>[];
+}
+
+/** Every queued slot (of one monitor), in planned order. */
+async function jobsOf(q: Queue, monitorId?: string): Promise<QueuedCheck[]> {
+  return (await batchesOf(q))
+    .flatMap((job) =>
+      job.data.checks.map((entry) => ({
+        job,
+        data: { ...entry, region: job.data.region, kind: job.data.kind },
+      })),
+    )
+    .filter((check) => !monitorId || check.data.spec.id === monitorId)
     .sort((a, b) => a.data.scheduledAtMs - b.data.scheduledAtMs);
 }
 
@@ -87,7 +105,7 @@ async function enqueuedCount(instance: Scheduler): Promise<number> {
 }
 
 /** Every slot of a monitor between its first and last job is there exactly once: no gap, no duplicate. */
-function expectContiguous(jobs: Job<CheckJob>[], monitorId: string, intervalSeconds: number) {
+function expectContiguous(jobs: QueuedCheck[], monitorId: string, intervalSeconds: number) {
   const slots = jobs.map((job) => job.data.scheduledAtMs);
   const first = slots[0] as number;
   const last = slots[slots.length - 1] as number;
@@ -118,21 +136,57 @@ describe('scheduler', () => {
     for (const region of ['local', 'eu']) {
       const jobs = await jobsOf(queue(prefix, region), monitorId);
       const expected = slotsBetween(monitorId, 2, t0 + 1, t1 + LOOKAHEAD_MS + 1);
-      expect(jobs.map((job) => job.id)).toEqual(expected.map((slot) => checkJobId(monitorId, slot, region)));
-      for (const job of jobs) {
-        const enqueuedAt = job.data.scheduledAtMs <= t0 + LOOKAHEAD_MS ? t0 : t1;
-        expect(job.opts.delay).toBe(Math.max(0, job.data.scheduledAtMs - enqueuedAt));
+      expect(jobs.map((job) => job.data.scheduledAtMs)).toEqual(expected);
+      for (const { job, data } of jobs) {
+        const enqueuedAt = data.scheduledAtMs <= t0 + LOOKAHEAD_MS ? t0 : t1;
+        // The batch is delayed until its earliest slot; this slot waits in it for its own time.
+        const earliest = Math.min(...job.data.checks.map((c) => c.scheduledAtMs));
+        expect(job.name).toBe(CHECK_BATCH_JOB);
+        expect(job.opts.delay).toBe(Math.max(0, earliest - enqueuedAt));
         expect(job.opts.attempts).toBe(3);
-        expect(job.data).toMatchObject({
-          region,
-          kind: 'scheduled',
-          attempt: 0,
-          configVersion: updated_at.getTime(),
-        });
-        expect(job.data.spec).toMatchObject({ id: monitorId, orgId, type: 'http', intervalSeconds: 2 });
+        expect(job.data).toMatchObject({ region, kind: 'scheduled', shard: shardOf(monitorId, 4) });
+        expect(data.configVersion).toBe(updated_at.getTime());
+        expect(data.spec).toMatchObject({ id: monitorId, orgId, type: 'http', intervalSeconds: 2 });
       }
     }
     expect(await queue(prefix, 'us').count()).toBe(0);
+  });
+
+  it('enqueues per tick, shard and region one job holding every slot due in the tick’s window', async () => {
+    const prefix = uniqueQueuePrefix();
+    const monitors = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        insertMonitor(t.db, orgId, { intervalSeconds: 1, timeoutMs: 500, regions: ['local', 'eu'] }),
+      ),
+    );
+    const clock = manualClock(Date.now() + 1000);
+    const s = scheduler(prefix, { clock: clock.now });
+    await s.start();
+    await s.tick();
+    const from = clock.now() + LOOKAHEAD_MS;
+    const until = clock.advance(1000) + LOOKAHEAD_MS;
+    await s.tick();
+    for (const region of ['local', 'eu']) {
+      const batches = (await batchesOf(queue(prefix, region))).filter((job) =>
+        job.data.checks.some((c) => c.scheduledAtMs > from),
+      );
+      const shards = [...new Set(monitors.map((id) => shardOf(id, 4)))].sort();
+      expect(batches.map((job) => job.id).sort()).toEqual(
+        shards.map((shard) => checkBatchJobId(shard, region, from, until, 0)).sort(),
+      );
+      for (const job of batches) {
+        const mine = monitors.filter((id) => shardOf(id, 4) === job.data.shard);
+        // Each 1 s monitor of the shard has exactly one slot in the 1 s window, all in this job.
+        expect(job.data.checks.map((c) => c.spec.id).sort()).toEqual(mine.sort());
+        for (const c of job.data.checks) {
+          expect(c.scheduledAtMs).toBe(slotsBetween(c.spec.id, 1, from + 1, until + 1)[0]);
+        }
+      }
+    }
+    const batches = await s.batchesEnqueued.get();
+    expect(batches.values.reduce((sum, v) => sum + v.value, 0)).toBe(
+      (await batchesOf(queue(prefix, 'local'))).length + (await batchesOf(queue(prefix, 'eu'))).length,
+    );
   });
 
   it('puts no monitor secret in the check jobs it writes to Redis, only masks and their version', async () => {
@@ -152,13 +206,13 @@ describe('scheduler', () => {
     const local = queue(prefix, 'local');
     const jobs = await jobsOf(local, monitorId);
     expect(jobs.length).toBeGreaterThan(0);
-    for (const job of jobs) {
+    for (const { job, data } of jobs) {
       // The job's hash as Redis holds it, not BullMQ's parsed copy.
       const stored = await redis.hget(local.toKey(job.id ?? ''), 'data');
       for (const secret of ['pw-in-url-1', 'key-in-query-2', 'header-secret-3', 'cookie-secret-4']) {
         expect(stored).not.toContain(secret);
       }
-      expect(job.data.spec).toMatchObject({
+      expect(data.spec).toMatchObject({
         url: `http://deploy:${SECRET_MASK}@127.0.0.1:9/health?api_key=${SECRET_MASK}`,
         headers: { Authorization: SECRET_MASK, Cookie: SECRET_MASK, accept: 'text/plain' },
         secretsVersion: expect.any(Number),
@@ -202,7 +256,7 @@ describe('scheduler', () => {
     await b.stop();
 
     const jobs = await jobsOf(queue(prefix, 'local'));
-    expect(new Set(jobs.map((job) => job.id)).size).toBe(jobs.length);
+    expect(new Set(jobs.map(({ data }) => `${data.spec.id}@${data.scheduledAtMs}`)).size).toBe(jobs.length);
     expect((await enqueuedCount(a)) + (await enqueuedCount(b))).toBe(jobs.length);
     for (const monitorId of monitors) {
       expectContiguous(
@@ -281,8 +335,9 @@ describe('scheduler', () => {
     await s.tick();
     // What an append-only file one second behind gives back: the second tick's writes are gone.
     const q = queue(prefix, 'local');
-    for (const job of await jobsOf(q, monitorId)) {
-      if (job.data.scheduledAtMs > Number(before)) await job.remove();
+    // Windows never overlap: a batch with a slot after the first watermark is the second tick's.
+    for (const job of await batchesOf(q)) {
+      if (job.data.checks.some((c) => c.scheduledAtMs > Number(before))) await job.remove();
     }
     await redis.set(key, before as string);
 
@@ -320,7 +375,7 @@ describe('scheduler', () => {
     expect(caughtUp.map((job) => job.data.scheduledAtMs)).toEqual(
       slotsBetween(monitorId, 2, windowStart, now + 1),
     );
-    for (const job of caughtUp) expect(job.opts.delay).toBe(0);
+    for (const { job } of caughtUp) expect(job.opts.delay).toBe(0);
     const missed = (await second.metrics.missedSlots.get()).values[0]?.value;
     expect(missed).toBe(slotsBetween(monitorId, 2, watermark + 1, windowStart).length);
   });

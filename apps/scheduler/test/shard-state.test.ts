@@ -1,4 +1,10 @@
-import { slotsBetween } from '@sentinelmesh/core';
+import {
+  CHECK_BATCH_JOB,
+  checkBatchJobId,
+  MAX_BATCH_SPAN_MS,
+  MAX_CHECKS_PER_BATCH,
+  slotsBetween,
+} from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
 import type { ScheduledMonitor } from '../src/monitor-source';
 import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
@@ -108,7 +114,7 @@ describe('planning ticks with remembered next slots', () => {
   const plan = (state: ReturnType<typeof newShardState>, nowMs: number) =>
     planShardJobs(state, { nowMs, untilMs: nowMs + 3000, regions: new Set(['local']), catchUpIntervals: 2 });
   const slotsOf = (p: ReturnType<typeof plan>) =>
-    (p.jobsByRegion.get('local') ?? []).map((j) => j.data.scheduledAtMs);
+    (p.jobsByRegion.get('local') ?? []).flatMap((j) => j.data.checks.map((c) => c.scheduledAtMs));
 
   it('skips a monitor until its next slot comes within the lookahead, then enqueues every slot once', () => {
     const m = monitor('m-hourly', 5);
@@ -137,5 +143,80 @@ describe('planning ticks with remembered next slots', () => {
     const slots = slotsOf(plan(state, NOW + 10_000));
     expect(slots).toEqual(slotsBetween('m-change', 10, NOW + 3001, NOW + 13_001));
     expect(slots).toHaveLength(1);
+  });
+});
+
+describe('batch jobs', () => {
+  const fleet = (count: number, intervalSeconds: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const m = monitor(`m-${i}`, 5);
+      m.intervalSeconds = intervalSeconds;
+      m.regions = ['local', 'eu'];
+      return m;
+    });
+
+  it('puts every slot a tick plans in one job per region, delayed until its earliest slot', () => {
+    const state = newShardState(3, WATERMARK, fleet(40, 1), NOW);
+    commitShardPlan(
+      state,
+      planShardJobs(state, {
+        nowMs: NOW,
+        untilMs: NOW,
+        regions: new Set(['local', 'eu']),
+        catchUpIntervals: 2,
+      }),
+    );
+    const p = planShardJobs(state, {
+      nowMs: NOW,
+      untilMs: NOW + 1000,
+      regions: new Set(['local', 'eu']),
+      catchUpIntervals: 2,
+    });
+    for (const region of ['local', 'eu']) {
+      const jobs = p.jobsByRegion.get(region) ?? [];
+      expect(jobs).toHaveLength(1);
+      const [job] = jobs;
+      // Each 1 s monitor has exactly one slot in the 1 s window.
+      expect(job?.data.checks.map((c) => c.spec.id).sort()).toEqual(
+        fleet(40, 1)
+          .map((m) => m.id)
+          .sort(),
+      );
+      const slots = job?.data.checks.map((c) => c.scheduledAtMs) ?? [];
+      expect(slots).toEqual([...slots].sort((a, b) => a - b));
+      expect(job).toMatchObject({
+        name: CHECK_BATCH_JOB,
+        data: { shard: 3, region, kind: 'scheduled' },
+        opts: {
+          jobId: checkBatchJobId(3, region, NOW, NOW + 1000, 0),
+          delay: (slots[0] ?? 0) - NOW,
+          attempts: 3,
+        },
+      });
+    }
+  });
+
+  it(`splits a window into jobs of at most ${MAX_CHECKS_PER_BATCH} checks and ${MAX_BATCH_SPAN_MS} ms of slots`, () => {
+    const threeSeconds = (count: number) =>
+      planShardJobs(newShardState(0, NOW, fleet(count, 1), NOW), {
+        nowMs: NOW,
+        untilMs: NOW + 3000,
+        regions: new Set(['local']),
+        catchUpIntervals: 2,
+      }).jobsByRegion.get('local') ?? [];
+    const jobs = threeSeconds(600);
+    const slots = jobs.flatMap((job) => job.data.checks.map((c) => `${c.spec.id}@${c.scheduledAtMs}`));
+    expect(slots).toHaveLength(1800);
+    expect(new Set(slots).size).toBe(1800);
+    expect(new Set(jobs.map((job) => job.opts.jobId)).size).toBe(jobs.length);
+    for (const job of jobs) {
+      const times = job.data.checks.map((c) => c.scheduledAtMs);
+      expect(times.length).toBeLessThanOrEqual(MAX_CHECKS_PER_BATCH);
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThan(MAX_BATCH_SPAN_MS);
+      expect(job.opts.delay).toBe(Math.min(...times) - NOW);
+    }
+    expect(jobs.length).toBeGreaterThanOrEqual(1800 / MAX_CHECKS_PER_BATCH);
+    // Few checks over three seconds: split by their spread alone.
+    expect(threeSeconds(10).length).toBeGreaterThanOrEqual(3);
   });
 });

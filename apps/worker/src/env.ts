@@ -9,7 +9,13 @@ export const workerEnvShape = {
   REGION: regionName.default('local'),
   /** Opens monitors' sealed secrets (header values, URL credentials) for the checks that need them. */
   SECRETS_KEY: secretsKeySchema,
+  /** Checks running at once, across all the jobs taken. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * Jobs taken at once (a scheduled batch holds up to 500 checks spread over a second); unset, half
+   * of WORKER_CONCURRENCY and at least 8.
+   */
+  WORKER_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
   /** How soon the jobs of a worker that died are run again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),

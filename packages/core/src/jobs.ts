@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKinds } from './check-result';
-import { checkSpecSchema } from './check-types';
+import { type CheckSpec, checkSpecSchema } from './check-types';
 
 /**
  * The job catalog: every queue, its payload schema and its retry policy, in one place.
@@ -47,6 +47,57 @@ export const checkJobSchema = z.object({
   requestId: z.string().optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;
+
+/** BullMQ job names on a check queue: one slot (check now, confirmations, older releases), or a batch. */
+export const CHECK_JOB = 'check';
+export const CHECK_BATCH_JOB = 'checks';
+
+/** Most checks one batch job carries: a window with more due is split into several jobs. */
+export const MAX_CHECKS_PER_BATCH = 500;
+/** Widest spread of planned times in one batch job: a job is held from its earliest slot to its last. */
+export const MAX_BATCH_SPAN_MS = 1_000;
+
+/**
+ * The slots of one scheduler shard due in one region in one window. Each entry's spec is checked on
+ * its own by the worker, so one entry that does not parse fails only its check, not the batch.
+ */
+export const checkBatchJobSchema = z.object({
+  shard: z.number().int().nonnegative(),
+  region: z.string().min(1),
+  kind: z.enum(checkKinds),
+  checks: z
+    .array(
+      z.object({
+        spec: z.unknown(),
+        scheduledAtMs: z.number().int().nonnegative(),
+        configVersion: z.number().int().optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_CHECKS_PER_BATCH),
+});
+export interface CheckBatchEntry {
+  spec: CheckSpec;
+  scheduledAtMs: number;
+  /** As `CheckJob.configVersion`: the monitor's `updated_at` (ms) the entry was built from. */
+  configVersion?: number;
+}
+export type CheckBatchJob = Omit<z.infer<typeof checkBatchJobSchema>, 'checks'> & {
+  checks: CheckBatchEntry[];
+};
+
+/**
+ * BullMQ job id of a batch: the shard, region and planned window `(fromMs, untilMs]` a scheduler
+ * planned it for, and its place among that window's jobs. Windows of one shard never overlap, so
+ * no other plan's job takes the id; the same plan submitted twice is deduplicated.
+ */
+export const checkBatchJobId = (
+  shard: number,
+  region: string,
+  fromMs: number,
+  untilMs: number,
+  index: number,
+) => `chb-${shard}-${region}-${fromMs}-${untilMs}-${index}`;
 
 export const verifyJobSchema = z.object({
   orgId: z.uuid(),
