@@ -12,8 +12,8 @@ export const workerEnvShape = {
   /** Checks running at once, across all the jobs taken. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
   /**
-   * Jobs taken at once (a scheduled batch holds up to 500 checks spread over a second); unset, half
-   * of WORKER_CONCURRENCY and at least 8.
+   * Jobs taken at once: a scheduled batch holds up to 500 checks spread over up to a second, and is
+   * held until its slowest check ends. Unset: WORKER_CONCURRENCY + 64.
    */
   WORKER_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
   /** How soon the jobs of a worker that died are run again. */

@@ -307,8 +307,11 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     });
 }
 
-/** Jobs taken at once when not set: enough batches for every check place, never fewer than 8. */
-export const defaultJobConcurrency = (concurrency: number) => Math.max(8, Math.ceil(concurrency / 2));
+/**
+ * Jobs taken at once when not set: a batch is held until its slowest check ends, so every check
+ * place may belong to a different job, and more jobs wait for their slots' time meanwhile.
+ */
+export const defaultJobConcurrency = (concurrency: number) => concurrency + 64;
 
 /**
  * A BullMQ worker on the region's check queue. `concurrency` bounds the checks running at once
