@@ -257,9 +257,13 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       deps.metrics.invalidJobs.inc(summary.invalid);
       log(job).warn({ invalid: summary.invalid, issue: firstIssue }, 'skipping invalid checks of a batch');
     }
-    // Run again, only the slots without a durable result are checked again.
+    // Run again, only the slots without a durable result are checked again. Should Postgres not
+    // answer, every slot runs: the result's unique key keeps the first row of each.
     if (isRedelivery(job) && deps.db) {
-      const done = await durableSlots(deps.db, checks);
+      const done = await durableSlots(deps.db, checks).catch((error: unknown) => {
+        log(job).warn({ err: error }, 'cannot read which slots of a batch have results; running them all');
+        return new Set<string>();
+      });
       checks = checks.filter((c) => !done.has(slotKey(c.spec.id, c.scheduledAtMs)));
       summary.alreadyDone = summary.checks - summary.invalid - checks.length;
     }
