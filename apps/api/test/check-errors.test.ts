@@ -24,7 +24,8 @@ import { runCheck } from '../../worker/src/checks/index';
 import { createHeartbeatReader } from '../../worker/src/heartbeat-reader';
 import { createWorkerMetrics } from '../../worker/src/metrics';
 import { ResultWriter } from '../../worker/src/result-writer';
-import { addPokes, startCheckWorker, type VerifyPoke } from '../../worker/src/worker';
+import { addPokes, type VerifyPoke } from '../../worker/src/verify-pokes';
+import { startCheckWorker } from '../../worker/src/worker';
 import { type DnsServer, startDnsServer } from '../../worker/test/dns-server';
 import {
   client,

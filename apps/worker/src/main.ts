@@ -1,4 +1,4 @@
-import { VERIFY_QUEUE, type VerifyJob } from '@sentinelmesh/core';
+import { VERIFY_QUEUE, type VerifyQueueJob } from '@sentinelmesh/core';
 import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
@@ -11,7 +11,8 @@ import { createMonitorVersions } from './monitor-versions';
 import { createReferenceClock } from './reference-clock';
 import { ResultWriter } from './result-writer';
 import { userAgentFor } from './version';
-import { addPokes, startCheckWorker, type VerifyPoke } from './worker';
+import { addPokes, type VerifyPoke } from './verify-pokes';
+import { startCheckWorker } from './worker';
 
 runBackgroundApp({
   name: 'worker',
@@ -19,7 +20,7 @@ runBackgroundApp({
   region: (env) => env.REGION,
   start: async ({ env, logger, db, redis, registry }) => {
     const metrics = createWorkerMetrics(registry);
-    const verifyQueue = new Queue<VerifyJob>(VERIFY_QUEUE, {
+    const verifyQueue = new Queue<VerifyQueueJob>(VERIFY_QUEUE, {
       connection: redis,
       prefix: queuePrefix(redis, env.QUEUE_PREFIX, VERIFY_QUEUE),
     });

@@ -10,8 +10,13 @@ export interface ResultWriterOptions<Tag> {
    * verifier pokes, one Redis round trip per batch); a write resolves only after it succeeded.
    */
   afterInsert?: (tags: Tag[]) => Promise<void>;
-  /** How long a result waits for others to share its INSERT. */
+  /**
+   * How long a result waits for others to share its INSERT (and its batch's one verify job): long
+   * enough that a busy worker writes a few hundred rows per statement, short beside the second a
+   * verdict may take. Default 40 ms.
+   */
   batchMs?: number;
+  /** Rows that make a batch go at once. Default 500. */
   maxBatch?: number;
   /** How long a batch keeps retrying while Postgres is unavailable before its jobs fail. */
   maxRetryMs?: number;
@@ -56,10 +61,13 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
 }
 
+export const DEFAULT_BATCH_MS = 40;
+export const DEFAULT_MAX_BATCH = 500;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Appends check results to `check_results` in small batches, once per slot (ON CONFLICT DO NOTHING).
+ * Appends check results to `check_results` in batches, once per slot (ON CONFLICT DO NOTHING).
  * `write` resolves only when the row is durable and the batch's `afterInsert` is done. While
  * Postgres is unavailable the batch is kept and retried with backoff, so a computed result is not
  * thrown away and its check not re-run.
@@ -74,8 +82,8 @@ export class ResultWriter<Tag = never> {
   write(result: CheckResult, tag?: Tag): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ row: toRow(result), tag, resolve, reject });
-      if (this.pending.length >= (this.options.maxBatch ?? 100)) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 5);
+      if (this.pending.length >= (this.options.maxBatch ?? DEFAULT_MAX_BATCH)) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? DEFAULT_BATCH_MS);
     });
   }
 

@@ -7,14 +7,10 @@ import {
   checkQueueName,
   checkSpecSchema,
   hasMasks,
-  jobPolicies,
-  type VerifyJob,
-  verifyDeduplication,
-  verifyJobId,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
-import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { z } from 'zod';
 import type { CheckContext, CheckRunner } from './checks/index';
 import { failedOutcome } from './checks/outcome';
@@ -24,18 +20,7 @@ import type { MonitorVersions, SkipReason } from './monitor-versions';
 import { waitBeforeRunMs } from './reference-clock';
 import type { ResultWriter } from './result-writer';
 import { Semaphore } from './semaphore';
-
-/** The verifier's poke for one result, added with the rest of its batch once the rows are durable. */
-export interface VerifyPoke {
-  name: 'verify';
-  data: VerifyJob;
-  opts: typeof jobPolicies.verify & { jobId: string; deduplication: ReturnType<typeof verifyDeduplication> };
-}
-
-/** Adds a batch's pokes in one round trip (BullMQ pipelines `addBulk`). */
-export const addPokes = (verifyQueue: Queue<VerifyJob>) => async (pokes: VerifyPoke[]) => {
-  await verifyQueue.addBulk(pokes);
-};
+import { type VerifyPoke, verifyPoke } from './verify-pokes';
 
 export interface CheckProcessorDeps {
   region: string;
@@ -194,19 +179,7 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
         kind: data.kind,
         attempt: data.attempt,
       },
-      {
-        name: 'verify',
-        data: {
-          orgId: spec.orgId,
-          monitorId: spec.id,
-          ...(data.requestId ? { requestId: data.requestId } : {}),
-        },
-        opts: {
-          ...jobPolicies.verify,
-          jobId: verifyJobId(spec.id, data.scheduledAtMs, data.region, data.kind),
-          deduplication: verifyDeduplication(spec.id),
-        },
-      },
+      verifyPoke(spec.orgId, spec.id, data.requestId),
     );
     return outcome.ok;
   }

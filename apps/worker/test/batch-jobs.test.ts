@@ -28,7 +28,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
-import { addPokes, type BatchSummary, startCheckWorker, type VerifyPoke } from '../src/worker';
+import { addPokes, type VerifyPoke } from '../src/verify-pokes';
+import { type BatchSummary, startCheckWorker } from '../src/worker';
 import { context, httpSpec, waitFor } from './helpers';
 
 const logger = createLogger('batch-jobs-test', 'silent');

@@ -5,7 +5,7 @@ import {
   checkQueueName,
   monitorChangesChannel,
   VERIFY_QUEUE,
-  verifyJobId,
+  type VerifyBatchJob,
 } from '@sentinelmesh/core';
 import { insertMonitor } from '@sentinelmesh/db/fixtures';
 import {
@@ -56,7 +56,7 @@ describe('worker process', () => {
     });
     const redis = createRedis(testRedisUrl());
     const checks = new Queue<CheckJob>(checkQueueName('eu-west'), { connection: redis, prefix });
-    const verify = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
+    const verify = new Queue<VerifyBatchJob>(VERIFY_QUEUE, { connection: redis, prefix });
     const target = await startTarget();
     try {
       const port = await listeningPort();
@@ -71,8 +71,8 @@ describe('worker process', () => {
       );
       expect(row).toMatchObject({ region: 'eu-west', ok: true, status_code: 200 });
       expect(target.headers.get('/ok')?.['user-agent']).toContain('(+region=eu-west)');
-      await waitFor('the verify job', () =>
-        verify.getJob(verifyJobId(spec.id, scheduledAtMs, 'eu-west', 'scheduled')),
+      await waitFor('the verify job', async () =>
+        (await verify.getJobs(['waiting'])).find((j) => j.data.monitors.some((m) => m.monitorId === spec.id)),
       );
 
       // The worker listens for monitor changes, and does not check a paused monitor.

@@ -28,7 +28,8 @@ import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics } from '../src/metrics';
 import { createSecretSource } from '../src/monitor-secrets';
 import { ResultWriter } from '../src/result-writer';
-import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
+import { addPokes, type VerifyPoke } from '../src/verify-pokes';
+import { startCheckWorker } from '../src/worker';
 import { context, waitFor } from './helpers';
 
 const logger = createLogger('worker-secrets-test', 'silent');

@@ -16,7 +16,8 @@ import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
 import { userAgentFor } from '../src/version';
-import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
+import { addPokes, type VerifyPoke } from '../src/verify-pokes';
+import { startCheckWorker } from '../src/worker';
 import { startTarget, type Target, waitFor } from './helpers';
 
 const logger = createLogger('regions-test', 'silent');

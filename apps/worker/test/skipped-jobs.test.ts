@@ -17,7 +17,8 @@ import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics';
 import { createMonitorVersions, type MonitorVersions } from '../src/monitor-versions';
 import { ResultWriter } from '../src/result-writer';
-import { startCheckWorker, type VerifyPoke } from '../src/worker';
+import type { VerifyPoke } from '../src/verify-pokes';
+import { startCheckWorker } from '../src/worker';
 import { context, httpSpec, startTarget, type Target, waitFor } from './helpers';
 
 const logger = createLogger('skipped-jobs-test', 'silent');

@@ -3,9 +3,7 @@ import {
   checkQueueName,
   jobPolicies,
   VERIFY_QUEUE,
-  type VerifyJob,
-  verifyDeduplication,
-  verifyJobId,
+  type VerifyBatchJob,
 } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
 import { insertMonitor } from '@sentinelmesh/db/fixtures';
@@ -24,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
-import { addPokes, startCheckWorker, type VerifyPoke } from '../src/worker';
+import { addPokes, type VerifyPoke } from '../src/verify-pokes';
+import { startCheckWorker } from '../src/worker';
 import { closedPort, context, httpSpec, startTarget, type Target, tcpSpec, waitFor } from './helpers';
 
 const logger = createLogger('worker-test', 'silent');
@@ -35,7 +34,7 @@ let writerDb: Db;
 let redis: Redis;
 let prefix: string;
 let checks: Queue<CheckJob>;
-let verify: Queue<VerifyJob>;
+let verify: Queue<VerifyBatchJob>;
 let worker: Worker;
 let writer: ResultWriter<VerifyPoke>;
 let metrics: WorkerMetrics;
@@ -120,6 +119,12 @@ async function resultRows(scheduledAtMs: number) {
     .execute();
 }
 
+/** The verify jobs waiting that name `id`. */
+async function verifyJobsNaming(id: string): Promise<Job<VerifyBatchJob>[]> {
+  const waiting = await verify.getJobs(['waiting', 'prioritized', 'delayed']);
+  return waiting.filter((j) => j.data.monitors.some((m) => m.monitorId === id));
+}
+
 async function finished(jobId: string): Promise<Job> {
   return waitFor(`job ${jobId} to finish`, async () => {
     const found = await checks.getJob(jobId);
@@ -145,8 +150,8 @@ describe('check worker', () => {
       failed_assertions: [],
     });
     expect(row?.latency_ms).toBeGreaterThanOrEqual(0);
-    const poke = await verify.getJob(verifyJobId(monitorId, data.scheduledAtMs, REGION, 'scheduled'));
-    expect(poke?.data).toEqual({ orgId, monitorId });
+    const [poke] = await verifyJobsNaming(monitorId);
+    expect(poke?.data).toEqual({ monitors: [{ orgId, monitorId }] });
     expect(poke?.opts.attempts).toBe(jobPolicies.verify.attempts);
   });
 
@@ -201,19 +206,45 @@ describe('check worker', () => {
     expect((await metrics.earlyJobs.get()).values[0]?.value ?? 0).toBe(earlyBefore);
   });
 
-  it('pokes the verifier once per monitor while a poke waits: later results join it', async () => {
-    const pending = await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id);
-    expect(pending).toBeTruthy();
-    const waitingBefore = await verify.getWaitingCount();
-    const data = job('/ok', { kind: 'confirmation', attempt: 3 });
-    await enqueue(data, 'joins-waiting-poke');
-    await finished('joins-waiting-poke');
-    expect(await resultRows(data.scheduledAtMs)).toHaveLength(1);
-    expect(await verify.getWaitingCount()).toBe(waitingBefore);
-    expect(await verify.getDeduplicationJobId(verifyDeduplication(monitorId).id)).toBe(pending);
-    expect(
-      await verify.getJob(verifyJobId(monitorId, data.scheduledAtMs, REGION, 'confirmation')),
-    ).toBeUndefined();
+  it('adds one verify job per written batch, naming each monitor of the batch once', async () => {
+    const other = await insertMonitor(t.db, orgId, { config: { name: 'y' } });
+    const result = (id: string, scheduledAtMs: number) => ({
+      orgId,
+      monitorId: id,
+      scheduledAt: new Date(scheduledAtMs),
+      checkedAt: new Date(scheduledAtMs),
+      region: REGION,
+      kind: 'scheduled' as const,
+      attempt: 0,
+      ok: true,
+      statusCode: 200,
+      latencyMs: 1,
+      phases: { dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, transferMs: null },
+      certExpiresAt: null,
+      error: null,
+      failedAssertions: [],
+    });
+    const before = (await verify.getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => j.id);
+    const base = Date.UTC(2031, 0, 1);
+    // Written in one turn: one batch, one INSERT, one verify job.
+    await Promise.all([
+      writer.write(result(monitorId, base), { orgId, monitorId }),
+      writer.write(result(other, base), { orgId, monitorId: other }),
+      writer.write(result(monitorId, base + 10_000), { orgId, monitorId, requestId: 'req-1' }),
+      writer.write(result(other, base + 10_000), { orgId, monitorId: other }),
+      writer.write(result(monitorId, base + 20_000), { orgId, monitorId }),
+    ]);
+    const added = (await verify.getJobs(['waiting', 'prioritized', 'delayed'])).filter(
+      (j) => !before.includes(j.id),
+    );
+    expect(added).toHaveLength(1);
+    expect(added[0]?.data).toEqual({
+      monitors: [
+        { orgId, monitorId, requestId: 'req-1' },
+        { orgId, monitorId: other },
+      ],
+    });
+    expect(added[0]?.opts.attempts).toBe(jobPolicies.verify.attempts);
   });
 
   it('fails a job with an invalid payload without retrying, and keeps working', async () => {

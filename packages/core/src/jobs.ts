@@ -106,6 +106,22 @@ export const verifyJobSchema = z.object({
 });
 export type VerifyJob = z.infer<typeof verifyJobSchema>;
 
+/** The most monitors one verify batch job names (a worker's largest result batch). */
+export const MAX_VERIFY_BATCH = 1_000;
+
+/**
+ * One verify job per batch of results written together: every monitor of the batch once (with the
+ * request that asked for a result, when one did). The verifier verifies each as a `VerifyJob`.
+ */
+export const verifyBatchJobSchema = z.object({
+  monitors: z.array(verifyJobSchema).min(1).max(MAX_VERIFY_BATCH),
+});
+export type VerifyBatchJob = z.infer<typeof verifyBatchJobSchema>;
+
+/** What the verify queue carries: a batch, or one monitor (overdue ticks, re-queued failures, older workers). */
+export const verifyQueueJobSchema = z.union([verifyBatchJobSchema, verifyJobSchema]);
+export type VerifyQueueJob = z.infer<typeof verifyQueueJobSchema>;
+
 export const notifyJobSchema = z.object({
   orgId: z.uuid(),
   alertId: z.uuid(),
@@ -136,7 +152,13 @@ export const jobPolicies = {
 } as const;
 
 /**
- * Verifier pokes are deduplicated per monitor: while one waits, more results join it (the verifier
+ * Job id of a monitor re-queued alone after its verification failed inside a batch job: a re-run
+ * of the same batch job queues it once.
+ */
+export const verifyRetryJobId = (batchJobId: string, monitorId: string) => `v-retry-${batchJobId}-${monitorId}`;
+
+/**
+ * Single verify jobs (older workers' pokes) were deduplicated per monitor: while one waits, more results join it (the verifier
  * reads every unconsumed result); while one runs, the last poke is kept and queued when it ends.
  */
 export const verifyDeduplication = (monitorId: string) =>
