@@ -158,6 +158,44 @@ describe('GET /v1/events', () => {
     }
   });
 
+  it("passes on every event of a batch message, in order, to that organization's streams only", async () => {
+    const a = await openStream(orgA.token);
+    const b = await openStream(orgB.token);
+    try {
+      await a.next('ready');
+      await b.next('ready');
+      const [first, second, third] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+      const channel = `${api.config.QUEUE_PREFIX}:events:${orgA.orgId}`;
+      const heardBefore = await publisher.publish(channel, JSON.stringify([statusEvent(first)]));
+      expect(heardBefore).toBe(1);
+      // A verification batch's events of one organization: one message, one PUBLISH.
+      const batch = [statusEvent(second), { ...statusEvent(third), type: 'monitor.checked' } as LiveEvent];
+      expect(await publisher.publish(channel, JSON.stringify(batch))).toBe(1);
+      // A lone event (as the API publishes a change) still arrives as before.
+      const lone = crypto.randomUUID();
+      await publish(orgA.orgId, [statusEvent(lone)]);
+      await waitFor(async () => {
+        expect(a.frames.filter((f) => f.event.startsWith('monitor.')).map((f) => f.data.monitorId)).toEqual([
+          first,
+          second,
+          third,
+          lone,
+        ]);
+      });
+      expect(a.frames.find((f) => f.data.monitorId === third)?.event).toBe('monitor.checked');
+      // B's stream heard nothing of A's batch: its own event, published after, comes first.
+      const mine = crypto.randomUUID();
+      await publish(orgB.orgId, [statusEvent(mine)]);
+      await b.next('monitor.status');
+      expect(b.frames.filter((f) => f.event.startsWith('monitor.')).map((f) => f.data.monitorId)).toEqual([
+        mine,
+      ]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('drops a malformed message instead of passing it on', async () => {
     const stream = await openStream(orgA.token);
     try {
@@ -165,6 +203,9 @@ describe('GET /v1/events', () => {
       const channel = `${api.config.QUEUE_PREFIX}:events:${orgA.orgId}`;
       await publisher.publish(channel, '{"type":"monitor.status","monitorId":"<script>"}');
       await publisher.publish(channel, 'not json');
+      // A batch with one bad event is dropped whole: it did not come from the verifier.
+      await publisher.publish(channel, JSON.stringify([statusEvent(crypto.randomUUID()), { type: 'nope' }]));
+      await publisher.publish(channel, '[]');
       const good = crypto.randomUUID();
       await publish(orgA.orgId, [statusEvent(good)]);
       await stream.next('monitor.status');

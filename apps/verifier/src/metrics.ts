@@ -13,6 +13,7 @@ export interface VerifierMetrics {
   resultsLate: Counter<'region'>;
   slotsInconclusive: Counter;
   regionDegraded: Counter<'region'>;
+  verificationsRequeued: Counter;
   regionsDegraded: Gauge<'region'>;
 }
 
@@ -87,6 +88,11 @@ export function createVerifierMetrics(registry: Registry): VerifierMetrics {
       name: 'sentinel_region_degraded_total',
       help: 'Region-degraded notices written (one per organization per region outage)',
       labelNames: ['region'],
+      registers,
+    }),
+    verificationsRequeued: new Counter({
+      name: 'sentinel_verifications_requeued_total',
+      help: 'Monitors of a verify batch job whose verification failed and was queued again alone',
       registers,
     }),
     regionsDegraded: new Gauge({

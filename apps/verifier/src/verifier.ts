@@ -1,13 +1,16 @@
 import {
   defaultResultLatenessMs,
+  jobPolicies,
   liveEventsOfSteps,
   type ProbeProblem,
   VERIFY_QUEUE,
+  type VerifyBatchJob,
   type VerifyJob,
-  verifyJobSchema,
+  verifyQueueJobSchema,
+  verifyRetryJobId,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { type Logger, publishLiveEvents, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
+import { LiveEventBatch, type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { createVerifierMetrics, type VerifierMetrics } from './metrics';
@@ -33,8 +36,10 @@ export interface VerifierOptions {
    */
   clock?: () => number;
   metrics?: VerifierMetrics;
-  /** Verifications in hand at once; also the most monitors decided in one transaction (default 64). */
+  /** Verify jobs in hand at once (default 64); a batch job brings many verifications. */
   concurrency?: number;
+  /** The most monitors decided in one transaction (default 256). */
+  maxBatch?: number;
   /** How often monitors with an overdue awaited confirmation are verified again. */
   tickIntervalMs?: number;
   /** Overrides of the notification retry policy, for the jobs this engine enqueues. */
@@ -43,6 +48,12 @@ export interface VerifierOptions {
   lockDurationMs?: number;
   /** How late past its timeout a result may arrive and still be judged in slot order (RESULT_LATENESS_MS). */
   resultLatenessMs?: number;
+}
+
+/** What a batch job did: its monitors' verifications, and those that failed and were queued again alone. */
+export interface BatchSummary {
+  verified: VerificationSummary[];
+  requeued: string[];
 }
 
 export interface VerificationSummary {
@@ -71,7 +82,7 @@ export function createVerifier(options: VerifierOptions) {
   // Verifications in hand share transactions: a busy verifier decides many monitors per round trip.
   const batcher = new VerifyBatcher({
     run: (jobs) => verifyMonitors(db, jobs, decideAt(), regions, latenessMs),
-    maxBatch: concurrency,
+    maxBatch: options.maxBatch ?? 256,
     maxInFlight: 2,
   });
   let worker: Worker | null = null;
@@ -106,8 +117,22 @@ export function createVerifier(options: VerifierOptions) {
     );
   }
 
-  /** Verifies one monitor until its unconsumed results are used up, then enqueues what it decided. */
-  async function verify(job: VerifyJob): Promise<VerificationSummary> {
+  const publisher = { redis: connection, prefix, logger };
+
+  /**
+   * Verifies one monitor until its unconsumed results are used up, then enqueues what it decided.
+   * Its live events go into `live` when given (the caller publishes a batch's at once), else they are
+   * published when it ends.
+   */
+  async function verify(job: VerifyJob, live?: LiveEventBatch): Promise<VerificationSummary> {
+    if (!live) {
+      const own = new LiveEventBatch();
+      try {
+        return await verify(job, own);
+      } finally {
+        await own.publish(publisher);
+      }
+    }
     const summary: VerificationSummary = {
       verdicts: 0,
       transitions: [],
@@ -161,11 +186,7 @@ export function createVerifier(options: VerifierOptions) {
       // confirmation that the overdue tick gives up on.
       await enqueueNotifications(queues, run.alerts, options.notifyPolicy, job.requestId);
       summary.alertIds.push(...run.alerts.map((a) => a.alertId));
-      await publishLiveEvents(
-        { redis: connection, prefix, logger },
-        job.orgId,
-        liveEventsOfSteps(job.monitorId, run.steps),
-      );
+      live.add(job.orgId, liveEventsOfSteps(job.monitorId, run.steps));
       if (run.confirmation && run.config) {
         const jobs = confirmationJobs({
           orgId: job.orgId,
@@ -185,11 +206,52 @@ export function createVerifier(options: VerifierOptions) {
     }
   }
 
-  async function processJob(job: Job): Promise<VerificationSummary> {
-    const parsed = verifyJobSchema.safeParse(job.data);
+  /**
+   * Verifies every monitor a batch job names; their verifications share transactions (the batcher).
+   * A monitor whose verification fails is queued again alone, with the verify retry policy, so it
+   * neither fails the others nor makes them run again. Live events go out once per organization.
+   */
+  async function verifyBatch(batch: VerifyBatchJob, batchJobId: string): Promise<BatchSummary> {
+    const live = new LiveEventBatch();
+    const settled = await Promise.allSettled(batch.monitors.map((monitor) => verify(monitor, live)));
+    await live.publish(publisher);
+    const verified: VerificationSummary[] = [];
+    const failed: VerifyJob[] = [];
+    settled.forEach((outcome, i) => {
+      const monitor = batch.monitors[i] as VerifyJob;
+      if (outcome.status === 'fulfilled') verified.push(outcome.value);
+      else {
+        failed.push(monitor);
+        logger.warn(
+          { err: outcome.reason, orgId: monitor.orgId, monitorId: monitor.monitorId, jobId: batchJobId },
+          'verification failed; queued again alone',
+        );
+      }
+    });
+    if (failed.length > 0) {
+      // Should this fail (Redis gone), the whole job is retried: the verified monitors find nothing new.
+      await queues.get(VERIFY_QUEUE).addBulk(
+        failed.map((monitor) => ({
+          name: 'verify',
+          data: monitor,
+          opts: {
+            ...jobPolicies.verify,
+            jobId: verifyRetryJobId(batchJobId, monitor.monitorId),
+            delay: jobPolicies.verify.backoff.delay,
+          },
+        })),
+      );
+      metrics.verificationsRequeued.inc(failed.length);
+    }
+    return { verified, requeued: failed.map((monitor) => monitor.monitorId) };
+  }
+
+  async function processJob(job: Job): Promise<VerificationSummary | BatchSummary> {
+    const parsed = verifyQueueJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError('invalid verify job payload');
     }
+    if ('monitors' in parsed.data) return verifyBatch(parsed.data, job.id ?? 'unknown');
     return verify(parsed.data);
   }
 
@@ -226,6 +288,7 @@ export function createVerifier(options: VerifierOptions) {
 
   return {
     verify,
+    verifyBatch,
     tick,
     start() {
       if (worker) return;

@@ -30,6 +30,28 @@ export const liveEventSchema = z.discriminatedUnion('type', [
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 
+/** The most events one live message carries; a verification batch's events for an organization are split beyond it. */
+export const MAX_LIVE_EVENTS_PER_MESSAGE = 500;
+
+/**
+ * One message on an organization's channel: a single event (as the API publishes one change), or
+ * several (a verification batch's events of that organization), in order.
+ */
+export const liveMessageSchema = z.union([
+  liveEventSchema.transform((event) => [event]),
+  z.array(liveEventSchema).min(1).max(MAX_LIVE_EVENTS_PER_MESSAGE),
+]);
+
+/** The messages that carry `events`: one event alone as itself, several as an array (at most the maximum each). */
+export function liveMessages(events: readonly LiveEvent[]): string[] {
+  if (events.length === 1) return [JSON.stringify(events[0])];
+  const messages: string[] = [];
+  for (let i = 0; i < events.length; i += MAX_LIVE_EVENTS_PER_MESSAGE) {
+    messages.push(JSON.stringify(events.slice(i, i + MAX_LIVE_EVENTS_PER_MESSAGE)));
+  }
+  return messages;
+}
+
 /**
  * The live events of one verification run: a status event per transition or notice, an incident
  * event when a down or up notice opened or resolved one, and one `monitor.checked` for new verdicts.

@@ -1,4 +1,4 @@
-import { type LiveEvent, liveEventSchema, orgEventsChannel } from '@sentinelmesh/core';
+import { type LiveEvent, liveMessageSchema, orgEventsChannel } from '@sentinelmesh/core';
 import type { Logger, RedisClient } from '@sentinelmesh/platform';
 
 export type LiveListener = (event: LiveEvent) => void;
@@ -93,17 +93,18 @@ export class LiveEventHub {
   private dispatch(channel: string, message: string): void {
     const set = this.listeners.get(channel);
     if (!set) return;
-    let parsed: ReturnType<typeof liveEventSchema.safeParse>;
+    let parsed: ReturnType<typeof liveMessageSchema.safeParse>;
     try {
-      parsed = liveEventSchema.safeParse(JSON.parse(message));
+      parsed = liveMessageSchema.safeParse(JSON.parse(message));
     } catch {
-      parsed = liveEventSchema.safeParse(undefined);
+      parsed = liveMessageSchema.safeParse(undefined);
     }
     if (!parsed.success) {
       this.logger.warn({ channel }, 'ignoring a malformed live event');
       return;
     }
-    for (const listener of set) listener(parsed.data);
+    // One message may carry several events (a verification batch's): each listener hears each, in order.
+    for (const event of parsed.data) for (const listener of set) listener(event);
   }
 }
 
