@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, type VerifierEngine } from '../src/verifier';
+import { verifyMonitors } from '../src/verify/verify-monitor';
 import {
   alertsOf,
   createMonitor,
@@ -183,6 +184,31 @@ describe('verify batch jobs', () => {
       expect((await incidentsOf(tdb.db, m.monitorId)).map((i) => i.status)).toEqual(['open']);
       expect((await alertsOf(tdb.db, m.monitorId)).map((al) => al.event)).toEqual(['monitor.down']);
     }
+  });
+
+  it("decides by the database's clock read after a concurrent verifier's commit, in the same statement as the load", async () => {
+    const orgId = await createOrg(tdb.db);
+    const m = await upOnce(orgId);
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Another verifier holds the row, changes it, and commits a while later.
+    const other = tdb.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1 FROM monitor_state WHERE monitor_id = ${m.monitorId} FOR UPDATE`.execute(trx);
+      await sql`UPDATE monitor_state SET updated_at = clock_timestamp() WHERE monitor_id = ${m.monitorId}`.execute(
+        trx,
+      );
+      locked();
+      await sql`SELECT pg_sleep(0.3)`.execute(trx);
+      const { rows } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(trx);
+      return (rows[0] as { at: Date }).at.getTime();
+    });
+    await holding;
+    const [run] = await verifyMonitors(tdb.db, [m], null, REGIONS);
+    const otherDoneAt = await other;
+    expect(run?.steps).toHaveLength(1);
+    expect(run?.decidedAtMs).toBeGreaterThanOrEqual(otherDoneAt);
   });
 
   it('still verifies an old per-monitor job', async () => {

@@ -127,6 +127,9 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
       's.consumed_through',
       'm.config',
       'm.updated_at as config_updated_at',
+      // The database's clock as this row is read: should its lock have waited for another
+      // verifier's change, Postgres reads the row again, and this clock, after that one committed.
+      sql<Date>`clock_timestamp()`.as('read_at'),
       jsonArrayFrom(
         eb
           .selectFrom('check_results as r')
@@ -291,7 +294,7 @@ async function writeStates(trx: Transaction<Database>, updates: StateUpdate[]): 
  * monitor order, feeds each its unconsumed results, records incidents and alerts, and writes every
  * state row in one statement. The row locks make concurrent verifiers decide one after the other;
  * consumed_through makes a replay a no-op. Runs are returned in the order of `jobs`. Deadlines are
- * judged at `atMs`, or by the database's clock (read once the rows are locked) when it is null.
+ * judged at `atMs`, or by the database's clock (read with the locked rows) when it is null.
  */
 export async function verifyMonitors(
   db: Db,
@@ -303,8 +306,14 @@ export async function verifyMonitors(
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const rows = await loadStates(trx, jobs);
-    // Every verifier decides by the database's clock, whatever its own says.
-    const nowMs = atMs ?? (await databaseNow(trx)).getTime();
+    // Every verifier decides by the database's clock, whatever its own says: the latest reading of
+    // the load, never before the time another verifier decided these monitors at (a row it changed
+    // meanwhile is read again after its commit). No extra round trip.
+    const nowMs =
+      atMs ??
+      (rows.length > 0
+        ? Math.max(...rows.map((row) => row.read_at.getTime()))
+        : (await databaseNow(trx)).getTime());
     const runs = new Map<string, VerifyRun>();
     const updates: StateUpdate[] = [];
     const regionEvents: { orgId: string; run: VerifyRun; event: RegionEvent }[] = [];
