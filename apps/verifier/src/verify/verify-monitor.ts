@@ -174,10 +174,9 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
           .limit(200),
       ).as('maintenance'),
     ])
-    .where((eb) =>
-      eb.or(
-        jobs.map((job) => eb.and([eb('s.monitor_id', '=', job.monitorId), eb('s.org_id', '=', job.orgId)])),
-      ),
+    // Two arrays, whatever the batch's size: one statement text to build, parse and plan.
+    .where(
+      sql<boolean>`(s.monitor_id, s.org_id) IN (SELECT * FROM unnest(${jobs.map((j) => j.monitorId)}::uuid[], ${jobs.map((j) => j.orgId)}::uuid[]))`,
     )
     .orderBy('s.monitor_id')
     .forUpdate('s')
@@ -194,6 +193,7 @@ function decide(
   nowMs: number,
   policy: VerifyPolicy,
   late: readonly LateResult[],
+  memory: VerifierMemory,
 ): { run: VerifyRun; update: StateUpdate | null; regionEvents: RegionEvent[] } {
   const through = row.consumed_through;
   // JSON carries timestamps as text. Only what is after consumed_through as locked counts.
@@ -206,7 +206,6 @@ function decide(
     startMs: Date.parse(String(w.starts_at)),
     endMs: Date.parse(String(w.ends_at)),
   }));
-  const memory = readVerifierMemory(row.machine);
   const decision = decideMonitor({
     monitorId: row.monitor_id,
     state: {
@@ -320,12 +319,13 @@ export async function verifyMonitors(
     for (const row of rows) {
       const monitor = { orgId: row.org_id, monitorId: row.monitor_id };
       // Counted before deciding: a late result shows its region reports, which may restore it.
-      const late = await countLateResults(trx, monitor, readVerifierMemory(row.machine).gaps);
+      const memory = readVerifierMemory(row.machine);
+      const late = await countLateResults(trx, monitor, memory.gaps);
       const {
         run,
         update,
         regionEvents: events,
-      } = decide(row, nowMs, { deploymentRegions, latenessMs }, late);
+      } = decide(row, nowMs, { deploymentRegions, latenessMs }, late, memory);
       if (update) updates.push(update);
       regionEvents.push(...events.map((event) => ({ orgId: row.org_id, run, event })));
       for (const step of run.steps) {
