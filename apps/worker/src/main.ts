@@ -10,8 +10,8 @@ import { createSecretSource } from './monitor-secrets';
 import { createMonitorVersions } from './monitor-versions';
 import { createReferenceClock } from './reference-clock';
 import { ResultWriter } from './result-writer';
-import { userAgentFor } from './version';
 import { addPokes, type VerifyPoke } from './verify-pokes';
+import { userAgentFor } from './version';
 import { startCheckWorker } from './worker';
 
 runBackgroundApp({

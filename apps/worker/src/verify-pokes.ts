@@ -39,6 +39,8 @@ export const addPokes =
     const jobs = verifyBatchJobs(pokes);
     if (jobs.length === 1 && jobs[0]) await verifyQueue.add('verify-batch', jobs[0], jobPolicies.verify);
     else if (jobs.length > 1) {
-      await verifyQueue.addBulk(jobs.map((data) => ({ name: 'verify-batch', data, opts: jobPolicies.verify })));
+      await verifyQueue.addBulk(
+        jobs.map((data) => ({ name: 'verify-batch', data, opts: jobPolicies.verify })),
+      );
     }
   };

@@ -15,8 +15,8 @@ import { Scheduler } from '../../scheduler/src/scheduler';
 import { runCheck } from '../src/checks/index';
 import { createWorkerMetrics } from '../src/metrics';
 import { ResultWriter } from '../src/result-writer';
-import { userAgentFor } from '../src/version';
 import { addPokes, type VerifyPoke } from '../src/verify-pokes';
+import { userAgentFor } from '../src/version';
 import { startCheckWorker } from '../src/worker';
 import { startTarget, type Target, waitFor } from './helpers';
 

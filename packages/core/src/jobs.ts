@@ -155,7 +155,8 @@ export const jobPolicies = {
  * Job id of a monitor re-queued alone after its verification failed inside a batch job: a re-run
  * of the same batch job queues it once.
  */
-export const verifyRetryJobId = (batchJobId: string, monitorId: string) => `v-retry-${batchJobId}-${monitorId}`;
+export const verifyRetryJobId = (batchJobId: string, monitorId: string) =>
+  `v-retry-${batchJobId}-${monitorId}`;
 
 /**
  * Single verify jobs (older workers' pokes) were deduplicated per monitor: while one waits, more results join it (the verifier

@@ -112,7 +112,10 @@ interface StateUpdate {
 /** Locks the state rows of `jobs` in monitor order and reads, per monitor, everything a verification needs. */
 function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
   // Should a lock wait for another verifier, a row comes back as that one left it; the caller
-  // keeps only results after the consumed_through it returns.
+  // keeps only results after the consumed_through it returns. The monitors go as two arrays,
+  // whatever the batch's size: one statement text to build, parse and plan.
+  const ids = jobs.map((job) => job.monitorId);
+  const orgs = jobs.map((job) => job.orgId);
   return trx
     .selectFrom('monitor_state as s')
     .innerJoin('monitors as m', (join) =>
@@ -174,10 +177,7 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
           .limit(200),
       ).as('maintenance'),
     ])
-    // Two arrays, whatever the batch's size: one statement text to build, parse and plan.
-    .where(
-      sql<boolean>`(s.monitor_id, s.org_id) IN (SELECT * FROM unnest(${jobs.map((j) => j.monitorId)}::uuid[], ${jobs.map((j) => j.orgId)}::uuid[]))`,
-    )
+    .where(sql<boolean>`(s.monitor_id, s.org_id) IN (SELECT * FROM unnest(${ids}::uuid[], ${orgs}::uuid[]))`)
     .orderBy('s.monitor_id')
     .forUpdate('s')
     .execute();
