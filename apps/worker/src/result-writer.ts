@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
@@ -11,11 +12,16 @@ export interface ResultWriterOptions<Tag> {
    */
   afterInsert?: (tags: Tag[]) => Promise<void>;
   /**
-   * How long a result waits for others to share its INSERT (and its batch's one verify job): long
-   * enough that a busy worker writes a few hundred rows per statement, short beside the second a
+   * The longest a result waits for others to share its INSERT (and its batch's one verify job):
+   * long enough that a busy worker writes many rows per statement, short beside the second a
    * verdict may take. Default 40 ms.
    */
   batchMs?: number;
+  /**
+   * A batch goes as soon as no write came for this long (default 5 ms): a quiet worker writes at
+   * once, and a worker whose jobs all wait on the batch is not kept waiting for the whole window.
+   */
+  idleMs?: number;
   /** Rows that make a batch go at once. Default 500. */
   maxBatch?: number;
   /** How long a batch keeps retrying while Postgres is unavailable before its jobs fail. */
@@ -63,6 +69,7 @@ function isPermanent(error: unknown): boolean {
 
 export const DEFAULT_BATCH_MS = 40;
 export const DEFAULT_MAX_BATCH = 500;
+export const DEFAULT_IDLE_MS = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,6 +82,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class ResultWriter<Tag = never> {
   private pending: Pending<Tag>[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastWriteAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ResultWriterOptions<Tag>) {}
@@ -82,9 +91,26 @@ export class ResultWriter<Tag = never> {
   write(result: CheckResult, tag?: Tag): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ row: toRow(result), tag, resolve, reject });
+      this.lastWriteAt = performance.now();
       if (this.pending.length >= (this.options.maxBatch ?? DEFAULT_MAX_BATCH)) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? DEFAULT_BATCH_MS);
+      else {
+        this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? DEFAULT_BATCH_MS);
+        this.idleTimer ??= setTimeout(() => this.flushIfIdle(), this.idleMs);
+      }
     });
+  }
+
+  private get idleMs(): number {
+    return this.options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  /** One timer for the quiet gap, moved on lazily rather than re-armed on every write. */
+  private flushIfIdle(): void {
+    this.idleTimer = null;
+    if (this.pending.length === 0) return;
+    const quietMs = performance.now() - this.lastWriteAt;
+    if (quietMs >= this.idleMs) this.flush();
+    else this.idleTimer = setTimeout(() => this.flushIfIdle(), this.idleMs - quietMs);
   }
 
   /** Writes what is pending and waits for every batch in flight. */
@@ -95,7 +121,9 @@ export class ResultWriter<Tag = never> {
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.timer = null;
+    this.idleTimer = null;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

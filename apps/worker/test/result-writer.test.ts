@@ -49,6 +49,51 @@ const rowsAt = (at: Date) =>
     .execute();
 
 describe('result writer', () => {
+  it('writes a lone result once no other write comes for the quiet gap, not after the whole window', async () => {
+    const quiet = new ResultWriter({
+      db: t.db,
+      logger: createLogger('test', 'silent'),
+      batchMs: 60_000,
+      idleMs: 20,
+    });
+    try {
+      const r = result();
+      // Resolves only once the row is durable: with a one-minute window, only the quiet gap can send it.
+      await quiet.write(r);
+      expect(await rowsAt(r.scheduledAt)).toHaveLength(1);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it('sends a batch that keeps growing once its window is over', async () => {
+    const batches: number[] = [];
+    const busy = new ResultWriter<number>({
+      db: t.db,
+      logger: createLogger('test', 'silent'),
+      batchMs: 50,
+      idleMs: 60_000,
+      afterInsert: async (tags) => {
+        batches.push(tags.length);
+      },
+    });
+    try {
+      const writes: Promise<void>[] = [];
+      // A write every few milliseconds, never quiet: the window alone sends the batch.
+      const started = Date.now();
+      let i = 0;
+      while (batches.length === 0 && Date.now() - started < 10_000) {
+        writes.push(busy.write(result(), i++));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await Promise.all(writes);
+      expect(batches.length).toBeGreaterThanOrEqual(1);
+      expect(batches[0]).toBeGreaterThan(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('runs afterInsert once per batch with its tags, after the rows are durable, before the writes resolve', async () => {
     const seen: Array<{ tags: string[]; stored: number }> = [];
     const tagged = new ResultWriter<string>({
