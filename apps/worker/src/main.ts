@@ -62,6 +62,7 @@ runBackgroundApp({
       connection: redis,
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
+      ...(env.WORKER_JOB_CONCURRENCY ? { jobConcurrency: env.WORKER_JOB_CONCURRENCY } : {}),
       lockDurationMs: env.JOB_LOCK_MS,
     });
     return [
