@@ -14,11 +14,11 @@ export interface ResultWriterOptions<Tag> {
   /**
    * The longest a result waits for others to share its INSERT (and its batch's one verify job):
    * long enough that a busy worker writes many rows per statement, short beside the second a
-   * verdict may take. Default 40 ms.
+   * verdict may take. Default 80 ms.
    */
   batchMs?: number;
   /**
-   * A batch goes as soon as no write came for this long (default 5 ms): a quiet worker writes at
+   * A batch goes as soon as no write came for this long (default 10 ms): a quiet worker writes at
    * once, and a worker whose jobs all wait on the batch is not kept waiting for the whole window.
    */
   idleMs?: number;
@@ -67,9 +67,9 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
 }
 
-export const DEFAULT_BATCH_MS = 40;
+export const DEFAULT_BATCH_MS = 80;
 export const DEFAULT_MAX_BATCH = 500;
-export const DEFAULT_IDLE_MS = 5;
+export const DEFAULT_IDLE_MS = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
