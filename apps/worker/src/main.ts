@@ -54,6 +54,8 @@ runBackgroundApp({
         heartbeats: createHeartbeatReader(db),
       },
       runCheck,
+      // A re-delivered batch reads which of its slots already have a result and runs only the rest.
+      db,
       secrets: createSecretSource({ db, box: new SecretBox(env.SECRETS_KEY), logger }),
       versions,
       writer,

@@ -115,7 +115,8 @@ type Prepared = { skipped: SkipReason } | { skipped: null; revealed: RevealedSpe
  * and window: each runs at its own planned time, alone, and the job completes once every result is
  * durable. A single check (`check`: check now, confirmations, jobs queued by older releases) runs as
  * one. Either way each result row and its verifier poke go through the writer, batched with other
- * jobs'; the poke is keyed by the slot (and deduplicated per monitor), so a re-run adds nothing new.
+ * jobs': one verify job per written batch names its monitors, and a re-run only makes the verifier
+ * read results it has already consumed.
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
   const inFlight = deps.checksInFlight ?? unbounded;
