@@ -10,16 +10,68 @@ import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 
-/** What the scheduler keeps in memory for one active monitor. */
+/**
+ * What the scheduler keeps in memory for one active monitor: a million of them must fit in well
+ * under a KiB each, so the spec is kept as its compact JSON (parsed only when a job is built) and
+ * the organization id and region list are shared by every monitor that has the same ones.
+ */
 export interface ScheduledMonitor {
+  readonly id: string;
+  readonly orgId: string;
+  readonly createdAtMs: number;
+  readonly intervalSeconds: number;
+  readonly regions: readonly string[];
+  /** The check spec, secrets masked, as JSON: read it with `monitorSpec`. */
+  readonly specJson: string;
+  /** The row's `updated_at` in ms: the configuration version its jobs carry. */
+  readonly version: number;
+}
+
+const orgIds = new Map<string, string>();
+const regionLists = new Map<string, readonly string[]>();
+
+/** One shared copy of an organization id: many monitors belong to few organizations. */
+function internOrgId(orgId: string): string {
+  const known = orgIds.get(orgId);
+  if (known !== undefined) return known;
+  orgIds.set(orgId, orgId);
+  return orgId;
+}
+
+/** One shared, frozen copy of a region list: most monitors run in the same few regions. */
+function internRegions(regions: readonly string[]): readonly string[] {
+  const key = regions.join('\n');
+  const known = regionLists.get(key);
+  if (known !== undefined) return known;
+  const list = Object.freeze([...regions]);
+  regionLists.set(key, list);
+  return list;
+}
+
+/** The memory-lean form of a monitor and its (already masked) check spec. */
+export function scheduledMonitor(monitor: {
   id: string;
   orgId: string;
   createdAtMs: number;
   intervalSeconds: number;
-  regions: string[];
+  regions: readonly string[];
   spec: CheckSpec;
-  /** The row's `updated_at` in ms: the configuration version its jobs carry. */
   version: number;
+}): ScheduledMonitor {
+  return {
+    id: monitor.id,
+    orgId: internOrgId(monitor.orgId),
+    createdAtMs: monitor.createdAtMs,
+    intervalSeconds: monitor.intervalSeconds,
+    regions: internRegions(monitor.regions),
+    specJson: JSON.stringify(monitor.spec),
+    version: monitor.version,
+  };
+}
+
+/** The monitor's check spec for a job payload: a fresh object each call, secrets masked. */
+export function monitorSpec(monitor: ScheduledMonitor): CheckSpec {
+  return JSON.parse(monitor.specJson) as CheckSpec;
 }
 
 interface MonitorRow {
@@ -42,7 +94,7 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
   }
   const { channelIds: _channelIds, ...config } = parsed.data;
   if (!isActive(config)) return null;
-  return {
+  return scheduledMonitor({
     id: row.id,
     orgId: row.org_id,
     createdAtMs: row.created_at.getTime(),
@@ -51,7 +103,7 @@ function toScheduled(row: MonitorRow, logger: Logger): ScheduledMonitor | null {
     // Secrets stay masked in the spec; its version tells workers when their cached secrets are stale.
     spec: toCheckSpec(row.org_id, row.id, config, row.updated_at.getTime()),
     version: row.updated_at.getTime(),
-  };
+  });
 }
 
 /**
@@ -98,12 +150,15 @@ export async function loadShardMonitors(
   }
 }
 
-/** The ids of every active monitor of the given shards: cheap to read, no config to parse. */
-export async function loadShardMonitorIds(
+/**
+ * Hands `visit` the id of every active monitor of the given shards, page by page: a million ids
+ * never sit in memory at once.
+ */
+export async function scanShardMonitorIds(
   db: Db,
   options: { shards: ReadonlySet<number>; totalShards: number },
-): Promise<Map<number, Set<string>>> {
-  const byShard = new Map<number, Set<string>>([...options.shards].map((shard) => [shard, new Set()]));
+  visit: (shard: number, id: string) => void,
+): Promise<void> {
   let after: string | null = null;
   for (;;) {
     let query = db
@@ -114,8 +169,11 @@ export async function loadShardMonitorIds(
       .limit(ID_PAGE);
     if (after !== null) query = query.where('id', '>', after);
     const rows = await query.execute();
-    for (const row of rows) byShard.get(shardOf(row.id, options.totalShards))?.add(row.id);
-    if (rows.length < ID_PAGE) return byShard;
+    for (const row of rows) {
+      const shard = shardOf(row.id, options.totalShards);
+      if (options.shards.has(shard)) visit(shard, row.id);
+    }
+    if (rows.length < ID_PAGE) return;
     after = rows[rows.length - 1]?.id ?? null;
   }
 }

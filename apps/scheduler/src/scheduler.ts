@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
-import { databaseNow, loadMonitor, loadShardMonitorIds, loadShardMonitors } from './monitor-source';
+import { databaseNow, loadMonitor, loadShardMonitors, scanShardMonitorIds } from './monitor-source';
 import { SerialRunner } from './serial-runner';
 import {
   commitShardPlan,
@@ -77,6 +77,8 @@ export class Scheduler {
   /** Postgres time of the last full read of the owned monitors, or of the last resync. */
   private syncedAt: Date | null = null;
   private listener: { close: () => Promise<void> } | null = null;
+  /** Number of the last resync's id scan: entries it found active carry it in `seen`. */
+  private scans = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -233,8 +235,9 @@ export class Scheduler {
 
   /**
    * Catches up with changes whose announcement was lost. It reads the ids of the active monitors
-   * and only the monitors changed since the last resync (or missing here), so 100,000 monitors cost
-   * an id scan rather than parsing every configuration. The reading runs beside the ticks; applying
+   * page by page (marking the entries found, noting the ids missing here) and only the monitors
+   * changed since the last resync (or missing), so a million monitors cost an id scan rather than
+   * parsing every configuration, and no set of a million ids. The reading runs beside the ticks; applying
    * it takes a turn, and a shard that changed hands or got an announcement meanwhile is left alone.
    */
   async resync(): Promise<void> {
@@ -245,16 +248,19 @@ export class Scheduler {
     this.touchedDuringResync = touched;
     try {
       const startedAt = await databaseNow(this.options.db);
-      const activeIds = await loadShardMonitorIds(this.options.db, {
-        shards,
-        totalShards: this.options.shards,
-      });
+      const scan = ++this.scans;
       const missing: string[] = [];
-      for (const [shard, ids] of activeIds) {
-        const entries = loadedFrom.get(shard)?.entries;
-        for (const id of ids) if (!entries?.has(id)) missing.push(id);
-      }
-      const incremental = this.syncedAt !== null && missing.length <= MAX_MISSING_BY_ID;
+      let missingCount = 0;
+      await scanShardMonitorIds(
+        this.options.db,
+        { shards, totalShards: this.options.shards },
+        (shard, id) => {
+          const entry = loadedFrom.get(shard)?.entries.get(id);
+          if (entry) entry.seen = scan;
+          else if (++missingCount <= MAX_MISSING_BY_ID) missing.push(id);
+        },
+      );
+      const incremental = this.syncedAt !== null && missingCount <= MAX_MISSING_BY_ID;
       const loaded = await loadShardMonitors(this.options.db, {
         shards,
         totalShards: this.options.shards,
@@ -273,7 +279,7 @@ export class Scheduler {
             left = true;
             continue;
           }
-          if (incremental) reconcileShardState(state, activeIds.get(shard) ?? new Set(), monitors, nowMs);
+          if (incremental) reconcileShardState(state, (entry) => entry.seen === scan, monitors, nowMs);
           else refreshShardState(state, monitors, nowMs);
         }
         this.updateGauges();

@@ -10,8 +10,15 @@ import {
 } from '@sentinelmesh/core';
 import type { Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
+import { monitorSpec } from './monitor-source';
 import { planSlots } from './plan';
-import type { ShardEntry, ShardState } from './shard-state';
+import {
+  commitShardProgress,
+  dueEntries,
+  enqueuedThrough,
+  type ShardEntry,
+  type ShardState,
+} from './shard-state';
 
 export interface BatchCheckJob {
   name: typeof CHECK_BATCH_JOB;
@@ -47,14 +54,13 @@ export function planShardJobs(
   const slotsByRegion = new Map<string, CheckBatchEntry[]>();
   const nextSlots = new Map<ShardEntry, number>();
   let missed = 0;
-  for (const entry of state.entries.values()) {
-    // Most monitors of a long interval have nothing due: skip them without any arithmetic.
-    if (entry.nextSlotMs !== undefined && entry.nextSlotMs > untilMs) continue;
+  // Only the monitors with a slot due by `untilMs`: the others wait in later buckets of the wheel.
+  for (const entry of dueEntries(state, untilMs)) {
     const { monitor } = entry;
     const plan = planSlots({
       monitorId: monitor.id,
       intervalSeconds: monitor.intervalSeconds,
-      enqueuedThroughMs: entry.enqueuedThroughMs,
+      enqueuedThroughMs: enqueuedThrough(state, entry),
       nowMs,
       untilMs,
       catchUpIntervals,
@@ -74,7 +80,7 @@ export function planShardJobs(
         slotsByRegion.set(region, list);
       }
       for (const slot of plan.slots) {
-        list.push({ spec: monitor.spec, scheduledAtMs: slot, configVersion: monitor.version });
+        list.push({ spec: monitorSpec(monitor), scheduledAtMs: slot, configVersion: monitor.version });
       }
     }
   }
@@ -162,9 +168,5 @@ export async function withdrawShardJobs(plan: ShardPlan, queueFor: (region: stri
 
 /** Marks every entry of the shard as enqueued through the plan's end, and records the next slots. */
 export function commitShardPlan(state: ShardState, plan: ShardPlan): void {
-  state.watermarkMs = Math.max(state.watermarkMs, plan.untilMs);
-  for (const entry of state.entries.values()) {
-    entry.enqueuedThroughMs = Math.max(entry.enqueuedThroughMs, plan.untilMs);
-  }
-  for (const [entry, next] of plan.nextSlots) entry.nextSlotMs = next;
+  commitShardProgress(state, plan.untilMs, plan.nextSlots);
 }

@@ -6,19 +6,19 @@ import {
   slotsBetween,
 } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
-import type { ScheduledMonitor } from '../src/monitor-source';
+import { type ScheduledMonitor, scheduledMonitor } from '../src/monitor-source';
 import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
-import { applyMonitorChange, newShardState, refreshShardState } from '../src/shard-state';
+import { applyMonitorChange, enqueuedThrough, newShardState, refreshShardState } from '../src/shard-state';
 
 const NOW = 1_000_000;
 const WATERMARK = 990_000;
 
-function monitor(id: string, createdAtMs: number, orgId = 'org-a'): ScheduledMonitor {
-  return {
+function monitor(id: string, createdAtMs: number, orgId = 'org-a', intervalSeconds = 10): ScheduledMonitor {
+  return scheduledMonitor({
     id,
     orgId,
     createdAtMs,
-    intervalSeconds: 10,
+    intervalSeconds,
     regions: ['local'],
     spec: {
       id,
@@ -28,15 +28,15 @@ function monitor(id: string, createdAtMs: number, orgId = 'org-a'): ScheduledMon
       host: 'h',
       port: 1,
       timeoutMs: 100,
-      intervalSeconds: 10,
+      intervalSeconds,
       assertions: [],
     },
     version: 1,
-  };
+  });
 }
 
 const progress = (state: ReturnType<typeof newShardState>) =>
-  Object.fromEntries([...state.entries].map(([id, entry]) => [id, entry.enqueuedThroughMs]));
+  Object.fromEntries([...state.entries].map(([id, entry]) => [id, enqueuedThrough(state, entry)]));
 
 describe('newShardState', () => {
   it.each([
@@ -117,8 +117,7 @@ describe('planning ticks with remembered next slots', () => {
     (p.jobsByRegion.get('local') ?? []).flatMap((j) => j.data.checks.map((c) => c.scheduledAtMs));
 
   it('skips a monitor until its next slot comes within the lookahead, then enqueues every slot once', () => {
-    const m = monitor('m-hourly', 5);
-    m.intervalSeconds = 3600;
+    const m = monitor('m-hourly', 5, 'org-a', 3600);
     const state = newShardState(0, null, [m], NOW);
     const enqueued: number[] = [];
     let planned = 0;
@@ -135,11 +134,10 @@ describe('planning ticks with remembered next slots', () => {
   });
 
   it('forgets the remembered slot when the monitor changes, so a shorter interval is planned at once', () => {
-    const m = monitor('m-change', 5);
-    m.intervalSeconds = 3600;
+    const m = monitor('m-change', 5, 'org-a', 3600);
     const state = newShardState(0, null, [m], NOW);
     commitShardPlan(state, plan(state, NOW));
-    applyMonitorChange(state, { orgId: 'org-a', monitorId: 'm-change' }, { ...m, intervalSeconds: 10 }, NOW);
+    applyMonitorChange(state, { orgId: 'org-a', monitorId: 'm-change' }, monitor('m-change', 5), NOW);
     const slots = slotsOf(plan(state, NOW + 10_000));
     expect(slots).toEqual(slotsBetween('m-change', 10, NOW + 3001, NOW + 13_001));
     expect(slots).toHaveLength(1);

@@ -1,0 +1,225 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkQueueName, shardKeyTag } from '@sentinelmesh/core';
+import { createDb, type Db, migrateToLatest } from '@sentinelmesh/db';
+import { monitorFixtureConfig } from '@sentinelmesh/db/fixtures';
+import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-process';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { percentile } from './measure';
+import { startBenchServices } from './services';
+
+/**
+ * A scheduler-only scale run: one real scheduler process (no worker) with N monitors at a 60 s
+ * interval, and a consumer that only notes when each slot's job became available to a worker
+ * relative to its planned time. Memory per monitor is the scheduler's RSS above its RSS with no
+ * monitors, divided by N.
+ */
+export interface SchedulerScaleRow {
+  monitors: number;
+  slotsPerSec: number;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  rssMiB: number | null;
+  bytesPerMonitor: number | null;
+  cpuPercent: number | null;
+  startupSeconds: number | null;
+}
+
+const PREFIX = 'sm';
+const SHARDS = 16;
+const INTERVAL_SECONDS = 60;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => process.stderr.write(`scheduler-scale | ${line}\n`);
+
+/**
+ * Writes `count` HTTP monitors in a few statements: the fixture's defaults, a name and URL each,
+ * and on every tenth a couple of headers and extra assertions, as real monitors carry.
+ */
+async function seed(db: Db, orgId: string, count: number): Promise<void> {
+  const plain = monitorFixtureConfig({
+    followRedirects: false,
+    intervalSeconds: INTERVAL_SECONDS,
+    timeoutMs: 5_000,
+  });
+  const rich = monitorFixtureConfig({
+    followRedirects: false,
+    intervalSeconds: INTERVAL_SECONDS,
+    timeoutMs: 5_000,
+    headers: { accept: 'application/json', 'user-agent': 'sentinelmesh-probe/1.0' },
+    assertions: [
+      { source: 'status', op: 'between', value: [200, 299] },
+      { source: 'latency', op: 'lt', value: 2000 },
+      { source: 'body', op: 'contains', value: 'ok' },
+    ],
+    tags: ['prod', 'edge'],
+  });
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  const batch = 100_000;
+  for (let start = 1; start <= count; start += batch) {
+    const end = Math.min(count, start + batch - 1);
+    await sql`
+      INSERT INTO monitors (org_id, config, created_at, updated_at)
+      SELECT ${orgId}::uuid,
+        (CASE WHEN i % 10 = 0 THEN ${JSON.stringify(rich)}::jsonb ELSE ${JSON.stringify(plain)}::jsonb END)
+          || jsonb_build_object('name', 'scale-' || i, 'url', 'http://127.0.0.1:9/m/' || i),
+        ${anHourAgo}, ${anHourAgo}
+      FROM generate_series(${start}::int, ${end}::int) AS i`.execute(db);
+  }
+}
+
+/**
+ * Every slot a check job carries, whatever its format: a `scheduledAtMs` anywhere in the payload
+ * (one slot, or a list of monitors or slots), or plain numbers in a `slots` list.
+ */
+function slotTimes(data: unknown, depth = 0, times: number[] = []): number[] {
+  if (depth > 4 || typeof data !== 'object' || data === null) return times;
+  if (Array.isArray(data)) {
+    for (const item of data) slotTimes(item, depth + 1, times);
+    return times;
+  }
+  for (const [key, value] of Object.entries(data)) {
+    if (key === 'scheduledAtMs' && typeof value === 'number') times.push(value);
+    else if (key === 'slots' && Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === 'number') times.push(item);
+        else slotTimes(item, depth + 1, times);
+      }
+    } else if (key !== 'spec' && typeof value === 'object') slotTimes(value, depth + 1, times);
+  }
+  return times;
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Runs one scheduler with `monitors` monitors and measures it over `seconds` after `warmupSeconds`. */
+export async function runSchedulerScale(options: {
+  monitors: number;
+  seconds: number;
+  warmupSeconds: number;
+}): Promise<SchedulerScaleRow> {
+  const services = await startBenchServices();
+  const db = createDb({ connectionString: services.databaseUrl, max: 4, applicationName: 'scheduler-scale' });
+  const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
+  const stack = new StackProcess({
+    STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
+    STACK_APPS: 'scheduler',
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    QUEUE_PREFIX: PREFIX,
+    SHARDS: String(SHARDS),
+    OPS_PORT_BASE: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const watermarkKeys = Array.from({ length: SHARDS }, (_, s) => `${shardKeyTag(PREFIX, s)}:watermark`);
+  const ticked = async () => (await redis.mget(...watermarkKeys)).some((value) => value !== null);
+  try {
+    await migrateToLatest(db);
+    const org = await db
+      .insertInto('organizations')
+      .values({ name: 'Scale', slug: 'scale' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    // Baseline: the same process with no monitors, once it has ticked and settled.
+    await stack.start();
+    await waitUntil('the first tick without monitors', ticked, 60_000);
+    await sleep(3_000);
+    const baseline = rssMiB(stack.pids().scheduler ?? null);
+    await stack.stop();
+    await redis.flushall();
+    log(`baseline RSS ${baseline} MiB; seeding ${options.monitors} monitors`);
+
+    const seedStart = Date.now();
+    await seed(db, org.id, options.monitors);
+    await sql`ANALYZE monitors`.execute(db);
+    log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    const lags: Array<{ at: number; lag: number }> = [];
+    const consumerConnection = redis.duplicate();
+    const consumer = new Worker(
+      checkQueueName('local'),
+      async (job) => {
+        const takenAt = Date.now();
+        for (const at of slotTimes(job.data)) lags.push({ at, lag: takenAt - at });
+      },
+      { connection: consumerConnection, prefix: PREFIX, concurrency: 200, autorun: true },
+    );
+    try {
+      const startedAt = Date.now();
+      await stack.start(600_000);
+      await waitUntil('the first tick', ticked, 600_000);
+      const startupSeconds = (Date.now() - startedAt) / 1000;
+      log(`first tick ${startupSeconds.toFixed(1)} s after start`);
+      await sleep(options.warmupSeconds * 1000);
+      const pid = stack.pids().scheduler ?? null;
+      const cpuBefore = cpuSeconds(pid);
+      const from = Date.now();
+      await sleep(options.seconds * 1000);
+      const to = Date.now();
+      const cpuAfter = cpuSeconds(pid);
+      const rss = rssMiB(pid);
+      // Jobs of the window's last slots may still be on their way to the consumer.
+      await sleep(3_000);
+      const window = lags.filter((entry) => entry.at >= from && entry.at < to).map((entry) => entry.lag);
+      const elapsed = (to - from) / 1000;
+      return {
+        monitors: options.monitors,
+        slotsPerSec: window.length / elapsed,
+        lagP50Ms: percentile(window, 0.5),
+        lagP99Ms: percentile(window, 0.99),
+        rssMiB: rss,
+        bytesPerMonitor:
+          rss === null || baseline === null || options.monitors === 0
+            ? null
+            : Math.round(((rss - baseline) * 1024 * 1024) / options.monitors),
+        cpuPercent: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / elapsed) * 100,
+        startupSeconds,
+      };
+    } finally {
+      await consumer.close(true);
+      consumerConnection.disconnect();
+    }
+  } finally {
+    await stack.stop();
+    redis.disconnect();
+    await db.destroy();
+    await services.stop();
+  }
+}
+
+const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
+
+/** The row as a line of the bench's Markdown table. */
+export function formatSchedulerScaleRow(row: SchedulerScaleRow): string {
+  return `| ${row.monitors} | ${fmt(row.slotsPerSec)} | ${fmt(row.lagP50Ms)} | ${fmt(row.lagP99Ms)} | ${fmt(row.rssMiB)} | ${fmt(row.bytesPerMonitor)} | ${fmt(row.cpuPercent, 1)} | ${fmt(row.startupSeconds, 1)} |`;
+}
+
+export const schedulerScaleHeader =
+  '| monitors | slots/s planned | lag p50 ms | lag p99 ms | scheduler RSS MiB | bytes per monitor | scheduler CPU % of a core | first tick after start s |\n|---|---|---|---|---|---|---|---|';
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      monitors: { type: 'string', default: '100000' },
+      seconds: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '10' },
+    },
+  });
+  const row = await runSchedulerScale({
+    monitors: Number(values.monitors),
+    seconds: Number(values.seconds),
+    warmupSeconds: Number(values.warmup),
+  });
+  process.stdout.write(`\n${schedulerScaleHeader}\n${formatSchedulerScaleRow(row)}\n`);
+}
