@@ -79,6 +79,9 @@ export class Scheduler {
   private listener: { close: () => Promise<void> } | null = null;
   /** Number of the last resync's id scan: entries it found active carry it in `seen`. */
   private scans = 0;
+  /** Newly leased shards whose monitors are being read, and the changes announced for them meanwhile. */
+  private loading: { shards: ReadonlySet<number>; changes: MonitorChange[]; done: Promise<void> } | null =
+    null;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -119,6 +122,7 @@ export class Scheduler {
       },
     });
     await this.rebalance();
+    await this.loading?.done;
     const rebalanceMs = this.options.rebalanceMs ?? Math.floor(this.options.leaseTtlMs / 3);
     this.runner.every('tick', this.options.tickMs ?? 250, () => this.tick());
     this.runner.every('rebalance', rebalanceMs, () => this.rebalance());
@@ -129,6 +133,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.runner.stop();
+    await this.loading?.done;
     await this.listener?.close();
     await this.runner.run(async () => {
       this.states.clear();
@@ -149,8 +154,11 @@ export class Scheduler {
         await this.leases.release(shard);
         this.log.info({ shard, live }, 'released shard');
       }
-      const acquired = await this.leases.acquire(target - this.leases.owned().length);
-      if (acquired.length > 0) await this.install(acquired);
+      // One load at a time: shards being loaded count as owned, more are taken once they are in.
+      if (this.loading === null) {
+        const acquired = await this.leases.acquire(target - this.leases.owned().length);
+        if (acquired.length > 0) this.install(acquired);
+      }
       this.updateGauges();
     });
   }
@@ -221,10 +229,11 @@ export class Scheduler {
       const shard = shardOf(change.monitorId, this.options.shards);
       this.touchedDuringResync?.add(shard);
       const state = this.states.get(shard);
-      if (!state) return;
-      const monitor =
-        change.op === 'delete' ? null : await loadMonitor(this.options.db, { ...change, logger: this.log });
-      applyMonitorChange(state, change, monitor, this.clock());
+      if (!state) {
+        if (this.loading?.shards.has(shard)) this.loading.changes.push(change);
+        return;
+      }
+      await this.reload(state, change);
       this.log.debug(
         { monitorId: change.monitorId, op: change.op, requestId: change.requestId },
         'monitor change applied',
@@ -292,31 +301,68 @@ export class Scheduler {
     }
   }
 
-  /** Loads newly leased shards; each resumes from its watermark, where the previous owner stopped. */
-  private async install(shards: number[]): Promise<void> {
-    const nowMs = this.clock();
-    try {
-      const { redis, prefix } = this.options;
-      const readAt = await databaseNow(this.options.db);
-      const watermarks = await Promise.all(shards.map((shard) => readWatermark(redis, prefix, shard)));
-      const loaded = await loadShardMonitors(this.options.db, {
-        shards: new Set(shards),
-        totalShards: this.options.shards,
-        logger: this.log,
+  /**
+   * Loads newly leased shards beside the ticks of the others (a million monitors take a while to
+   * read, and their leases keep being renewed meanwhile), then installs them in one turn; each
+   * resumes from its watermark, where the previous owner stopped. A shard whose lease went away
+   * during the load is left out, and changes announced during it are applied after.
+   */
+  private install(shards: number[]): void {
+    const changes: MonitorChange[] = [];
+    const done = this.load(shards, changes)
+      .catch(async (error: unknown) => {
+        // Hand the leases back rather than hold shards nobody schedules.
+        await this.runner.run(async () => {
+          for (const shard of shards) {
+            if (this.states.has(shard)) continue;
+            await this.leases.release(shard).catch(() => undefined);
+          }
+        });
+        this.failed('install', error);
+      })
+      .finally(() => {
+        this.loading = null;
       });
+    this.loading = { shards: new Set(shards), changes, done };
+  }
+
+  private async load(shards: number[], changes: MonitorChange[]): Promise<void> {
+    const { redis, prefix } = this.options;
+    const readAt = await databaseNow(this.options.db);
+    const watermarks = await Promise.all(shards.map((shard) => readWatermark(redis, prefix, shard)));
+    const loaded = await loadShardMonitors(this.options.db, {
+      shards: new Set(shards),
+      totalShards: this.options.shards,
+      logger: this.log,
+    });
+    await this.runner.run(async () => {
+      if (this.stopped) return;
+      const nowMs = this.clock();
       for (const [i, shard] of shards.entries()) {
+        if (!this.leases.holds(shard)) continue;
         const watermark = watermarks[i] ?? null;
         const state = newShardState(shard, watermark, loaded.get(shard) ?? [], nowMs);
+        loaded.delete(shard);
         this.states.set(shard, state);
         this.log.info({ shard, monitors: state.entries.size, watermark }, 'acquired shard');
+        // Building a big shard takes a moment: let I/O in before the next.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const change of changes) {
+        const state = this.states.get(shardOf(change.monitorId, this.options.shards));
+        if (state) await this.reload(state, change);
       }
       // Shards read in full now need from a resync only what changes after this.
       if (this.syncedAt === null || readAt < this.syncedAt) this.syncedAt = readAt;
-    } catch (error) {
-      // Hand the leases back rather than hold shards nobody schedules.
-      for (const shard of shards) await this.leases.release(shard).catch(() => undefined);
-      throw error;
-    }
+      this.updateGauges();
+    });
+  }
+
+  /** Applies an announced change to a shard: the monitor as Postgres has it now. */
+  private async reload(state: ShardState, change: MonitorChange): Promise<void> {
+    const monitor =
+      change.op === 'delete' ? null : await loadMonitor(this.options.db, { ...change, logger: this.log });
+    applyMonitorChange(state, change, monitor, this.clock());
   }
 
   private drop(shard: number, reason: string): void {
