@@ -12,8 +12,10 @@ import { sql } from 'kysely';
 
 /**
  * What the scheduler keeps in memory for one active monitor: a million of them must fit in well
- * under a KiB each, so the spec is kept as its compact JSON (parsed only when a job is built) and
- * the organization id and region list are shared by every monitor that has the same ones.
+ * under a KiB each. The spec is kept as JSON, parsed only when a job is built: its shape (type,
+ * timeouts, assertions, headers...) is shared by every monitor that has the same one, and only the
+ * fields that set monitors apart (name, URL or host) are the monitor's own. The organization id
+ * and region list are shared too.
  */
 export interface ScheduledMonitor {
   readonly id: string;
@@ -21,14 +23,38 @@ export interface ScheduledMonitor {
   readonly createdAtMs: number;
   readonly intervalSeconds: number;
   readonly regions: readonly string[];
-  /** The check spec, secrets masked, as JSON: read it with `monitorSpec`. */
-  readonly specJson: string;
+  /** The spec's shared shape; read the spec with `monitorSpec`. */
+  readonly template: SpecTemplate;
+  /** JSON list of the monitor's own spec fields (see `OWN_FIELDS`), null where the template has its value. */
+  readonly own: string;
   /** The row's `updated_at` in ms: the configuration version its jobs carry. */
   readonly version: number;
 }
 
+/** A check spec as JSON without its id and organization, and without its own fields' values. */
+export interface SpecTemplate {
+  readonly json: string;
+}
+
+/** Spec fields that usually differ from one monitor to the next, kept apart from the shared shape. */
+const OWN_FIELDS = ['name', 'url', 'host'] as const;
+
 const orgIds = new Map<string, string>();
 const regionLists = new Map<string, readonly string[]>();
+/** Shapes in use, held weakly: one no monitor uses any more is forgotten. */
+const templates = new Map<string, WeakRef<SpecTemplate>>();
+const unused = new FinalizationRegistry<string>((json) => {
+  if (templates.get(json)?.deref() === undefined) templates.delete(json);
+});
+
+/**
+ * A string as one flat run of characters. `JSON.stringify` builds its result from pieces; reading a
+ * character makes the engine copy them into one string, which halves what it keeps in memory.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
 
 /** One shared copy of an organization id: many monitors belong to few organizations. */
 function internOrgId(orgId: string): string {
@@ -48,6 +74,15 @@ function internRegions(regions: readonly string[]): readonly string[] {
   return list;
 }
 
+function internTemplate(json: string): SpecTemplate {
+  const known = templates.get(json)?.deref();
+  if (known) return known;
+  const template = { json: flat(json) };
+  templates.set(template.json, new WeakRef(template));
+  unused.register(template, template.json);
+  return template;
+}
+
 /** The memory-lean form of a monitor and its (already masked) check spec. */
 export function scheduledMonitor(monitor: {
   id: string;
@@ -58,20 +93,40 @@ export function scheduledMonitor(monitor: {
   spec: CheckSpec;
   version: number;
 }): ScheduledMonitor {
+  // The spec's id and organization are the monitor's own: kept once, put back by `monitorSpec`.
+  const { id: _id, orgId: _orgId, ...rest } = monitor.spec;
+  const shape: Record<string, unknown> = rest;
+  // Null stands in for each own value, so the keys keep their place and order.
+  const own = OWN_FIELDS.map((field) => {
+    const value = shape[field];
+    if (typeof value !== 'string') return null;
+    shape[field] = null;
+    return value;
+  });
+  // A spec with masks carries the monitor's version, which the monitor holds already.
+  if (shape.secretsVersion === monitor.version) shape.secretsVersion = null;
   return {
     id: monitor.id,
     orgId: internOrgId(monitor.orgId),
     createdAtMs: monitor.createdAtMs,
     intervalSeconds: monitor.intervalSeconds,
     regions: internRegions(monitor.regions),
-    specJson: JSON.stringify(monitor.spec),
+    template: internTemplate(JSON.stringify(shape)),
+    own: flat(JSON.stringify(own)),
     version: monitor.version,
   };
 }
 
 /** The monitor's check spec for a job payload: a fresh object each call, secrets masked. */
 export function monitorSpec(monitor: ScheduledMonitor): CheckSpec {
-  return JSON.parse(monitor.specJson) as CheckSpec;
+  const shape = JSON.parse(monitor.template.json) as Record<string, unknown>;
+  const own = JSON.parse(monitor.own) as Array<string | null>;
+  for (const [i, field] of OWN_FIELDS.entries()) {
+    const value = own[i];
+    if (value !== null && value !== undefined) shape[field] = value;
+  }
+  if (shape.secretsVersion === null) shape.secretsVersion = monitor.version;
+  return { id: monitor.id, orgId: monitor.orgId, ...shape } as CheckSpec;
 }
 
 interface MonitorRow {

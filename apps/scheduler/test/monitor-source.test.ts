@@ -55,12 +55,12 @@ describe('the memory-lean monitor', () => {
       headers: { Authorization: SECRET_MASK, Cookie: SECRET_MASK, accept: 'text/plain' },
       secretsVersion: row.updated_at.getTime(),
     });
-    for (const secret of SECRETS) expect(loaded.specJson).not.toContain(secret);
+    for (const secret of SECRETS) expect(`${loaded.template.json}${loaded.own}`).not.toContain(secret);
     expect(loaded).toMatchObject({ id: monitorId, orgId, regions: ['local', 'eu'], intervalSeconds: 2 });
     expect(loaded.version).toBe(row.updated_at.getTime());
   });
 
-  it('hands every job its own spec object and shares one region list between monitors', async () => {
+  it('hands every job its own spec object; monitors alike share one region list and one spec shape', async () => {
     const a = await insertMonitor(t.db, orgId, { regions: ['local', 'eu'] });
     const b = await insertMonitor(t.db, orgId, { regions: ['local', 'eu'] });
     const [first, second] = await Promise.all(
@@ -68,6 +68,8 @@ describe('the memory-lean monitor', () => {
     );
     if (!first || !second) throw new Error('the monitors did not load');
     expect(second.regions).toBe(first.regions);
+    expect(second.template).toBe(first.template);
+    expect(monitorSpec(second)).toMatchObject({ id: b, orgId });
     expect(Object.isFrozen(first.regions)).toBe(true);
     const spec = monitorSpec(first);
     spec.name = 'changed by a caller';
