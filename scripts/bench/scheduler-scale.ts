@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { checkQueueName, shardKeyTag } from '@sentinelmesh/core';
 import { createDb, type Db, migrateToLatest } from '@sentinelmesh/db';
 import { monitorFixtureConfig } from '@sentinelmesh/db/fixtures';
+import { freePort } from '@sentinelmesh/stack/ports';
 import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-process';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -104,6 +105,20 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Prom
   return true;
 }
 
+/** The scheduler's V8 heap, used and total, in MiB, from its metrics. */
+async function heapFigures(port: number): Promise<string> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const read = (name: string) => {
+      const value = Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      return Number.isFinite(value) ? `${(value / 1024 / 1024).toFixed(0)}` : '?';
+    };
+    return `used ${read('nodejs_heap_size_used_bytes')} MiB of ${read('nodejs_heap_size_total_bytes')} MiB`;
+  } catch {
+    return 'unavailable';
+  }
+}
+
 /** Runs one scheduler with `monitors` monitors and measures it over `seconds` after `warmupSeconds`. */
 export async function runSchedulerScale(options: {
   monitors: number;
@@ -113,6 +128,8 @@ export async function runSchedulerScale(options: {
   const services = await startBenchServices();
   const db = createDb({ connectionString: services.databaseUrl, max: 4, applicationName: 'scheduler-scale' });
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
+  // The launcher gives the scheduler the ops port after the base: its metrics tell heap from RSS.
+  const opsPort = await freePort();
   const stack = new StackProcess({
     STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
     STACK_APPS: 'scheduler',
@@ -120,7 +137,7 @@ export async function runSchedulerScale(options: {
     REDIS_URL: services.redisUrl,
     QUEUE_PREFIX: PREFIX,
     SHARDS: String(SHARDS),
-    OPS_PORT_BASE: '0',
+    OPS_PORT_BASE: String(opsPort - 1),
     LOG_LEVEL: 'warn',
   });
   const watermarkKeys = Array.from({ length: SHARDS }, (_, s) => `${shardKeyTag(PREFIX, s)}:watermark`);
@@ -171,6 +188,7 @@ export async function runSchedulerScale(options: {
       const to = Date.now();
       const cpuAfter = cpuSeconds(pid);
       const rss = rssMiB(pid);
+      log(`scheduler heap at the window's end: ${await heapFigures(opsPort)}`);
       // Jobs of the window's last slots may still be on their way to the consumer.
       await sleep(3_000);
       const window = lags.filter((entry) => entry.at >= from && entry.at < to).map((entry) => entry.lag);
