@@ -137,7 +137,7 @@ interface MonitorRow {
   updated_at: Date;
 }
 
-const PAGE = 2000;
+const PAGE = 500;
 const ID_PAGE = 20_000;
 
 /** A row as a schedulable monitor; null (and a warning) when its stored config does not validate. */

@@ -122,11 +122,12 @@ export class Scheduler {
       },
     });
     await this.rebalance();
-    await this.loading?.done;
     const rebalanceMs = this.options.rebalanceMs ?? Math.floor(this.options.leaseTtlMs / 3);
     this.runner.every('tick', this.options.tickMs ?? 250, () => this.tick());
     this.runner.every('rebalance', rebalanceMs, () => this.rebalance());
     this.runner.every('resync', this.options.resyncSeconds * 1000, () => this.resync());
+    // The first shards are loading: their leases are renewed meanwhile, and they are in once this returns.
+    await this.loading?.done;
   }
 
   /** Stops scheduling, releases every lease (others take over at once) and closes the queues. */

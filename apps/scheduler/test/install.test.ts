@@ -36,6 +36,35 @@ async function enqueuedCount(instance: Scheduler): Promise<number> {
   return metric.values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** Holds an exclusive lock on the monitors table, so reading monitors waits, as a slow read of a million rows would. */
+async function lockMonitors(): Promise<{ release: () => void; done: Promise<unknown> }> {
+  let release: () => void = () => undefined;
+  let taken: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    taken = resolve;
+  });
+  const done = t.db.transaction().execute(async (trx) => {
+    await sql`LOCK TABLE monitors IN ACCESS EXCLUSIVE MODE`.execute(trx);
+    taken();
+    await new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  });
+  await held;
+  return { release: () => release(), done };
+}
+
+/** Waits until a read of the monitors table waits on that lock. */
+function waitForBlockedRead(): Promise<boolean> {
+  return waitFor('a load to wait on the lock', async () => {
+    const { rows } = await sql<{ waiting: number }>`
+      SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND relation = 'monitors'::regclass`.execute(
+      t.db,
+    );
+    return (rows[0]?.waiting ?? 0) > 0;
+  });
+}
+
 describe('installing newly leased shards', () => {
   it('keeps ticking its shards and renewing every lease while the new ones load, however long that takes', async () => {
     await Promise.all(
@@ -60,31 +89,13 @@ describe('installing newly leased shards', () => {
       logger,
       registry: new Registry(),
     });
-    let releaseLock: () => void = () => undefined;
-    let locking: Promise<unknown> = Promise.resolve();
+    let lock: { release: () => void; done: Promise<unknown> } | null = null;
     try {
       await s.start();
       const first = s.ownedShards();
       expect(first).toHaveLength(2);
-
-      // Reading monitors now waits behind a lock, as a slow read of a million rows would.
-      const lockTaken = new Promise<void>((taken) => {
-        locking = t.db.transaction().execute(async (trx) => {
-          await sql`LOCK TABLE monitors IN ACCESS EXCLUSIVE MODE`.execute(trx);
-          taken();
-          await new Promise<void>((release) => {
-            releaseLock = release;
-          });
-        });
-      });
-      await lockTaken;
-      await waitFor('a load to wait on the lock', async () => {
-        const { rows } = await sql<{ waiting: number }>`
-          SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND relation = 'monitors'::regclass`.execute(
-          t.db,
-        );
-        return (rows[0]?.waiting ?? 0) > 0;
-      });
+      lock = await lockMonitors();
+      await waitForBlockedRead();
       const loadingSince = Date.now();
       const before = await enqueuedCount(s);
       // Twice the lease time into the load: the first shards kept being planned meanwhile.
@@ -98,14 +109,57 @@ describe('installing newly leased shards', () => {
         expect(await redis.get(shardLeaseKey(prefix, shard))).toMatch(new RegExp(`^${s.instanceId}/`));
       }
       expect(s.ownedShards()).toEqual(first);
-      releaseLock();
-      await locking;
+      lock.release();
+      await lock.done;
       await waitFor('every shard installed', () => s.ownedShards().length === 4);
       const installed = await enqueuedCount(s);
       await waitFor('every shard planned', async () => (await enqueuedCount(s)) > installed);
     } finally {
-      releaseLock();
-      await locking;
+      lock?.release();
+      await lock?.done;
+      await s.stop();
+    }
+  });
+
+  it('renews the leases of the shards it starts with while their first load takes longer than a lease', async () => {
+    await insertMonitor(t.db, orgId, { intervalSeconds: 1, timeoutMs: 500 });
+    const prefix = uniqueQueuePrefix();
+    const s = new Scheduler({
+      db: t.db,
+      redis,
+      prefix,
+      regions: ['local'],
+      shards: 2,
+      lookaheadMs: 1000,
+      leaseTtlMs: LEASE_TTL_MS,
+      resyncSeconds: 3600,
+      rebalanceMs: 100,
+      tickMs: 50,
+      logger,
+      registry: new Registry(),
+    });
+    const lock = await lockMonitors();
+    let starting: Promise<void> = Promise.resolve();
+    try {
+      starting = s.start();
+      await waitForBlockedRead();
+      const loadingSince = Date.now();
+      await waitFor(
+        'twice the lease time into the load',
+        () => Date.now() - loadingSince > 2 * LEASE_TTL_MS,
+        10_000,
+      );
+      for (const shard of [0, 1]) {
+        expect(await redis.get(shardLeaseKey(prefix, shard))).toMatch(new RegExp(`^${s.instanceId}/`));
+      }
+      lock.release();
+      await starting;
+      expect(s.ownedShards()).toEqual([0, 1]);
+      await waitFor('the first shards planned', async () => (await enqueuedCount(s)) > 0);
+    } finally {
+      lock.release();
+      await lock.done;
+      await starting.catch(() => undefined);
       await s.stop();
     }
   });
