@@ -16,7 +16,7 @@ import { startBenchServices } from './services';
 
 /**
  * A scheduler-only scale run: one real scheduler process (no worker) with N monitors at a 60 s
- * interval, and a consumer that only notes when each slot's job became available to a worker
+ * interval (`--interval` to change it), and a consumer that only notes when each slot's job became available to a worker
  * relative to its planned time. Memory per monitor is the scheduler's RSS above its RSS with no
  * monitors, divided by N.
  */
@@ -33,7 +33,6 @@ export interface SchedulerScaleRow {
 
 const PREFIX = 'sm';
 const SHARDS = 16;
-const INTERVAL_SECONDS = 60;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stderr.write(`scheduler-scale | ${line}\n`);
 
@@ -41,15 +40,15 @@ const log = (line: string) => process.stderr.write(`scheduler-scale | ${line}\n`
  * Writes `count` HTTP monitors in a few statements: the fixture's defaults, a name and URL each,
  * and on every tenth a couple of headers and extra assertions, as real monitors carry.
  */
-async function seed(db: Db, orgId: string, count: number): Promise<void> {
+async function seed(db: Db, orgId: string, count: number, intervalSeconds: number): Promise<void> {
   const plain = monitorFixtureConfig({
     followRedirects: false,
-    intervalSeconds: INTERVAL_SECONDS,
+    intervalSeconds,
     timeoutMs: 5_000,
   });
   const rich = monitorFixtureConfig({
     followRedirects: false,
-    intervalSeconds: INTERVAL_SECONDS,
+    intervalSeconds,
     timeoutMs: 5_000,
     headers: { accept: 'application/json', 'user-agent': 'sentinelmesh-probe/1.0' },
     assertions: [
@@ -105,26 +104,35 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Prom
   return true;
 }
 
-/** The scheduler's V8 heap, used and total, in MiB, from its metrics. */
-async function heapFigures(port: number): Promise<string> {
+/** The scheduler's metrics text, or null when it does not answer. */
+async function metricsText(port: number): Promise<string | null> {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const read = (name: string) => {
-      const value = Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
-      return Number.isFinite(value) ? `${(value / 1024 / 1024).toFixed(0)}` : '?';
-    };
-    return `used ${read('nodejs_heap_size_used_bytes')} MiB of ${read('nodejs_heap_size_total_bytes')} MiB`;
+    return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   } catch {
-    return 'unavailable';
+    return null;
   }
 }
+
+/** Sum of a metric's samples in a metrics text. */
+function metricSum(text: string | null, name: string): number | null {
+  if (text === null) return null;
+  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) =>
+    Number(m[1]),
+  );
+  return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0);
+}
+
+const mib = (bytes: number | null) => (bytes === null ? '?' : (bytes / 1024 / 1024).toFixed(0));
 
 /** Runs one scheduler with `monitors` monitors and measures it over `seconds` after `warmupSeconds`. */
 export async function runSchedulerScale(options: {
   monitors: number;
   seconds: number;
   warmupSeconds: number;
+  /** The monitors' interval (default 60 s). */
+  intervalSeconds?: number;
 }): Promise<SchedulerScaleRow> {
+  const intervalSeconds = options.intervalSeconds ?? 60;
   const services = await startBenchServices();
   const db = createDb({ connectionString: services.databaseUrl, max: 4, applicationName: 'scheduler-scale' });
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
@@ -160,7 +168,7 @@ export async function runSchedulerScale(options: {
     log(`baseline RSS ${baseline} MiB; seeding ${options.monitors} monitors`);
 
     const seedStart = Date.now();
-    await seed(db, org.id, options.monitors);
+    await seed(db, org.id, options.monitors, intervalSeconds);
     await sql`ANALYZE monitors`.execute(db);
     log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
@@ -172,23 +180,34 @@ export async function runSchedulerScale(options: {
         const takenAt = Date.now();
         for (const at of slotTimes(job.data)) lags.push({ at, lag: takenAt - at });
       },
-      { connection: consumerConnection, prefix: PREFIX, concurrency: 200, autorun: true },
+      { connection: consumerConnection, prefix: PREFIX, concurrency: 1000, autorun: true },
     );
     try {
       const startedAt = Date.now();
       await stack.start(600_000);
       // A scheduler that never commits a tick is measured all the same, without a start-up time.
       const startupSeconds = (await waitUntil(ticked, 600_000)) ? (Date.now() - startedAt) / 1000 : null;
-      log(`first tick ${startupSeconds === null ? 'never' : `${startupSeconds.toFixed(1)} s`} after start`);
+      log(
+        `first tick ${startupSeconds === null ? 'never' : `${startupSeconds.toFixed(1)} s`} after start; RSS then ${rssMiB(stack.pids().scheduler ?? null)} MiB`,
+      );
       await sleep(options.warmupSeconds * 1000);
       const pid = stack.pids().scheduler ?? null;
       const cpuBefore = cpuSeconds(pid);
+      const jobsBefore = metricSum(await metricsText(opsPort), 'scheduler_jobs_enqueued_total');
       const from = Date.now();
       await sleep(options.seconds * 1000);
       const to = Date.now();
       const cpuAfter = cpuSeconds(pid);
       const rss = rssMiB(pid);
-      log(`scheduler heap at the window's end: ${await heapFigures(opsPort)}`);
+      const metrics = await metricsText(opsPort);
+      const jobsAfter = metricSum(metrics, 'scheduler_jobs_enqueued_total');
+      const jobsPerSec =
+        jobsBefore === null || jobsAfter === null
+          ? '?'
+          : ((jobsAfter - jobsBefore) / ((to - from) / 1000)).toFixed(0);
+      log(
+        `at the window's end: heap used ${mib(metricSum(metrics, 'nodejs_heap_size_used_bytes'))} MiB of ${mib(metricSum(metrics, 'nodejs_heap_size_total_bytes'))} MiB; jobs enqueued ${jobsPerSec}/s`,
+      );
       // Jobs of the window's last slots may still be on their way to the consumer.
       await sleep(3_000);
       const window = lags.filter((entry) => entry.at >= from && entry.at < to).map((entry) => entry.lag);
@@ -234,12 +253,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       monitors: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '10' },
+      interval: { type: 'string', default: '60' },
     },
   });
   const row = await runSchedulerScale({
     monitors: Number(values.monitors),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
+    intervalSeconds: Number(values.interval),
   });
   process.stdout.write(`\n${schedulerScaleHeader}\n${formatSchedulerScaleRow(row)}\n`);
 }
