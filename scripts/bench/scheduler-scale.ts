@@ -12,24 +12,8 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { percentile } from './measure';
+import { type SchedulerScaleOptions, type SchedulerScaleRow, schedulerScaleTable } from './scheduler-hook';
 import { startBenchServices } from './services';
-
-/**
- * A scheduler-only scale run: one real scheduler process (no worker) with N monitors at a 60 s
- * interval (`--interval` to change it), and a consumer that only notes when each slot's job became available to a worker
- * relative to its planned time. Memory per monitor is the scheduler's RSS above its RSS with no
- * monitors, divided by N.
- */
-export interface SchedulerScaleRow {
-  monitors: number;
-  slotsPerSec: number;
-  lagP50Ms: number | null;
-  lagP99Ms: number | null;
-  rssMiB: number | null;
-  bytesPerMonitor: number | null;
-  cpuPercent: number | null;
-  startupSeconds: number | null;
-}
 
 const PREFIX = 'sm';
 const SHARDS = 16;
@@ -124,14 +108,19 @@ function metricSum(text: string | null, name: string): number | null {
 
 const mib = (bytes: number | null) => (bytes === null ? '?' : (bytes / 1024 / 1024).toFixed(0));
 
-/** Runs one scheduler with `monitors` monitors and measures it over `seconds` after `warmupSeconds`. */
-export async function runSchedulerScale(options: {
-  monitors: number;
-  seconds: number;
-  warmupSeconds: number;
-  /** The monitors' interval (default 60 s). */
-  intervalSeconds?: number;
-}): Promise<SchedulerScaleRow> {
+/**
+ * A scheduler-only scale run: one real scheduler process (no worker) with `monitors` monitors at a
+ * 60 s interval (`intervalSeconds` to change it), measured over `seconds` after `warmupSeconds`,
+ * and a consumer that only notes when each slot's job became available to a worker relative to its
+ * planned time. Memory per monitor is the scheduler's RSS above its RSS with no monitors, divided
+ * by the monitors.
+ */
+export async function runSchedulerScale(
+  options: SchedulerScaleOptions & {
+    /** The monitors' interval (default 60 s). */
+    intervalSeconds?: number;
+  },
+): Promise<SchedulerScaleRow> {
   const intervalSeconds = options.intervalSeconds ?? 60;
   const services = await startBenchServices();
   const db = createDb({ connectionString: services.databaseUrl, max: 4, applicationName: 'scheduler-scale' });
@@ -237,16 +226,6 @@ export async function runSchedulerScale(options: {
   }
 }
 
-const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
-
-/** The row as a line of the bench's Markdown table. */
-export function formatSchedulerScaleRow(row: SchedulerScaleRow): string {
-  return `| ${row.monitors} | ${fmt(row.slotsPerSec)} | ${fmt(row.lagP50Ms)} | ${fmt(row.lagP99Ms)} | ${fmt(row.rssMiB)} | ${fmt(row.bytesPerMonitor)} | ${fmt(row.cpuPercent, 1)} | ${fmt(row.startupSeconds, 1)} |`;
-}
-
-export const schedulerScaleHeader =
-  '| monitors | slots/s planned | lag p50 ms | lag p99 ms | scheduler RSS MiB | bytes per monitor | scheduler CPU % of a core | first tick after start s |\n|---|---|---|---|---|---|---|---|';
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
@@ -262,5 +241,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     warmupSeconds: Number(values.warmup),
     intervalSeconds: Number(values.interval),
   });
-  process.stdout.write(`\n${schedulerScaleHeader}\n${formatSchedulerScaleRow(row)}\n`);
+  process.stdout.write(`\n${schedulerScaleTable(row)}\n`);
 }
