@@ -173,6 +173,8 @@ export async function loadShardMonitors(
     totalShards: number;
     logger: Logger;
     only?: { changedSince: Date; ids: readonly string[] };
+    /** Checked between pages: when it holds, the read stops where it is (the scheduler is stopping). */
+    abandoned?: () => boolean;
   },
 ): Promise<Map<number, ScheduledMonitor[]>> {
   const byShard = new Map<number, ScheduledMonitor[]>([...options.shards].map((shard) => [shard, []]));
@@ -200,7 +202,7 @@ export async function loadShardMonitors(
       const monitor = toScheduled(row, options.logger);
       if (monitor) list.push(monitor);
     }
-    if (rows.length < PAGE) return byShard;
+    if (rows.length < PAGE || options.abandoned?.()) return byShard;
     after = rows[rows.length - 1]?.id ?? null;
   }
 }

@@ -335,6 +335,7 @@ export class Scheduler {
       shards: new Set(shards),
       totalShards: this.options.shards,
       logger: this.log,
+      abandoned: () => this.stopped,
     });
     await this.runner.run(async () => {
       if (this.stopped) return;

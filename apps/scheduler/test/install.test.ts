@@ -163,4 +163,40 @@ describe('installing newly leased shards', () => {
       await s.stop();
     }
   });
+
+  it('stopped while its first shards load, installs none and hands every lease back', async () => {
+    await insertMonitor(t.db, orgId, { intervalSeconds: 1, timeoutMs: 500 });
+    const prefix = uniqueQueuePrefix();
+    const s = new Scheduler({
+      db: t.db,
+      redis,
+      prefix,
+      regions: ['local'],
+      shards: 2,
+      lookaheadMs: 1000,
+      leaseTtlMs: LEASE_TTL_MS,
+      resyncSeconds: 3600,
+      rebalanceMs: 100,
+      tickMs: 50,
+      logger,
+      registry: new Registry(),
+    });
+    const lock = await lockMonitors();
+    let starting: Promise<void> = Promise.resolve();
+    try {
+      starting = s.start();
+      await waitForBlockedRead();
+      const stopping = s.stop();
+      lock.release();
+      await Promise.all([starting, stopping]);
+      expect(s.ownedShards()).toEqual([]);
+      for (const shard of [0, 1]) expect(await redis.get(shardLeaseKey(prefix, shard))).toBeNull();
+      expect(await enqueuedCount(s)).toBe(0);
+    } finally {
+      lock.release();
+      await lock.done;
+      await starting.catch(() => undefined);
+      await s.stop();
+    }
+  });
 });
