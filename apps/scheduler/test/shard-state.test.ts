@@ -13,13 +13,19 @@ import { applyMonitorChange, enqueuedThrough, newShardState, refreshShardState }
 const NOW = 1_000_000;
 const WATERMARK = 990_000;
 
-function monitor(id: string, createdAtMs: number, orgId = 'org-a', intervalSeconds = 10): ScheduledMonitor {
+function monitor(
+  id: string,
+  createdAtMs: number,
+  orgId = 'org-a',
+  intervalSeconds = 10,
+  regions = ['local'],
+): ScheduledMonitor {
   return scheduledMonitor({
     id,
     orgId,
     createdAtMs,
     intervalSeconds,
-    regions: ['local'],
+    regions,
     spec: {
       id,
       orgId,
@@ -146,12 +152,7 @@ describe('planning ticks with remembered next slots', () => {
 
 describe('batch jobs', () => {
   const fleet = (count: number, intervalSeconds: number) =>
-    Array.from({ length: count }, (_, i) => {
-      const m = monitor(`m-${i}`, 5);
-      m.intervalSeconds = intervalSeconds;
-      m.regions = ['local', 'eu'];
-      return m;
-    });
+    Array.from({ length: count }, (_, i) => monitor(`m-${i}`, 5, 'org-a', intervalSeconds, ['local', 'eu']));
 
   it('puts every slot a tick plans in one job per region, delayed until its earliest slot', () => {
     const state = newShardState(3, WATERMARK, fleet(40, 1), NOW);

@@ -105,8 +105,8 @@ function tickWheel(state: ShardState, nowMs: number, untilMs: number) {
   const due = dueEntries(state, untilMs).length;
   const plan = planShardJobs(state, { nowMs, untilMs, regions: new Set(['local']), ...CATCH_UP });
   commitShardPlan(state, plan);
-  const slots = (plan.jobsByRegion.get('local') ?? []).map(
-    (job) => `${job.data.spec.id}@${job.data.scheduledAtMs}`,
+  const slots = (plan.jobsByRegion.get('local') ?? []).flatMap((job) =>
+    job.data.checks.map((check) => `${check.spec.id}@${check.scheduledAtMs}`),
   );
   return { slots: slots.sort(), missed: plan.missed, due, planned: plan.nextSlots.size };
 }
