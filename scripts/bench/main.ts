@@ -49,7 +49,7 @@ const { values: args } = parseArgs({
     source: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
     verifiers: { type: 'string', default: '1' },
-    'scheduler-monitors': { type: 'string', default: '0' },
+    'scheduler-monitors': { type: 'string', default: '1000000' },
     'scheduler-seconds': { type: 'string', default: '30' },
     'scheduler-warmup': { type: 'string', default: '60' },
   },
@@ -291,6 +291,7 @@ try {
       monitors: schedulerMonitors,
       seconds: Number(args['scheduler-seconds']),
       warmupSeconds: Number(args['scheduler-warmup']),
+      run: args.source ? 'source' : 'built',
     });
   }
   process.stdout.write(`\n${header}\n${divider}\n${rows.join('\n')}\n\n`);

@@ -16,6 +16,8 @@ export interface SchedulerScaleOptions {
   monitors: number;
   seconds: number;
   warmupSeconds: number;
+  /** `built` runs the compiled scheduler (after `pnpm build` or the bench's build), as production does. */
+  run?: 'built' | 'source';
 }
 
 type RunSchedulerScale = (options: SchedulerScaleOptions) => Promise<SchedulerScaleRow>;

@@ -11,6 +11,7 @@ import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-proc
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { buildBackend } from '../build/backend';
 import { percentile } from './measure';
 import { type SchedulerScaleOptions, type SchedulerScaleRow, schedulerScaleTable } from './scheduler-hook';
 import { startBenchServices } from './services';
@@ -130,6 +131,7 @@ export async function runSchedulerScale(
   const stack = new StackProcess({
     STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
     STACK_APPS: 'scheduler',
+    STACK_RUN: options.run ?? 'source',
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     QUEUE_PREFIX: PREFIX,
@@ -233,9 +235,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seconds: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '10' },
       interval: { type: 'string', default: '60' },
+      // Run the TypeScript sources through tsx instead of the compiled scheduler.
+      source: { type: 'boolean', default: false },
     },
   });
+  if (!values.source) {
+    await buildBackend(path.resolve(import.meta.dirname, '..', '..'), ['scheduler'], (line) =>
+      log(`build: ${line}`),
+    );
+  }
   const row = await runSchedulerScale({
+    run: values.source ? 'source' : 'built',
     monitors: Number(values.monitors),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),

@@ -72,6 +72,9 @@ export function planShardJobs(
       entry,
       slotAtOrBefore(monitor.id, monitor.intervalSeconds, untilMs) + monitor.intervalSeconds * 1000,
     );
+    if (plan.slots.length === 0) continue;
+    // Parsed once per monitor and tick: every slot and region of it shares the object.
+    const spec = monitorSpec(monitor);
     for (const region of monitor.regions) {
       if (!regions.has(region)) continue;
       let list = slotsByRegion.get(region);
@@ -80,7 +83,7 @@ export function planShardJobs(
         slotsByRegion.set(region, list);
       }
       for (const slot of plan.slots) {
-        list.push({ spec: monitorSpec(monitor), scheduledAtMs: slot, configVersion: monitor.version });
+        list.push({ spec, scheduledAtMs: slot, configVersion: monitor.version });
       }
     }
   }
