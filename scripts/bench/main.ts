@@ -52,6 +52,8 @@ const { values: args } = parseArgs({
     'scheduler-monitors': { type: 'string', default: '1000000' },
     'scheduler-seconds': { type: 'string', default: '30' },
     'scheduler-warmup': { type: 'string', default: '60' },
+    // The scheduler's heap bound in the scale run, as a deployment for that many monitors sets it.
+    'scheduler-heap-mib': { type: 'string', default: '1024' },
   },
 });
 const steps = String(args.steps)
@@ -286,12 +288,13 @@ try {
   log(`bare loop: fresh connection per request, 64 in flight, ${args['bare-seconds']} s`);
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
   if (schedulerMonitors > 0) {
-    log(`scheduler scale: ${schedulerMonitors} monitors`);
+    log(`scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB`);
     schedulerRow = await schedulerScale(path.join(import.meta.dirname, 'scheduler-scale.ts'), {
       monitors: schedulerMonitors,
       seconds: Number(args['scheduler-seconds']),
       warmupSeconds: Number(args['scheduler-warmup']),
       run: args.source ? 'source' : 'built',
+      heapMiB: Number(args['scheduler-heap-mib']),
     });
   }
   process.stdout.write(`\n${header}\n${divider}\n${rows.join('\n')}\n\n`);

@@ -132,6 +132,7 @@ export async function runSchedulerScale(
     STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
     STACK_APPS: 'scheduler',
     STACK_RUN: options.run ?? 'source',
+    STACK_NODE_ARGS: options.heapMiB ? `--max-old-space-size=${options.heapMiB}` : '',
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     QUEUE_PREFIX: PREFIX,
@@ -163,13 +164,14 @@ export async function runSchedulerScale(
     await sql`ANALYZE monitors`.execute(db);
     log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
-    const lags: Array<{ at: number; lag: number }> = [];
+    const lags: Array<{ at: number; lag: number; enqueued: number }> = [];
     const consumerConnection = redis.duplicate();
     const consumer = new Worker(
       checkQueueName('local'),
       async (job) => {
         const takenAt = Date.now();
-        for (const at of slotTimes(job.data)) lags.push({ at, lag: takenAt - at });
+        for (const at of slotTimes(job.data))
+          lags.push({ at, lag: takenAt - at, enqueued: job.timestamp - at });
       },
       { connection: consumerConnection, prefix: PREFIX, concurrency: 1000, autorun: true },
     );
@@ -201,13 +203,18 @@ export async function runSchedulerScale(
       );
       // Jobs of the window's last slots may still be on their way to the consumer.
       await sleep(3_000);
-      const window = lags.filter((entry) => entry.at >= from && entry.at < to).map((entry) => entry.lag);
+      const inWindow = lags.filter((entry) => entry.at >= from && entry.at < to);
+      const window = inWindow.map((entry) => entry.lag);
       const elapsed = (to - from) / 1000;
       return {
         monitors: options.monitors,
         slotsPerSec: window.length / elapsed,
         lagP50Ms: percentile(window, 0.5),
         lagP99Ms: percentile(window, 0.99),
+        enqueuedP99Ms: percentile(
+          inWindow.map((entry) => entry.enqueued),
+          0.99,
+        ),
         rssMiB: rss,
         bytesPerMonitor:
           rss === null || baseline === null || options.monitors === 0
@@ -235,6 +242,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seconds: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '10' },
       interval: { type: 'string', default: '60' },
+      'heap-mib': { type: 'string', default: '1024' },
       // Run the TypeScript sources through tsx instead of the compiled scheduler.
       source: { type: 'boolean', default: false },
     },
@@ -246,6 +254,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const row = await runSchedulerScale({
     run: values.source ? 'source' : 'built',
+    heapMiB: Number(values['heap-mib']),
     monitors: Number(values.monitors),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
