@@ -132,7 +132,13 @@ export async function runSchedulerScale(
     STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
     STACK_APPS: 'scheduler',
     STACK_RUN: options.run ?? 'source',
-    STACK_NODE_ARGS: options.heapMiB ? `--max-old-space-size=${options.heapMiB}` : '',
+    // Flags given to the bench (e.g. --cpu-prof) still reach the scheduler, after the heap bound.
+    STACK_NODE_ARGS: [
+      options.heapMiB ? `--max-old-space-size=${options.heapMiB}` : '',
+      process.env.STACK_NODE_ARGS ?? '',
+    ]
+      .join(' ')
+      .trim(),
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     QUEUE_PREFIX: PREFIX,
