@@ -8,7 +8,13 @@ export function createSchedulerMetrics(registry: Registry) {
   return {
     jobsEnqueued: new Counter({
       name: 'scheduler_jobs_enqueued_total',
-      help: 'Check jobs submitted to the region queues',
+      help: 'Checks (slots) submitted to the region queues, in batch jobs',
+      labelNames: ['region'] as const,
+      registers,
+    }),
+    batchesEnqueued: new Counter({
+      name: 'scheduler_check_batches_total',
+      help: 'Batch check jobs submitted to the region queues (each carries the checks of one shard and window)',
       labelNames: ['region'] as const,
       registers,
     }),

@@ -7,13 +7,7 @@ import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { databaseNow, loadMonitor, loadShardMonitors, scanShardMonitorIds } from './monitor-source';
 import { SerialRunner } from './serial-runner';
-import {
-  commitShardPlan,
-  createBatchMetrics,
-  planShardJobs,
-  submitShardJobs,
-  withdrawShardJobs,
-} from './shard-jobs';
+import { commitShardPlan, planShardJobs, submitShardJobs, withdrawShardJobs } from './shard-jobs';
 import {
   applyMonitorChange,
   newShardState,
@@ -63,7 +57,6 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly metrics: SchedulerMetrics;
-  readonly batchesEnqueued: ReturnType<typeof createBatchMetrics>;
   private readonly leases: ShardLeases;
   private readonly states = new Map<number, ShardState>();
   private readonly queues = new Map<string, Queue>();
@@ -87,7 +80,6 @@ export class Scheduler {
     this.clock = options.clock ?? Date.now;
     this.regions = new Set(options.regions);
     this.metrics = createSchedulerMetrics(options.registry);
-    this.batchesEnqueued = createBatchMetrics(options.registry);
     this.leases = new ShardLeases({
       redis: options.redis,
       prefix: options.prefix,
@@ -186,7 +178,7 @@ export class Scheduler {
           (region) => this.queue(region),
           (region, { jobs, checks }) => {
             this.metrics.jobsEnqueued.inc({ region }, checks);
-            this.batchesEnqueued.inc({ region }, jobs);
+            this.metrics.batchesEnqueued.inc({ region }, jobs);
           },
         );
         const advanced = await advanceWatermark(this.options.redis, {

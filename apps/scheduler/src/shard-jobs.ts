@@ -9,7 +9,6 @@ import {
   slotAtOrBefore,
 } from '@sentinelmesh/core';
 import type { Queue } from 'bullmq';
-import { Counter, type Registry } from 'prom-client';
 import { monitorSpec } from './monitor-source';
 import { planSlots } from './plan';
 import {
@@ -129,16 +128,6 @@ function batchJobs(
 
 /** Batch jobs per `addBulk` round trip (each carries up to `MAX_CHECKS_PER_BATCH` checks). */
 const BULK_SIZE = 20;
-
-/** Counts the batch jobs submitted; `scheduler_jobs_enqueued_total` counts the checks they carry. */
-export function createBatchMetrics(registry: Registry) {
-  return new Counter({
-    name: 'scheduler_check_batches_total',
-    help: 'Batch check jobs submitted to the region queues (each carries the checks of one shard and window)',
-    labelNames: ['region'] as const,
-    registers: [registry],
-  });
-}
 
 /** Adds the planned jobs with `addBulk`; a job id that is already queued is deduplicated by BullMQ. */
 export async function submitShardJobs(

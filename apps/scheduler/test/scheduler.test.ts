@@ -183,7 +183,7 @@ describe('scheduler', () => {
         }
       }
     }
-    const batches = await s.batchesEnqueued.get();
+    const batches = await s.metrics.batchesEnqueued.get();
     expect(batches.values.reduce((sum, v) => sum + v.value, 0)).toBe(
       (await batchesOf(queue(prefix, 'local'))).length + (await batchesOf(queue(prefix, 'eu'))).length,
     );

@@ -5,10 +5,6 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  get inUse(): number {
-    return this.held;
-  }
-
   acquire(): Promise<void> {
     if (this.held < this.limit) {
       this.held++;
@@ -22,14 +18,5 @@ export class Semaphore {
     const next = this.waiting.shift();
     if (next) next();
     else this.held--;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
   }
 }
