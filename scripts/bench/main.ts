@@ -24,7 +24,8 @@ import {
 import { percentile, VerdictSampler, windowFigures } from './measure';
 import { postgresCounters } from './postgres-stats';
 import { OWN_COMMANDS_PER_WINDOW, redisCounters, sampleMonitor } from './redis-stats';
-import { type SchedulerScaleRow, schedulerScale, schedulerScaleTable } from './scheduler-hook';
+import { type SchedulerScaleRow, schedulerScaleTable } from './scheduler-hook';
+import { runSchedulerScale } from './scheduler-scale';
 import { seedMonitors } from './seed';
 import { startBenchServices } from './services';
 
@@ -289,7 +290,7 @@ try {
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
   if (schedulerMonitors > 0) {
     log(`scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB`);
-    schedulerRow = await schedulerScale(path.join(import.meta.dirname, 'scheduler-scale.ts'), {
+    schedulerRow = await runSchedulerScale({
       monitors: schedulerMonitors,
       seconds: Number(args['scheduler-seconds']),
       warmupSeconds: Number(args['scheduler-warmup']),

@@ -1,4 +1,4 @@
-/** What `runSchedulerScale` of scripts/bench/scheduler-scale.ts returns. */
+/** What `runSchedulerScale` of scripts/bench/scheduler-scale.ts returns, and its printed table. */
 export interface SchedulerScaleRow {
   monitors: number;
   slotsPerSec: number;
@@ -26,23 +26,6 @@ export interface SchedulerScaleOptions {
    * sets it (docs/operations.md, capacity model); 0 leaves V8's default, sized from the host's memory.
    */
   heapMiB?: number;
-}
-
-type RunSchedulerScale = (options: SchedulerScaleOptions) => Promise<SchedulerScaleRow>;
-
-/**
- * The scheduler alone with many monitors, run by the module at `file` (its `runSchedulerScale`),
- * loaded only when the run is asked for.
- */
-export async function schedulerScale(
-  file: string,
-  options: SchedulerScaleOptions,
-): Promise<SchedulerScaleRow> {
-  const loaded = (await import(file)) as { runSchedulerScale?: RunSchedulerScale };
-  if (typeof loaded.runSchedulerScale !== 'function') {
-    throw new Error(`${file} exports no runSchedulerScale`);
-  }
-  return loaded.runSchedulerScale(options);
 }
 
 const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
