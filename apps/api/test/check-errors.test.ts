@@ -254,7 +254,7 @@ describe('failed checks reach the results endpoint with their error kind', () =>
   ])('a healthy %s monitor gives an ok result', async (_name, body) => {
     const monitor = await createMonitor(body());
     const result = await checkAndRead(monitor.id);
-    expect(result).toMatchObject({ ok: true, error: null, failedAssertions: [] });
+    expect(result).toMatchObject({ ok: true, error: null, failedAssertions: [], details: [] });
     expect((result.phases as Record<string, number | null>).connectMs ?? 0).toBeGreaterThanOrEqual(0);
   });
 });

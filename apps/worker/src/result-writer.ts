@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { CheckResult } from '@sentinelmesh/core';
+import { boundDetails, type CheckResult } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from '@sentinelmesh/platform';
 
@@ -58,6 +58,7 @@ function toRow(result: CheckResult) {
     error_kind: result.error?.kind ?? null,
     error_message: result.error ? noNul(result.error.message) : null,
     failed_assertions: toJson(result.failedAssertions),
+    details: result.details?.length ? toJson(boundDetails(result.details)) : null,
   };
 }
 

@@ -171,4 +171,24 @@ describe('result writer', () => {
       { error_message: 'body eq "a", got "b"', failed_assertions: [{ actual: 'b' }] },
     ]);
   });
+
+  it("stores a type's details, bounded, and no details as null", async () => {
+    const measured = result({
+      details: [
+        { label: 'RTT avg', value: 0.4, unit: 'ms' },
+        { label: 'loss', value: Number.NaN, unit: 'percent' },
+        ...Array.from({ length: 60 }, (_, i) => ({ label: `step ${i}`, value: 'x'.repeat(500) })),
+      ],
+    });
+    const plain = result();
+    await Promise.all([writer.write(measured), writer.write(plain)]);
+    const [row] = await rowsAt(measured.scheduledAt);
+    expect(row?.details).toHaveLength(40);
+    expect(row?.details?.slice(0, 2)).toEqual([
+      { label: 'RTT avg', value: 0.4, unit: 'ms' },
+      { label: 'loss', value: null, unit: 'percent' },
+    ]);
+    expect(String(row?.details?.[2]?.value)).toHaveLength(200);
+    expect(await rowsAt(plain.scheduledAt)).toMatchObject([{ details: null }]);
+  });
 });

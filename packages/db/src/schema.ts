@@ -2,6 +2,7 @@ import type {
   AlertEvent,
   AlertPayload,
   ChannelTypeName,
+  CheckDetail,
   CheckPhases,
   FailedAssertion,
   MonitorStatus,
@@ -103,6 +104,8 @@ export interface CheckResultsTable {
   error_kind: string | null;
   error_message: string | null;
   failed_assertions: JSONColumnType<FailedAssertion[]>;
+  /** The type's own measures (0019-check-details); null when it reports none. */
+  details: JSONColumnType<CheckDetail[] | null, string | null, string | null> | null;
 }
 
 /** A result that arrived after its slot was judged without it: counted late, never judged (0012-late-results). */

@@ -1,4 +1,5 @@
 import {
+  checkDetailSchema,
   checkKinds,
   checkTypes,
   eachCheckType,
@@ -91,6 +92,11 @@ export const checkResultSchema = z.object({
       actual: z.unknown(),
     }),
   ),
+  details: z
+    .array(checkDetailSchema)
+    .describe(
+      "the check type's own measures beyond the phases, in order (a ping's RTT and loss, each step of a multi-step check); empty when it reports none",
+    ),
   late: z
     .boolean()
     .describe('true when the result arrived after its slot was judged without it: counted late, not judged'),

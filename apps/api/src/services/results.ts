@@ -20,6 +20,7 @@ function selectResults(db: TenantDb, orgId: string, monitorId: string) {
       'error_kind',
       'error_message',
       'failed_assertions',
+      'details',
       sql<boolean>`EXISTS (SELECT 1 FROM late_results l WHERE l.monitor_id = tenant_check_results.monitor_id
         AND l.scheduled_at = tenant_check_results.scheduled_at AND l.region = tenant_check_results.region
         AND l.kind = tenant_check_results.kind)`.as('late'),
@@ -44,6 +45,7 @@ function toResultView(row: ResultRow) {
     // Results written before workers scrubbed secrets may hold a URL with its credentials.
     error: row.error_kind ? { kind: row.error_kind, message: maskUrlsIn(row.error_message ?? '') } : null,
     failedAssertions: row.failed_assertions ?? [],
+    details: row.details ?? [],
     late: row.late,
   };
 }

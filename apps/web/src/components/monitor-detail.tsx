@@ -10,6 +10,7 @@ import { EMPTY, formatDateTime, formatInterval, formatLatency, monitorTarget } f
 import { useChannels } from '../lib/org-queries';
 import { useMonitor, useMonitorResults } from '../lib/queries';
 import { useNow } from '../lib/use-now';
+import { CheckDetails } from './check-details';
 import { HeartbeatUrl } from './heartbeat-url';
 import { IncidentsTable } from './incidents-table';
 import { LatencyChart } from './latency-chart';
@@ -154,6 +155,7 @@ export function MonitorDetail({ id }: { id: string }) {
       <LatencyChart monitorId={id} />
       <UptimeBars monitorId={id} />
       <PhaseBreakdown result={results.data?.items[0]} />
+      <CheckDetails result={results.data?.items[0]} />
       <ResultsTable monitorId={id} />
       {monitor ? (
         <section aria-labelledby="settings-title" className="section">

@@ -1,4 +1,12 @@
-import type { CheckError, CheckKind, CheckPhases, FailedAssertion, Monitor, Role } from '@sentinelmesh/core';
+import type {
+  CheckDetail,
+  CheckError,
+  CheckKind,
+  CheckPhases,
+  FailedAssertion,
+  Monitor,
+  Role,
+} from '@sentinelmesh/core';
 
 // Response shapes of docs/api.md, as the dashboard reads them.
 
@@ -57,6 +65,8 @@ export interface CheckResultItem {
   certExpiresAt: string | null;
   error: CheckError | null;
   failedAssertions: FailedAssertion[];
+  /** The type's own measures beyond the phases, in order; empty when it reports none. */
+  details: CheckDetail[];
   /** Arrived after its slot was judged without it: kept and counted, never judged. */
   late: boolean;
 }
