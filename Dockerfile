@@ -2,6 +2,7 @@
 # folder per image in dist/<app> (production dependencies only); the runtime stages copy just that.
 #   docker build --build-arg APP=api -t sentinelmesh-api .        (APP: api, scheduler, worker, verifier)
 #   docker build --target web -t sentinelmesh-web .
+#   docker build --target probe -t sentinelmesh-probe .   (one file: dist/probe/probe.js; docs/probes.md)
 # The migrate step runs from the api image: node node_modules/@sentinelmesh/db/dist/migrate-cli.js
 FROM node:24-slim AS build
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true NEXT_TELEMETRY_DISABLED=1
@@ -30,6 +31,18 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "/srv/healthcheck.mjs"]
 CMD ["node", "apps/web/server.js"]
+
+# A remote probe: one file, no inbound port, outbound HTTPS only. The spool (results held while the
+# gateway cannot be reached) lives in /spool; mount a volume there to keep it across containers.
+FROM node:24-slim AS probe
+ENV NODE_ENV=production PROBE_SPOOL_DIR=/spool
+WORKDIR /srv
+COPY --from=build --chown=root:root /src/dist/probe/probe.js /srv/probe.js
+RUN mkdir /spool && chown node:node /spool
+VOLUME /spool
+USER node
+# PROBE_GATEWAY and PROBE_TOKEN come from the environment (or append --gateway/--token to the command).
+ENTRYPOINT ["node", "/srv/probe.js"]
 
 # Last, so a plain `docker build` gives the back-end image.
 FROM node:24-slim AS app

@@ -155,3 +155,60 @@ describe.each(overlays(repoRoot))('the Kubernetes overlay %s', (overlay) => {
     expect(envNames(objects, migrator as Container)).toEqual(composeEnv('migrate'));
   });
 });
+
+describe('the Kubernetes probe example', () => {
+  const objects = kustomize(path.join(repoRoot, 'deploy', 'k8s', 'probe'));
+  const deployment = named(objects, 'Deployment', 'probe') as K8sObject;
+  const pod = (deployment.spec as { template: { spec: PodSpec & Record<string, unknown> } }).template.spec;
+  const [container] = pod.containers as Array<
+    Container & {
+      env: Array<{
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string } };
+      }>;
+      securityContext: { readOnlyRootFilesystem: boolean };
+      volumeMounts: Array<{ name: string; mountPath: string }>;
+    }
+  >;
+
+  it('renders objects that all validate against the Kubernetes OpenAPI schemas, in their own namespace', () => {
+    for (const object of objects) {
+      expect(() => validate(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
+      if (object.kind !== 'Namespace') expect(object.metadata.namespace).toBe('sentinelmesh-probe');
+    }
+  });
+
+  it('gives the probe its gateway and token only, the token from a Secret, and no database or Redis settings', () => {
+    const env = Object.fromEntries(container?.env.map((e) => [e.name, e]) ?? []);
+    expect(env.PROBE_GATEWAY?.value).toMatch(/^https:\/\//);
+    expect(env.PROBE_TOKEN?.value).toBeUndefined();
+    const ref = env.PROBE_TOKEN?.valueFrom?.secretKeyRef;
+    const secret = named(objects, 'Secret', ref?.name ?? '');
+    expect(Object.keys((secret?.stringData ?? {}) as object)).toContain(ref?.key);
+    expect(envNames(objects, container as Container)).not.toContain('DATABASE_URL');
+    expect(envNames(objects, container as Container)).not.toContain('REDIS_URL');
+    expect(container?.image).toBe('registry.example.com/sentinelmesh-probe:0.1.0');
+  });
+
+  it('runs one non-root probe with a read-only root and its spool on a volume that outlives the pod', () => {
+    expect((deployment.spec as { replicas: number }).replicas).toBe(1);
+    expect((deployment.spec as { strategy: { type: string } }).strategy.type).toBe('Recreate');
+    expect((pod.securityContext as { runAsNonRoot: boolean }).runAsNonRoot).toBe(true);
+    expect(container?.securityContext.readOnlyRootFilesystem).toBe(true);
+    const spoolDir = container?.env.find((e) => e.name === 'PROBE_SPOOL_DIR')?.value;
+    const mount = container?.volumeMounts.find((m) => m.mountPath === spoolDir);
+    const volume = (
+      pod.volumes as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>
+    ).find((v) => v.name === mount?.name);
+    expect(
+      named(objects, 'PersistentVolumeClaim', volume?.persistentVolumeClaim?.claimName ?? ''),
+    ).toBeDefined();
+    expect(container?.resources?.limits?.memory).toBeTruthy();
+  });
+
+  it('lets nothing connect to the probe', () => {
+    const policy = named(objects, 'NetworkPolicy', 'probe');
+    expect(policy?.spec).toMatchObject({ policyTypes: ['Ingress'], ingress: [] });
+  });
+});
