@@ -66,6 +66,7 @@ export function createSlotRunner(options: SlotRunnerOptions) {
       certExpiresAt: outcome.certExpiresAt,
       error: outcome.error,
       failedAssertions: outcome.failedAssertions,
+      ...(outcome.details ? { details: outcome.details } : {}),
     });
   }
 

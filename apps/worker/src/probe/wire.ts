@@ -55,6 +55,8 @@ export interface WireResult {
   certExpiresAt: string | null;
   error: z.infer<typeof checkErrorSchema> | null;
   failedAssertions: unknown[];
+  /** The check type's own measures, when it reports any. */
+  details?: CheckDetail[];
 }
 
 export const resultsAnswerSchema = z.object({
