@@ -1,4 +1,4 @@
-import { type checkErrorSchema, checkKinds, checkSpecSchema } from '@sentinelmesh/core';
+import { type CheckDetail, checkErrorSchema, checkKinds, checkSpecSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
 
 /**
