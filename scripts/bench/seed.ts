@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 export async function seedMonitors(
   db: Db,
   orgId: string,
-  options: { count: number; url: string; intervalSeconds: number; label: string },
+  options: { count: number; url: string; intervalSeconds: number; label: string; regions?: string[] },
 ): Promise<void> {
   const timeoutMs = Math.min(5_000, Math.floor(options.intervalSeconds * 800));
   const anHourAgo = new Date(Date.now() - 3_600_000);
@@ -24,6 +24,7 @@ export async function seedMonitors(
         followRedirects: false,
         intervalSeconds: options.intervalSeconds,
         timeoutMs,
+        ...(options.regions ? { regions: options.regions } : {}),
       },
       createdAt: anHourAgo,
       updatedAt: anHourAgo,

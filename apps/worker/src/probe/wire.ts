@@ -1,4 +1,4 @@
-import { type CheckDetail, checkErrorSchema, checkKinds, checkSpecSchema } from '@sentinelmesh/core';
+import { type CheckDetail, type checkErrorSchema, checkKinds, checkSpecSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
 
 /**
