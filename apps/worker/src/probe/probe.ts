@@ -157,9 +157,12 @@ export async function startProbe(deps: ProbeDeps) {
   }, deps.sessionRefreshMs ?? 60_000);
   refresh.unref();
 
+  // A probe that cannot keep up takes no more slots until its backlog shrinks: memory stays bounded.
+  const maxPending = Math.max(5_000, options.concurrency * 20);
   const polling = (async () => {
     const pollBackoff = createBackoff();
     while (session && !stop.signal.aborted) {
+      while (runner.pending > maxPending && !stop.signal.aborted) await pause(100, stop.signal);
       try {
         const answer = await client.poll(WORKER_VERSION, stats(), current().pollWaitMs, stop.signal);
         pollBackoff.reset();
@@ -188,7 +191,7 @@ export async function startProbe(deps: ProbeDeps) {
       await polling;
       const { abandoned } = await runner.stop(end === 'token-refused' ? 0 : (deps.stopGraceMs ?? 10_000));
       if (abandoned > 0) logger.warn({ abandoned }, 'slots not yet due were given up at shutdown');
-      await sender.close();
+      await sender.close(end === 'token-refused' ? 0 : 3_000);
       await client.close();
       logger.info(
         { held: spool.held, dropped: spool.dropped },

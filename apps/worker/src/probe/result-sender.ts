@@ -133,9 +133,15 @@ export function createResultSender(options: ResultSenderOptions) {
     get stats() {
       return { delivered, duplicates, refused, dropped: options.spool.dropped };
     },
-    /** Writes what is in memory to the spool and stops delivering; the spool keeps the rest. */
-    async close(): Promise<void> {
+    /**
+     * Writes what is in memory to the spool, gives delivery up to `drainMs` to empty it, and stops;
+     * the spool keeps the rest for the next start.
+     */
+    async close(drainMs = 0): Promise<void> {
       await flush();
+      const deadline = Date.now() + drainMs;
+      while (options.spool.held > 0 && backoff.failures === 0 && Date.now() < deadline)
+        await pause(50, stop.signal);
       stop.abort();
       await loop;
       await flushing;
