@@ -15,6 +15,7 @@ import * as m0014 from './0014-outbox-and-config-version';
 import * as m0016 from './0016-incidents';
 import * as m0017 from './0017-editing';
 import * as m0018 from './0018-channel-defaults';
+import * as m0020 from './0020-probes';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0016-incidents': m0016,
   '0017-editing': m0017,
   '0018-channel-defaults': m0018,
+  '0020-probes': m0020,
 };
