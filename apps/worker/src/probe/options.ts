@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { PROBE_TOKEN } from '@sentinelmesh/core';
 import { EnvError } from '@sentinelmesh/platform';
 import { z } from 'zod';
 
@@ -23,7 +24,7 @@ const gatewayUrl = z
 
 export const probeOptionsSchema = z.object({
   gateway: gatewayUrl,
-  token: z.string().regex(/^smp_[A-Za-z0-9_-]{16,200}$/, 'a probe token looks like smp_…'),
+  token: z.string().regex(PROBE_TOKEN, 'a probe token is smp_ and 43 letters, digits, - or _'),
   /** Where results wait while the gateway cannot be reached. */
   spoolDir: z.string().min(1).default('./probe-spool'),
   spoolMaxMib: z.coerce.number().int().min(1).max(1_048_576).default(256),
