@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { buildProbeFile, type ProbeProcess, startProbeProcess } from '../support/probes';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
@@ -71,6 +71,9 @@ afterAll(async () => {
 
 describe('a private location', () => {
   it("checks a loopback target the worker region may not, sees only its organization's monitors, and stops at once when revoked", async () => {
+    onTestFailed(() => {
+      console.error(`probe output:\n${probe?.output()}\nstack output:\n${stack.output().slice(-6000)}`);
+    });
     const owner = await signup('office@example.com', 'Office');
     const location = await send(owner, 'POST', '/v1/locations', {
       name: 'Office rack',

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import {
   fastHttpMonitor,
   type Listening,
@@ -123,6 +123,13 @@ afterAll(async () => {
   await Promise.all([target?.close(), receiver?.close(), ...[...relays.values()].map((r) => r.close())]);
   await db?.drop();
 }, 60_000);
+
+beforeEach(() => {
+  onTestFailed(() => {
+    for (const [region, probe] of probes) console.error(`${region} output:\n${probe.output().slice(-4000)}`);
+    console.error(`stack output:\n${stack.output().slice(-6000)}`);
+  });
+});
 
 describe('probes as regions, end to end', () => {
   let monitorId: string;
