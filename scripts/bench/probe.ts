@@ -5,9 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb, migrateToLatest } from '@sentinelmesh/db';
+import { connectRedis, createLogger } from '@sentinelmesh/platform';
 import { freePort } from '@sentinelmesh/stack/ports';
 import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-process';
 import { sql } from 'kysely';
+import { buildApp } from '../../apps/api/src/app';
+import { parseApiEnv } from '../../apps/api/src/env';
 import { buildBackend } from '../build/backend';
 import { buildProbe } from '../build/probe';
 import { windowFigures } from './measure';
@@ -18,8 +21,9 @@ import { startBenchServices } from './services';
  * `pnpm bench:probe`: one probe's checks/s through the API's probe gateway next to one worker's, on
  * this machine: the same monitors (1 s interval, so monitors = offered checks/s) against the same
  * local target, first in the worker region `local`, then in a probe region served by one probe (the
- * single file, `node probe.js`) polling the API. Prints checks persisted per second, lag, the
- * probe's RSS and CPU, and the single file's size.
+ * single file, `node probe.js`) polling the API's gateway. Prints checks persisted per second, lag,
+ * the probe's RSS and CPU, and the single file's size. The gateway runs inside this process (the
+ * API app built as its tests build it), beside the launcher's scheduler and verifier.
  */
 const { values: args } = parseArgs({
   options: {
@@ -142,6 +146,7 @@ const stackEnv = (apps: string, apiPort: number) => ({
 
 const rows: Row[] = [];
 let probe: ChildProcess | null = null;
+let gateway: Awaited<ReturnType<typeof buildApp>> | null = null;
 try {
   log(`worker: ${monitors} monitors at 1 s in region local`);
   await reset(['local']);
@@ -152,9 +157,33 @@ try {
 
   log(`probe: ${monitors} monitors at 1 s in region ${PROBE_REGION}, one probe through the gateway`);
   await reset([PROBE_REGION]);
-  const apiPort = await freePort();
-  const probeStack = new StackProcess(stackEnv('api,scheduler,verifier', apiPort));
+  const queuePrefix = `bench${randomBytes(3).toString('hex')}`;
+  const probeStack = new StackProcess({
+    ...stackEnv('scheduler,verifier', await freePort()),
+    QUEUE_PREFIX: queuePrefix,
+  });
   await probeStack.start();
+  const config = parseApiEnv({
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    ALLOW_PRIVATE_TARGETS: 'true',
+    REGIONS: 'local',
+    LOG_LEVEL: 'warn',
+    ROLLUP_INTERVAL_SECONDS: '0',
+    RETENTION_INTERVAL_SECONDS: '0',
+  });
+  const gatewayDb = createDb({ connectionString: services.databaseUrl, applicationName: 'sentinelmesh-api' });
+  gateway = await buildApp({
+    config,
+    db: gatewayDb,
+    redis: connectRedis(config),
+    logger: createLogger('api', 'warn'),
+  });
+  await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const apiPort = (gateway.server.address() as { port: number }).port;
   probe = spawn(
     process.execPath,
     [artifact.file, '--gateway', `http://127.0.0.1:${apiPort}`, '--concurrency', String(args.concurrency)],
@@ -173,6 +202,7 @@ try {
   log(JSON.stringify(rows.at(-1)));
 } finally {
   probe?.kill('SIGTERM');
+  await gateway?.close();
   target.kill('SIGTERM');
   await db.destroy();
   await services.stop();
