@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillMasks, isSecretHeader, scrubSecrets, splitSecrets } from '../src/monitor-secrets';
+import { fillMasks, hasMasks, isSecretHeader, scrubSecrets, splitSecrets } from '../src/monitor-secrets';
 import { toCheckSpec } from '../src/schemas/monitor';
 import { isSecretQueryParam, maskUrl, maskUrlsIn, publicUrl, SECRET_MASK } from '../src/secret-urls';
 
@@ -171,5 +171,77 @@ describe('check specs', () => {
   it('carries no version when there is nothing to fill', () => {
     const spec = toCheckSpec('o', 'm', { ...config, url: 'https://h.example/', headers: {} }, 1234);
     expect(spec.secretsVersion).toBeUndefined();
+  });
+});
+
+describe("a type's secret fields", () => {
+  // A database check as a type would declare it: the password and a record of secret variables,
+  // bound to where they are sent.
+  const rules = { fields: ['password', 'variables'], boundTo: ['host', 'port'] } as const;
+  const db = (over: Record<string, unknown> = {}) => ({
+    type: 'postgres',
+    host: 'db.example',
+    port: 5432,
+    user: 'monitor',
+    password: 's3cret-pass',
+    variables: { region: 'eu', token: 't0ken-value' },
+    ...over,
+  });
+
+  it('masks each secret field and keeps its real value for sealing', () => {
+    const { config, secrets } = splitSecrets(db(), rules);
+    expect(config).toEqual(db({ password: M, variables: { region: M, token: M } }));
+    expect(secrets).toEqual({
+      fields: { password: 's3cret-pass', variables: { region: 'eu', token: 't0ken-value' } },
+    });
+    expect(hasMasks(config, rules)).toBe(true);
+    expect(hasMasks(db(), rules)).toBe(false);
+  });
+
+  it('leaves an empty password and an unrelated type alone', () => {
+    expect(splitSecrets(db({ password: '', variables: {} }), rules).secrets).toBeNull();
+    expect(splitSecrets(db(), {}).secrets).toBeNull();
+  });
+
+  it('fills masks from the stored values, field and record key alike', () => {
+    const stored = splitSecrets(db(), rules);
+    const edited = db({ user: 'other', password: M, variables: { region: 'us', token: M } });
+    expect(fillMasks(edited, stored.secrets, { previous: stored.config }, rules)).toEqual({
+      config: db({ user: 'other', variables: { region: 'us', token: 't0ken-value' } }),
+      problems: [],
+    });
+  });
+
+  it('refuses a mask with nothing stored behind it', () => {
+    const { problems } = fillMasks(db({ password: M, variables: { extra: M } }), null, {}, rules);
+    expect(problems.map((p) => p.path)).toEqual(['password', 'variables.extra']);
+  });
+
+  it('keeps stored secrets only while the fields they are bound to stay the same', () => {
+    const stored = splitSecrets(db(), rules);
+    const moved = fillMasks(
+      db({ host: 'evil.example', password: M, variables: {} }),
+      stored.secrets,
+      { previous: stored.config },
+      rules,
+    );
+    expect(moved.problems).toEqual([{ path: 'password', message: expect.stringContaining('host') }]);
+    const resent = fillMasks(
+      db({ host: 'evil.example', password: 'new', variables: {} }),
+      stored.secrets,
+      { previous: stored.config },
+      rules,
+    );
+    expect(resent).toEqual({
+      config: db({ host: 'evil.example', password: 'new', variables: {} }),
+      problems: [],
+    });
+  });
+
+  it('scrubs secret field values out of a message', () => {
+    const { secrets } = splitSecrets(db(), rules);
+    expect(scrubSecrets('auth failed for s3cret-pass with t0ken-value', secrets)).toBe(
+      `auth failed for ${M} with ${M}`,
+    );
   });
 });

@@ -19,5 +19,6 @@ export function openMonitorSecrets(box: SecretBox, row: MonitorSecretColumns): M
   return {
     url: sealed.url ?? legacy.url,
     headers: { ...(legacy.headers ?? {}), ...(sealed.headers ?? {}) },
+    fields: { ...(legacy.fields ?? {}), ...(sealed.fields ?? {}) },
   };
 }

@@ -92,7 +92,7 @@ export function createSecretSource(options: {
       return cache.size;
     },
     async reveal(spec) {
-      if (spec.type !== 'http' || !hasMasks(spec)) return { ok: true, spec, secrets: null };
+      if (!hasMasks(spec)) return { ok: true, spec, secrets: null };
       // A database error throws: the job is retried, like a result that cannot be written yet.
       const entry = await entryFor(spec);
       if (!entry) return { ok: false, message: 'the monitor no longer exists' };

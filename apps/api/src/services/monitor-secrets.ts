@@ -23,7 +23,8 @@ const invalid = (problems: Array<{ path: string; message: string }>) =>
 
 /**
  * Fills the masks a client sent back from what the row stores. A new monitor has nothing stored, so a
- * mask there is an error; an edit keeps stored values only while the URL's origin stays the same.
+ * mask there is an error; an edit keeps stored values only while the URL's origin (or the fields the
+ * type binds its secrets to) stays the same.
  */
 export function resolveMasks(
   box: SecretBox,
@@ -36,8 +37,8 @@ export function resolveMasks(
   } catch {
     // Sealed under another SECRETS_KEY: every mask then reports that nothing stands behind it.
   }
-  const storedUrl = stored ? maskSecrets(stored.config).url : undefined;
-  const filled = fillMasks(config, secrets, stored ? { sameOriginAs: storedUrl } : {});
+  const previous = stored ? maskSecrets(stored.config) : undefined;
+  const filled = fillMasks(config, secrets, previous ? { sameOriginAs: previous.url, previous } : {});
   if (filled.problems.length > 0) throw invalid(filled.problems);
   return filled.config;
 }

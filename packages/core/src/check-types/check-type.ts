@@ -23,6 +23,22 @@ export interface CheckFormField {
 export type CommonFormField = 'timeoutMs' | 'regions' | 'retryIntervalSeconds';
 
 /**
+ * Which of a type's fields hold secrets: sealed at rest, masked in responses, configs and jobs, and
+ * filled in by the worker just before the check runs (packages/core/src/monitor-secrets.ts).
+ */
+export interface CheckTypeSecrets {
+  /** The type's `url` and `headers` follow HTTP's rules: URL credentials and secret query values, non-public header values. */
+  urlAndHeaders?: true;
+  /** Top-level fields whose whole value is secret: a string (a password), or each value of a record of strings. */
+  fields?: readonly string[];
+  /**
+   * The fields saying where the secret `fields` are sent (`host`, `port`): an edit that changes any of
+   * them must send the secret values again, so a stored secret can never be redirected elsewhere.
+   */
+  boundTo?: readonly string[];
+}
+
+/**
  * A field of a monitor naming a host its checks connect to, judged by the address it leads to; `name`
  * marks a name the check only asks about (a DNS monitor's), judged by what it would reveal.
  */
@@ -59,6 +75,8 @@ export interface CheckType<Type extends string = string> {
   form: readonly CheckFormField[];
   /** Fields every monitor has that mean nothing for this type: the form hides them and leaves their defaults. */
   formOmits?: readonly CommonFormField[];
+  /** The fields holding secrets; none when absent. */
+  secrets?: CheckTypeSecrets;
   /**
    * What an alert's receiver sees of where the checks go (`monitor.url`): a URL without user info and
    * with secret query values masked, `tcp://host:port` and the like, or null. Takes the type's stored

@@ -29,6 +29,7 @@ export const httpCheckType = defineCheckType({
     followRedirects: z.boolean().default(true),
   },
   assertions: { sources: assertionSources, defaults: defaultAssertions },
+  secrets: { urlAndHeaders: true },
   // Method, headers, body and redirects have inputs of their own in the form.
   form: [
     {
