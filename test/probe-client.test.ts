@@ -28,6 +28,7 @@ import {
 import { startProbe } from '../apps/worker/src/probe/probe';
 import { Spool } from '../apps/worker/src/probe/spool';
 import type { WireResult } from '../apps/worker/src/probe/wire';
+import { buildProbeFile, startProbeProcess } from './support/probes';
 import { waitFor } from './support/wait';
 
 /**
@@ -262,4 +263,36 @@ describe('the probe against the real gateway', () => {
     expect(await probe.ended).toBe('token-refused');
     expect(probe.session).toBeNull();
   }, 30_000);
+});
+
+describe('the single file, node probe.js', () => {
+  let file: string;
+  beforeAll(async () => {
+    file = await buildProbeFile();
+  }, 60_000);
+
+  it('exits 1 naming the missing setting, 2 when the gateway refuses the token', async () => {
+    const missing = startProbeProcess(file, gateway.href, '');
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('--token (PROBE_TOKEN)');
+    const unknown = startProbeProcess(file, gateway.href, `smp_${'z'.repeat(43)}`);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain('refused this probe token');
+    expect(unknown.output()).not.toContain('z'.repeat(43));
+  }, 30_000);
+
+  it('runs its slots through the gateway and stops cleanly on SIGTERM', async () => {
+    const loc = await location();
+    const monitor = await monitorIn(loc.region);
+    const probe = startProbeProcess(file, gateway.href, loc.token);
+    await waitFor('the session', () => probe.output().includes('session open'), { timeoutMs: 15_000 });
+    await queueSlot(loc.region, monitor, Date.now() + 200);
+    await waitFor('the result', async () => (await resultsOf(monitor.id)).length === 1, {
+      timeoutMs: 15_000,
+    });
+    probe.child.kill('SIGTERM');
+    expect(await probe.exited).toBe(0);
+    expect(probe.output()).toContain('probe stopped');
+    expect(probe.output()).not.toContain(loc.token);
+  }, 40_000);
 });
