@@ -39,7 +39,7 @@ async function send(bearer: string, method: string, route: string, body?: unknow
   return {
     status: response.status,
     type: response.headers.get('content-type') ?? '',
-    body: (text ? JSON.parse(text) : {}) as Record<string, any>,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
   };
 }
 
