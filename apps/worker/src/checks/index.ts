@@ -3,6 +3,7 @@ import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
+import { imapCheck, pop3Check, smtpCheck } from './mail-check';
 import { failedOutcome, shorten } from './outcome';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
@@ -16,6 +17,9 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   dns: dnsCheck,
   tls: tlsCheck,
   heartbeat: heartbeatCheck,
+  smtp: smtpCheck,
+  imap: imapCheck,
+  pop3: pop3Check,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

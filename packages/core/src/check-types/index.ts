@@ -4,6 +4,7 @@ import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
+import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
 
@@ -11,6 +12,7 @@ export * from './check-type';
 export * from './dns';
 export * from './heartbeat';
 export * from './http';
+export * from './mail';
 export * from './tcp';
 export * from './tls';
 
@@ -24,6 +26,9 @@ export const checkTypes = registry({
   dns: dnsCheckType,
   tls: tlsCheckType,
   heartbeat: heartbeatCheckType,
+  smtp: smtpCheckType,
+  imap: imapCheckType,
+  pop3: pop3CheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
