@@ -15,13 +15,13 @@ const base = { id: 'm', orgId: 'o', name: 'x', timeoutMs: 1000, intervalSeconds:
 
 describe('check type registry', () => {
   it('lists every type under its own name, in the documented order', () => {
-    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat']);
+    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat', 'smtp', 'imap', 'pop3']);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
 
   it('finds a type by name and nothing for an unknown or inherited name', () => {
     expect(findCheckType('dns')?.label).toBe('DNS record');
-    expect(findCheckType('smtp')).toBeUndefined();
+    expect(findCheckType('gopher')).toBeUndefined();
     expect(findCheckType('toString')).toBeUndefined();
   });
 
@@ -66,6 +66,9 @@ function requiredOf(type: string): Record<string, unknown> {
     dns: { host: 'example.com' },
     tls: { host: 'example.com' },
     heartbeat: { periodSeconds: 300 },
+    smtp: { host: 'example.com' },
+    imap: { host: 'example.com' },
+    pop3: { host: 'example.com' },
   }[type] as Record<string, unknown>;
 }
 
@@ -75,7 +78,8 @@ describe('check spec', () => {
     expect(checkSpecSchema.safeParse({ ...base, type: 'tls' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'http' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'heartbeat' }).success).toBe(false);
-    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'gopher', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp' }).success).toBe(false);
   });
 
   it('reads job payloads written before it, with the fields they left out at their defaults', () => {
