@@ -1,0 +1,3 @@
+import { cases as mail } from './mail';
+
+export const allCases = [...mail];
