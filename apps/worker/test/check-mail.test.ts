@@ -12,6 +12,7 @@ import {
   startSmtpServer,
 } from '../../../test/support/mail-servers';
 import { type CheckContext, runCheck } from '../src/checks/index';
+import { MAX_MAIL_REPLY_BYTES } from '../src/checks/mail-check';
 import { closedPort, context } from './helpers';
 
 const DAY_MS = 86_400_000;
@@ -202,6 +203,11 @@ describe.each(protocols)('$type check', (p) => {
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'protocol' } });
   });
 
+  it('fails with dns when the host does not resolve', async () => {
+    const outcome = await check(plain, { host: 'no-such-host.invalid' });
+    expect(outcome).toMatchObject({ ok: false, error: { kind: 'dns' } });
+  });
+
   it('fails with connect when the port is closed', async () => {
     const outcome = await check(await closedPort());
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'connect' } });
@@ -263,4 +269,14 @@ describe.each([
     );
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'tls' } });
   });
+});
+
+it('fails with protocol on a reply longer than the bound', async () => {
+  const chatty = await startImapServer({ greeting: `* OK ${'x'.repeat(MAX_MAIL_REPLY_BYTES)}` });
+  const outcome = await runCheck(mailSpec('imap', chatty.port), context);
+  expect(outcome).toMatchObject({
+    ok: false,
+    error: { kind: 'protocol', message: `a reply longer than ${MAX_MAIL_REPLY_BYTES} bytes` },
+  });
+  await chatty.close();
 });

@@ -351,7 +351,10 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
     during = 'dialogue';
     const banner = await dialect.greeting(dialogue);
     phases.ttfbMs = performance.now() - readyAt;
-    details.push({ label: 'Greeting', value: phases.ttfbMs, unit: 'ms' }, { label: 'Banner', value: banner });
+    details.push(
+      { label: 'Greeting', value: Math.round(phases.ttfbMs), unit: 'ms' },
+      { label: 'Banner', value: banner },
+    );
     let capabilities = await dialect.capabilities(dialogue);
     if (spec.tls === 'starttls') {
       if (!offers(capabilities, dialect.upgrade)) {
