@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 
 // Local mail servers on 127.0.0.1 speaking the real protocols: SMTP through `smtp-server`, and small
 // IMAP (RFC 9051) and POP3 (RFC 1939, 2449, 2595) servers for the greeting, capability, STARTTLS and
-// logout exchanges a mail check has. They accept no login and take no mail.
+// login and logout exchanges a mail check has. They take no mail.
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../apps/worker/test/fixtures/${name}`, import.meta.url));
@@ -28,6 +28,23 @@ export interface LineServerOptions {
   injectAfterStartTls?: boolean;
   /** Agrees to STARTTLS and then answers the client's TLS hello with plain text. */
   brokenStartTls?: boolean;
+  /** The one account that may log in (over TLS); without it every login is refused. */
+  account?: MailAccount;
+}
+
+export interface MailAccount {
+  username: string;
+  password: string;
+}
+
+const accepts = (account: MailAccount | undefined, username: string, password: string) =>
+  account !== undefined && account.username === username && account.password === password;
+
+/** The arguments of an IMAP command: atoms and quoted strings (RFC 9051 4.3). */
+function imapArguments(text: string): string[] {
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? ''),
+  );
 }
 
 async function listen(server: Server | SMTPServer): Promise<number> {
@@ -88,7 +105,8 @@ export async function startImapServer(options: LineServerOptions = {}): Promise<
     switch (command.toUpperCase()) {
       case 'CAPABILITY': {
         const starttls = options.tls === 'starttls' && !session.secure ? ' STARTTLS' : '';
-        session.reply(`* CAPABILITY IMAP4rev1${starttls} LOGINDISABLED IDLE`);
+        const disabled = session.secure ? '' : ' LOGINDISABLED';
+        session.reply(`* CAPABILITY IMAP4rev1${starttls}${disabled} IDLE`);
         session.reply(`${tag} OK CAPABILITY completed`);
         return;
       }
@@ -102,6 +120,15 @@ export async function startImapServer(options: LineServerOptions = {}): Promise<
         );
         session.upgrade();
         return;
+      case 'LOGIN': {
+        const [username = '', password = ''] = imapArguments(line.slice(tag.length + 7));
+        if (session.secure && accepts(options.account, username, password)) {
+          session.reply(`${tag} OK LOGIN completed`);
+        } else {
+          session.reply(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials`);
+        }
+        return;
+      }
       case 'LOGOUT':
         session.reply('* BYE logging out');
         session.reply(`${tag} OK LOGOUT completed`);
@@ -117,6 +144,7 @@ export async function startImapServer(options: LineServerOptions = {}): Promise<
 
 /** A POP3 server: CAPA, STLS (offered unless `tls` is none) and QUIT. */
 export async function startPop3Server(options: LineServerOptions = {}): Promise<MailServer> {
+  const users = new WeakMap<object, string>();
   const server = lineServer(options, '+OK test POP3 ready', (line, session) => {
     switch (line.split(' ')[0]?.toUpperCase()) {
       case 'CAPA':
@@ -134,6 +162,19 @@ export async function startPop3Server(options: LineServerOptions = {}): Promise<
         session.reply(`+OK Begin TLS negotiation${options.injectAfterStartTls ? '\r\n+OK injected' : ''}`);
         session.upgrade();
         return;
+      case 'USER':
+        users.set(session, line.slice(5));
+        session.reply('+OK send PASS');
+        return;
+      case 'PASS': {
+        const user = users.get(session);
+        if (session.secure && user !== undefined && accepts(options.account, user, line.slice(5))) {
+          session.reply('+OK maildrop ready');
+        } else {
+          session.reply('-ERR [AUTH] invalid login');
+        }
+        return;
+      }
       case 'QUIT':
         session.reply('+OK bye');
         session.end();
@@ -151,13 +192,18 @@ export async function startPop3Server(options: LineServerOptions = {}): Promise<
  * greets every connection with a 554 saying so and closes it.
  */
 export async function startSmtpServer(
-  options: { tls?: MailServerTls; banner?: string; refuse?: string } = {},
+  options: { tls?: MailServerTls; banner?: string; refuse?: string; account?: MailAccount } = {},
 ): Promise<MailServer> {
   const server = new SMTPServer({
     ...mailServerTls,
     secure: options.tls === 'implicit',
     hideSTARTTLS: options.tls !== 'starttls',
-    disabledCommands: ['AUTH'],
+    // AUTH is offered over TLS only (smtp-server's default).
+    onAuth(auth, _session, callback) {
+      if (accepts(options.account, auth.username ?? '', auth.password ?? ''))
+        callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
     ...(options.banner ? { banner: options.banner } : {}),
     logger: false,
     onConnect(_session, callback) {

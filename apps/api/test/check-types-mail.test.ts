@@ -1,4 +1,6 @@
+import { type MonitorSecrets, SECRET_MASK } from '@sentinelmesh/core';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   client,
@@ -66,6 +68,41 @@ describe.each(['smtp', 'imap', 'pop3'] as const)('%s monitors', (type) => {
       certificateCheck: 'expiry',
       assertions: [{ source: 'certExpiresInDays', op: 'gte', value: 30 }],
     });
+  });
+
+  it('keep the password write-only: sealed, masked, and asked for again when the host changes', async () => {
+    const as = client(api.app, session.token);
+    const body = {
+      type,
+      name: 'login',
+      host: 'mail.example.com',
+      username: 'monitor',
+      password: 'pa55-w0rd-mail',
+    };
+    const created = await as.post('/v1/monitors', body);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ username: 'monitor', password: SECRET_MASK });
+    expect(created.body).not.toContain('pa55-w0rd-mail');
+    const id = created.json().id;
+    const row = await t.db
+      .selectFrom('monitors')
+      .select(['config', 'secrets'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.config)).not.toContain('pa55-w0rd-mail');
+    expect(row.secrets).not.toBeNull();
+    const opened = new SecretBox(api.config.SECRETS_KEY).open<MonitorSecrets>(row.secrets as string);
+    expect(JSON.stringify(opened)).toContain('pa55-w0rd-mail');
+
+    const renamed = await as.patch(`/v1/monitors/${id}`, { name: 'renamed', password: SECRET_MASK });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const moved = await as.patch(`/v1/monitors/${id}`, {
+      host: 'elsewhere.example.com',
+      password: SECRET_MASK,
+    });
+    expect(expectProblem(moved, 400).errors.map((e) => e.path)).toEqual(['password']);
+    const downgraded = await as.patch(`/v1/monitors/${id}`, { tls: 'none', password: SECRET_MASK });
+    expect(expectProblem(downgraded, 400).errors.map((e) => e.path)).toEqual(['password']);
   });
 
   it('refuses bad fields with a problem naming each', async () => {

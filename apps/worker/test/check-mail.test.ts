@@ -16,6 +16,7 @@ import { MAX_MAIL_REPLY_BYTES } from '../src/checks/mail-check';
 import { closedPort, context } from './helpers';
 
 const DAY_MS = 86_400_000;
+const account = { username: 'monitor@example.com', password: 'right "pass" \\ word' };
 const certificateExpiry = new Date(new X509Certificate(mailServerTls.cert).validTo);
 
 function mailSpec<P extends MailProtocol>(
@@ -50,14 +51,17 @@ const protocols: {
   /** A server of this protocol whose greeting is a refusal. */
   refusing(): Promise<MailServer>;
   upgrade: string;
+  /** What the server says when it refuses a login. */
+  refusedLogin: RegExp;
   plainCapability: RegExp;
   banner: RegExp;
 }[] = [
   {
     type: 'smtp',
-    start: (tls) => startSmtpServer({ tls, banner: 'test SMTP' }),
+    start: (tls, options) => startSmtpServer({ tls, banner: 'test SMTP', ...options }),
     refusing: () => startSmtpServer({ refuse: 'too busy, come back later' }),
     upgrade: 'STARTTLS',
+    refusedLogin: /535 .*Invalid username or password/,
     plainCapability: /PIPELINING/,
     banner: /ESMTP test SMTP/,
   },
@@ -66,6 +70,7 @@ const protocols: {
     start: (tls, options) => startImapServer({ tls, ...options }),
     refusing: () => startImapServer({ greeting: '* BYE too many connections' }),
     upgrade: 'STARTTLS',
+    refusedLogin: /NO \[AUTHENTICATIONFAILED\]/,
     plainCapability: /IMAP4rev1/,
     banner: /test IMAP ready/,
   },
@@ -74,6 +79,7 @@ const protocols: {
     start: (tls, options) => startPop3Server({ tls, ...options }),
     refusing: () => startPop3Server({ greeting: '-ERR maildrop locked' }),
     upgrade: 'STLS',
+    refusedLogin: /-ERR \[AUTH\] invalid login/,
     plainCapability: /UIDL/,
     banner: /test POP3 ready/,
   },
@@ -91,7 +97,11 @@ describe.each(protocols)('$type check', (p) => {
   let implicit: number;
 
   beforeAll(async () => {
-    [plain, starttls, implicit] = [await start('none'), await start('starttls'), await start('implicit')];
+    [plain, starttls, implicit] = [
+      await start('none', { account }),
+      await start('starttls', { account }),
+      await start('implicit', { account }),
+    ];
   });
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.close()));
@@ -131,6 +141,33 @@ describe.each(protocols)('$type check', (p) => {
     expect(outcome).toMatchObject({ ok: true, error: null, certExpiresAt: certificateExpiry.toISOString() });
     expect(outcome.phases.tlsMs).toBeGreaterThanOrEqual(0);
     expect(detail(outcome, 'Banner')).toMatch(p.banner);
+  });
+
+  it('logs in over TLS with the right password, and fails with assertion on a wrong one', async () => {
+    const login = { tls: 'starttls' as const, certificateCheck: 'expiry' as const, ...account };
+    const accepted = await check(starttls, login);
+    expect(accepted).toMatchObject({ ok: true, error: null });
+    expect(detail(accepted, 'Login')).toBeGreaterThanOrEqual(0);
+
+    const implicitLogin = await check(implicit, { ...login, tls: 'implicit' });
+    expect(implicitLogin).toMatchObject({ ok: true, error: null });
+
+    const refused = await check(starttls, { ...login, password: 'wrong "pass" \\ word' });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'assertion' } });
+    expect(refused.error?.message).toMatch(/^login eq "accepted", got /);
+    expect(refused.error?.message).toMatch(p.refusedLogin);
+    expect(refused.failedAssertions).toEqual([
+      expect.objectContaining({ source: 'login', op: 'eq', expected: 'accepted' }),
+    ]);
+  });
+
+  it('never sends credentials in plain text', async () => {
+    const outcome = await check(plain, { tls: 'none', ...account });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: 'tls', message: 'a login needs TLS: credentials are never sent in plain text' },
+    });
+    expect(detail(outcome, 'Login')).toBeUndefined();
   });
 
   it('fails with tls on an untrusted certificate when the check is full', async () => {

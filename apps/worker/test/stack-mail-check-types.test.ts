@@ -55,9 +55,9 @@ afterAll(async () => {
 }, 60_000);
 
 describe('mail check types through the local stack', () => {
-  it('smtp, imap and pop3 monitors reach their state from results of both regions', async () => {
+  it('smtp (with a login), imap and pop3 monitors reach their state from results of both regions', async () => {
     const [smtp, imap, pop3] = await Promise.all([
-      startSmtpServer({ tls: 'starttls' }),
+      startSmtpServer({ tls: 'starttls', account: { username: 'monitor', password: 'mail-pa55' } }),
       startImapServer({ tls: 'implicit' }),
       startPop3Server({ tls: 'none' }),
     ]);
@@ -70,6 +70,9 @@ describe('mail check types through the local stack', () => {
         type: 'smtp',
         port: smtp.port,
         certificateCheck: 'expiry',
+        // Masked in the job; up only if the worker fills in the sealed password.
+        username: 'monitor',
+        password: 'mail-pa55',
       }),
       // The self-signed certificate is not trusted: this one goes down.
       imap: await call('POST', '/v1/monitors', {
@@ -105,6 +108,8 @@ describe('mail check types through the local stack', () => {
     }
     const smtpResults = await call('GET', `/v1/monitors/${monitors.smtp.id}/results`);
     expect(smtpResults.items[0]).toMatchObject({ ok: true, certExpiresAt: expect.any(String) });
+    expect(smtpResults.items[0].details.map((d: { label: string }) => d.label)).toContain('Login');
+    expect(monitors.smtp.password).not.toBe('mail-pa55');
     const imapState = await call('GET', `/v1/monitors/${monitors.imap.id}`);
     expect(imapState.state.lastError).toEqual({
       kind: 'tls',

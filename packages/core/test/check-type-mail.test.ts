@@ -33,6 +33,8 @@ describe.each(['smtp', 'imap', 'pop3'] as const)('%s monitors', (type) => {
     ['an unknown TLS mode', { host: 'a.com', tls: 'ssl' }, 'tls'],
     ['an unknown certificate check', { host: 'a.com', certificateCheck: 'none' }, 'certificateCheck'],
     ['minDaysLeft above ten years', { host: 'a.com', minDaysLeft: 4000 }, 'minDaysLeft'],
+    ['a username over two lines', { host: 'a.com', username: 'me\r\nQUIT' }, 'username'],
+    ['a password over two lines', { host: 'a.com', username: 'me', password: 'x\nQUIT' }, 'password'],
     [
       'an HTTP status assertion',
       { host: 'a.com', assertions: [{ source: 'status', op: 'eq', value: 200 }] },

@@ -130,6 +130,9 @@ class Dialogue {
   }
 }
 
+const offers = (capabilities: string[], keyword: string) =>
+  capabilities.some((line) => line.split(/\s+/)[0]?.toUpperCase() === keyword);
+
 interface SmtpReply {
   code: number;
   lines: string[];
@@ -159,6 +162,13 @@ interface Dialect {
   upgrade: string;
   /** Asks to start TLS; resolves when the server agrees. */
   startTls(dialogue: Dialogue): Promise<void>;
+  /** Logs in; resolves to null when the server accepts, or to what it said when it refuses. */
+  login(
+    dialogue: Dialogue,
+    username: string,
+    password: string,
+    capabilities: string[],
+  ): Promise<string | null>;
   quit(dialogue: Dialogue): void;
 }
 
@@ -186,10 +196,32 @@ const smtp: Dialect = {
     const reply = await smtpReply(dialogue);
     if (reply.code !== 220) throw new MailTlsError(`STARTTLS answered ${said(reply)}`);
   },
+  async login(dialogue, username, password, capabilities) {
+    const auth = capabilities.find((line) => /^AUTH[ =]/i.test(line));
+    const mechanisms = auth ? auth.slice(5).toUpperCase().split(/\s+/) : [];
+    const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    if (mechanisms.includes('PLAIN')) {
+      dialogue.send(`AUTH PLAIN ${base64(`\0${username}\0${password}`)}`);
+    } else if (mechanisms.includes('LOGIN')) {
+      dialogue.send('AUTH LOGIN');
+      for (const answer of [username, password]) {
+        const challenge = await smtpReply(dialogue);
+        if (challenge.code !== 334) return said(challenge);
+        dialogue.send(base64(answer));
+      }
+    } else {
+      return 'the server offers no AUTH PLAIN or LOGIN';
+    }
+    const reply = await smtpReply(dialogue);
+    return reply.code === 235 ? null : said(reply);
+  },
   quit(dialogue) {
     dialogue.send('QUIT');
   },
 };
+
+/** An IMAP quoted string (RFC 9051 4.3). */
+const quoted = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
 /** IMAP's commands are tagged; untagged lines (`* ...`) come before the tagged completion. */
 function imapDialect(): Dialect {
@@ -226,6 +258,11 @@ function imapDialect(): Dialect {
     async startTls(dialogue) {
       const completion = await command(dialogue, 'STARTTLS');
       if (!ok(completion)) throw new MailTlsError(`STARTTLS answered ${shorten(completion)}`);
+    },
+    async login(dialogue, username, password, capabilities) {
+      if (offers(capabilities, 'LOGINDISABLED')) return 'the server has LOGINDISABLED';
+      const completion = await command(dialogue, `LOGIN ${quoted(username)} ${quoted(password)}`);
+      return ok(completion) ? null : shorten(completion);
     },
     quit(dialogue) {
       tag += 1;
@@ -267,6 +304,14 @@ const pop3: Dialect = {
     const status = await popStatus(dialogue);
     if (!status.ok) throw new MailTlsError(`STLS answered ${shorten(status.line)}`);
   },
+  async login(dialogue, username, password) {
+    dialogue.send(`USER ${username}`);
+    const user = await popStatus(dialogue);
+    if (!user.ok) return shorten(user.line);
+    dialogue.send(`PASS ${password}`);
+    const pass = await popStatus(dialogue);
+    return pass.ok ? null : shorten(pass.line);
+  },
   quit(dialogue) {
     dialogue.send('QUIT');
   },
@@ -277,9 +322,6 @@ const dialects: Record<MailProtocol, () => Dialect> = {
   imap: imapDialect,
   pop3: () => pop3,
 };
-
-const offers = (capabilities: string[], keyword: string) =>
-  capabilities.some((line) => line.split(/\s+/)[0]?.toUpperCase() === keyword);
 
 /** How a failure before the dialogue ended is reported; `during` says what was under way. */
 function mailError(error: unknown, during: 'connect' | 'tls' | 'dialogue', timeoutMs: number): CheckError {
@@ -296,8 +338,8 @@ function mailError(error: unknown, during: 'connect' | 'tls' | 'dialogue', timeo
 /**
  * A mail server check (SMTP, IMAP or POP3): connects (with TLS from the first byte when `tls` is
  * implicit), expects the protocol's greeting, lists the capabilities, upgrades with STARTTLS (STLS)
- * when `tls` is starttls and lists them again, judges the certificate like a TLS check, and leaves
- * politely. It never authenticates and never sends mail. Everything is bounded by `timeoutMs`.
+ * when `tls` is starttls and lists them again, logs in when the monitor has a username (over TLS
+ * only), judges the certificate like a TLS check, and leaves politely. It never sends mail. Everything is bounded by `timeoutMs`.
  */
 async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckContext): Promise<CheckOutcome> {
   const { host } = spec;
@@ -371,6 +413,15 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
       capabilities = await dialect.capabilities(dialogue);
     }
     details.push({ label: 'Capabilities', value: capabilities.slice(0, MAX_CAPABILITIES).join(', ') });
+    const refusals: FailedAssertion[] = [];
+    if (spec.username !== undefined) {
+      if (!secure) throw new MailTlsError('a login needs TLS: credentials are never sent in plain text');
+      const loginAt = performance.now();
+      const refused = await dialect.login(dialogue, spec.username, spec.password ?? '', capabilities);
+      details.push({ label: 'Login', value: Math.round(performance.now() - loginAt), unit: 'ms' });
+      if (refused !== null)
+        refusals.push({ source: 'login', op: 'eq', expected: 'accepted', actual: refused });
+    }
     dialect.quit(dialogue);
 
     const now = ctx.now();
@@ -390,7 +441,7 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
       { ...observed, headers: {}, body: null },
       now,
     );
-    const outcome = answeredOutcome(observed, [...problems, ...failed]);
+    const outcome = answeredOutcome(observed, [...problems, ...refusals, ...failed]);
     outcome.error = certificateError(problems) ?? outcome.error;
     return { ...outcome, details };
   } catch (error) {

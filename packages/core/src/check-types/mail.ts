@@ -48,6 +48,19 @@ const mailFields = {
   /** expiry: an untrusted chain or a name mismatch is a detail, not a failure (a self-signed server). */
   certificateCheck: z.enum(mailCertificateChecks).default('full'),
   minDaysLeft: z.number().int().min(0).max(3650).default(14),
+  /** With a username the check logs in (over TLS only) and logs out; never more. */
+  username: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\r\n\0]+$/, 'a single line')
+    .optional(),
+  /** Secret: sealed at rest, masked in responses and jobs. */
+  password: z
+    .string()
+    .max(1024)
+    .regex(/^[^\r\n\0]*$/, 'a single line')
+    .optional(),
 };
 
 function mailForm(protocol: MailProtocol): CheckFormField[] {
@@ -85,6 +98,14 @@ function mailForm(protocol: MailProtocol): CheckFormField[] {
       hint: 'full: trusted chain, matching name and expiry; expiry: expiry only (self-signed servers).',
     },
     {
+      name: 'username',
+      label: 'Log in as (optional)',
+      kind: 'text',
+      optional: true,
+      hint: 'Logs in over TLS and out again, to check the account works. Never sends mail.',
+    },
+    { name: 'password', label: 'Password (optional)', kind: 'text', optional: true },
+    {
       name: 'servername',
       label: 'Server name (SNI, optional)',
       kind: 'text',
@@ -107,10 +128,12 @@ const mailCheckType = <const P extends MailProtocol>(protocol: P) =>
   ({
     type: protocol,
     label: names[protocol].label,
-    description: `Connects, expects ${names[protocol].greeting}, reads the capabilities, and judges the certificate when TLS is used.`,
+    description: `Connects, expects ${names[protocol].greeting}, reads the capabilities, judges the certificate when TLS is used, and can log in.`,
     fields: mailFields,
     assertions: { sources: ['responseTimeMs', 'certExpiresInDays'], defaults: [] },
     form: mailForm(protocol),
+    // A changed host, port or TLS mode must send the password again: it never follows them unasked.
+    secrets: { fields: ['password'], boundTo: ['host', 'port', 'tls'] },
     target: mailTarget(protocol),
     targetHosts: mailTargetHosts,
   }) as const satisfies CheckType<P>;
