@@ -192,12 +192,20 @@ export async function startPop3Server(options: LineServerOptions = {}): Promise<
  * greets every connection with a 554 saying so and closes it.
  */
 export async function startSmtpServer(
-  options: { tls?: MailServerTls; banner?: string; refuse?: string; account?: MailAccount } = {},
+  options: {
+    tls?: MailServerTls;
+    banner?: string;
+    refuse?: string;
+    account?: MailAccount;
+    /** The AUTH mechanisms offered (default PLAIN and LOGIN). */
+    authMethods?: string[];
+  } = {},
 ): Promise<MailServer> {
   const server = new SMTPServer({
     ...mailServerTls,
     secure: options.tls === 'implicit',
     hideSTARTTLS: options.tls !== 'starttls',
+    ...(options.authMethods ? { authMethods: options.authMethods } : {}),
     // AUTH is offered over TLS only (smtp-server's default).
     onAuth(auth, _session, callback) {
       if (accepts(options.account, auth.username ?? '', auth.password ?? ''))

@@ -317,3 +317,15 @@ it('fails with protocol on a reply longer than the bound', async () => {
   });
   await chatty.close();
 });
+
+it('logs in to an SMTP server that offers only AUTH LOGIN', async () => {
+  const server = await startSmtpServer({ tls: 'implicit', account, authMethods: ['LOGIN'] });
+  const login = { tls: 'implicit' as const, certificateCheck: 'expiry' as const, ...account };
+  const accepted = await runCheck(mailSpec('smtp', server.port, login), context);
+  expect(accepted).toMatchObject({ ok: true, error: null });
+  expect(detail(accepted, 'Capabilities')).toMatch(/AUTH LOGIN/);
+  const refused = await runCheck(mailSpec('smtp', server.port, { ...login, password: 'wrong' }), context);
+  expect(refused).toMatchObject({ ok: false, error: { kind: 'assertion' } });
+  expect(refused.error?.message).toMatch(/535/);
+  await server.close();
+});
