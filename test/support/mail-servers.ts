@@ -30,6 +30,8 @@ export interface LineServerOptions {
   brokenStartTls?: boolean;
   /** The one account that may log in (over TLS); without it every login is refused. */
   account?: MailAccount;
+  /** Told of every login attempt, with the user name. */
+  onLogin?: (username: string) => void;
 }
 
 export interface MailAccount {
@@ -122,6 +124,7 @@ export async function startImapServer(options: LineServerOptions = {}): Promise<
         return;
       case 'LOGIN': {
         const [username = '', password = ''] = imapArguments(line.slice(tag.length + 7));
+        options.onLogin?.(username);
         if (session.secure && accepts(options.account, username, password)) {
           session.reply(`${tag} OK LOGIN completed`);
         } else {
@@ -164,6 +167,7 @@ export async function startPop3Server(options: LineServerOptions = {}): Promise<
         return;
       case 'USER':
         users.set(session, line.slice(5));
+        options.onLogin?.(line.slice(5));
         session.reply('+OK send PASS');
         return;
       case 'PASS': {

@@ -286,6 +286,23 @@ describe.each([
     return server.port;
   };
 
+  it('does not log in to a server whose certificate fails the check', async () => {
+    const attempts: string[] = [];
+    const port = await serve({ account, onLogin: (username) => attempts.push(username) });
+    const login = { tls: 'starttls' as const, ...account };
+    const untrusted = await runCheck(mailSpec(type, port, { ...login, servername: 'localhost' }), context);
+    expect(untrusted).toMatchObject({ ok: false, error: { kind: 'tls' } });
+    expect(untrusted.details).toContainEqual({
+      label: 'Login',
+      value: 'not tried: the certificate failed the check',
+    });
+    expect(attempts).toEqual([]);
+    // The same server, its certificate's expiry alone judged: the login is tried (and so counted).
+    const trusted = await runCheck(mailSpec(type, port, { ...login, certificateCheck: 'expiry' }), context);
+    expect(trusted).toMatchObject({ ok: true });
+    expect(attempts).toEqual([account.username]);
+  });
+
   it('refuses lines sent after the server agreed to TLS (they would pass as protected)', async () => {
     const port = await serve({ injectAfterStartTls: true });
     const outcome = await runCheck(

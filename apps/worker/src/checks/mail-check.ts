@@ -338,8 +338,9 @@ function mailError(error: unknown, during: 'connect' | 'tls' | 'dialogue', timeo
 /**
  * A mail server check (SMTP, IMAP or POP3): connects (with TLS from the first byte when `tls` is
  * implicit), expects the protocol's greeting, lists the capabilities, upgrades with STARTTLS (STLS)
- * when `tls` is starttls and lists them again, logs in when the monitor has a username (over TLS
- * only), judges the certificate like a TLS check, and leaves politely. It never sends mail. Everything is bounded by `timeoutMs`.
+ * when `tls` is starttls and lists them again, judges the certificate like a TLS check, logs in when
+ * the monitor has a username (over TLS only, and only when the certificate passed), and leaves
+ * politely. It never sends mail. Everything is bounded by `timeoutMs`.
  */
 async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckContext): Promise<CheckOutcome> {
   const { host } = spec;
@@ -413,21 +414,28 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
       capabilities = await dialect.capabilities(dialogue);
     }
     details.push({ label: 'Capabilities', value: capabilities.slice(0, MAX_CAPABILITIES).join(', ') });
-    const refusals: FailedAssertion[] = [];
-    if (spec.username !== undefined) {
-      if (!secure) throw new MailTlsError('a login needs TLS: credentials are never sent in plain text');
-      const loginAt = performance.now();
-      const refused = await dialect.login(dialogue, spec.username, spec.password ?? '', capabilities);
-      details.push({ label: 'Login', value: Math.round(performance.now() - loginAt), unit: 'ms' });
-      if (refused !== null)
-        refusals.push({ source: 'login', op: 'eq', expected: 'accepted', actual: refused });
-    }
-    dialect.quit(dialogue);
-
     const now = ctx.now();
     const certificate = secure
       ? judgeCertificate(secure, spec.certificateCheck === 'full' ? name : null, spec.minDaysLeft, now)
       : null;
+    const problems: FailedAssertion[] = certificate?.problems ?? [];
+    const refusals: FailedAssertion[] = [];
+    if (spec.username !== undefined) {
+      if (!secure) throw new MailTlsError('a login needs TLS: credentials are never sent in plain text');
+      // A server whose certificate fails the check may not be the one the password is for.
+      if (problems.length > 0) {
+        details.push({ label: 'Login', value: 'not tried: the certificate failed the check' });
+      } else {
+        const loginAt = performance.now();
+        const refused = await dialect.login(dialogue, spec.username, spec.password ?? '', capabilities);
+        details.push({ label: 'Login', value: Math.round(performance.now() - loginAt), unit: 'ms' });
+        if (refused !== null) {
+          refusals.push({ source: 'login', op: 'eq', expected: 'accepted', actual: refused });
+        }
+      }
+    }
+    dialect.quit(dialogue);
+
     if (secure && certificate) {
       details.push(
         { label: 'TLS version', value: secure.getProtocol() },
@@ -435,7 +443,6 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
       );
     }
     const observed = { ...measured(), certExpiresAt: certificate?.expiresAt ?? null };
-    const problems: FailedAssertion[] = certificate?.problems ?? [];
     const failed = evaluateAssertions(
       spec.assertions.filter((a) => MAIL_SOURCES.has(a.source)),
       { ...observed, headers: {}, body: null },
