@@ -43,7 +43,7 @@ export function planShardJobs(
   options: {
     nowMs: number;
     untilMs: number;
-    regions: ReadonlySet<string>;
+    regions: { has(region: string): boolean };
     catchUpIntervals: number;
     catchUpMs?: number;
     maxCatchUpSlots?: number;

@@ -8,7 +8,9 @@ import {
   scrubSecrets,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { type Logger, openMonitorSecrets, type SecretBox } from '@sentinelmesh/platform';
+import { openMonitorSecrets } from './monitor-secrets';
+import type { Logger } from './logger';
+import type { SecretBox } from './secrets';
 
 /** A check spec with its masks filled, or why it could not be. */
 export type RevealedSpec =
