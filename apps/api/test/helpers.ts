@@ -83,6 +83,7 @@ export async function startApi(
     now?: Date;
     logger?: Logger;
     live?: LiveStreamOptions;
+    probes?: { pollWaitMs?: number; recheckMs?: number };
   } = {},
 ): Promise<TestApi> {
   const mailbox = await startMailbox();
@@ -100,6 +101,7 @@ export async function startApi(
     logger,
     clock,
     ...(options.live ? { live: options.live } : {}),
+    ...(options.probes ? { probes: options.probes } : {}),
     mailer: {
       send: mailer.send,
       close: async () => {

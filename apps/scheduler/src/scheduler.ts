@@ -5,8 +5,8 @@ import {
   listenForMonitorChanges,
   queuePrefix,
   type RedisClient,
-  type Regions,
   type RegionSet,
+  type Regions,
   regionSetOf,
 } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';

@@ -63,7 +63,7 @@ function toRow(result: CheckResult) {
 }
 
 /** A data, integrity or statement error: retrying the same rows cannot help. */
-function isPermanent(error: unknown): boolean {
+export function isPermanentDbError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
 }
@@ -136,7 +136,7 @@ export class ResultWriter<Tag = never> {
     try {
       await this.insertWithRetry(batch.map((p) => p.row));
     } catch (error) {
-      if (batch.length > 1 && isPermanent(error)) {
+      if (batch.length > 1 && isPermanentDbError(error)) {
         // One bad row must not sink the others: write them one by one.
         await Promise.all(batch.map((p) => this.insert([p])));
         return;
@@ -164,7 +164,7 @@ export class ResultWriter<Tag = never> {
           .execute();
         return;
       } catch (error) {
-        if (isPermanent(error) || Date.now() + delay > deadline) throw error;
+        if (isPermanentDbError(error) || Date.now() + delay > deadline) throw error;
         this.options.onRetry?.();
         this.options.logger.warn(
           { err: error, rows: rows.length, retryInMs: delay },

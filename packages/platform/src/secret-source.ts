@@ -8,8 +8,8 @@ import {
   scrubSecrets,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { openMonitorSecrets } from './monitor-secrets';
 import type { Logger } from './logger';
+import { openMonitorSecrets } from './monitor-secrets';
 import type { SecretBox } from './secrets';
 
 /** A check spec with its masks filled, or why it could not be. */
