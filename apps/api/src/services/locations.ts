@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PROBE_TOKEN_PREFIX } from '@sentinelmesh/core';
-import type { Db } from '@sentinelmesh/db';
-import { sql } from 'kysely';
+import type { Database, Db } from '@sentinelmesh/db';
+import { type Kysely, sql } from 'kysely';
 import type { ActorContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
 import { announceRevocation } from '../probes/revocations';
@@ -176,21 +176,25 @@ export async function deleteLocation(ctx: ActorContext, id: string) {
   });
 }
 
+/** A new probe of a probe region with its token: the token is never stored, only its SHA-256. */
+export async function insertProbe(
+  db: Kysely<Database>,
+  region: { id: string; orgId: string | null },
+  name: string,
+) {
+  const { key, hash, hint } = generateBearerSecret(PROBE_TOKEN_PREFIX);
+  const row = await db
+    .insertInto('probes')
+    .values({ org_id: region.orgId, region_id: region.id, name, token_hash: hash, token_hint: hint })
+    .returning(['id', 'name', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { row, token: key };
+}
+
 /** A probe of the location; its token is returned once, here, and only its SHA-256 is kept. */
 export async function createProbe(ctx: ActorContext, locationId: string, input: { name: string }) {
   const location = await ownLocation(ctx, locationId);
-  const { key, hash, hint } = generateBearerSecret(PROBE_TOKEN_PREFIX);
-  const row = await ctx.db
-    .insertInto('probes')
-    .values({
-      org_id: ctx.orgId,
-      region_id: location.id,
-      name: input.name,
-      token_hash: hash,
-      token_hint: hint,
-    })
-    .returning(['id', 'name', 'created_at'])
-    .executeTakeFirstOrThrow();
+  const { row, token } = await insertProbe(ctx.db, { id: location.id, orgId: ctx.orgId }, input.name);
   const probe = toProbe(
     {
       ...row,
@@ -205,7 +209,7 @@ export async function createProbe(ctx: ActorContext, locationId: string, input: 
     },
     ctx.clock.now().getTime(),
   );
-  return { ...probe, token: key };
+  return { ...probe, token };
 }
 
 /** Revocation is one committed UPDATE, announced to every API process: polls in flight end with 401. */
