@@ -346,6 +346,20 @@ describe('results', () => {
   });
 });
 
+describe('bodies', () => {
+  it('over the route limit are a 413 problem naming that limit', async () => {
+    const loc = await location(acme);
+    const probe = await probeToken(acme, loc.id);
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/probe/poll',
+      headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ version: 'x'.repeat(20_000), stats: {} }),
+    });
+    expect(expectProblem(res, 413).detail).toBe('the request body is larger than the limit of 16 KiB');
+  });
+});
+
 describe('the private-target rule', () => {
   it('lets a monitor name a loopback target only when all its regions are own locations allowing it', async () => {
     const open = await location(acme, true);

@@ -67,7 +67,7 @@ export function privateTargetProblems(
       ? [
           {
             path,
-            message: `must be a public ${name ? 'name' : 'address'}: ${reason}, and this deployment does not allow private targets (outside private locations that allow them)`,
+            message: `must be a public ${name ? 'name' : 'address'}: ${reason}, and this deployment does not allow private targets`,
           },
         ]
       : [];

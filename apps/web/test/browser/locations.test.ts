@@ -16,7 +16,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // The probe gateway is part of the API: no scheduler or worker is needed here.
   [stack, browser] = await Promise.all([
-    startTestStack({ databaseUrl: db.url, apps: 'api,web', timeoutMs: 240_000 }),
+    startTestStack({ databaseUrl: db.url, apps: 'api,web', timeoutMs: 540_000 }),
     launchChromium(),
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await page.getByLabel('Organization name').fill('Location Browser Org');
   await page.getByRole('button', { name: 'Create organization' }).click();
   await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
