@@ -44,6 +44,7 @@ export interface ProbeGatewayOptions {
 }
 
 const REVOKED = 'revoked';
+const FETCHER_IDLE_MS = 60_000;
 
 /**
  * The probe gateway (ADR 0029): hands each probe the slots of its region's queue and writes the
@@ -59,6 +60,7 @@ export class ProbeGateway {
   private readonly secrets: SecretSource;
   private readonly log: Logger;
   private revocations: { close: () => Promise<void> } | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly options: ProbeGatewayOptions) {
@@ -85,6 +87,19 @@ export class ProbeGateway {
       logger: this.log,
       onRevoked: (probeId) => this.cut(probeId),
     });
+    // Each fetcher holds a blocking Redis connection: one no probe polled for a while is closed.
+    this.sweeper = setInterval(() => this.closeIdleFetchers(FETCHER_IDLE_MS), FETCHER_IDLE_MS / 2);
+    this.sweeper.unref();
+  }
+
+  private closeIdleFetchers(idleMs: number): void {
+    for (const [region, fetcher] of this.fetchers) {
+      if (!fetcher.idleFor(idleMs)) continue;
+      this.fetchers.delete(region);
+      fetcher
+        .close()
+        .catch((error: unknown) => this.log.warn({ err: error, region }, 'cannot close a fetcher'));
+    }
   }
 
   /** Ends every poll of `probeId` held by this process: each answers 401. */
@@ -149,13 +164,14 @@ export class ProbeGateway {
       await this.seen(identity, body);
       if (gone.aborted) controller.abort('gone');
       for (;;) {
-        const taken = await this.fetcher(identity.region).take(controller.signal);
+        const fetcher = this.fetcher(identity.region);
+        const taken = await fetcher.take(controller.signal);
         if (controller.signal.aborted) {
-          await this.fetcher(identity.region).release(taken);
+          await fetcher.release(taken);
           if (controller.signal.reason === REVOKED) throw invalidProbeToken();
           return { serverTime: this.options.clock.now().toISOString(), checks: [] };
         }
-        const checks = await this.handOver(identity, taken);
+        const checks = await this.handOver(identity, fetcher, taken);
         if (checks.length > 0) return { serverTime: this.options.clock.now().toISOString(), checks };
       }
     } finally {
@@ -172,8 +188,11 @@ export class ProbeGateway {
    * receives another organization's slot (dropped, counted and logged); a slot whose secrets cannot
    * be opened is recorded as failed here, as a worker would.
    */
-  private async handOver(identity: ProbeIdentity, taken: TakenJob[]): Promise<ProbeSlot[]> {
-    const fetcher = this.fetcher(identity.region);
+  private async handOver(
+    identity: ProbeIdentity,
+    fetcher: RegionFetcher,
+    taken: TakenJob[],
+  ): Promise<ProbeSlot[]> {
     const usable: TakenJob[] = [];
     const slots: CheckJob[] = [];
     for (const entry of taken) {
@@ -271,6 +290,7 @@ export class ProbeGateway {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const set of this.polls.values()) for (const controller of set) controller.abort('gone');
     await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.close()));
     await this.revocations?.close();

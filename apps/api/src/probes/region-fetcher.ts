@@ -28,6 +28,8 @@ export class RegionFetcher {
   private readonly waiters: Waiter[] = [];
   private looping: Promise<void> | null = null;
   private closed = false;
+  /** When a poll last asked (ms), so the gateway can close fetchers no probe uses. */
+  lastUsedMs = Date.now();
 
   constructor(
     private readonly options: {
@@ -62,6 +64,7 @@ export class RegionFetcher {
 
   /** The next jobs due in the region, or none once `signal` aborts first. */
   take(signal: AbortSignal): Promise<TakenJob[]> {
+    this.lastUsedMs = Date.now();
     if (signal.aborted || this.closed) return Promise.resolve([]);
     return new Promise((resolve) => {
       const waiter: Waiter = { resolve, signal };
@@ -100,6 +103,11 @@ export class RegionFetcher {
         }),
       ),
     );
+  }
+
+  /** No poll waits and none asked for `idleMs`. */
+  idleFor(idleMs: number): boolean {
+    return this.waiters.length === 0 && this.looping === null && Date.now() - this.lastUsedMs > idleMs;
   }
 
   async close(): Promise<void> {
