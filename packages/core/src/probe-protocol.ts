@@ -4,7 +4,7 @@ import { checkSpecSchema } from './check-types';
 import { regionName } from './schemas/monitor-fields';
 
 /**
- * The wire protocol between a probe and the API's probe gateway (ADR 0029, docs/probes.md): every
+ * The wire protocol between a probe and the API's probe gateway (ADR 0030, docs/probes.md): every
  * request carries `Authorization: Bearer smp_…`; both sides validate with these schemas.
  */
 
