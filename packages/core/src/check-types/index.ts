@@ -2,17 +2,25 @@ import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
+import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
+import { pingCheckType } from './ping';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
+import { udpCheckType } from './udp';
+import { websocketCheckType } from './websocket';
 
 export * from './check-type';
 export * from './dns';
+export * from './grpc';
 export * from './heartbeat';
 export * from './http';
+export * from './ping';
 export * from './tcp';
 export * from './tls';
+export * from './udp';
+export * from './websocket';
 
 /** Keeps a registry's keys and its types' names the same. */
 const registry = <const R extends { [K in keyof R]: CheckType<K & string> }>(types: R): R => types;
@@ -24,6 +32,10 @@ export const checkTypes = registry({
   dns: dnsCheckType,
   tls: tlsCheckType,
   heartbeat: heartbeatCheckType,
+  ping: pingCheckType,
+  udp: udpCheckType,
+  websocket: websocketCheckType,
+  grpc: grpcCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { publicUrl } from '../secret-urls';
+import { type CheckType, defineCheckType } from './check-type';
+import { headerName, headerValue } from './http';
+
+/** An absolute ws:// or wss:// URL with a host. */
+export const wsUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute ws:// or wss:// URL');
+
+const subprotocol = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'not a valid subprotocol name');
+
+/** A WebSocket handshake; optionally a message, with the first reply judged. */
+export const websocketCheckType = defineCheckType({
+  type: 'websocket',
+  label: 'WebSocket',
+  description: 'Opens a WebSocket; can send a message and check the reply.',
+  fields: {
+    url: wsUrl,
+    headers: z
+      .record(headerName, headerValue)
+      .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers')
+      .default({}),
+    subprotocol: subprotocol.optional(),
+    message: z.string().min(1).max(65_536).optional(),
+    expect: z.string().min(1).max(4096).optional(),
+  },
+  assertions: { sources: ['responseTimeMs', 'body'], defaults: [] },
+  form: [
+    { name: 'url', label: 'URL', kind: 'text', placeholder: 'wss://example.com/socket' },
+    { name: 'subprotocol', label: 'Subprotocol (optional)', kind: 'text', optional: true },
+    {
+      name: 'message',
+      label: 'Message to send (optional)',
+      kind: 'text',
+      optional: true,
+      hint: 'Sent once open; the first reply is judged.',
+    },
+    {
+      name: 'expect',
+      label: 'Expect in the reply (optional)',
+      kind: 'text',
+      optional: true,
+      hint: 'The check fails when the first message received does not contain this.',
+    },
+  ],
+  target: (config: { url: string }) => publicUrl(config.url),
+  targetHosts(config: { url: string }) {
+    try {
+      return [{ path: 'url', host: new URL(config.url).hostname }];
+    } catch {
+      return [];
+    }
+  },
+} as const satisfies CheckType<'websocket'>);
