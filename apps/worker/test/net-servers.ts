@@ -77,7 +77,10 @@ export async function startWsServer(): Promise<WsServer> {
   };
 }
 
-const decodeRequest = (bytes: Buffer) => (bytes.length > 2 ? bytes.subarray(2).toString('utf8') : '');
+// An object, not the bare name: the server library takes a falsy request for no request at all.
+const decodeRequest = (bytes: Buffer) => ({
+  service: bytes.length > 2 ? bytes.subarray(2).toString('utf8') : '',
+});
 const encodeResponse = (servingStatus: number) => Buffer.from([0x08, servingStatus]);
 
 const healthService: ServiceDefinition = {
@@ -85,7 +88,7 @@ const healthService: ServiceDefinition = {
     path: HEALTH_CHECK_METHOD,
     requestStream: false,
     responseStream: false,
-    requestSerialize: (value: string) => Buffer.from(value),
+    requestSerialize: (value: { service: string }) => Buffer.from(value.service),
     requestDeserialize: decodeRequest,
     responseSerialize: encodeResponse,
     responseDeserialize: (bytes: Buffer) => bytes[1] ?? 0,
@@ -105,11 +108,11 @@ export async function startGrpcHealth(
   if (options.health !== false) {
     server.addService(healthService, {
       Check: (
-        call: { request: string },
+        call: { request: { service: string } },
         callback: (error: { code: number; details: string } | null, value?: number) => void,
       ) => {
-        if (call.request === 'slow') return;
-        const found = statuses[call.request];
+        if (call.request.service === 'slow') return;
+        const found = statuses[call.request.service];
         if (found === undefined) callback({ code: status.NOT_FOUND, details: 'unknown service' });
         else callback(null, found);
       },

@@ -22,7 +22,7 @@ export const servingStatuses = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UN
 /** The largest answer read; a health answer is a few bytes. */
 const MAX_RESPONSE_BYTES = 4096;
 
-/** HealthCheckRequest { string service = 1; } in protobuf's wire format. */
+/** HealthCheckRequest { string service = 1; } in protobuf's wire format (empty: the field is left out). */
 export function encodeHealthRequest(service: string): Buffer {
   if (service === '') return Buffer.alloc(0);
   const text = Buffer.from(service, 'utf8');

@@ -170,11 +170,15 @@ export function websocketCheck(spec: CheckSpecOf<'websocket'>, ctx: CheckContext
     });
     ws.on('error', (error) => {
       const known = classifyError(error, { timeoutMs: spec.timeoutMs });
+      if (known.kind !== 'internal') return finish(failedOutcome(known, measured()));
+      // Connected but the handshake never finished (EPROTO: the server does not speak TLS).
+      const inHandshake = secure && phases.connectMs !== null && readyAt === null;
       // Anything else ws reports (a bad accept key, a refused subprotocol, a broken frame) is the
       // server breaking the protocol.
+      const kind = inHandshake ? 'tls' : 'protocol';
       finish(
         failedOutcome(
-          known.kind === 'internal' ? { kind: 'protocol', message: shorten(error.message) } : known,
+          { kind, message: shorten(`${kind === 'tls' ? 'TLS: ' : ''}${error.message}`) },
           measured(),
         ),
       );
