@@ -52,6 +52,7 @@ export const websocketCheckType = defineCheckType({
       hint: 'The check fails when the first message received does not contain this.',
     },
   ],
+  secrets: { urlAndHeaders: true },
   target: (config: { url: string }) => publicUrl(config.url),
   targetHosts(config: { url: string }) {
     try {

@@ -1,0 +1,6 @@
+import type { BenchCase } from '../case';
+import { cases as http } from './http';
+import { cases as net } from './net';
+
+/** Every benchmark case, HTTP first as the reference. */
+export const allCases: BenchCase[] = [...http, ...net];
