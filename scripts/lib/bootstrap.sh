@@ -60,6 +60,12 @@ ensure_faketime() {
   apt_install faketime || die "libfaketime is missing and could not be installed; install Debian's faketime package"
 }
 
+# Ping checks run the system ping (Debian's iputils-ping); their tests ping loopback.
+ensure_ping() {
+  command -v ping >/dev/null 2>&1 && return
+  apt_install iputils-ping || die "ping is missing and could not be installed; install Debian's iputils-ping package"
+}
+
 ensure_dependencies() {
   say "installing dependencies (pnpm install)"
   "${PNPM[@]}" install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\s*$)' || die "pnpm install failed"
