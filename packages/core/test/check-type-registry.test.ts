@@ -15,7 +15,7 @@ const base = { id: 'm', orgId: 'o', name: 'x', timeoutMs: 1000, intervalSeconds:
 
 describe('check type registry', () => {
   it('lists every type under its own name, in the documented order', () => {
-    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat']);
+    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat', 'ping', 'udp', 'websocket', 'grpc']);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
 
@@ -66,6 +66,10 @@ function requiredOf(type: string): Record<string, unknown> {
     dns: { host: 'example.com' },
     tls: { host: 'example.com' },
     heartbeat: { periodSeconds: 300 },
+    ping: { host: 'example.com' },
+    udp: { host: 'example.com', port: 53, payload: 'x' },
+    websocket: { url: 'wss://example.com/' },
+    grpc: { host: 'example.com', port: 50051 },
   }[type] as Record<string, unknown>;
 }
 

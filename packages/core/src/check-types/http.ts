@@ -7,8 +7,8 @@ import { type CheckType, defineCheckType } from './check-type';
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-export const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
-export const headerValue = z
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
+const headerValue = z
   .string()
   .max(8192)
   .regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks');

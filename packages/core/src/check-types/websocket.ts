@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { publicUrl } from '../secret-urls';
 import { type CheckType, defineCheckType } from './check-type';
-import { headerName, headerValue } from './http';
+import { httpCheckType } from './http';
 
 /** An absolute ws:// or wss:// URL with a host. */
 export const wsUrl = z
@@ -25,10 +25,8 @@ export const websocketCheckType = defineCheckType({
   description: 'Opens a WebSocket; can send a message and check the reply.',
   fields: {
     url: wsUrl,
-    headers: z
-      .record(headerName, headerValue)
-      .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers')
-      .default({}),
+    // HTTP's rules, the very same (a PATCH of headers then has one rule whatever the type).
+    headers: httpCheckType.fields.headers,
     subprotocol: subprotocol.optional(),
     message: z.string().min(1).max(65_536).optional(),
     expect: z.string().min(1).max(4096).optional(),
