@@ -1,6 +1,14 @@
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createTestDatabase, expectProblem, type Session, signupUser, startApi, type TestApi } from './helpers';
+import {
+  client,
+  createTestDatabase,
+  expectProblem,
+  type Session,
+  signupUser,
+  startApi,
+  type TestApi,
+} from './helpers';
 
 // Ping, UDP, WebSocket and gRPC monitors through the API: defaults, validation, masks, PATCH, private targets.
 
@@ -48,9 +56,15 @@ describe('network check types in the API', () => {
   it.each<[Record<string, unknown>, string]>([
     [{ type: 'ping', host: 'example.com', count: 11 }, 'count'],
     [{ type: 'ping', host: 'example.com', intervalMs: 50 }, 'intervalMs'],
-    [{ type: 'ping', host: 'example.com', assertions: [{ source: 'status', op: 'eq', value: 200 }] }, 'assertions.0.source'],
+    [
+      { type: 'ping', host: 'example.com', assertions: [{ source: 'status', op: 'eq', value: 200 }] },
+      'assertions.0.source',
+    ],
     [{ type: 'udp', host: 'example.com', port: 53 }, 'payload'],
-    [{ type: 'udp', host: 'example.com', port: 53, payload: 'x', payloadEncoding: 'base64' }, 'payloadEncoding'],
+    [
+      { type: 'udp', host: 'example.com', port: 53, payload: 'x', payloadEncoding: 'base64' },
+      'payloadEncoding',
+    ],
     [{ type: 'websocket', url: 'https://example.com/socket' }, 'url'],
     [{ type: 'websocket', url: 'wss://example.com/', subprotocol: 'a b' }, 'subprotocol'],
     [{ type: 'grpc', host: 'example.com' }, 'port'],
@@ -61,10 +75,24 @@ describe('network check types in the API', () => {
   });
 
   it('creates a UDP monitor and patches its payload', async () => {
-    const res = await create({ type: 'udp', host: '127.0.0.1', port: 5353, payload: 'abcd', payloadEncoding: 'hex' });
+    const res = await create({
+      type: 'udp',
+      host: '127.0.0.1',
+      port: 5353,
+      payload: 'abcd',
+      payloadEncoding: 'hex',
+    });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ type: 'udp', port: 5353, payload: 'abcd', payloadEncoding: 'hex', awaitReply: true });
-    const patched = await client(api.app, session.token).patch(`/v1/monitors/${res.json().id}`, { expect: 'ok' });
+    expect(res.json()).toMatchObject({
+      type: 'udp',
+      port: 5353,
+      payload: 'abcd',
+      payloadEncoding: 'hex',
+      awaitReply: true,
+    });
+    const patched = await client(api.app, session.token).patch(`/v1/monitors/${res.json().id}`, {
+      expect: 'ok',
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ payload: 'abcd', expect: 'ok' });
   });
@@ -111,6 +139,9 @@ describe('network check types in the API', () => {
     [{ type: 'grpc', host: '169.254.169.254', port: 50051 }, 'host'],
   ])('refuses the private target %j naming %s when private targets are not allowed', async (body, path) => {
     const res = await client(strict.app, strictSession.token).post('/v1/monitors', { name: 'x', ...body });
-    expect(expectProblem(res, 400).errors).toContainEqual({ path, message: expect.stringContaining('public') });
+    expect(expectProblem(res, 400).errors).toContainEqual({
+      path,
+      message: expect.stringContaining('public'),
+    });
   });
 });
