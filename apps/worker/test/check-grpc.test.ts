@@ -43,6 +43,14 @@ describe('grpc check', () => {
     expect(outcome.phases.ttfbMs).not.toBeNull();
   });
 
+  it('opens a connection of its own for each check, so each times its connect', async () => {
+    for (let i = 0; i < 2; i++) {
+      const outcome = await runCheck(grpcSpec('127.0.0.1', plain.port), context);
+      expect(outcome.ok).toBe(true);
+      expect(outcome.phases.connectMs).not.toBeNull();
+    }
+  });
+
   it('asks about the named service', async () => {
     expect(await runCheck(grpcSpec('127.0.0.1', plain.port, { service: 'api' }), context)).toMatchObject({
       ok: true,
