@@ -48,7 +48,12 @@ export function websocketCheck(spec: CheckSpecOf<'websocket'>, ctx: CheckContext
   // ws hands the request's options (host, port, and for wss the TLS settings) to this.
   const createConnection = (options: object): Socket => {
     const socket = secure
-      ? tlsConnect({ ...options, path: undefined, lookup, servername: classifyAddress(host) ? undefined : host })
+      ? tlsConnect({
+          ...options,
+          path: undefined,
+          lookup,
+          servername: classifyAddress(host) ? undefined : host,
+        })
       : netConnect({ ...(options as { port: number; host: string }), path: undefined, lookup });
     socket.once('lookup', () => {
       phases.dnsMs = performance.now() - started;
