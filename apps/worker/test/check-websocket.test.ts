@@ -1,3 +1,4 @@
+import { fillMasks, SECRET_MASK, splitSecrets } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index';
 import { closedPort, context } from './helpers';
@@ -103,5 +104,19 @@ describe('websocket check', () => {
     const named = await runCheck(websocketSpec(`ws://localhost:${server.port}/silent`), strict);
     expect(named).toMatchObject({ ok: false, error: { kind: 'blocked_target' } });
     expect(server.lastHeaders()).not.toBeNull();
+  });
+
+  it('keeps header values and URL secrets out of the job, and sends the real ones once filled', async () => {
+    const spec = websocketSpec(`${server.url('/silent')}?token=s3cret`, {
+      headers: { authorization: 'Bearer abc' },
+    });
+    const { config: masked, secrets } = splitSecrets(spec);
+    expect(JSON.stringify(masked)).not.toContain('s3cret');
+    expect(masked.headers).toEqual({ authorization: SECRET_MASK });
+    const { config: filled, problems } = fillMasks(masked, secrets);
+    expect(problems).toEqual([]);
+    const outcome = await runCheck(filled, context);
+    expect(outcome.ok).toBe(true);
+    expect(server.lastHeaders()?.authorization).toBe('Bearer abc');
   });
 });
