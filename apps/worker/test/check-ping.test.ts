@@ -67,6 +67,20 @@ describe('ping check', () => {
     expect(detail(outcome.details, 'Packets sent')).toBe(1);
   });
 
+  it('stops at the check’s timeout and judges the replies it had', async () => {
+    const started = Date.now();
+    const outcome = await runCheck(
+      pingSpec('127.0.0.1', { count: 10, intervalMs: 500, timeoutMs: 1200 }),
+      context,
+    );
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(outcome).toMatchObject({ ok: true, error: null });
+    const sent = detail(outcome.details, 'Packets sent') as number;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(10);
+    expect(detail(outcome.details, 'Packets received')).toBeGreaterThan(0);
+  });
+
   it('judges packet loss and round-trip assertions', async () => {
     const outcome = await runCheck(
       pingSpec('127.0.0.1', {

@@ -76,8 +76,9 @@ export async function pingCheck(spec: CheckSpecOf<'ping'>, ctx: CheckContext): P
     return failedOutcome(classifyError(error, { timeoutMs: spec.timeoutMs }));
   }
   const dnsMs = performance.now() - started;
-  // The deadline (-w, whole seconds) keeps ping within the check's time; the timer below is the backstop.
-  const deadline = Math.max(1, Math.floor(spec.timeoutMs / 1000));
+  // ping's own deadline (-w, whole seconds) is the check's time rounded up; the timer in runPing
+  // interrupts it at the check's time exactly, and ping then prints what it has.
+  const deadline = Math.ceil(spec.timeoutMs / 1000);
   const args = [
     target.family === 6 ? '-6' : '-4',
     '-n',
