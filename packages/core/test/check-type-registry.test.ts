@@ -25,13 +25,16 @@ describe('check type registry', () => {
       'udp',
       'websocket',
       'grpc',
+      'smtp',
+      'imap',
+      'pop3',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
 
   it('finds a type by name and nothing for an unknown or inherited name', () => {
     expect(findCheckType('dns')?.label).toBe('DNS record');
-    expect(findCheckType('smtp')).toBeUndefined();
+    expect(findCheckType('gopher')).toBeUndefined();
     expect(findCheckType('toString')).toBeUndefined();
   });
 
@@ -80,6 +83,9 @@ function requiredOf(type: string): Record<string, unknown> {
     udp: { host: 'example.com', port: 53, payload: 'x' },
     websocket: { url: 'wss://example.com/' },
     grpc: { host: 'example.com', port: 50051 },
+    smtp: { host: 'example.com' },
+    imap: { host: 'example.com' },
+    pop3: { host: 'example.com' },
   }[type] as Record<string, unknown>;
 }
 
@@ -89,7 +95,8 @@ describe('check spec', () => {
     expect(checkSpecSchema.safeParse({ ...base, type: 'tls' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'http' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'heartbeat' }).success).toBe(false);
-    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'gopher', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp' }).success).toBe(false);
   });
 
   it('reads job payloads written before it, with the fields they left out at their defaults', () => {

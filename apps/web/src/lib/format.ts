@@ -1,4 +1,4 @@
-import type { MonitorStatus } from '@sentinelmesh/core';
+import { type MonitorStatus, mailPort } from '@sentinelmesh/core';
 import type { Monitor } from './api-types';
 
 export const EMPTY = '—';
@@ -31,6 +31,10 @@ export function monitorTarget(monitor: Monitor): string {
       return monitor.url;
     case 'grpc':
       return `${monitor.host}:${monitor.port}`;
+    case 'smtp':
+    case 'imap':
+    case 'pop3':
+      return `${monitor.host}:${mailPort(monitor.type, monitor)}`;
   }
 }
 

@@ -4,6 +4,7 @@ import { dnsCheck } from './dns-check';
 import { grpcCheck } from './grpc-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
+import { imapCheck, pop3Check, smtpCheck } from './mail-check';
 import { failedOutcome, shorten } from './outcome';
 import { pingCheck } from './ping-check';
 import { tcpCheck } from './tcp-check';
@@ -24,6 +25,9 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   udp: udpCheck,
   websocket: websocketCheck,
   grpc: grpcCheck,
+  smtp: smtpCheck,
+  imap: imapCheck,
+  pop3: pop3Check,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

@@ -5,6 +5,7 @@ import { dnsCheckType } from './dns';
 import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
+import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
 import { pingCheckType } from './ping';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
@@ -16,6 +17,7 @@ export * from './dns';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
+export * from './mail';
 export * from './ping';
 export * from './tcp';
 export * from './tls';
@@ -36,6 +38,9 @@ export const checkTypes = registry({
   udp: udpCheckType,
   websocket: websocketCheckType,
   grpc: grpcCheckType,
+  smtp: smtpCheckType,
+  imap: imapCheckType,
+  pop3: pop3CheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;

@@ -1,6 +1,7 @@
 import type { BenchCase } from '../case';
 import { cases as http } from './http';
+import { cases as mail } from './mail';
 import { cases as net } from './net';
 
 /** Every benchmark case, HTTP first as the reference. */
-export const allCases: BenchCase[] = [...http, ...net];
+export const allCases: BenchCase[] = [...http, ...net, ...mail];
