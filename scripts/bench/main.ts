@@ -290,7 +290,9 @@ try {
   log(`bare loop: fresh connection per request, 64 in flight, ${args['bare-seconds']} s`);
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
   if (schedulerMonitors > 0) {
-    log(`scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB, ${args['scheduler-parallel-gc'] ? 'parallel' : 'single-threaded'} GC`);
+    log(
+      `scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB, ${args['scheduler-parallel-gc'] ? 'parallel' : 'single-threaded'} GC`,
+    );
     schedulerRow = await runSchedulerScale({
       monitors: schedulerMonitors,
       seconds: Number(args['scheduler-seconds']),
