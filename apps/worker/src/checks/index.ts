@@ -4,7 +4,10 @@ import { dnsCheck } from './dns-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
 import { imapCheck, pop3Check, smtpCheck } from './mail-check';
+import { mysqlCheck } from './mysql-check';
 import { failedOutcome, shorten } from './outcome';
+import { postgresCheck } from './postgres-check';
+import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
 
@@ -20,6 +23,9 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   smtp: smtpCheck,
   imap: imapCheck,
   pop3: pop3Check,
+  postgres: postgresCheck,
+  mysql: mysqlCheck,
+  redis: redisCheck,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

@@ -5,14 +5,21 @@ import { dnsCheckType } from './dns';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
 import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
+import { mysqlCheckType } from './mysql';
+import { postgresCheckType } from './postgres';
+import { redisCheckType } from './redis';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
 
 export * from './check-type';
+export * from './database';
 export * from './dns';
 export * from './heartbeat';
 export * from './http';
 export * from './mail';
+export * from './mysql';
+export * from './postgres';
+export * from './redis';
 export * from './tcp';
 export * from './tls';
 
@@ -29,6 +36,9 @@ export const checkTypes = registry({
   smtp: smtpCheckType,
   imap: imapCheckType,
   pop3: pop3CheckType,
+  postgres: postgresCheckType,
+  mysql: mysqlCheckType,
+  redis: redisCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
