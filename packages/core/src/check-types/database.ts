@@ -20,6 +20,12 @@ export const databaseAssertions = {
 
 const username = z.string().min(1).max(256);
 
+/**
+ * The password is sealed, write-only and filled in by the worker; a changed host, port or TLS mode
+ * must send it again, so a stored password is never sent to another server or in the clear.
+ */
+export const databaseSecrets = { fields: ['password'], boundTo: ['host', 'port', 'tlsMode'] } as const;
+
 /** The connection fields the SQL and Redis checks share, with the given default port and user. */
 export function databaseConnectionFields<U extends string | undefined>(defaultPort: number, defaultUser: U) {
   return {

@@ -4,6 +4,7 @@ import {
   databaseAssertions,
   databaseConnectionFields,
   databaseConnectionForm,
+  databaseSecrets,
   databaseTarget,
   sqlQuery,
   sqlQueryForm,
@@ -20,6 +21,7 @@ export const mysqlCheckType = defineCheckType({
     query: sqlQuery,
   },
   assertions: databaseAssertions,
+  secrets: databaseSecrets,
   form: [
     ...databaseConnectionForm(3306, 'root', 'db.example.com'),
     { name: 'database', label: 'Database (optional)', kind: 'text', optional: true },

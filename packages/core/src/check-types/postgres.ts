@@ -4,6 +4,7 @@ import {
   databaseAssertions,
   databaseConnectionFields,
   databaseConnectionForm,
+  databaseSecrets,
   databaseTarget,
   sqlQuery,
   sqlQueryForm,
@@ -20,6 +21,7 @@ export const postgresCheckType = defineCheckType({
     query: sqlQuery,
   },
   assertions: databaseAssertions,
+  secrets: databaseSecrets,
   form: [
     ...databaseConnectionForm(5432, 'postgres', 'db.example.com'),
     { name: 'database', label: 'Database', kind: 'text', initial: 'postgres' },

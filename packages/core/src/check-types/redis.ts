@@ -4,6 +4,7 @@ import {
   databaseAssertions,
   databaseConnectionFields,
   databaseConnectionForm,
+  databaseSecrets,
   databaseTarget,
 } from './database';
 
@@ -77,6 +78,7 @@ export const redisCheckType = defineCheckType({
     command: redisCommand.optional(),
   },
   assertions: databaseAssertions,
+  secrets: databaseSecrets,
   form: [
     ...databaseConnectionForm(6379, undefined, 'cache.example.com'),
     { name: 'db', label: 'Database number', kind: 'number', initial: '0' },
