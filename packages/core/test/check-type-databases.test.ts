@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { monitorTarget, redisCommandProblem } from '../src/check-types';
-import { SECRET_MASK } from '../src/secret-urls';
 import { createMonitorSchema, monitorConfigSchema, toCheckSpec } from '../src/schemas/monitor';
+import { SECRET_MASK } from '../src/secret-urls';
 
 const parse = (input: Record<string, unknown>) => createMonitorSchema.safeParse({ name: 'x', ...input });
 const stored = (input: Record<string, unknown>) =>
