@@ -1,8 +1,12 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Assertion, CheckSpecOf } from '@sentinelmesh/core';
 import { type MariaDb, startMariaDb } from '@sentinelmesh/stack/mariadb';
+import { freePort } from '@sentinelmesh/stack/ports';
+import { stopChild } from '@sentinelmesh/stack/process-spec';
 import { waitFor } from '@sentinelmesh/stack/wait';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -330,6 +334,70 @@ describe('redis check', () => {
   it('refuses a private target unless allowed', async () => {
     const outcome = await redisCheck(spec(), blocked);
     expect(outcome.error?.kind).toBe('blocked_target');
+  });
+
+  it('reports a server that does not speak Redis as protocol', async () => {
+    const http = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.on('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = http.address();
+      const httpPort = typeof address === 'object' && address ? address.port : 0;
+      const outcome = await redisCheck(spec({ port: httpPort }), context);
+      expect(outcome.error?.kind).toBe('protocol');
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  describe('over TLS', () => {
+    const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+    let server: ChildProcess;
+    let tlsPort: number;
+
+    beforeAll(async () => {
+      tlsPort = await freePort();
+      // A Redis of its own that speaks only TLS, with a self-signed certificate for localhost.
+      server = spawn(
+        'redis-server',
+        [
+          '--port',
+          '0',
+          '--tls-port',
+          String(tlsPort),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ]
+          .concat([
+            '--tls-cert-file',
+            fixture('self-signed.crt'),
+            '--tls-key-file',
+            fixture('self-signed.key'),
+          ])
+          .concat(['--tls-auth-clients', 'no']),
+        { stdio: 'ignore' },
+      );
+      await waitFor('Redis over TLS', async () => (await redisCheck(tlsSpec('require'), context)).ok);
+    });
+    afterAll(async () => {
+      if (server) await stopChild(server, 'SIGTERM');
+    });
+    const tlsSpec = (tlsMode: CheckSpecOf<'redis'>['tlsMode']) =>
+      spec({ host: '127.0.0.1', port: tlsPort, tlsMode, username: undefined, password: undefined });
+
+    it('connects encrypted with require, and refuses the untrusted certificate with verify-full', async () => {
+      const encrypted = await redisCheck(tlsSpec('require'), context);
+      expect(encrypted.ok).toBe(true);
+      const verified = await redisCheck(tlsSpec('verify-full'), context);
+      expect(verified.error?.kind).toBe('tls');
+      expect(verified.error?.message).toMatch(/self[- ]signed/i);
+    });
   });
 });
 

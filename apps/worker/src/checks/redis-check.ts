@@ -40,31 +40,42 @@ export function redisCheck(spec: CheckSpecOf<'redis'>, ctx: CheckContext): Promi
     });
     // ioredis dials the checked address itself; its connect event is when the socket (and TLS) is up.
     client.once('connect', target.connected);
-    // An error after the check settled (a server closing the connection) must not crash the worker.
-    client.on('error', () => {});
+    // A failed TLS handshake or a reply that is not RESP closes the connection, and the pending
+    // command then only says it closed: the connection's own error says why.
+    let streamError: unknown = null;
+    client.on('error', (error: unknown) => {
+      streamError ??= error;
+    });
+    const explained = (error: unknown) => {
+      throw error instanceof ReplyError ? error : (streamError ?? error);
+    };
     return {
-      async login() {
-        target.dialing();
-        await client.connect();
-        if (spec.password !== undefined) {
-          await (spec.username
-            ? client.call('AUTH', spec.username, spec.password)
-            : client.call('AUTH', spec.password));
-        }
-        if (spec.db !== 0) await client.call('SELECT', String(spec.db));
-      },
-      async query() {
-        const text = spec.command ?? 'PING';
-        const problem = redisCommandProblem(text);
-        if (problem) throw new QueryRefused(`command refused: ${problem}`);
-        const { name, args } = parseRedisCommand(text);
-        const reply: unknown = await client.call(name, ...args);
-        const value = Array.isArray(reply) ? (reply[0] ?? null) : reply;
-        return { value, rows: replyRows(reply) } satisfies QueryResult;
-      },
+      login: () => login().catch(explained),
+      query: () => query().catch(explained),
       close() {
         client.disconnect();
       },
     };
+
+    async function login() {
+      target.dialing();
+      await client.connect();
+      if (spec.password !== undefined) {
+        await (spec.username
+          ? client.call('AUTH', spec.username, spec.password)
+          : client.call('AUTH', spec.password));
+      }
+      if (spec.db !== 0) await client.call('SELECT', String(spec.db));
+    }
+
+    async function query(): Promise<QueryResult> {
+      const text = spec.command ?? 'PING';
+      const problem = redisCommandProblem(text);
+      if (problem) throw new QueryRefused(`command refused: ${problem}`);
+      const { name, args } = parseRedisCommand(text);
+      const reply: unknown = await client.call(name, ...args);
+      const value = Array.isArray(reply) ? (reply[0] ?? null) : reply;
+      return { value, rows: replyRows(reply) };
+    }
   });
 }
