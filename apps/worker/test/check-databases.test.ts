@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Assertion, CheckSpecOf } from '@sentinelmesh/core';
 import { type MariaDb, startMariaDb } from '@sentinelmesh/stack/mariadb';
 import { freePort } from '@sentinelmesh/stack/ports';
