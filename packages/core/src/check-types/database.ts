@@ -67,6 +67,7 @@ export function databaseConnectionForm(
       label: 'Password (optional)',
       kind: 'text',
       optional: true,
+      secret: true,
       hint: 'Stored encrypted; never shown again.',
     },
     {
