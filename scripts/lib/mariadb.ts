@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,9 +30,11 @@ export interface MariaDb {
  * Starts Debian's MariaDB (`mariadb-server`) on a free port in a temporary folder of its own (removed
  * on stop): a fresh data folder (`mariadb-install-db`), then `mariadbd` listening on 127.0.0.1 only.
  * When run as root, both run as the same unprivileged service user as the test Postgres. Root logs
- * in only over the private socket.
+ * in only over the private socket. With `tls`, the server also offers TLS with that certificate.
  */
-export async function startMariaDb(): Promise<MariaDb> {
+export async function startMariaDb(
+  options: { tls?: { certFile: string; keyFile: string } } = {},
+): Promise<MariaDb> {
   const installDb = find('mariadb-install-db');
   const server = find('mariadbd');
   const client = find('mariadb');
@@ -50,6 +52,15 @@ export async function startMariaDb(): Promise<MariaDb> {
     ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db'],
     { cwd: '/', ...owner },
   );
+  // The server reads its certificate as the service user: copies of its own, in its folder.
+  const tlsArgs: string[] = [];
+  if (options.tls) {
+    const files = { cert: path.join(dataDir, 'tls.crt'), key: path.join(dataDir, 'tls.key') };
+    copyFileSync(options.tls.certFile, files.cert);
+    copyFileSync(options.tls.keyFile, files.key);
+    if (user) for (const file of Object.values(files)) chownSync(file, user.uid, user.gid);
+    tlsArgs.push(`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`);
+  }
   const port = await freePort();
   const child = spawnSpec({
     name: 'mariadb',
@@ -65,6 +76,7 @@ export async function startMariaDb(): Promise<MariaDb> {
       '--skip-name-resolve',
       '--innodb-buffer-pool-size=16M',
       '--performance-schema=OFF',
+      ...tlsArgs,
     ],
     cwd: '/',
     ...owner,

@@ -29,6 +29,7 @@ const base = {
   assertions: [] as Assertion[],
 };
 
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const labels = (details: { label: string }[] | undefined) => (details ?? []).map((d) => d.label);
 
 /** A server that accepts connections and never says a word: every database client waits on it. */
@@ -353,7 +354,6 @@ describe('redis check', () => {
   });
 
   describe('over TLS', () => {
-    const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
     let server: ChildProcess;
     let tlsPort: number;
 
@@ -417,7 +417,9 @@ describe('mysql check (MariaDB)', () => {
   const count = async () => Number((await server.sql('SELECT COUNT(*) FROM checks.items')).trim());
 
   beforeAll(async () => {
-    server = await startMariaDb();
+    server = await startMariaDb({
+      tls: { certFile: fixture('self-signed.crt'), keyFile: fixture('self-signed.key') },
+    });
     await server.sql(
       `CREATE DATABASE checks; CREATE TABLE checks.items (id INT); INSERT INTO checks.items VALUES (1), (2), (3);
        CREATE USER 'monitor'@'%' IDENTIFIED BY '${PASSWORD}';
@@ -494,9 +496,15 @@ describe('mysql check (MariaDB)', () => {
     expect(outcome.error?.kind).toBe('connect');
   });
 
-  it('reports TLS required from a server without it as tls', async () => {
-    const outcome = await mysqlCheck(spec({ tlsMode: 'require' }), context);
-    expect(outcome.error?.kind).toBe('tls');
+  it('connects encrypted with require, and refuses the untrusted certificate with verify-full', async () => {
+    const encrypted = await mysqlCheck(
+      spec({ tlsMode: 'require', query: "SHOW STATUS LIKE 'Ssl_cipher'" }),
+      context,
+    );
+    expect(encrypted.error).toBeNull();
+    expect(encrypted.details?.find((d) => d.label === 'rows')?.value).toBe(1);
+    const verified = await mysqlCheck(spec({ tlsMode: 'verify-full' }), context);
+    expect(verified.error?.kind).toBe('tls');
   });
 
   it('refuses a private target unless allowed', async () => {

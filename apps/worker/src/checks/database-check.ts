@@ -107,8 +107,12 @@ function stageError(
   }
   const classified = classifyError(error, { timeoutMs });
   if (classified.kind !== 'internal') return classified;
-  if (/\b(SSL|TLS)\b|secure connection/i.test(message))
+  const code =
+    typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
+  // mysql2 reports every failed handshake as HANDSHAKE_SSL_ERROR with the TLS error's message.
+  if (/SSL/.test(code) || /\b(SSL|TLS)\b|secure connection|certificate/i.test(message)) {
     return { kind: 'tls', message: shorten(`TLS: ${message}`) };
+  }
   if (/terminated|closed|ended|socket hang up/i.test(message)) {
     return { kind: 'connect', message: shorten(message) };
   }
