@@ -16,7 +16,17 @@ const base = { id: 'm', orgId: 'o', name: 'x', timeoutMs: 1000, intervalSeconds:
 describe('check type registry', () => {
   it('lists every type under its own name, in the documented order', () => {
     expect(monitorTypes).toEqual([
-      'http', 'tcp', 'dns', 'tls', 'heartbeat', 'smtp', 'imap', 'pop3', 'postgres', 'mysql', 'redis',
+      'http',
+      'tcp',
+      'dns',
+      'tls',
+      'heartbeat',
+      'smtp',
+      'imap',
+      'pop3',
+      'postgres',
+      'mysql',
+      'redis',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
