@@ -66,6 +66,12 @@ ensure_mariadb() {
   apt_install mariadb-server || die "mariadbd is missing and could not be installed; install Debian's mariadb-server package"
 }
 
+# Ping checks run the system ping (Debian's iputils-ping); their tests ping loopback.
+ensure_ping() {
+  command -v ping >/dev/null 2>&1 && return
+  apt_install iputils-ping || die "ping is missing and could not be installed; install Debian's iputils-ping package"
+}
+
 ensure_dependencies() {
   say "installing dependencies (pnpm install)"
   "${PNPM[@]}" install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\s*$)' || die "pnpm install failed"

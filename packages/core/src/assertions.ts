@@ -11,6 +11,8 @@ export interface ObservedResponse {
   certExpiresAt: Date | null;
   /** What json assertions read instead of parsing the body (a database check's `{ value, rows }`). */
   json?: unknown;
+  /** The share of a ping's echo requests that got no reply, 0-100 (ping checks only). */
+  packetLossPercent?: number | null;
 }
 
 const MISSING = Symbol('missing');
@@ -59,6 +61,8 @@ function observe(assertion: Assertion, response: ObservedResponse, now: Date): O
       return response.certExpiresAt
         ? Math.floor((response.certExpiresAt.getTime() - now.getTime()) / 86_400_000)
         : MISSING;
+    case 'packetLossPercent':
+      return response.packetLossPercent ?? MISSING;
     case 'header':
       return response.headers[(assertion.path ?? '').toLowerCase()] ?? MISSING;
     case 'body':

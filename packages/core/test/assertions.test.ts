@@ -19,6 +19,7 @@ function numericResponse(n: number): ObservedResponse {
     body: JSON.stringify({ n, s: 'up', nested: { list: [n, 'two'] } }),
     latencyMs: n,
     certExpiresAt: new Date(now.getTime() + n * DAY + DAY / 2),
+    packetLossPercent: n,
   };
 }
 
@@ -58,6 +59,8 @@ function without(source: string, r: ObservedResponse): ObservedResponse {
       return { ...r, headers: {} };
     case 'responseTimeMs':
       return { ...r, latencyMs: null };
+    case 'packetLossPercent':
+      return { ...r, packetLossPercent: null };
     default:
       return { ...r, certExpiresAt: null };
   }

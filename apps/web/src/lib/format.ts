@@ -23,6 +23,14 @@ export function monitorTarget(monitor: Monitor): string {
       return monitor.host;
     case 'heartbeat':
       return 'heartbeat';
+    case 'ping':
+      return monitor.host;
+    case 'udp':
+      return `udp ${monitor.host}:${monitor.port}`;
+    case 'websocket':
+      return monitor.url;
+    case 'grpc':
+      return `${monitor.host}:${monitor.port}`;
     case 'smtp':
     case 'imap':
     case 'pop3':
