@@ -28,6 +28,9 @@ describe('check type registry', () => {
       'smtp',
       'imap',
       'pop3',
+      'postgres',
+      'mysql',
+      'redis',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
@@ -86,6 +89,9 @@ function requiredOf(type: string): Record<string, unknown> {
     smtp: { host: 'example.com' },
     imap: { host: 'example.com' },
     pop3: { host: 'example.com' },
+    postgres: { host: 'db.example.com' },
+    mysql: { host: 'db.example.com' },
+    redis: { host: 'cache.example.com' },
   }[type] as Record<string, unknown>;
 }
 

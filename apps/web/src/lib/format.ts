@@ -35,6 +35,10 @@ export function monitorTarget(monitor: Monitor): string {
     case 'imap':
     case 'pop3':
       return `${monitor.host}:${mailPort(monitor.type, monitor)}`;
+    case 'postgres':
+    case 'mysql':
+    case 'redis':
+      return `${monitor.type}://${monitor.host}:${monitor.port}`;
   }
 }
 

@@ -6,19 +6,26 @@ import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
 import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
+import { mysqlCheckType } from './mysql';
 import { pingCheckType } from './ping';
+import { postgresCheckType } from './postgres';
+import { redisCheckType } from './redis';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
 export * from './check-type';
+export * from './database';
 export * from './dns';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
 export * from './mail';
+export * from './mysql';
 export * from './ping';
+export * from './postgres';
+export * from './redis';
 export * from './tcp';
 export * from './tls';
 export * from './udp';
@@ -41,6 +48,9 @@ export const checkTypes = registry({
   smtp: smtpCheckType,
   imap: imapCheckType,
   pop3: pop3CheckType,
+  postgres: postgresCheckType,
+  mysql: mysqlCheckType,
+  redis: redisCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
