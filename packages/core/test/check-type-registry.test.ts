@@ -15,7 +15,23 @@ const base = { id: 'm', orgId: 'o', name: 'x', timeoutMs: 1000, intervalSeconds:
 
 describe('check type registry', () => {
   it('lists every type under its own name, in the documented order', () => {
-    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat', 'smtp', 'imap', 'pop3']);
+    expect(monitorTypes).toEqual([
+      'http',
+      'tcp',
+      'dns',
+      'tls',
+      'heartbeat',
+      'ping',
+      'udp',
+      'websocket',
+      'grpc',
+      'smtp',
+      'imap',
+      'pop3',
+      'postgres',
+      'mysql',
+      'redis',
+    ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
 
@@ -66,9 +82,16 @@ function requiredOf(type: string): Record<string, unknown> {
     dns: { host: 'example.com' },
     tls: { host: 'example.com' },
     heartbeat: { periodSeconds: 300 },
+    ping: { host: 'example.com' },
+    udp: { host: 'example.com', port: 53, payload: 'x' },
+    websocket: { url: 'wss://example.com/' },
+    grpc: { host: 'example.com', port: 50051 },
     smtp: { host: 'example.com' },
     imap: { host: 'example.com' },
     pop3: { host: 'example.com' },
+    postgres: { host: 'db.example.com' },
+    mysql: { host: 'db.example.com' },
+    redis: { host: 'cache.example.com' },
   }[type] as Record<string, unknown>;
 }
 
