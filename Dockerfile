@@ -49,6 +49,11 @@ FROM node:24-slim AS app
 ARG APP=api
 ENV NODE_ENV=production APP=${APP}
 WORKDIR /srv
+# The worker's ping checks run the system ping (iputils) over unprivileged ICMP sockets, which the
+# net.ipv4.ping_group_range sysctl allows (docker-compose.yml, deploy/k8s): no CAP_NET_RAW.
+RUN if [ "$APP" = worker ]; then \
+      apt-get update && apt-get install -y --no-install-recommends iputils-ping && rm -rf /var/lib/apt/lists/*; \
+    fi
 # Owned by root, run as node: the process cannot rewrite its own code.
 COPY --from=build --chown=root:root /src/dist/${APP} /srv
 COPY --chown=root:root deploy/docker/healthcheck.mjs /srv/healthcheck.mjs

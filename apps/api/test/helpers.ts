@@ -97,7 +97,8 @@ export async function startApi(
   const app = await buildApp({
     config,
     db: createDb({ connectionString: testDb.url, max: 5, applicationName: 'sentinelmesh-api-test' }),
-    redis: connectRedis(config),
+    // As apps/api/src/main.ts connects: a request fails after two reconnect attempts.
+    redis: connectRedis(config, { maxRetriesPerRequest: 2 }),
     logger,
     clock,
     ...(options.live ? { live: options.live } : {}),

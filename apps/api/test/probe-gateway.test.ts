@@ -274,7 +274,8 @@ describe('results', () => {
     const probe = await probeToken(acme, loc.id);
     const monitor = await monitorIn(acme, [loc.region]);
     const at = Math.floor(Date.now() / 1000) * 1000 - 10_000;
-    const batch = [resultOf(monitor.id, at), resultOf(monitor.id, at + 1_000)];
+    const details = [{ label: 'Round trip', value: 3.5, unit: 'ms' }];
+    const batch = [resultOf(monitor.id, at, { details }), resultOf(monitor.id, at + 1_000)];
     const verify = queueOf('', VERIFY_QUEUE);
     const pokesBefore = await verify.count();
 
@@ -286,12 +287,13 @@ describe('results', () => {
 
     const rows = await testDb.db
       .selectFrom('check_results')
-      .select(['region', 'org_id', 'latency_ms'])
+      .select(['region', 'org_id', 'latency_ms', 'details'])
       .where('monitor_id', '=', monitor.id)
+      .orderBy('scheduled_at')
       .execute();
     expect(rows).toEqual([
-      { region: loc.region, org_id: acme.orgId, latency_ms: 42 },
-      { region: loc.region, org_id: acme.orgId, latency_ms: 42 },
+      { region: loc.region, org_id: acme.orgId, latency_ms: 42, details },
+      { region: loc.region, org_id: acme.orgId, latency_ms: 42, details: null },
     ]);
     expect(await verify.count()).toBeGreaterThan(pokesBefore);
   });

@@ -9,12 +9,13 @@ import {
   type Regions,
   regionSetOf,
 } from '@sentinelmesh/platform';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { databaseNow, loadMonitor, loadShardMonitors, scanShardMonitorIds } from './monitor-source';
 import { SerialRunner } from './serial-runner';
+import { SerializedQueue } from './serialized-queue';
 import { commitShardPlan, planShardJobs, submitShardJobs, withdrawShardJobs } from './shard-jobs';
 import {
   applyMonitorChange,
@@ -381,7 +382,10 @@ export class Scheduler {
     if (!queue) {
       const connection = this.options.connection ?? this.options.redis;
       const name = checkQueueName(region);
-      queue = new Queue(name, { connection, prefix: queuePrefix(connection, this.options.prefix, name) });
+      queue = new SerializedQueue(name, {
+        connection,
+        prefix: queuePrefix(connection, this.options.prefix, name),
+      });
       queue.on('error', (error) => this.log.warn({ err: error, region }, 'queue error'));
       this.queues.set(region, queue);
     }

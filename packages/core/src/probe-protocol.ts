@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { checkErrorSchema, checkKinds } from './check-result';
+import { checkDetailSchema, checkErrorSchema, checkKinds, MAX_CHECK_DETAILS } from './check-result';
 import { checkSpecSchema } from './check-types';
 import { regionName } from './schemas/monitor-fields';
 
 /**
- * The wire protocol between a probe and the API's probe gateway (ADR 0029, docs/probes.md): every
+ * The wire protocol between a probe and the API's probe gateway (ADR 0030, docs/probes.md): every
  * request carries `Authorization: Bearer smp_…`; both sides validate with these schemas.
  */
 
@@ -96,8 +96,8 @@ export const probeResultSchema = z.strictObject({
       }),
     )
     .max(100),
-  /** Accepted for forward compatibility; not stored. */
-  details: z.unknown().optional(),
+  /** The check type's own measures (stored bounded, as a worker's). */
+  details: z.array(checkDetailSchema).max(MAX_CHECK_DETAILS).optional(),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;
 

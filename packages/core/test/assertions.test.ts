@@ -19,6 +19,7 @@ function numericResponse(n: number): ObservedResponse {
     body: JSON.stringify({ n, s: 'up', nested: { list: [n, 'two'] } }),
     latencyMs: n,
     certExpiresAt: new Date(now.getTime() + n * DAY + DAY / 2),
+    packetLossPercent: n,
   };
 }
 
@@ -58,6 +59,8 @@ function without(source: string, r: ObservedResponse): ObservedResponse {
       return { ...r, headers: {} };
     case 'responseTimeMs':
       return { ...r, latencyMs: null };
+    case 'packetLossPercent':
+      return { ...r, packetLossPercent: null };
     default:
       return { ...r, certExpiresAt: null };
   }
@@ -168,6 +171,20 @@ describe('assertion evaluation: text, JSON and headers', () => {
       now,
     );
     expect(failed).toMatchObject([{ source: 'json', path: '$.a', actual: null }]);
+  });
+
+  it('reads JSON assertions from a document given beside the body (a database check’s result)', () => {
+    const result = { ...response, body: '5', json: { value: 5, rows: 2 } };
+    const failed = evaluateAssertions(
+      [
+        { source: 'json', path: '$.value', op: 'eq', value: 5 },
+        { source: 'json', path: '$.rows', op: 'gt', value: 2 },
+        { source: 'body', op: 'eq', value: '5' },
+      ],
+      result,
+      now,
+    );
+    expect(failed).toMatchObject([{ source: 'json', path: '$.rows', actual: 2 }]);
   });
 
   it('names every failed assertion, not only the first', () => {

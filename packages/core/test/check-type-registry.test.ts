@@ -15,13 +15,29 @@ const base = { id: 'm', orgId: 'o', name: 'x', timeoutMs: 1000, intervalSeconds:
 
 describe('check type registry', () => {
   it('lists every type under its own name, in the documented order', () => {
-    expect(monitorTypes).toEqual(['http', 'tcp', 'dns', 'tls', 'heartbeat']);
+    expect(monitorTypes).toEqual([
+      'http',
+      'tcp',
+      'dns',
+      'tls',
+      'heartbeat',
+      'ping',
+      'udp',
+      'websocket',
+      'grpc',
+      'smtp',
+      'imap',
+      'pop3',
+      'postgres',
+      'mysql',
+      'redis',
+    ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
 
   it('finds a type by name and nothing for an unknown or inherited name', () => {
     expect(findCheckType('dns')?.label).toBe('DNS record');
-    expect(findCheckType('smtp')).toBeUndefined();
+    expect(findCheckType('gopher')).toBeUndefined();
     expect(findCheckType('toString')).toBeUndefined();
   });
 
@@ -66,6 +82,16 @@ function requiredOf(type: string): Record<string, unknown> {
     dns: { host: 'example.com' },
     tls: { host: 'example.com' },
     heartbeat: { periodSeconds: 300 },
+    ping: { host: 'example.com' },
+    udp: { host: 'example.com', port: 53, payload: 'x' },
+    websocket: { url: 'wss://example.com/' },
+    grpc: { host: 'example.com', port: 50051 },
+    smtp: { host: 'example.com' },
+    imap: { host: 'example.com' },
+    pop3: { host: 'example.com' },
+    postgres: { host: 'db.example.com' },
+    mysql: { host: 'db.example.com' },
+    redis: { host: 'cache.example.com' },
   }[type] as Record<string, unknown>;
 }
 
@@ -75,7 +101,8 @@ describe('check spec', () => {
     expect(checkSpecSchema.safeParse({ ...base, type: 'tls' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'http' }).success).toBe(false);
     expect(checkSpecSchema.safeParse({ ...base, type: 'heartbeat' }).success).toBe(false);
-    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'gopher', host: 'a' }).success).toBe(false);
+    expect(checkSpecSchema.safeParse({ ...base, type: 'smtp' }).success).toBe(false);
   });
 
   it('reads job payloads written before it, with the fields they left out at their defaults', () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { boundDetails, type CheckResult } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import type { Logger } from '@sentinelmesh/platform';
+import type { Logger } from './logger';
 
 export interface ResultWriterOptions<Tag> {
   db: Db;

@@ -47,7 +47,7 @@ const REVOKED = 'revoked';
 const FETCHER_IDLE_MS = 60_000;
 
 /**
- * The probe gateway (ADR 0029): hands each probe the slots of its region's queue and writes the
+ * The probe gateway (ADR 0030): hands each probe the slots of its region's queue and writes the
  * results it sends back with the worker's writer and verify pokes. Handing slots over completes
  * their jobs: from then on the probe (and its on-disk spool) holds them.
  */

@@ -78,6 +78,7 @@ export async function ingestResults(
           certExpiresAt: result.certExpiresAt,
           error: result.error,
           failedAssertions: result.failedAssertions,
+          ...(result.details ? { details: result.details } : {}),
           orgId,
           monitorId: result.monitorId,
           scheduledAt,

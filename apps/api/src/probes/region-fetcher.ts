@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkQueueName } from '@sentinelmesh/core';
-import { type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
+import { duplicateForBullmq, type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 
 /** A job taken from a region's queue, with the lock token it was taken under. */
@@ -25,6 +25,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class RegionFetcher {
   private readonly worker: Worker;
+  /** The worker's own connection: BullMQ needs one that never gives up on a command. */
+  private readonly connection: RedisClient;
   private readonly waiters: Waiter[] = [];
   private looping: Promise<void> | null = null;
   private closed = false;
@@ -46,8 +48,9 @@ export class RegionFetcher {
   ) {
     const name = checkQueueName(options.region);
     const lockDuration = options.lockDurationMs ?? 30_000;
+    this.connection = duplicateForBullmq(options.connection);
     this.worker = new Worker(name, null, {
-      connection: options.connection,
+      connection: this.connection,
       prefix: queuePrefix(options.connection, options.prefix, name),
       lockDuration,
       stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
@@ -115,6 +118,7 @@ export class RegionFetcher {
     for (const waiter of this.waiters.splice(0)) waiter.resolve([]);
     await this.looping;
     await this.worker.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
   }
 
   private async loop(): Promise<void> {

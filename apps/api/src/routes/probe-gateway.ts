@@ -40,7 +40,7 @@ function clientGone(reply: FastifyReply): AbortSignal {
 
 /**
  * The probe gateway: outbound-only probes authenticate with their token (never a user's), take the
- * slots of their region and send results back (ADR 0029, docs/probes.md).
+ * slots of their region and send results back (ADR 0030, docs/probes.md).
  */
 export const probeGatewayRoutes: FastifyPluginAsyncZod<{
   ctx: ServiceContext;

@@ -16,6 +16,7 @@ export const sourceLabels: Record<Assertion['source'], string> = {
   header: 'Response header',
   responseTimeMs: 'Response time (ms)',
   certExpiresInDays: 'Certificate expires in (days)',
+  packetLossPercent: 'Packet loss (%)',
 };
 
 export const opLabels: Record<Assertion['op'], string> = {
@@ -33,7 +34,7 @@ export const opLabels: Record<Assertion['op'], string> = {
   in: 'is one of',
 };
 
-const numericSources = new Set(['status', 'responseTimeMs', 'certExpiresInDays']);
+const numericSources = new Set(['status', 'responseTimeMs', 'certExpiresInDays', 'packetLossPercent']);
 
 /** Operators that make sense for a source, so the builder never offers "HTTP status matches regex". */
 export function opsFor(source: Assertion['source']): Assertion['op'][] {
@@ -65,6 +66,7 @@ const firstOp: Record<Assertion['source'], Assertion['op']> = {
   header: 'contains',
   responseTimeMs: 'lt',
   certExpiresInDays: 'gt',
+  packetLossPercent: 'lte',
 };
 
 export function emptyAssertionRow(source: Assertion['source'] = 'status', key = rowKey()): AssertionRow {

@@ -1,4 +1,4 @@
-import type { MonitorStatus } from '@sentinelmesh/core';
+import { type MonitorStatus, mailPort } from '@sentinelmesh/core';
 import type { Monitor } from './api-types';
 
 export const EMPTY = '—';
@@ -23,6 +23,22 @@ export function monitorTarget(monitor: Monitor): string {
       return monitor.host;
     case 'heartbeat':
       return 'heartbeat';
+    case 'ping':
+      return monitor.host;
+    case 'udp':
+      return `udp ${monitor.host}:${monitor.port}`;
+    case 'websocket':
+      return monitor.url;
+    case 'grpc':
+      return `${monitor.host}:${monitor.port}`;
+    case 'smtp':
+    case 'imap':
+    case 'pop3':
+      return `${monitor.host}:${mailPort(monitor.type, monitor)}`;
+    case 'postgres':
+    case 'mysql':
+    case 'redis':
+      return `${monitor.type}://${monitor.host}:${monitor.port}`;
   }
 }
 

@@ -1,11 +1,19 @@
 import type { CheckOutcome, CheckSpec, CheckSpecOf, MonitorType } from '@sentinelmesh/core';
 import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
+import { grpcCheck } from './grpc-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
+import { imapCheck, pop3Check, smtpCheck } from './mail-check';
+import { mysqlCheck } from './mysql-check';
 import { failedOutcome, shorten } from './outcome';
+import { pingCheck } from './ping-check';
+import { postgresCheck } from './postgres-check';
+import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
+import { udpCheck } from './udp-check';
+import { websocketCheck } from './websocket-check';
 
 export type { CheckContext, CheckExecutor, CheckRunner, HeartbeatReader } from './context';
 
@@ -16,6 +24,16 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   dns: dnsCheck,
   tls: tlsCheck,
   heartbeat: heartbeatCheck,
+  ping: pingCheck,
+  udp: udpCheck,
+  websocket: websocketCheck,
+  grpc: grpcCheck,
+  smtp: smtpCheck,
+  imap: imapCheck,
+  pop3: pop3Check,
+  postgres: postgresCheck,
+  mysql: mysqlCheck,
+  redis: redisCheck,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import {
+  type CheckError,
   type CheckOutcome,
   type CheckPhases,
   type CheckSpecOf,
@@ -20,10 +21,10 @@ const DAY_MS = 86_400_000;
 function certificateProblems(
   cert: PeerCertificate,
   chainError: string | null,
-  name: string,
+  name: string | null,
   minDaysLeft: number,
   now: Date,
-): { problems: FailedAssertion[]; expiresAt: Date | null } {
+): { problems: FailedAssertion[]; expiresAt: Date | null; daysLeft: number | null } {
   const problems: FailedAssertion[] = [];
   if (chainError) {
     problems.push({
@@ -34,7 +35,7 @@ function certificateProblems(
       actual: chainError,
     });
   }
-  const identity = checkServerIdentity(name, cert);
+  const identity = name === null ? undefined : checkServerIdentity(name, cert);
   if (identity) {
     problems.push({
       source: 'certificate',
@@ -50,7 +51,18 @@ function certificateProblems(
   if (daysLeft === null || daysLeft < minDaysLeft) {
     problems.push({ source: 'certExpiresInDays', op: 'gte', expected: minDaysLeft, actual: daysLeft });
   }
-  return { problems, expiresAt };
+  return { problems, expiresAt, daysLeft };
+}
+
+/**
+ * Judges the certificate of a finished handshake: a trusted chain and a match for `name` (both
+ * skipped when `name` is null), and at least `minDaysLeft` days left.
+ */
+export function judgeCertificate(socket: TLSSocket, name: string | null, minDaysLeft: number, now: Date) {
+  const chainError = socket.authorized ? null : String(socket.authorizationError ?? 'unknown');
+  // A hostname mismatch alone shows up as the chain error too; report it once, as a name problem.
+  const chain = name === null || chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
+  return certificateProblems(socket.getPeerCertificate(), chain, name, minDaysLeft, now);
 }
 
 function describe(problem: FailedAssertion): string {
@@ -59,6 +71,14 @@ function describe(problem: FailedAssertion): string {
   return problem.actual === null
     ? 'certificate has no readable expiry date'
     : `certificate expires in ${String(problem.actual)} days (minimum ${String(problem.expected)})`;
+}
+
+/** The `tls` error naming the first of a certificate's problems; null when it has none. */
+export function certificateError(problems: FailedAssertion[]): CheckError | null {
+  const first = problems[0];
+  if (!first) return null;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return { kind: 'tls', message: shorten(`${describe(first)}${more}`) };
 }
 
 /**
@@ -109,16 +129,7 @@ export function tlsCheck(spec: CheckSpecOf<'tls'>, ctx: CheckContext): Promise<C
     socket.once('secureConnect', () => {
       if (connectedAt !== null) phases.tlsMs = performance.now() - connectedAt;
       const now = ctx.now();
-      const chainError = socket.authorized ? null : String(socket.authorizationError ?? 'unknown');
-      // A hostname mismatch alone shows up as the chain error too; report it once, as a name problem.
-      const chain = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
-      const { problems, expiresAt } = certificateProblems(
-        socket.getPeerCertificate(),
-        chain,
-        name,
-        spec.minDaysLeft,
-        now,
-      );
+      const { problems, expiresAt } = judgeCertificate(socket, name, spec.minDaysLeft, now);
       const observed = { ...measured(), certExpiresAt: expiresAt };
       const failed = evaluateAssertions(
         spec.assertions.filter((a) => TLS_SOURCES.has(a.source)),
@@ -126,11 +137,7 @@ export function tlsCheck(spec: CheckSpecOf<'tls'>, ctx: CheckContext): Promise<C
         now,
       );
       const outcome = answeredOutcome(observed, [...problems, ...failed]);
-      const first = problems[0];
-      if (first) {
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-        outcome.error = { kind: 'tls', message: shorten(`${describe(first)}${more}`) };
-      }
+      outcome.error = certificateError(problems) ?? outcome.error;
       finish(outcome);
     });
     socket.once('error', (error) =>

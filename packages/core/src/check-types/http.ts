@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertionSources, defaultAssertions } from '../schemas/assertion';
+import { defaultAssertions } from '../schemas/assertion';
 import { httpUrl } from '../schemas/http-url';
 import { publicUrl } from '../secret-urls';
 import { type CheckType, defineCheckType } from './check-type';
@@ -28,7 +28,10 @@ export const httpCheckType = defineCheckType({
     body: z.string().max(65_536).nullable().default(null),
     followRedirects: z.boolean().default(true),
   },
-  assertions: { sources: assertionSources, defaults: defaultAssertions },
+  assertions: {
+    sources: ['status', 'body', 'json', 'header', 'responseTimeMs', 'certExpiresInDays'],
+    defaults: defaultAssertions,
+  },
   secrets: { urlAndHeaders: true },
   // Method, headers, body and redirects have inputs of their own in the form.
   form: [

@@ -2,17 +2,34 @@ import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
+import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
+import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
+import { mysqlCheckType } from './mysql';
+import { pingCheckType } from './ping';
+import { postgresCheckType } from './postgres';
+import { redisCheckType } from './redis';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
+import { udpCheckType } from './udp';
+import { websocketCheckType } from './websocket';
 
 export * from './check-type';
+export * from './database';
 export * from './dns';
+export * from './grpc';
 export * from './heartbeat';
 export * from './http';
+export * from './mail';
+export * from './mysql';
+export * from './ping';
+export * from './postgres';
+export * from './redis';
 export * from './tcp';
 export * from './tls';
+export * from './udp';
+export * from './websocket';
 
 /** Keeps a registry's keys and its types' names the same. */
 const registry = <const R extends { [K in keyof R]: CheckType<K & string> }>(types: R): R => types;
@@ -24,6 +41,16 @@ export const checkTypes = registry({
   dns: dnsCheckType,
   tls: tlsCheckType,
   heartbeat: heartbeatCheckType,
+  ping: pingCheckType,
+  udp: udpCheckType,
+  websocket: websocketCheckType,
+  grpc: grpcCheckType,
+  smtp: smtpCheckType,
+  imap: imapCheckType,
+  pop3: pop3CheckType,
+  postgres: postgresCheckType,
+  mysql: mysqlCheckType,
+  redis: redisCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;

@@ -8,6 +8,7 @@ export const assertionSources = [
   'header',
   'responseTimeMs',
   'certExpiresInDays',
+  'packetLossPercent',
 ] as const;
 export const assertionOps = [
   'eq',
@@ -74,7 +75,10 @@ export const assertionSchema = z
       }
     }
     if (
-      (a.source === 'status' || a.source === 'responseTimeMs' || a.source === 'certExpiresInDays') &&
+      (a.source === 'status' ||
+        a.source === 'responseTimeMs' ||
+        a.source === 'certExpiresInDays' ||
+        a.source === 'packetLossPercent') &&
       a.path
     ) {
       issue(`a ${a.source} assertion takes no path`, 'path');

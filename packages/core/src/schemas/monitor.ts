@@ -86,11 +86,39 @@ function bare(field: z.core.$ZodType): z.core.$ZodType {
   return field instanceof z.ZodDefault || field instanceof z.ZodOptional ? field.unwrap() : field;
 }
 
-/** Every type's own fields, bare; a name two types share keeps the first type's rules. */
+/** A rule with a refinement, which its JSON Schema does not show. */
+const refined = (rule: z.core.$ZodType) =>
+  (rule._zod.def.checks ?? []).some((check) => check._zod.def.check === 'custom');
+
+/** Two field rules that accept the same values (the same JSON Schema, no refinement), so one is enough. */
+function sameRule(a: z.core.$ZodType, b: z.core.$ZodType): boolean {
+  if (a === b) return true;
+  if (refined(a) || refined(b)) return false;
+  try {
+    return JSON.stringify(z.toJSONSchema(a)) === JSON.stringify(z.toJSONSchema(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every type's own fields, bare. A name two types share takes a value either type's rules accept
+ * (a WebSocket's ws:// `url` as well as an HTTP one); the merged monitor is then validated whole,
+ * by its own type's rules.
+ */
 function patchFields(): Record<string, z.core.$ZodType> {
-  const fields: Record<string, z.core.$ZodType> = {};
+  const rules = new Map<string, z.core.$ZodType[]>();
   for (const type of Object.values(checkTypes)) {
-    for (const [name, field] of Object.entries(type.fields)) fields[name] ??= bare(field);
+    for (const [name, field] of Object.entries(type.fields)) {
+      const seen = rules.get(name) ?? [];
+      const rule = bare(field);
+      if (!seen.some((other) => sameRule(other, rule))) seen.push(rule);
+      rules.set(name, seen);
+    }
+  }
+  const fields: Record<string, z.core.$ZodType> = {};
+  for (const [name, [first, ...more]] of rules) {
+    if (first) fields[name] = more.length === 0 ? first : z.union([first, ...more]);
   }
   return fields;
 }

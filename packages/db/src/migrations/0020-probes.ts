@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Regions served by probes (issue 17, ADR 0029):
+ * Regions served by probes (issue 17, ADR 0030):
  * - `probe_regions`: a region whose checks remote probes run. `org_id` NULL: a deployment region, added
  *   by a deployment admin and usable by every organization; otherwise a private location of one
  *   organization, usable only by its monitors, whose probes may reach private addresses when
