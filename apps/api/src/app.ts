@@ -183,6 +183,7 @@ export async function buildApp(deps: AppDeps) {
     box,
     logger: deps.logger,
     clock,
+    allowPrivateTargets: deps.config.ALLOW_PRIVATE_TARGETS,
     ...deps.probes,
   });
   await gateway.start();

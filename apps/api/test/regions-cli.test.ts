@@ -70,4 +70,34 @@ describe('the regions command', () => {
     expect(refused.statusCode).toBe(401);
     await expect(run('revoke', probeId)).rejects.toThrow(UsageError);
   });
+
+  it("lets a deployment region's probes check private targets where the deployment lets the API accept them", async () => {
+    const run = (...args: string[]) => regionsCommand(testDb.db, args, async () => {});
+    await run('add', 'in-house');
+    const minted = await run('probe-token', 'in-house', 'rack-1');
+    const token = /token \(shown once\): (smp_\S+)/.exec(minted)?.[1] as string;
+    const sessionOf = async (of: TestApi) =>
+      (
+        await of.app.inject({
+          method: 'GET',
+          url: '/v1/probe/session',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json() as { allowPrivateTargets: boolean };
+    // This API blocks private targets, as production does: so does the probe.
+    expect((await sessionOf(api)).allowPrivateTargets).toBe(false);
+    const open = await startApi(testDb, { env: { ALLOW_PRIVATE_TARGETS: 'true' } });
+    try {
+      const owner = await signupUser(open.app);
+      const loopback = await client(open.app, owner.token).post(
+        '/v1/monitors',
+        httpMonitor({ url: 'http://127.0.0.1:9/', regions: ['in-house'] }),
+      );
+      expect(loopback.statusCode, loopback.body).toBe(201);
+      // The API accepted a loopback target in the region: its probes are told they may check it.
+      expect((await sessionOf(open)).allowPrivateTargets).toBe(true);
+    } finally {
+      await open.app.close();
+    }
+  });
 });

@@ -37,6 +37,11 @@ export interface ProbeGatewayOptions {
   box: SecretBox;
   logger: Logger;
   clock: Clock;
+  /**
+   * The deployment's ALLOW_PRIVATE_TARGETS. Where it lets the API accept private targets, every
+   * region checks them, probe regions included; otherwise only locations that allow them do.
+   */
+  allowPrivateTargets: boolean;
   /** How long a poll is held when no slot is due (default 20 s). */
   pollWaitMs?: number;
   /** How often the token of a poll in flight is looked up again, should a revocation notice be lost. */
@@ -112,7 +117,7 @@ export class ProbeGateway {
       probeId: identity.probeId,
       region: identity.region,
       organizationId: identity.orgId,
-      allowPrivateTargets: identity.allowPrivateTargets,
+      allowPrivateTargets: this.options.allowPrivateTargets || identity.allowPrivateTargets,
       serverTime: this.options.clock.now().toISOString(),
       pollWaitMs: this.pollWaitMs,
       maxResultsPerPost: PROBE_MAX_RESULTS_PER_POST,
