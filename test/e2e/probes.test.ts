@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
+} from '@sentinelmesh/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import {
@@ -13,6 +18,7 @@ import {
   addProbeRegion,
   buildProbeFile,
   type ProbeProcess,
+  revokeWithCli,
   startProbeProcess,
   startRelay,
 } from '../support/probes';
@@ -56,7 +62,8 @@ let probeFile: string;
 let token: string;
 const probes = new Map<string, ProbeProcess>();
 const relays = new Map<string, Awaited<ReturnType<typeof startRelay>>>();
-const tokens = new Map<string, string>();
+const tokens = new Map<string, { token: string; probeId: string }>();
+const queuePrefix = uniqueQueuePrefix();
 
 async function call<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<T> {
   const response = await fetch(`${stack.api}${route}`, {
@@ -89,20 +96,20 @@ async function regionEvents(region: string): Promise<string[]> {
 beforeAll(async () => {
   db = await createTestDatabase();
   [probeFile, target, receiver] = await Promise.all([buildProbeFile(), startRegionTarget(), startReceiver()]);
-  for (const region of ['probe-a', 'probe-b'])
-    tokens.set(region, (await addProbeRegion(db.db, region)).token);
+  for (const region of ['probe-a', 'probe-b']) tokens.set(region, await addProbeRegion(db.db, region));
   stack = await startTestStack({
     databaseUrl: db.url,
     apps: 'api,scheduler,worker,verifier',
     regions: 'local',
     // A region silent for 2 intervals + timeout + 5 s is degraded: the 30 s cut shows it.
-    env: { RESULT_LATENESS_MS: '5000' },
+    // The queue prefix is the test's: the regions CLI announces a revocation under it.
+    env: { RESULT_LATENESS_MS: '5000', QUEUE_PREFIX: queuePrefix },
   });
   const apiPort = Number(new URL(stack.api).port);
   for (const region of ['probe-a', 'probe-b']) {
     const relay = await startRelay({ host: '127.0.0.1', port: apiPort });
     relays.set(region, relay);
-    probes.set(region, startProbeProcess(probeFile, relay.url(), tokens.get(region) as string));
+    probes.set(region, startProbeProcess(probeFile, relay.url(), tokens.get(region)?.token as string));
   }
   const signup = await fetch(`${stack.api}/v1/auth/signup`, {
     method: 'POST',
@@ -125,9 +132,17 @@ afterAll(async () => {
 }, 60_000);
 
 beforeEach(() => {
-  onTestFailed(() => {
+  onTestFailed(async () => {
     for (const [region, probe] of probes) console.error(`${region} output:\n${probe.output().slice(-4000)}`);
     console.error(`stack output:\n${stack.output().slice(-6000)}`);
+    const { rows } = await sql<{ region: string; kind: string; ok: boolean; n: number; last: Date }>`
+      SELECT region, kind, ok, count(*)::int AS n, max(scheduled_at) AS last FROM check_results
+      GROUP BY region, kind, ok ORDER BY region, kind, ok`.execute(db.db);
+    console.error('results by region:', rows);
+    const states = await sql`SELECT * FROM monitor_state`
+      .execute(db.db)
+      .catch((e) => ({ rows: [String(e)] }));
+    console.error('monitor states:', states.rows);
   });
 });
 
@@ -253,4 +268,27 @@ describe('probes as regions, end to end', () => {
     expect(probes.get('probe-a')?.output()).toContain('cannot poll the gateway');
     expect(probes.get('probe-a')?.child.exitCode).toBeNull();
   }, 180_000);
+
+  it('refuses a revoked token at once: the poll in flight answers 401 and the probe stops', async () => {
+    const probe = probes.get('probe-b');
+    const issued = tokens.get('probe-b');
+    if (!probe || !issued) throw new Error('no probe-b');
+    const exitedAt = probe.exited.then((code) => ({ code, at: Date.now() }));
+    await revokeWithCli(
+      { DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix },
+      issued.probeId,
+    );
+    const revokedAt = Date.now();
+    // The poll it held open ends on the CLI's announcement: the probe stops with its own exit status.
+    const exited = await exitedAt;
+    expect(exited.code).toBe(2);
+    expect(exited.at - revokedAt).toBeLessThan(3_000);
+    expect(probe.output()).toContain('refused this probe token');
+    expect(probe.output()).not.toContain(issued.token);
+    const session = await fetch(`${stack.api}/v1/probe/session`, {
+      headers: { authorization: `Bearer ${issued.token}` },
+    });
+    expect(session.status).toBe(401);
+    expect(session.headers.get('content-type')).toContain('application/problem+json');
+  }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '@sentinelmesh/db';
+import { regionsCommand } from '../../apps/api/src/probes/regions-admin';
 import { buildProbe } from '../../scripts/build/probe';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -13,27 +13,44 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const buildProbeFile = () => buildProbe(repoRoot).then((built) => built.file);
 
 /**
- * A deployment probe region with one probe, as `regions add` and `regions probe-token` create them:
- * the token is returned once and stored only as its SHA-256.
+ * A deployment probe region with one probe, made by the regions CLI's own commands (`regions add`,
+ * then `regions probe-token`): the token is printed once and stored only as its SHA-256.
  */
 export async function addProbeRegion(db: Db, region: string, probeName = `${region}-1`) {
-  const token = `smp_${randomBytes(32).toString('base64url')}`;
-  const row = await db
-    .insertInto('probe_regions')
-    .values({ name: region, label: region })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const probe = await db
-    .insertInto('probes')
-    .values({
-      region_id: row.id,
-      name: probeName,
-      token_hash: createHash('sha256').update(token).digest('hex'),
-      token_hint: token.slice(-4),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { token, probeId: probe.id, regionId: row.id };
+  const noAnnouncement = async () => {};
+  await regionsCommand(db, ['add', region], noAnnouncement);
+  const printed = await regionsCommand(db, ['probe-token', region, probeName], noAnnouncement);
+  const token = /token \(shown once\): (smp_\S+)/.exec(printed)?.[1];
+  const probeId = /^probe (\S+) /.exec(printed)?.[1];
+  if (!token || !probeId) throw new Error(`unexpected regions output: ${printed}`);
+  return { token, probeId };
+}
+
+/**
+ * `pnpm --filter @sentinelmesh/api regions revoke <probe-id>` as a real process: it revokes the
+ * token in Postgres and announces it on Redis under `queuePrefix`, so polls in flight end at once.
+ */
+export function revokeWithCli(
+  env: { DATABASE_URL: string; REDIS_URL: string; QUEUE_PREFIX: string },
+  probeId: string,
+) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'apps', 'api', 'src', 'regions-cli.ts'), 'revoke', probeId],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise<string>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`regions revoke exited ${code}: ${output}`)),
+    ),
+  );
 }
 
 export interface ProbeProcess {
