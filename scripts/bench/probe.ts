@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { cpuSeconds, rssMiB, StackProcess } from '@sentinelmesh/stack/stack-proc
 import { sql } from 'kysely';
 import { buildApp } from '../../apps/api/src/app';
 import { parseApiEnv } from '../../apps/api/src/env';
+import { regionsCommand } from '../../apps/api/src/probes/regions-admin';
 import { buildBackend } from '../build/backend';
 import { buildProbe } from '../build/probe';
 import { windowFigures } from './measure';
@@ -69,22 +70,11 @@ const targetPort = await new Promise<number>((resolve) =>
 );
 const targetUrl = `http://127.0.0.1:${targetPort}`;
 
-// A probe region and its probe, as `regions add` and `regions probe-token` make them.
-const probeToken = `smp_${randomBytes(32).toString('base64url')}`;
-const region = await db
-  .insertInto('probe_regions')
-  .values({ name: PROBE_REGION, label: 'Bench probe region' })
-  .returning('id')
-  .executeTakeFirstOrThrow();
-await db
-  .insertInto('probes')
-  .values({
-    region_id: region.id,
-    name: 'bench-probe',
-    token_hash: createHash('sha256').update(probeToken).digest('hex'),
-    token_hint: probeToken.slice(-4),
-  })
-  .execute();
+// A probe region and its probe, made by the regions CLI's own commands.
+const noAnnouncement = async () => {};
+await regionsCommand(db, ['add', PROBE_REGION, 'Bench probe region'], noAnnouncement);
+const minted = await regionsCommand(db, ['probe-token', PROBE_REGION, 'bench-probe'], noAnnouncement);
+const probeToken = /token \(shown once\): (smp_\S+)/.exec(minted)?.[1] ?? '';
 
 interface Row {
   runner: string;

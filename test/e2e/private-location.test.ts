@@ -16,9 +16,22 @@ let db: TestDatabase;
 let stack: TestStack;
 let probeFile: string;
 let probe: ProbeProcess | null = null;
-let hits = 0;
-let targetUrl = '';
+let inside: Awaited<ReturnType<typeof countingTarget>>;
+let elsewhere: Awaited<ReturnType<typeof countingTarget>>;
 let closeTarget: () => Promise<void> = async () => {};
+
+/** A loopback HTTP target that counts the requests it answers. */
+async function countingTarget(body: string) {
+  const target = { hits: 0, url: '', close: async () => {} };
+  const server = createServer((_req, res) => {
+    target.hits++;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  target.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  target.close = () => new Promise((done) => server.close(() => done()));
+  return target;
+}
 
 async function signup(email: string, organizationName: string): Promise<string> {
   const response = await fetch(`${stack.api}/v1/auth/signup`, {
@@ -46,13 +59,10 @@ async function send(bearer: string, method: string, route: string, body?: unknow
 beforeAll(async () => {
   db = await createTestDatabase();
   probeFile = await buildProbeFile();
-  const server = createServer((_req, res) => {
-    hits++;
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('inside');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  targetUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  closeTarget = () => new Promise((done) => server.close(() => done()));
+  [inside, elsewhere] = await Promise.all([countingTarget('inside'), countingTarget('elsewhere')]);
+  closeTarget = async () => {
+    await Promise.all([inside.close(), elsewhere.close()]);
+  };
   stack = await startTestStack({
     databaseUrl: db.url,
     apps: 'api,scheduler,worker,verifier',
@@ -90,25 +100,25 @@ describe('a private location', () => {
     expect(session.body).toMatchObject({ region, allowPrivateTargets: true });
 
     // The worker region may not reach loopback: the API refuses the monitor there.
-    const monitor = { type: 'http', name: 'Inside', url: targetUrl, intervalSeconds: 2, timeoutMs: 1000 };
+    const monitor = { type: 'http', name: 'Inside', url: inside.url, intervalSeconds: 2, timeoutMs: 1000 };
     const refused = await send(owner, 'POST', '/v1/monitors', { ...monitor, regions: ['local'] });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect(refused.type).toContain('application/problem+json');
     // The location may: its probe checks it.
-    const inside = await send(owner, 'POST', '/v1/monitors', { ...monitor, regions: [region] });
-    expect(inside.status).toBe(201);
+    const insideMonitor = await send(owner, 'POST', '/v1/monitors', { ...monitor, regions: [region] });
+    expect(insideMonitor.status).toBe(201);
     await waitFor(
       'the probe to check the loopback target',
       async () => {
         const { rows } = await sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM check_results WHERE monitor_id = ${inside.body.id} AND region = ${region} AND ok
+        SELECT count(*)::int AS n FROM check_results WHERE monitor_id = ${insideMonitor.body.id} AND region = ${region} AND ok
       `.execute(db.db);
         return (rows[0]?.n ?? 0) >= 2;
       },
       { timeoutMs: 30_000 },
     );
-    expect(hits).toBeGreaterThanOrEqual(2);
+    expect(inside.hits).toBeGreaterThanOrEqual(2);
 
     // Another organization can neither use the location nor have the location's probe report for it.
     const other = await signup('elsewhere@example.com', 'Elsewhere');
@@ -151,6 +161,34 @@ describe('a private location', () => {
       db.db,
     );
     expect(rows[0]?.n).toBe(0);
+
+    // Nor can its token fetch their monitors: should one of theirs list the location behind the API's
+    // back (written straight to the database), the gateway drops its slots, counting them, and the
+    // probe never checks its loopback target.
+    await sql`
+      UPDATE monitors
+      SET config = config || jsonb_build_object('regions', jsonb_build_array('local', ${region}::text),
+                                               'url', ${elsewhere.url}::text),
+          updated_at = now()
+      WHERE id = ${theirs.body.id}`.execute(db.db);
+    await waitFor(
+      "the gateway to drop the other organization's slots",
+      async () => {
+        const row = await db.db
+          .selectFrom('probes')
+          .select('dropped_slots')
+          .where('id', '=', String(created.body.id))
+          .executeTakeFirst();
+        return Number(row?.dropped_slots ?? 0) >= 2;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(elsewhere.hits).toBe(0);
+    const fetched = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM check_results WHERE monitor_id = ${theirs.body.id} AND region = ${region}`.execute(
+      db.db,
+    );
+    expect(fetched.rows[0]?.n).toBe(0);
 
     // Revoked: the probe's poll in flight answers 401, the probe stops with its own exit status.
     const revokedAt = Date.now();
