@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { verifyWebhookSignature } from '@sentinelmesh/core';
 import { createDb, type Db } from '@sentinelmesh/db';
@@ -15,6 +16,7 @@ import {
   startReceiver,
   startTarget,
 } from '../support/http-fixtures';
+import { addProbeRegion, startProbeProcess } from '../support/probes';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -100,6 +102,31 @@ describe('the production build', () => {
       expect(readFileSync(path.join(dir, 'dist', 'main.js'), 'utf8')).not.toContain('sourceMappingURL');
     }
     expect(existsSync(path.join(repoRoot, 'dist', 'web', 'apps', 'web', 'server.js'))).toBe(true);
+    expect(existsSync(path.join(repoRoot, 'dist', 'probe', 'probe.js'))).toBe(true);
+  });
+
+  it('builds the probe as one file that runs alone, with nothing beside it, against the built API', async () => {
+    const probeFile = readFileSync(path.join(repoRoot, 'dist', 'probe', 'probe.js'), 'utf8');
+    expect(probeFile).not.toContain('sourceMappingURL');
+    const alone = mkdtempSync(path.join(os.tmpdir(), 'probe-alone-'));
+    try {
+      copyFileSync(path.join(repoRoot, 'dist', 'probe', 'probe.js'), path.join(alone, 'probe.js'));
+      const { token } = await addProbeRegion(db, 'prod-probe');
+      const probe = startProbeProcess(path.join(alone, 'probe.js'), stack.api, token, {
+        spoolDir: path.join(alone, 'spool'),
+        env: { NODE_ENV: 'production' },
+      });
+      await waitFor('the probe to open its session', () => probe.output().includes('session open'), {
+        timeoutMs: 20_000,
+      }).catch((error: unknown) => {
+        probe.child.kill('SIGKILL');
+        throw new Error(`${String(error)}\n${probe.output()}`);
+      });
+      probe.child.kill('SIGTERM');
+      expect(await probe.exited).toBe(0);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
   });
 
   it("migrates from the api image's deploy folder and creates the apps' role", () => {
