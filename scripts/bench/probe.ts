@@ -191,7 +191,12 @@ try {
   rows.push(await measure('probe', probeStack, () => probePid));
   log(JSON.stringify(rows.at(-1)));
 } finally {
-  probe?.kill('SIGTERM');
+  // The probe delivers what it holds while the gateway still answers, then the gateway closes.
+  if (probe && probe.exitCode === null) {
+    const exited = new Promise((resolve) => probe?.once('exit', resolve));
+    probe.kill('SIGTERM');
+    await exited;
+  }
   await gateway?.close();
   target.kill('SIGTERM');
   await db.destroy();
