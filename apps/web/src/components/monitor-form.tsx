@@ -191,6 +191,15 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
                     <option key={option}>{option}</option>
                   ))}
                 </select>
+              ) : field.kind === 'code' ? (
+                <textarea
+                  {...control}
+                  rows={10}
+                  spellCheck={false}
+                  placeholder={field.placeholder}
+                  value={values.target[field.name] ?? field.initial ?? ''}
+                  onChange={(e) => setTarget(field.name, e.target.value)}
+                />
               ) : (
                 <input
                   {...control}

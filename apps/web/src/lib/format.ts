@@ -39,6 +39,8 @@ export function monitorTarget(monitor: Monitor): string {
     case 'mysql':
     case 'redis':
       return `${monitor.type}://${monitor.host}:${monitor.port}`;
+    case 'browser':
+      return monitor.url ?? 'browser script';
   }
 }
 

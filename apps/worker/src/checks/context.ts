@@ -1,3 +1,4 @@
+import type { BrowserPool } from '../browser/pool';
 import type { CheckOutcome, CheckSpec, CheckSpecOf, HeartbeatPing, MonitorType } from '@sentinelmesh/core';
 
 /** Where a heartbeat check reads the pings a monitor received. */
@@ -25,6 +26,8 @@ export interface CheckContext {
    * the deployment's own, so the target guard does not judge them; it still judges the answers.
    */
   dnsServers?: string[];
+  /** Runs browser checks' scripts; a worker without it fails browser checks as internal. */
+  browsers?: BrowserPool;
   /** Pings of heartbeat monitors; a worker without it fails heartbeat checks as internal. */
   heartbeats?: HeartbeatReader;
 }

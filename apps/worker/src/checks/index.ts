@@ -1,4 +1,5 @@
 import type { CheckOutcome, CheckSpec, CheckSpecOf, MonitorType } from '@sentinelmesh/core';
+import { browserCheck } from './browser-check';
 import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
 import { grpcCheck } from './grpc-check';
@@ -34,6 +35,7 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   postgres: postgresCheck,
   mysql: mysqlCheck,
   redis: redisCheck,
+  browser: browserCheck,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

@@ -9,7 +9,8 @@ export interface CheckFormField {
   /** The API field it fills. */
   name: string;
   label: string;
-  kind: 'text' | 'number' | 'select' | 'list';
+  /** `code`: several lines of text (a script). */
+  kind: 'text' | 'number' | 'select' | 'list' | 'code';
   options?: readonly string[];
   hint?: string;
   placeholder?: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
+import { browserCheckType } from './browser';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
 import { grpcCheckType } from './grpc';
@@ -15,6 +16,7 @@ import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
+export * from './browser';
 export * from './check-type';
 export * from './database';
 export * from './dns';
@@ -51,6 +53,7 @@ export const checkTypes = registry({
   postgres: postgresCheckType,
   mysql: mysqlCheckType,
   redis: redisCheckType,
+  browser: browserCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
