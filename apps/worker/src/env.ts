@@ -19,6 +19,10 @@ export const workerEnvShape = {
   /** How soon the jobs of a worker that died are run again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),
+  /** Browser checks running at once, each with its own Chromium and script process; 0 runs none. */
+  BROWSER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
+  /** The Chromium browser checks launch (Debian's package by default). */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
 };
 
 export type WorkerEnv = ReturnType<typeof loadWorkerEnv>;

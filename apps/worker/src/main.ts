@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { VERIFY_QUEUE, type VerifyQueueJob } from '@sentinelmesh/core';
 import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
+import { createBrowserPool } from './browser/pool';
 import { runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
@@ -44,6 +47,17 @@ runBackgroundApp({
       onChange: (change) => versions.forget(change.monitorId),
       onReconnect: () => versions.forgetAll(),
     });
+    // Browser checks need Chromium on this host; without it (or with BROWSER_CONCURRENCY=0) they fail as internal.
+    const browsers =
+      env.BROWSER_CONCURRENCY > 0 && existsSync(env.CHROMIUM_PATH)
+        ? createBrowserPool({
+            concurrency: env.BROWSER_CONCURRENCY,
+            executablePath: env.CHROMIUM_PATH,
+            // src/browser/ when run from the sources, dist/browser/ when built.
+            runnerPath: fileURLToPath(new URL('./browser/runner.mjs', import.meta.url)),
+          })
+        : undefined;
+    if (!browsers) logger.info({ chromium: env.CHROMIUM_PATH }, 'browser checks are off on this worker');
     const worker = startCheckWorker({
       region: env.REGION,
       context: {
@@ -52,6 +66,7 @@ runBackgroundApp({
         allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
         now: () => new Date(clock.now()),
         heartbeats: createHeartbeatReader(db),
+        ...(browsers ? { browsers } : {}),
       },
       runCheck,
       // A re-delivered batch reads which of its slots already have a result and runs only the rest.

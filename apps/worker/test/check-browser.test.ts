@@ -35,7 +35,9 @@ describe('browser checks', () => {
     expect(outcome.ok).toBe(true);
     expect(outcome.screenshot).toBeUndefined();
     const labels = (outcome.details ?? []).map((d) => d.label);
-    expect(labels).toEqual(expect.arrayContaining(['Script time', 'Steps', 'First Contentful Paint', 'Time to First Byte']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['Script time', 'Steps', 'First Contentful Paint', 'Time to First Byte']),
+    );
     expect(outcome.details?.find((d) => d.label === 'Steps')?.value).toBe(6);
     expect(outcome.latencyMs).toBeGreaterThan(0);
     expect(site.requests.some((r) => r.startsWith('/account?email=probe%40example.com'))).toBe(true);
@@ -50,15 +52,21 @@ describe('browser checks', () => {
     const outcome = await browserCheck(browserSpec(script), ctx);
     expect(outcome.ok).toBe(false);
     expect(outcome.error?.kind).toBe('assertion');
-    expect(outcome.error?.message).toMatch(/^line 3: expect\("h1"\) text: expected h1 to have text "Closed for the day"/);
+    expect(outcome.error?.message).toMatch(
+      /^line 3: expect\("h1"\) text: expected h1 to have text "Closed for the day"/,
+    );
     expect(outcome.error?.message).toContain('got "Welcome"');
     const png = outcome.screenshot;
     expect(png).toBeDefined();
-    expect(Buffer.from(png as Uint8Array).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(
+      Buffer.from(png as Uint8Array)
+        .subarray(0, 8)
+        .toString('hex'),
+    ).toBe('89504e470d0a1a0a');
   });
 
   it("names the line of the script's own error", async () => {
-    const outcome = await browserCheck(browserSpec("const a = 1;\n\nnotDefined.call();"), ctx);
+    const outcome = await browserCheck(browserSpec('const a = 1;\n\nnotDefined.call();'), ctx);
     expect(outcome.error?.message).toMatch(/^line 3: .*notDefined is not defined/);
   });
 

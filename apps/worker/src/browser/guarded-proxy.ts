@@ -74,7 +74,14 @@ export async function startGuardedProxy(options: { allowPrivate: boolean }): Pro
     const headers = { ...req.headers };
     for (const name of HOP_HEADERS) delete headers[name];
     const upstream = request(
-      { host, port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers, lookup },
+      {
+        host,
+        port: url.port || 80,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        lookup,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

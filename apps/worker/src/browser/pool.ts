@@ -127,7 +127,10 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
 
   async function runOnce(task: BrowserTask): Promise<BrowserRunResult> {
     const proxy = await startGuardedProxy({ allowPrivate: task.allowPrivateTargets });
-    const withFailures = (result: RunEnd): BrowserRunResult => ({ ...result, proxyFailures: [...proxy.failures] });
+    const withFailures = (result: RunEnd): BrowserRunResult => ({
+      ...result,
+      proxyFailures: [...proxy.failures],
+    });
     let server: Awaited<ReturnType<typeof chromium.launchServer>> | null = null;
     let child: ChildProcess | null = null;
     try {
@@ -175,7 +178,9 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
         runner.once('exit', (code, signal) => {
           const why = signal ? `signal ${signal}` : `code ${code}`;
           const detail = stderr.trim().split('\n').slice(-1)[0] ?? '';
-          finish(withFailures({ end: 'crashed', message: `the script's process ended (${why}) ${detail}`.trim() }));
+          finish(
+            withFailures({ end: 'crashed', message: `the script's process ended (${why}) ${detail}`.trim() }),
+          );
         });
         runner.send({
           playwright: path.join(PLAYWRIGHT_DIR, 'index.mjs'),

@@ -116,7 +116,8 @@ function actionsFor(page) {
     for (;;) {
       last = await probe();
       if (last.pass) return null;
-      if (performance.now() > deadline) throw Object.assign(new Error(`${what} (got ${JSON.stringify(last.got)})`), { name: 'ExpectError' });
+      if (performance.now() > deadline)
+        throw Object.assign(new Error(`${what} (got ${JSON.stringify(last.got)})`), { name: 'ExpectError' });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -146,30 +147,53 @@ function actionsFor(page) {
     getAttribute: ([s, n]) => loc(s).getAttribute(text(n)),
     isVisible: ([s]) => loc(s).isVisible(),
     count: ([s]) => page.locator(text(s)).count(),
-    waitFor: ([s, state]) => loc(s).waitFor({ state: ['attached', 'detached', 'visible', 'hidden'].includes(state) ? state : 'visible' }),
+    waitFor: ([s, state]) =>
+      loc(s).waitFor({
+        state: ['attached', 'detached', 'visible', 'hidden'].includes(state) ? state : 'visible',
+      }),
     expectLocator: ([s, matcher, expected]) => {
       const all = page.locator(text(s));
       switch (matcher) {
         case 'visible':
-          return until(async () => ({ pass: await all.first().isVisible(), got: 'not visible' }), `expected ${s} to be visible`);
+          return until(
+            async () => ({ pass: await all.first().isVisible(), got: 'not visible' }),
+            `expected ${s} to be visible`,
+          );
         case 'hidden':
-          return until(async () => ({ pass: !(await all.first().isVisible()), got: 'visible' }), `expected ${s} to be hidden`);
+          return until(
+            async () => ({ pass: !(await all.first().isVisible()), got: 'visible' }),
+            `expected ${s} to be hidden`,
+          );
         case 'count':
-          return until(async () => { const n = await all.count(); return { pass: String(n) === expected, got: n }; }, `expected ${s} to match ${expected} elements`);
+          return until(async () => {
+            const n = await all.count();
+            return { pass: String(n) === expected, got: n };
+          }, `expected ${s} to match ${expected} elements`);
         default: {
           const exact = matcher === 'text';
-          return until(async () => {
-            const got = (await all.first().textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
-            const trimmed = got.trim();
-            return { pass: exact ? trimmed === expected : trimmed.includes(expected ?? ''), got: trimmed.slice(0, 100) };
-          }, `expected ${s} to ${exact ? 'have' : 'contain'} text ${JSON.stringify(expected)}`);
+          return until(
+            async () => {
+              const got =
+                (await all
+                  .first()
+                  .textContent({ timeout: 1_000 })
+                  .catch(() => null)) ?? '';
+              const trimmed = got.trim();
+              return {
+                pass: exact ? trimmed === expected : trimmed.includes(expected ?? ''),
+                got: trimmed.slice(0, 100),
+              };
+            },
+            `expected ${s} to ${exact ? 'have' : 'contain'} text ${JSON.stringify(expected)}`,
+          );
         }
       }
     },
   };
 }
 
-const describeStep = (method, args) => `page.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`.slice(0, 160);
+const describeStep = (method, args) =>
+  `page.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`.slice(0, 160);
 
 /** Runs the script; resolves to null when it completes, or to the error that stopped it. */
 async function runScript(source, page, report) {
@@ -182,15 +206,27 @@ async function runScript(source, page, report) {
     const args = JSON.parse(argsJson);
     const action = Object.hasOwn(actions, method) ? actions[method] : null;
     if (!action) return JSON.stringify({ error: `unknown action ${method}` });
-    report({ type: 'step', step: method === 'expectLocator' ? `expect(${JSON.stringify(args[0])}) ${args[1]}` : describeStep(method, args), line });
+    report({
+      type: 'step',
+      step:
+        method === 'expectLocator'
+          ? `expect(${JSON.stringify(args[0])}) ${args[1]}`
+          : describeStep(method, args),
+      line,
+    });
     try {
       const value = await action(args);
       return JSON.stringify({ value: value === undefined ? null : value });
     } catch (error) {
-      return JSON.stringify({ error: text(error?.message).split('\n')[0].slice(0, 300), name: text(error?.name) });
+      return JSON.stringify({
+        error: text(error?.message).split('\n')[0].slice(0, 300),
+        name: text(error?.name),
+      });
     }
   };
-  const { page: facadePage, expect } = new vm.Script(FACADE, { filename: 'facade.js' }).runInContext(context)(host);
+  const { page: facadePage, expect } = new vm.Script(FACADE, { filename: 'facade.js' }).runInContext(context)(
+    host,
+  );
   context.page = facadePage;
   context.expect = expect;
   // One line up, so the script's first line is line 1 of script.js.
@@ -209,7 +245,9 @@ function describeError(error, lastStep, inStep = false) {
   let name = 'Error';
   let line = null;
   try {
-    message = text(error?.message ?? error).split('\n')[0].slice(0, 300);
+    message = text(error?.message ?? error)
+      .split('\n')[0]
+      .slice(0, 300);
     name = text(error?.name) || 'Error';
     // The facade marks the errors of browser actions with the line that called them.
     if (typeof error?.line === 'number') {
@@ -229,7 +267,12 @@ async function readVitals(page) {
     .evaluate(() => {
       const v = window.__sentinelmeshVitals ?? {};
       const nav = performance.getEntriesByType('navigation')[0];
-      return { lcp: v.lcp ?? null, fcp: v.fcp ?? null, cls: v.cls ?? null, ttfb: nav ? nav.responseStart : null };
+      return {
+        lcp: v.lcp ?? null,
+        fcp: v.fcp ?? null,
+        cls: v.cls ?? null,
+        ttfb: nav ? nav.responseStart : null,
+      };
     })
     .catch(() => null);
 }
@@ -237,7 +280,10 @@ async function readVitals(page) {
 async function run(task) {
   const { chromium } = await import(task.playwright);
   const browser = await chromium.connect(task.wsEndpoint);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    serviceWorkers: 'block',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(task.timeoutMs);
   await page.addInitScript(VITALS);
@@ -265,12 +311,21 @@ async function run(task) {
   const vitals = await readVitals(page);
   const screenshot = error ? await page.screenshot({ type: 'png', timeout: 5_000 }).catch(() => null) : null;
   await browser.close().catch(() => {});
-  return { type: 'done', ok: error === null, error, vitals, steps, durationMs, screenshot: screenshot?.toString('base64') ?? null };
+  return {
+    type: 'done',
+    ok: error === null,
+    error,
+    vitals,
+    steps,
+    durationMs,
+    screenshot: screenshot?.toString('base64') ?? null,
+  };
 }
 
 process.once('message', (task) => {
   run(task).then(
     (result) => process.send?.(result, () => process.exit(0)),
-    (error) => process.send?.({ type: 'crashed', message: text(error?.message).slice(0, 300) }, () => process.exit(1)),
+    (error) =>
+      process.send?.({ type: 'crashed', message: text(error?.message).slice(0, 300) }, () => process.exit(1)),
   );
 });

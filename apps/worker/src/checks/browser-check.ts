@@ -8,8 +8,8 @@ import {
   evaluateAssertions,
   MAX_SCREENSHOT_BYTES,
 } from '@sentinelmesh/core';
-import type { BrowserRunResult, BrowserVitals, ScriptError } from '../browser/pool';
 import type { ProxyFailure } from '../browser/guarded-proxy';
+import type { BrowserRunResult, BrowserVitals, ScriptError } from '../browser/pool';
 import type { CheckContext } from './context';
 import { answeredOutcome, failedOutcome, type Measured, shorten } from './outcome';
 
@@ -44,7 +44,9 @@ function vitalsDetails(vitals: BrowserVitals | null): CheckDetail[] {
   return [
     ...ms('Largest Contentful Paint', vitals.lcp),
     ...ms('First Contentful Paint', vitals.fcp),
-    ...(vitals.cls === null ? [] : [{ label: 'Cumulative Layout Shift', value: Math.round(vitals.cls * 1000) / 1000 }]),
+    ...(vitals.cls === null
+      ? []
+      : [{ label: 'Cumulative Layout Shift', value: Math.round(vitals.cls * 1000) / 1000 }]),
     ...ms('Time to First Byte', vitals.ttfb),
   ];
 }
@@ -60,7 +62,9 @@ export function browserOutcome(
     return failedOutcome(
       {
         kind: 'timeout',
-        message: shorten(`the script did not finish within ${spec.timeoutMs} ms${where ? ` (at ${where})` : ''}`),
+        message: shorten(
+          `the script did not finish within ${spec.timeoutMs} ms${where ? ` (at ${where})` : ''}`,
+        ),
       },
       { latencyMs: spec.timeoutMs },
     );
@@ -87,9 +91,15 @@ export function browserOutcome(
     const where = result.error ? at(result.error.line, result.error.step) : '';
     const error: CheckError = blocked
       ? { kind: 'blocked_target', message: `blocked: ${blocked.message}` }
-      : { kind: kindOf(result.error as ScriptError, result.proxyFailures), message: (result.error as ScriptError).message };
+      : {
+          kind: kindOf(result.error as ScriptError, result.proxyFailures),
+          message: (result.error as ScriptError).message,
+        };
     return {
-      ...failedOutcome({ kind: error.kind, message: shorten(`${where ? `${where}: ` : ''}${error.message}`) }, measured),
+      ...failedOutcome(
+        { kind: error.kind, message: shorten(`${where ? `${where}: ` : ''}${error.message}`) },
+        measured,
+      ),
       details,
       ...(screenshot ? { screenshot } : {}),
     };
@@ -104,7 +114,8 @@ export function browserOutcome(
  * runner process, all traffic through the guarded proxy), bounded by the monitor's timeout.
  */
 export async function browserCheck(spec: CheckSpecOf<'browser'>, ctx: CheckContext): Promise<CheckOutcome> {
-  if (!ctx.browsers) return failedOutcome({ kind: 'internal', message: 'this worker runs no browser checks' });
+  if (!ctx.browsers)
+    return failedOutcome({ kind: 'internal', message: 'this worker runs no browser checks' });
   const result = await ctx.browsers.run({
     script: spec.script,
     url: spec.url,

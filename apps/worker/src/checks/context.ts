@@ -1,5 +1,5 @@
-import type { BrowserPool } from '../browser/pool';
 import type { CheckOutcome, CheckSpec, CheckSpecOf, HeartbeatPing, MonitorType } from '@sentinelmesh/core';
+import type { BrowserPool } from '../browser/pool';
 
 /** Where a heartbeat check reads the pings a monitor received. */
 export interface HeartbeatReader {

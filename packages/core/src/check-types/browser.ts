@@ -40,7 +40,8 @@ export const browserCheckType = defineCheckType({
       name: 'script',
       label: 'Script',
       kind: 'code',
-      placeholder: "await page.fill('#email', 'probe@example.com');\nawait expect(page.locator('h1')).toHaveText('Welcome');",
+      placeholder:
+        "await page.fill('#email', 'probe@example.com');\nawait expect(page.locator('h1')).toHaveText('Welcome');",
       hint: 'Uses page and expect (see the browser check docs); at most 32 KiB.',
     },
   ],
