@@ -8,6 +8,8 @@ import vm from 'node:vm';
 
 const SCRIPT_FILE = 'script.js';
 const EXPECT_TIMEOUT_MS = 5_000;
+// Browser actions stop this long before the time limit, so a failing one leaves time for the screenshot.
+const reserveFor = (timeoutMs) => Math.min(2_000, timeoutMs / 4);
 
 // Chromium's own metrics, kept by the page from its first paint (buffered observers).
 const VITALS = `(() => {
@@ -108,10 +110,10 @@ const FACADE = `(function (host) {
 const text = (value) => (typeof value === 'string' ? value : String(value ?? ''));
 
 /** The browser actions the facade may ask for, by name; each takes and returns JSON values. */
-function actionsFor(page) {
+function actionsFor(page, remainingMs) {
   const loc = (selector) => page.locator(text(selector)).first();
   const until = async (probe, what) => {
-    const deadline = performance.now() + EXPECT_TIMEOUT_MS;
+    const deadline = performance.now() + Math.min(EXPECT_TIMEOUT_MS, remainingMs());
     let last;
     for (;;) {
       last = await probe();
@@ -142,6 +144,7 @@ function actionsFor(page) {
       await loc(s).selectOption(text(v));
     },
     textContent: ([s]) => loc(s).textContent(),
+    // biome-ignore lint/performance/useDomNodeTextContent: the facade mirrors Playwright's innerText for scripts that use it
     innerText: ([s]) => loc(s).innerText(),
     inputValue: ([s]) => loc(s).inputValue(),
     getAttribute: ([s, n]) => loc(s).getAttribute(text(n)),
@@ -196,16 +199,17 @@ const describeStep = (method, args) =>
   `page.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`.slice(0, 160);
 
 /** Runs the script; resolves to null when it completes, or to the error that stopped it. */
-async function runScript(source, page, report) {
+async function runScript(source, page, report, remainingMs) {
   const context = vm.createContext(Object.create(null), {
     name: 'browser check',
     codeGeneration: { strings: false, wasm: false },
   });
-  const actions = actionsFor(page);
+  const actions = actionsFor(page, remainingMs);
   const host = async (method, argsJson, line) => {
     const args = JSON.parse(argsJson);
     const action = Object.hasOwn(actions, method) ? actions[method] : null;
     if (!action) return JSON.stringify({ error: `unknown action ${method}` });
+    page.setDefaultTimeout(Math.max(100, remainingMs()));
     report({
       type: 'step',
       step:
@@ -285,7 +289,6 @@ async function run(task) {
     serviceWorkers: 'block',
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(task.timeoutMs);
   await page.addInitScript(VITALS);
   let last = { step: 'start', line: null };
   let steps = 0;
@@ -296,6 +299,9 @@ async function run(task) {
   };
   process.send?.({ type: 'started' });
   const started = performance.now();
+  const remainingMs = () =>
+    Math.max(0, started + task.timeoutMs - reserveFor(task.timeoutMs) - performance.now());
+  page.setDefaultTimeout(Math.max(100, remainingMs()));
   let error = null;
   if (task.url) {
     report({ type: 'step', step: describeStep('goto', [task.url]), line: null });
@@ -304,7 +310,7 @@ async function run(task) {
     });
   }
   if (!error) {
-    const thrown = await runScript(task.script, page, report);
+    const thrown = await runScript(task.script, page, report, remainingMs);
     if (thrown !== null) error = describeError(thrown, last);
   }
   const durationMs = performance.now() - started;
