@@ -31,6 +31,7 @@ describe('check type registry', () => {
       'postgres',
       'mysql',
       'redis',
+      'browser',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
@@ -92,6 +93,7 @@ function requiredOf(type: string): Record<string, unknown> {
     postgres: { host: 'db.example.com' },
     mysql: { host: 'db.example.com' },
     redis: { host: 'cache.example.com' },
+    browser: { script: 'await page.title();' },
   }[type] as Record<string, unknown>;
 }
 
