@@ -2,7 +2,7 @@ import { VERIFY_QUEUE, type VerifyQueueJob } from '@sentinelmesh/core';
 import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import { runCheck } from './checks/index';
+import { RdapClient, runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
@@ -52,6 +52,7 @@ runBackgroundApp({
         allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
         now: () => new Date(clock.now()),
         heartbeats: createHeartbeatReader(db),
+        rdap: new RdapClient({ baseUrl: env.RDAP_BASE_URL }),
       },
       runCheck,
       // A re-delivered batch reads which of its slots already have a result and runs only the rest.

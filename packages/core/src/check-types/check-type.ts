@@ -9,7 +9,8 @@ export interface CheckFormField {
   /** The API field it fills. */
   name: string;
   label: string;
-  kind: 'text' | 'number' | 'select' | 'list';
+  /** `json`: a text area whose JSON is sent as the field's value. */
+  kind: 'text' | 'number' | 'select' | 'list' | 'json';
   options?: readonly string[];
   hint?: string;
   placeholder?: string;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
+import { apiCheckType } from './api';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
+import { domainCheckType } from './domain';
 import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
@@ -12,8 +14,10 @@ import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
+export * from './api';
 export * from './check-type';
 export * from './dns';
+export * from './domain';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
@@ -41,6 +45,8 @@ export const checkTypes = registry({
   smtp: smtpCheckType,
   imap: imapCheckType,
   pop3: pop3CheckType,
+  domain: domainCheckType,
+  api: apiCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
