@@ -44,7 +44,7 @@ export interface DomainRegistration {
 export function readDomainAnswer(document: unknown): DomainRegistration | { problem: string } {
   if (!isObject(document)) return { problem: 'the answer is not a JSON object' };
   if (document.objectClassName !== undefined && document.objectClassName !== 'domain') {
-    return { problem: `the answer is a ${String(document.objectClassName)} object, not a domain` };
+    return { problem: `the answer's objectClassName is "${String(document.objectClassName)}", not "domain"` };
   }
   if (document.events !== undefined && !Array.isArray(document.events)) {
     return { problem: 'the answer\'s "events" is not a list' };

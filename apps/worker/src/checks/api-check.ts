@@ -64,7 +64,7 @@ export async function apiCheck(spec: CheckSpecOf<'api'>, ctx: CheckContext): Pro
 
   for (const [index, step] of spec.steps.entries()) {
     const label = `step ${index + 1} (${step.name})`;
-    const remaining = spec.timeoutMs - (performance.now() - started);
+    const remaining = Math.floor(spec.timeoutMs - (performance.now() - started));
     if (remaining < 1) {
       return fail(label, { kind: 'timeout', message: `not started within ${spec.timeoutMs} ms` }, last);
     }

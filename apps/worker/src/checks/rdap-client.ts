@@ -95,7 +95,7 @@ export class RdapClient {
         headers: { accept: RDAP_ACCEPT },
         body: null,
         followRedirects: true,
-        timeoutMs: Math.max(1, deadline - this.clock()),
+        timeoutMs: Math.max(1, Math.floor(deadline - this.clock())),
       },
       { userAgent: ctx.userAgent, allowPrivateTargets: guard },
       MAX_ANSWER_BYTES,

@@ -149,6 +149,8 @@ export const apiCheckType = defineCheckType({
       hint: 'e.g. {"secret_password": "…"}, used as {{secret_password}}; stored sealed.',
     },
   ],
+  // Secret values go where the steps send them: an edit of the steps must send them again.
+  secrets: { fields: ['secretVariables'], boundTo: ['steps'] },
   target: (config: { steps: ReadonlyArray<{ url: string }> }) => {
     const first = config.steps[0];
     return first ? publicUrl(first.url.replace(/\{\{[^}]*\}\}/g, '')) : null;
