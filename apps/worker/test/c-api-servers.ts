@@ -100,7 +100,7 @@ export async function startRdapServer(): Promise<LocalServer> {
     if (domain === 'garbage.test') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
     if (domain === 'badclass.test') return rdap(res, 200, { objectClassName: 'entity', handle: 'x' });
     if (domain === 'busy.test') return rdap(res, 503, { errorCode: 503, title: 'busy' });
-    if (domain === 'slow.test') return; // never answers
+    if (domain === 'slow.test') return undefined; // never answers
     return rdap(res, 404, { errorCode: 404, title: 'Not Found' });
   });
   return self;
@@ -138,8 +138,8 @@ export async function startApiServer(): Promise<LocalServer & { token: string }>
     }
     if (path === '/page')
       return res.writeHead(200, { 'content-type': 'text/html' }).end('<a href="/items/77">item id=77</a>');
-    if (path === '/slow') return;
-    json(404, { error: 'not found' });
+    if (path === '/slow') return undefined; // never answers
+    return json(404, { error: 'not found' });
   });
   return { ...server, token };
 }

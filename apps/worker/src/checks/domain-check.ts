@@ -16,7 +16,11 @@ const DAY_MS = 86_400_000;
 
 // A worker without its own client (tests of other types, the benchmark) reads IANA's bootstrap.
 let fallback: RdapClient | null = null;
-const clientOf = (ctx: CheckContext) => ctx.rdap ?? (fallback ??= new RdapClient());
+function clientOf(ctx: CheckContext): RdapClient {
+  if (ctx.rdap) return ctx.rdap;
+  fallback ??= new RdapClient();
+  return fallback;
+}
 
 /**
  * A domain expiry check: the registration's expiry date by RDAP (cached, see RdapClient), judged
