@@ -28,6 +28,8 @@ describe('check type registry', () => {
       'smtp',
       'imap',
       'pop3',
+      'domain',
+      'api',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
@@ -86,6 +88,8 @@ function requiredOf(type: string): Record<string, unknown> {
     smtp: { host: 'example.com' },
     imap: { host: 'example.com' },
     pop3: { host: 'example.com' },
+    domain: { domain: 'example.com' },
+    api: { steps: [{ name: 'a', url: 'https://example.com/' }] },
   }[type] as Record<string, unknown>;
 }
 

@@ -191,6 +191,15 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
                     <option key={option}>{option}</option>
                   ))}
                 </select>
+              ) : field.kind === 'json' ? (
+                <textarea
+                  {...control}
+                  rows={8}
+                  spellCheck={false}
+                  placeholder={field.placeholder}
+                  value={values.target[field.name] ?? field.initial ?? ''}
+                  onChange={(e) => setTarget(field.name, e.target.value)}
+                />
               ) : (
                 <input
                   {...control}
