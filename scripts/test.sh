@@ -9,6 +9,7 @@ bootstrap
 ensure_chromium
 ensure_promtool
 ensure_faketime
+ensure_mariadb
 ensure_ping
 mkdir -p test-artifacts
 rm -f test-artifacts/vitest.json test-artifacts/chaos.json

@@ -60,6 +60,12 @@ ensure_faketime() {
   apt_install faketime || die "libfaketime is missing and could not be installed; install Debian's faketime package"
 }
 
+# The MySQL check's tests start a private MariaDB (scripts/lib/mariadb.ts) from Debian's server package.
+ensure_mariadb() {
+  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] && return
+  apt_install mariadb-server || die "mariadbd is missing and could not be installed; install Debian's mariadb-server package"
+}
+
 # Ping checks run the system ping (Debian's iputils-ping); their tests ping loopback.
 ensure_ping() {
   command -v ping >/dev/null 2>&1 && return

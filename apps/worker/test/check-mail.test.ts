@@ -143,7 +143,7 @@ describe.each(protocols)('$type check', (p) => {
     expect(detail(outcome, 'Banner')).toMatch(p.banner);
   });
 
-  it('logs in over TLS with the right password, and fails with assertion on a wrong one', async () => {
+  it('logs in over TLS with the right password, and fails with auth on a wrong one', async () => {
     const login = { tls: 'starttls' as const, certificateCheck: 'expiry' as const, ...account };
     const accepted = await check(starttls, login);
     expect(accepted).toMatchObject({ ok: true, error: null });
@@ -153,7 +153,7 @@ describe.each(protocols)('$type check', (p) => {
     expect(implicitLogin).toMatchObject({ ok: true, error: null });
 
     const refused = await check(starttls, { ...login, password: 'wrong "pass" \\ word' });
-    expect(refused).toMatchObject({ ok: false, error: { kind: 'assertion' } });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'auth' } });
     expect(refused.error?.message).toMatch(/^login eq "accepted", got /);
     expect(refused.error?.message).toMatch(p.refusedLogin);
     expect(refused.failedAssertions).toEqual([
@@ -342,7 +342,7 @@ it('logs in to an SMTP server that offers only AUTH LOGIN', async () => {
   expect(accepted).toMatchObject({ ok: true, error: null });
   expect(detail(accepted, 'Capabilities')).toMatch(/AUTH LOGIN/);
   const refused = await runCheck(mailSpec('smtp', server.port, { ...login, password: 'wrong' }), context);
-  expect(refused).toMatchObject({ ok: false, error: { kind: 'assertion' } });
+  expect(refused).toMatchObject({ ok: false, error: { kind: 'auth' } });
   expect(refused.error?.message).toMatch(/535/);
   await server.close();
 });

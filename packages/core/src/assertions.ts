@@ -9,6 +9,8 @@ export interface ObservedResponse {
   body: string | null;
   latencyMs: number | null;
   certExpiresAt: Date | null;
+  /** What json assertions read instead of parsing the body (a database check's `{ value, rows }`). */
+  json?: unknown;
   /** The share of a ping's echo requests that got no reply, 0-100 (ping checks only). */
   packetLossPercent?: number | null;
 }
@@ -69,6 +71,7 @@ function observe(assertion: Assertion, response: ObservedResponse, now: Date): O
     case 'body':
       return response.body ?? MISSING;
     case 'json': {
+      if (response.json !== undefined) return readJsonPath(response.json, assertion.path ?? '$');
       if (response.body === null) return MISSING;
       try {
         return readJsonPath(JSON.parse(response.body), assertion.path ?? '$');

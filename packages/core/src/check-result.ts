@@ -9,6 +9,8 @@ export const errorKinds = [
   'assertion',
   'blocked_target',
   'protocol',
+  'auth',
+  'query',
   'internal',
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];

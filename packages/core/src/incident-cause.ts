@@ -51,6 +51,10 @@ export function failureCause(facts: FailureFacts): string | null {
       return withDetail('assertion failed', message);
     case 'blocked_target':
       return 'blocked target';
+    case 'auth':
+      return withDetail('login refused', message);
+    case 'query':
+      return withDetail('query failed', message);
     case 'internal':
       return 'internal error';
     default:

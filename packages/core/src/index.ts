@@ -16,6 +16,7 @@ export * from './live-events';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';
 export * from './monitor-secrets';
+export * from './probe-protocol';
 export * from './quorum';
 export * from './rdap';
 export * from './regex';

@@ -173,6 +173,20 @@ describe('assertion evaluation: text, JSON and headers', () => {
     expect(failed).toMatchObject([{ source: 'json', path: '$.a', actual: null }]);
   });
 
+  it('reads JSON assertions from a document given beside the body (a database check’s result)', () => {
+    const result = { ...response, body: '5', json: { value: 5, rows: 2 } };
+    const failed = evaluateAssertions(
+      [
+        { source: 'json', path: '$.value', op: 'eq', value: 5 },
+        { source: 'json', path: '$.rows', op: 'gt', value: 2 },
+        { source: 'body', op: 'eq', value: '5' },
+      ],
+      result,
+      now,
+    );
+    expect(failed).toMatchObject([{ source: 'json', path: '$.rows', actual: 2 }]);
+  });
+
   it('names every failed assertion, not only the first', () => {
     const failed = evaluateAssertions(
       [

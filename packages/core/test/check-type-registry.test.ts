@@ -30,6 +30,9 @@ describe('check type registry', () => {
       'pop3',
       'domain',
       'api',
+      'postgres',
+      'mysql',
+      'redis',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
@@ -90,6 +93,9 @@ function requiredOf(type: string): Record<string, unknown> {
     pop3: { host: 'example.com' },
     domain: { domain: 'example.com' },
     api: { steps: [{ name: 'a', url: 'https://example.com/' }] },
+    postgres: { host: 'db.example.com' },
+    mysql: { host: 'db.example.com' },
+    redis: { host: 'cache.example.com' },
   }[type] as Record<string, unknown>;
 }
 

@@ -26,6 +26,16 @@ describe('failureCause', () => {
       cause: 'HTTP 500',
     },
     {
+      name: "a refused database login says so, with the server's words",
+      facts: failed({ errorKind: 'auth', errorMessage: 'password authentication failed for user "monitor"' }),
+      cause: 'login refused: password authentication failed for user "monitor"',
+    },
+    {
+      name: 'a refused database query says so',
+      facts: failed({ errorKind: 'query', errorMessage: 'relation "jobs" does not exist' }),
+      cause: 'query failed: relation "jobs" does not exist',
+    },
+    {
       name: 'a bad status without a code keeps the message',
       facts: failed({ errorKind: 'http_status', errorMessage: 'no status line' }),
       cause: 'HTTP error: no status line',

@@ -203,7 +203,7 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
               ) : (
                 <input
                   {...control}
-                  type="text"
+                  type={field.secret ? 'password' : 'text'}
                   inputMode={field.kind === 'number' ? 'numeric' : field.name === 'url' ? 'url' : undefined}
                   autoComplete="off"
                   spellCheck={false}

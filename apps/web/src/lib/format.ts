@@ -39,6 +39,10 @@ export function monitorTarget(monitor: Monitor): string {
       return monitor.domain;
     case 'api':
       return monitor.steps[0]?.url ?? 'api';
+    case 'postgres':
+    case 'mysql':
+    case 'redis':
+      return `${monitor.type}://${monitor.host}:${monitor.port}`;
   }
 }
 

@@ -201,7 +201,7 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     if (field.kind === 'number') input[field.name] = numberField(raw);
     else if (field.kind === 'list') input[field.name] = list(raw);
     else if (field.kind === 'json') input[field.name] = jsonField(raw);
-    else input[field.name] = field.kind === 'select' ? raw : raw.trim();
+    else input[field.name] = field.kind === 'select' || field.secret ? raw : raw.trim();
   }
   if (spec.assertionSources.length > 0) input.assertions = values.assertions.map(toAssertion);
   if (values.type === 'http') {

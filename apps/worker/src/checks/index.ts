@@ -7,8 +7,11 @@ import { grpcCheck } from './grpc-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
 import { imapCheck, pop3Check, smtpCheck } from './mail-check';
+import { mysqlCheck } from './mysql-check';
 import { failedOutcome, shorten } from './outcome';
 import { pingCheck } from './ping-check';
+import { postgresCheck } from './postgres-check';
+import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
 import { udpCheck } from './udp-check';
@@ -33,6 +36,9 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   pop3: pop3Check,
   domain: domainCheck,
   api: apiCheck,
+  postgres: postgresCheck,
+  mysql: mysqlCheck,
+  redis: redisCheck,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

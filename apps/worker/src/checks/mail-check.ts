@@ -449,7 +449,10 @@ async function mailCheck(protocol: MailProtocol, spec: MailSpec, ctx: CheckConte
       now,
     );
     const outcome = answeredOutcome(observed, [...problems, ...refusals, ...failed]);
-    outcome.error = certificateError(problems) ?? outcome.error;
+    // A refused login is the same failure a database check reports: `auth`, with what the server said.
+    const loginError =
+      refusals.length > 0 && outcome.error ? { ...outcome.error, kind: 'auth' as const } : null;
+    outcome.error = certificateError(problems) ?? loginError ?? outcome.error;
     return { ...outcome, details };
   } catch (error) {
     return { ...failedOutcome(mailError(error, during, spec.timeoutMs), measured()), details };

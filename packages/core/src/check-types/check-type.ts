@@ -18,6 +18,8 @@ export interface CheckFormField {
   optional?: boolean;
   /** What the input holds before anything is typed. */
   initial?: string;
+  /** A secret (a password): the input hides what is typed and keeps it as typed, spaces included. */
+  secret?: true;
 }
 
 /** The shared monitor fields a type can leave out of its form. */

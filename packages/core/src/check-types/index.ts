@@ -8,7 +8,10 @@ import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
 import { imapCheckType, pop3CheckType, smtpCheckType } from './mail';
+import { mysqlCheckType } from './mysql';
 import { pingCheckType } from './ping';
+import { postgresCheckType } from './postgres';
+import { redisCheckType } from './redis';
 import { tcpCheckType } from './tcp';
 import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
@@ -16,13 +19,17 @@ import { websocketCheckType } from './websocket';
 
 export * from './api';
 export * from './check-type';
+export * from './database';
 export * from './dns';
 export * from './domain';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
 export * from './mail';
+export * from './mysql';
 export * from './ping';
+export * from './postgres';
+export * from './redis';
 export * from './tcp';
 export * from './tls';
 export * from './udp';
@@ -47,6 +54,9 @@ export const checkTypes = registry({
   pop3: pop3CheckType,
   domain: domainCheckType,
   api: apiCheckType,
+  postgres: postgresCheckType,
+  mysql: mysqlCheckType,
+  redis: redisCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;
