@@ -55,6 +55,7 @@ const { values: args } = parseArgs({
     'scheduler-warmup': { type: 'string', default: '60' },
     // The scheduler's heap bound in the scale run, as a deployment for that many monitors sets it.
     'scheduler-heap-mib': { type: 'string', default: '1024' },
+    'scheduler-parallel-gc': { type: 'boolean', default: false },
   },
 });
 const steps = String(args.steps)
@@ -289,13 +290,16 @@ try {
   log(`bare loop: fresh connection per request, 64 in flight, ${args['bare-seconds']} s`);
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
   if (schedulerMonitors > 0) {
-    log(`scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB`);
+    log(
+      `scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB, ${args['scheduler-parallel-gc'] ? 'parallel' : 'single-threaded'} GC`,
+    );
     schedulerRow = await runSchedulerScale({
       monitors: schedulerMonitors,
       seconds: Number(args['scheduler-seconds']),
       warmupSeconds: Number(args['scheduler-warmup']),
       run: args.source ? 'source' : 'built',
       heapMiB: Number(args['scheduler-heap-mib']),
+      singleThreadedGc: !args['scheduler-parallel-gc'],
     });
   }
   process.stdout.write(`\n${header}\n${divider}\n${rows.join('\n')}\n\n`);

@@ -26,6 +26,11 @@ export interface SchedulerScaleOptions {
    * sets it (docs/operations.md, capacity model); 0 leaves V8's default, sized from the host's memory.
    */
   heapMiB?: number;
+  /**
+   * Runs the scheduler's collector on its main thread (`--single-threaded-gc`), as a deployment
+   * starts it (docs/operations.md); false leaves V8's helper threads. Default true.
+   */
+  singleThreadedGc?: boolean;
 }
 
 const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));

@@ -107,6 +107,16 @@ function metricSum(text: string | null, name: string): number | null {
   return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0);
 }
 
+/** The scheduler's warnings and errors in the launcher's output, by message, with their counts. */
+function schedulerWarnings(output: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of output.matchAll(/"level":(?:40|50|60),.*?"msg":"([^"]*)"/g)) {
+    const message = match[1] ?? '';
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return counts;
+}
+
 const mib = (bytes: number | null) => (bytes === null ? '?' : (bytes / 1024 / 1024).toFixed(0));
 
 /**
@@ -132,8 +142,9 @@ export async function runSchedulerScale(
     STACK_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sentinelmesh-scheduler-scale-')),
     STACK_APPS: 'scheduler',
     STACK_RUN: options.run ?? 'source',
-    // Flags given to the bench (e.g. --cpu-prof) still reach the scheduler, after the heap bound.
+    // Flags given to the bench (e.g. --cpu-prof) still reach the scheduler, after the deployment's.
     STACK_NODE_ARGS: [
+      options.singleThreadedGc === false ? '' : '--single-threaded-gc',
       options.heapMiB ? `--max-old-space-size=${options.heapMiB}` : '',
       process.env.STACK_NODE_ARGS ?? '',
     ]
@@ -192,7 +203,9 @@ export async function runSchedulerScale(
       await sleep(options.warmupSeconds * 1000);
       const pid = stack.pids().scheduler ?? null;
       const cpuBefore = cpuSeconds(pid);
-      const jobsBefore = metricSum(await metricsText(opsPort), 'scheduler_jobs_enqueued_total');
+      const metricsBefore = await metricsText(opsPort);
+      const jobsBefore = metricSum(metricsBefore, 'scheduler_jobs_enqueued_total');
+      const gcBefore = metricSum(metricsBefore, 'nodejs_gc_duration_seconds_sum');
       const from = Date.now();
       await sleep(options.seconds * 1000);
       const to = Date.now();
@@ -200,12 +213,17 @@ export async function runSchedulerScale(
       const rss = rssMiB(pid);
       const metrics = await metricsText(opsPort);
       const jobsAfter = metricSum(metrics, 'scheduler_jobs_enqueued_total');
+      const gcAfter = metricSum(metrics, 'nodejs_gc_duration_seconds_sum');
+      const gcMsPerSec =
+        gcBefore === null || gcAfter === null
+          ? '?'
+          : (((gcAfter - gcBefore) * 1000) / ((to - from) / 1000)).toFixed(0);
       const jobsPerSec =
         jobsBefore === null || jobsAfter === null
           ? '?'
           : ((jobsAfter - jobsBefore) / ((to - from) / 1000)).toFixed(0);
       log(
-        `at the window's end: heap used ${mib(metricSum(metrics, 'nodejs_heap_size_used_bytes'))} MiB of ${mib(metricSum(metrics, 'nodejs_heap_size_total_bytes'))} MiB; jobs enqueued ${jobsPerSec}/s`,
+        `at the window's end: heap used ${mib(metricSum(metrics, 'nodejs_heap_size_used_bytes'))} MiB of ${mib(metricSum(metrics, 'nodejs_heap_size_total_bytes'))} MiB; jobs enqueued ${jobsPerSec}/s; GC ${gcMsPerSec} ms/s`,
       );
       // Jobs of the window's last slots may still be on their way to the consumer.
       await sleep(3_000);
@@ -234,6 +252,11 @@ export async function runSchedulerScale(
       consumerConnection.disconnect();
     }
   } finally {
+    const warnings = schedulerWarnings(stack.output);
+    if (warnings.size > 0)
+      log(
+        `the scheduler warned: ${[...warnings].map(([message, count]) => `${message} (${count}×)`).join('; ')}`,
+      );
     await stack.stop();
     redis.disconnect();
     await db.destroy();
@@ -249,6 +272,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       warmup: { type: 'string', default: '10' },
       interval: { type: 'string', default: '60' },
       'heap-mib': { type: 'string', default: '1024' },
+      // V8's collector with its helper threads, instead of on the main thread as deployed.
+      'parallel-gc': { type: 'boolean', default: false },
       // Run the TypeScript sources through tsx instead of the compiled scheduler.
       source: { type: 'boolean', default: false },
     },
@@ -261,6 +286,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const row = await runSchedulerScale({
     run: values.source ? 'source' : 'built',
     heapMiB: Number(values['heap-mib']),
+    singleThreadedGc: !values['parallel-gc'],
     monitors: Number(values.monitors),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),

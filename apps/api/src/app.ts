@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Db, pingDatabase } from '@sentinelmesh/db';
 import {
   createMetricsRegistry,
+  DeploymentRegions,
   type Logger,
   type RedisClient,
   registerOpsRoutes,
@@ -20,6 +21,7 @@ import { ownedClientsPlugin } from './plugins/owned-clients';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { securityPlugin } from './plugins/security';
 import { openCallerTenant, tenantPlugin } from './plugins/tenant';
+import { ProbeGateway } from './probes/gateway';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
@@ -28,10 +30,12 @@ import { eventRoutes, type LiveStreamOptions } from './routes/events';
 import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
 import { invitationRoutes } from './routes/invitations';
+import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
+import { probeGatewayRoutes } from './routes/probe-gateway';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
 import { setupRoutes } from './routes/setup';
@@ -57,6 +61,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** Bounds and timings of the live event streams (tests shorten them). */
   live?: LiveStreamOptions;
+  /** Timings of the probe gateway's polls (tests shorten them). */
+  probes?: { pollWaitMs?: number; recheckMs?: number };
 }
 
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -120,13 +126,18 @@ export async function buildApp(deps: AppDeps) {
     limit: app.limiter('credential', deps.config.RATE_LIMIT_PER_MINUTE),
   });
 
+  const regions = new DeploymentRegions({ db: deps.db, fixed: deps.config.REGIONS, logger: deps.logger });
+  await regions.start();
+  app.addHook('onClose', () => regions.close());
+  const box = new SecretBox(deps.config.SECRETS_KEY);
   const ctx: ServiceContext = {
     db: deps.db,
     redis: deps.redis,
     config: deps.config,
     clock,
     logger: deps.logger,
-    box: new SecretBox(deps.config.SECRETS_KEY),
+    box,
+    regions,
     passwords: createPasswordHasher(deps.config.PASSWORD_HASH_LOG2_N),
     mailer:
       deps.mailer ??
@@ -151,6 +162,7 @@ export async function buildApp(deps: AppDeps) {
       statusPageRoutes,
       usageRoutes,
       regionRoutes,
+      locationRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }
@@ -164,6 +176,19 @@ export async function buildApp(deps: AppDeps) {
   await app.register(publicRoutes, { prefix: '/v1', ctx });
   await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
+  const gateway = new ProbeGateway({
+    db: deps.db,
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    box,
+    logger: deps.logger,
+    clock,
+    ...deps.probes,
+  });
+  await gateway.start();
+  // Before the clients close (the hooks run in reverse order): polls end, results in hand are written.
+  app.addHook('onClose', () => gateway.close());
+  await app.register(probeGatewayRoutes, { prefix: '/v1', ctx, gateway });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import type { Database, Db } from '@sentinelmesh/db';
-import type { Logger, RedisClient, SecretBox } from '@sentinelmesh/platform';
+import type { DeploymentRegions, Logger, RedisClient, SecretBox } from '@sentinelmesh/platform';
 import type { Transaction } from 'kysely';
 import type { ApiEnv } from './env';
 import type { Principal } from './plugins/auth';
@@ -52,6 +52,8 @@ export interface ServiceContext {
   box: SecretBox;
   passwords: PasswordHasher;
   mailer: Mailer;
+  /** REGIONS with the probe regions and private locations in the database, re-read every few seconds. */
+  regions: DeploymentRegions;
   /** The x-request-id of the request being served, carried into what it publishes or enqueues. */
   requestId?: string;
 }

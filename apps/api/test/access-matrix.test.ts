@@ -66,6 +66,8 @@ const fresh = {
   apiKey: () => created('/v1/api-keys', { name: `k${++seq}`, role: 'viewer' }),
   member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
   invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
+  location: () => created('/v1/locations', { name: `site ${++seq}` }),
+  probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
 };
 
 interface Route {
@@ -128,6 +130,32 @@ const routes: Route[] = [
   route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
   route('GET', '/v1/usage', 'viewer', 200, () => '/v1/usage'),
   route('GET', '/v1/regions', 'viewer', 200, () => '/v1/regions'),
+  route('GET', '/v1/locations', 'member', 200, () => '/v1/locations'),
+  route(
+    'POST',
+    '/v1/locations',
+    'admin',
+    201,
+    () => '/v1/locations',
+    () => ({ name: `office ${++seq}`, allowPrivateTargets: true }),
+  ),
+  route('DELETE', '/v1/locations/:id', 'admin', 204, async () => `/v1/locations/${await fresh.location()}`),
+  route(
+    'POST',
+    '/v1/locations/:id/probes',
+    'admin',
+    201,
+    () => `/v1/locations/${ids.location}/probes`,
+    () => ({ name: `rack ${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/locations/:id/probes/:probeId',
+    'admin',
+    204,
+    async () => `/v1/locations/${ids.location}/probes/${await fresh.probe()}`,
+  ),
+  route('GET', '/v1/probes', 'member', 200, () => '/v1/probes'),
   route('DELETE', '/v1/api-keys/:id', 'admin', 204, async () => `/v1/api-keys/${await fresh.apiKey()}`),
   route(
     'POST',
@@ -392,6 +420,7 @@ beforeAll(async () => {
   ids.statusPage = await fresh.statusPage();
   ids.window = await fresh.window();
   ids.apiKey = await fresh.apiKey();
+  ids.location = await fresh.location();
   const incident = await testDb.db
     .insertInto('incidents')
     .values({ org_id: ownerA.orgId, monitor_id: ids.monitor, status: 'open', opened_at: new Date() })
@@ -433,7 +462,10 @@ describe('the access matrix', () => {
     );
     // The live event stream never ends, so it cannot be injected here: events.test.ts checks its
     // authentication and that no organization hears another's events.
-    const covered = [...routes, ...ownRoutes].map((r) => `${r.method} ${r.path}`).concat('GET /v1/events');
+    // The probe gateway takes probe tokens only: probe-gateway.test.ts checks that user credentials get 401.
+    const covered = [...routes, ...ownRoutes]
+      .map((r) => `${r.method} ${r.path}`)
+      .concat('GET /v1/events', 'GET /v1/probe/session', 'POST /v1/probe/poll', 'POST /v1/probe/results');
     expect(documented.filter((d) => !covered.includes(d))).toEqual([]);
   });
 

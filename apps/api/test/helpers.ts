@@ -83,6 +83,7 @@ export async function startApi(
     now?: Date;
     logger?: Logger;
     live?: LiveStreamOptions;
+    probes?: { pollWaitMs?: number; recheckMs?: number };
   } = {},
 ): Promise<TestApi> {
   const mailbox = await startMailbox();
@@ -96,10 +97,12 @@ export async function startApi(
   const app = await buildApp({
     config,
     db: createDb({ connectionString: testDb.url, max: 5, applicationName: 'sentinelmesh-api-test' }),
-    redis: connectRedis(config),
+    // As apps/api/src/main.ts connects: a request fails after two reconnect attempts.
+    redis: connectRedis(config, { maxRetriesPerRequest: 2 }),
     logger,
     clock,
     ...(options.live ? { live: options.live } : {}),
+    ...(options.probes ? { probes: options.probes } : {}),
     mailer: {
       send: mailer.send,
       close: async () => {

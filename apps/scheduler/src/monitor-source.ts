@@ -25,19 +25,36 @@ export interface ScheduledMonitor {
   readonly regions: readonly string[];
   /** The spec's shared shape; read the spec with `monitorSpec`. */
   readonly template: SpecTemplate;
-  /** JSON list of the monitor's own spec fields (see `OWN_FIELDS`), null where the template has its value. */
+  /**
+   * The JSON of the monitor's own spec fields (see `OWN_FIELDS`) in their order, one line each;
+   * `null` where the template has the value.
+   */
   readonly own: string;
   /** The row's `updated_at` in ms: the configuration version its jobs carry. */
   readonly version: number;
 }
 
-/** A check spec as JSON without its id and organization, and without its own fields' values. */
+/**
+ * A check spec as JSON without its id and organization, and without its own fields' values; and
+ * the same JSON cut where each monitor's own values go, so a job's spec is written as text without
+ * parsing anything: `texts[0] value(holes[0]) texts[1] … texts[n]`.
+ */
 export interface SpecTemplate {
   readonly json: string;
+  readonly texts: readonly string[];
+  /** Per hole, the index of its field in `OWN_FIELDS`, or `VERSION_HOLE`. */
+  readonly holes: readonly number[];
 }
 
 /** Spec fields that usually differ from one monitor to the next, kept apart from the shared shape. */
 const OWN_FIELDS = ['name', 'url', 'host'] as const;
+/** The hole of a `secretsVersion` that is the monitor's version. */
+const VERSION_HOLE = OWN_FIELDS.length;
+/**
+ * Separates the own values' JSON in `ScheduledMonitor.own`: JSON escapes a line feed inside a
+ * string, so none stands between values.
+ */
+const OWN_SEPARATOR = '\n';
 
 const orgIds = new Map<string, string>();
 const regionLists = new Map<string, readonly string[]>();
@@ -74,10 +91,35 @@ function internRegions(regions: readonly string[]): readonly string[] {
   return list;
 }
 
-function internTemplate(json: string): SpecTemplate {
+/** The template's JSON after the spec's id and organization, cut at the fields each monitor fills in. */
+function cut(shape: Record<string, unknown>): { texts: string[]; holes: number[] } {
+  const texts: string[] = [];
+  const holes: number[] = [];
+  let text = '';
+  // As `JSON.stringify` writes an object: its own keys in order, leaving out what has no JSON.
+  for (const [key, value] of Object.entries(shape)) {
+    const json = JSON.stringify(value);
+    if (json === undefined) continue;
+    text += `,${JSON.stringify(key)}:`;
+    const hole =
+      value !== null ? -1 : key === 'secretsVersion' ? VERSION_HOLE : OWN_FIELDS.indexOf(key as never);
+    if (hole === -1) {
+      text += json;
+      continue;
+    }
+    texts.push(flat(text));
+    holes.push(hole);
+    text = '';
+  }
+  texts.push(flat(`${text}}`));
+  return { texts, holes };
+}
+
+function internTemplate(shape: Record<string, unknown>): SpecTemplate {
+  const json = JSON.stringify(shape);
   const known = templates.get(json)?.deref();
   if (known) return known;
-  const template = { json: flat(json) };
+  const template = { json: flat(json), ...cut(shape) };
   templates.set(template.json, new WeakRef(template));
   unused.register(template, template.json);
   return template;
@@ -111,22 +153,30 @@ export function scheduledMonitor(monitor: {
     createdAtMs: monitor.createdAtMs,
     intervalSeconds: monitor.intervalSeconds,
     regions: internRegions(monitor.regions),
-    template: internTemplate(JSON.stringify(shape)),
-    own: flat(JSON.stringify(own)),
+    template: internTemplate(shape),
+    own: flat(own.map((value) => JSON.stringify(value)).join(OWN_SEPARATOR)),
     version: monitor.version,
   };
 }
 
-/** The monitor's check spec for a job payload: a fresh object each call, secrets masked. */
-export function monitorSpec(monitor: ScheduledMonitor): CheckSpec {
-  const shape = JSON.parse(monitor.template.json) as Record<string, unknown>;
-  const own = JSON.parse(monitor.own) as Array<string | null>;
-  for (const [i, field] of OWN_FIELDS.entries()) {
-    const value = own[i];
-    if (value !== null && value !== undefined) shape[field] = value;
+/**
+ * The monitor's check spec as JSON, as `JSON.stringify` writes it (secrets masked), written from
+ * the template's text and the monitor's own values: a job payload takes it without an object built.
+ */
+export function monitorSpecJson(monitor: ScheduledMonitor): string {
+  const { texts, holes } = monitor.template;
+  const own = holes.length === 0 ? [] : monitor.own.split(OWN_SEPARATOR);
+  let json = `{"id":${JSON.stringify(monitor.id)},"orgId":${JSON.stringify(monitor.orgId)}`;
+  for (let i = 0; i < holes.length; i++) {
+    const hole = holes[i] as number;
+    json += (texts[i] as string) + (hole === VERSION_HOLE ? String(monitor.version) : own[hole]);
   }
-  if (shape.secretsVersion === null) shape.secretsVersion = monitor.version;
-  return { id: monitor.id, orgId: monitor.orgId, ...shape } as CheckSpec;
+  return json + (texts[holes.length] as string);
+}
+
+/** The monitor's check spec: a fresh object each call, secrets masked. */
+export function monitorSpec(monitor: ScheduledMonitor): CheckSpec {
+  return JSON.parse(monitorSpecJson(monitor)) as CheckSpec;
 }
 
 interface MonitorRow {

@@ -1,12 +1,21 @@
 import { checkQueueName, type MonitorChange, shardOf } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { type Logger, listenForMonitorChanges, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
-import { Queue } from 'bullmq';
+import {
+  type Logger,
+  listenForMonitorChanges,
+  queuePrefix,
+  type RedisClient,
+  type RegionSet,
+  type Regions,
+  regionSetOf,
+} from '@sentinelmesh/platform';
+import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { fairShare, ShardLeases } from './leases';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics';
 import { databaseNow, loadMonitor, loadShardMonitors, scanShardMonitorIds } from './monitor-source';
 import { SerialRunner } from './serial-runner';
+import { SerializedQueue } from './serialized-queue';
 import { commitShardPlan, planShardJobs, submitShardJobs, withdrawShardJobs } from './shard-jobs';
 import {
   applyMonitorChange,
@@ -30,8 +39,11 @@ export interface SchedulerOptions {
   /** Connection of the BullMQ queues; `redis` when not given. */
   connection?: RedisClient;
   prefix: string;
-  /** Regions this deployment runs: a monitor is scheduled in its regions that are among these. */
-  regions: readonly string[];
+  /**
+   * Regions this deployment runs: a monitor is scheduled in its regions that are among these. A
+   * RegionSet that follows the database makes a probe region added meanwhile scheduled at the next tick.
+   */
+  regions: Regions;
   shards: number;
   lookaheadMs: number;
   leaseTtlMs: number;
@@ -60,7 +72,7 @@ export class Scheduler {
   private readonly leases: ShardLeases;
   private readonly states = new Map<number, ShardState>();
   private readonly queues = new Map<string, Queue>();
-  private readonly regions: ReadonlySet<string>;
+  private readonly regions: RegionSet;
   private readonly clock: () => number;
   private readonly log: Logger;
   private readonly runner = new SerialRunner((operation, error) => this.failed(operation, error));
@@ -78,7 +90,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? Date.now;
-    this.regions = new Set(options.regions);
+    this.regions = regionSetOf(options.regions);
     this.metrics = createSchedulerMetrics(options.registry);
     this.leases = new ShardLeases({
       redis: options.redis,
@@ -370,7 +382,10 @@ export class Scheduler {
     if (!queue) {
       const connection = this.options.connection ?? this.options.redis;
       const name = checkQueueName(region);
-      queue = new Queue(name, { connection, prefix: queuePrefix(connection, this.options.prefix, name) });
+      queue = new SerializedQueue(name, {
+        connection,
+        prefix: queuePrefix(connection, this.options.prefix, name),
+      });
       queue.on('error', (error) => this.log.warn({ err: error, region }, 'queue error'));
       this.queues.set(region, queue);
     }

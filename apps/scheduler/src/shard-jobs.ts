@@ -1,7 +1,5 @@
 import {
   CHECK_BATCH_JOB,
-  type CheckBatchEntry,
-  type CheckBatchJob,
   checkBatchJobId,
   jobPolicies,
   MAX_BATCH_SPAN_MS,
@@ -9,8 +7,9 @@ import {
   slotAtOrBefore,
 } from '@sentinelmesh/core';
 import type { Queue } from 'bullmq';
-import { monitorSpec } from './monitor-source';
+import { monitorSpecJson } from './monitor-source';
 import { planSlots } from './plan';
+import { SerializedJobData } from './serialized-queue';
 import {
   commitShardProgress,
   dueEntries,
@@ -21,8 +20,18 @@ import {
 
 export interface BatchCheckJob {
   name: typeof CHECK_BATCH_JOB;
-  data: CheckBatchJob;
+  /** A `CheckBatchJob` (ADR 0026), written as JSON without building its objects. */
+  data: SerializedJobData;
+  /** How many checks (slots) it carries. */
+  checks: number;
   opts: typeof jobPolicies.check & { jobId: string; delay: number };
+}
+
+/** One due slot of a monitor: its spec's JSON is shared by all its slots and regions in a plan. */
+interface DueSlot {
+  scheduledAtMs: number;
+  spec: string;
+  configVersion: number;
 }
 
 export interface ShardPlan {
@@ -43,14 +52,14 @@ export function planShardJobs(
   options: {
     nowMs: number;
     untilMs: number;
-    regions: ReadonlySet<string>;
+    regions: { has(region: string): boolean };
     catchUpIntervals: number;
     catchUpMs?: number;
     maxCatchUpSlots?: number;
   },
 ): ShardPlan {
   const { nowMs, untilMs, regions, catchUpIntervals, catchUpMs, maxCatchUpSlots } = options;
-  const slotsByRegion = new Map<string, CheckBatchEntry[]>();
+  const slotsByRegion = new Map<string, DueSlot[]>();
   const nextSlots = new Map<ShardEntry, number>();
   let missed = 0;
   // Only the monitors with a slot due by `untilMs`: the others wait in later buckets of the wheel.
@@ -72,8 +81,8 @@ export function planShardJobs(
       slotAtOrBefore(monitor.id, monitor.intervalSeconds, untilMs) + monitor.intervalSeconds * 1000,
     );
     if (plan.slots.length === 0) continue;
-    // Parsed once per monitor and tick: every slot and region of it shares the object.
-    const spec = monitorSpec(monitor);
+    // Written once per monitor and tick: every slot and region of it shares the text.
+    const spec = monitorSpecJson(monitor);
     for (const region of monitor.regions) {
       if (!regions.has(region)) continue;
       let list = slotsByRegion.get(region);
@@ -82,7 +91,7 @@ export function planShardJobs(
         slotsByRegion.set(region, list);
       }
       for (const slot of plan.slots) {
-        list.push({ spec, scheduledAtMs: slot, configVersion: monitor.version });
+        list.push({ scheduledAtMs: slot, spec, configVersion: monitor.version });
       }
     }
   }
@@ -94,9 +103,30 @@ export function planShardJobs(
   return { jobsByRegion, missed, untilMs, nextSlots };
 }
 
+/**
+ * A batch job's data as `JSON.stringify` writes a `CheckBatchJob` of these slots: the text the
+ * worker reads, without an object per check built and thrown away.
+ */
+function batchJson(
+  shard: number,
+  region: string,
+  slots: readonly DueSlot[],
+  from: number,
+  to: number,
+): string {
+  const checks: string[] = [];
+  for (let i = from; i < to; i++) {
+    const slot = slots[i] as DueSlot;
+    checks.push(
+      `{"spec":${slot.spec},"scheduledAtMs":${slot.scheduledAtMs},"configVersion":${slot.configVersion}}`,
+    );
+  }
+  return `{"shard":${shard},"region":${JSON.stringify(region)},"kind":"scheduled","checks":[${checks.join(',')}]}`;
+}
+
 /** Cuts a region's due slots, in planned order, into batch jobs of bounded size and spread. */
 function batchJobs(
-  slots: CheckBatchEntry[],
+  slots: DueSlot[],
   window: { shard: number; region: string; fromMs: number; untilMs: number },
   nowMs: number,
 ): BatchCheckJob[] {
@@ -104,7 +134,7 @@ function batchJobs(
   const jobs: BatchCheckJob[] = [];
   let start = 0;
   for (let i = 1; i <= slots.length; i++) {
-    const first = slots[start] as CheckBatchEntry;
+    const first = slots[start] as DueSlot;
     const next = slots[i];
     if (
       next &&
@@ -114,7 +144,8 @@ function batchJobs(
       continue;
     jobs.push({
       name: CHECK_BATCH_JOB,
-      data: { shard: window.shard, region: window.region, kind: 'scheduled', checks: slots.slice(start, i) },
+      data: new SerializedJobData(batchJson(window.shard, window.region, slots, start, i)),
+      checks: i - start,
       opts: {
         ...jobPolicies.check,
         jobId: checkBatchJobId(window.shard, window.region, window.fromMs, window.untilMs, jobs.length),
@@ -140,7 +171,7 @@ export async function submitShardJobs(
       const chunk = jobs.slice(i, i + BULK_SIZE);
       await queueFor(region).addBulk(chunk);
       let checks = 0;
-      for (const job of chunk) checks += job.data.checks.length;
+      for (const job of chunk) checks += job.checks;
       onSubmitted(region, { jobs: chunk.length, checks });
     }
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { monitorConfigSchema, type StoredMonitorConfig } from '@sentinelmesh/core';
+import { type CheckBatchJob, monitorConfigSchema, type StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { insertMonitor as insertMonitorRow } from '@sentinelmesh/db/fixtures';
+import type { BatchCheckJob } from '../src/shard-jobs';
 
 /** Polls `probe` until it returns something truthy; fails after `timeoutMs`. */
 export async function waitFor<T>(
@@ -67,4 +68,10 @@ export async function updateMonitor(db: Db, monitorId: string, overrides: Record
     .set({ config: JSON.stringify(monitorConfig(overrides)), updated_at: new Date() })
     .where('id', '=', monitorId)
     .execute();
+}
+
+/** A planned batch job's data as the worker reads it. */
+export function batchData(job: BatchCheckJob | undefined): CheckBatchJob {
+  if (!job) throw new Error('no job planned');
+  return JSON.parse(job.data.json) as CheckBatchJob;
 }

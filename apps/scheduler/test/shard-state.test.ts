@@ -1,5 +1,6 @@
 import {
   CHECK_BATCH_JOB,
+  type CheckSpec,
   checkBatchJobId,
   MAX_BATCH_SPAN_MS,
   MAX_CHECKS_PER_BATCH,
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type ScheduledMonitor, scheduledMonitor } from '../src/monitor-source';
 import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
 import { applyMonitorChange, enqueuedThrough, newShardState, refreshShardState } from '../src/shard-state';
+import { batchData } from './helpers';
 
 const NOW = 1_000_000;
 const WATERMARK = 990_000;
@@ -120,7 +122,7 @@ describe('planning ticks with remembered next slots', () => {
   const plan = (state: ReturnType<typeof newShardState>, nowMs: number) =>
     planShardJobs(state, { nowMs, untilMs: nowMs + 3000, regions: new Set(['local']), catchUpIntervals: 2 });
   const slotsOf = (p: ReturnType<typeof plan>) =>
-    (p.jobsByRegion.get('local') ?? []).flatMap((j) => j.data.checks.map((c) => c.scheduledAtMs));
+    (p.jobsByRegion.get('local') ?? []).flatMap((j) => batchData(j).checks.map((c) => c.scheduledAtMs));
 
   it('skips a monitor until its next slot comes within the lookahead, then enqueues every slot once', () => {
     const m = monitor('m-hourly', 5, 'org-a', 3600);
@@ -176,16 +178,20 @@ describe('batch jobs', () => {
       expect(jobs).toHaveLength(1);
       const [job] = jobs;
       // Each 1 s monitor has exactly one slot in the 1 s window.
-      expect(job?.data.checks.map((c) => c.spec.id).sort()).toEqual(
+      expect(
+        batchData(job)
+          .checks.map((c) => c.spec.id)
+          .sort(),
+      ).toEqual(
         fleet(40, 1)
           .map((m) => m.id)
           .sort(),
       );
-      const slots = job?.data.checks.map((c) => c.scheduledAtMs) ?? [];
+      const slots = batchData(job).checks.map((c) => c.scheduledAtMs) ?? [];
       expect(slots).toEqual([...slots].sort((a, b) => a - b));
+      expect(batchData(job)).toMatchObject({ shard: 3, region, kind: 'scheduled' });
       expect(job).toMatchObject({
         name: CHECK_BATCH_JOB,
-        data: { shard: 3, region, kind: 'scheduled' },
         opts: {
           jobId: checkBatchJobId(3, region, NOW, NOW + 1000, 0),
           delay: (slots[0] ?? 0) - NOW,
@@ -193,6 +199,77 @@ describe('batch jobs', () => {
         },
       });
     }
+  });
+
+  it("writes a job as JSON.stringify writes its CheckBatchJob of the monitors' specs", () => {
+    const specs = new Map<string, CheckSpec>();
+    const lean = (spec: CheckSpec) => {
+      specs.set(spec.id, spec);
+      return scheduledMonitor({
+        id: spec.id,
+        orgId: spec.orgId,
+        createdAtMs: 5,
+        intervalSeconds: 1,
+        regions: ['local'],
+        spec,
+        version: 7,
+      });
+    };
+    const http = (id: string, name: string, secretsVersion?: number) =>
+      lean({
+        id,
+        orgId: 'org-"b"',
+        type: 'http',
+        name,
+        url: `http://127.0.0.1:9/${id}?key=****`,
+        method: 'GET',
+        headers: { accept: 'text/plain' },
+        body: null,
+        followRedirects: false,
+        timeoutMs: 100,
+        intervalSeconds: 1,
+        assertions: [{ source: 'status', op: 'between', value: [200, 299] }],
+        ...(secretsVersion === undefined ? {} : { secretsVersion }),
+      });
+    const monitors = [
+      lean({
+        id: 'tcp-1',
+        orgId: 'org-a',
+        type: 'tcp',
+        name: 'tcp',
+        host: 'h',
+        port: 1,
+        timeoutMs: 100,
+        intervalSeconds: 1,
+        assertions: [],
+      }),
+      http('http-1', 'quoted "name"\nnext line', 7),
+      http('http-2', 'plain', 6),
+      http('http-3', 'no secrets'),
+    ];
+    const [job, ...more] =
+      planShardJobs(newShardState(2, NOW, monitors, NOW), {
+        nowMs: NOW,
+        untilMs: NOW + 999,
+        regions: new Set(['local']),
+        catchUpIntervals: 2,
+      }).jobsByRegion.get('local') ?? [];
+    expect(more).toHaveLength(0);
+    expect(job?.checks).toBe(4);
+    const checks = batchData(job).checks;
+    expect(checks.map((c) => c.spec.id).sort()).toEqual([...specs.keys()].sort());
+    expect(job?.data.json).toBe(
+      JSON.stringify({
+        shard: 2,
+        region: 'local',
+        kind: 'scheduled',
+        checks: checks.map((c) => ({
+          spec: specs.get(c.spec.id),
+          scheduledAtMs: c.scheduledAtMs,
+          configVersion: 7,
+        })),
+      }),
+    );
   });
 
   it(`splits a window into jobs of at most ${MAX_CHECKS_PER_BATCH} checks and ${MAX_BATCH_SPAN_MS} ms of slots`, () => {
@@ -204,12 +281,12 @@ describe('batch jobs', () => {
         catchUpIntervals: 2,
       }).jobsByRegion.get('local') ?? [];
     const jobs = threeSeconds(600);
-    const slots = jobs.flatMap((job) => job.data.checks.map((c) => `${c.spec.id}@${c.scheduledAtMs}`));
+    const slots = jobs.flatMap((job) => batchData(job).checks.map((c) => `${c.spec.id}@${c.scheduledAtMs}`));
     expect(slots).toHaveLength(1800);
     expect(new Set(slots).size).toBe(1800);
     expect(new Set(jobs.map((job) => job.opts.jobId)).size).toBe(jobs.length);
     for (const job of jobs) {
-      const times = job.data.checks.map((c) => c.scheduledAtMs);
+      const times = batchData(job).checks.map((c) => c.scheduledAtMs);
       expect(times.length).toBeLessThanOrEqual(MAX_CHECKS_PER_BATCH);
       expect(Math.max(...times) - Math.min(...times)).toBeLessThan(MAX_BATCH_SPAN_MS);
       expect(job.opts.delay).toBe(Math.min(...times) - NOW);

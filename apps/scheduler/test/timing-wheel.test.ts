@@ -12,6 +12,7 @@ import {
   rewindShardState,
   type ShardState,
 } from '../src/shard-state';
+import { batchData } from './helpers';
 
 const START = 1_700_000_000_000;
 const TICK_MS = 250;
@@ -106,7 +107,7 @@ function tickWheel(state: ShardState, nowMs: number, untilMs: number) {
   const plan = planShardJobs(state, { nowMs, untilMs, regions: new Set(['local']), ...CATCH_UP });
   commitShardPlan(state, plan);
   const slots = (plan.jobsByRegion.get('local') ?? []).flatMap((job) =>
-    job.data.checks.map((check) => `${check.spec.id}@${check.scheduledAtMs}`),
+    batchData(job).checks.map((check) => `${check.spec.id}@${check.scheduledAtMs}`),
   );
   return { slots: slots.sort(), missed: plan.missed, due, planned: plan.nextSlots.size };
 }

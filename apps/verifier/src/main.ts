@@ -1,5 +1,5 @@
 import { defaultResultLatenessMs } from '@sentinelmesh/core';
-import { runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
+import { DeploymentRegions, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { loadEnv } from './env';
 import { createVerifierMetrics } from './metrics';
 import { createNotifier } from './notify/notifier';
@@ -12,9 +12,11 @@ runBackgroundApp({
   start: async ({ env, logger, db, redis, registry }) => {
     const metrics = createVerifierMetrics(registry);
     const common = { db, connection: redis, prefix: env.QUEUE_PREFIX, logger, metrics };
+    const regions = new DeploymentRegions({ db, fixed: env.REGIONS, logger });
+    await regions.start();
     const verifier = createVerifier({
       ...common,
-      regions: env.REGIONS,
+      regions,
       lockDurationMs: env.JOB_LOCK_MS,
       resultLatenessMs: env.RESULT_LATENESS_MS ?? defaultResultLatenessMs(env.JOB_LOCK_MS),
     });
@@ -33,6 +35,7 @@ runBackgroundApp({
     return [
       { name: 'verifier', run: () => verifier.close() },
       { name: 'notifier', run: () => notifier.close() },
+      { name: 'regions', run: () => regions.close() },
     ];
   },
 });

@@ -10,7 +10,14 @@ import {
   verifyRetryJobId,
 } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
-import { LiveEventBatch, type Logger, queuePrefix, type RedisClient } from '@sentinelmesh/platform';
+import {
+  LiveEventBatch,
+  type Logger,
+  queuePrefix,
+  type RedisClient,
+  type Regions,
+  regionSetOf,
+} from '@sentinelmesh/platform';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { createVerifierMetrics, type VerifierMetrics } from './metrics';
@@ -28,7 +35,7 @@ export interface VerifierOptions {
   connection: RedisClient;
   prefix: string;
   /** Regions this deployment runs: confirmations go only there. */
-  regions: readonly string[];
+  regions: Regions;
   logger: Logger;
   /**
    * The time verifications decide at. Absent (as deployed): the database's clock, so verifiers whose
@@ -72,7 +79,8 @@ export interface VerificationSummary {
 
 /** Verifier engine: consumes VERIFY_QUEUE, turns results into state, incidents and alerts. */
 export function createVerifier(options: VerifierOptions) {
-  const { db, connection, prefix, regions } = options;
+  const { db, connection, prefix } = options;
+  const regionSet = regionSetOf(options.regions);
   const logger = options.logger.child({ component: 'verifier' });
   const decideAt = () => (options.clock ? options.clock() : null);
   const latenessMs = options.resultLatenessMs ?? defaultResultLatenessMs();
@@ -81,7 +89,7 @@ export function createVerifier(options: VerifierOptions) {
   const concurrency = options.concurrency ?? 64;
   // Verifications in hand share transactions: a busy verifier decides many monitors per round trip.
   const batcher = new VerifyBatcher({
-    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regions, latenessMs),
+    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regionSet.list(), latenessMs),
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: 2,
   });
@@ -193,7 +201,7 @@ export function createVerifier(options: VerifierOptions) {
           monitorId: job.monitorId,
           config: run.config,
           request: run.confirmation,
-          regions,
+          regions: regionSet.list(),
           nowMs,
           ...(run.configVersion === undefined ? {} : { configVersion: run.configVersion }),
           ...(job.requestId ? { requestId: job.requestId } : {}),

@@ -23,6 +23,11 @@ export const workerEnvShape = {
   BROWSER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
   /** The Chromium browser checks launch (Debian's package by default). */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /**
+   * One RDAP server for every domain expiry check (a monitor's own server still wins); unset: each
+   * registry's server from IANA's bootstrap file. The deployment's own, so the target guard does not judge it.
+   */
+  RDAP_BASE_URL: z.string().url().optional(),
 };
 
 export type WorkerEnv = ReturnType<typeof loadWorkerEnv>;

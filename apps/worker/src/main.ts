@@ -5,7 +5,7 @@ import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { createBrowserPool } from './browser/pool';
-import { runCheck } from './checks/index';
+import { RdapClient, runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
@@ -66,6 +66,7 @@ runBackgroundApp({
         allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
         now: () => new Date(clock.now()),
         heartbeats: createHeartbeatReader(db),
+        rdap: new RdapClient({ baseUrl: env.RDAP_BASE_URL }),
         ...(browsers ? { browsers } : {}),
       },
       runCheck,

@@ -321,6 +321,38 @@ export interface OrganizationLimitsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A region served by probes: the deployment's (`org_id` NULL) or an organization's private location. */
+export interface ProbeRegionsTable {
+  id: Generated<string>;
+  org_id: string | null;
+  /** The region name monitors list; unique across the deployment. */
+  name: string;
+  label: string;
+  allow_private_targets: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** One probe of a probe region; only the SHA-256 of its token is stored. */
+export interface ProbesTable {
+  id: Generated<string>;
+  org_id: string | null;
+  region_id: string;
+  name: string;
+  token_hash: string;
+  token_hint: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  last_seen_at: Timestamp | null;
+  version: string | null;
+  checks_per_second: number | null;
+  lag_p99_ms: number | null;
+  held_results: number | null;
+  /** bigint: pg returns it as a string. */
+  dropped_results: ColumnType<string | null, number | string | null, number | string | null>;
+  /** Slots the gateway dropped for this probe (another organization's monitor in a private location). */
+  dropped_slots: ColumnType<string, number | string | undefined, number | string>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -351,4 +383,6 @@ export interface Database {
   tenant_check_results: CheckResultsTable;
   tenant_check_rollups_hourly: CheckRollupsHourlyTable;
   organization_limits: OrganizationLimitsTable;
+  probe_regions: ProbeRegionsTable;
+  probes: ProbesTable;
 }

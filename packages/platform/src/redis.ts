@@ -34,6 +34,19 @@ export function connectRedis(target: RedisTarget, options: RedisOptions = {}): R
 }
 
 /**
+ * A new connection to the same Redis fit for a BullMQ worker, which refuses a client that gives up
+ * on commands (`maxRetriesPerRequest` must be null): the API's own client fails requests fast.
+ */
+export function duplicateForBullmq(client: RedisClient): RedisClient {
+  if (client instanceof Cluster) {
+    return client.duplicate(undefined, {
+      redisOptions: { ...client.options.redisOptions, maxRetriesPerRequest: null },
+    });
+  }
+  return client.duplicate({ maxRetriesPerRequest: null });
+}
+
+/**
  * The BullMQ key prefix of one queue. A BullMQ script touches many keys of its queue, which a
  * cluster allows only when they share a hash slot: there each queue's keys carry a hash tag of
  * their own, so queues spread over the masters. One server keeps the plain prefix.

@@ -77,8 +77,11 @@ function codeForStatus(status: number): ProblemCode {
   return (entry?.[0] as ProblemCode | undefined) ?? 'validation';
 }
 
+const describeBytes = (bytes: number) =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+
 /** Maps anything a handler or Fastify throws to the problem the client sees; unknown errors become a bare 500. */
-export function toProblem(error: unknown): Problem {
+export function toProblem(error: unknown, bodyLimitBytes = 256 * 1024): Problem {
   if (error instanceof DomainError) {
     return problem(error.code, error.message, error.errors, statusOverrideOf(error));
   }
@@ -101,7 +104,12 @@ export function toProblem(error: unknown): Problem {
     // Ids in paths are opaque: one longer than any of ours names nothing, as requireId says of others.
     if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') return problem('not_found', 'not found');
     if (status === 415) return problem('validation', 'send the body as application/json', [], 415);
-    if (status === 413) return problem('too_large', 'the request body is larger than the limit of 256 KiB');
+    if (status === 413) {
+      return problem(
+        'too_large',
+        `the request body is larger than the limit of ${describeBytes(bodyLimitBytes)}`,
+      );
+    }
     return problem(codeForStatus(status), fastifyError.message ?? titles.validation, [], status);
   }
   return problem('internal', 'something went wrong on our side; the error has been logged');
@@ -125,7 +133,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 /** One error handler and one not-found handler for the whole API. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const body = toProblem(error);
+    // Routes with a limit of their own (the probe gateway's) name it.
+    const body = toProblem(error, request.routeOptions.bodyLimit);
     const retryAfter = retryAfterOf(error);
     if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');

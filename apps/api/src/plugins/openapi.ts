@@ -111,6 +111,11 @@ export const openapiPlugin = fp<{ version: string }>(
               scheme: 'bearer',
               description: 'An access token from login/signup, or an API key (sm_…)',
             },
+            probeToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A probe token (smp_…): the probe gateway routes take it and nothing else',
+            },
           },
         },
         security: [{ bearerAuth: [] }],
@@ -127,6 +132,11 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'status-pages', description: 'Public status pages' },
           { name: 'usage', description: "The organization's quotas and its usage of them" },
           { name: 'regions', description: 'Regions the monitors use, and whether each is reporting' },
+          {
+            name: 'locations',
+            description: 'Private locations, their probes, and the probes the monitors use',
+          },
+          { name: 'probe-gateway', description: 'What remote probes call, with a probe token' },
         ],
       },
       transform: (input) => {

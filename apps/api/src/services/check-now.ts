@@ -67,7 +67,7 @@ export async function checkNow(ctx: ActorContext, id: string) {
   if (config.type === 'heartbeat') {
     throw apiErrors.notCheckable('a heartbeat monitor is checked by its pings, not on demand');
   }
-  const regions = config.regions.filter((region) => ctx.config.REGIONS.includes(region));
+  const regions = config.regions.filter((region) => ctx.regions.has(region));
   if (regions.length === 0) {
     throw apiErrors.notCheckable('none of this monitor’s regions runs on this deployment; edit its regions');
   }

@@ -15,21 +15,28 @@ import type { ApiConfig } from '../context';
 import { apiErrors } from '../errors';
 import { zodFieldProblems } from '../http/field-problems';
 import { newHeartbeatToken } from './heartbeats';
+import type { RegionRules } from './region-rules';
+
+/** The deployment's settings with the regions the organization may use. */
+export type RuleSettings = ApiConfig & { regionRules: RegionRules };
 
 const invalid = (errors: FieldProblem[]) => apiErrors.invalid('monitor', errors);
 
-/** What this deployment allows beyond the schema: its own regions and its minimum interval. */
+/**
+ * What this deployment allows beyond the schema: its regions (REGIONS, its probe regions and the
+ * organization's private locations) and its minimum interval.
+ */
 export function deploymentProblems(
   config: Pick<StoredMonitorConfig, 'regions' | 'intervalSeconds'>,
-  settings: Pick<ApiConfig, 'REGIONS' | 'MIN_INTERVAL_SECONDS'>,
+  settings: Pick<RuleSettings, 'regionRules' | 'MIN_INTERVAL_SECONDS'>,
   check: { regions: boolean; interval: boolean },
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const unknown = config.regions.filter((r) => !settings.REGIONS.includes(r));
+  const unknown = config.regions.filter((r) => !settings.regionRules.allowed(r));
   if (check.regions && unknown.length > 0) {
     problems.push({
       path: 'regions',
-      message: `unknown region(s) ${unknown.join(', ')}; this deployment runs ${settings.REGIONS.join(', ')}`,
+      message: `unknown region(s) ${unknown.join(', ')}; this organization can use ${settings.regionRules.names().join(', ')}`,
     });
   }
   if (check.interval && config.intervalSeconds < settings.MIN_INTERVAL_SECONDS) {
@@ -43,15 +50,16 @@ export function deploymentProblems(
 
 /**
  * Targets that are plainly not public (loopback, private, link-local, local names), refused at
- * create and update time unless the deployment allows private targets. Workers still guard at
- * connect time, since DNS answers can change.
+ * create and update time unless the deployment allows private targets, or every region of the
+ * monitor is a private location of its organization that allows them. Workers and probes still
+ * guard at connect time, since DNS answers can change.
  */
 export function privateTargetProblems(
   config: StoredMonitorConfig,
-  settings: Pick<ApiConfig, 'ALLOW_PRIVATE_TARGETS'>,
+  settings: Pick<RuleSettings, 'ALLOW_PRIVATE_TARGETS' | 'regionRules'>,
   onlyPaths?: ReadonlySet<string>,
 ): FieldProblem[] {
-  if (settings.ALLOW_PRIVATE_TARGETS) return [];
+  if (settings.ALLOW_PRIVATE_TARGETS || settings.regionRules.privateTargetsAllowed(config.regions)) return [];
   return monitorTargetHosts(config).flatMap(({ path, host, name }) => {
     if (onlyPaths && !onlyPaths.has(path)) return [];
     const reason = name ? internalDnsName(host) : obviouslyPrivateHost(host);
@@ -73,7 +81,7 @@ function stripChannels(config: MonitorConfig): StoredMonitorConfig {
 }
 
 /** The stored configuration of a new monitor: defaults resolved, deployment rules applied. */
-export function configForCreate(input: CreateMonitor, settings: ApiConfig): StoredMonitorConfig {
+export function configForCreate(input: CreateMonitor, settings: RuleSettings): StoredMonitorConfig {
   const { channelIds: _links, ...rest } = input;
   const token = rest.type === 'heartbeat' ? { heartbeatToken: newHeartbeatToken() } : {};
   const parsed = monitorConfigSchema.safeParse({
@@ -98,7 +106,7 @@ export function configForCreate(input: CreateMonitor, settings: ApiConfig): Stor
 export function configForUpdate(
   stored: StoredMonitorConfig,
   patch: Omit<UpdateMonitor, 'channelIds'> & { type?: string | undefined },
-  settings: ApiConfig,
+  settings: RuleSettings,
 ): StoredMonitorConfig {
   const { type, ...fields } = patch;
   const problems: FieldProblem[] = [];
@@ -118,13 +126,18 @@ export function configForUpdate(
   if (!parsed.success) problems.push(...zodFieldProblems(parsed.error.issues));
   if (!parsed.success || problems.length > 0) throw invalid(problems);
   const config = stripChannels(parsed.data);
-  // A target is judged when it changes, so a monitor made where private targets were allowed stays editable.
+  // A target is judged when it changes, so a monitor made where private targets were allowed stays
+  // editable; new regions judge every target again (a private target may not leave its private location).
   problems.push(
     ...deploymentProblems(config, settings, {
       regions: fields.regions !== undefined,
       interval: fields.intervalSeconds !== undefined,
     }),
-    ...privateTargetProblems(config, settings, new Set(Object.keys(fields))),
+    ...privateTargetProblems(
+      config,
+      settings,
+      fields.regions === undefined ? new Set(Object.keys(fields)) : undefined,
+    ),
   );
   if (problems.length > 0) throw invalid(problems);
   return config;

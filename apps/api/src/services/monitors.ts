@@ -21,6 +21,7 @@ import {
   loadLimits,
   lockOrganization,
 } from './quotas';
+import { type RegionRules, regionRulesFor } from './region-rules';
 
 // Row timestamps come from Postgres (microseconds), so keyset paging on created_at never ties by accident;
 // the injected clock drives domain times such as the state's `since`.
@@ -72,9 +73,10 @@ const announce = (ctx: ActorContext, op: 'upsert' | 'delete', monitorId: string)
   ctx.afterCommit(() => publishMonitorChange(ctx, { op, orgId: ctx.orgId, monitorId }));
 
 /** The deployment's rules with this organization's own minimum interval. */
-const withOrgMinimum = (config: ServiceContext['config'], limits: Limits) => ({
+const withOrgMinimum = (config: ServiceContext['config'], limits: Limits, regionRules: RegionRules) => ({
   ...config,
   MIN_INTERVAL_SECONDS: limits.minIntervalSeconds ?? 1,
+  regionRules,
 });
 
 /** Writes the monitor, its state row and its channel links, and announces it after commit. */
@@ -83,7 +85,10 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
   const now = ctx.clock.now();
   await lockOrganization(tx, orgId);
   const limits = await loadLimits(tx, orgId, ctx.config);
-  const config = resolveMasks(ctx.box, configForCreate(input, withOrgMinimum(ctx.config, limits)));
+  const config = resolveMasks(
+    ctx.box,
+    configForCreate(input, withOrgMinimum(ctx.config, limits, await regionRulesFor(ctx, input.regions))),
+  );
   await assertRoomFor(tx, orgId, 'monitors', limits.monitors);
   await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
     before: 0,
@@ -137,7 +142,11 @@ export async function updateMonitor(
   const masked = maskSecrets(current.config);
   const config = resolveMasks(
     ctx.box,
-    configForUpdate(masked, fields, withOrgMinimum(ctx.config, limits)),
+    configForUpdate(
+      masked,
+      fields,
+      withOrgMinimum(ctx.config, limits, await regionRulesFor(ctx, fields.regions)),
+    ),
     current,
   );
   await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {

@@ -15,6 +15,7 @@ const links = [
   { href: '/maintenance', label: 'Maintenance' },
   { href: '/status-pages', label: 'Status pages' },
   { href: '/settings/api-keys', label: 'API keys' },
+  { href: '/settings/locations', label: 'Locations & probes' },
   { href: '/settings/members', label: 'Members' },
   { href: '/settings/invitations', label: 'Invitations' },
   { href: '/settings/usage', label: 'Usage' },

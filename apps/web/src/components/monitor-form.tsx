@@ -191,10 +191,10 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
                     <option key={option}>{option}</option>
                   ))}
                 </select>
-              ) : field.kind === 'code' ? (
+              ) : field.kind === 'code' || field.kind === 'json' ? (
                 <textarea
                   {...control}
-                  rows={10}
+                  rows={field.kind === 'code' ? 10 : 8}
                   spellCheck={false}
                   placeholder={field.placeholder}
                   value={values.target[field.name] ?? field.initial ?? ''}

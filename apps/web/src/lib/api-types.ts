@@ -321,3 +321,31 @@ export interface TestAlert extends Omit<Alert, 'monitorId' | 'monitorName'> {
   /** Null when the notifier made no attempt within the API's wait. */
   outcome: TestAlertOutcome | null;
 }
+
+/** A private location: a region of the organization's own, served by its probes. */
+export interface Location {
+  id: string;
+  name: string;
+  region: string;
+  allowPrivateTargets: boolean;
+  probes: number;
+  createdAt: string;
+}
+
+export interface Probe {
+  id: string;
+  name: string;
+  region: string;
+  /** Null for a probe of a deployment region. */
+  locationId: string | null;
+  version: string | null;
+  lastSeenAt: string | null;
+  lagP99Ms: number | null;
+  checksPerSecond: number | null;
+  heldResults: number | null;
+  droppedResults: number | null;
+  status: 'online' | 'offline' | 'never_seen';
+  createdAt: string;
+  /** Only in the create response. */
+  token?: string;
+}

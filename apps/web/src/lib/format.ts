@@ -35,6 +35,10 @@ export function monitorTarget(monitor: Monitor): string {
     case 'imap':
     case 'pop3':
       return `${monitor.host}:${mailPort(monitor.type, monitor)}`;
+    case 'domain':
+      return monitor.domain;
+    case 'api':
+      return monitor.steps[0]?.url ?? 'api';
     case 'postgres':
     case 'mysql':
     case 'redis':

@@ -6,9 +6,11 @@ import type {
   Alert,
   ApiKey,
   Channel,
+  Location,
   MaintenanceWindow,
   Member,
   Page,
+  Probe,
   PublicStatusPage,
   StatusPage,
 } from './api-types';
@@ -22,6 +24,8 @@ export const orgKeys = {
   apiKeys: ['api-keys'] as const,
   members: ['members'] as const,
   statusPages: ['status-pages'] as const,
+  locations: ['locations'] as const,
+  probes: ['probes'] as const,
 };
 
 export const useChannels = () => useApiQuery<Page<Channel>>(orgKeys.channels, '/v1/channels', { limit: 200 });
@@ -33,6 +37,11 @@ export const useApiKeys = () => useApiQuery<Page<ApiKey>>(orgKeys.apiKeys, '/v1/
 export const useMembers = () => useApiQuery<Page<Member>>(orgKeys.members, '/v1/members', { limit: 200 });
 export const useStatusPages = () =>
   useApiQuery<Page<StatusPage>>(orgKeys.statusPages, '/v1/status-pages', { limit: 200 });
+
+export const useLocations = () => useApiQuery<{ items: Location[] }>(orgKeys.locations, '/v1/locations');
+/** Polled: last seen, lag and checks/s move while the page is open. */
+export const useProbes = () =>
+  useApiQuery<{ items: Probe[] }>(orgKeys.probes, '/v1/probes', undefined, { poll: true });
 
 /** A write to the API that refreshes the lists it changes. */
 export function useApiMutation<TInput, TOutput = unknown>(

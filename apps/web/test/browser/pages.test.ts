@@ -74,6 +74,7 @@ const PAGES: PageCase[] = [
   { name: 'settings-members', path: () => '/settings/members', as: 'member' },
   { name: 'settings-api-keys', path: () => '/settings/api-keys', as: 'member' },
   { name: 'settings-usage', path: () => '/settings/usage', as: 'member' },
+  { name: 'settings-locations', path: () => '/settings/locations', as: 'member' },
   { name: 'not-found', path: () => '/no-such-page', as: 'member' },
   { name: 'login', path: () => '/login', as: 'visitor' },
   { name: 'signup', path: () => '/signup', as: 'visitor' },

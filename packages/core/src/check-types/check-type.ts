@@ -9,8 +9,8 @@ export interface CheckFormField {
   /** The API field it fills. */
   name: string;
   label: string;
-  /** `code`: several lines of text (a script). */
-  kind: 'text' | 'number' | 'select' | 'list' | 'code';
+  /** `code`: several lines of text (a script); `json`: a text area whose JSON is sent as the field's value. */
+  kind: 'text' | 'number' | 'select' | 'list' | 'code' | 'json';
   options?: readonly string[];
   hint?: string;
   placeholder?: string;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
 import { browserCheckType } from './browser';
+import { apiCheckType } from './api';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
+import { domainCheckType } from './domain';
 import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
@@ -17,9 +19,11 @@ import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
 export * from './browser';
+export * from './api';
 export * from './check-type';
 export * from './database';
 export * from './dns';
+export * from './domain';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
@@ -50,6 +54,8 @@ export const checkTypes = registry({
   smtp: smtpCheckType,
   imap: imapCheckType,
   pop3: pop3CheckType,
+  domain: domainCheckType,
+  api: apiCheckType,
   postgres: postgresCheckType,
   mysql: mysqlCheckType,
   redis: redisCheckType,

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { LocationsPage } from '../../../../components/locations-page';
+import { parseWebEnv } from '../../../../env';
+
+export const metadata: Metadata = { title: 'Locations & probes' };
+
+// API_PUBLIC_URL is read when the page is served, not frozen into the build.
+export const dynamic = 'force-dynamic';
+
+export default function Page() {
+  const { API_PUBLIC_URL } = parseWebEnv(process.env);
+  return <LocationsPage apiUrl={API_PUBLIC_URL} />;
+}
