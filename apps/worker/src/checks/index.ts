@@ -1,6 +1,6 @@
 import type { CheckOutcome, CheckSpec, CheckSpecOf, MonitorType } from '@sentinelmesh/core';
-import { browserCheck } from './browser-check';
 import { apiCheck } from './api-check';
+import { browserCheck } from './browser-check';
 import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
 import { domainCheck } from './domain-check';

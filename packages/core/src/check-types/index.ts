@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
-import { browserCheckType } from './browser';
 import { apiCheckType } from './api';
+import { browserCheckType } from './browser';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
 import { domainCheckType } from './domain';
@@ -18,8 +18,8 @@ import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
-export * from './browser';
 export * from './api';
+export * from './browser';
 export * from './check-type';
 export * from './database';
 export * from './dns';
