@@ -188,7 +188,9 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
                   onChange={(e) => setTarget(field.name, e.target.value)}
                 >
                   {field.options?.map((option) => (
-                    <option key={option}>{option}</option>
+                    <option key={option} value={option}>
+                      {field.optionLabels?.[option] ?? option}
+                    </option>
                   ))}
                 </select>
               ) : field.kind === 'code' || field.kind === 'json' ? (

@@ -171,6 +171,11 @@ function jsonField(raw: string): unknown {
   }
 }
 
+/** A boolean select's choice; anything else is sent as it is, so the API's schema names the field. */
+function booleanField(raw: string): unknown {
+  return raw === 'true' ? true : raw === 'false' ? false : raw;
+}
+
 /** Empty stays undefined so the API default applies; anything else must parse as a number. */
 function numberField(value: string | undefined): number | undefined {
   const trimmed = (value ?? '').trim();
@@ -201,6 +206,7 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     if (field.kind === 'number') input[field.name] = numberField(raw);
     else if (field.kind === 'list') input[field.name] = list(raw);
     else if (field.kind === 'json') input[field.name] = jsonField(raw);
+    else if (field.boolean) input[field.name] = booleanField(raw);
     else input[field.name] = field.kind === 'select' || field.secret ? raw : raw.trim();
   }
   if (spec.assertionSources.length > 0) input.assertions = values.assertions.map(toAssertion);
