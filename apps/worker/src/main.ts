@@ -85,6 +85,7 @@ runBackgroundApp({
     });
     return [
       { name: 'worker', run: () => worker.close() },
+      { name: 'browsers', run: async () => browsers?.close() },
       { name: 'monitor-changes', run: () => changes.close().finally(() => versions.close()) },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },

@@ -49,6 +49,8 @@ export interface BrowserPool {
   run(task: BrowserTask): Promise<BrowserRunResult>;
   /** Runs now, and runs waiting for a place. */
   readonly busy: number;
+  /** Takes no more runs (they end as crashed) and resolves once the runs under way have ended. */
+  close(): Promise<void>;
 }
 
 export interface BrowserPoolOptions {
@@ -124,6 +126,8 @@ const killed = (child: ChildProcess) => {
 export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   const places = new Semaphore(options.concurrency);
   let busy = 0;
+  let closed = false;
+  const underWay = new Set<Promise<BrowserRunResult>>();
 
   async function runOnce(task: BrowserTask): Promise<BrowserRunResult> {
     const proxy = await startGuardedProxy({ allowPrivate: task.allowPrivateTargets });
@@ -207,15 +211,27 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     get busy() {
       return busy;
     },
-    async run(task) {
-      busy++;
-      await places.acquire();
-      try {
-        return await runOnce(task);
-      } finally {
-        places.release();
-        busy--;
+    run(task) {
+      if (closed) {
+        return Promise.resolve({ end: 'crashed', message: 'the browser pool is closed', proxyFailures: [] });
       }
+      busy++;
+      const run = (async () => {
+        await places.acquire();
+        try {
+          return await runOnce(task);
+        } finally {
+          places.release();
+          busy--;
+        }
+      })();
+      underWay.add(run);
+      void run.finally(() => underWay.delete(run));
+      return run;
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled([...underWay]);
     },
   };
 }

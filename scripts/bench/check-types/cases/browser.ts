@@ -7,8 +7,8 @@ const PAGE =
 
 /**
  * A browser check against a local page: open it, click, expect the change. Each check launches its own
- * Chromium and runner process, so the figure is bounded by BROWSER_CONCURRENCY and the CPU, not the
- * network; the runner's context must carry a browser pool (`browsers`).
+ * Chromium and runner process, so the figure is bounded by the runner's browser pool
+ * (`--browser-concurrency`) and the CPU, not the network.
  */
 export const cases: BenchCase[] = [
   {
