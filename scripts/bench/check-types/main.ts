@@ -126,7 +126,7 @@ const rows: CaseFigures[] = [];
 for (const benchCase of selected) {
   const row = await runCase(benchCase);
   rows.push(row);
-  console.log(`  ${row.type}: ${row.checksPerSecond.toFixed(0)} checks/s`);
+  console.log(`  ${row.type}: ${row.checksPerSecond.toFixed(row.checksPerSecond < 10 ? 2 : 0)} checks/s`);
 }
 await browsers?.close();
 console.log(`\n${checkTypesTable(rows)}`);
