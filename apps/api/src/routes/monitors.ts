@@ -102,6 +102,7 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       schema: {
         tags,
         summary: "A failed browser check's screenshot of its page (PNG)",
+        produces: ['image/png'],
         params: idParams,
         querystring: screenshotQuery,
         response: { 200: screenshotResponse },
