@@ -21,6 +21,12 @@ describe('check-type benchmark table', () => {
     expect(lines[4]).toMatch(/^grpc\s+grpc case\s+50\s+25%.*\s3$/);
   });
 
+  it('keeps the digits of a type slower than one check a second, rather than printing 0', () => {
+    const lines = checkTypesTable([row('http', 674), row('browser', 0.6), row('ping', 3.25)]).split('\n');
+    expect(lines[3]).toMatch(/^browser\s+browser case\s+0\.60\s+0\.09%\s/);
+    expect(lines[4]).toMatch(/^ping\s+ping case\s+3\.3\s+0\.48%\s/);
+  });
+
   it('leaves the share out when HTTP was not run', () => {
     expect(checkTypesTable([row('udp', 500)]).split('\n')[2]).toMatch(/^udp\s+udp case\s+500\s+-\s/);
   });

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -9,7 +9,7 @@ export const compileTargets = [
   { dir: 'packages/db', entries: ['index', 'migrate-cli'] },
   { dir: 'apps/api', entries: ['main'] },
   { dir: 'apps/scheduler', entries: ['main'] },
-  { dir: 'apps/worker', entries: ['main'] },
+  { dir: 'apps/worker', entries: ['main'], copies: ['browser/runner.mjs'] },
   { dir: 'apps/verifier', entries: ['main'] },
 ] as const;
 
@@ -34,4 +34,8 @@ export async function compile(root: string, target: (typeof compileTargets)[numb
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // Files run as they are by a process of their own (the browser check's runner), next to the bundle.
+  for (const file of 'copies' in target ? target.copies : []) {
+    cpSync(path.join(dir, 'src', file), path.join(dir, 'dist', file));
+  }
 }

@@ -38,6 +38,8 @@ interface Principal {
 }
 const principals: Principal[] = [];
 const ids: Record<string, string> = {};
+/** The slot of the screenshot stored for the monitor of organization A. */
+const SHOT_AT = '2026-01-01T00:00:00.000Z';
 
 const asOwnerA = () => client(api.app, ownerA.token);
 const created = async (url: string, body: unknown) => {
@@ -175,6 +177,13 @@ const routes: Route[] = [
   ),
   route('DELETE', '/v1/monitors/:id', 'member', 204, async () => `/v1/monitors/${await fresh.monitor()}`),
   route('GET', '/v1/monitors/:id/results', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/results`),
+  route(
+    'GET',
+    '/v1/monitors/:id/results/screenshot',
+    'viewer',
+    200,
+    () => `/v1/monitors/${ids.monitor}/results/screenshot?scheduledAt=${SHOT_AT}&region=local`,
+  ),
   route('GET', '/v1/monitors/:id/stats', 'viewer', 200, () => `/v1/monitors/${ids.monitor}/stats?window=7d`),
   route(
     'POST',
@@ -418,6 +427,17 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   ids.incident = incident.id;
+  await testDb.db
+    .insertInto('check_artifacts')
+    .values({
+      org_id: ownerA.orgId,
+      monitor_id: ids.monitor,
+      scheduled_at: SHOT_AT,
+      region: 'local',
+      kind: 'scheduled',
+      png: Buffer.from('89504e470d0a1a0a', 'hex'),
+    })
+    .execute();
 });
 
 afterAll(async () => {

@@ -81,6 +81,8 @@ describe('check results', () => {
       certExpiresAt: at(60 * 24 * 90).toISOString(),
       error: { kind: 'http_status', message: 'HTTP 503' },
       failedAssertions: [{ source: 'status', op: 'between', expected: [200, 399], actual: 503 }],
+      details: [],
+      screenshot: false,
       late: false,
     });
     expect(page.items[0].error).toBeNull();

@@ -180,7 +180,10 @@ describe('notifier', () => {
         },
       )
       .toBe(2);
-    const [, up] = receiver.at('/a').filter((h) => (h.body.monitor as { id: string }).id === m.monitorId);
+    // Exactly one of each; deliveries run concurrently, so the down may land after the up.
+    const hooks = receiver.at('/a').filter((h) => (h.body.monitor as { id: string }).id === m.monitorId);
+    expect(hooks.map((h) => h.body.event).sort()).toEqual(['monitor.down', 'monitor.up']);
+    const up = hooks.find((h) => h.body.event === 'monitor.up');
     const [incident] = await incidentsOf(tdb.db, m.monitorId);
     expect(incident?.status).toBe('resolved');
     expect(up?.signatureValid).toBe(true);

@@ -417,6 +417,81 @@ describe('editing a monitor with stored secrets', () => {
   });
 });
 
+describe('a select that carries a boolean, and JSON headers (UDP and WebSocket monitors)', () => {
+  const udp = (target: Record<string, string>): MonitorFormValues =>
+    http({
+      type: 'udp',
+      target: { host: 'ntp.example.com', port: '123', payload: 'x', ...target },
+      assertions: [],
+    });
+  const websocket = (target: Record<string, string>): MonitorFormValues =>
+    http({ type: 'websocket', target: { url: 'wss://example.com/socket', ...target }, assertions: [] });
+
+  it('sends awaitReply as a boolean: true as shown untouched, false when chosen', () => {
+    expect(toMonitorInput(udp({})).awaitReply).toBe(true);
+    expect(toMonitorInput(udp({ awaitReply: 'false' })).awaitReply).toBe(false);
+    expect(validateMonitorForm(udp({ awaitReply: 'false' }))).toMatchObject({
+      ok: true,
+      input: { type: 'udp', awaitReply: false },
+    });
+  });
+
+  it('refuses a value that is not a boolean under the field, rather than guessing', () => {
+    const result = validateMonitorForm(udp({ awaitReply: 'maybe' }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.fields)).toEqual(['awaitReply']);
+  });
+
+  it('loads a stored awaitReply into the select and patches only a change of it', () => {
+    const monitor = stored({
+      type: 'udp',
+      host: 'ntp.example.com',
+      port: 123,
+      payload: 'x',
+      awaitReply: false,
+      assertions: [],
+    });
+    expect(monitorToFormValues(monitor).target.awaitReply).toBe('false');
+    expect(patchOf(monitor, (v) => v)).toEqual({});
+    expect(patchOf(monitor, (v) => ({ ...v, target: { ...v.target, awaitReply: 'true' } }))).toEqual({
+      awaitReply: true,
+    });
+  });
+
+  it('sends WebSocket headers typed as a JSON object, and leaves them out when empty', () => {
+    const typed = validateMonitorForm(websocket({ headers: '{ "Authorization": "Bearer abc" }' }));
+    expect(typed).toMatchObject({ ok: true, input: { headers: { Authorization: 'Bearer abc' } } });
+    expect('headers' in toMonitorInput(websocket({ headers: '  ' }))).toBe(false);
+    const notJson = validateMonitorForm(websocket({ headers: '{ Authorization: x' }));
+    expect(notJson.ok).toBe(false);
+    if (!notJson.ok) expect(Object.keys(notJson.fields)).toEqual(['headers']);
+  });
+
+  it('shows stored WebSocket headers with their masks and keeps them when untouched', () => {
+    const monitor = stored({
+      type: 'websocket',
+      url: 'wss://example.com/socket',
+      headers: { Authorization: SECRET_MASK },
+      assertions: [],
+    });
+    const values = monitorToFormValues(monitor);
+    expect(JSON.parse(values.target.headers ?? '')).toEqual({ Authorization: SECRET_MASK });
+    expect(holdsStoredSecret(values.target.headers)).toBe(true);
+    expect(patchOf(monitor, (v) => ({ ...v, name: 'Renamed' }))).toEqual({ name: 'Renamed' });
+  });
+
+  it('offers the fields in the form, each initial value matching its default', () => {
+    const awaitReply = typeSpec('udp').fields.find((f) => f.name === 'awaitReply');
+    expect(awaitReply).toMatchObject({
+      kind: 'select',
+      boolean: true,
+      options: ['true', 'false'],
+      initial: 'true',
+    });
+    expect(typeSpec('websocket').fields.find((f) => f.name === 'headers')?.kind).toBe('json');
+  });
+});
+
 describe('monitorFieldFor', () => {
   const cases: [string, string | null][] = [
     ['intervalSeconds', 'intervalSeconds'],

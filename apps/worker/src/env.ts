@@ -19,6 +19,15 @@ export const workerEnvShape = {
   /** How soon the jobs of a worker that died are run again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   ALLOW_PRIVATE_TARGETS: booleanString.default(false),
+  /** Browser checks running at once, each with its own Chromium and script process; 0 runs none. */
+  BROWSER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
+  /** The Chromium browser checks launch (Debian's package by default). */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /**
+   * One RDAP server for every domain expiry check (a monitor's own server still wins); unset: each
+   * registry's server from IANA's bootstrap file. The deployment's own, so the target guard does not judge it.
+   */
+  RDAP_BASE_URL: z.string().url().optional(),
 };
 
 export type WorkerEnv = ReturnType<typeof loadWorkerEnv>;

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { VERIFY_QUEUE, type VerifyQueueJob } from '@sentinelmesh/core';
 import { databaseNow } from '@sentinelmesh/db';
 import { listenForMonitorChanges, queuePrefix, runBackgroundApp, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
-import { runCheck } from './checks/index';
+import { createBrowserPool } from './browser/pool';
+import { RdapClient, runCheck } from './checks/index';
 import { loadWorkerEnv } from './env';
 import { createHeartbeatReader } from './heartbeat-reader';
 import { createWorkerMetrics } from './metrics';
@@ -44,6 +47,17 @@ runBackgroundApp({
       onChange: (change) => versions.forget(change.monitorId),
       onReconnect: () => versions.forgetAll(),
     });
+    // Browser checks need Chromium on this host; without it (or with BROWSER_CONCURRENCY=0) they fail as internal.
+    const browsers =
+      env.BROWSER_CONCURRENCY > 0 && existsSync(env.CHROMIUM_PATH)
+        ? createBrowserPool({
+            concurrency: env.BROWSER_CONCURRENCY,
+            executablePath: env.CHROMIUM_PATH,
+            // src/browser/ when run from the sources, dist/browser/ when built.
+            runnerPath: fileURLToPath(new URL('./browser/runner.mjs', import.meta.url)),
+          })
+        : undefined;
+    if (!browsers) logger.info({ chromium: env.CHROMIUM_PATH }, 'browser checks are off on this worker');
     const worker = startCheckWorker({
       region: env.REGION,
       context: {
@@ -52,6 +66,8 @@ runBackgroundApp({
         allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
         now: () => new Date(clock.now()),
         heartbeats: createHeartbeatReader(db),
+        rdap: new RdapClient({ baseUrl: env.RDAP_BASE_URL }),
+        ...(browsers ? { browsers } : {}),
       },
       runCheck,
       // A re-delivered batch reads which of its slots already have a result and runs only the rest.
@@ -69,6 +85,7 @@ runBackgroundApp({
     });
     return [
       { name: 'worker', run: () => worker.close() },
+      { name: 'browsers', run: async () => browsers?.close() },
       { name: 'monitor-changes', run: () => changes.close().finally(() => versions.close()) },
       { name: 'results', run: () => writer.close() },
       { name: 'verify-queue', run: () => verifyQueue.close() },

@@ -36,6 +36,9 @@ export function readJsonPath(document: unknown, path: string): Observed {
   return current;
 }
 
+/** True when the path is one `readJsonPath` can read. */
+export const isJsonPath = (path: string): boolean => parseJsonPath(path) !== null;
+
 function parseJsonPath(path: string): Array<string | number> | null {
   if (!path.startsWith('$')) return null;
   const steps: Array<string | number> = [];

@@ -101,7 +101,12 @@ export interface CheckOutcome {
   failedAssertions: FailedAssertion[];
   /** The type's own measures, when it reports any (stored in the result's `details`). */
   details?: CheckDetail[];
+  /** A PNG of the page when a browser check failed (stored apart from the result, size-bounded). */
+  screenshot?: Uint8Array;
 }
+
+/** The largest screenshot stored with a result; a larger one is dropped (the result says so). */
+export const MAX_SCREENSHOT_BYTES = 1024 * 1024;
 
 /** One immutable fact: a check of a monitor for one slot in one region. */
 export interface CheckResult extends CheckOutcome {

@@ -1,6 +1,7 @@
 export * from './alert-payload';
 export * from './alerts';
 export * from './announcer';
+export * from './api-steps';
 export * from './assertions';
 export * from './channels';
 export * from './check-result';
@@ -17,6 +18,7 @@ export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './probe-protocol';
 export * from './quorum';
+export * from './rdap';
 export * from './regex';
 export * from './region-liveness';
 export * from './result-lateness';

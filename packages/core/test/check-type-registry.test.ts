@@ -28,9 +28,12 @@ describe('check type registry', () => {
       'smtp',
       'imap',
       'pop3',
+      'domain',
+      'api',
       'postgres',
       'mysql',
       'redis',
+      'browser',
     ]);
     for (const [name, type] of Object.entries(checkTypes)) expect(type.type).toBe(name);
   });
@@ -89,9 +92,12 @@ function requiredOf(type: string): Record<string, unknown> {
     smtp: { host: 'example.com' },
     imap: { host: 'example.com' },
     pop3: { host: 'example.com' },
+    domain: { domain: 'example.com' },
+    api: { steps: [{ name: 'a', url: 'https://example.com/' }] },
     postgres: { host: 'db.example.com' },
     mysql: { host: 'db.example.com' },
     redis: { host: 'cache.example.com' },
+    browser: { script: 'await page.title();' },
   }[type] as Record<string, unknown>;
 }
 

@@ -108,6 +108,17 @@ export interface CheckResultsTable {
   details: JSONColumnType<CheckDetail[] | null, string | null, string | null> | null;
 }
 
+/** What a check left beside its result, keyed like it: a failed browser check's screenshot (0021-check-artifacts). */
+export interface CheckArtifactsTable {
+  org_id: string;
+  monitor_id: string;
+  scheduled_at: Timestamp;
+  region: string;
+  kind: 'scheduled' | 'confirmation';
+  png: Buffer;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 /** A result that arrived after its slot was judged without it: counted late, never judged (0012-late-results). */
 export interface LateResultsTable {
   org_id: string;
@@ -351,6 +362,7 @@ export interface Database {
   monitor_state: MonitorStateTable;
   heartbeats: HeartbeatsTable;
   check_results: CheckResultsTable;
+  check_artifacts: CheckArtifactsTable;
   late_results: LateResultsTable;
   region_notices: RegionNoticesTable;
   incidents: IncidentsTable;

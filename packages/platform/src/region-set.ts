@@ -85,9 +85,14 @@ export class DeploymentRegions implements RegionSet {
     return this.loading;
   }
 
-  /** The first read, then one every `refreshMs`. */
+  /**
+   * The first read, then one every `refreshMs`. A database that does not answer yet leaves REGIONS
+   * alone until a later read succeeds: an app starts, and reports itself unready, without it.
+   */
   async start(): Promise<void> {
-    await this.refresh();
+    await this.refresh().catch((error: unknown) =>
+      this.options.logger.warn({ err: error }, 'cannot read probe regions yet; using REGIONS until it can'),
+    );
     this.timer = setInterval(() => {
       this.refresh().catch((error: unknown) =>
         this.options.logger.warn({ err: error }, 'cannot read probe regions; keeping the last known set'),

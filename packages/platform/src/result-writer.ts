@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { boundDetails, type CheckResult } from '@sentinelmesh/core';
+import { boundDetails, type CheckResult, MAX_SCREENSHOT_BYTES } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import type { Logger } from './logger';
 
@@ -31,6 +31,7 @@ export interface ResultWriterOptions<Tag> {
 
 interface Pending<Tag> {
   row: ReturnType<typeof toRow>;
+  artifact: ReturnType<typeof toArtifact>;
   tag: Tag | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -59,6 +60,20 @@ function toRow(result: CheckResult) {
     error_message: result.error ? noNul(result.error.message) : null,
     failed_assertions: toJson(result.failedAssertions),
     details: result.details?.length ? toJson(boundDetails(result.details)) : null,
+  };
+}
+
+/** The screenshot a result carries, keyed like its row; null for most results. */
+function toArtifact(result: CheckResult) {
+  if (!result.screenshot || result.screenshot.length === 0 || result.screenshot.length > MAX_SCREENSHOT_BYTES)
+    return null;
+  return {
+    org_id: result.orgId,
+    monitor_id: result.monitorId,
+    scheduled_at: result.scheduledAt,
+    region: result.region,
+    kind: result.kind,
+    png: Buffer.from(result.screenshot),
   };
 }
 
@@ -91,7 +106,7 @@ export class ResultWriter<Tag = never> {
 
   write(result: CheckResult, tag?: Tag): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ row: toRow(result), tag, resolve, reject });
+      this.pending.push({ row: toRow(result), artifact: toArtifact(result), tag, resolve, reject });
       this.lastWriteAt = performance.now();
       if (this.pending.length >= (this.options.maxBatch ?? DEFAULT_MAX_BATCH)) this.flush();
       else {
@@ -135,6 +150,8 @@ export class ResultWriter<Tag = never> {
   private async insert(batch: Pending<Tag>[]): Promise<void> {
     try {
       await this.insertWithRetry(batch.map((p) => p.row));
+      const artifacts = batch.flatMap((p) => (p.artifact ? [p.artifact] : []));
+      if (artifacts.length > 0) await this.insertArtifacts(artifacts);
     } catch (error) {
       if (batch.length > 1 && isPermanentDbError(error)) {
         // One bad row must not sink the others: write them one by one.
@@ -153,21 +170,42 @@ export class ResultWriter<Tag = never> {
     }
   }
 
-  private async insertWithRetry(rows: Pending<Tag>['row'][]): Promise<void> {
+  private insertWithRetry(rows: Pending<Tag>['row'][]): Promise<void> {
+    return this.withRetry(rows.length, () =>
+      this.options.db
+        .insertInto('check_results')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['monitor_id', 'scheduled_at', 'region', 'kind']).doNothing())
+        .execute(),
+    );
+  }
+
+  /** Screenshots go after their results; one that cannot be stored is logged, its result stands. */
+  private async insertArtifacts(rows: NonNullable<Pending<Tag>['artifact']>[]): Promise<void> {
+    try {
+      await this.withRetry(rows.length, () =>
+        this.options.db
+          .insertInto('check_artifacts')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['monitor_id', 'scheduled_at', 'region', 'kind']).doNothing())
+          .execute(),
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error, rows: rows.length }, 'screenshots not stored');
+    }
+  }
+
+  private async withRetry(count: number, write: () => Promise<unknown>): Promise<void> {
     const deadline = Date.now() + (this.options.maxRetryMs ?? 60_000);
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
-        await this.options.db
-          .insertInto('check_results')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['monitor_id', 'scheduled_at', 'region', 'kind']).doNothing())
-          .execute();
+        await write();
         return;
       } catch (error) {
         if (isPermanentDbError(error) || Date.now() + delay > deadline) throw error;
         this.options.onRetry?.();
         this.options.logger.warn(
-          { err: error, rows: rows.length, retryInMs: delay },
+          { err: error, rows: count, retryInMs: delay },
           'result write failed; retrying',
         );
         await sleep(delay);

@@ -10,6 +10,9 @@ export interface CaseFigures {
   firstError: string | null;
 }
 
+/** A rate or share with enough digits to tell a slow type (a browser check, under 1/s) from none. */
+const figure = (value: number) => value.toFixed(value >= 10 ? 0 : value >= 1 ? 1 : 2);
+
 /** The figures as one table, each type's checks/s also as a share of HTTP's. */
 export function checkTypesTable(rows: readonly CaseFigures[]): string {
   const http = rows.find((r) => r.type === 'http');
@@ -17,8 +20,8 @@ export function checkTypesTable(rows: readonly CaseFigures[]): string {
   const body = rows.map((r) => [
     r.type,
     r.label,
-    r.checksPerSecond.toFixed(0),
-    http ? `${((r.checksPerSecond / http.checksPerSecond) * 100).toFixed(0)}%` : '-',
+    figure(r.checksPerSecond),
+    http ? `${figure((r.checksPerSecond / http.checksPerSecond) * 100)}%` : '-',
     r.p50Ms.toFixed(1),
     r.p95Ms.toFixed(1),
     String(r.checks),

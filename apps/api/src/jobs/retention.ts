@@ -5,14 +5,16 @@ import { DAY_MS } from '../stats/windows';
 import { runEvery } from './every';
 
 /**
- * Removes raw check results older than `retentionDays` on either engine (whole days), then records the
- * horizon so stats read the hours before it from the rollups. Safe on several API replicas at once:
- * one takes the lock and works, the others return null.
+ * Removes raw check results older than `retentionDays` on either engine (whole days) and the
+ * screenshots of those slots, then records the horizon so stats read the hours before it from the
+ * rollups. Safe on several API replicas at once: one takes the lock and works, the others return null.
  */
 export async function runRetention(db: Db, now: Date, retentionDays: number): Promise<string[] | null> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   const dropped = await dropExpiredResults(db, cutoff);
   if (dropped === null) return null;
+  // Screenshots live as long as the results they belong to.
+  await db.deleteFrom('check_artifacts').where('scheduled_at', '<', cutoff).execute();
   const value = cutoff.toISOString();
   await db
     .insertInto('meta')

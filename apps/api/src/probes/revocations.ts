@@ -1,4 +1,5 @@
 import type { Logger, RedisClient } from '@sentinelmesh/platform';
+import { Cluster } from 'ioredis';
 
 /** Redis pub/sub channel on which revocations of probe tokens are announced to every API process. */
 export const probeRevocationsChannel = (prefix: string) => `${prefix}:probes:revoked`;
@@ -19,7 +20,11 @@ export async function listenForRevocations(options: {
   onRevoked: (probeId: string) => void;
 }): Promise<{ close: () => Promise<void> }> {
   const channel = probeRevocationsChannel(options.prefix);
-  const subscriber = options.redis.duplicate();
+  // A connection of its own that waits for Redis rather than failing: the API starts, and serves, without it.
+  const subscriber =
+    options.redis instanceof Cluster
+      ? options.redis.duplicate()
+      : options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
   subscriber.on('error', (error) => options.logger.warn({ err: error }, 'revocation subscriber error'));
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;
@@ -31,10 +36,13 @@ export async function listenForRevocations(options: {
       options.logger.warn({ channel }, 'ignoring a revocation that is not JSON');
     }
   });
-  await subscriber.subscribe(channel);
+  // Not awaited: the subscription is made once Redis answers (and again after each reconnect).
+  subscriber.subscribe(channel).catch((error: unknown) => {
+    options.logger.warn({ err: error, channel }, 'cannot subscribe to probe revocations');
+  });
   return {
     close: async () => {
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      subscriber.disconnect();
     },
   };
 }

@@ -17,6 +17,8 @@ import {
   monitorSchema,
   patchMonitorBody,
   resultsQuery,
+  screenshotQuery,
+  screenshotResponse,
 } from '../schemas/monitors';
 import { checkNow, closeCheckQueues } from '../services/check-now';
 import { bulkMonitorAction } from '../services/monitor-bulk';
@@ -25,6 +27,7 @@ import { listMonitors } from '../services/monitor-read';
 import { createMonitor, deleteMonitor, getMonitor, updateMonitor } from '../services/monitors';
 import { recentChecks } from '../services/recent-checks';
 import { listResults } from '../services/results';
+import { readScreenshot } from '../services/screenshots';
 
 const tags = ['monitors'];
 
@@ -90,6 +93,33 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
         monitorId: requireId(request.params.id, 'monitor'),
         ...request.query,
       }),
+  );
+
+  app.get(
+    '/monitors/:id/results/screenshot',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: "A failed browser check's screenshot of its page (PNG)",
+        produces: ['image/png'],
+        params: idParams,
+        querystring: screenshotQuery,
+        response: { 200: screenshotResponse },
+      },
+    },
+    async (request, reply) => {
+      const png = await readScreenshot(tenantOf(request), {
+        monitorId: requireId(request.params.id, 'monitor'),
+        ...request.query,
+      });
+      // Results never change, so neither does their screenshot; it stays private to the signed-in user.
+      return reply
+        .type('image/png')
+        .header('cache-control', 'private, max-age=86400, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(png);
+    },
   );
 
   app.post(

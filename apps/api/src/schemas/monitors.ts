@@ -66,6 +66,15 @@ export const resultsQuery = z.object({
   cursor: cursorQuery,
 });
 
+export const screenshotQuery = z.object({
+  scheduledAt: z.iso.datetime({ offset: true }).describe("the result's scheduledAt"),
+  region: z.string().min(1).max(64).describe("the result's region"),
+  kind: z.enum(checkKinds).default('scheduled').describe("the result's kind"),
+});
+
+/** A PNG; the OpenAPI document names the media type, the bytes go out as they are. */
+export const screenshotResponse = z.any().describe('image/png: the page when the browser check failed');
+
 export const checkResultSchema = z.object({
   scheduledAt: isoTime,
   checkedAt: isoTime,
@@ -100,4 +109,7 @@ export const checkResultSchema = z.object({
   late: z
     .boolean()
     .describe('true when the result arrived after its slot was judged without it: counted late, not judged'),
+  screenshot: z
+    .boolean()
+    .describe('true when a screenshot of the page is stored with the result (a failed browser check)'),
 });

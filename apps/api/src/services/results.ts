@@ -24,6 +24,9 @@ function selectResults(db: TenantDb, orgId: string, monitorId: string) {
       sql<boolean>`EXISTS (SELECT 1 FROM late_results l WHERE l.monitor_id = tenant_check_results.monitor_id
         AND l.scheduled_at = tenant_check_results.scheduled_at AND l.region = tenant_check_results.region
         AND l.kind = tenant_check_results.kind)`.as('late'),
+      sql<boolean>`EXISTS (SELECT 1 FROM check_artifacts a WHERE a.monitor_id = tenant_check_results.monitor_id
+        AND a.scheduled_at = tenant_check_results.scheduled_at AND a.region = tenant_check_results.region
+        AND a.kind = tenant_check_results.kind)`.as('screenshot'),
     ])
     .where('org_id', '=', orgId)
     .where('monitor_id', '=', monitorId);
@@ -47,6 +50,7 @@ function toResultView(row: ResultRow) {
     failedAssertions: row.failed_assertions ?? [],
     details: row.details ?? [],
     late: row.late,
+    screenshot: row.screenshot,
   };
 }
 

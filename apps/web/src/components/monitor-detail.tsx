@@ -11,6 +11,7 @@ import { useChannels } from '../lib/org-queries';
 import { useMonitor, useMonitorResults } from '../lib/queries';
 import { useNow } from '../lib/use-now';
 import { CheckDetails } from './check-details';
+import { FailureScreenshot } from './failure-screenshot';
 import { HeartbeatUrl } from './heartbeat-url';
 import { IncidentsTable } from './incidents-table';
 import { LatencyChart } from './latency-chart';
@@ -156,6 +157,7 @@ export function MonitorDetail({ id }: { id: string }) {
       <UptimeBars monitorId={id} />
       <PhaseBreakdown result={results.data?.items[0]} />
       <CheckDetails result={results.data?.items[0]} />
+      <FailureScreenshot monitorId={id} result={results.data?.items[0]} />
       <ResultsTable monitorId={id} />
       {monitor ? (
         <section aria-labelledby="settings-title" className="section">

@@ -188,9 +188,20 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
                   onChange={(e) => setTarget(field.name, e.target.value)}
                 >
                   {field.options?.map((option) => (
-                    <option key={option}>{option}</option>
+                    <option key={option} value={option}>
+                      {field.optionLabels?.[option] ?? option}
+                    </option>
                   ))}
                 </select>
+              ) : field.kind === 'code' || field.kind === 'json' ? (
+                <textarea
+                  {...control}
+                  rows={field.kind === 'code' ? 10 : 8}
+                  spellCheck={false}
+                  placeholder={field.placeholder}
+                  value={values.target[field.name] ?? field.initial ?? ''}
+                  onChange={(e) => setTarget(field.name, e.target.value)}
+                />
               ) : (
                 <input
                   {...control}

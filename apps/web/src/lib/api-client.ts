@@ -51,6 +51,8 @@ export interface RequestOptions {
   query?: QueryParams;
   token?: string | null;
   signal?: AbortSignal;
+  /** `blob` for the few answers that are not JSON (a screenshot). */
+  as?: 'json' | 'blob';
 }
 
 export function buildUrl(path: string, query?: QueryParams, baseUrl = ''): string {
@@ -85,6 +87,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 
   if (response.ok) {
     if (response.status === 204) return undefined as T;
+    if (options.as === 'blob') return (await response.blob()) as T;
     return (await response.json()) as T;
   }
   throw await toError(response);

@@ -69,6 +69,8 @@ export interface CheckResultItem {
   details: CheckDetail[];
   /** Arrived after its slot was judged without it: kept and counted, never judged. */
   late: boolean;
+  /** A screenshot of the page is stored with it (a failed browser check). */
+  screenshot?: boolean;
 }
 
 export interface Incident {

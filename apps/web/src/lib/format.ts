@@ -35,10 +35,16 @@ export function monitorTarget(monitor: Monitor): string {
     case 'imap':
     case 'pop3':
       return `${monitor.host}:${mailPort(monitor.type, monitor)}`;
+    case 'domain':
+      return monitor.domain;
+    case 'api':
+      return monitor.steps[0]?.url ?? 'api';
     case 'postgres':
     case 'mysql':
     case 'redis':
       return `${monitor.type}://${monitor.host}:${monitor.port}`;
+    case 'browser':
+      return monitor.url ?? 'browser script';
   }
 }
 

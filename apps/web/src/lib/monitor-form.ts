@@ -162,6 +162,20 @@ const list = (text: string) =>
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
+/** The JSON typed; text that is not JSON is sent as it is, so the API's schema names the field. */
+function jsonField(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A boolean select's choice; anything else is sent as it is, so the API's schema names the field. */
+function booleanField(raw: string): unknown {
+  return raw === 'true' ? true : raw === 'false' ? false : raw;
+}
+
 /** Empty stays undefined so the API default applies; anything else must parse as a number. */
 function numberField(value: string | undefined): number | undefined {
   const trimmed = (value ?? '').trim();
@@ -191,6 +205,8 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     if (field.optional && raw.trim() === '') continue;
     if (field.kind === 'number') input[field.name] = numberField(raw);
     else if (field.kind === 'list') input[field.name] = list(raw);
+    else if (field.kind === 'json') input[field.name] = jsonField(raw);
+    else if (field.boolean) input[field.name] = booleanField(raw);
     else input[field.name] = field.kind === 'select' || field.secret ? raw : raw.trim();
   }
   if (spec.assertionSources.length > 0) input.assertions = values.assertions.map(toAssertion);
@@ -247,7 +263,8 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
   const target: Record<string, string> = {};
   for (const field of typeSpec(monitor.type).fields) {
     const value = record[field.name];
-    if (Array.isArray(value)) target[field.name] = value.join(', ');
+    if (field.kind === 'json') target[field.name] = JSON.stringify(value ?? null, null, 2);
+    else if (Array.isArray(value)) target[field.name] = value.join(', ');
     else if (value !== undefined && value !== null) target[field.name] = String(value);
   }
   const http = monitor.type === 'http' ? monitor : null;

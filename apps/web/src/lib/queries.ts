@@ -68,12 +68,13 @@ export function useApiQuery<T>(
   key: readonly unknown[],
   path: string,
   query?: QueryParams,
-  options: { poll?: boolean; enabled?: boolean; refetchInterval?: number } = {},
+  options: { poll?: boolean; enabled?: boolean; refetchInterval?: number; as?: 'json' | 'blob' } = {},
 ) {
   const { session, enabled } = useSignedInSession();
   return useQuery({
     queryKey: key,
-    queryFn: ({ signal }) => session.request<T>(path, { query, signal }),
+    queryFn: ({ signal }) =>
+      session.request<T>(path, { query, signal, ...(options.as ? { as: options.as } : {}) }),
     enabled: enabled && (options.enabled ?? true),
     ...(options.poll === false ? {} : polling),
     ...(options.refetchInterval ? { refetchInterval: options.refetchInterval } : {}),

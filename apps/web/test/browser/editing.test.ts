@@ -130,7 +130,7 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     await page.getByRole('button', { name: 'Create monitor' }).click();
     const lines = await summary('Regions:');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Regions: unknown region\(s\) mars, venus; this deployment runs local$/);
+    expect(lines[0]).toMatch(/^Regions: unknown region\(s\) mars, venus; this organization can use local$/);
     expect((await page.locator('.error-summary').textContent()) ?? '').not.toMatch(
       /intervalSeconds|timeoutMs|regions:/,
     );

@@ -1,4 +1,6 @@
 import type { CheckOutcome, CheckSpec, CheckSpecOf, HeartbeatPing, MonitorType } from '@sentinelmesh/core';
+import type { BrowserPool } from '../browser/pool';
+import type { RdapClient } from './rdap-client';
 
 /** Where a heartbeat check reads the pings a monitor received. */
 export interface HeartbeatReader {
@@ -25,6 +27,10 @@ export interface CheckContext {
    * the deployment's own, so the target guard does not judge them; it still judges the answers.
    */
   dnsServers?: string[];
+  /** Runs browser checks' scripts; a worker without it fails browser checks as internal. */
+  browsers?: BrowserPool;
+  /** Domain registrations by RDAP, with their cache; without it, a shared client reads IANA's bootstrap. */
+  rdap?: RdapClient;
   /** Pings of heartbeat monitors; a worker without it fails heartbeat checks as internal. */
   heartbeats?: HeartbeatReader;
 }

@@ -1,6 +1,9 @@
 import type { CheckOutcome, CheckSpec, CheckSpecOf, MonitorType } from '@sentinelmesh/core';
+import { apiCheck } from './api-check';
+import { browserCheck } from './browser-check';
 import type { CheckContext, CheckExecutor } from './context';
 import { dnsCheck } from './dns-check';
+import { domainCheck } from './domain-check';
 import { grpcCheck } from './grpc-check';
 import { heartbeatCheck } from './heartbeat-check';
 import { httpCheck } from './http-check';
@@ -16,6 +19,7 @@ import { udpCheck } from './udp-check';
 import { websocketCheck } from './websocket-check';
 
 export type { CheckContext, CheckExecutor, CheckRunner, HeartbeatReader } from './context';
+export { RdapClient } from './rdap-client';
 
 /** The executor of each check type in core's registry; a type without one does not compile. */
 const executors: { [T in MonitorType]: CheckExecutor<T> } = {
@@ -31,9 +35,12 @@ const executors: { [T in MonitorType]: CheckExecutor<T> } = {
   smtp: smtpCheck,
   imap: imapCheck,
   pop3: pop3Check,
+  domain: domainCheck,
+  api: apiCheck,
   postgres: postgresCheck,
   mysql: mysqlCheck,
   redis: redisCheck,
+  browser: browserCheck,
 };
 
 const execute = <T extends MonitorType>(type: T, spec: CheckSpecOf<T>, ctx: CheckContext) =>

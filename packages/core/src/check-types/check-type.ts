@@ -9,8 +9,13 @@ export interface CheckFormField {
   /** The API field it fills. */
   name: string;
   label: string;
-  kind: 'text' | 'number' | 'select' | 'list';
+  /** `code`: several lines of text (a script); `json`: a text area whose JSON is sent as the field's value. */
+  kind: 'text' | 'number' | 'select' | 'list' | 'code' | 'json';
   options?: readonly string[];
+  /** What a select shows for each option (the option itself when not given). */
+  optionLabels?: Readonly<Record<string, string>>;
+  /** A select of `true`/`false` whose choice is sent as a boolean. */
+  boolean?: true;
   hint?: string;
   placeholder?: string;
   /** Left out of the request when empty, so the API's default applies. */

@@ -7,8 +7,10 @@ import { type CheckType, defineCheckType } from './check-type';
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
-const headerValue = z
+/** An HTTP header name (RFC 9110 token). */
+export const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'not a valid header name');
+/** An HTTP header value: no line breaks. */
+export const headerValue = z
   .string()
   .max(8192)
   .regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks');

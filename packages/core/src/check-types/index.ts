@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { StoredMonitorConfig } from '../schemas/monitor';
+import { apiCheckType } from './api';
+import { browserCheckType } from './browser';
 import type { CheckType, TargetHost } from './check-type';
 import { dnsCheckType } from './dns';
+import { domainCheckType } from './domain';
 import { grpcCheckType } from './grpc';
 import { heartbeatCheckType } from './heartbeat';
 import { httpCheckType } from './http';
@@ -15,9 +18,12 @@ import { tlsCheckType } from './tls';
 import { udpCheckType } from './udp';
 import { websocketCheckType } from './websocket';
 
+export * from './api';
+export * from './browser';
 export * from './check-type';
 export * from './database';
 export * from './dns';
+export * from './domain';
 export * from './grpc';
 export * from './heartbeat';
 export * from './http';
@@ -48,9 +54,12 @@ export const checkTypes = registry({
   smtp: smtpCheckType,
   imap: imapCheckType,
   pop3: pop3CheckType,
+  domain: domainCheckType,
+  api: apiCheckType,
   postgres: postgresCheckType,
   mysql: mysqlCheckType,
   redis: redisCheckType,
+  browser: browserCheckType,
 });
 
 export type MonitorType = keyof typeof checkTypes;

@@ -34,6 +34,14 @@ export const websocketCheckType = defineCheckType({
   assertions: { sources: ['responseTimeMs', 'body'], defaults: [] },
   form: [
     { name: 'url', label: 'URL', kind: 'text', placeholder: 'wss://example.com/socket' },
+    {
+      name: 'headers',
+      label: 'Handshake headers (optional)',
+      kind: 'json',
+      optional: true,
+      placeholder: '{ "Authorization": "Bearer …" }',
+      hint: 'A JSON object of header names and values, sent with the upgrade request.',
+    },
     { name: 'subprotocol', label: 'Subprotocol (optional)', kind: 'text', optional: true },
     {
       name: 'message',

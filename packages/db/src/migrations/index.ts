@@ -17,6 +17,7 @@ import * as m0017 from './0017-editing';
 import * as m0018 from './0018-channel-defaults';
 import * as m0019 from './0019-check-details';
 import * as m0020 from './0020-probes';
+import * as m0021 from './0021-check-artifacts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0018-channel-defaults': m0018,
   '0019-check-details': m0019,
   '0020-probes': m0020,
+  '0021-check-artifacts': m0021,
 };
