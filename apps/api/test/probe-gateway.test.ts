@@ -393,4 +393,22 @@ describe('the private-target rule', () => {
     const made = await monitorIn(acme, [open.region], loopback);
     expectProblem(await acmeApi.patch(`/v1/monitors/${made.id}`, { regions: ['local'] }), 400);
   });
+
+  it('keeps heartbeat and browser monitors on worker regions: a probe reads no pings and runs no browser', async () => {
+    const office = await location(acme, false);
+    const acmeApi = client(api.app, acme.token);
+    for (const body of [
+      { type: 'heartbeat', name: 'nightly job', periodSeconds: 3600 },
+      { type: 'browser', name: 'sign-in', script: "await page.goto('https://example.com/');" },
+    ]) {
+      const refused = expectProblem(
+        await acmeApi.post('/v1/monitors', { ...body, regions: ['local', office.region] }),
+        400,
+      );
+      expect(refused.errors).toEqual([
+        { path: 'regions', message: expect.stringContaining(`${office.region} is served by probes`) },
+      ]);
+      expect((await acmeApi.post('/v1/monitors', { ...body, regions: ['local'] })).statusCode).toBe(201);
+    }
+  });
 });

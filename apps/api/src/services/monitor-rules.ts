@@ -22,13 +22,16 @@ export type RuleSettings = ApiConfig & { regionRules: RegionRules };
 
 const invalid = (errors: FieldProblem[]) => apiErrors.invalid('monitor', errors);
 
+/** Types only a worker can run: a heartbeat reads its pings from Postgres, a browser check needs the pool. */
+const WORKER_ONLY_TYPES: ReadonlySet<string> = new Set(['heartbeat', 'browser']);
+
 /**
  * What this deployment allows beyond the schema: its regions (REGIONS, its probe regions and the
  * organization's private locations) and its minimum interval.
  */
 export function deploymentProblems(
-  config: Pick<StoredMonitorConfig, 'regions' | 'intervalSeconds'>,
-  settings: Pick<RuleSettings, 'regionRules' | 'MIN_INTERVAL_SECONDS'>,
+  config: Pick<StoredMonitorConfig, 'type' | 'regions' | 'intervalSeconds'>,
+  settings: Pick<RuleSettings, 'regionRules' | 'MIN_INTERVAL_SECONDS' | 'REGIONS'>,
   check: { regions: boolean; interval: boolean },
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -37,6 +40,16 @@ export function deploymentProblems(
     problems.push({
       path: 'regions',
       message: `unknown region(s) ${unknown.join(', ')}; this organization can use ${settings.regionRules.names().join(', ')}`,
+    });
+  }
+  // A probe reads no database (heartbeat pings) and runs no browser pool: those types stay on workers.
+  const probeRegions = config.regions.filter(
+    (r) => settings.regionRules.allowed(r) && !settings.REGIONS.includes(r),
+  );
+  if (check.regions && WORKER_ONLY_TYPES.has(config.type) && probeRegions.length > 0) {
+    problems.push({
+      path: 'regions',
+      message: `${config.type} checks run only in worker regions (${settings.REGIONS.join(', ')}); ${probeRegions.join(', ')} is served by probes`,
     });
   }
   if (check.interval && config.intervalSeconds < settings.MIN_INTERVAL_SECONDS) {
