@@ -55,7 +55,7 @@ const { values: args } = parseArgs({
     'scheduler-warmup': { type: 'string', default: '60' },
     // The scheduler's heap bound in the scale run, as a deployment for that many monitors sets it.
     'scheduler-heap-mib': { type: 'string', default: '1024' },
-    'scheduler-parallel-gc': { type: 'boolean', default: false },
+    'scheduler-single-threaded-gc': { type: 'boolean', default: false },
   },
 });
 const steps = String(args.steps)
@@ -291,7 +291,7 @@ try {
   const bare = await bareLoop(`${targetUrl}/bare`, 64, Number(args['bare-seconds']));
   if (schedulerMonitors > 0) {
     log(
-      `scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB, ${args['scheduler-parallel-gc'] ? 'parallel' : 'single-threaded'} GC`,
+      `scheduler scale: ${schedulerMonitors} monitors, heap bound ${args['scheduler-heap-mib']} MiB, ${args['scheduler-single-threaded-gc'] ? 'single-threaded' : 'parallel'} GC`,
     );
     schedulerRow = await runSchedulerScale({
       monitors: schedulerMonitors,
@@ -299,7 +299,7 @@ try {
       warmupSeconds: Number(args['scheduler-warmup']),
       run: args.source ? 'source' : 'built',
       heapMiB: Number(args['scheduler-heap-mib']),
-      singleThreadedGc: !args['scheduler-parallel-gc'],
+      singleThreadedGc: args['scheduler-single-threaded-gc'],
     });
   }
   process.stdout.write(`\n${header}\n${divider}\n${rows.join('\n')}\n\n`);

@@ -27,8 +27,8 @@ export interface SchedulerScaleOptions {
    */
   heapMiB?: number;
   /**
-   * Runs the scheduler's collector on its main thread (`--single-threaded-gc`), as a deployment
-   * starts it (docs/operations.md); false leaves V8's helper threads. Default true.
+   * Runs the scheduler's collector on its main thread (`--single-threaded-gc`) instead of V8's
+   * helper threads, for comparison (docs/operations.md). Default false.
    */
   singleThreadedGc?: boolean;
 }

@@ -144,7 +144,7 @@ export async function runSchedulerScale(
     STACK_RUN: options.run ?? 'source',
     // Flags given to the bench (e.g. --cpu-prof) still reach the scheduler, after the deployment's.
     STACK_NODE_ARGS: [
-      options.singleThreadedGc === false ? '' : '--single-threaded-gc',
+      options.singleThreadedGc ? '--single-threaded-gc' : '',
       options.heapMiB ? `--max-old-space-size=${options.heapMiB}` : '',
       process.env.STACK_NODE_ARGS ?? '',
     ]
@@ -272,8 +272,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       warmup: { type: 'string', default: '10' },
       interval: { type: 'string', default: '60' },
       'heap-mib': { type: 'string', default: '1024' },
-      // V8's collector with its helper threads, instead of on the main thread as deployed.
-      'parallel-gc': { type: 'boolean', default: false },
+      // V8's collector on the main thread instead of with its helper threads (slower here: operations.md).
+      'single-threaded-gc': { type: 'boolean', default: false },
       // Run the TypeScript sources through tsx instead of the compiled scheduler.
       source: { type: 'boolean', default: false },
     },
@@ -286,7 +286,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const row = await runSchedulerScale({
     run: values.source ? 'source' : 'built',
     heapMiB: Number(values['heap-mib']),
-    singleThreadedGc: !values['parallel-gc'],
+    singleThreadedGc: values['single-threaded-gc'],
     monitors: Number(values.monitors),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
