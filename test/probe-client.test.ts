@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -294,5 +294,46 @@ describe('the single file, node probe.js', () => {
     expect(await probe.exited).toBe(0);
     expect(probe.output()).toContain('probe stopped');
     expect(probe.output()).not.toContain(loc.token);
+  }, 40_000);
+
+  it('reaches its gateway only through the proxy HTTP_PROXY names, and runs its slots', async () => {
+    // An ordinary forward proxy: CONNECT tunnels, and absolute-URL requests, each noted.
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`GET ${req.url}`);
+      res.writeHead(502).end();
+    });
+    proxy.on('connect', (req, client, head) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host = '', port = ''] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const loc = await location();
+      const monitor = await monitorIn(loc.region);
+      const probe = startProbeProcess(file, gateway.href, loc.token, {
+        env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '' },
+      });
+      await waitFor('the session', () => probe.output().includes('session open'), { timeoutMs: 15_000 });
+      await queueSlot(loc.region, monitor, Date.now() + 200);
+      await waitFor('the result', async () => (await resultsOf(monitor.id)).length === 1, {
+        timeoutMs: 15_000,
+      });
+      probe.child.kill('SIGTERM');
+      expect(await probe.exited).toBe(0);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set([`CONNECT ${gateway.host}`]));
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((done) => proxy.close(done));
+    }
   }, 40_000);
 });
