@@ -281,12 +281,25 @@ describe('batch check jobs', () => {
   it('runs again only the slots without a durable result when a batch is delivered again', async () => {
     const ids = await monitors(3);
     const [first, failing, last] = ids as [string, string, string];
-    // The first INSERT of the failing monitor's row is refused as bad data, once.
+    // The failing monitor's row is refused as bad data throughout the first delivery: its batch
+    // INSERT and the writer's row-by-row retry right after. The moment of the first refusal is kept
+    // in a sequence (not rolled back with the refused INSERT); the delivery again, after the 500 ms
+    // backoff, is let through.
     await sql`CREATE SEQUENCE refuse_once`.execute(t.db);
     await sql
       .raw(`CREATE FUNCTION refuse_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+          now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+          first_ms bigint;
         BEGIN
-          IF NEW.monitor_id = '${failing}' AND nextval('refuse_once') = 1 THEN
+          IF NEW.monitor_id <> '${failing}' THEN
+            RETURN NEW;
+          END IF;
+          SELECT CASE WHEN is_called THEN last_value END INTO first_ms FROM refuse_once;
+          IF first_ms IS NULL THEN
+            PERFORM setval('refuse_once', now_ms);
+            RAISE EXCEPTION 'refused once' USING ERRCODE = '23514';
+          ELSIF now_ms - first_ms < 400 THEN
             RAISE EXCEPTION 'refused once' USING ERRCODE = '23514';
           END IF;
           RETURN NEW;
