@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { startSite } from './browser-support';
 import { waitFor } from './helpers';
 
@@ -9,19 +9,8 @@ import { waitFor } from './helpers';
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 let site: Awaited<ReturnType<typeof startSite>>;
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 /** A probe asked at most once a second: the API limits requests per client. */
 const paced =
@@ -48,16 +37,7 @@ beforeAll(async () => {
     regions: 'eu,us',
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'browser@example.com',
-      password: 'correct horse battery',
-      organizationName: 'B',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'browser@example.com', 'B');
   site = await startSite();
 }, 120_000);
 
@@ -112,7 +92,7 @@ describe('browser checks through the local stack', () => {
     const shot = bad[0] as Result;
     const png = await fetch(
       `${api}/v1/monitors/${failing.id}/results/screenshot?scheduledAt=${encodeURIComponent(shot.scheduledAt)}&region=${shot.region}`,
-      { headers: { authorization: `Bearer ${token}` } },
+      { headers: { authorization: `Bearer ${call.accessToken}` } },
     );
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');

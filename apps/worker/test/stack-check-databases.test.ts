@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { waitFor } from './helpers';
 
 // The local launcher with REGIONS=eu,us (one worker per region), and database monitors against the
@@ -16,19 +16,8 @@ const password = `pw-${suffix}`;
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 let redis: Redis;
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 beforeAll(async () => {
   redis = new Redis(inject('redisUrl'));
@@ -40,16 +29,7 @@ beforeAll(async () => {
     regions: 'eu,us',
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'databases@example.com',
-      password: 'correct horse battery',
-      organizationName: 'D',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'databases@example.com', 'D');
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { SECRET_MASK } from '@sentinelmesh/core';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { type LocalServer, startApiServer, startRdapServer } from './c-api-servers';
 import { waitFor } from './helpers';
 
@@ -11,20 +11,9 @@ import { waitFor } from './helpers';
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 let target: LocalServer & { token: string };
 let rdap: LocalServer;
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 beforeAll(async () => {
   target = await startApiServer();
@@ -38,16 +27,7 @@ beforeAll(async () => {
     env: { RDAP_BASE_URL: rdap.url('/rdap/') },
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'api@example.com',
-      password: 'correct horse battery',
-      organizationName: 'A',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'api@example.com', 'A');
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { waitFor } from './helpers';
 import { type LocalServer, startGrpcHealth, startUdpEcho, startWsServer, type WsServer } from './net-servers';
 
@@ -10,21 +10,10 @@ import { type LocalServer, startGrpcHealth, startUdpEcho, startWsServer, type Ws
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 let udp: LocalServer;
 let ws: WsServer;
 let grpc: LocalServer;
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -34,16 +23,7 @@ beforeAll(async () => {
     regions: 'eu,us',
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'net@example.com',
-      password: 'correct horse battery',
-      organizationName: 'N',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'net@example.com', 'N');
   udp = await startUdpEcho();
   ws = await startWsServer();
   grpc = await startGrpcHealth();

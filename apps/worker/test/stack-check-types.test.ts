@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { type DnsServer, startDnsServer } from './dns-server';
 import { waitFor } from './helpers';
 
@@ -16,21 +16,10 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, imp
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 let http: Server;
 let https: Server;
 let dns: DnsServer;
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 async function listen(server: Server): Promise<number> {
   server.listen(0, '127.0.0.1');
@@ -46,16 +35,7 @@ beforeAll(async () => {
     regions: 'eu,us',
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'checks@example.com',
-      password: 'correct horse battery',
-      organizationName: 'C',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'checks@example.com', 'C');
   http = createHttpServer((_req, res) => res.end('ok'));
   https = createHttpsServer(
     { key: fixture('self-signed.key'), cert: fixture('self-signed.crt') },

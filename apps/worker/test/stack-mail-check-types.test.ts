@@ -6,7 +6,7 @@ import {
   startPop3Server,
   startSmtpServer,
 } from '../../../test/support/mail-servers';
-import { startTestStack, type TestStack } from '../../../test/support/stack';
+import { type ApiCall, signUpOwner, startTestStack, type TestStack } from '../../../test/support/stack';
 import { waitFor } from './helpers';
 
 // The local launcher with REGIONS=eu,us (one worker per region), and one monitor of each mail type.
@@ -14,19 +14,8 @@ import { waitFor } from './helpers';
 let db: TestDatabase;
 let stack: TestStack;
 let api: string;
-let token: string;
+let call: ApiCall;
 const servers: MailServer[] = [];
-
-async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${api}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -36,16 +25,7 @@ beforeAll(async () => {
     regions: 'eu,us',
   });
   api = stack.api;
-  const signup = await fetch(`${api}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'mail-checks@example.com',
-      password: 'correct horse battery',
-      organizationName: 'M',
-    }),
-  });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  call = await signUpOwner(api, 'mail-checks@example.com', 'M');
 }, 120_000);
 
 afterAll(async () => {
