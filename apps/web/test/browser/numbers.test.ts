@@ -266,7 +266,16 @@ describe('every view reports the same numbers', () => {
         timeoutMs: 30_000,
       },
     );
-    const text = await figure.textContent();
+    // The outage moves the figure while the page refetches: it must settle on one of the answers it got.
+    let text: string | null = null;
+    await waitFor(
+      'the uptime figure to show an answer of the stats API',
+      async () => {
+        text = await figure.textContent();
+        return answered.some((a) => shown(a.uptimePercent) === text);
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(answered.map((a) => shown(a.uptimePercent))).toContain(text);
     const after = await api<MonitorStats>(`/v1/monitors/${monitor.id}/stats?window=1h`);
     expect(after.uptimePercent).toBeLessThan(100);

@@ -100,7 +100,14 @@ export class RdapClient {
       { userAgent: ctx.userAgent, allowPrivateTargets: guard },
       MAX_ANSWER_BYTES,
     );
-    if ('error' in exchange) return exchange;
+    if ('error' in exchange) {
+      // The request got only what the lookup had left; the person set the whole budget.
+      if (exchange.error.kind !== 'timeout') return exchange;
+      return {
+        ...exchange,
+        error: { kind: 'timeout', message: `no complete response within ${timeoutMs} ms` },
+      };
+    }
     const { measured, body } = exchange.answer;
     const host = new URL(url).host;
     if (measured.statusCode === 404) {
