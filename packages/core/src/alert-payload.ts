@@ -21,6 +21,11 @@ export interface AlertPayload {
   cause: string | null;
   /** Only on `incident.acknowledged`: who acknowledged the incident, and when. */
   acknowledgement?: { at: string; by: string };
+  /**
+   * A signed one-click link that acknowledges the alert's incident without signing in; present
+   * while the incident can still be acknowledged.
+   */
+  ackUrl?: string;
 }
 
 /** An incident as its row holds it. */

@@ -13,6 +13,8 @@ export interface AlertMessage {
   /** `oncall@example.com at 09:15:02 UTC`: who acknowledged the incident; null on other events. */
   acknowledged: string | null;
   link: string;
+  /** The one-click acknowledge link, when the alert carries one. */
+  ackLink: string | null;
   occurredAt: string;
 }
 
@@ -76,6 +78,7 @@ export function alertMessage(payload: AlertPayload, dashboardUrl: string): Alert
       : isAck && payload.incident
         ? `${base}/incidents/${encodeURIComponent(payload.incident.id)}`
         : `${base}/monitors/${encodeURIComponent(payload.monitor.id)}`,
+    ackLink: payload.ackUrl ?? null,
     occurredAt: payload.occurredAt,
   };
 }
