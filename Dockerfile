@@ -51,8 +51,12 @@ ENV NODE_ENV=production APP=${APP}
 WORKDIR /srv
 # The worker's ping checks run the system ping (iputils) over unprivileged ICMP sockets, which the
 # net.ipv4.ping_group_range sysctl allows (docker-compose.yml, deploy/k8s): no CAP_NET_RAW.
+# Its browser checks launch Debian's Chromium (CHROMIUM_PATH=/usr/bin/chromium) with fonts to render
+# pages; Chromium's profile goes to /tmp, which must be writable (an emptyDir under a read-only root).
 RUN if [ "$APP" = worker ]; then \
-      apt-get update && apt-get install -y --no-install-recommends iputils-ping && rm -rf /var/lib/apt/lists/*; \
+      apt-get update \
+      && apt-get install -y --no-install-recommends iputils-ping chromium fonts-liberation fonts-noto-color-emoji \
+      && rm -rf /var/lib/apt/lists/*; \
     fi
 # Owned by root, run as node: the process cannot rewrite its own code.
 COPY --from=build --chown=root:root /src/dist/${APP} /srv

@@ -103,6 +103,33 @@ describe.each(overlays(repoRoot))('the Kubernetes overlay %s', (overlay) => {
     }
   });
 
+  it('gives every worker that runs browser checks a writable /tmp under its read-only root, and room for Chromium', () => {
+    for (const region of regions) {
+      const worker = named(objects, 'Deployment', `worker-${region}`) as K8sObject;
+      const pod = podOf(worker) as PodSpec & {
+        volumes?: Array<{ name: string; emptyDir?: object }>;
+      };
+      const container = pod.containers[0] as Container & {
+        securityContext?: { readOnlyRootFilesystem?: boolean };
+        volumeMounts?: Array<{ name: string; mountPath: string }>;
+      };
+      const env = Object.fromEntries(
+        (container.env as Array<{ name: string; value?: string }>).map((e) => [e.name, e.value]),
+      );
+      expect(Number(env.BROWSER_CONCURRENCY), region).toBeGreaterThan(0);
+      expect(env.CHROMIUM_PATH, region).toBe('/usr/bin/chromium');
+      expect(container.securityContext?.readOnlyRootFilesystem, region).toBe(true);
+      const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+      expect(tmp, `${region}: a volume at /tmp`).toBeDefined();
+      expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, region).toBeDefined();
+      // The worker, Chromium's renderers (256 MiB each, two at most) and the runner (128 MiB).
+      const limit = container.resources?.limits?.memory ?? '0Mi';
+      expect(Number.parseInt(limit, 10) * (limit.endsWith('Gi') ? 1024 : 1), region).toBeGreaterThanOrEqual(
+        1024,
+      );
+    }
+  });
+
   it('gives every Deployment a disruption budget and every worker an autoscaler', () => {
     for (const deployment of deployments) {
       const budget = byKind(objects, 'PodDisruptionBudget').find(

@@ -1,8 +1,17 @@
-import { MAX_BROWSER_SCRIPT_BYTES } from '@sentinelmesh/core';
+import { MAX_BROWSER_SCRIPT_BYTES, type MonitorSecrets, SECRET_MASK } from '@sentinelmesh/core';
 import { insertResults } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createTestDatabase, type Session, signupUser, startApi, type TestApi } from './helpers';
+import {
+  client,
+  createTestDatabase,
+  expectProblem,
+  type Session,
+  signupUser,
+  startApi,
+  type TestApi,
+} from './helpers';
 
 let testDb: TestDatabase;
 let api: TestApi;
@@ -40,6 +49,55 @@ describe('browser monitors in the API', () => {
       assertions: [],
       timeoutMs: 30_000,
     });
+  });
+
+  it('seals its secret variables, shows them masked, and wants them again when the script or start page changes', async () => {
+    const res = await client(api.app, owner.token).post('/v1/monitors', {
+      type: 'browser',
+      name: 'Shop sign-in with a password',
+      url: 'https://shop.example.com/login',
+      script: "await page.fill('#password', secrets.password);",
+      secretVariables: { password: 'hunter2-browser' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.body).not.toContain('hunter2-browser');
+    const created = res.json();
+    expect(created.secretVariables).toEqual({ password: SECRET_MASK });
+    const row = await testDb.db
+      .selectFrom('monitors')
+      .select(['config', 'secrets'])
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.config)).not.toContain('hunter2-browser');
+    const box = new SecretBox(api.config.SECRETS_KEY);
+    expect(row.secrets && box.open<MonitorSecrets>(row.secrets).fields).toEqual({
+      secretVariables: { password: 'hunter2-browser' },
+    });
+
+    // The masked values sent back with an unrelated edit keep the sealed ones.
+    const renamed = await client(api.app, owner.token).patch(`/v1/monitors/${created.id}`, {
+      name: 'Renamed',
+      secretVariables: created.secretVariables,
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    for (const change of [
+      { script: "await page.goto('https://elsewhere.example.net/?p=' + secrets.password);" },
+      { url: 'https://elsewhere.example.net/' },
+    ]) {
+      const moved = await client(api.app, owner.token).patch(`/v1/monitors/${created.id}`, {
+        ...change,
+        secretVariables: created.secretVariables,
+      });
+      expectProblem(moved, 400);
+      expect(moved.body).toContain('send the real value again');
+    }
+    const bad = await client(api.app, owner.token).post('/v1/monitors', {
+      type: 'browser',
+      name: 'bad name',
+      script: 'await page.title();',
+      secretVariables: { 'not-a-name': 'x' },
+    });
+    expectProblem(bad, 400);
   });
 
   it('refuses a script over 32 KiB, naming the field', async () => {

@@ -60,6 +60,7 @@ export function browserSpec(
     intervalSeconds: 60,
     assertions: [],
     script,
+    secretVariables: {},
     ...overrides,
   };
 }

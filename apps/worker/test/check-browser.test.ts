@@ -126,6 +126,44 @@ describe('browser checks', () => {
     expect(site.requests.length).toBe(before);
   });
 
+  it('gives the script its secret variables as secrets.NAME and masks their values in what it reports', async () => {
+    const secretVariables = { email: 'vault@example.com', quote: 'pa"ss\\word' };
+    const used = await browserCheck(
+      browserSpec(
+        [
+          'await page.fill("#email", secrets.email);',
+          "await page.click('#go');",
+          "expect(await page.textContent('#mail')).toBe(secrets.email);",
+          'expect(Object.isFrozen(secrets) && Object.getPrototypeOf(secrets)).toBe(null);',
+        ].join('\n'),
+        { url: `${site.url}/`, secretVariables },
+      ),
+      ctx,
+    );
+    expect(used.error).toBeNull();
+    expect(site.requests.some((r) => r.startsWith('/account?email=vault%40example.com'))).toBe(true);
+
+    // The failing step's description holds both values (one JSON-escaped); the result holds neither.
+    const failing = await browserCheck(
+      browserSpec("await page.click('#missing-' + secrets.email + secrets.quote);", {
+        url: `${site.url}/`,
+        secretVariables,
+        timeoutMs: 3_000,
+      }),
+      ctx,
+    );
+    expect(failing.ok).toBe(false);
+    const stored = JSON.stringify(failing.error);
+    expect(stored).toContain('#missing-••••••••');
+    expect(stored).not.toContain('vault@example.com');
+    expect(stored).not.toContain('pa\\"ss');
+    const thrown = await browserCheck(
+      browserSpec("throw new Error('token ' + secrets.email + ' refused');", { secretVariables }),
+      ctx,
+    );
+    expect(thrown.error?.message).toBe('line 1: token •••• refused');
+  });
+
   it('fails as internal on a worker without a browser pool', async () => {
     const { browsers: _none, ...bare } = ctx;
     const outcome = await browserCheck(browserSpec('await page.title();'), bare);

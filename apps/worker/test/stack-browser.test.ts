@@ -54,7 +54,13 @@ describe('browser checks through the local stack', () => {
       ...common,
       name: 'shop up',
       type: 'browser',
-      script: "await expect(page.locator('h1')).toHaveText('Welcome');",
+      // The sealed secret reaches the script from the worker's own read of the monitor.
+      script: [
+        'await page.fill("#email", secrets.mail);',
+        "await page.click('#go');",
+        "await expect(page.locator('#hello')).toHaveText('Hello');",
+      ].join('\n'),
+      secretVariables: { mail: 'sealed-mail@example.com' },
     });
     const failing = await call('POST', '/v1/monitors', {
       ...common,
@@ -84,6 +90,7 @@ describe('browser checks through the local stack', () => {
       90_000,
     );
 
+    expect(site.requests.some((r) => r.startsWith('/account?email=sealed-mail%40example.com'))).toBe(true);
     const good = await resultsOf(passing.id);
     expect(good.every((r) => r.ok && !r.screenshot)).toBe(true);
     expect(good[0]?.details.map((d) => d.label)).toContain('Script time');

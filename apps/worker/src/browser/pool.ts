@@ -12,6 +12,8 @@ export interface BrowserTask {
   url?: string | undefined;
   timeoutMs: number;
   allowPrivateTargets: boolean;
+  /** The monitor's secret variables, read by the script as `secrets.NAME`; masked in what it reports. */
+  secrets?: Readonly<Record<string, string>>;
 }
 
 export interface BrowserVitals {
@@ -192,6 +194,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
           script: task.script,
           url: task.url ?? null,
           timeoutMs: task.timeoutMs,
+          // Over the runner's own IPC channel, never a queue or a log.
+          secrets: task.secrets ?? {},
         });
       });
       return result;

@@ -109,6 +109,12 @@ const FACADE = `(function (host) {
 
 const text = (value) => (typeof value === 'string' ? value : String(value ?? ''));
 
+/** The monitor's secret values, longest first: masked in every step and error this process reports. */
+let secretValues = [];
+const SECRET_MASK = '••••';
+const masked = (value) =>
+  secretValues.reduce((out, secret) => out.split(secret).join(SECRET_MASK), text(value));
+
 /** The browser actions the facade may ask for, by name; each takes and returns JSON values. */
 function actionsFor(page, remainingMs) {
   const loc = (selector) => page.locator(text(selector)).first();
@@ -196,10 +202,10 @@ function actionsFor(page, remainingMs) {
 }
 
 const describeStep = (method, args) =>
-  `page.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`.slice(0, 160);
+  masked(`page.${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`).slice(0, 160);
 
 /** Runs the script; resolves to null when it completes, or to the error that stopped it. */
-async function runScript(source, page, report, remainingMs) {
+async function runScript(source, page, report, remainingMs, secrets) {
   const context = vm.createContext(Object.create(null), {
     name: 'browser check',
     codeGeneration: { strings: false, wasm: false },
@@ -214,7 +220,7 @@ async function runScript(source, page, report, remainingMs) {
       type: 'step',
       step:
         method === 'expectLocator'
-          ? `expect(${JSON.stringify(args[0])}) ${args[1]}`
+          ? masked(`expect(${JSON.stringify(args[0])}) ${args[1]}`)
           : describeStep(method, args),
       line,
     });
@@ -223,7 +229,7 @@ async function runScript(source, page, report, remainingMs) {
       return JSON.stringify({ value: value === undefined ? null : value });
     } catch (error) {
       return JSON.stringify({
-        error: text(error?.message).split('\n')[0].slice(0, 300),
+        error: masked(text(error?.message).split('\n')[0]).slice(0, 300),
         name: text(error?.name),
       });
     }
@@ -233,6 +239,7 @@ async function runScript(source, page, report, remainingMs) {
   );
   context.page = facadePage;
   context.expect = expect;
+  context.secrets = secrets;
   // One line up, so the script's first line is line 1 of script.js.
   const wrapped = new vm.Script(`(async () => {\n${source}\n})()`, { filename: SCRIPT_FILE, lineOffset: -1 });
   try {
@@ -249,9 +256,7 @@ function describeError(error, lastStep, inStep = false) {
   let name = 'Error';
   let line = null;
   try {
-    message = text(error?.message ?? error)
-      .split('\n')[0]
-      .slice(0, 300);
+    message = masked(text(error?.message ?? error).split('\n')[0]).slice(0, 300);
     name = text(error?.name) || 'Error';
     // The facade marks the errors of browser actions with the line that called them.
     if (typeof error?.line === 'number') {
@@ -281,7 +286,21 @@ async function readVitals(page) {
     .catch(() => null);
 }
 
+/** The task's secret variables as a frozen object without a prototype, and their values to mask. */
+function secretsOf(task) {
+  const secrets = Object.create(null);
+  for (const [name, value] of Object.entries(task.secrets ?? {})) {
+    if (typeof value === 'string') secrets[name] = value;
+  }
+  // As written, and as JSON writes it inside a step's quoted arguments.
+  secretValues = [...new Set(Object.values(secrets).flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))]
+    .filter((value) => value.length > 0)
+    .sort((a, b) => b.length - a.length);
+  return Object.freeze(secrets);
+}
+
 async function run(task) {
+  const secrets = secretsOf(task);
   const { chromium } = await import(task.playwright);
   const browser = await chromium.connect(task.wsEndpoint);
   const context = await browser.newContext({
@@ -310,7 +329,7 @@ async function run(task) {
     });
   }
   if (!error) {
-    const thrown = await runScript(task.script, page, report, remainingMs);
+    const thrown = await runScript(task.script, page, report, remainingMs, secrets);
     if (thrown !== null) error = describeError(thrown, last);
   }
   const durationMs = performance.now() - started;
@@ -332,6 +351,8 @@ process.once('message', (task) => {
   run(task).then(
     (result) => process.send?.(result, () => process.exit(0)),
     (error) =>
-      process.send?.({ type: 'crashed', message: text(error?.message).slice(0, 300) }, () => process.exit(1)),
+      process.send?.({ type: 'crashed', message: masked(error?.message).slice(0, 300) }, () =>
+        process.exit(1),
+      ),
   );
 });

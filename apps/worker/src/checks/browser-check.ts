@@ -13,6 +13,12 @@ import type { BrowserRunResult, BrowserVitals, ScriptError } from '../browser/po
 import type { CheckContext } from './context';
 import { answeredOutcome, failedOutcome, type Measured, shorten } from './outcome';
 
+/** Stands for a secret value in what a run reports; the runner writes the same. */
+const SECRET_MASK = '••••';
+
+const definedSecrets = (variables: Readonly<Record<string, string | undefined>>) =>
+  Object.fromEntries(Object.entries(variables).filter((e): e is [string, string] => e[1] !== undefined));
+
 const BROWSER_SOURCES: ReadonlySet<string> = new Set(checkTypes.browser.assertions.sources);
 
 const at = (line: number | null, step: string | null) =>
@@ -109,6 +115,30 @@ export function browserOutcome(
   return { ...answeredOutcome(measured, failed), details };
 }
 
+/** Replaces every secret value (as written, and JSON-escaped) in what a run reports. */
+export function maskRunSecrets(result: BrowserRunResult, secrets: Readonly<Record<string, string>>) {
+  const values = [...new Set(Object.values(secrets).flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))]
+    .filter((v) => v.length > 0)
+    .sort((a, b) => b.length - a.length);
+  if (values.length === 0) return result;
+  const mask = (text: string) => values.reduce((out, v) => out.split(v).join(SECRET_MASK), text);
+  const proxyFailures = result.proxyFailures.map((f) => ({ ...f, message: mask(f.message) }));
+  switch (result.end) {
+    case 'done':
+      return {
+        ...result,
+        proxyFailures,
+        error: result.error
+          ? { ...result.error, message: mask(result.error.message), step: mask(result.error.step) }
+          : null,
+      };
+    case 'timeout':
+      return { ...result, proxyFailures, step: result.step === null ? null : mask(result.step) };
+    case 'crashed':
+      return { ...result, proxyFailures, message: mask(result.message) };
+  }
+}
+
 /**
  * A browser check: runs the monitor's script in the worker's browser pool (its own Chromium and
  * runner process, all traffic through the guarded proxy), bounded by the monitor's timeout.
@@ -121,6 +151,7 @@ export async function browserCheck(spec: CheckSpecOf<'browser'>, ctx: CheckConte
     url: spec.url,
     timeoutMs: spec.timeoutMs,
     allowPrivateTargets: ctx.allowPrivateTargets,
+    secrets: definedSecrets(spec.secretVariables),
   });
-  return browserOutcome(result, spec, ctx.now());
+  return browserOutcome(maskRunSecrets(result, definedSecrets(spec.secretVariables)), spec, ctx.now());
 }

@@ -13,7 +13,8 @@ export const MAX_API_STEPS = 10;
 export const apiStepSources = ['status', 'header', 'json', 'body', 'responseTimeMs'] as const;
 const stepSources: ReadonlySet<string> = new Set(apiStepSources);
 
-const variableName = z
+/** A variable's name: `{{name}}` in steps, `secrets.name` in browser scripts. */
+export const variableName = z
   .string()
   .regex(VARIABLE_NAME, 'a variable name is a letter or _, then up to 63 letters, digits or _');
 
