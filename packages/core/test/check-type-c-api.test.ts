@@ -131,12 +131,49 @@ describe('multi-step API monitors', () => {
       { steps: [step()], secretVariables: { password: 'x' } },
       'secretVariables.password',
     ],
+    [
+      'a literal secret header value',
+      { steps: [step({ headers: { Authorization: 'Bearer abc123' } })] },
+      'steps.0.headers.Authorization',
+    ],
+    [
+      'a literal custom header value',
+      { steps: [step({ headers: { 'x-api-key': 'k-123' } })] },
+      'steps.0.headers.x-api-key',
+    ],
+    [
+      'a literal token in the URL',
+      { steps: [step({ url: 'https://api.example.com/x?token=abc' })] },
+      'steps.0.url',
+    ],
+    ['credentials in the URL', { steps: [step({ url: 'https://ada:pw@api.example.com/x' })] }, 'steps.0.url'],
   ])('refuse %s', (_what, fields, path) => {
     const found = issues({ type: 'api', ...fields });
     expect(
       found.some((i) => i.startsWith(`${path}:`)),
       found.join('\n'),
     ).toBe(true);
+  });
+
+  it('take secrets in headers and URLs from variables, and public headers as written', () => {
+    const result = parse({
+      type: 'api',
+      secretVariables: { secret_token: 't', secret_key: 'k' },
+      steps: [
+        step({
+          url: 'https://api.example.com/x?token={{secret_token}}&page=2',
+          headers: {
+            Authorization: 'Bearer {{secret_token}}',
+            'X-Api-Key': '{{secret_key}}',
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+          },
+          extract: [{ name: 'session', from: 'header', path: 'x-session' }],
+        }),
+        step({ headers: { 'x-session': '{{session}}' } }),
+      ],
+    });
+    expect(result.error?.issues ?? []).toEqual([]);
   });
 
   it('names every step URL as a target host', () => {

@@ -3,7 +3,8 @@ import { templateNames, VARIABLE_NAME } from '../api-steps';
 import { isJsonPath } from '../assertions';
 import { patternProblem } from '../regex';
 import { assertionSchema, defaultAssertions } from '../schemas/assertion';
-import { publicUrl } from '../secret-urls';
+import { isSecretHeader } from '../secret-headers';
+import { publicUrl, urlSecretValues } from '../secret-urls';
 import { type CheckType, defineCheckType } from './check-type';
 import { headerName, headerValue, httpMethods } from './http';
 
@@ -80,6 +81,24 @@ const step = z
     extract: z.array(extraction).max(10).default([]),
   })
   .superRefine((s, ctx) => {
+    // Steps are stored and shown as written: a secret in them must come from a sealed variable.
+    for (const [name, value] of Object.entries(s.headers)) {
+      if (isSecretHeader(name) && value.trim() !== '' && !value.includes('{{')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a ${name} value is a secret: put it in secretVariables and write {{secret_…}} here (e.g. "Bearer {{secret_token}}"); steps are stored as written`,
+          path: ['headers', name],
+        });
+      }
+    }
+    if (urlSecretValues(s.url).some((value) => !value.includes('{{') && !value.includes('%7B%7B'))) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'the URL holds a secret (credentials, or a value of a token, key or password parameter): put it in secretVariables and write {{secret_…}} here',
+        path: ['url'],
+      });
+    }
     s.assertions.forEach((a, i) => {
       if (!stepSources.has(a.source)) {
         ctx.addIssue({
