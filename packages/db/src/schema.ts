@@ -370,7 +370,7 @@ export interface OncallRotationsTable {
   starts_at: Timestamp;
   member_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
-  updated_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** Someone on call instead of a rotation's shift over `[starts_at, ends_at)`; the latest created wins. */

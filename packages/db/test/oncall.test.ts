@@ -116,7 +116,14 @@ describe('on-call rotations in the database', () => {
     const gone = await user('dan@example.com', orgId);
     await t.db
       .insertInto('channels')
-      .values({ org_id: orgId, type: 'email', name: 'mine', user_id: gone })
+      .values({
+        org_id: orgId,
+        type: 'email',
+        name: 'mine',
+        config: JSON.stringify({ to: [] }),
+        user_id: gone,
+        updated_at: new Date(),
+      })
       .execute();
     await t.db.deleteFrom('users').where('id', '=', gone).execute();
     const channels = await t.db.selectFrom('channels').select('id').where('user_id', '=', gone).execute();
