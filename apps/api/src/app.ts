@@ -35,6 +35,7 @@ import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
+import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps) {
       usageRoutes,
       regionRoutes,
       locationRoutes,
+      oncallRotationRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }
