@@ -210,3 +210,52 @@ describe('on-call rotations', () => {
     expect(await onCallInRotation(testDb.db, outsider.orgId, id, handoff)).toBeNull();
   });
 });
+
+describe('personal channels', () => {
+  const email = (to: string) => ({ type: 'email', name: 'My phone', config: { to: [to] }, personal: true });
+
+  it('belong to the member who created them: listed to them and to admins, hidden from everyone else', async () => {
+    const mine = await client(api.app, member.token).post('/v1/channels', email('me@example.com'));
+    expect(mine.statusCode).toBe(201);
+    const channel = mine.json();
+    expect(channel).toMatchObject({ personal: true, userId: member.userId, isDefault: false });
+
+    const listed = async (who: Session) =>
+      (await client(api.app, who.token).get('/v1/channels')).json().items.map((c: { id: string }) => c.id);
+    expect(await listed(member)).toContain(channel.id);
+    expect(await listed(owner)).toContain(channel.id);
+    expect(await listed(viewer)).not.toContain(channel.id);
+    expectProblem(await client(api.app, viewer.token).get(`/v1/channels/${channel.id}`), 404);
+
+    const row = await testDb.db
+      .selectFrom('channels')
+      .select('user_id')
+      .where('id', '=', channel.id)
+      .executeTakeFirst();
+    expect(row?.user_id).toBe(member.userId);
+
+    const byAdmin = await client(api.app, owner.token).patch(`/v1/channels/${channel.id}`, {
+      name: 'Theirs',
+    });
+    expect(expectProblem(byAdmin, 403).detail).toMatch(/only by the member it belongs to/);
+    const renamed = await client(api.app, member.token).patch(`/v1/channels/${channel.id}`, {
+      name: 'Pager',
+    });
+    expect(renamed.json()).toMatchObject({ name: 'Pager', personal: true });
+    expect((await client(api.app, owner.token).delete(`/v1/channels/${channel.id}`)).statusCode).toBe(204);
+  });
+
+  it('are refused as defaults and to API keys, which act for nobody in particular', async () => {
+    const asDefault = await client(api.app, member.token).post('/v1/channels', {
+      ...email('me@example.com'),
+      isDefault: true,
+    });
+    expect(expectProblem(asDefault, 400).errors).toEqual([
+      { path: 'isDefault', message: 'a personal channel cannot be a default' },
+    ]);
+    const key = (
+      await client(api.app, owner.token).post('/v1/api-keys', { name: 'ci', role: 'member' })
+    ).json().key;
+    expectProblem(await client(api.app, key).post('/v1/channels', email('ci@example.com')), 403);
+  });
+});
