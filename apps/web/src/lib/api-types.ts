@@ -210,6 +210,33 @@ export interface MaintenanceWindow {
   status?: 'scheduled' | 'active' | 'ended';
 }
 
+export interface OnCallShift {
+  userId: string;
+  shiftStart: string;
+  shiftEnd: string;
+  overrideId: string | null;
+}
+
+export interface Rotation {
+  id: string;
+  name: string;
+  cadence: 'daily' | 'weekly';
+  handoffTime: string;
+  handoffWeekday: number | null;
+  timeZone: string;
+  startsAt: string;
+  memberIds: string[];
+  onCall: OnCallShift | null;
+}
+
+export interface RotationOverride {
+  id: string;
+  rotationId: string;
+  userId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
 export interface ApiKey {
   id: string;
   name: string;
