@@ -268,7 +268,7 @@ function randomSpecs(
 
 describe('onCallAt properties', () => {
   it('returns a stretch that contains the instant and whose end is where the next stretch starts', () => {
-    for (const { spec, next } of randomSpecs(300)) {
+    for (const { spec, next } of randomSpecs(200)) {
       const when = new Date(spec.startsAt.getTime() + next(400) * 86_400_000 + next(86_400_000));
       const shift = onCallAt(spec, [], when);
       const following = shift && onCallAt(spec, [], shift.shiftEnd);
@@ -284,12 +284,12 @@ describe('onCallAt properties', () => {
 
   it('hands off at the handoff time on the local wall clock (on the handoff weekday) and cycles the members in order', () => {
     const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-    for (const { spec, weekday } of randomSpecs(100)) {
+    for (const { spec, weekday } of randomSpecs(50)) {
       const shifts = onCallSchedule(
         spec,
         [],
         spec.startsAt,
-        new Date(spec.startsAt.getTime() + 120 * 86_400_000),
+        new Date(spec.startsAt.getTime() + 90 * 86_400_000),
       );
       const nominal = (spec.cadence === 'weekly' ? 7 : 1) * 86_400_000;
       const wrong = shifts.filter((s, k) => {
@@ -303,7 +303,7 @@ describe('onCallAt properties', () => {
         return !onTime || !onDay || Math.abs(length - nominal) > 3_600_000;
       });
       expect({ spec, wrong }).toEqual({ spec, wrong: [] });
-      expect(shifts.length).toBeGreaterThanOrEqual(spec.cadence === 'weekly' ? 17 : 119);
+      expect(shifts.length).toBeGreaterThanOrEqual(spec.cadence === 'weekly' ? 12 : 89);
     }
   });
 });
