@@ -134,6 +134,48 @@ describe('multi-step API monitors through the API', () => {
     expect(moved.body).toContain('send the real value again');
   });
 
+  it('refuses a secret written into a step, but still edits a monitor saved with one before the rule', async () => {
+    const written = await client(api.app, owner.token).post('/v1/monitors', {
+      type: 'api',
+      name: 'literal',
+      steps: [
+        { name: 'a', url: 'https://api.example.com/x?api_key=k1', headers: { Authorization: 'Bearer t1' } },
+      ],
+    });
+    expectProblem(written, 400);
+    expect(
+      written
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['steps.0.headers.Authorization', 'steps.0.url']);
+    expect(written.body).toContain('put it in secretVariables');
+
+    const created = (
+      await client(api.app, owner.token).post('/v1/monitors', { type: 'api', name: 'legacy', steps })
+    ).json();
+    const legacyStep = { ...created.steps[1], headers: { authorization: 'Bearer literal-from-before' } };
+    await testDb.db
+      .updateTable('monitors')
+      .set({
+        config: JSON.stringify({
+          ...(await opened(created.id)).config,
+          steps: [created.steps[0], legacyStep],
+        }),
+      })
+      .where('id', '=', created.id)
+      .execute();
+    const renamed = await client(api.app, owner.token).patch(`/v1/monitors/${created.id}`, {
+      name: 'renamed',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const restepped = await client(api.app, owner.token).patch(`/v1/monitors/${created.id}`, {
+      steps: [created.steps[0], legacyStep],
+    });
+    expectProblem(restepped, 400);
+    expect(restepped.body).toContain('steps.1.headers.authorization');
+  });
+
   it('refuses unknown variables, templated hosts, private hosts and foreign assertion sources', async () => {
     const post = (fields: Record<string, unknown>) =>
       client(api.app, owner.token).post('/v1/monitors', { type: 'api', name: 'x', ...fields });

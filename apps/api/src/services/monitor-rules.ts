@@ -1,4 +1,5 @@
 import {
+  type CheckType,
   type CreateMonitor,
   checkTypes,
   defaultTimeoutMs,
@@ -87,6 +88,14 @@ export function privateTargetProblems(
   });
 }
 
+/** The type's rules for what a person writes, for the fields named (every field when absent). */
+function writeProblems(config: StoredMonitorConfig, onlyFields?: ReadonlySet<string>): FieldProblem[] {
+  const type: CheckType = checkTypes[config.type];
+  return (type.writeProblems?.(config) ?? []).filter(
+    (problem) => !onlyFields || onlyFields.has(problem.path.split('.')[0] ?? ''),
+  );
+}
+
 /** Channel links live in monitor_channels, never in the stored config. */
 function stripChannels(config: MonitorConfig): StoredMonitorConfig {
   const { channelIds: _links, ...stored } = config;
@@ -107,6 +116,7 @@ export function configForCreate(input: CreateMonitor, settings: RuleSettings): S
   const problems = [
     ...deploymentProblems(config, settings, { regions: true, interval: true }),
     ...privateTargetProblems(config, settings),
+    ...writeProblems(config),
   ];
   if (problems.length > 0) throw invalid(problems);
   return config;
@@ -151,6 +161,7 @@ export function configForUpdate(
       settings,
       fields.regions === undefined ? new Set(Object.keys(fields)) : undefined,
     ),
+    ...writeProblems(config, new Set(Object.keys(fields))),
   );
   if (problems.length > 0) throw invalid(problems);
   return config;

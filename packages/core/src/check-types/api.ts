@@ -81,24 +81,6 @@ const step = z
     extract: z.array(extraction).max(10).default([]),
   })
   .superRefine((s, ctx) => {
-    // Steps are stored and shown as written: a secret in them must come from a sealed variable.
-    for (const [name, value] of Object.entries(s.headers)) {
-      if (isSecretHeader(name) && value.trim() !== '' && !value.includes('{{')) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `a ${name} value is a secret: put it in secretVariables and write {{secret_…}} here (e.g. "Bearer {{secret_token}}"); steps are stored as written`,
-          path: ['headers', name],
-        });
-      }
-    }
-    if (urlSecretValues(s.url).some((value) => !value.includes('{{') && !value.includes('%7B%7B'))) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'the URL holds a secret (credentials, or a value of a token, key or password parameter): put it in secretVariables and write {{secret_…}} here',
-        path: ['url'],
-      });
-    }
     s.assertions.forEach((a, i) => {
       if (!stepSources.has(a.source)) {
         ctx.addIssue({
@@ -174,6 +156,26 @@ export const apiCheckType = defineCheckType({
   target: (config: { steps: ReadonlyArray<{ url: string }> }) => {
     const first = config.steps[0];
     return first ? publicUrl(first.url.replace(/\{\{[^}]*\}\}/g, '')) : null;
+  },
+  // Steps are stored and shown as written: a secret in them must come from a sealed variable.
+  writeProblems(config: { steps: ReadonlyArray<{ url: string; headers: Record<string, string> }> }) {
+    return config.steps.flatMap((s, i) => [
+      ...Object.entries(s.headers)
+        .filter(([name, value]) => isSecretHeader(name) && value.trim() !== '' && !value.includes('{{'))
+        .map(([name]) => ({
+          path: `steps.${i}.headers.${name}`,
+          message: `a ${name} value is a secret: put it in secretVariables and write {{secret_…}} here (e.g. "Bearer {{secret_token}}"); steps are stored as written`,
+        })),
+      ...(urlSecretValues(s.url).some((value) => !value.includes('{{') && !value.includes('%7B%7B'))
+        ? [
+            {
+              path: `steps.${i}.url`,
+              message:
+                'the URL holds a secret (credentials, or a value of a token, key or password parameter): put it in secretVariables and write {{secret_…}} here',
+            },
+          ]
+        : []),
+    ]);
   },
   targetHosts(config: { steps: ReadonlyArray<{ url: string }> }) {
     return config.steps.flatMap((s, i) => {

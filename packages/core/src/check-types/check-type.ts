@@ -95,6 +95,12 @@ export interface CheckType<Type extends string = string> {
    * create and update unless the deployment allows them. Takes the type's stored config.
    */
   targetHosts(config: Record<string, unknown>): TargetHost[];
+  /**
+   * Rules for what a person writes, beyond the schema: the API applies them at create, and at
+   * update to the fields that change. Stored monitors and check jobs are not judged by them, so a
+   * rule added later never stops a monitor saved before it. Takes the type's stored config.
+   */
+  writeProblems?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
 }
 
 /** What every check spec carries, whatever its type. */
