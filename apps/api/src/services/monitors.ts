@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { ActorContext, ServiceContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { publishMonitorChange } from './monitor-changes';
+import { linkDependencies } from './monitor-dependencies';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
@@ -116,6 +117,7 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     })
     .execute();
   await linkChannels(tx, orgId, row.id, channelIds);
+  await linkDependencies(tx, orgId, row.id, input);
   announce(ctx, 'upsert', row.id);
   return getMonitor(ctx, row.id);
 }
@@ -127,7 +129,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { db: tx, orgId } = ctx;
   const { id } = input;
-  const { channelIds, ...fields } = input.patch;
+  const { channelIds, groupId, dependsOn, ...fields } = input.patch;
   const now = ctx.clock.now();
   await lockOrganization(tx, orgId);
   const current = await tx
@@ -161,6 +163,7 @@ export async function updateMonitor(
     .where('id', '=', id)
     .execute();
   if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
+  await linkDependencies(tx, orgId, id, { groupId, dependsOn });
   if (config.paused !== current.config.paused) {
     await tx
       .updateTable('monitor_state')
