@@ -160,3 +160,54 @@ describe('monitor groups and dependencies', () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('incidents whose alerts were held', () => {
+  it('show why, and acknowledging one tells none of the channels its held alerts never reached', async () => {
+    const channel = (
+      await as.post('/v1/channels', {
+        type: 'webhook',
+        name: 'hook',
+        config: { url: 'https://hooks.example.com/x' },
+      })
+    ).json() as { id: string };
+    const child = await monitor('Child', { channelIds: [channel.id] });
+    const incident = await testDb.db
+      .insertInto('incidents')
+      .values({
+        org_id: owner.orgId,
+        monitor_id: child.id,
+        status: 'open',
+        opened_at: new Date(),
+        cause: 'parent "Core" is down; HTTP 500',
+        suppressed_by: 'parent "Core" is down',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await testDb.db
+      .insertInto('alerts')
+      .values({
+        org_id: owner.orgId,
+        incident_id: incident.id,
+        monitor_id: child.id,
+        channel_id: channel.id,
+        event: 'monitor.down',
+        status: 'suppressed',
+        payload: JSON.stringify({ id: 'x', event: 'monitor.down' }),
+        dedup_key: `${child.id}:monitor.down:1`,
+      })
+      .execute();
+    const shown = (await as.get(`/v1/incidents/${incident.id}`)).json();
+    expect(shown).toMatchObject({ suppressedBy: 'parent "Core" is down', releasedAt: null });
+    expect((await as.get(`/v1/alerts?incidentId=${incident.id}`)).json().items).toMatchObject([
+      { event: 'monitor.down', status: 'suppressed' },
+    ]);
+    expect((await as.post(`/v1/incidents/${incident.id}/acknowledge`, {})).statusCode).toBe(200);
+    const acks = await testDb.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('incident_id', '=', incident.id)
+      .where('event', '=', 'incident.acknowledged')
+      .execute();
+    expect(acks).toEqual([]);
+  });
+});
