@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { VERIFY_QUEUE } from '@sentinelmesh/core';
+import { type AlertPayload, VERIFY_QUEUE } from '@sentinelmesh/core';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -238,15 +238,16 @@ describe('dependencies and groups in the verifier', () => {
     expect(events(group.id)).toEqual(['monitor.down', 'monitor.up']);
     expect(events(a.monitorId)).toEqual(['monitor.down', 'monitor.up']);
     expect(events(b.monitorId)).toEqual(['monitor.down', 'monitor.up']);
-    const [down, up] = hooks.at(`/hook/${group.id}`).map((r) => r.body);
+    const [down, up] = hooks.at(`/hook/${group.id}`).map((r) => r.body as unknown as AlertPayload);
     expect(down).toMatchObject({
       monitor: { id: a.monitorId, name: 'Database cluster' },
       group: { id: group.id, name: 'Database cluster' },
       cause: '"Replica A" is down: HTTP 500',
     });
+    expect(down?.incident?.id).toEqual(expect.any(String));
     expect(up).toMatchObject({
       monitor: { id: b.monitorId },
-      incident: { id: (down as { incident: { id: string } }).incident.id },
+      incident: { id: down?.incident?.id },
     });
     // Each member's own incident is recorded; its own alerts are replaced by the group's.
     for (const m of [a, b]) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MonitorStatus } from '../src';
 import {
   type DependencyNode,
   dependsOnSchema,
@@ -78,8 +79,10 @@ describe('suppressionReason', () => {
   });
 
   it('counts down and flapping monitors as down, and nothing else', () => {
-    expect(['down', 'flapping'].every(isDownStatus)).toBe(true);
-    expect(['up', 'pending', 'paused', 'maintenance', null].some(isDownStatus)).toBe(false);
+    const down: MonitorStatus[] = ['down', 'flapping'];
+    const notDown: (MonitorStatus | null)[] = ['up', 'pending', 'paused', 'maintenance', null];
+    expect(down.every((s) => isDownStatus(s))).toBe(true);
+    expect(notDown.some((s) => isDownStatus(s))).toBe(false);
   });
 });
 
