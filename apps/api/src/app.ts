@@ -36,6 +36,7 @@ import { memberRoutes } from './routes/members';
 import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
+import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps) {
       usageRoutes,
       regionRoutes,
       locationRoutes,
+      oncallRotationRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

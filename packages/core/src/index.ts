@@ -17,6 +17,8 @@ export * from './live-events';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';
 export * from './monitor-secrets';
+export * from './oncall/rotation';
+export * from './oncall/zoned-time';
 export * from './probe-protocol';
 export * from './quorum';
 export * from './rdap';

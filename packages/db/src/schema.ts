@@ -8,6 +8,7 @@ import type {
   MonitorStatus,
   RegionEventName,
   Role,
+  RotationCadence,
   StoredMonitorConfig,
   VerifierMemory,
 } from '@sentinelmesh/core';
@@ -173,6 +174,8 @@ export interface ChannelsTable {
   secrets: string | null;
   /** Linked to every monitor created without an explicit channel list. */
   is_default: Generated<boolean>;
+  /** Set on a member's personal channel: the member it notifies (0023-oncall-rotations). */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -394,6 +397,34 @@ export interface ProbesTable {
   dropped_slots: ColumnType<string, number | string | undefined, number | string>;
 }
 
+/** An on-call rotation (0023-oncall-rotations); `member_ids` is ordered. */
+export interface OncallRotationsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  cadence: RotationCadence;
+  /** `HH:MM` on the wall clock of `time_zone`. */
+  handoff_time: string;
+  /** 0 = Sunday .. 6 = Saturday; set for weekly rotations only. */
+  handoff_weekday: number | null;
+  time_zone: string;
+  starts_at: Timestamp;
+  member_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Someone on call instead of a rotation's shift over `[starts_at, ends_at)`; the latest created wins. */
+export interface OncallOverridesTable {
+  id: Generated<string>;
+  org_id: string;
+  rotation_id: string;
+  user_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -429,4 +460,6 @@ export interface Database {
   monitor_groups: MonitorGroupsTable;
   monitor_dependencies: MonitorDependenciesTable;
   monitor_group_incidents: MonitorGroupIncidentsTable;
+  oncall_rotations: OncallRotationsTable;
+  oncall_overrides: OncallOverridesTable;
 }

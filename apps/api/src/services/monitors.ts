@@ -30,12 +30,34 @@ const dbNow = sql<Date>`now()`;
 
 type MonitorPatch = UpdateMonitor & { type?: string | undefined };
 
-/** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
+/**
+ * Every id must be a shared channel of this organization; otherwise a 400 naming channelIds. A
+ * member's personal channel is reached through its owner (an escalation step naming the member),
+ * never linked to a monitor, so nobody can route alerts to another member's own phone or chat.
+ */
 async function checkChannels(tx: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
   const { unique, missing } = await findMissingIds(tx, 'channels', orgId, ids);
   if (missing.length > 0) {
     throw apiErrors.invalid('monitor', [
       { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },
+    ]);
+  }
+  const personal =
+    unique.length === 0
+      ? []
+      : await tx
+          .selectFrom('channels')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', unique)
+          .where('user_id', 'is not', null)
+          .execute();
+  if (personal.length > 0) {
+    throw apiErrors.invalid('monitor', [
+      {
+        path: 'channelIds',
+        message: `a personal channel cannot be linked to a monitor (name its owner in an escalation policy instead): ${personal.map((c) => c.id).join(', ')}`,
+      },
     ]);
   }
   return unique;

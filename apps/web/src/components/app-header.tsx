@@ -14,6 +14,7 @@ const links = [
   { href: '/incidents', label: 'Incidents' },
   { href: '/channels', label: 'Channels' },
   { href: '/maintenance', label: 'Maintenance' },
+  { href: '/rotations', label: 'Rotations' },
   { href: '/status-pages', label: 'Status pages' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/locations', label: 'Locations & probes' },

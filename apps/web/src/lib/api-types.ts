@@ -225,6 +225,33 @@ export interface MonitorGroup {
   updatedAt: string;
 }
 
+export interface OnCallShift {
+  userId: string;
+  shiftStart: string;
+  shiftEnd: string;
+  overrideId: string | null;
+}
+
+export interface Rotation {
+  id: string;
+  name: string;
+  cadence: 'daily' | 'weekly';
+  handoffTime: string;
+  handoffWeekday: number | null;
+  timeZone: string;
+  startsAt: string;
+  memberIds: string[];
+  onCall: OnCallShift | null;
+}
+
+export interface RotationOverride {
+  id: string;
+  rotationId: string;
+  userId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
 export interface ApiKey {
   id: string;
   name: string;

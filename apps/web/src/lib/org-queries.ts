@@ -11,9 +11,12 @@ import type {
   Member,
   Monitor,
   MonitorGroup,
+  OnCallShift,
   Page,
   Probe,
   PublicStatusPage,
+  Rotation,
+  RotationOverride,
   StatusPage,
 } from './api-types';
 import { useAuth } from './auth';
@@ -30,6 +33,7 @@ export const orgKeys = {
   probes: ['probes'] as const,
   groups: ['monitor-groups'] as const,
   allMonitors: ['monitors', 'list', 'names'] as const,
+  rotations: ['oncall-rotations'] as const,
 };
 
 export const useChannels = () => useApiQuery<Page<Channel>>(orgKeys.channels, '/v1/channels', { limit: 200 });
@@ -47,6 +51,19 @@ export const useMonitorGroups = () =>
 /** The first 200 monitors, for pickers (parents, group members). */
 export const usePickableMonitors = () =>
   useApiQuery<Page<Monitor>>(orgKeys.allMonitors, '/v1/monitors', { limit: 200 });
+export const useRotations = () =>
+  useApiQuery<Page<Rotation>>(orgKeys.rotations, '/v1/oncall-rotations', { limit: 200 });
+export const useRotationSchedule = (id: string) =>
+  useApiQuery<{ now: string; shifts: OnCallShift[] }>(
+    [...orgKeys.rotations, id, 'schedule'],
+    `/v1/oncall-rotations/${encodeURIComponent(id)}/schedule`,
+  );
+export const useRotationOverrides = (id: string) =>
+  useApiQuery<Page<RotationOverride>>(
+    [...orgKeys.rotations, id, 'overrides'],
+    `/v1/oncall-rotations/${encodeURIComponent(id)}/overrides`,
+    { limit: 200 },
+  );
 
 export const useLocations = () => useApiQuery<{ items: Location[] }>(orgKeys.locations, '/v1/locations');
 /** Polled: last seen, lag and checks/s move while the page is open. */
