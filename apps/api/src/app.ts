@@ -33,6 +33,7 @@ import { invitationRoutes } from './routes/invitations';
 import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
+import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
 import { oncallRotationRoutes } from './routes/oncall-rotations';
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps) {
     tenantScope.addHook('preHandler', openCallerTenant);
     for (const routes of [
       monitorRoutes,
+      monitorGroupRoutes,
       incidentRoutes,
       maintenanceWindowRoutes,
       memberRoutes,

@@ -245,6 +245,24 @@ describe('personal channels', () => {
     expect((await client(api.app, owner.token).delete(`/v1/channels/${channel.id}`)).statusCode).toBe(204);
   });
 
+  it('cannot be linked to a monitor, by their owner or anyone else', async () => {
+    const mine = (await client(api.app, member.token).post('/v1/channels', email('me@example.com'))).json();
+    for (const who of [owner, member]) {
+      const linked = await client(api.app, who.token).post('/v1/monitors', {
+        type: 'http',
+        name: 'Linked',
+        url: 'https://example.com/',
+        channelIds: [mine.id],
+      });
+      expect(expectProblem(linked, 400).errors).toEqual([
+        {
+          path: 'channelIds',
+          message: `a personal channel cannot be linked to a monitor (name its owner in an escalation policy instead): ${mine.id}`,
+        },
+      ]);
+    }
+  });
+
   it('are refused as defaults and to API keys, which act for nobody in particular', async () => {
     const asDefault = await client(api.app, member.token).post('/v1/channels', {
       ...email('me@example.com'),
