@@ -15,6 +15,10 @@ export const verifierEnvShape = {
     .optional(),
   SMTP_FROM: z.string().min(3).default('SentinelMesh <alerts@localhost>'),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+  OPSGENIE_API_URL: z.string().url().default('https://api.opsgenie.com'),
+  OPSGENIE_EU_API_URL: z.string().url().default('https://api.eu.opsgenie.com'),
+  PUSHOVER_API_URL: z.string().url().default('https://api.pushover.net'),
   /**
    * How long a job in hand stays locked (renewed while it runs); after a crash, its job runs again
    * once this has passed, and the monitor's next verifications wait behind it until then.

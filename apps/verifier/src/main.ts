@@ -27,6 +27,9 @@ runBackgroundApp({
       dashboardUrl: env.DASHBOARD_URL,
       smtp: { url: env.SMTP_URL ?? null, from: env.SMTP_FROM },
       pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
+      telegramApiUrl: env.TELEGRAM_API_URL,
+      opsgenieApiUrls: { us: env.OPSGENIE_API_URL, eu: env.OPSGENIE_EU_API_URL },
+      pushoverApiUrl: env.PUSHOVER_API_URL,
       lockDurationMs: env.JOB_LOCK_MS,
     });
     if (!env.SMTP_URL) logger.warn('SMTP_URL is not set: email channels will report a delivery error');

@@ -18,6 +18,27 @@ const examples: { [T in ChannelTypeName]: ChannelSettings<T> } = {
   email: { to: ['oncall@example.com'] },
   pagerduty: { routingKey: 'SECRETROUTINGKEY1234' },
   discord: { webhookUrl: 'https://discord.com/api/webhooks/123/SECRETtokenWXYZ' },
+  teams: {
+    webhookUrl:
+      'https://prod-01.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=SECRETsig1234',
+  },
+  telegram: { chatId: '-1001234567890', botToken: '123456789:AAE-SECRET_0123456789abcdefghijklmnop' },
+  opsgenie: { apiKey: 'SECRET-0123-4567-89ab-cdef', region: 'eu', priority: 'P2' },
+  ntfy: {
+    serverUrl: 'https://ntfy.example.com',
+    topic: 'SECRET-topic-42',
+    accessToken: 'tk_SECRETtoken42',
+    username: 'phil',
+    password: 'SECRET-password',
+    priority: 'max',
+  },
+  pushover: {
+    userKey: 'uSECRETxxxxxxxxxxxxxxxxxxxxxxx',
+    appToken: 'aSECRETxxxxxxxxxxxxxxxxxxxxxxx',
+    device: 'phone,tablet',
+    priority: 'emergency',
+  },
+  gotify: { serverUrl: 'https://push.example.com/gotify', appToken: 'ASECRETtoken.1', priority: 'low' },
 };
 
 const stored = (name: ChannelTypeName) => {

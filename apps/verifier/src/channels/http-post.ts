@@ -14,6 +14,8 @@ export interface HttpPostOptions {
 export interface PostResult extends DeliveryResult {
   /** The response body (first 4 KiB), for adapters whose receivers answer with details. */
   responseText: string | null;
+  /** The answer's `Retry-After` header, as given, for adapters of receivers that rate-limit with it. */
+  retryAfter?: string;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -117,12 +119,14 @@ export function createGuardedPoster(options: HttpPostOptions) {
       }
       const text = read.bytes.subarray(0, MAX_RESPONSE_TEXT).toString('utf8');
       const ok = statusCode >= 200 && statusCode < 300;
+      const retryAfter = response.headers['retry-after'];
       return {
         ok,
         statusCode,
         error: ok ? null : `HTTP ${statusCode}`,
         durationMs: elapsed(),
         responseText: text,
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
       };
     } catch (error) {
       return { ok: false, statusCode: null, durationMs: elapsed(), responseText: null, ...describe(error) };

@@ -6,8 +6,14 @@ import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
 import { createDiscordAdapter } from '../channels/discord';
 import { createEmailAdapter } from '../channels/email';
+import { createGotifyAdapter } from '../channels/gotify';
+import { createNtfyAdapter } from '../channels/ntfy';
+import { createOpsgenieAdapter, DEFAULT_OPSGENIE_API_URLS } from '../channels/opsgenie';
 import { createPagerDutyAdapter, DEFAULT_PAGERDUTY_EVENTS_URL } from '../channels/pagerduty';
+import { createPushoverAdapter, DEFAULT_PUSHOVER_API_URL } from '../channels/pushover';
 import { createSlackAdapter } from '../channels/slack';
+import { createTeamsAdapter } from '../channels/teams';
+import { createTelegramAdapter, DEFAULT_TELEGRAM_API_URL } from '../channels/telegram';
 import { createWebhookAdapter } from '../channels/webhook';
 import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
 import { QueueSet } from '../queues';
@@ -35,6 +41,12 @@ export interface NotifierOptions {
   /** The deployment's mail server for email channels; null or absent: email deliveries fail clearly. */
   smtp?: { url: string | null; from: string };
   pagerDutyEventsUrl?: string;
+  /** The Telegram Bot API server (default https://api.telegram.org). */
+  telegramApiUrl?: string;
+  /** The Opsgenie Alert API per account region (default api.opsgenie.com and api.eu.opsgenie.com). */
+  opsgenieApiUrls?: { us: string; eu: string };
+  /** The Pushover API (default https://api.pushover.net). */
+  pushoverApiUrl?: string;
   breaker?: BreakerOptions;
   /** BullMQ lock of a delivery in hand: after a crash, its job is retried once this has passed. */
   lockDurationMs?: number;
@@ -85,6 +97,12 @@ export function createNotifier(options: NotifierOptions) {
       ...http,
       eventsUrl: options.pagerDutyEventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL,
     }),
+    createTeamsAdapter(http),
+    createTelegramAdapter({ ...http, apiUrl: options.telegramApiUrl ?? DEFAULT_TELEGRAM_API_URL }),
+    createOpsgenieAdapter({ ...http, apiUrls: options.opsgenieApiUrls ?? DEFAULT_OPSGENIE_API_URLS }),
+    createNtfyAdapter(http),
+    createPushoverAdapter({ ...http, apiUrl: options.pushoverApiUrl ?? DEFAULT_PUSHOVER_API_URL }),
+    createGotifyAdapter(http),
     createEmailAdapter({
       smtpUrl: options.smtp?.url ?? null,
       from: options.smtp?.from ?? 'SentinelMesh <alerts@localhost>',

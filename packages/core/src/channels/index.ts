@@ -2,11 +2,18 @@ import type { z } from 'zod';
 import type { ChannelMoment, ChannelType, StoredChannel } from './channel-type';
 import { discordChannel } from './discord';
 import { emailChannel } from './email';
+import { gotifyChannel } from './gotify';
+import { ntfyChannel } from './ntfy';
+import { opsgenieChannel } from './opsgenie';
 import { pagerDutyChannel } from './pagerduty';
+import { pushoverChannel } from './pushover';
 import { slackChannel } from './slack';
+import { teamsChannel } from './teams';
+import { telegramChannel } from './telegram';
 import { webhookChannel } from './webhook';
 
 export * from './channel-type';
+export { NTFY_DEFAULT_SERVER } from './ntfy';
 
 /**
  * The registry of alert channel types, in the order the API lists them. Adding a type is one
@@ -18,6 +25,12 @@ export const channelTypes = {
   email: emailChannel,
   pagerduty: pagerDutyChannel,
   discord: discordChannel,
+  teams: teamsChannel,
+  telegram: telegramChannel,
+  opsgenie: opsgenieChannel,
+  ntfy: ntfyChannel,
+  pushover: pushoverChannel,
+  gotify: gotifyChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof channelTypes;
