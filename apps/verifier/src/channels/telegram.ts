@@ -77,7 +77,8 @@ export function createTelegramAdapter(options: TelegramOptions): ChannelAdapter 
     const token = delivery.secrets?.botToken;
     if (!token) return refused('missing Telegram bot token');
     if (!api) return refused('invalid TELEGRAM_API_URL');
-    const url = new URL(`bot${token}/sendMessage`, `${api.href.replace(/\/+$/, '')}/`);
+    // `./`: the token has a colon, which would otherwise read as a URL scheme.
+    const url = new URL(`./bot${token}/sendMessage`, `${api.href.replace(/\/+$/, '')}/`);
     const body = telegramMessage(delivery, delivery.config.chatId, options.dashboardUrl);
     const answer = await poster.post(url, JSON.stringify(body), {});
     const reply = parseAnswer(answer.responseText);
