@@ -86,9 +86,7 @@ describe('pushover adapter', () => {
 
   it('takes an unknown user (400) as permanent, naming Pushover’s reason without its link, and a 429 as worth a retry', async () => {
     const adapter = createPushoverAdapter(http);
-    const unknown = await adapter.deliver(
-      toPushover(down, {}, 'u'.padEnd(30, '0')),
-    );
+    const unknown = await adapter.deliver(toPushover(down, {}, 'u'.padEnd(30, '0')));
     pushover.failNext({ status: 429, body: { errors: ['message limit reached'], status: 0, request: 'r' } });
     const limited = await adapter.deliver(toPushover(down));
     await adapter.close();
