@@ -21,6 +21,12 @@ describe('the channel form, rendered from the channel registry', () => {
       'Email',
       'PagerDuty',
       'Discord',
+      'Microsoft Teams',
+      'Telegram',
+      'Opsgenie',
+      'ntfy',
+      'Pushover',
+      'Gotify',
     ]);
   });
 
@@ -50,8 +56,12 @@ describe('the channel form, rendered from the channel registry', () => {
   });
 
   it('names every type where the dashboard lists them in words', () => {
-    expect(channelTypesPhrase('or')).toBe('Webhook, Slack, Email, PagerDuty or Discord');
-    expect(channelTypesPhrase('and')).toBe('Webhook, Slack, Email, PagerDuty and Discord');
+    expect(channelTypesPhrase('or')).toBe(
+      'Webhook, Slack, Email, PagerDuty, Discord, Microsoft Teams, Telegram, Opsgenie, ntfy, Pushover or Gotify',
+    );
+    expect(channelTypesPhrase('and')).toBe(
+      'Webhook, Slack, Email, PagerDuty, Discord, Microsoft Teams, Telegram, Opsgenie, ntfy, Pushover and Gotify',
+    );
   });
 
   it('asks for Discord by the label people see in Discord', () => {
