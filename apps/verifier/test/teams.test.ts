@@ -34,8 +34,7 @@ type Card = {
   }>;
   actions: Array<{ type: string; title: string; url: string }>;
 };
-const cardOf = (body: Record<string, unknown> | undefined) =>
-  (body?.attachments as Array<{ content: Card }>)[0]?.content as Card;
+const cardOf = (body: { attachments?: Array<{ content: Card }> }) => body.attachments?.[0]?.content as Card;
 
 describe('teams adapter', () => {
   it('posts a down alert as an Adaptive Card: the title first, then cause, duration and target, with Acknowledge and Open buttons', async () => {
