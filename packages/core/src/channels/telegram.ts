@@ -10,7 +10,7 @@ const botToken = z
 const chatId = z
   .string()
   .trim()
-  .regex(/^(-?\d{1,20}|@[A-Za-z]\w{3,31})$/, 'must be a numeric chat id or a channel @username');
+  .regex(/^(-?\d{1,20}|@[A-Za-z]\w{4,31})$/, 'must be a numeric chat id or a channel @username');
 
 const settings = z.strictObject({
   chatId: chatId.describe('the chat to post to: a numeric chat id, or @username of a public channel'),
