@@ -37,7 +37,7 @@ export function retryAfterHeaderMs(value: string | undefined, nowMs = Date.now()
 export function safeDetail(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const line = value
-    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
+    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>()[\]]+/gi, '<url>')
     .replace(/\s+/g, ' ')
     .trim();
   if (line === '') return null;
