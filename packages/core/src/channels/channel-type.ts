@@ -4,8 +4,11 @@ import type { z } from 'zod';
 export interface ChannelField {
   /** The settings key the value goes to. */
   name: string;
-  /** `url` and `text`: one line; `email-list`: addresses separated by commas; `password`: hidden. */
-  kind: 'url' | 'text' | 'email-list' | 'password';
+  /**
+   * `url` and `text`: one line; `email-list`: addresses separated by commas; `password`: hidden;
+   * `code`: several lines, kept as typed; `headers`: one `Name: value` per line, sent as a record.
+   */
+  kind: 'url' | 'text' | 'email-list' | 'password' | 'code' | 'headers';
   label: string;
   hint: string;
   placeholder?: string;
