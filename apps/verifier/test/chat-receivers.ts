@@ -139,8 +139,10 @@ export async function startTwilioServer(options: { accountSid: string; authToken
     }
     const form = new URLSearchParams(r.rawBody);
     const to = form.get('To') ?? '';
-    if (!/^\+[1-9]\d{6,14}$/.test(to))
+    // +15005550001 is the number Twilio's test credentials document as invalid.
+    if (!/^\+[1-9]\d{6,14}$/.test(to) || to === '+15005550001') {
       return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    }
     if (!form.get('From') && !form.get('MessagingServiceSid')) {
       return error(400, 21603, "The 'From' phone number is required.");
     }
