@@ -141,12 +141,44 @@ describe('the custom-body webhook channel', () => {
     });
     // A PATCH of the template alone keeps the sealed URL and headers.
     const patched = await as.patch(`/v1/channels/${res.json().id}`, {
-      config: { bodyTemplate: '{{title}}' },
+      config: { bodyTemplate: '{"title":"{{title}}"}' },
     });
     expect(patched.statusCode).toBe(200);
     expect((await stored(res.json().id)).secrets).toMatchObject({
       url: 'https://hooks.example.com/in?token=SECRETurl0005',
+      headers: { Authorization: 'Bearer SECRET-bearer', Accept: 'application/json' },
     });
+  });
+
+  it('refuses a JSON template that does not render JSON, on create and on a PATCH that makes it so', async () => {
+    const created = expectProblem(
+      await as.post('/v1/channels', {
+        type: 'custom-webhook',
+        name: 'typo',
+        config: { url: 'https://hooks.example.com/in', bodyTemplate: '{"text": {{title}}}' },
+      }),
+      400,
+    );
+    expect(created.errors).toEqual([
+      {
+        path: 'config.bodyTemplate',
+        message: expect.stringMatching(
+          /^does not give valid JSON for a down alert \(.+\); the content type is application\/json$/,
+        ),
+      },
+    ]);
+    const plain = await as.post('/v1/channels', {
+      type: 'custom-webhook',
+      name: 'plain',
+      config: { url: 'https://hooks.example.com/in', contentType: 'text/plain', bodyTemplate: '{{title}}' },
+    });
+    expect(plain.statusCode).toBe(201);
+    const toJson = expectProblem(
+      await as.patch(`/v1/channels/${plain.json().id}`, { config: { contentType: 'application/json' } }),
+      400,
+    );
+    expect(toJson.errors.map((e) => e.path)).toEqual(['config.bodyTemplate']);
+    expect((await stored(plain.json().id)).config).toMatchObject({ contentType: 'text/plain' });
   });
 
   it('refuses a template that names what is not a variable, or inserts a value unescaped, with a clear problem', async () => {
@@ -203,7 +235,7 @@ describe('self-hosted chat servers on private addresses', () => {
       await owner.post('/v1/channels', {
         type: 'custom-webhook',
         name: 'x',
-        config: { url: 'http://127.0.0.1:9/in', bodyTemplate: '{{title}}' },
+        config: { url: 'http://127.0.0.1:9/in', bodyTemplate: '{"text":"{{title}}"}' },
       }),
       400,
     );

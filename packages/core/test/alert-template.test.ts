@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { channelType, renderAlertTemplate, type TemplateView, templateProblems } from '../src/channels';
+import {
+  channelType,
+  jsonTemplateProblem,
+  renderAlertTemplate,
+  type TemplateView,
+  templateProblems,
+} from '../src/channels';
 
 const view: TemplateView = {
   alertId: 'a-1',
@@ -55,6 +61,28 @@ describe('alert body templates', () => {
     expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['bodyTemplate', expect.stringContaining('unknown variable "process.env"')],
     ]);
+  });
+
+  it('tries a JSON template on sample alerts, and names the one it breaks on', () => {
+    expect(jsonTemplateProblem('{"t":"{{title}}","c":"{{cause}}"}', 'application/json')).toBeNull();
+    expect(jsonTemplateProblem('{"t": {{title}}}', 'application/json')).toMatch(
+      /^does not give valid JSON for a down alert/,
+    );
+    // Valid for a down (it has a cause), not for an up (it has none).
+    expect(jsonTemplateProblem('{"c": {{#cause}}"{{.}}"{{/cause}}}', 'application/json')).toMatch(
+      /^does not give valid JSON for an up alert/,
+    );
+    expect(jsonTemplateProblem('{"t": {{title}}}', 'text/plain')).toBeNull();
+  });
+
+  it('refuses, in the channel type, a JSON template that gives no JSON, and accepts it for plain text', () => {
+    const type = channelType('custom-webhook');
+    expect(type.problems?.({ url: 'https://e.example', bodyTemplate: '{{title}}' })).toEqual([
+      { field: 'bodyTemplate', message: expect.stringContaining('does not give valid JSON') },
+    ]);
+    expect(
+      type.problems?.({ url: 'https://e.example', bodyTemplate: '{{title}}', contentType: 'text/plain' }),
+    ).toEqual([]);
   });
 
   it('escapes each value as a JSON string in a JSON body, so the body stays JSON', () => {

@@ -140,6 +140,67 @@ export function templateProblems(template: string): string[] {
   return [...new Set(problems)];
 }
 
+/**
+ * Alerts to try a template on before it is saved: a down with every fact (quotes, a newline and a
+ * backslash in its cause), and an up without a cause or an acknowledge link.
+ */
+export const sampleTemplateViews: readonly TemplateView[] = [
+  {
+    alertId: '00000000-0000-4000-8000-000000000001',
+    event: 'monitor.down',
+    label: 'DOWN',
+    title: 'DOWN: Checkout "API"',
+    cause: 'HTTP 500 from 2 of 2 regions: "bad \\ gateway"\nsecond line',
+    duration: 'down since 09:14:00 UTC',
+    target: 'https://shop.example.com/health?a=1&b=2',
+    link: 'https://dashboard.example.com/monitors/m',
+    ackUrl: 'https://dashboard.example.com/ack/token',
+    acknowledgedBy: null,
+    occurredAt: '2026-01-05T09:14:00.000Z',
+    isDown: true,
+    isUp: false,
+    isFlapping: false,
+    isAcknowledged: false,
+    isTest: false,
+    monitor: { id: 'm', name: 'Checkout "API"', url: 'https://shop.example.com/health' },
+    incident: { id: 'i', openedAt: '2026-01-05T09:14:00.000Z', resolvedAt: null },
+  },
+  {
+    alertId: '00000000-0000-4000-8000-000000000002',
+    event: 'monitor.up',
+    label: 'UP',
+    title: 'UP: Checkout',
+    cause: null,
+    duration: 'down for 3m 20s',
+    target: null,
+    link: 'https://dashboard.example.com/monitors/m',
+    ackUrl: null,
+    acknowledgedBy: null,
+    occurredAt: '2026-01-05T09:17:20.000Z',
+    isDown: false,
+    isUp: true,
+    isFlapping: false,
+    isAcknowledged: false,
+    isTest: false,
+    monitor: { id: 'm', name: 'Checkout', url: null },
+    incident: { id: 'i', openedAt: '2026-01-05T09:14:00.000Z', resolvedAt: '2026-01-05T09:17:20.000Z' },
+  },
+];
+
+/** Why a template saved for a JSON content type would not give JSON, or null when it does for the samples. */
+export function jsonTemplateProblem(template: string, contentType: string): string | null {
+  if (!isJsonContentType(contentType) || templateProblems(template).length > 0) return null;
+  for (const view of sampleTemplateViews) {
+    try {
+      JSON.parse(renderAlertTemplate(template, contentType, view));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return `does not give valid JSON for ${view.isDown ? 'a down' : 'an up'} alert (${reason}); the content type is ${contentType}`;
+    }
+  }
+  return null;
+}
+
 /** A copy of a value whose objects have no prototype, so lookups reach only its own fields. */
 function bare(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isSecretHeader } from '../monitor-secrets';
 import { httpUrl } from '../schemas/http-url';
 import { SECRET_MASK } from '../secret-urls';
-import { MAX_TEMPLATE_LENGTH, templateProblems } from './alert-template';
+import { jsonTemplateProblem, MAX_TEMPLATE_LENGTH, templateProblems } from './alert-template';
 import { type ChannelType, maskSecretUrl, type StoredChannel } from './channel-type';
 
 /** Headers the request itself sets (framing, the body's type, the host); the rest may be given. */
@@ -87,6 +87,10 @@ export const customWebhookChannel = {
     },
     secrets: { url: s.url, headers: s.headers ?? {} },
   }),
+  problems: (s: z.output<typeof settings>) => {
+    const problem = jsonTemplateProblem(s.bodyTemplate, s.contentType ?? 'application/json');
+    return problem ? [{ field: 'bodyTemplate', message: problem }] : [];
+  },
   view,
   mask: (stored: StoredChannel<z.output<typeof config>, z.output<typeof secrets>>) => ({
     url: maskSecretUrl(stored.secrets?.url),
