@@ -24,7 +24,7 @@ export interface Reply {
 export async function startFakeService(handle: (request: TakenRequest) => Reply) {
   const requests: TakenRequest[] = [];
   const accepted: TakenRequest[] = [];
-  const answers: Array<{ path: string; status: number }> = [];
+  const answers: Array<{ path: string; status: number; atMs: number }> = [];
   const scripts = new Map<string, Reply[]>();
   const upcoming: Reply[] = [];
   const server = createServer((req, res) => {
@@ -40,7 +40,7 @@ export async function startFakeService(handle: (request: TakenRequest) => Reply)
       requests.push(taken);
       const pathname = new URL(taken.path, 'http://x').pathname;
       const reply = upcoming.shift() ?? scripts.get(pathname)?.shift() ?? handle(taken);
-      answers.push({ path: pathname, status: reply.status });
+      answers.push({ path: pathname, status: reply.status, atMs: Date.now() });
       if (reply.status >= 200 && reply.status < 300) accepted.push(taken);
       const text =
         reply.body === undefined
@@ -58,7 +58,7 @@ export async function startFakeService(handle: (request: TakenRequest) => Reply)
     origin: `http://127.0.0.1:${port}`,
     requests,
     accepted,
-    /** The status of every answer, in order, by path. */
+    /** Every answer's status, in order, with its path and when it was given. */
     answers,
     /** Answers the next requests to `path` (no query) with these replies, in order. */
     script: (path: string, replies: Reply[]) => scripts.set(path, [...replies]),

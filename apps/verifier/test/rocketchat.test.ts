@@ -98,6 +98,8 @@ describe('rocket.chat deliveries through the notifier', () => {
     expect(rocket.accepted.length - before).toBe(1);
     const [limited, delivered] = rocket.answers.slice(-2);
     expect([limited?.status, delivered?.status]).toEqual([429, 200]);
+    // Backoff alone would retry after 50 ms; Retry-After asked for a second.
+    expect((delivered?.atMs ?? 0) - (limited?.atMs ?? 0)).toBeGreaterThanOrEqual(1_000 - 20);
   });
 
   it('fails a delivery with a wrong token at once', async () => {
