@@ -35,10 +35,11 @@ export function createRocketChatAdapter(
     const refusedInBody = result.ok && errorDetail(responseText, (b) => String(b.success)) === 'false';
     if (result.ok && !refusedInBody) return result;
     const reason = errorDetail(responseText, (b) => b.error);
+    const failure = result.ok ? `HTTP ${result.statusCode}` : (result.error ?? 'delivery failed');
     return {
       ...result,
       ok: false,
-      error: `${result.ok ? `HTTP ${result.statusCode}` : (result.error ?? 'delivery failed')}${reason ? `: ${reason}` : ''}`,
+      error: `${failure}${reason ? `: ${reason}` : ''}`,
       permanent: result.permanent || refusedInBody || isPermanentStatus(result.statusCode),
     };
   });
