@@ -33,8 +33,10 @@ import { invitationRoutes } from './routes/invitations';
 import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { memberRoutes } from './routes/members';
+import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
+import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
@@ -152,6 +154,7 @@ export async function buildApp(deps: AppDeps) {
     tenantScope.addHook('preHandler', openCallerTenant);
     for (const routes of [
       monitorRoutes,
+      monitorGroupRoutes,
       incidentRoutes,
       maintenanceWindowRoutes,
       memberRoutes,
@@ -163,6 +166,7 @@ export async function buildApp(deps: AppDeps) {
       usageRoutes,
       regionRoutes,
       locationRoutes,
+      oncallRotationRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

@@ -45,6 +45,8 @@ export const apiErrors = {
   apiKeyRefused: (what: string) =>
     new DomainError('forbidden', `API keys cannot ${what}; sign in to do this`),
   ownerOnly: () => new DomainError('forbidden', 'only an owner can grant, change or remove the owner role'),
+  personalChannel: () =>
+    new DomainError('forbidden', 'a personal channel is changed and tested only by the member it belongs to'),
   keyAboveRole: (role: Role) =>
     new DomainError('forbidden', `you can create keys up to your own role (${role})`),
   signupDisabled: () => new DomainError('forbidden', 'signup is disabled on this deployment'),

@@ -67,8 +67,24 @@ const fresh = {
   member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
   invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
   location: () => created('/v1/locations', { name: `site ${++seq}` }),
+  group: () => created('/v1/monitor-groups', { name: `group ${++seq}` }),
   probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
+  rotation: () => created('/v1/oncall-rotations', rotationBody()),
+  override: () => created(`/v1/oncall-rotations/${ids.rotation}/overrides`, overrideBody()),
 };
+function rotationBody() {
+  return {
+    name: `rota ${++seq}`,
+    cadence: 'daily',
+    handoffTime: '09:00',
+    timeZone: 'Europe/Berlin',
+    startsAt: '2026-01-01T08:00:00Z',
+    memberIds: [ownerA.userId],
+  };
+}
+function overrideBody() {
+  return { userId: ownerA.userId, startsAt: '2026-02-01T00:00:00Z', endsAt: '2026-02-02T00:00:00Z' };
+}
 
 interface Route {
   method: InjectOptions['method'];
@@ -274,6 +290,78 @@ const routes: Route[] = [
     204,
     async () => `/v1/maintenance-windows/${await fresh.window()}`,
   ),
+  route('POST', '/v1/oncall-rotations', 'member', 201, () => '/v1/oncall-rotations', rotationBody),
+  route('GET', '/v1/oncall-rotations', 'viewer', 200, () => '/v1/oncall-rotations'),
+  route('GET', '/v1/oncall-rotations/:id', 'viewer', 200, () => `/v1/oncall-rotations/${ids.rotation}`),
+  route(
+    'PATCH',
+    '/v1/oncall-rotations/:id',
+    'member',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}`,
+    () => ({ name: `r${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/oncall-rotations/:id',
+    'member',
+    204,
+    async () => `/v1/oncall-rotations/${await fresh.rotation()}`,
+  ),
+  route(
+    'GET',
+    '/v1/oncall-rotations/:id/schedule',
+    'viewer',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}/schedule`,
+  ),
+  route(
+    'POST',
+    '/v1/oncall-rotations/:id/overrides',
+    'member',
+    201,
+    () => `/v1/oncall-rotations/${ids.rotation}/overrides`,
+    overrideBody,
+  ),
+  route(
+    'GET',
+    '/v1/oncall-rotations/:id/overrides',
+    'viewer',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}/overrides`,
+  ),
+  route(
+    'DELETE',
+    '/v1/oncall-rotations/:id/overrides/:overrideId',
+    'member',
+    204,
+    async () => `/v1/oncall-rotations/${ids.rotation}/overrides/${await fresh.override()}`,
+  ),
+  route(
+    'POST',
+    '/v1/monitor-groups',
+    'member',
+    201,
+    () => '/v1/monitor-groups',
+    () => ({ name: `g${++seq}` }),
+  ),
+  route('GET', '/v1/monitor-groups', 'viewer', 200, () => '/v1/monitor-groups'),
+  route('GET', '/v1/monitor-groups/:id', 'viewer', 200, () => `/v1/monitor-groups/${ids.group}`),
+  route(
+    'PATCH',
+    '/v1/monitor-groups/:id',
+    'member',
+    200,
+    () => `/v1/monitor-groups/${ids.group}`,
+    () => ({ name: `g${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/monitor-groups/:id',
+    'member',
+    204,
+    async () => `/v1/monitor-groups/${await fresh.group()}`,
+  ),
   route(
     'POST',
     '/v1/status-pages',
@@ -419,8 +507,10 @@ beforeAll(async () => {
   ids.channel = await fresh.channel();
   ids.statusPage = await fresh.statusPage();
   ids.window = await fresh.window();
+  ids.group = await fresh.group();
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
+  ids.rotation = await fresh.rotation();
   const incident = await testDb.db
     .insertInto('incidents')
     .values({ org_id: ownerA.orgId, monitor_id: ids.monitor, status: 'open', opened_at: new Date() })
@@ -534,6 +624,17 @@ describe('the access matrix', () => {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     });
     expect([400, 404]).toContain(window.statusCode);
+    expect(
+      (await asB.post('/v1/monitors', httpMonitor({ dependsOn: { monitorIds: [ids.monitor] } }))).statusCode,
+    ).toBe(400);
+    expect((await asB.post('/v1/monitor-groups', { name: 'g', monitorIds: [ids.monitor] })).statusCode).toBe(
+      400,
+    );
+    const rotation = await asB.post('/v1/oncall-rotations', {
+      ...rotationBody(),
+      memberIds: [ownerA.userId],
+    });
+    expect(rotation.statusCode).toBe(400);
     const links = await testDb.db
       .selectFrom('monitor_channels')
       .select('monitor_id')
@@ -620,5 +721,6 @@ describe('credential failures are 401 problems on every authenticated route', ()
         expect(res.json().type).toBe('urn:sentinelmesh:problem:unauthenticated');
       }
     }
-  });
+    // Eight credentials × every route: several hundred requests, growing with the API.
+  }, 60_000);
 });

@@ -40,6 +40,8 @@ describe('webhook channels', () => {
         secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
       },
       isDefault: false,
+      personal: false,
+      userId: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

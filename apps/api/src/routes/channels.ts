@@ -46,7 +46,8 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     },
     async (request, reply) => {
       (await screenChannelTargets(request.body.config, ctx.config))(request.body.type);
-      return reply.code(201).send(await createChannel(await openTenant(request), request.body));
+      await openTenant(request);
+      return reply.code(201).send(await createChannel(tenantOf(request), request.body));
     },
   );
 
@@ -79,7 +80,8 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     async (request) => {
       const id = requireId(request.params.id, 'channel');
       const targets = await screenChannelTargets(request.body.config ?? {}, ctx.config);
-      return updateChannel(await openTenant(request), { id, patch: request.body, targets });
+      await openTenant(request);
+      return updateChannel(tenantOf(request), { id, patch: request.body, targets });
     },
   );
 

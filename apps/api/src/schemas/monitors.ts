@@ -25,6 +25,8 @@ const stored = {
   createdAt: isoTime,
   updatedAt: isoTime,
   state: monitorStateSchema,
+  groupId: z.string().nullable(),
+  dependsOn: z.object({ monitorIds: z.array(z.string()), groupIds: z.array(z.string()) }),
 };
 
 const { heartbeatToken } = checkTypes.heartbeat.config.shape;

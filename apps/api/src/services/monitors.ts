@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { ActorContext, ServiceContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { publishMonitorChange } from './monitor-changes';
+import { linkDependencies } from './monitor-dependencies';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
@@ -29,12 +30,34 @@ const dbNow = sql<Date>`now()`;
 
 type MonitorPatch = UpdateMonitor & { type?: string | undefined };
 
-/** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
+/**
+ * Every id must be a shared channel of this organization; otherwise a 400 naming channelIds. A
+ * member's personal channel is reached through its owner (an escalation step naming the member),
+ * never linked to a monitor, so nobody can route alerts to another member's own phone or chat.
+ */
 async function checkChannels(tx: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
   const { unique, missing } = await findMissingIds(tx, 'channels', orgId, ids);
   if (missing.length > 0) {
     throw apiErrors.invalid('monitor', [
       { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },
+    ]);
+  }
+  const personal =
+    unique.length === 0
+      ? []
+      : await tx
+          .selectFrom('channels')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', unique)
+          .where('user_id', 'is not', null)
+          .execute();
+  if (personal.length > 0) {
+    throw apiErrors.invalid('monitor', [
+      {
+        path: 'channelIds',
+        message: `a personal channel cannot be linked to a monitor (name its owner in an escalation policy instead): ${personal.map((c) => c.id).join(', ')}`,
+      },
     ]);
   }
   return unique;
@@ -116,6 +139,7 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     })
     .execute();
   await linkChannels(tx, orgId, row.id, channelIds);
+  await linkDependencies(tx, orgId, row.id, input);
   announce(ctx, 'upsert', row.id);
   return getMonitor(ctx, row.id);
 }
@@ -127,7 +151,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { db: tx, orgId } = ctx;
   const { id } = input;
-  const { channelIds, ...fields } = input.patch;
+  const { channelIds, groupId, dependsOn, ...fields } = input.patch;
   const now = ctx.clock.now();
   await lockOrganization(tx, orgId);
   const current = await tx
@@ -161,6 +185,7 @@ export async function updateMonitor(
     .where('id', '=', id)
     .execute();
   if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
+  await linkDependencies(tx, orgId, id, { groupId, dependsOn });
   if (config.paused !== current.config.paused) {
     await tx
       .updateTable('monitor_state')
