@@ -17,6 +17,7 @@ export * from './live-events';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';
 export * from './monitor-secrets';
+export * from './oncall/escalation';
 export * from './oncall/rotation';
 export * from './oncall/zoned-time';
 export * from './probe-protocol';

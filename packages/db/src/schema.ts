@@ -1,9 +1,11 @@
 import type {
   AlertEvent,
   AlertPayload,
+  AlertRoute,
   ChannelTypeName,
   CheckDetail,
   CheckPhases,
+  EscalationStep,
   FailedAssertion,
   MonitorStatus,
   RegionEventName,
@@ -72,6 +74,8 @@ export interface MonitorsTable {
   group_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The escalation policy its incidents climb; null: its channels are alerted, as before (0022). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MonitorStateTable {
@@ -161,6 +165,30 @@ export interface IncidentsTable {
   suppressed_by: ColumnType<string | null, string | null | undefined, string | null>;
   /** When held alerts were let go because the parent recovered while the monitor stayed down. */
   released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The policy this incident climbs, fixed when it opened (0022-escalation). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The next step to fire, counted over every round (round = position / steps). */
+  escalation_position: Generated<number>;
+  /** When that step is due (database clock); null: nothing left to climb. */
+  escalation_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminders_sent: Generated<number>;
+  reminder_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Acknowledged through the link a channel received: that channel (null once it is deleted). */
+  acknowledged_by_channel: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The link's recipient as it was named then (a channel's name or a member's email). */
+  acknowledged_by_name: ColumnType<string | null, string | null | undefined, string | null>;
+  acknowledged_by_link: Generated<boolean>;
+}
+
+export interface EscalationPoliciesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  repeat: number;
+  reminder_minutes: number | null;
+  steps: JSONColumnType<EscalationStep[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export interface ChannelsTable {
@@ -191,7 +219,11 @@ export interface AlertsTable {
   org_id: string;
   incident_id: string | null;
   monitor_id: string | null;
-  channel_id: string;
+  /** The channel alerted; null when the alert is a member's email (`recipient_user_id`). */
+  channel_id: string | null;
+  recipient_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why an escalating incident's alert went to its recipient (0022-escalation); null otherwise. */
+  route: ColumnType<AlertRoute | null, string | null | undefined, string | null>;
   event: AlertEvent;
   /** `suppressed`: held because a parent was down, or replaced by its group's alert; never delivered. */
   status: 'pending' | 'sent' | 'failed' | 'suppressed';
@@ -439,6 +471,7 @@ export interface Database {
   region_notices: RegionNoticesTable;
   incidents: IncidentsTable;
   channels: ChannelsTable;
+  escalation_policies: EscalationPoliciesTable;
   monitor_channels: MonitorChannelsTable;
   alerts: AlertsTable;
   alert_attempts: AlertAttemptsTable;

@@ -34,7 +34,10 @@ function selectAlerts(db: TenantDb, orgId: string) {
         FROM alert_attempts aa WHERE aa.alert_id = alerts.id AND aa.org_id = alerts.org_id
       ), '[]')`.as('attempt_log'),
     ])
-    .where('org_id', '=', orgId);
+    .where('org_id', '=', orgId)
+    // Channels' alerts: a member's email (an escalation step's) shows in the escalation timeline.
+    .where('channel_id', 'is not', null)
+    .$narrowType<{ channel_id: string }>();
 }
 
 type AlertRow = Awaited<ReturnType<ReturnType<typeof selectAlerts>['executeTakeFirstOrThrow']>>;

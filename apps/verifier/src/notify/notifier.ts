@@ -60,6 +60,27 @@ export interface NotifierOptions {
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'missing';
 
+/**
+ * How an alert is delivered: through its channel, or, for a member an escalation step named, by
+ * email to their address (an email channel of one recipient, held back on its own breaker key).
+ */
+function recipientOf(row: {
+  channel_id: string | null;
+  type: string | null;
+  config: Record<string, unknown> | null;
+  secrets: string | null;
+  user_id: string | null;
+  email: string | null;
+}): { channel_id: string; type: string; config: Record<string, unknown>; secrets: string | null } | null {
+  if (row.channel_id !== null) {
+    return row.type && row.config
+      ? { channel_id: row.channel_id, type: row.type, config: row.config, secrets: row.secrets }
+      : null;
+  }
+  if (!row.user_id || !row.email) return null;
+  return { channel_id: `member:${row.user_id}`, type: 'email', config: { to: [row.email] }, secrets: null };
+}
+
 /** A failed delivery attempt, already in the delivery log. */
 class DeliveryError extends Error {}
 /** A permanent failure, already in the delivery log. */
@@ -152,20 +173,22 @@ export function createNotifier(options: NotifierOptions) {
       jobId: job.id,
       ...(parsed.data.requestId ? { requestId: parsed.data.requestId } : {}),
     });
-    const alert = await db
+    const row = await db
       .selectFrom('alerts as a')
-      .innerJoin('channels as c', (join) =>
+      .leftJoin('channels as c', (join) =>
         join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
       )
-      .select(['a.status', 'a.payload', 'a.channel_id', 'c.type', 'c.config', 'c.secrets'])
+      .leftJoin('users as u', 'u.id', 'a.recipient_user_id')
+      .select(['a.status', 'a.payload', 'a.channel_id', 'c.type', 'c.config', 'c.secrets', 'u.id as user_id', 'u.email'])
       .where('a.id', '=', alertId)
       .where('a.org_id', '=', orgId)
       .executeTakeFirst();
-    if (!alert) {
-      log.warn('alert or its channel no longer exists; nothing to deliver');
+    const alert = row ? recipientOf(row) : null;
+    if (!row || !alert) {
+      log.warn('alert or its recipient no longer exists; nothing to deliver');
       return 'missing';
     }
-    if (alert.status !== 'pending') return 'skipped';
+    if (row.status !== 'pending') return 'skipped';
 
     const waitMs = breaker.waitMs(alert.channel_id);
     if (waitMs > 0) {
@@ -175,7 +198,7 @@ export function createNotifier(options: NotifierOptions) {
       throw new DelayedError();
     }
     const attemptedAtMs = clock();
-    const result = await attempt(alert.type, alertId, alert.payload, alert);
+    const result = await attempt(alert.type, alertId, row.payload, alert);
     // A receiver's rate limit holds the channel back, postponing its next deliveries, not failing them.
     if (result.retryAfterMs) breaker.holdOff(alert.channel_id, result.retryAfterMs);
     if (!result.permanent && breaker.record(alert.channel_id, result.ok)) {
