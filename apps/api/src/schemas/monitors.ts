@@ -21,6 +21,10 @@ export const monitorStateSchema = z.object({
 
 const stored = {
   regions: z.array(z.string()),
+  escalationPolicyId: z
+    .string()
+    .nullable()
+    .describe('the escalation policy its incidents climb; null: its channels are alerted'),
   id: z.string(),
   createdAt: isoTime,
   updatedAt: isoTime,

@@ -8,6 +8,7 @@ import {
 import { sql } from 'kysely';
 import type { ActorContext, ServiceContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
+import { checkEscalationPolicy } from './escalation-policies';
 import { publishMonitorChange } from './monitor-changes';
 import { linkDependencies } from './monitor-dependencies';
 import { findMonitor } from './monitor-read';
@@ -121,9 +122,16 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     input.channelIds === undefined
       ? await defaultChannelIds(tx, orgId)
       : await checkChannels(tx, orgId, input.channelIds);
+  const escalationPolicyId = input.escalationPolicyId ?? null;
+  await checkEscalationPolicy(tx, orgId, escalationPolicyId);
   const row = await tx
     .insertInto('monitors')
-    .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })
+    .values({
+      org_id: orgId,
+      ...sealConfig(ctx.box, config),
+      escalation_policy_id: escalationPolicyId,
+      updated_at: dbNow,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await tx
@@ -151,7 +159,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { db: tx, orgId } = ctx;
   const { id } = input;
-  const { channelIds, groupId, dependsOn, ...fields } = input.patch;
+  const { channelIds, groupId, dependsOn, escalationPolicyId, ...fields } = input.patch;
   const now = ctx.clock.now();
   await lockOrganization(tx, orgId);
   const current = await tx
@@ -186,6 +194,15 @@ export async function updateMonitor(
     .execute();
   if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
   await linkDependencies(tx, orgId, id, { groupId, dependsOn });
+  if (escalationPolicyId !== undefined) {
+    await checkEscalationPolicy(tx, orgId, escalationPolicyId);
+    await tx
+      .updateTable('monitors')
+      .set({ escalation_policy_id: escalationPolicyId })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
   if (config.paused !== current.config.paused) {
     await tx
       .updateTable('monitor_state')
