@@ -23,7 +23,7 @@ const TYPE_BYTES = { channel: 1, member: 2 } as const;
 const VERSION = 1;
 
 /**
- * Signs and reads one-click acknowledge links (ADR 0034): `<claim>.<HMAC-SHA256>`, base64url, with
+ * Signs and reads one-click acknowledge links (ADR 0034): `<claim>.<HMAC-SHA256/128>`, base64url, with
  * a key derived from SECRETS_KEY for this one purpose, so a link can do nothing but acknowledge its
  * incident. Nothing is stored: whether the incident still accepts it (open, not acknowledged) is
  * the database's answer at use.
@@ -53,7 +53,7 @@ export class AckLinks {
   /** The claim of a genuine token; null for anything else (altered, truncated, another key). */
   read(token: string): AckClaim | null {
     const [bodyText, signatureText, extra] = token.split('.');
-    if (!bodyText || !signatureText || extra !== undefined || token.length > 200) return null;
+    if (!bodyText || !signatureText || extra !== undefined || token.length > 100) return null;
     const body = Buffer.from(bodyText, 'base64url');
     const signature = Buffer.from(signatureText, 'base64url');
     const expected = this.sign(body);
@@ -73,7 +73,8 @@ export class AckLinks {
     return `${base.replace(/\/+$/, '')}/v1/ack/${this.token(claim)}`;
   }
 
+  /** HMAC-SHA256 truncated to 128 bits: a token stays under the API's 100-character path parameters. */
   private sign(body: Buffer): Buffer {
-    return createHmac('sha256', this.key).update(body).digest();
+    return createHmac('sha256', this.key).update(body).digest().subarray(0, 16);
   }
 }

@@ -57,7 +57,7 @@ const send = (reply: FastifyReply, { status, html }: { status: number; html: str
     .type('text/html; charset=utf-8')
     .send(html);
 
-const tokenParams = z.object({ token: z.string().max(200) });
+const tokenParams = z.object({ token: z.string().max(100) });
 
 /**
  * One-click acknowledge links (ADR 0034), without signing in: the signed token names the incident
