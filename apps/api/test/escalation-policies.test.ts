@@ -60,12 +60,17 @@ describe('escalation policies', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const patched = await as.patch(`/v1/escalation-policies/${policy.id}`, { repeat: 0, reminderMinutes: null });
+    const patched = await as.patch(`/v1/escalation-policies/${policy.id}`, {
+      repeat: 0,
+      reminderMinutes: null,
+    });
     expect(patched.json()).toMatchObject({ repeat: 0, reminderMinutes: null, steps: twoSteps().steps });
     const list = await as.get('/v1/escalation-policies');
     expect(list.json().items.map((p: { id: string }) => p.id)).toContain(policy.id);
     // Another organization does not see it.
-    expect((await client(api.app, other.token).get(`/v1/escalation-policies/${policy.id}`)).statusCode).toBe(404);
+    expect((await client(api.app, other.token).get(`/v1/escalation-policies/${policy.id}`)).statusCode).toBe(
+      404,
+    );
   });
 
   it('refuses targets that are not a channel or member of the organization, naming each', async () => {
@@ -85,7 +90,10 @@ describe('escalation policies', () => {
       }),
       400,
     );
-    expect(problem.errors.map((e) => e.path)).toEqual(['steps.0.targets.0.channelId', 'steps.0.targets.1.userId']);
+    expect(problem.errors.map((e) => e.path)).toEqual([
+      'steps.0.targets.0.channelId',
+      'steps.0.targets.1.userId',
+    ]);
     expectProblem(
       await as.post('/v1/escalation-policies', { name: 'x', steps: [{ waitMinutes: 0, targets: [] }] }),
       400,
@@ -94,10 +102,15 @@ describe('escalation policies', () => {
 
   it('a monitor names its policy; a policy in use cannot be deleted', async () => {
     const policy = (await as.post('/v1/escalation-policies', twoSteps())).json();
-    const created = await as.post('/v1/monitors', { ...httpMonitor({ name: 'esc' }), escalationPolicyId: policy.id });
+    const created = await as.post('/v1/monitors', {
+      ...httpMonitor({ name: 'esc' }),
+      escalationPolicyId: policy.id,
+    });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().escalationPolicyId).toBe(policy.id);
-    expect((await as.get(`/v1/escalation-policies/${policy.id}`)).json().monitorIds).toEqual([created.json().id]);
+    expect((await as.get(`/v1/escalation-policies/${policy.id}`)).json().monitorIds).toEqual([
+      created.json().id,
+    ]);
     expectProblem(await as.delete(`/v1/escalation-policies/${policy.id}`), 409);
     const unknown = expectProblem(
       await as.patch(`/v1/monitors/${created.json().id}`, { escalationPolicyId: randomUUID() }),
@@ -108,7 +121,9 @@ describe('escalation policies', () => {
     expect(cleared.json().escalationPolicyId).toBeNull();
     expect((await as.delete(`/v1/escalation-policies/${policy.id}`)).statusCode).toBe(204);
     // A monitor created without one alerts its channels.
-    expect((await as.post('/v1/monitors', httpMonitor({ name: 'plain' }))).json().escalationPolicyId).toBeNull();
+    expect(
+      (await as.post('/v1/monitors', httpMonitor({ name: 'plain' }))).json().escalationPolicyId,
+    ).toBeNull();
   });
 });
 
@@ -130,7 +145,11 @@ describe('the escalation timeline and acknowledge links', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const alert = (route: unknown, target: { channel_id?: string; recipient_user_id?: string }, key: string) => ({
+    const alert = (
+      route: unknown,
+      target: { channel_id?: string; recipient_user_id?: string },
+      key: string,
+    ) => ({
       org_id: owner.orgId,
       incident_id: incident.id,
       monitor_id: monitor.id,
@@ -193,12 +212,14 @@ describe('the escalation timeline and acknowledge links', () => {
     });
     // The channel alerted by step 0 then hears of the acknowledgement.
     expect(
-      timeline.notifications.map((n: { event: string; step: number; recipient: { type: string; name: string } }) => [
-        n.event,
-        n.step,
-        n.recipient.type,
-        n.recipient.name,
-      ]),
+      timeline.notifications.map(
+        (n: { event: string; step: number; recipient: { type: string; name: string } }) => [
+          n.event,
+          n.step,
+          n.recipient.type,
+          n.recipient.name,
+        ],
+      ),
     ).toEqual([
       ['monitor.down', 0, 'channel', 'ops hook'],
       ['monitor.down', 1, 'member', owner.email],
@@ -212,7 +233,11 @@ describe('the escalation timeline and acknowledge links', () => {
     });
     expect((await api.app.inject({ method: 'POST', url: forged })).statusCode).toBe(404);
     // Once resolved, the link has nothing left to do.
-    await testDb.db.updateTable('incidents').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', incident.id).execute();
+    await testDb.db
+      .updateTable('incidents')
+      .set({ status: 'resolved', resolved_at: new Date() })
+      .where('id', '=', incident.id)
+      .execute();
     expect((await api.app.inject({ method: 'GET', url })).statusCode).toBe(410);
   });
 });

@@ -9,7 +9,11 @@ import { delivery, downAlert } from './fixtures';
 const dashboardUrl = 'https://dash.example.com';
 const ackUrl = 'https://dash.example.com/api/v1/ack/AQEtoken.signature';
 const withLink: AlertPayload = { ...downAlert, ackUrl };
-const reminder: AlertPayload = { ...withLink, event: 'monitor.still_down', occurredAt: '2026-01-05T09:24:00.000Z' };
+const reminder: AlertPayload = {
+  ...withLink,
+  event: 'monitor.still_down',
+  occurredAt: '2026-01-05T09:24:00.000Z',
+};
 
 describe('the acknowledge link in each human message', () => {
   it('Slack shows an Acknowledge button and link when the alert carries one, and neither without', () => {
@@ -28,7 +32,10 @@ describe('the acknowledge link in each human message', () => {
 
   it('Discord shows an Acknowledge field with the link, and none without', () => {
     const [embed] = discordBody({ payload: withLink }, dashboardUrl).embeds;
-    expect(embed?.fields).toContainEqual({ name: 'Acknowledge', value: `[Acknowledge this incident](${ackUrl})` });
+    expect(embed?.fields).toContainEqual({
+      name: 'Acknowledge',
+      value: `[Acknowledge this incident](${ackUrl})`,
+    });
     const [plain] = discordBody({ payload: downAlert }, dashboardUrl).embeds;
     expect(plain?.fields.map((f) => f.name)).not.toContain('Acknowledge');
   });

@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jobPolicies, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
-import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@sentinelmesh/db/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueQueuePrefix,
+} from '@sentinelmesh/db/testing';
 import { createRedis, SecretBox } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -50,7 +55,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const { child } of processes)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await verifyQueue?.close();
   await hooks?.close();
   await redis?.quit();
@@ -111,14 +117,21 @@ async function monitorWithPolicy(
       repeat: options.repeat ?? 0,
       reminder_minutes: options.reminderMinutes ?? null,
       steps: JSON.stringify(
-        steps.map((s) => ({ waitMinutes: s.waitMinutes, targets: [{ type: 'channel', channelId: s.channelId }] })),
+        steps.map((s) => ({
+          waitMinutes: s.waitMinutes,
+          targets: [{ type: 'channel', channelId: s.channelId }],
+        })),
       ),
       updated_at: new Date(),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   const monitorId = await createMonitor(tdb.db, orgId, { intervalSeconds: 10 });
-  await tdb.db.updateTable('monitors').set({ escalation_policy_id: policy.id }).where('id', '=', monitorId).execute();
+  await tdb.db
+    .updateTable('monitors')
+    .set({ escalation_policy_id: policy.id })
+    .where('id', '=', monitorId)
+    .execute();
   return monitorId;
 }
 
@@ -147,7 +160,11 @@ const ofMonitor = (path: string, event: string, monitorId: string) =>
   received(path, event).filter((hit) => (hit.body.monitor as { id: string }).id === monitorId);
 
 async function incidentOf(monitorId: string) {
-  return tdb.db.selectFrom('incidents').selectAll().where('monitor_id', '=', monitorId).executeTakeFirstOrThrow();
+  return tdb.db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .executeTakeFirstOrThrow();
 }
 
 /** Waits until the database's clock has passed `at` (the time a step or reminder would be due). */
@@ -192,7 +209,9 @@ describe('escalation policies, reminders and acknowledge links, with a real veri
     // Opening the link (a preview bot, a mail scanner) only shows a page with a button.
     const page = await fetch(ackUrl);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<form method="post"><button type="submit">Acknowledge</button></form>');
+    expect(await page.text()).toContain(
+      '<form method="post"><button type="submit">Acknowledge</button></form>',
+    );
     expect((await incidentOf(monitorId)).acknowledged_at).toBeNull();
     // Altered, it is refused.
     expect((await fetch(`${ackUrl.slice(0, -2)}xx`, { method: 'POST' })).status).toBe(404);
@@ -238,7 +257,11 @@ describe('escalation policies, reminders and acknowledge links, with a real veri
       reminderMinutes: 1,
     });
     await goDown(orgId, monitorId);
-    await waitFor(() => ofMonitor('/third', 'monitor.still_down', monitorId).length >= 2, 20_000, 'two reminders');
+    await waitFor(
+      () => ofMonitor('/third', 'monitor.still_down', monitorId).length >= 2,
+      20_000,
+      'two reminders',
+    );
     const reminders = ofMonitor('/third', 'monitor.still_down', monitorId);
     expect(reminders[0]?.body.ackUrl).toMatch(/\/v1\/ack\//);
     const [down] = ofMonitor('/third', 'monitor.down', monitorId);
@@ -254,10 +277,15 @@ describe('escalation policies, reminders and acknowledge links, with a real veri
         .execute();
     const written = (await reminderRows()).length;
     // Three reminder intervals later, none more was written or delivered.
-    await databasePassed(new Date((incident.acknowledged_at as Date).getTime() + 3 * MINUTE_MS), 'three intervals');
+    await databasePassed(
+      new Date((incident.acknowledged_at as Date).getTime() + 3 * MINUTE_MS),
+      'three intervals',
+    );
     expect(await reminderRows()).toHaveLength(written);
     await waitFor(
-      () => new Set(ofMonitor('/third', 'monitor.still_down', monitorId).map((hit) => hit.body.id)).size === written,
+      () =>
+        new Set(ofMonitor('/third', 'monitor.still_down', monitorId).map((hit) => hit.body.id)).size ===
+        written,
       20_000,
       'the reminders written before the acknowledgement to arrive',
     );
@@ -302,9 +330,9 @@ describe('escalation policies, reminders and acknowledge links, with a real veri
     await waitFor(() => ofMonitor('/third', 'monitor.down', monitorId).length === 1, 20_000, 'step 2');
     await waitFor(
       async () =>
-        (await tdb.db.selectFrom('alerts').select('status').where('monitor_id', '=', monitorId).execute()).every(
-          (a) => a.status === 'sent',
-        ),
+        (
+          await tdb.db.selectFrom('alerts').select('status').where('monitor_id', '=', monitorId).execute()
+        ).every((a) => a.status === 'sent'),
       20_000,
       'every alert to be sent',
     );

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { type AckLinkState, acknowledgeByLink, ackLinkState } from '../services/ack-links';
+import { type AckLinkState, ackLinkState, acknowledgeByLink } from '../services/ack-links';
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,7 +42,10 @@ function statePage(state: AckLinkState, justNow: boolean): { status: number; htm
     case 'resolved':
       return {
         status: 410,
-        html: page('Incident resolved', `<p>${monitor} is up again: there is nothing left to acknowledge.</p>`),
+        html: page(
+          'Incident resolved',
+          `<p>${monitor} is up again: there is nothing left to acknowledge.</p>`,
+        ),
       };
     default:
       return { status: 404, html: page('Link not valid', '<p>This acknowledge link is not valid.</p>') };
@@ -68,8 +71,10 @@ export const ackLinkRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
   const links = new AckLinks(ctx.config.SECRETS_KEY);
   const perClient = app.limiter('ack-link', ctx.config.RATE_LIMIT_PER_MINUTE);
   // The page's form posts an empty urlencoded body; nothing in it is read.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_r, _b, done) =>
-    done(null, {}),
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 },
+    (_r, _b, done) => done(null, {}),
   );
   const schema = (summary: string) => ({
     tags: ['incidents'],
@@ -86,7 +91,8 @@ export const ackLinkRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     async (request, reply) => {
       await perClient(request, reply, request.ip);
       const claim = links.read(request.params.token);
-      if (!claim) return send(reply, statePage({ state: 'gone', monitorName: null, by: null, at: null }, false));
+      if (!claim)
+        return send(reply, statePage({ state: 'gone', monitorName: null, by: null, at: null }, false));
       const state = await ackLinkState(await app.openTenant(request, claim.orgId), claim);
       return send(reply, statePage(state, false));
     },
@@ -98,7 +104,8 @@ export const ackLinkRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     async (request, reply) => {
       await perClient(request, reply, request.ip);
       const claim = links.read(request.params.token);
-      if (!claim) return send(reply, statePage({ state: 'gone', monitorName: null, by: null, at: null }, false));
+      if (!claim)
+        return send(reply, statePage({ state: 'gone', monitorName: null, by: null, at: null }, false));
       const state = await acknowledgeByLink(await app.openTenant(request, claim.orgId), claim);
       return send(reply, statePage(state, true));
     },

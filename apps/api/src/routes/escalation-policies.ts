@@ -36,14 +36,19 @@ export const escalationPolicyRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext
         response: { 201: escalationPolicySchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createEscalationPolicy(tenantOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createEscalationPolicy(tenantOf(request), request.body)),
   );
 
   app.get(
     '/escalation-policies',
     {
       onRequest: read,
-      schema: { tags, querystring: listEscalationPoliciesQuery, response: { 200: pageOf(escalationPolicySchema) } },
+      schema: {
+        tags,
+        querystring: listEscalationPoliciesQuery,
+        response: { 200: pageOf(escalationPolicySchema) },
+      },
     },
     async (request) => listEscalationPolicies(tenantOf(request), request.query),
   );

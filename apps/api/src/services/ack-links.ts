@@ -36,16 +36,20 @@ async function recipientName(ctx: TenantContext, claim: AckClaim): Promise<strin
 export async function ackLinkState(ctx: TenantContext, claim: AckClaim): Promise<AckLinkState> {
   const incident = await ctx.db
     .selectFrom('incidents as i')
-    .innerJoin('monitors as m', (join) => join.onRef('m.id', '=', 'i.monitor_id').onRef('m.org_id', '=', 'i.org_id'))
+    .innerJoin('monitors as m', (join) =>
+      join.onRef('m.id', '=', 'i.monitor_id').onRef('m.org_id', '=', 'i.org_id'),
+    )
     .select(['i.status', 'i.acknowledged_at', 'm.name'])
     .where('i.org_id', '=', ctx.orgId)
     .where('i.id', '=', claim.incidentId)
     .executeTakeFirst();
   if (!incident) return { state: 'gone', monitorName: null, by: null, at: null };
-  if (incident.status === 'resolved') return { state: 'resolved', monitorName: incident.name, by: null, at: null };
+  if (incident.status === 'resolved')
+    return { state: 'resolved', monitorName: incident.name, by: null, at: null };
   if (incident.acknowledged_at) {
     const view = await loadIncident(ctx, claim.incidentId);
-    const acknowledger = view.acknowledged_by_email ?? view.acknowledged_by_name ?? view.acknowledged_by_key_name;
+    const acknowledger =
+      view.acknowledged_by_email ?? view.acknowledged_by_name ?? view.acknowledged_by_key_name;
     return {
       state: 'acknowledged',
       monitorName: incident.name,

@@ -41,25 +41,33 @@ const toView = (row: PolicyRow) => ({
 async function checkTargets(ctx: TenantContext, steps: readonly EscalationStep[]): Promise<void> {
   const problems: FieldProblem[] = [];
   const channels = new Set(
-    (await ctx.db.selectFrom('channels').select('id').where('org_id', '=', ctx.orgId).execute()).map((r) => r.id),
+    (await ctx.db.selectFrom('channels').select('id').where('org_id', '=', ctx.orgId).execute()).map(
+      (r) => r.id,
+    ),
   );
   const members = new Set(
     (await ctx.db.selectFrom('memberships').select('user_id').where('org_id', '=', ctx.orgId).execute()).map(
       (r) => r.user_id,
     ),
   );
-  steps.forEach((step, i) =>
-    step.targets.forEach((target, j) => {
+  for (const [i, step] of steps.entries()) {
+    for (const [j, target] of step.targets.entries()) {
       const path = `steps.${i}.targets.${j}`;
       if (target.type === 'channel' && !channels.has(target.channelId)) {
         problems.push({ path: `${path}.channelId`, message: `no such channel: ${target.channelId}` });
       } else if (target.type === 'member' && !members.has(target.userId)) {
-        problems.push({ path: `${path}.userId`, message: `not a member of this organization: ${target.userId}` });
+        problems.push({
+          path: `${path}.userId`,
+          message: `not a member of this organization: ${target.userId}`,
+        });
       } else if (target.type === 'rotation') {
-        problems.push({ path: `${path}.type`, message: 'rotation targets are not available on this deployment yet' });
+        problems.push({
+          path: `${path}.type`,
+          message: 'rotation targets are not available on this deployment yet',
+        });
       }
-    }),
-  );
+    }
+  }
   if (problems.length > 0) throw apiErrors.invalid('escalation policy', problems);
 }
 
@@ -69,7 +77,10 @@ export async function getEscalationPolicy(ctx: TenantContext, id: string) {
   return toView(row);
 }
 
-export async function listEscalationPolicies(ctx: TenantContext, page: { limit: number; cursor?: string | undefined }) {
+export async function listEscalationPolicies(
+  ctx: TenantContext,
+  page: { limit: number; cursor?: string | undefined },
+) {
   return keysetPage(selectPolicies(ctx.db, ctx.orgId), byTimeThenId('p.created_at', 'p.id'), page, toView);
 }
 
@@ -114,7 +125,11 @@ export async function updateEscalationPolicy(ctx: TenantContext, id: string, pat
 export async function deleteEscalationPolicy(ctx: TenantContext, id: string): Promise<void> {
   const policy = await getEscalationPolicy(ctx, id);
   if (policy.monitorIds.length > 0) throw apiErrors.policyInUse(policy.monitorIds.length);
-  await ctx.db.deleteFrom('escalation_policies').where('org_id', '=', ctx.orgId).where('id', '=', id).execute();
+  await ctx.db
+    .deleteFrom('escalation_policies')
+    .where('org_id', '=', ctx.orgId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The policy a monitor names must be one of this organization's; otherwise a 400 naming the field. */
@@ -127,6 +142,8 @@ export async function checkEscalationPolicy(db: TenantDb, orgId: string, id: str
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) {
-    throw apiErrors.invalid('monitor', [{ path: 'escalationPolicyId', message: `no such escalation policy: ${id}` }]);
+    throw apiErrors.invalid('monitor', [
+      { path: 'escalationPolicyId', message: `no such escalation policy: ${id}` },
+    ]);
   }
 }

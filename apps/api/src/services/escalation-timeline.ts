@@ -21,7 +21,9 @@ export async function escalationTimeline(ctx: TenantContext, incidentId: string)
     .executeTakeFirstOrThrow();
   const rows = await ctx.db
     .selectFrom('alerts as a')
-    .leftJoin('channels as c', (join) => join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'))
+    .leftJoin('channels as c', (join) =>
+      join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
+    )
     .leftJoin('users as u', 'u.id', 'a.recipient_user_id')
     .select([
       'a.id',
@@ -60,7 +62,12 @@ export async function escalationTimeline(ctx: TenantContext, incidentId: string)
         reminder: route?.kind === 'reminder' ? route.reminder : null,
         target: route?.kind === 'step' ? route.target : null,
         recipient: row.channel_id
-          ? { type: 'channel' as const, id: row.channel_id, name: row.channel_name, channelType: row.channel_type }
+          ? {
+              type: 'channel' as const,
+              id: row.channel_id,
+              name: row.channel_name,
+              channelType: row.channel_type,
+            }
           : { type: 'member' as const, id: row.recipient_user_id ?? '', name: row.email, channelType: null },
         status: row.status,
         attempts: row.attempts,
@@ -73,5 +80,3 @@ export async function escalationTimeline(ctx: TenantContext, incidentId: string)
       : null,
   };
 }
-
-

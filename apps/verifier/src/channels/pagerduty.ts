@@ -38,7 +38,10 @@ export function pagerDutyEvent(delivery: Delivery, routingKey: string, dashboard
       source: payload.monitor.url ?? payload.monitor.name,
       severity:
         payload.event === 'monitor.down' || payload.event === 'monitor.still_down'
-          ? 'critical' : payload.event === 'test' ? 'info' : 'warning',
+          ? 'critical'
+          : payload.event === 'test'
+            ? 'info'
+            : 'warning',
       timestamp: payload.occurredAt,
       component: payload.monitor.name,
       class: payload.event,

@@ -179,7 +179,16 @@ export function createNotifier(options: NotifierOptions) {
         join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
       )
       .leftJoin('users as u', 'u.id', 'a.recipient_user_id')
-      .select(['a.status', 'a.payload', 'a.channel_id', 'c.type', 'c.config', 'c.secrets', 'u.id as user_id', 'u.email'])
+      .select([
+        'a.status',
+        'a.payload',
+        'a.channel_id',
+        'c.type',
+        'c.config',
+        'c.secrets',
+        'u.id as user_id',
+        'u.email',
+      ])
       .where('a.id', '=', alertId)
       .where('a.org_id', '=', orgId)
       .executeTakeFirst();

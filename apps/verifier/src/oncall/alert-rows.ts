@@ -41,7 +41,8 @@ export function ackUrlFor(
   input: { orgId: string; event: AlertEvent; incident: IncidentRef | null; recipient: AckRecipient },
 ): string | undefined {
   const { incident } = input;
-  if (!oncall.ackLinks || !incident || incident.resolved_at || !ACKABLE.includes(input.event)) return undefined;
+  if (!oncall.ackLinks || !incident || incident.resolved_at || !ACKABLE.includes(input.event))
+    return undefined;
   return oncall.ackLinks.url(oncall.ackBaseUrl, {
     orgId: input.orgId,
     incidentId: incident.id,
@@ -53,7 +54,11 @@ export function ackUrlFor(
  * Writes one outbox row per recipient of `batch`, each keyed by (recipient, dedup key): a replay, a
  * second sweeper or a target named twice writes nothing more. Returns the rows written now.
  */
-export async function writeAlerts(trx: Trx, batch: AlertBatch, oncall: OncallSettings): Promise<CreatedAlert[]> {
+export async function writeAlerts(
+  trx: Trx,
+  batch: AlertBatch,
+  oncall: OncallSettings,
+): Promise<CreatedAlert[]> {
   const seen = new Set<string>();
   const rows = batch.recipients
     .filter(({ recipient }) => {

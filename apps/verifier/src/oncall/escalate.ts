@@ -33,7 +33,9 @@ export interface PolicyRow extends EscalationPlan {
 
 /** `now() + minutes` in the database's clock, a policy minute being `minuteMs`. */
 const after = (minutes: number | null, oncall: OncallSettings) =>
-  minutes === null ? null : sql<Date>`now() + ${minutes * oncall.minuteMs}::float8 * interval '1 millisecond'`;
+  minutes === null
+    ? null
+    : sql<Date>`now() + ${minutes * oncall.minuteMs}::float8 * interval '1 millisecond'`;
 
 /**
  * Fires the step at `position` (its targets resolved now), and schedules the next one: the outbox
@@ -65,7 +67,10 @@ export async function fireStep(
   }
   await trx
     .updateTable('incidents')
-    .set({ escalation_position: position + 1, escalation_next_at: after(waitAfter(policy, position), oncall) })
+    .set({
+      escalation_position: position + 1,
+      escalation_next_at: after(waitAfter(policy, position), oncall),
+    })
     .where('id', '=', at.incident.id)
     .where('org_id', '=', at.orgId)
     .execute();
@@ -121,15 +126,22 @@ export async function escalatedAlerts(
 ): Promise<CreatedAlert[] | null> {
   const row = await trx
     .selectFrom('incidents as i')
-    .innerJoin('monitors as m', (join) => join.onRef('m.id', '=', 'i.monitor_id').onRef('m.org_id', '=', 'i.org_id'))
-    .select(['i.escalation_policy_id', 'i.escalation_position', 'm.escalation_policy_id as monitor_policy_id'])
+    .innerJoin('monitors as m', (join) =>
+      join.onRef('m.id', '=', 'i.monitor_id').onRef('m.org_id', '=', 'i.org_id'),
+    )
+    .select([
+      'i.escalation_policy_id',
+      'i.escalation_position',
+      'm.escalation_policy_id as monitor_policy_id',
+    ])
     .where('i.id', '=', at.incident.id)
     .where('i.org_id', '=', at.orgId)
     .executeTakeFirst();
   if (!row) return null;
   if (row.escalation_policy_id === null) {
     // Only an incident that has alerted nobody yet starts climbing: one opened by a plain monitor stays plain.
-    if (at.event === 'monitor.up' || row.escalation_position !== 0 || row.monitor_policy_id === null) return null;
+    if (at.event === 'monitor.up' || row.escalation_position !== 0 || row.monitor_policy_id === null)
+      return null;
     const policy = await loadPolicy(trx, at.orgId, row.monitor_policy_id);
     if (!policy) return null;
     await trx

@@ -1,9 +1,4 @@
-import {
-  type AlertEvent,
-  type IncidentRef,
-  type Notice,
-  type StoredMonitorConfig,
-} from '@sentinelmesh/core';
+import type { AlertEvent, IncidentRef, Notice, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { AlertRef } from '../notify/notify-jobs';
@@ -70,7 +65,7 @@ async function insertAlerts(
   event: AlertEvent,
   incident: IncidentRef | null,
 ): Promise<CreatedAlert[]> {
-  const { orgId, monitorId, notice } = input;
+  const { orgId, monitorId } = input;
   const channels = await trx
     .selectFrom('monitor_channels as mc')
     .innerJoin('channels as c', (join) =>
@@ -85,7 +80,10 @@ async function insertAlerts(
     trx,
     {
       ...batchOf(input, event, incident),
-      recipients: channels.map((channel) => ({ recipient: { type: 'channel', id: channel.id }, route: null })),
+      recipients: channels.map((channel) => ({
+        recipient: { type: 'channel', id: channel.id },
+        route: null,
+      })),
     },
     input.oncall ?? defaultOncallSettings,
   );
@@ -105,7 +103,11 @@ const batchOf = (input: TransitionInput, event: AlertEvent, incident: IncidentRe
 /** A monitor with an escalation policy: its incident's alerts come from the policy (oncall/escalate.ts). */
 async function alertsOf(trx: Trx, input: TransitionInput, event: AlertEvent, incident: IncidentRef | null) {
   const escalated = incident
-    ? await escalatedAlerts(trx, { ...batchOf(input, event, incident), incident }, input.oncall ?? defaultOncallSettings)
+    ? await escalatedAlerts(
+        trx,
+        { ...batchOf(input, event, incident), incident },
+        input.oncall ?? defaultOncallSettings,
+      )
     : null;
   return escalated ?? insertAlerts(trx, input, event, incident);
 }

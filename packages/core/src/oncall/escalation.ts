@@ -52,4 +52,5 @@ export const stepDedupKey = (incidentId: string, round: number, step: number) =>
   `${incidentId}:step:${round}:${step}`;
 
 /** The idempotency key of a reminder's alerts: one per recipient, incident and reminder number. */
-export const reminderDedupKey = (incidentId: string, reminder: number) => `${incidentId}:reminder:${reminder}`;
+export const reminderDedupKey = (incidentId: string, reminder: number) =>
+  `${incidentId}:reminder:${reminder}`;

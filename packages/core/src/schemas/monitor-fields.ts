@@ -30,7 +30,9 @@ export const commonFields = {
   escalationPolicyId: z
     .uuid()
     .nullable()
-    .describe('an escalation policy its incidents climb instead of alerting its channels; null: its channels'),
+    .describe(
+      'an escalation policy its incidents climb instead of alerting its channels; null: its channels',
+    ),
   tags: z.array(z.string().trim().min(1).max(64)).max(50),
   paused: z.boolean(),
   groupId: z.string().min(1).max(64).nullable().describe('the group the monitor belongs to, or null'),
