@@ -65,6 +65,7 @@ describe('creating monitors', () => {
       recoveryThreshold: 2,
       retryIntervalSeconds: 5,
       channelIds: [],
+      escalationPolicyId: null,
       tags: [],
       paused: false,
       groupId: null,

@@ -413,3 +413,21 @@ export interface EscalationTimeline {
   }>;
   acknowledgement: { at: string; by: Acknowledger | null; viaLink: boolean } | null;
 }
+
+export interface EscalationPolicy {
+  id: string;
+  name: string;
+  steps: Array<{
+    waitMinutes: number;
+    targets: Array<
+      | { type: 'channel'; channelId: string }
+      | { type: 'member'; userId: string }
+      | { type: 'rotation'; rotationId: string }
+    >;
+  }>;
+  repeat: number;
+  reminderMinutes: number | null;
+  monitorIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
