@@ -203,7 +203,9 @@ export const escalationTimelineSchema = z.object({
           name: z.string().nullable().describe("the channel's name or the member's email; null once gone"),
           channelType: z.string().nullable(),
         }),
-        status: z.enum(['pending', 'sent', 'failed']),
+        status: z
+          .enum(['pending', 'sent', 'failed', 'suppressed'])
+          .describe('`suppressed`: held while a parent monitor was down'),
         attempts: z.number().int(),
         sentAt: isoTime.nullable(),
         lastError: z.string().nullable(),

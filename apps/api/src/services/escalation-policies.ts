@@ -37,7 +37,7 @@ const toView = (row: PolicyRow) => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
-/** Every target must be a channel or a member of this organization (rotations: once they exist). */
+/** Every target must be a channel, a member or an on-call rotation of this organization. */
 async function checkTargets(ctx: TenantContext, steps: readonly EscalationStep[]): Promise<void> {
   const problems: FieldProblem[] = [];
   const channels = new Set(
@@ -48,6 +48,11 @@ async function checkTargets(ctx: TenantContext, steps: readonly EscalationStep[]
   const members = new Set(
     (await ctx.db.selectFrom('memberships').select('user_id').where('org_id', '=', ctx.orgId).execute()).map(
       (r) => r.user_id,
+    ),
+  );
+  const rotations = new Set(
+    (await ctx.db.selectFrom('oncall_rotations').select('id').where('org_id', '=', ctx.orgId).execute()).map(
+      (r) => r.id,
     ),
   );
   for (const [i, step] of steps.entries()) {

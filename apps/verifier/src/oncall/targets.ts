@@ -1,13 +1,14 @@
 import type { AlertRoute, EscalationTarget } from '@sentinelmesh/core';
-import type { Database } from '@sentinelmesh/db';
+import { type Database, databaseNow, onCallInRotation } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { RoutedRecipient } from './alert-rows';
 
 type Trx = Transaction<Database>;
 
 /**
- * Who a step's targets reach, now: a channel of the organization; a member of it (their email);
- * targets that no longer exist (a deleted channel, a member who left) reach nobody.
+ * Who a step's targets reach, now: a channel of the organization; a member of it (their email and
+ * their personal channels); a rotation: whoever is on call in it now (database clock), as a member.
+ * Targets that no longer exist (a deleted channel, a member who left, nobody on call) reach nobody.
  */
 export async function resolveTargets(
   trx: Trx,
@@ -15,8 +16,20 @@ export async function resolveTargets(
   targets: readonly EscalationTarget[],
   route: (target: EscalationTarget) => AlertRoute,
 ): Promise<RoutedRecipient[]> {
+  const rotations = targets.filter((t) => t.type === 'rotation');
+  const now = rotations.length > 0 ? await databaseNow(trx) : null;
+  const onCall = new Map<string, string>();
+  for (const target of rotations) {
+    const shift = now ? await onCallInRotation(trx, orgId, target.rotationId, now) : null;
+    if (shift) onCall.set(target.rotationId, shift.userId);
+  }
+  const memberOf = (t: EscalationTarget) =>
+    t.type === 'member' ? t.userId : t.type === 'rotation' ? (onCall.get(t.rotationId) ?? null) : null;
   const channelIds = targets.flatMap((t) => (t.type === 'channel' ? [t.channelId] : []));
-  const userIds = targets.flatMap((t) => (t.type === 'member' ? [t.userId] : []));
+  const userIds = targets.flatMap((t) => {
+    const userId = memberOf(t);
+    return userId ? [userId] : [];
+  });
   const channels = new Set(
     channelIds.length === 0
       ? []
@@ -41,12 +54,27 @@ export async function resolveTargets(
             .execute()
         ).map((row) => row.user_id),
   );
+  // A member's personal channels (rot's `channels.user_id`) are reached with them.
+  const personal =
+    members.size === 0
+      ? []
+      : await trx
+          .selectFrom('channels')
+          .select(['id', 'user_id'])
+          .where('org_id', '=', orgId)
+          .where('user_id', 'in', [...members])
+          .orderBy('id')
+          .execute();
   const recipients: RoutedRecipient[] = [];
   for (const target of targets) {
+    const userId = memberOf(target);
     if (target.type === 'channel' && channels.has(target.channelId)) {
       recipients.push({ recipient: { type: 'channel', id: target.channelId }, route: route(target) });
-    } else if (target.type === 'member' && members.has(target.userId)) {
-      recipients.push({ recipient: { type: 'member', id: target.userId }, route: route(target) });
+    } else if (userId && members.has(userId)) {
+      recipients.push({ recipient: { type: 'member', id: userId }, route: route(target) });
+      for (const channel of personal.filter((c) => c.user_id === userId)) {
+        recipients.push({ recipient: { type: 'channel', id: channel.id }, route: route(target) });
+      }
     }
   }
   return recipients;

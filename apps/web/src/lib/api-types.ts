@@ -406,7 +406,7 @@ export interface EscalationTimeline {
     round: number | null;
     reminder: number | null;
     recipient: { type: 'channel' | 'member'; id: string; name: string | null; channelType: string | null };
-    status: 'pending' | 'sent' | 'failed';
+    status: 'pending' | 'sent' | 'failed' | 'suppressed';
     attempts: number;
     sentAt: string | null;
     lastError: string | null;
