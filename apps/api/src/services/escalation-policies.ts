@@ -65,11 +65,8 @@ async function checkTargets(ctx: TenantContext, steps: readonly EscalationStep[]
           path: `${path}.userId`,
           message: `not a member of this organization: ${target.userId}`,
         });
-      } else if (target.type === 'rotation') {
-        problems.push({
-          path: `${path}.type`,
-          message: 'rotation targets are not available on this deployment yet',
-        });
+      } else if (target.type === 'rotation' && !rotations.has(target.rotationId)) {
+        problems.push({ path: `${path}.rotationId`, message: `no such rotation: ${target.rotationId}` });
       }
     }
   }
