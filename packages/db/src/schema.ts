@@ -68,6 +68,10 @@ export interface MonitorsTable {
   secrets: string | null;
   /** Written before secrets were sealed: the API seals such rows at start-up. */
   secrets_unsealed: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -170,6 +174,10 @@ export interface ChannelsTable {
   is_default: Generated<boolean>;
   /** Set on a member's personal channel: the member it notifies (0023-oncall-rotations). */
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -258,6 +266,10 @@ export interface StatusPagesTable {
   org_id: string;
   slug: string;
   title: string;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -286,6 +298,10 @@ export interface MaintenanceWindowsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   created_by: string | null;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }

@@ -54,7 +54,7 @@ export const timeoutRule = [
 ] as const;
 
 /** Assertions a type has nothing to judge with are refused (TCP keeps its old leniency). */
-function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
+export function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
   const { lenient, sources: allowed }: CheckType['assertions'] = checkTypes[m.type].assertions;
   if (lenient) return;
   m.assertions.forEach((a, i) => {
