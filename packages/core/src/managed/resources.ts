@@ -21,7 +21,7 @@ export const resourceKey = z
 /** A reference to an environment variable, `${NAME}`: how a file gives a secret. */
 export const envReference = z
   .string()
-  .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'a secret is given as an environment variable reference: ${NAME}');
+  .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, `a secret is given as an environment variable reference: \${NAME}`);
 
 /** The kinds of resource a file declares, in the order an apply creates them. */
 export const resourceKinds = ['channels', 'monitors', 'maintenanceWindows', 'statusPages'] as const;
@@ -138,9 +138,9 @@ function keysResolve(value: unknown, ctx: z.RefinementCtx) {
       }
     });
   };
-  doc.monitors.forEach((m, i) => refer(m.channels, ['monitors', i, 'channels'], 'channels'));
+  for (const [i, m] of doc.monitors.entries()) refer(m.channels, ['monitors', i, 'channels'], 'channels');
   for (const kind of ['maintenanceWindows', 'statusPages'] as const) {
-    doc[kind].forEach((entry, i) => refer(entry.monitors, [kind, i, 'monitors'], 'monitors'));
+    for (const [i, entry] of doc[kind].entries()) refer(entry.monitors, [kind, i, 'monitors'], 'monitors');
   }
 }
 
