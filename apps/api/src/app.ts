@@ -41,6 +41,7 @@ import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
+import { managedRoutes } from './routes/managed';
 import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
 import { createMailer, type Mailer } from './services/mailer';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps) {
       channelRoutes,
       statsRoutes,
       statusPageRoutes,
+      managedRoutes,
       usageRoutes,
       regionRoutes,
       locationRoutes,

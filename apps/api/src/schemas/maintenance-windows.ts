@@ -1,6 +1,6 @@
 import { maintenanceWindowFields as fields, windowSpanRule as spanRule } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
 export const createMaintenanceWindowBody = z.strictObject(fields).superRefine(...spanRule);
 
@@ -19,10 +19,12 @@ export const maintenanceWindowSchema = z.object({
   status: z.enum(['scheduled', 'active', 'ended']).describe('relative to now'),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const listMaintenanceWindowsQuery = z.object({
   monitorId: z.uuid().optional(),
+  key: keyQuery,
   limit: limitQuery,
   cursor: cursorQuery,
 });

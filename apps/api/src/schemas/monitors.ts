@@ -9,7 +9,7 @@ import {
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
 export const monitorStateSchema = z.object({
   status: z.enum(monitorStatuses),
@@ -25,6 +25,7 @@ const stored = {
   createdAt: isoTime,
   updatedAt: isoTime,
   state: monitorStateSchema,
+  ...managedFields,
 };
 
 const { heartbeatToken } = checkTypes.heartbeat.config.shape;
@@ -55,6 +56,7 @@ export const listMonitorsQuery = z.object({
   type: z.enum(monitorTypes).optional(),
   tag: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(200).optional().describe('matches name, URL or host'),
+  key: keyQuery,
   limit: limitQuery,
   cursor: cursorQuery,
 });

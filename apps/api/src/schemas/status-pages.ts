@@ -5,7 +5,7 @@ import {
   statusPageTitle,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime } from './common';
+import { isoTime, managedFields } from './common';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -29,6 +29,7 @@ export const statusPageSchema = z.object({
   monitorIds: z.array(z.string()),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const slugParams = z.object({ slug: z.string().max(64) });

@@ -158,6 +158,10 @@ export type Monitor = MonitorConfig & {
   id: string;
   createdAt: string;
   updatedAt: string;
+  /** The key a sentinelmesh.yaml names it by (migration 0025); null if none. */
+  key: string | null;
+  /** Owned by an apply from a file. */
+  managed: boolean;
   state: MonitorState;
 };
 
