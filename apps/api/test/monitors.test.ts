@@ -69,6 +69,8 @@ describe('creating monitors', () => {
       paused: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
       state: {
         status: 'pending',
         since: expect.any(String),

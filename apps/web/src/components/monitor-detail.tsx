@@ -20,6 +20,7 @@ import { NoChannelWarning } from './no-channel-warning';
 import { PhaseBreakdown } from './phase-breakdown';
 import { ProblemBanner } from './problem-banner';
 import { ResultsTable } from './results-table';
+import { ManagedBadge } from './managed-by-code';
 import { StatusBadge } from './status-badge';
 import { TimeAgo } from './time-ago';
 import { UptimeBars } from './uptime-bars';
@@ -133,7 +134,7 @@ export function MonitorDetail({ id }: { id: string }) {
           <div className="page-header">
             <h1>{monitor.name}</h1>
             <p className="page-header__status">
-              <StatusBadge status={monitor.state.status} />{' '}
+              <StatusBadge status={monitor.state.status} /> <ManagedBadge resource={monitor} />{' '}
               {monitor.state.since ? (
                 <span className="muted">
                   since <TimeAgo iso={monitor.state.since} now={now} /> ({formatDateTime(monitor.state.since)}
