@@ -37,13 +37,26 @@ function assignKeys<T extends Live>(items: T[], nameOf: (item: T) => string): Ma
   return keys;
 }
 
-const oldestFirst = <T extends Live>(items: T[]) => [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+const oldestFirst = <T extends Live>(items: T[]) =>
+  [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
 /** `${CHANNEL_OPS_SLACK_WEBHOOK_URL}`: where an exported channel's secret is to come from. */
 export const secretVariable = (key: string, field: string) =>
   `${`channel_${key}_${field.replace(/([a-z])([A-Z])/g, '$1_$2')}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
-const RESPONSE_ONLY = ['id', 'createdAt', 'updatedAt', 'state', 'key', 'managed', 'channelIds', 'heartbeatToken', 'status', 'monitorIds', 'isDefault'];
+const RESPONSE_ONLY = [
+  'id',
+  'createdAt',
+  'updatedAt',
+  'state',
+  'key',
+  'managed',
+  'channelIds',
+  'heartbeatToken',
+  'status',
+  'monitorIds',
+  'isDefault',
+];
 
 const without = (item: Record<string, unknown>, fields: string[]) =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !fields.includes(k)));
@@ -53,7 +66,9 @@ const without = (item: Record<string, unknown>, fields: string[]) =>
  * whoever made them. Channel secrets become `${ENV}` references (the API never shows them); a
  * monitor's secret parts stay as the API's masks, which an apply to the same organization keeps.
  */
-export async function exportOrganization(api: ApiClient): Promise<{ document: SentinelFileInput; variables: string[] }> {
+export async function exportOrganization(
+  api: ApiClient,
+): Promise<{ document: SentinelFileInput; variables: string[] }> {
   type Channel = Live & { type: string; name: string; config: Record<string, unknown>; isDefault: boolean };
   type Monitor = Live & { name: string; channelIds: string[] } & Record<string, unknown>;
   type Window = Live & { name: string; startsAt: string; endsAt: string; monitorIds: string[] };

@@ -55,7 +55,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const loaded = await loadSentinelFile(path, io.env);
       if (!loaded.ok) {
         if (json) io.out(`${JSON.stringify({ ok: false, problems: loaded.problems })}\n`);
-        else io.err(`${loaded.problems.map(formatProblem).join('\n')}\n${loaded.problems.length} problem(s) in ${path}; nothing was changed.\n`);
+        else
+          io.err(
+            `${loaded.problems.map(formatProblem).join('\n')}\n${loaded.problems.length} problem(s) in ${path}; nothing was changed.\n`,
+          );
         return 1;
       }
       if (command === 'validate') {
@@ -67,7 +70,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const body = {
         resources: loaded.resources,
         prune: options.prune === true,
-        ...(command === 'apply' && options['expect-revision'] ? { expectedRevision: options['expect-revision'] } : {}),
+        ...(command === 'apply' && options['expect-revision']
+          ? { expectedRevision: options['expect-revision'] }
+          : {}),
       };
       const result = await api.post<PlanResult>(`/v1/managed/${command}`, body);
       io.out(json ? `${JSON.stringify({ ok: true, ...result })}\n` : renderPlan(result));
@@ -79,7 +84,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (options.output) {
         await writeFile(options.output, yaml);
         if (json) io.out(`${JSON.stringify({ ok: true, file: options.output, variables })}\n`);
-        else io.err(`wrote ${options.output}${variables.length ? `; set ${variables.join(', ')} before applying it` : ''}\n`);
+        else
+          io.err(
+            `wrote ${options.output}${variables.length ? `; set ${variables.join(', ')} before applying it` : ''}\n`,
+          );
       } else io.out(json ? `${JSON.stringify({ ok: true, document, variables })}\n` : yaml);
       return 0;
     }
@@ -87,7 +95,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof ApiError) {
       const details = error.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
-      return fail(details ? `${error.message}\n${details}` : error.message, { status: error.status, problems: error.errors });
+      return fail(details ? `${error.message}\n${details}` : error.message, {
+        status: error.status,
+        problems: error.errors,
+      });
     }
     return fail((error as Error).message);
   }
@@ -114,6 +125,9 @@ function connect(options: { 'api-url'?: string | undefined; 'api-key'?: string |
   const url = options['api-url'] ?? env.SENTINELMESH_API_URL;
   const key = options['api-key'] ?? env.SENTINELMESH_API_KEY;
   if (!url) throw new Error('no API URL: set SENTINELMESH_API_URL or pass --api-url');
-  if (!key) throw new Error('no API key: set SENTINELMESH_API_KEY or pass --api-key (POST /v1/api-keys, role member)');
+  if (!key)
+    throw new Error(
+      'no API key: set SENTINELMESH_API_KEY or pass --api-key (POST /v1/api-keys, role member)',
+    );
   return apiClient(url, key);
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createTestDatabase, signupUser, startApi, type TestApi } from '../../../apps/api/test/helpers';
+import {
+  client,
+  createTestDatabase,
+  signupUser,
+  startApi,
+  type TestApi,
+} from '../../../apps/api/test/helpers';
 import { run } from '../src/main';
 
 let testDb: TestDatabase;
@@ -45,7 +51,11 @@ async function cli(key: string, ...argv: string[]) {
   let out = '';
   let err = '';
   const code = await run(argv, {
-    env: { SENTINELMESH_API_URL: apiUrl, SENTINELMESH_API_KEY: key, SLACK_URL: 'https://hooks.slack.com/services/T0/B0/secret' },
+    env: {
+      SENTINELMESH_API_URL: apiUrl,
+      SENTINELMESH_API_KEY: key,
+      SLACK_URL: 'https://hooks.slack.com/services/T0/B0/secret',
+    },
     out: (text) => {
       out += text;
     },
@@ -143,13 +153,24 @@ describe('sentinelmesh plan and apply against the API', () => {
   it('--prune deletes the managed resources the file no longer has, and nothing made in the dashboard', async () => {
     const { as, key } = await organization();
     await cli(key, 'apply', '-f', await yamlFile(FILE()));
-    const handmade = (await as.post('/v1/monitors', { type: 'http', name: 'Made by hand', url: 'https://example.com' })).json();
-    const smaller = await yamlFile(FILE().replace(/  - key: db\n(.*\n){4}/, '').replace('[checkout, db]', '[checkout]'));
+    const handmade = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Made by hand', url: 'https://example.com' })
+    ).json();
+    const smaller = await yamlFile(
+      FILE()
+        .replace(/ {2}- key: db\n(.*\n){4}/, '')
+        .replace('[checkout, db]', '[checkout]'),
+    );
     const withoutPrune = await cli(key, 'plan', '-f', smaller, '--json');
     expect(withoutPrune.json().changes.filter((c: { action: string }) => c.action === 'delete')).toEqual([]);
     const pruned = await cli(key, 'apply', '-f', smaller, '--prune', '--json');
     expect(pruned.code).toBe(0);
-    expect(pruned.json().changes.filter((c: { action: string }) => c.action === 'delete').map((c: { key: string }) => c.key)).toEqual(['db']);
+    expect(
+      pruned
+        .json()
+        .changes.filter((c: { action: string }) => c.action === 'delete')
+        .map((c: { key: string }) => c.key),
+    ).toEqual(['db']);
     const names = (await monitorsOf(as)).map((m) => m.name).sort();
     expect(names).toEqual(['Checkout API', 'Made by hand']);
     expect((await as.get(`/v1/monitors/${handmade.id}`)).statusCode).toBe(200);
@@ -173,7 +194,9 @@ monitors:
 `);
     const result = await cli(key, 'apply', '-f', bad);
     expect(result.code).toBe(1);
-    expect(result.err).toContain(`${bad}:6: channels.0.config.webhookUrl: a secret is given as an environment variable reference`);
+    expect(result.err).toContain(
+      `${bad}:6: channels.0.config.webhookUrl: a secret is given as an environment variable reference`,
+    );
     expect(result.err).toContain(`${bad}:12: monitors.0.intervalSeconds:`);
     expect(result.err).toContain(`${bad}:13: monitors.0.channels.0: no channels entry has the key "nope"`);
     expect(await monitorsOf(as)).toEqual([]);
@@ -183,8 +206,17 @@ monitors:
   it('concurrent applies of two versions leave exactly one of them, never a mix or duplicates', async () => {
     const { as, key } = await organization();
     const a = await yamlFile(FILE(60));
-    const b = await yamlFile(FILE(120, '  - key: extra\n    name: Extra\n    type: tcp\n    host: extra.example.com\n    port: 22\n'));
-    const results = await Promise.all([cli(key, 'apply', '-f', a), cli(key, 'apply', '-f', b), cli(key, 'apply', '-f', a)]);
+    const b = await yamlFile(
+      FILE(
+        120,
+        '  - key: extra\n    name: Extra\n    type: tcp\n    host: extra.example.com\n    port: 22\n',
+      ),
+    );
+    const results = await Promise.all([
+      cli(key, 'apply', '-f', a),
+      cli(key, 'apply', '-f', b),
+      cli(key, 'apply', '-f', a),
+    ]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     const keys = (await monitorsOf(as)).map((m) => m.key);
     expect(new Set(keys).size).toBe(keys.length);
@@ -197,9 +229,22 @@ monitors:
 });
 
 const monitorArb = fc.oneof(
-  fc.record({ type: fc.constant('http'), url: fc.constantFrom('https://a.example.com/', 'https://b.example.com/health'), intervalSeconds: fc.integer({ min: 30, max: 600 }), tags: fc.array(fc.constantFrom('prod', 'eu', 'api'), { maxLength: 2 }) }),
-  fc.record({ type: fc.constant('tcp'), host: fc.constantFrom('db.example.com', 'cache.example.com'), port: fc.integer({ min: 1, max: 65_535 }) }),
-  fc.record({ type: fc.constant('dns'), host: fc.constantFrom('example.com', 'example.org'), recordType: fc.constantFrom('A', 'AAAA', 'MX') }),
+  fc.record({
+    type: fc.constant('http'),
+    url: fc.constantFrom('https://a.example.com/', 'https://b.example.com/health'),
+    intervalSeconds: fc.integer({ min: 30, max: 600 }),
+    tags: fc.array(fc.constantFrom('prod', 'eu', 'api'), { maxLength: 2 }),
+  }),
+  fc.record({
+    type: fc.constant('tcp'),
+    host: fc.constantFrom('db.example.com', 'cache.example.com'),
+    port: fc.integer({ min: 1, max: 65_535 }),
+  }),
+  fc.record({
+    type: fc.constant('dns'),
+    host: fc.constantFrom('example.com', 'example.org'),
+    recordType: fc.constantFrom('A', 'AAAA', 'MX'),
+  }),
   fc.record({ type: fc.constant('heartbeat'), periodSeconds: fc.integer({ min: 60, max: 86_400 }) }),
 );
 
@@ -216,7 +261,13 @@ describe('export, apply, plan', () => {
         expect((await cli(key, 'export', '-o', exported)).code).toBe(0);
         const applied = await cli(key, 'apply', '-f', exported, '--json');
         expect(applied.code).toBe(0);
-        expect(applied.json().changes.every((c: { action: string; fields: unknown[] }) => c.action === 'adopt' && c.fields.length === 0)).toBe(true);
+        expect(
+          applied
+            .json()
+            .changes.every(
+              (c: { action: string; fields: unknown[] }) => c.action === 'adopt' && c.fields.length === 0,
+            ),
+        ).toBe(true);
         expect((await cli(key, 'plan', '-f', exported)).code).toBe(0);
         const live = await monitorsOf(as);
         expect(live).toHaveLength(monitors.length);

@@ -15,12 +15,14 @@ const APPLY_BODY_LIMIT = 16 * 1024 * 1024;
 
 const planBody = z.strictObject({
   resources: desiredResourcesSchema.describe(
-    "a sentinelmesh.yaml's resources with its ${ENV} references replaced by their values",
+    "a sentinelmesh.yaml's resources with its environment variable references replaced by their values",
   ),
   prune: z
     .boolean()
     .default(false)
-    .describe('also delete managed resources (those an apply made or adopted) that `resources` no longer has'),
+    .describe(
+      'also delete managed resources (those an apply made or adopted) that `resources` no longer has',
+    ),
 });
 
 const applyBody = planBody.extend({
@@ -66,14 +68,23 @@ export const managedRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
   const write = app.requireRole('member');
 
   /** Channel URLs are screened (DNS) before the transaction opens, as POST /v1/channels does. */
-  const openAfterScreening = async (request: FastifyRequest, channels: Array<{ type: string; config: object }>) => {
+  const openAfterScreening = async (
+    request: FastifyRequest,
+    channels: Array<{ type: string; config: object }>,
+  ) => {
     for (const channel of channels) {
-      (await screenChannelTargets(channel.config as Record<string, unknown>, ctx.config))(channel.type as never);
+      (await screenChannelTargets(channel.config as Record<string, unknown>, ctx.config))(
+        channel.type as never,
+      );
     }
     const principal = principalOf(request);
     return app.openTenant(request, principal.orgId, principal);
   };
-  const options = { onRequest: write, config: { tenantTransaction: false }, bodyLimit: APPLY_BODY_LIMIT } as const;
+  const options = {
+    onRequest: write,
+    config: { tenantTransaction: false },
+    bodyLimit: APPLY_BODY_LIMIT,
+  } as const;
 
   app.post(
     '/managed/plan',

@@ -27,7 +27,9 @@ export const managedFields = {
   key: z
     .string()
     .nullable()
-    .describe('the stable name a sentinelmesh.yaml gives it (unique per organization and kind); null if none'),
+    .describe(
+      'the stable name a sentinelmesh.yaml gives it (unique per organization and kind); null if none',
+    ),
   managed: z
     .boolean()
     .describe('owned by an apply from a file: an edit made elsewhere is undone by the next apply'),

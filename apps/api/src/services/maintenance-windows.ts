@@ -148,7 +148,12 @@ export async function getMaintenanceWindow(ctx: TenantContext, id: string) {
 /** Windows newest start first, optionally of one monitor. */
 export async function listMaintenanceWindows(
   ctx: TenantContext,
-  filter: { monitorId?: string | undefined; key?: string | undefined; limit: number; cursor?: string | undefined },
+  filter: {
+    monitorId?: string | undefined;
+    key?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
   const { orgId } = ctx;
   let query = selectWindows(ctx);

@@ -245,7 +245,12 @@ export function openStoredConfig(ctx: ActorContext, stored: StoredMonitorRow): S
 /** Replaces a monitor's whole configuration (an apply from a file), announcing it after commit. */
 export async function replaceMonitor(
   ctx: ActorContext,
-  input: { id: string; stored: StoredMonitorRow; config: StoredMonitorConfig; channelIds: string[] | undefined },
+  input: {
+    id: string;
+    stored: StoredMonitorRow;
+    config: StoredMonitorConfig;
+    channelIds: string[] | undefined;
+  },
 ): Promise<void> {
   await lockOrganization(ctx.db, ctx.orgId);
   const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);

@@ -82,7 +82,12 @@ export async function listStatusPages(
   page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
   const all = selectPages(ctx.db, ctx.orgId);
-  return keysetPage(page.key ? all.where('p.key', '=', page.key) : all, byTimeThenId('p.created_at', 'p.id'), page, toStatusPage);
+  return keysetPage(
+    page.key ? all.where('p.key', '=', page.key) : all,
+    byTimeThenId('p.created_at', 'p.id'),
+    page,
+    toStatusPage,
+  );
 }
 
 export async function createStatusPage(

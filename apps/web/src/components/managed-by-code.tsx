@@ -10,7 +10,10 @@ interface Managed {
 export function ManagedBadge({ resource }: { resource: Managed }) {
   if (!resource.managed) return null;
   return (
-    <span className="badge badge--managed" title={resource.key ? `key "${resource.key}" in sentinelmesh.yaml` : undefined}>
+    <span
+      className="badge badge--managed"
+      title={resource.key ? `key "${resource.key}" in sentinelmesh.yaml` : undefined}
+    >
       Managed by code
     </span>
   );

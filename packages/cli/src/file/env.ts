@@ -1,4 +1,9 @@
-import { channelSecretFields, type DesiredResources, isChannelTypeName, type SentinelFile } from '@sentinelmesh/core';
+import {
+  channelSecretFields,
+  type DesiredResources,
+  isChannelTypeName,
+  type SentinelFile,
+} from '@sentinelmesh/core';
 
 const REFERENCE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 
@@ -50,7 +55,10 @@ export function substituteEnv(document: Record<string, unknown>, env: Env) {
 }
 
 /** The resources of a validated file with its channel secrets filled in from the environment. */
-export function withSecrets(file: SentinelFile, env: Env): { resources: DesiredResources; missing: MissingVariable[] } {
+export function withSecrets(
+  file: SentinelFile,
+  env: Env,
+): { resources: DesiredResources; missing: MissingVariable[] } {
   const missing: MissingVariable[] = [];
   const channels = file.channels.map((channel, i) => ({
     ...channel,
@@ -63,6 +71,12 @@ export function withSecrets(file: SentinelFile, env: Env): { resources: DesiredR
       ]),
     ),
   }));
-  const { channels: _references, version: _version, $schema: _schema, escalationPolicies: _reserved, ...rest } = file;
+  const {
+    channels: _references,
+    version: _version,
+    $schema: _schema,
+    escalationPolicies: _reserved,
+    ...rest
+  } = file;
   return { resources: { ...rest, channels } as DesiredResources, missing };
 }

@@ -6,6 +6,10 @@ export const JSON_SCHEMA_PATH = 'schemas/sentinelmesh.schema.json';
 
 /** The JSON Schema of sentinelmesh.yaml, generated from the core schemas, as the repository publishes it. */
 export function fileJsonSchema(): string {
-  const schema = z.toJSONSchema(sentinelFileSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  const schema = z.toJSONSchema(sentinelFileSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  });
   return `${JSON.stringify({ ...schema, title: 'sentinelmesh.yaml', $id: 'sentinelmesh.schema.json' }, null, 2)}\n`;
 }

@@ -38,18 +38,29 @@ export async function loadSentinelFile(path: string, env: Env): Promise<LoadResu
   let version: unknown;
   let schema: unknown;
   const files = await filesOf(path);
-  if (files.length === 0) return { ok: false, problems: [{ file: path, line: 0, path: '', message: 'no *.yaml files here' }] };
+  if (files.length === 0)
+    return { ok: false, problems: [{ file: path, line: 0, path: '', message: 'no *.yaml files here' }] };
   for (const file of files) {
     const lines = new LineCounter();
     const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
     const source = { path: file, doc, lines };
     for (const error of doc.errors) {
-      problems.push({ file, line: lines.linePos(error.pos[0]).line, path: '', message: error.message.split('\n')[0] ?? '' });
+      problems.push({
+        file,
+        line: lines.linePos(error.pos[0]).line,
+        path: '',
+        message: error.message.split('\n')[0] ?? '',
+      });
     }
     if (doc.errors.length > 0) continue;
     const value = (doc.toJS() ?? {}) as Record<string, unknown>;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ file, line: 1, path: '', message: 'the file must be a mapping (version: 1, monitors: [...])' });
+      problems.push({
+        file,
+        line: 1,
+        path: '',
+        message: 'the file must be a mapping (version: 1, monitors: [...])',
+      });
       continue;
     }
     version ??= value.version;
@@ -62,7 +73,8 @@ export async function loadSentinelFile(path: string, env: Env): Promise<LoadResu
         merged[name] = entries as unknown[];
         continue;
       }
-      const list = (merged[name] ??= []);
+      const list = merged[name] ?? [];
+      merged[name] = list;
       entries.forEach((entry, i) => {
         origins.set(`${name}.${list.length}`, { source, path: [name, i] });
         list.push(entry);
@@ -74,7 +86,9 @@ export async function loadSentinelFile(path: string, env: Env): Promise<LoadResu
     const [kind, index, ...rest] = issuePath.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const origin = origins.get(`${String(kind)}.${String(index)}`) ?? origins.get(String(kind));
     const within = origin?.path.length === 1 && index !== undefined ? [index, ...rest] : rest;
-    const at = origin ? locate(origin.source, [...origin.path, ...within]) : { file: files[0] ?? path, line: 1 };
+    const at = origin
+      ? locate(origin.source, [...origin.path, ...within])
+      : { file: files[0] ?? path, line: 1 };
     return { ...at, path: issuePath.map(String).join('.') };
   };
   const unset = (missing: MissingVariable[]) =>

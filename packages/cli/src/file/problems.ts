@@ -10,7 +10,10 @@ export interface FileProblem {
 }
 
 /** The line of the deepest node `path` reaches (a missing field: the line of its entry). */
-export function locate(source: { path: string; doc: Document; lines: LineCounter }, path: (string | number)[]) {
+export function locate(
+  source: { path: string; doc: Document; lines: LineCounter },
+  path: (string | number)[],
+) {
   let node: unknown = source.doc.contents;
   let offset = (source.doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
   for (const step of path) {
@@ -30,4 +33,5 @@ export function locate(source: { path: string; doc: Document; lines: LineCounter
   return { file: source.path, line: source.lines.linePos(offset).line };
 }
 
-export const formatProblem = (p: FileProblem) => `${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+export const formatProblem = (p: FileProblem) =>
+  `${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`;

@@ -17,10 +17,14 @@ export function renderPlan(plan: PlanResult): string {
   const lines: string[] = [];
   for (const change of plan.changes) {
     const adopted = change.action === 'adopt' ? ` (adopts "${change.name}", made elsewhere)` : '';
-    lines.push(`${SIGN[change.action]} ${change.kind} ${change.key}${adopted}${change.action === 'create' ? ` "${change.name}"` : ''}`);
+    lines.push(
+      `${SIGN[change.action]} ${change.kind} ${change.key}${adopted}${change.action === 'create' ? ` "${change.name}"` : ''}`,
+    );
     for (const field of change.fields) {
       lines.push(
-        field.secret ? `    ${field.field}: (secret changed)` : `    ${field.field}: ${show(field.before)} → ${show(field.after)}`,
+        field.secret
+          ? `    ${field.field}: (secret changed)`
+          : `    ${field.field}: ${show(field.before)} → ${show(field.after)}`,
       );
     }
   }

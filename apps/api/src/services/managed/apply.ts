@@ -2,13 +2,16 @@ import { conflict, type DesiredResources, type PlannedChange, type ResourceKind 
 import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import { createChannel, deleteChannel, updateChannel } from '../channels';
-import { createMaintenanceWindow, deleteMaintenanceWindow, updateMaintenanceWindow } from '../maintenance-windows';
+import {
+  createMaintenanceWindow,
+  deleteMaintenanceWindow,
+  updateMaintenanceWindow,
+} from '../maintenance-windows';
 import { createMonitor, deleteMonitor, replaceMonitor } from '../monitors';
 import { lockOrganization } from '../quotas';
 import { createStatusPage, deleteStatusPage, updateStatusPage } from '../status-pages';
 import { loadLiveState, revisionOf } from './live';
-import { monitorInput, type Step } from './plan';
-import { planApply } from './plan';
+import { monitorInput, planApply, type Step } from './plan';
 
 const tables = {
   channels: 'channels',
@@ -44,13 +47,17 @@ async function markManaged(ctx: ActorContext, kind: ResourceKind, id: string, ke
 /** Ids by key after the apply so far: live ones first, created ones as they are made. */
 type Ids = Record<ResourceKind, Map<string, string>>;
 
-const idsOf = (ids: Ids, kind: ResourceKind, keys: string[]) =>
-  keys.map((key) => ids[kind].get(key) ?? key);
+const idsOf = (ids: Ids, kind: ResourceKind, keys: string[]) => keys.map((key) => ids[kind].get(key) ?? key);
 
 async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
   const { change } = step;
   if (change.action === 'delete' && change.id) {
-    const remove = { channels: deleteChannel, monitors: deleteMonitor, maintenanceWindows: deleteMaintenanceWindow, statusPages: deleteStatusPage }[step.kind];
+    const remove = {
+      channels: deleteChannel,
+      monitors: deleteMonitor,
+      maintenanceWindows: deleteMaintenanceWindow,
+      statusPages: deleteStatusPage,
+    }[step.kind];
     await remove(ctx, change.id);
     return;
   }
@@ -61,8 +68,14 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
       const entry = step.entry;
       if (!entry) return;
       const fields = { name: entry.name, isDefault: entry.isDefault ?? false };
-      if (!id) id = (await createChannel(ctx, { ...fields, type: entry.type, config: entry.config } as never)).id;
-      else if (changed) await updateChannel(ctx, { id, patch: { ...fields, config: entry.config }, targets: () => undefined });
+      if (!id)
+        id = (await createChannel(ctx, { ...fields, type: entry.type, config: entry.config } as never)).id;
+      else if (changed)
+        await updateChannel(ctx, {
+          id,
+          patch: { ...fields, config: entry.config },
+          targets: () => undefined,
+        });
       break;
     }
     case 'monitors': {
@@ -87,7 +100,11 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
     case 'statusPages': {
       const entry = step.entry;
       if (!entry) return;
-      const page = { slug: entry.slug, title: entry.title, monitorIds: idsOf(ids, 'monitors', entry.monitors) };
+      const page = {
+        slug: entry.slug,
+        title: entry.title,
+        monitorIds: idsOf(ids, 'monitors', entry.monitors),
+      };
       if (!id) id = (await createStatusPage(ctx, page)).id;
       else if (changed) await updateStatusPage(ctx, { id, patch: page });
       break;
@@ -120,5 +137,10 @@ export async function applyResources(ctx: ActorContext, request: ApplyRequest): 
     Object.entries(plan.keys).map(([kind, keys]) => [kind, new Map([...keys].map(([id, key]) => [key, id]))]),
   ) as Ids;
   for (const step of plan.steps) await run(ctx, step, ids);
-  return { revision: revisionOf(await loadLiveState(ctx)), applied: true, changes, unchanged: plan.unchanged };
+  return {
+    revision: revisionOf(await loadLiveState(ctx)),
+    applied: true,
+    changes,
+    unchanged: plan.unchanged,
+  };
 }

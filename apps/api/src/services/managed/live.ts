@@ -59,7 +59,11 @@ function openChannelSecrets(ctx: ActorContext, sealed: string | null): Record<st
 }
 
 const linked = (table: 'monitor_channels' | 'maintenance_window_monitors' | 'status_page_monitors') => {
-  const owner = { monitor_channels: 'monitor_id', maintenance_window_monitors: 'window_id', status_page_monitors: 'status_page_id' }[table];
+  const owner = {
+    monitor_channels: 'monitor_id',
+    maintenance_window_monitors: 'window_id',
+    status_page_monitors: 'status_page_id',
+  }[table];
   const target = table === 'monitor_channels' ? 'channel_id' : 'monitor_id';
   const order = table === 'status_page_monitors' ? 'position' : target;
   return sql<string[]>`coalesce((SELECT array_agg(l.${sql.ref(target)}::text ORDER BY l.${sql.ref(order)})
@@ -78,7 +82,15 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       .execute(),
     db
       .selectFrom('monitors as r')
-      .select(['id', 'key', 'managed', 'config', 'secrets', 'updated_at', linked('monitor_channels').as('links')])
+      .select([
+        'id',
+        'key',
+        'managed',
+        'config',
+        'secrets',
+        'updated_at',
+        linked('monitor_channels').as('links'),
+      ])
       .where('org_id', '=', orgId)
       .orderBy('created_at')
       .execute(),
@@ -99,7 +111,15 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       .execute(),
     db
       .selectFrom('status_pages as r')
-      .select(['id', 'key', 'managed', 'slug', 'title', 'updated_at', linked('status_page_monitors').as('links')])
+      .select([
+        'id',
+        'key',
+        'managed',
+        'slug',
+        'title',
+        'updated_at',
+        linked('status_page_monitors').as('links'),
+      ])
       .where('org_id', '=', orgId)
       .orderBy('created_at')
       .execute(),

@@ -1,12 +1,12 @@
 import {
   type ChannelEntry,
   type CreateMonitor,
-  createMonitorSchema,
   changedFields,
   channelSecretFields,
   channelType,
-  DomainError,
+  createMonitorSchema,
   type DesiredResources,
+  DomainError,
   type FieldChange,
   type MaintenanceWindowEntry,
   type MonitorEntry,
@@ -33,7 +33,12 @@ export type Step =
       live: LiveMonitor | null;
       config: StoredMonitorConfig | null;
     }
-  | { kind: 'maintenanceWindows'; change: PlannedChange; entry: MaintenanceWindowEntry | null; live: LiveWindow | null }
+  | {
+      kind: 'maintenanceWindows';
+      change: PlannedChange;
+      entry: MaintenanceWindowEntry | null;
+      live: LiveWindow | null;
+    }
   | { kind: 'statusPages'; change: PlannedChange; entry: StatusPageEntry | null; live: LivePage | null };
 
 export interface Plan {
@@ -56,7 +61,11 @@ function underEntry<T>(kind: ResourceKind, index: number, run: () => Promise<T>)
 
 const SECRET = '(secret)';
 
-function channelForm(type: ChannelEntry['type'], settings: Record<string, unknown>, secretsOnly?: Set<string>) {
+function channelForm(
+  type: ChannelEntry['type'],
+  settings: Record<string, unknown>,
+  secretsOnly?: Set<string>,
+) {
   const secretFields = new Set(channelSecretFields(type));
   const visible: Record<string, unknown> = {};
   const real: Record<string, unknown> = {};
@@ -73,7 +82,10 @@ function planChannel(m: Match<ChannelEntry, LiveChannel>): FieldChange[] {
   if (!live) return [];
   if (live.type !== entry.type) {
     throw new DomainError('validation', "a channel's type cannot change", [
-      { path: `channels.${m.index}.type`, message: `the live channel is ${live.type}; give the new one another key` },
+      {
+        path: `channels.${m.index}.type`,
+        message: `the live channel is ${live.type}; give the new one another key`,
+      },
     ]);
   }
   const desired = channelType(entry.type).settings.parse(entry.config) as Record<string, unknown>;
@@ -111,7 +123,10 @@ async function planMonitor(
   if (!live) return { config, fields: [] };
   if (live.stored.config.type !== entry.type) {
     throw new DomainError('validation', "a monitor's type cannot change", [
-      { path: `monitors.${m.index}.type`, message: `the live monitor is ${live.stored.config.type}; give the new one another key` },
+      {
+        path: `monitors.${m.index}.type`,
+        message: `the live monitor is ${live.stored.config.type}; give the new one another key`,
+      },
     ]);
   }
   const current = openStoredConfig(ctx, live.stored);
@@ -140,7 +155,12 @@ function planWindow(m: Match<MaintenanceWindowEntry, LiveWindow>, monitorKey: (i
       endsAt: instant(live.endsAt),
       monitors: sorted(live.monitorIds.map(monitorKey)),
     },
-    { name: entry.name, startsAt: instant(entry.startsAt), endsAt: instant(entry.endsAt), monitors: sorted(entry.monitors) },
+    {
+      name: entry.name,
+      startsAt: instant(entry.startsAt),
+      endsAt: instant(entry.endsAt),
+      monitors: sorted(entry.monitors),
+    },
   );
 }
 
@@ -227,7 +247,19 @@ export async function planApply(
     ) =>
       leftover
         .filter((r) => r.managed && r.key !== null)
-        .map((r) => ({ kind, change: { kind, key: r.key as string, action: 'delete' as const, id: r.id, name: nameOf(r), fields: [] }, entry: null, live: r }));
+        .map((r) => ({
+          kind,
+          change: {
+            kind,
+            key: r.key as string,
+            action: 'delete' as const,
+            id: r.id,
+            name: nameOf(r),
+            fields: [],
+          },
+          entry: null,
+          live: r,
+        }));
     steps.push(
       ...(gone('statusPages', pages.leftover, (r) => r.title) as Step[]),
       ...(gone('maintenanceWindows', windows.leftover, (r) => r.name) as Step[]),
