@@ -69,11 +69,18 @@ const without = (item: Record<string, unknown>, fields: string[]) =>
 export async function exportOrganization(
   api: ApiClient,
 ): Promise<{ document: SentinelFileInput; variables: string[] }> {
-  type Channel = Live & { type: string; name: string; config: Record<string, unknown>; isDefault: boolean };
+  type Channel = Live & {
+    type: string;
+    name: string;
+    config: Record<string, unknown>;
+    isDefault: boolean;
+    personal?: boolean;
+  };
   type Monitor = Live & { name: string; channelIds: string[] } & Record<string, unknown>;
   type Window = Live & { name: string; startsAt: string; endsAt: string; monitorIds: string[] };
   type Page = Live & { slug: string; title: string; monitorIds: string[] };
-  const channels = oldestFirst(await listAll<Channel>(api, '/v1/channels'));
+  // Personal channels belong to their member, not to the organization's file.
+  const channels = oldestFirst(await listAll<Channel>(api, '/v1/channels')).filter((c) => !c.personal);
   const monitors = oldestFirst(await listAll<Monitor>(api, '/v1/monitors'));
   const windows = oldestFirst(await listAll<Window>(api, '/v1/maintenance-windows'));
   const pages = oldestFirst(await listAll<Page>(api, '/v1/status-pages'));

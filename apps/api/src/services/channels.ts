@@ -218,9 +218,7 @@ export async function listChannels(
   page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
   const query = page.key ? selectChannels(ctx).where('key', '=', page.key) : selectChannels(ctx);
-  return keysetPage(query, byTimeThenId('created_at', 'id'), page, (row) =>
-    toChannelView(ctx, row),
-  );
+  return keysetPage(query, byTimeThenId('created_at', 'id'), page, (row) => toChannelView(ctx, row));
 }
 
 const notifyQueues = new WeakMap<object, Queue>();

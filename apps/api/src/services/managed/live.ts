@@ -78,6 +78,8 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       .selectFrom('channels as r')
       .select(['id', 'key', 'managed', 'type', 'name', 'is_default', 'config', 'secrets', 'updated_at'])
       .where('org_id', '=', orgId)
+      // A member's personal channel belongs to them, not to a file.
+      .where('user_id', 'is', null)
       .orderBy('created_at')
       .execute(),
     db
