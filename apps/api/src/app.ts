@@ -34,6 +34,7 @@ import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { managedRoutes } from './routes/managed';
 import { memberRoutes } from './routes/members';
+import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
 import { oncallRotationRoutes } from './routes/oncall-rotations';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps) {
     tenantScope.addHook('preHandler', openCallerTenant);
     for (const routes of [
       monitorRoutes,
+      monitorGroupRoutes,
       incidentRoutes,
       maintenanceWindowRoutes,
       memberRoutes,

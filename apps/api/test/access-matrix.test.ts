@@ -67,6 +67,7 @@ const fresh = {
   member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
   invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
   location: () => created('/v1/locations', { name: `site ${++seq}` }),
+  group: () => created('/v1/monitor-groups', { name: `group ${++seq}` }),
   probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
   rotation: () => created('/v1/oncall-rotations', rotationBody()),
   override: () => created(`/v1/oncall-rotations/${ids.rotation}/overrides`, overrideBody()),
@@ -338,6 +339,31 @@ const routes: Route[] = [
   ),
   route(
     'POST',
+    '/v1/monitor-groups',
+    'member',
+    201,
+    () => '/v1/monitor-groups',
+    () => ({ name: `g${++seq}` }),
+  ),
+  route('GET', '/v1/monitor-groups', 'viewer', 200, () => '/v1/monitor-groups'),
+  route('GET', '/v1/monitor-groups/:id', 'viewer', 200, () => `/v1/monitor-groups/${ids.group}`),
+  route(
+    'PATCH',
+    '/v1/monitor-groups/:id',
+    'member',
+    200,
+    () => `/v1/monitor-groups/${ids.group}`,
+    () => ({ name: `g${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/monitor-groups/:id',
+    'member',
+    204,
+    async () => `/v1/monitor-groups/${await fresh.group()}`,
+  ),
+  route(
+    'POST',
     '/v1/status-pages',
     'member',
     201,
@@ -497,6 +523,7 @@ beforeAll(async () => {
   ids.channel = await fresh.channel();
   ids.statusPage = await fresh.statusPage();
   ids.window = await fresh.window();
+  ids.group = await fresh.group();
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
   ids.rotation = await fresh.rotation();
@@ -613,6 +640,12 @@ describe('the access matrix', () => {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     });
     expect([400, 404]).toContain(window.statusCode);
+    expect(
+      (await asB.post('/v1/monitors', httpMonitor({ dependsOn: { monitorIds: [ids.monitor] } }))).statusCode,
+    ).toBe(400);
+    expect((await asB.post('/v1/monitor-groups', { name: 'g', monitorIds: [ids.monitor] })).statusCode).toBe(
+      400,
+    );
     const rotation = await asB.post('/v1/oncall-rotations', {
       ...rotationBody(),
       memberIds: [ownerA.userId],

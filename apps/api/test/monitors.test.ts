@@ -67,6 +67,8 @@ describe('creating monitors', () => {
       channelIds: [],
       tags: [],
       paused: false,
+      groupId: null,
+      dependsOn: { monitorIds: [], groupIds: [] },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       key: null,

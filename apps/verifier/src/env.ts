@@ -15,6 +15,8 @@ export const verifierEnvShape = {
     .optional(),
   SMTP_FROM: z.string().min(3).default('SentinelMesh <alerts@localhost>'),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
+  /** Twilio's REST API, for SMS channels. */
+  TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
   /**
    * How long a job in hand stays locked (renewed while it runs); after a crash, its job runs again
    * once this has passed, and the monitor's next verifications wait behind it until then.

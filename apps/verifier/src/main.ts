@@ -27,6 +27,7 @@ runBackgroundApp({
       dashboardUrl: env.DASHBOARD_URL,
       smtp: { url: env.SMTP_URL ?? null, from: env.SMTP_FROM },
       pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
+      twilioApiUrl: env.TWILIO_API_URL,
       lockDurationMs: env.JOB_LOCK_MS,
     });
     if (!env.SMTP_URL) logger.warn('SMTP_URL is not set: email channels will report a delivery error');

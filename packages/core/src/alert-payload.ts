@@ -26,6 +26,8 @@ export interface AlertPayload {
    * while the incident can still be acknowledged.
    */
   ackUrl?: string;
+  /** Only on alerts of a group alerted as one: the group; `monitor` is then the member that changed it. */
+  group?: { id: string; name: string };
 }
 
 /** An incident as its row holds it. */

@@ -7,6 +7,7 @@ export * from './channels';
 export * from './check-result';
 export * from './check-types';
 export * from './consume-results';
+export * from './dependencies';
 export * from './errors';
 export * from './heartbeat';
 export * from './incident-cause';

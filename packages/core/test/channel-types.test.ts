@@ -18,6 +18,29 @@ const examples: { [T in ChannelTypeName]: ChannelSettings<T> } = {
   email: { to: ['oncall@example.com'] },
   pagerduty: { routingKey: 'SECRETROUTINGKEY1234' },
   discord: { webhookUrl: 'https://discord.com/api/webhooks/123/SECRETtokenWXYZ' },
+  matrix: {
+    homeserverUrl: 'https://matrix.example.org',
+    roomId: '!AbCdEf123:example.org',
+    accessToken: 'syt_SECRET_token_1234',
+  },
+  mattermost: { webhookUrl: 'https://mattermost.example.com/hooks/SECRETkey1234' },
+  rocketchat: { webhookUrl: 'https://chat.example.com/hooks/abc123/SECRETtoken1234' },
+  'google-chat': {
+    webhookUrl: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=SECRETkey&token=SECRETtok',
+  },
+  'twilio-sms': {
+    accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+    authToken: 'SECRETauthtoken0001',
+    from: '+14155550100',
+    to: '+14155550123',
+  },
+  'custom-webhook': {
+    url: 'https://hooks.example.com/in?token=SECRETtoken',
+    method: 'PUT',
+    contentType: 'application/json',
+    bodyTemplate: '{"text":"{{title}}"}',
+    headers: { Authorization: 'Bearer SECRET-bearer', Accept: 'application/json' },
+  },
 };
 
 const stored = (name: ChannelTypeName) => {

@@ -72,6 +72,8 @@ export interface MonitorsTable {
   key: string | null;
   /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
   managed: Generated<boolean>;
+  /** The group the monitor belongs to, if any (0024-dependencies). */
+  group_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -159,6 +161,10 @@ export interface IncidentsTable {
   note: ColumnType<string | null, string | null | undefined, string | null>;
   note_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   note_updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why the incident's alerts were held (`parent "X" is down`); null when they never were (0024-dependencies). */
+  suppressed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When held alerts were let go because the parent recovered while the monitor stayed down. */
+  released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ChannelsTable {
@@ -195,7 +201,8 @@ export interface AlertsTable {
   monitor_id: string | null;
   channel_id: string;
   event: AlertEvent;
-  status: 'pending' | 'sent' | 'failed';
+  /** `suppressed`: held because a parent was down, or replaced by its group's alert; never delivered. */
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: Generated<number>;
   payload: JSONColumnType<AlertPayload>;
   created_at: CreatedAt;
@@ -208,6 +215,40 @@ export interface AlertsTable {
   next_sweep_at: Timestamp | null;
   /** How many times the sweeper has looked at it (its next look backs off with this). */
   sweeps: Generated<number>;
+  /** The group incident this alert announces (0024-dependencies); then `incident_id` is null. */
+  group_incident_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A named set of monitors of one organization (0024-dependencies). */
+export interface MonitorGroupsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  /** While any member is down: one group incident and one down/up alert pair, not one per member. */
+  alert_as_one: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One parent of a monitor: another monitor or a group, never both (0024-dependencies). */
+export interface MonitorDependenciesTable {
+  org_id: string;
+  monitor_id: string;
+  parent_monitor_id: string | null;
+  parent_group_id: string | null;
+}
+
+/** The incident of a group alerted as one: open while any member is down (0024-dependencies). */
+export interface MonitorGroupIncidentsTable {
+  id: Generated<string>;
+  org_id: string;
+  group_id: string;
+  status: 'open' | 'resolved';
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  /** The member whose going down opened it. */
+  opened_by: string | null;
+  cause: string | null;
 }
 
 export interface AlertAttemptsTable {
@@ -432,6 +473,9 @@ export interface Database {
   organization_limits: OrganizationLimitsTable;
   probe_regions: ProbeRegionsTable;
   probes: ProbesTable;
+  monitor_groups: MonitorGroupsTable;
+  monitor_dependencies: MonitorDependenciesTable;
+  monitor_group_incidents: MonitorGroupIncidentsTable;
   oncall_rotations: OncallRotationsTable;
   oncall_overrides: OncallOverridesTable;
 }

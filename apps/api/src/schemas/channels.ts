@@ -76,7 +76,7 @@ export const testAlertSchema = z.object({
   incidentId: z.null(),
   channelId: z.string(),
   event: z.literal('test'),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),

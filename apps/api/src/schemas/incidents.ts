@@ -26,6 +26,13 @@ export const incidentSchema = z.object({
     .nullable()
     .describe('who acknowledged the incident: a person (their email) or an API key (its name)'),
   note: z.string().nullable().describe('the post-mortem note'),
+  suppressedBy: z
+    .string()
+    .nullable()
+    .describe('why its alerts were held (`parent "X" is down`); null when they never were'),
+  releasedAt: isoTime
+    .nullable()
+    .describe('when held alerts went out: the parent recovered while this monitor was still down'),
 });
 
 export const alertSchema = z.object({
@@ -35,7 +42,7 @@ export const alertSchema = z.object({
   monitorName: z.string().nullable().describe("the monitor's name; null for a test alert"),
   channelId: z.string(),
   event: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),
@@ -90,7 +97,7 @@ const timelineEventSchema = z
         name: z.string().nullable().describe('null once the channel is deleted'),
         type: z.string().nullable(),
       }),
-      status: z.enum(['pending', 'sent', 'failed']),
+      status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
       attempts: z.number().int(),
       sentAt: isoTime.nullable(),
       lastError: z.string().nullable(),

@@ -26,6 +26,8 @@ const stored = {
   updatedAt: isoTime,
   state: monitorStateSchema,
   ...managedFields,
+  groupId: z.string().nullable(),
+  dependsOn: z.object({ monitorIds: z.array(z.string()), groupIds: z.array(z.string()) }),
 };
 
 const { heartbeatToken } = checkTypes.heartbeat.config.shape;

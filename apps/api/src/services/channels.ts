@@ -92,6 +92,17 @@ function toChannelView(ctx: TenantContext, row: ChannelRow, moment: ChannelMomen
   };
 }
 
+/** Refuses settings whose fields do not fit together (the type's `problems`), naming each field. */
+function assertWhole(type: ChannelTypeName, settings: Record<string, unknown>) {
+  const problems = channelType(type).problems?.(settings) ?? [];
+  if (problems.length > 0) {
+    throw apiErrors.invalidChannelSettings(
+      type,
+      problems.map((p) => ({ path: `config.${p.field}`, message: p.message })),
+    );
+  }
+}
+
 /** The values of a channels row for a type's settings: the clear part and the sealed part. */
 function storedColumns(ctx: TenantContext, type: ChannelTypeName, settings: Record<string, unknown>) {
   const parts = channelType(type).split(settings);
@@ -133,6 +144,7 @@ export async function createChannel(ctx: ActorContext, input: CreateChannel) {
   if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
   const type = channelType(input.type);
   const settings = type.complete ? type.complete(input.config, generateWebhookSecret) : input.config;
+  assertWhole(input.type, settings);
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
@@ -183,6 +195,7 @@ export async function updateChannel(
     ...(openSecrets(ctx, current) ?? {}),
     ...changes,
   };
+  if (patch.config) assertWhole(type, merged);
   await ctx.db
     .updateTable('channels')
     .set({

@@ -31,6 +31,8 @@ function selectIncidents(db: TenantDb, orgId: string) {
       'i.acknowledged_by',
       'i.acknowledged_by_api_key',
       'i.note',
+      'i.suppressed_by',
+      'i.released_at',
       'u.email as acknowledged_by_email',
       'k.name as acknowledged_by_key_name',
     ])
@@ -66,6 +68,8 @@ function toIncidentView(row: IncidentRow) {
     acknowledgedBy: row.acknowledged_by,
     acknowledger: acknowledgerOf(row),
     note: row.note,
+    suppressedBy: row.suppressed_by,
+    releasedAt: row.released_at ? row.released_at.toISOString() : null,
   };
 }
 

@@ -37,6 +37,14 @@ function selectMonitors(db: Kysely<Database>, orgId: string) {
         SELECT array_agg(mc.channel_id::text ORDER BY mc.channel_id)
         FROM monitor_channels mc WHERE mc.monitor_id = m.id AND mc.org_id = m.org_id
       ), '{}')`.as('channel_ids'),
+      'm.group_id',
+      sql<{ monitorIds: string[]; groupIds: string[] }>`json_build_object(
+        'monitorIds', coalesce((SELECT array_agg(d.parent_monitor_id::text ORDER BY d.parent_monitor_id)
+          FROM monitor_dependencies d WHERE d.monitor_id = m.id AND d.org_id = m.org_id
+          AND d.parent_monitor_id IS NOT NULL), '{}'),
+        'groupIds', coalesce((SELECT array_agg(d.parent_group_id::text ORDER BY d.parent_group_id)
+          FROM monitor_dependencies d WHERE d.monitor_id = m.id AND d.org_id = m.org_id
+          AND d.parent_group_id IS NOT NULL), '{}'))`.as('depends_on'),
     ])
     .where('m.org_id', '=', orgId);
 }
@@ -61,6 +69,8 @@ export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monito
     ...config,
     ...token,
     channelIds: row.channel_ids,
+    groupId: row.group_id,
+    dependsOn: row.depends_on,
     id: row.id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

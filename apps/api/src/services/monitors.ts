@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { ActorContext, ServiceContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { publishMonitorChange } from './monitor-changes';
+import { linkDependencies, type MonitorLinks } from './monitor-dependencies';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
@@ -140,6 +141,7 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     })
     .execute();
   await linkChannels(tx, orgId, row.id, channelIds);
+  await linkDependencies(tx, orgId, row.id, input);
   announce(ctx, 'upsert', row.id);
   return getMonitor(ctx, row.id);
 }
@@ -151,7 +153,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { db: tx, orgId } = ctx;
   const { id } = input;
-  const { channelIds, ...fields } = input.patch;
+  const { channelIds, groupId, dependsOn, ...fields } = input.patch;
   await lockOrganization(tx, orgId);
   const current = await tx
     .selectFrom('monitors')
@@ -172,7 +174,14 @@ export async function updateMonitor(
     ),
     current,
   );
-  await writeMonitor(ctx, { id, current: current.config, config, channelIds, limits });
+  await writeMonitor(ctx, {
+    id,
+    current: current.config,
+    config,
+    channelIds,
+    limits,
+    links: { groupId, dependsOn },
+  });
   announce(ctx, 'upsert', id);
   return getMonitor(ctx, id);
 }
@@ -186,6 +195,8 @@ async function writeMonitor(
     config: StoredMonitorConfig;
     channelIds: string[] | undefined;
     limits: Limits;
+    /** Its group and parents, when given; left as they are otherwise. */
+    links?: MonitorLinks;
   },
 ) {
   const { db: tx, orgId } = ctx;
@@ -203,6 +214,7 @@ async function writeMonitor(
     .where('id', '=', id)
     .execute();
   if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
+  if (input.links) await linkDependencies(tx, orgId, id, input.links);
   if (config.paused !== current.paused) {
     await tx
       .updateTable('monitor_state')

@@ -4,10 +4,16 @@ import { type Logger, queuePrefix, type RedisClient, type SecretBox } from '@sen
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
+import { createCustomWebhookAdapter } from '../channels/custom-webhook';
 import { createDiscordAdapter } from '../channels/discord';
 import { createEmailAdapter } from '../channels/email';
+import { createGoogleChatAdapter } from '../channels/google-chat';
+import { createMatrixAdapter } from '../channels/matrix';
+import { createMattermostAdapter } from '../channels/mattermost';
 import { createPagerDutyAdapter, DEFAULT_PAGERDUTY_EVENTS_URL } from '../channels/pagerduty';
+import { createRocketChatAdapter } from '../channels/rocketchat';
 import { createSlackAdapter } from '../channels/slack';
+import { createTwilioSmsAdapter, DEFAULT_TWILIO_API_URL } from '../channels/twilio-sms';
 import { createWebhookAdapter } from '../channels/webhook';
 import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
 import { QueueSet } from '../queues';
@@ -35,6 +41,8 @@ export interface NotifierOptions {
   /** The deployment's mail server for email channels; null or absent: email deliveries fail clearly. */
   smtp?: { url: string | null; from: string };
   pagerDutyEventsUrl?: string;
+  /** Twilio's REST API for SMS channels (default https://api.twilio.com). */
+  twilioApiUrl?: string;
   breaker?: BreakerOptions;
   /** BullMQ lock of a delivery in hand: after a crash, its job is retried once this has passed. */
   lockDurationMs?: number;
@@ -91,6 +99,12 @@ export function createNotifier(options: NotifierOptions) {
       dashboardUrl,
       ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
     }),
+    createMatrixAdapter(http),
+    createMattermostAdapter(http),
+    createRocketChatAdapter(http),
+    createGoogleChatAdapter(http),
+    createTwilioSmsAdapter({ ...http, apiUrl: options.twilioApiUrl ?? DEFAULT_TWILIO_API_URL }),
+    createCustomWebhookAdapter(http),
   ];
   const breaker = new CircuitBreaker({ clock, ...options.breaker });
   const adapters = new Map<string, ChannelAdapter>(builtIn.map((adapter) => [adapter.type, adapter]));

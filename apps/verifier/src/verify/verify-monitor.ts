@@ -16,6 +16,7 @@ import {
 import { type Database, type Db, databaseNow } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { settleDependencies } from './dependencies';
 import { countLateResults, type LateResult } from './late-results';
 import { type CreatedAlert, recordNotice } from './notices';
 import { recordRegionNotices } from './region-notices';
@@ -265,6 +266,18 @@ export interface VerifyPolicy {
   latenessMs: number;
 }
 
+/** The batch as the dependency step sees it: each monitor's status as written, notices and alerts. */
+function settledOf(rows: LoadedState[], runs: Map<string, VerifyRun>, updates: StateUpdate[]) {
+  const written = new Map(updates.map((u) => [u.monitor_id, u.status]));
+  return rows.flatMap((row) => {
+    const run = runs.get(`${row.org_id}/${row.monitor_id}`);
+    if (!run) return [];
+    const notices = run.steps.flatMap((step) => (step.notice ? [step.notice] : []));
+    const status = written.get(row.monitor_id) ?? row.status;
+    return [{ orgId: row.org_id, monitorId: row.monitor_id, status, notices, alerts: run.alerts }];
+  });
+}
+
 /** Writes every state row of a batch in one statement. */
 async function writeStates(trx: Transaction<Database>, updates: StateUpdate[]): Promise<void> {
   if (updates.length === 0) return;
@@ -341,6 +354,8 @@ export async function verifyMonitors(
       }
       runs.set(`${row.org_id}/${row.monitor_id}`, run);
     }
+    // Parents and groups: after every monitor of the batch is decided, before the region locks.
+    await settleDependencies(trx, settledOf(rows, runs, updates), nowMs);
     // Region locks after every row lock, in one order: verifiers never wait on each other in a cycle.
     regionEvents.sort((a, b) => (`${a.orgId}/${a.event.region}` < `${b.orgId}/${b.event.region}` ? -1 : 1));
     for (const { orgId, run, event } of regionEvents) {

@@ -10,6 +10,7 @@ import { OrganizationSwitcher } from './organization-switcher';
 
 const links = [
   { href: '/', label: 'Monitors' },
+  { href: '/groups', label: 'Groups' },
   { href: '/incidents', label: 'Incidents' },
   { href: '/channels', label: 'Channels' },
   { href: '/maintenance', label: 'Maintenance' },

@@ -64,6 +64,19 @@ function Summary({ incident, canWrite }: { incident: IncidentDetail; canWrite: b
   );
 }
 
+/** An incident whose alerts were held because a parent was down (ADR 0036). */
+function Suppression({ incident }: { incident: IncidentDetail }) {
+  if (!incident.suppressedBy) return null;
+  return (
+    <p className="banner banner--warning" data-testid="incident-suppressed">
+      Suppressed: {incident.suppressedBy}.{' '}
+      {incident.releasedAt
+        ? `Its alerts went out at ${formatDateTime(incident.releasedAt)}, when the parent was up again and this monitor was still down.`
+        : 'Its alerts were held and not sent.'}
+    </p>
+  );
+}
+
 function Cause({ incident }: { incident: IncidentDetail }) {
   const { explanation } = incident;
   return (
@@ -193,6 +206,7 @@ export function IncidentPage({ id }: { id: string }) {
             </p>
           </div>
           <Summary incident={incident} canWrite={canWrite} />
+          <Suppression incident={incident} />
           <Cause incident={incident} />
           <section aria-labelledby="timeline-title" className="section">
             <h2 id="timeline-title">Timeline</h2>

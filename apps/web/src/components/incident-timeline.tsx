@@ -31,6 +31,8 @@ export function deliveryOutcome(event: Extract<TimelineEvent, { type: 'alert' }>
   if (event.status === 'failed') {
     return `failed after ${plural(event.attempts, 'attempt')}${answer}${event.lastError ? `: ${event.lastError}` : ''}`;
   }
+  if (event.status === 'suppressed')
+    return 'suppressed, not sent (a parent was down, or its group alerted instead)';
   if (event.attempts === 0) return 'pending, not tried yet';
   return `pending, retrying after ${plural(event.attempts, 'attempt')}${event.lastError ? ` (last: ${event.lastError})` : ''}`;
 }

@@ -34,6 +34,7 @@ import { availableMonitorTypes, typeSpec } from '../lib/monitor-types';
 import { useCreateMonitor, useUpdateMonitor } from '../lib/queries';
 import { AssertionBuilder } from './assertion-builder';
 import { ChannelPicker } from './channel-picker';
+import { DependencyPicker } from './dependency-picker';
 import { ErrorSummary, Field } from './field';
 import { RequestOptions } from './request-options';
 
@@ -259,6 +260,15 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
         value={values.channelIds}
         onChange={(ids) => set('channelIds', ids)}
         preselectDefaults={!monitor}
+      />
+
+      <DependencyPicker
+        monitorId={monitor?.id}
+        groupId={values.groupId}
+        parentMonitorIds={values.parentMonitorIds}
+        parentGroupIds={values.parentGroupIds}
+        error={errors.dependsOn ?? errors.groupId}
+        onChange={(change) => setValues((current) => ({ ...current, ...change }))}
       />
 
       <div className="form__row">

@@ -84,6 +84,10 @@ export interface Incident {
   acknowledgedBy: string | null;
   acknowledger: Acknowledger | null;
   note: string | null;
+  /** Why its alerts were held (`parent "X" is down`); null when they never were. */
+  suppressedBy?: string | null;
+  /** When held alerts went out because the parent recovered first. */
+  releasedAt?: string | null;
 }
 
 export interface IncidentDetail extends Incident {
@@ -127,7 +131,7 @@ export type TimelineEvent =
       alertId: string;
       event: string;
       channel: { id: string; name: string | null; type: string | null };
-      status: 'pending' | 'sent' | 'failed';
+      status: 'pending' | 'sent' | 'failed' | 'suppressed';
       attempts: number;
       sentAt: string | null;
       lastError: string | null;
@@ -195,7 +199,7 @@ export interface Alert {
   monitorName: string | null;
   channelId: string;
   event: string;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: number;
   sentAt: string | null;
   lastError: string | null;
@@ -208,6 +212,17 @@ export interface MaintenanceWindow {
   startsAt: string;
   endsAt: string;
   status?: 'scheduled' | 'active' | 'ended';
+}
+
+export interface MonitorGroup {
+  id: string;
+  name: string;
+  alertAsOne: boolean;
+  monitorIds: string[];
+  status: 'up' | 'down';
+  incident: { id: string; openedAt: string; cause: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface OnCallShift {

@@ -9,6 +9,8 @@ import type {
   Location,
   MaintenanceWindow,
   Member,
+  Monitor,
+  MonitorGroup,
   OnCallShift,
   Page,
   Probe,
@@ -29,6 +31,8 @@ export const orgKeys = {
   statusPages: ['status-pages'] as const,
   locations: ['locations'] as const,
   probes: ['probes'] as const,
+  groups: ['monitor-groups'] as const,
+  allMonitors: ['monitors', 'list', 'names'] as const,
   rotations: ['oncall-rotations'] as const,
 };
 
@@ -42,6 +46,11 @@ export const useMembers = () => useApiQuery<Page<Member>>(orgKeys.members, '/v1/
 export const useStatusPages = () =>
   useApiQuery<Page<StatusPage>>(orgKeys.statusPages, '/v1/status-pages', { limit: 200 });
 
+export const useMonitorGroups = () =>
+  useApiQuery<Page<MonitorGroup>>(orgKeys.groups, '/v1/monitor-groups', { limit: 200 });
+/** The first 200 monitors, for pickers (parents, group members). */
+export const usePickableMonitors = () =>
+  useApiQuery<Page<Monitor>>(orgKeys.allMonitors, '/v1/monitors', { limit: 200 });
 export const useRotations = () =>
   useApiQuery<Page<Rotation>>(orgKeys.rotations, '/v1/oncall-rotations', { limit: 200 });
 export const useRotationSchedule = (id: string) =>

@@ -1,11 +1,18 @@
 import type { z } from 'zod';
 import type { ChannelMoment, ChannelType, StoredChannel } from './channel-type';
+import { customWebhookChannel } from './custom-webhook';
 import { discordChannel } from './discord';
 import { emailChannel } from './email';
+import { googleChatChannel } from './google-chat';
+import { matrixChannel } from './matrix';
+import { mattermostChannel } from './mattermost';
 import { pagerDutyChannel } from './pagerduty';
+import { rocketChatChannel } from './rocketchat';
 import { slackChannel } from './slack';
+import { twilioSmsChannel } from './twilio-sms';
 import { webhookChannel } from './webhook';
 
+export * from './alert-template';
 export * from './channel-type';
 
 /**
@@ -18,6 +25,12 @@ export const channelTypes = {
   email: emailChannel,
   pagerduty: pagerDutyChannel,
   discord: discordChannel,
+  matrix: matrixChannel,
+  mattermost: mattermostChannel,
+  rocketchat: rocketChatChannel,
+  'google-chat': googleChatChannel,
+  'twilio-sms': twilioSmsChannel,
+  'custom-webhook': customWebhookChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof channelTypes;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dependsOnSchema } from '../dependencies';
 import { quorumShape } from '../quorum';
 import { type Assertion, assertionSchema } from './assertion';
 
@@ -28,6 +29,10 @@ export const commonFields = {
   channelIds: z.array(z.string().min(1).max(64)).max(50),
   tags: z.array(z.string().trim().min(1).max(64)).max(50),
   paused: z.boolean(),
+  groupId: z.string().min(1).max(64).nullable().describe('the group the monitor belongs to, or null'),
+  dependsOn: dependsOnSchema.describe(
+    'parents: while one is down, this monitor records incidents but sends nothing',
+  ),
   ...quorumShape,
 };
 
@@ -46,5 +51,8 @@ export const withDefaults = (assertions: readonly Assertion[]) => ({
     .describe("left out: the organization's default channels (`isDefault`); `[]`: none"),
   tags: commonFields.tags.default([]),
   paused: commonFields.paused.default(false),
+  // Like channel links, group and parents live in their own tables, never in the stored config.
+  groupId: commonFields.groupId.optional(),
+  dependsOn: commonFields.dependsOn.optional(),
   ...quorumShape,
 });

@@ -132,8 +132,11 @@ export type MonitorConfig = z.output<typeof monitorConfigSchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A monitor's configuration as the `monitors` table keeps it: channel links live in their own table. */
-export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, 'channelIds'>;
+/** Fields kept in their own tables (channel links, group, parents), never in the stored config. */
+export const linkFields = ['channelIds', 'groupId', 'dependsOn'] as const;
+
+/** A monitor's configuration as the `monitors` table keeps it: links live in their own tables. */
+export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, (typeof linkFields)[number]>;
 
 /** Validates a whole monitor configuration (create after defaults, or an existing one after a patch). */
 export const monitorConfigSchema = z
@@ -155,6 +158,10 @@ export interface MonitorState {
 export type Monitor = MonitorConfig & {
   /** Always present in a response: the channel list as resolved at creation (defaults) or set later. */
   channelIds: string[];
+  /** The monitor's group, or null. */
+  groupId: string | null;
+  /** The monitors and groups this one depends on. */
+  dependsOn: { monitorIds: string[]; groupIds: string[] };
   id: string;
   createdAt: string;
   updatedAt: string;

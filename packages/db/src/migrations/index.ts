@@ -19,6 +19,7 @@ import * as m0019 from './0019-check-details';
 import * as m0020 from './0020-probes';
 import * as m0021 from './0021-check-artifacts';
 import * as m0023 from './0023-oncall-rotations';
+import * as m0024 from './0024-dependencies';
 import * as m0025 from './0025-managed-resources';
 
 /** Every migration, in order. Names never change once released. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0020-probes': m0020,
   '0021-check-artifacts': m0021,
   '0023-oncall-rotations': m0023,
+  '0024-dependencies': m0024,
   '0025-managed-resources': m0025,
 };
