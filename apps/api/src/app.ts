@@ -34,6 +34,7 @@ import { incidentRoutes } from './routes/incidents';
 import { invitationRoutes } from './routes/invitations';
 import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
+import { managedRoutes } from './routes/managed';
 import { memberRoutes } from './routes/members';
 import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps) {
       escalationPolicyRoutes,
       statsRoutes,
       statusPageRoutes,
+      managedRoutes,
       usageRoutes,
       regionRoutes,
       locationRoutes,

@@ -427,6 +427,22 @@ const routes: Route[] = [
     204,
     async () => `/v1/status-pages/${await fresh.statusPage()}`,
   ),
+  route(
+    'POST',
+    '/v1/managed/plan',
+    'member',
+    200,
+    () => '/v1/managed/plan',
+    () => ({ resources: {} }),
+  ),
+  route(
+    'POST',
+    '/v1/managed/apply',
+    'member',
+    200,
+    () => '/v1/managed/apply',
+    () => ({ resources: {} }),
+  ),
 ];
 
 /**

@@ -72,6 +72,8 @@ describe('creating monitors', () => {
       dependsOn: { monitorIds: [], groupIds: [] },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
       state: {
         status: 'pending',
         since: expect.any(String),

@@ -1,7 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepEscalations } from '../src/oncall/escalation-sweeper';
+import { defaultOncallSettings } from '../src/oncall/settings';
 import { resolveTargets } from '../src/oncall/targets';
-import { createOrg } from './fixtures';
+import { createMonitor, createOrg } from './fixtures';
 
 let tdb: TestDatabase;
 
@@ -111,5 +113,63 @@ describe('escalation targets resolved when a step fires', () => {
       { type: 'member', id: carol },
       { type: 'channel', id: carolsHook },
     ]);
+  });
+});
+
+describe('the escalation sweep and held incidents', () => {
+  it('does not climb an incident a parent holds, and climbs it once it is released', async () => {
+    const orgId = await createOrg(tdb.db);
+    const dave = await member(orgId, `dave-${orgId}@example.com`);
+    const monitorId = await createMonitor(tdb.db, orgId);
+    const policy = await tdb.db
+      .insertInto('escalation_policies')
+      .values({
+        org_id: orgId,
+        name: 'two steps',
+        repeat: 0,
+        reminder_minutes: null,
+        steps: JSON.stringify([
+          { waitMinutes: 1, targets: [{ type: 'member', userId: dave }] },
+          { waitMinutes: 1, targets: [{ type: 'member', userId: dave }] },
+        ]),
+        updated_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const incident = await tdb.db
+      .insertInto('incidents')
+      .values({
+        org_id: orgId,
+        monitor_id: monitorId,
+        status: 'open',
+        opened_at: new Date(Date.now() - 120_000),
+        cause: 'parent "Core network" is down; HTTP 503',
+        suppressed_by: 'parent "Core network" is down',
+        escalation_policy_id: policy.id,
+        escalation_position: 1,
+        escalation_next_at: new Date(Date.now() - 1_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stepAlerts = () =>
+      tdb.db
+        .selectFrom('alerts')
+        .select('id')
+        .where('incident_id', '=', incident.id)
+        .execute()
+        .then((rows) => rows.length);
+
+    const held = await sweepEscalations(tdb.db, defaultOncallSettings);
+    expect(held.steps).toBe(0);
+    expect(await stepAlerts()).toBe(0);
+
+    await tdb.db
+      .updateTable('incidents')
+      .set({ released_at: new Date() })
+      .where('id', '=', incident.id)
+      .execute();
+    const released = await sweepEscalations(tdb.db, defaultOncallSettings);
+    expect(released.steps).toBe(1);
+    expect(await stepAlerts()).toBe(1);
   });
 });

@@ -70,6 +70,10 @@ export interface MonitorsTable {
   secrets: string | null;
   /** Written before secrets were sealed: the API seals such rows at start-up. */
   secrets_unsealed: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   /** The group the monitor belongs to, if any (0024-dependencies). */
   group_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
@@ -204,6 +208,10 @@ export interface ChannelsTable {
   is_default: Generated<boolean>;
   /** Set on a member's personal channel: the member it notifies (0023-oncall-rotations). */
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -331,6 +339,10 @@ export interface StatusPagesTable {
   org_id: string;
   slug: string;
   title: string;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -359,6 +371,10 @@ export interface MaintenanceWindowsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   created_by: string | null;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }

@@ -30,7 +30,7 @@ interface DueIncident {
 
 /**
  * Fires every escalation step and reminder that is due (database clock) on open incidents nobody
- * acknowledged, across organizations, in one transaction: each incident's row is locked (SKIP
+ * acknowledged and no parent holds, across organizations, in one transaction: each incident's row is locked (SKIP
  * LOCKED: verifiers share the work, and a resolution or an acknowledgement in progress is not
  * raced), its alerts and its next due time are written together. A crash before the commit leaves
  * the step due; after it, the step is done and its alerts are in the outbox, which the outbox
@@ -51,6 +51,8 @@ export async function sweepEscalations(
       JOIN escalation_policies p ON p.id = i.escalation_policy_id AND p.org_id = i.org_id
       JOIN monitors m ON m.id = i.monitor_id AND m.org_id = i.org_id
       WHERE i.status = 'open' AND i.acknowledged_at IS NULL
+        -- Held while a parent is down (ADR 0036): the climb resumes once the incident is released.
+        AND (i.suppressed_by IS NULL OR i.released_at IS NOT NULL)
         AND (i.escalation_next_at <= now() OR i.reminder_next_at <= now())
       ORDER BY least(i.escalation_next_at, i.reminder_next_at)
       LIMIT ${limit}

@@ -54,7 +54,7 @@ export const timeoutRule = [
 ] as const;
 
 /** Assertions a type has nothing to judge with are refused (TCP keeps its old leniency). */
-function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
+export function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
   const { lenient, sources: allowed }: CheckType['assertions'] = checkTypes[m.type].assertions;
   if (lenient) return;
   m.assertions.forEach((a, i) => {
@@ -167,6 +167,10 @@ export type Monitor = MonitorConfig & {
   id: string;
   createdAt: string;
   updatedAt: string;
+  /** The key a sentinelmesh.yaml names it by (migration 0025); null if none. */
+  key: string | null;
+  /** Owned by an apply from a file. */
+  managed: boolean;
   state: MonitorState;
 };
 
