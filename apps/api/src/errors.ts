@@ -83,6 +83,11 @@ export const apiErrors = {
     new DomainError('conflict', 'this invitation was accepted already; remove the member instead'),
   joinedAlready: () => new DomainError('conflict', 'you are a member of this organization already'),
   notCheckable: (why: string) => new DomainError('conflict', why),
+  policyInUse: (monitors: number) =>
+    new DomainError(
+      'conflict',
+      `${monitors} monitor(s) use this escalation policy; give them another policy (or none) first`,
+    ),
 
   // 429 and 503 carry Retry-After.
   tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),

@@ -64,6 +64,11 @@ const fresh = {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     }),
   apiKey: () => created('/v1/api-keys', { name: `k${++seq}`, role: 'viewer' }),
+  policy: () =>
+    created('/v1/escalation-policies', {
+      name: `p${++seq}`,
+      steps: [{ waitMinutes: 5, targets: [{ type: 'channel', channelId: ids.channel }] }],
+    }),
   member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
   invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
   location: () => created('/v1/locations', { name: `site ${++seq}` }),
@@ -221,6 +226,13 @@ const routes: Route[] = [
   route('GET', '/v1/incidents', 'viewer', 200, () => '/v1/incidents'),
   route('GET', '/v1/incidents/:id', 'viewer', 200, () => `/v1/incidents/${ids.incident}`),
   route(
+    'GET',
+    '/v1/incidents/:id/escalation',
+    'viewer',
+    200,
+    () => `/v1/incidents/${ids.incident}/escalation`,
+  ),
+  route(
     'PATCH',
     '/v1/incidents/:id',
     'member',
@@ -260,6 +272,34 @@ const routes: Route[] = [
   ),
   route('DELETE', '/v1/channels/:id', 'member', 204, async () => `/v1/channels/${await fresh.channel()}`),
   route('POST', '/v1/channels/:id/test', 'member', 202, () => `/v1/channels/${ids.channel}/test`),
+  route(
+    'POST',
+    '/v1/escalation-policies',
+    'member',
+    201,
+    () => '/v1/escalation-policies',
+    () => ({
+      name: `p${++seq}`,
+      steps: [{ waitMinutes: 5, targets: [{ type: 'channel', channelId: ids.channel }] }],
+    }),
+  ),
+  route('GET', '/v1/escalation-policies', 'viewer', 200, () => '/v1/escalation-policies'),
+  route('GET', '/v1/escalation-policies/:id', 'viewer', 200, () => `/v1/escalation-policies/${ids.policy}`),
+  route(
+    'PATCH',
+    '/v1/escalation-policies/:id',
+    'member',
+    200,
+    () => `/v1/escalation-policies/${ids.policy}`,
+    () => ({ name: `p${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/escalation-policies/:id',
+    'member',
+    204,
+    async () => `/v1/escalation-policies/${await fresh.policy()}`,
+  ),
   route(
     'POST',
     '/v1/maintenance-windows',
@@ -387,6 +427,22 @@ const routes: Route[] = [
     204,
     async () => `/v1/status-pages/${await fresh.statusPage()}`,
   ),
+  route(
+    'POST',
+    '/v1/managed/plan',
+    'member',
+    200,
+    () => '/v1/managed/plan',
+    () => ({ resources: {} }),
+  ),
+  route(
+    'POST',
+    '/v1/managed/apply',
+    'member',
+    200,
+    () => '/v1/managed/apply',
+    () => ({ resources: {} }),
+  ),
 ];
 
 /**
@@ -508,6 +564,7 @@ beforeAll(async () => {
   ids.statusPage = await fresh.statusPage();
   ids.window = await fresh.window();
   ids.group = await fresh.group();
+  ids.policy = await fresh.policy();
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
   ids.rotation = await fresh.rotation();

@@ -126,7 +126,7 @@ describe('slack, email, pagerduty and discord channels', () => {
       {
         path: 'type',
         message:
-          'supported channel types: webhook, slack, email, pagerduty, discord, teams, telegram, opsgenie, ntfy, pushover, gotify',
+          'supported channel types: webhook, slack, email, pagerduty, discord, teams, telegram, opsgenie, ntfy, pushover, gotify, matrix, mattermost, rocketchat, google-chat, twilio-sms, custom-webhook',
       },
     ]);
   });

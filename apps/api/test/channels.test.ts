@@ -44,6 +44,8 @@ describe('webhook channels', () => {
       userId: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
     });
     const secret: string = created.config.secret;
     const masked = `whsec_…${secret.slice(-4)}`;

@@ -6,6 +6,7 @@ export const alertEvents = [
   'monitor.down',
   'monitor.up',
   'monitor.flapping',
+  'monitor.still_down',
   'incident.acknowledged',
   'test',
 ] as const;

@@ -39,6 +39,29 @@ const examples: { [T in ChannelTypeName]: ChannelSettings<T> } = {
     priority: 'emergency',
   },
   gotify: { serverUrl: 'https://push.example.com/gotify', appToken: 'ASECRETtoken.1', priority: 'low' },
+  matrix: {
+    homeserverUrl: 'https://matrix.example.org',
+    roomId: '!AbCdEf123:example.org',
+    accessToken: 'syt_SECRET_token_1234',
+  },
+  mattermost: { webhookUrl: 'https://mattermost.example.com/hooks/SECRETkey1234' },
+  rocketchat: { webhookUrl: 'https://chat.example.com/hooks/abc123/SECRETtoken1234' },
+  'google-chat': {
+    webhookUrl: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=SECRETkey&token=SECRETtok',
+  },
+  'twilio-sms': {
+    accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+    authToken: 'SECRETauthtoken0001',
+    from: '+14155550100',
+    to: '+14155550123',
+  },
+  'custom-webhook': {
+    url: 'https://hooks.example.com/in?token=SECRETtoken',
+    method: 'PUT',
+    contentType: 'application/json',
+    bodyTemplate: '{"text":"{{title}}"}',
+    headers: { Authorization: 'Bearer SECRET-bearer', Accept: 'application/json' },
+  },
 };
 
 const stored = (name: ChannelTypeName) => {

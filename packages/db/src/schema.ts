@@ -1,9 +1,11 @@
 import type {
   AlertEvent,
   AlertPayload,
+  AlertRoute,
   ChannelTypeName,
   CheckDetail,
   CheckPhases,
+  EscalationStep,
   FailedAssertion,
   MonitorStatus,
   RegionEventName,
@@ -68,10 +70,16 @@ export interface MonitorsTable {
   secrets: string | null;
   /** Written before secrets were sealed: the API seals such rows at start-up. */
   secrets_unsealed: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   /** The group the monitor belongs to, if any (0024-dependencies). */
   group_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The escalation policy its incidents climb; null: its channels are alerted, as before (0022). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MonitorStateTable {
@@ -161,6 +169,30 @@ export interface IncidentsTable {
   suppressed_by: ColumnType<string | null, string | null | undefined, string | null>;
   /** When held alerts were let go because the parent recovered while the monitor stayed down. */
   released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The policy this incident climbs, fixed when it opened (0022-escalation). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The next step to fire, counted over every round (round = position / steps). */
+  escalation_position: Generated<number>;
+  /** When that step is due (database clock); null: nothing left to climb. */
+  escalation_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminders_sent: Generated<number>;
+  reminder_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Acknowledged through the link a channel received: that channel (null once it is deleted). */
+  acknowledged_by_channel: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The link's recipient as it was named then (a channel's name or a member's email). */
+  acknowledged_by_name: ColumnType<string | null, string | null | undefined, string | null>;
+  acknowledged_by_link: Generated<boolean>;
+}
+
+export interface EscalationPoliciesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  repeat: number;
+  reminder_minutes: number | null;
+  steps: JSONColumnType<EscalationStep[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export interface ChannelsTable {
@@ -176,6 +208,10 @@ export interface ChannelsTable {
   is_default: Generated<boolean>;
   /** Set on a member's personal channel: the member it notifies (0023-oncall-rotations). */
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -191,7 +227,11 @@ export interface AlertsTable {
   org_id: string;
   incident_id: string | null;
   monitor_id: string | null;
-  channel_id: string;
+  /** The channel alerted; null when the alert is a member's email (`recipient_user_id`). */
+  channel_id: string | null;
+  recipient_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why an escalating incident's alert went to its recipient (0022-escalation); null otherwise. */
+  route: ColumnType<AlertRoute | null, string | null | undefined, string | null>;
   event: AlertEvent;
   /** `suppressed`: held because a parent was down, or replaced by its group's alert; never delivered. */
   status: 'pending' | 'sent' | 'failed' | 'suppressed';
@@ -299,6 +339,10 @@ export interface StatusPagesTable {
   org_id: string;
   slug: string;
   title: string;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -327,6 +371,10 @@ export interface MaintenanceWindowsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   created_by: string | null;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }
@@ -439,6 +487,7 @@ export interface Database {
   region_notices: RegionNoticesTable;
   incidents: IncidentsTable;
   channels: ChannelsTable;
+  escalation_policies: EscalationPoliciesTable;
   monitor_channels: MonitorChannelsTable;
   alerts: AlertsTable;
   alert_attempts: AlertAttemptsTable;

@@ -6,7 +6,7 @@ import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
 import { channelSchema, createChannelBody, patchChannelBody, testAlertSchema } from '../schemas/channels';
-import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { cursorQuery, idParams, keyQuery, limitQuery, noContent, pageOf } from '../schemas/common';
 import { screenChannelTargets } from '../services/channel-targets';
 import {
   closeNotifyQueue,
@@ -57,7 +57,7 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: read,
       schema: {
         tags,
-        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        querystring: z.object({ key: keyQuery, limit: limitQuery, cursor: cursorQuery }),
         response: { 200: pageOf(channelSchema) },
       },
     },

@@ -1,6 +1,6 @@
 import { type ChannelTypeName, channelTypeNames, channelTypes } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime } from './common';
+import { isoTime, managedFields } from './common';
 
 const name = z.string().trim().min(1).max(200);
 const isDefault = z
@@ -68,6 +68,7 @@ export const channelSchema = z.object({
     .describe('the member whose personal channel this is; null for a shared channel'),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const testAlertSchema = z.object({

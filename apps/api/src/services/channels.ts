@@ -34,7 +34,19 @@ type Secrets = Record<string, unknown>;
 function selectChannels(ctx: ActorContext) {
   const query = ctx.db
     .selectFrom('channels')
-    .select(['id', 'type', 'name', 'config', 'secrets', 'is_default', 'user_id', 'created_at', 'updated_at'])
+    .select([
+      'id',
+      'type',
+      'name',
+      'config',
+      'secrets',
+      'is_default',
+      'user_id',
+      'created_at',
+      'updated_at',
+      'key',
+      'managed',
+    ])
     .where('org_id', '=', ctx.orgId);
   if (hasRole(ctx.actor.role, 'admin')) return query;
   return query.where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', ctx.actor.userId)]));
@@ -75,7 +87,20 @@ function toChannelView(ctx: TenantContext, row: ChannelRow, moment: ChannelMomen
     userId: row.user_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
   };
+}
+
+/** Refuses settings whose fields do not fit together (the type's `problems`), naming each field. */
+function assertWhole(type: ChannelTypeName, settings: Record<string, unknown>) {
+  const problems = channelType(type).problems?.(settings) ?? [];
+  if (problems.length > 0) {
+    throw apiErrors.invalidChannelSettings(
+      type,
+      problems.map((p) => ({ path: `config.${p.field}`, message: p.message })),
+    );
+  }
 }
 
 /** The values of a channels row for a type's settings: the clear part and the sealed part. */
@@ -119,6 +144,7 @@ export async function createChannel(ctx: ActorContext, input: CreateChannel) {
   if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
   const type = channelType(input.type);
   const settings = type.complete ? type.complete(input.config, generateWebhookSecret) : input.config;
+  assertWhole(input.type, settings);
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
@@ -169,6 +195,7 @@ export async function updateChannel(
     ...(openSecrets(ctx, current) ?? {}),
     ...changes,
   };
+  if (patch.config) assertWhole(type, merged);
   await ctx.db
     .updateTable('channels')
     .set({
@@ -199,10 +226,12 @@ export async function getChannel(ctx: ActorContext, id: string) {
 }
 
 /** Newest first, keyset-paged on (created_at, id). */
-export async function listChannels(ctx: ActorContext, page: { limit: number; cursor?: string | undefined }) {
-  return keysetPage(selectChannels(ctx), byTimeThenId('created_at', 'id'), page, (row) =>
-    toChannelView(ctx, row),
-  );
+export async function listChannels(
+  ctx: ActorContext,
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const query = page.key ? selectChannels(ctx).where('key', '=', page.key) : selectChannels(ctx);
+  return keysetPage(query, byTimeThenId('created_at', 'id'), page, (row) => toChannelView(ctx, row));
 }
 
 const notifyQueues = new WeakMap<object, Queue>();

@@ -16,6 +16,7 @@ import {
 import { type Database, type Db, databaseNow } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { OncallSettings } from '../oncall/settings';
 import { settleDependencies } from './dependencies';
 import { countLateResults, type LateResult } from './late-results';
 import { type CreatedAlert, recordNotice } from './notices';
@@ -314,6 +315,7 @@ export async function verifyMonitors(
   atMs: number | null,
   deploymentRegions: readonly string[],
   latenessMs: number = defaultResultLatenessMs(),
+  oncall?: OncallSettings,
 ): Promise<VerifyRun[]> {
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
@@ -349,6 +351,7 @@ export async function verifyMonitors(
             monitorId: row.monitor_id,
             config: run.config,
             notice: step.notice,
+            ...(oncall ? { oncall } : {}),
           })),
         );
       }

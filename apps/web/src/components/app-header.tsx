@@ -13,6 +13,7 @@ const links = [
   { href: '/groups', label: 'Groups' },
   { href: '/incidents', label: 'Incidents' },
   { href: '/channels', label: 'Channels' },
+  { href: '/escalation', label: 'Escalation' },
   { href: '/maintenance', label: 'Maintenance' },
   { href: '/rotations', label: 'Rotations' },
   { href: '/status-pages', label: 'Status pages' },

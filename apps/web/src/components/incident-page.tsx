@@ -8,6 +8,7 @@ import type { IncidentDetail } from '../lib/api-types';
 import { useAuth } from '../lib/auth';
 import { formatDateTime, formatDuration } from '../lib/format';
 import { useAcknowledgeIncident, useIncident, useUpdateIncidentNote } from '../lib/queries';
+import { EscalationTimelineSection } from './escalation-timeline';
 import { acknowledgerName, IncidentTimeline } from './incident-timeline';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
@@ -212,6 +213,7 @@ export function IncidentPage({ id }: { id: string }) {
             <h2 id="timeline-title">Timeline</h2>
             <IncidentTimeline events={incident.timeline.events} />
           </section>
+          <EscalationTimelineSection incidentId={incident.id} />
           <NoteEditor key={incident.id} incident={incident} canWrite={canWrite} />
         </>
       ) : null}

@@ -13,6 +13,7 @@ const alertEvents: Record<string, string> = {
 
 export function acknowledgerName(by: Acknowledger | null): string {
   if (!by) return 'someone no longer in the organization';
+  if (by.kind === 'channel') return `the link sent to ${by.name}`;
   return by.kind === 'apiKey' ? `API key “${by.name}”` : by.name;
 }
 

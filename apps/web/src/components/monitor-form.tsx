@@ -36,6 +36,7 @@ import { AssertionBuilder } from './assertion-builder';
 import { ChannelPicker } from './channel-picker';
 import { DependencyPicker } from './dependency-picker';
 import { ErrorSummary, Field } from './field';
+import { PolicyPicker } from './policy-picker';
 import { RequestOptions } from './request-options';
 
 type Values = MonitorFormValues;
@@ -260,6 +261,10 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
         value={values.channelIds}
         onChange={(ids) => set('channelIds', ids)}
         preselectDefaults={!monitor}
+      />
+      <PolicyPicker
+        value={values.escalationPolicyId ?? ''}
+        onChange={(id) => set('escalationPolicyId', id)}
       />
 
       <DependencyPicker

@@ -100,7 +100,7 @@ export interface IncidentDetail extends Incident {
 }
 
 export interface Acknowledger {
-  kind: 'user' | 'apiKey';
+  kind: 'user' | 'apiKey' | 'channel';
   id: string | null;
   name: string;
 }
@@ -390,4 +390,44 @@ export interface Probe {
   createdAt: string;
   /** Only in the create response. */
   token?: string;
+}
+
+/** GET /v1/incidents/:id/escalation: who the incident notified, step by step, and who acknowledged. */
+export interface EscalationTimeline {
+  incidentId: string;
+  policy: { id: string; name: string } | null;
+  nextStepAt: string | null;
+  nextReminderAt: string | null;
+  notifications: Array<{
+    alertId: string;
+    at: string;
+    event: string;
+    step: number | null;
+    round: number | null;
+    reminder: number | null;
+    recipient: { type: 'channel' | 'member'; id: string; name: string | null; channelType: string | null };
+    status: 'pending' | 'sent' | 'failed' | 'suppressed';
+    attempts: number;
+    sentAt: string | null;
+    lastError: string | null;
+  }>;
+  acknowledgement: { at: string; by: Acknowledger | null; viaLink: boolean } | null;
+}
+
+export interface EscalationPolicy {
+  id: string;
+  name: string;
+  steps: Array<{
+    waitMinutes: number;
+    targets: Array<
+      | { type: 'channel'; channelId: string }
+      | { type: 'member'; userId: string }
+      | { type: 'rotation'; rotationId: string }
+    >;
+  }>;
+  repeat: number;
+  reminderMinutes: number | null;
+  monitorIds: string[];
+  createdAt: string;
+  updatedAt: string;
 }

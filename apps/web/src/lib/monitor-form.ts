@@ -47,6 +47,8 @@ export interface MonitorFormValues {
   groupId: string;
   parentMonitorIds: string[];
   parentGroupIds: string[];
+  /** '' : the monitor alerts its channels; undefined: left as it is (not sent). */
+  escalationPolicyId?: string | undefined;
   tags: string;
   paused: boolean;
 }
@@ -104,6 +106,7 @@ export const monitorFieldLabels: Record<string, string> = {
   channelIds: 'Notify these channels',
   groupId: 'Group',
   dependsOn: 'Depends on',
+  escalationPolicyId: 'Escalation policy',
   failureThreshold: 'Down after (failed checks in a row)',
   recoveryThreshold: 'Up again after (good checks in a row)',
   retryIntervalSeconds: 'Re-check after a failure (seconds)',
@@ -209,6 +212,9 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     channelIds: values.channelIds,
     groupId: values.groupId === '' ? null : values.groupId,
     dependsOn: { monitorIds: values.parentMonitorIds, groupIds: values.parentGroupIds },
+    ...(values.escalationPolicyId === undefined
+      ? {}
+      : { escalationPolicyId: values.escalationPolicyId === '' ? null : values.escalationPolicyId }),
     tags: list(values.tags),
     paused: values.paused,
   };
@@ -303,6 +309,7 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
     groupId: monitor.groupId ?? '',
     parentMonitorIds: monitor.dependsOn?.monitorIds ?? [],
     parentGroupIds: monitor.dependsOn?.groupIds ?? [],
+    ...(monitor.escalationPolicyId ? { escalationPolicyId: monitor.escalationPolicyId } : {}),
     tags: (monitor.tags ?? []).join(', '),
     paused: monitor.paused,
   };

@@ -6,6 +6,7 @@ import type {
   Alert,
   ApiKey,
   Channel,
+  EscalationPolicy,
   Location,
   MaintenanceWindow,
   Member,
@@ -34,6 +35,7 @@ export const orgKeys = {
   groups: ['monitor-groups'] as const,
   allMonitors: ['monitors', 'list', 'names'] as const,
   rotations: ['oncall-rotations'] as const,
+  escalationPolicies: ['escalation-policies'] as const,
 };
 
 export const useChannels = () => useApiQuery<Page<Channel>>(orgKeys.channels, '/v1/channels', { limit: 200 });
@@ -41,6 +43,8 @@ export const useAlerts = (filters: { incidentId?: string; monitorId?: string } =
   useApiQuery<Page<Alert>>(orgKeys.alerts(filters), '/v1/alerts', { ...filters, limit: 100 });
 export const useMaintenanceWindows = () =>
   useApiQuery<Page<MaintenanceWindow>>(orgKeys.maintenance, '/v1/maintenance-windows', { limit: 200 });
+export const useEscalationPolicies = () =>
+  useApiQuery<Page<EscalationPolicy>>(orgKeys.escalationPolicies, '/v1/escalation-policies', { limit: 200 });
 export const useApiKeys = () => useApiQuery<Page<ApiKey>>(orgKeys.apiKeys, '/v1/api-keys', { limit: 200 });
 export const useMembers = () => useApiQuery<Page<Member>>(orgKeys.members, '/v1/members', { limit: 200 });
 export const useStatusPages = () =>
