@@ -41,6 +41,7 @@ import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
 import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
+import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
 import { setupRoutes } from './routes/setup';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps) {
       regionRoutes,
       locationRoutes,
       oncallRotationRoutes,
+      probeMetricsRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

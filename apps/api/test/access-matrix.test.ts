@@ -150,6 +150,7 @@ const routes: Route[] = [
   ),
   route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
   route('GET', '/v1/usage', 'viewer', 200, () => '/v1/usage'),
+  route('GET', '/v1/metrics', 'viewer', 200, () => '/v1/metrics'),
   route('GET', '/v1/regions', 'viewer', 200, () => '/v1/regions'),
   route('GET', '/v1/locations', 'member', 200, () => '/v1/locations'),
   route(

@@ -138,6 +138,7 @@ export const openapiPlugin = fp<{ version: string }>(
             description: 'Private locations, their probes, and the probes the monitors use',
           },
           { name: 'probe-gateway', description: 'What remote probes call, with a probe token' },
+          { name: 'reports', description: 'Metrics, exports and SLA reports of the organization' },
         ],
       },
       transform: (input) => {
