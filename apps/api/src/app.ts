@@ -29,6 +29,7 @@ import { channelRoutes } from './routes/channels';
 import { credentialRoutes } from './routes/credentials';
 import { escalationPolicyRoutes } from './routes/escalation-policies';
 import { eventRoutes, type LiveStreamOptions } from './routes/events';
+import { exportRoutes } from './routes/exports';
 import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
 import { invitationRoutes } from './routes/invitations';
@@ -174,6 +175,7 @@ export async function buildApp(deps: AppDeps) {
       locationRoutes,
       oncallRotationRoutes,
       probeMetricsRoutes,
+      exportRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

@@ -151,6 +151,14 @@ const routes: Route[] = [
   route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
   route('GET', '/v1/usage', 'viewer', 200, () => '/v1/usage'),
   route('GET', '/v1/metrics', 'viewer', 200, () => '/v1/metrics'),
+  route('GET', '/v1/incidents/export', 'viewer', 200, () => '/v1/incidents/export?from=2026-01-01T00:00:00Z'),
+  route(
+    'GET',
+    '/v1/monitors/:id/results/export',
+    'viewer',
+    200,
+    () => `/v1/monitors/${ids.monitor}/results/export?from=2026-01-01T00:00:00Z`,
+  ),
   route('GET', '/v1/regions', 'viewer', 200, () => '/v1/regions'),
   route('GET', '/v1/locations', 'member', 200, () => '/v1/locations'),
   route(

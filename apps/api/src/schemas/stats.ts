@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_RANGE_MS, RAW_POINTS_LIMIT, statsWindows } from '../stats/windows';
 import { isoTime } from './common';
 
-const instant = z
+export const instant = z
   .string()
   .refine((value) => Number.isFinite(Date.parse(value)), 'must be an ISO 8601 time')
   .describe('ISO 8601 time');
