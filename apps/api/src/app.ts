@@ -45,6 +45,7 @@ import { probeGatewayRoutes } from './routes/probe-gateway';
 import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
+import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
 import { statusPageRoutes } from './routes/status-pages';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps) {
       oncallRotationRoutes,
       probeMetricsRoutes,
       exportRoutes,
+      reportRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

@@ -151,6 +151,13 @@ const routes: Route[] = [
   route('GET', '/v1/api-keys', 'admin', 200, () => '/v1/api-keys'),
   route('GET', '/v1/usage', 'viewer', 200, () => '/v1/usage'),
   route('GET', '/v1/metrics', 'viewer', 200, () => '/v1/metrics'),
+  route(
+    'GET',
+    '/v1/monitors/:id/report',
+    'viewer',
+    200,
+    () => `/v1/monitors/${ids.monitor}/report?month=2026-01`,
+  ),
   route('GET', '/v1/incidents/export', 'viewer', 200, () => '/v1/incidents/export?from=2026-01-01T00:00:00Z'),
   route(
     'GET',
