@@ -14,16 +14,8 @@ export interface StatsForReport {
   incidentSpans: Array<{ id: string; openedAt: string; resolvedAt: string | null }>;
 }
 
-export interface SlaReport {
+export interface SlaReport extends Omit<StatsForReport, 'incidentSpans'> {
   monitor: { id: string; name: string };
-  from: string;
-  to: string;
-  uptimePercent: number | null;
-  checks: number;
-  failedChecks: number;
-  downtimeSeconds: number;
-  measuredSeconds: number;
-  latencyMs: StatsForReport['latencyMs'];
   /** Mean duration of the incidents of the range that are resolved; null without one. */
   mttrSeconds: number | null;
   incidents: Array<{ id: string; openedAt: string; resolvedAt: string | null; durationSeconds: number }>;
