@@ -25,6 +25,15 @@ interface Source<Row> {
 export function resolveExportRange(range: ExportRange, clock: Clock): { from: Date; to: Date } {
   const from = new Date(range.from);
   const to = range.to === undefined ? clock.now() : new Date(range.to);
+  for (const [path, at] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    // Postgres keeps timestamps of these years; a time outside them could fail a page mid-stream.
+    if (at.getUTCFullYear() < 1970 || at.getUTCFullYear() > 9999) {
+      throw apiErrors.invalid('query', [{ path, message: 'must be between the years 1970 and 9999' }]);
+    }
+  }
   if (from.getTime() >= to.getTime()) {
     throw apiErrors.invalid('query', [{ path: 'from', message: 'must be before `to`' }]);
   }

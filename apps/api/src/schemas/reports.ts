@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './common';
 import { instant } from './stats';
 
 export const exportFormats = ['csv', 'ndjson'] as const;
@@ -31,4 +32,30 @@ export const reportQuery = z
     }
   });
 
-export const reportResponse = z.any().describe('the report as JSON, text/csv or application/pdf');
+const ms = z.number().nullable();
+
+export const reportSchema = z
+  .object({
+    monitor: z.object({ id: z.string(), name: z.string() }),
+    from: isoTime,
+    to: isoTime,
+    uptimePercent: z
+      .number()
+      .nullable()
+      .describe('as the stats API: maintenance excluded; null without data'),
+    checks: z.number().int(),
+    failedChecks: z.number().int(),
+    downtimeSeconds: z.number(),
+    measuredSeconds: z.number(),
+    latencyMs: z.object({ p50: ms, p95: ms, p99: ms }),
+    mttrSeconds: z.number().nullable().describe('mean duration of the resolved incidents; null without one'),
+    incidents: z.array(
+      z.object({
+        id: z.string(),
+        openedAt: isoTime,
+        resolvedAt: isoTime.nullable(),
+        durationSeconds: z.number().describe('until the end of the range while open'),
+      }),
+    ),
+  })
+  .describe('the report; format=csv answers text/csv and format=pdf application/pdf instead');
