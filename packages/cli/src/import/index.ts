@@ -1,0 +1,4 @@
+export * from './document';
+export { importGatus } from './gatus';
+export { importKuma } from './kuma';
+export * from './report';

@@ -1,0 +1,13 @@
+import type { Assertion } from '@sentinelmesh/core';
+import type { ImportContext } from './context';
+import type { SecretOwner } from './secrets';
+
+/** A monitor being translated: where its secrets go and how its loose ends are reported. */
+export interface MonitorScope {
+  owner: SecretOwner;
+  ctx: ImportContext;
+  note(field: string, reason: string): void;
+}
+
+/** A type's own fields and assertions, as POST /v1/monitors takes them. */
+export type TypeFields = { type: string; assertions?: Assertion[] } & Record<string, unknown>;
