@@ -29,7 +29,9 @@ export interface ImportedDocument {
 /** A whole-value reference to an environment variable: `${SLACK_WEBHOOK_URL}`. */
 export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 export const envReference = (name: string) => `\${${name}}`;
-const envReferenceValue = z.string().regex(ENV_REFERENCE, 'must be a reference to an environment variable, like \${NAME}');
+const envReferenceValue = z
+  .string()
+  .regex(ENV_REFERENCE, `must be a reference to an environment variable, like ${envReference('NAME')}`);
 
 const describeIssues = (error: z.ZodError) =>
   error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

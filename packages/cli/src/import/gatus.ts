@@ -8,7 +8,7 @@ import { translateCondition } from './gatus-conditions';
 import { goDurationMs } from './gatus-duration';
 
 import { ImportError, type ImportResult } from './report';
-import type { MonitorScope, TypeFields } from './scope';
+import { type MonitorScope, PUSH_URL_CHANGES, type TypeFields } from './scope';
 import { secretHeaders, secretUrl } from './secrets';
 
 /**
@@ -229,10 +229,7 @@ function externalEndpoint(f: Fields, m: MonitorScope): TypeFields {
   if (period === undefined)
     throw new Untranslatable('without heartbeat.interval nothing notices when pushes stop');
   if (f.str('token')) {
-    m.note(
-      'token',
-      "the push URL changes: after apply, point the job at the monitor's heartbeat URL (/v1/heartbeats/<token>)",
-    );
+    m.note('token', PUSH_URL_CHANGES);
   }
   return { type: 'heartbeat', periodSeconds: clamp(period / 1000, 10, 31_536_000) };
 }

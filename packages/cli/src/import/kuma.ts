@@ -5,7 +5,7 @@ import { clamp, Fields, isRecord, Untranslatable } from './fields';
 import { kumaProviders } from './kuma-channels';
 import { kumaMonitorTypes } from './kuma-monitors';
 import { ImportError, type ImportResult } from './report';
-import type { MonitorScope, TypeFields } from './scope';
+import { type MonitorScope, PUSH_URL_CHANGES, type TypeFields } from './scope';
 
 /**
  * Translates an Uptime Kuma JSON backup (Settings → Backup → Export: `{ version, notificationList,
@@ -264,10 +264,7 @@ function timing(f: Fields, m: MonitorScope, heartbeat: boolean): Record<string, 
 function pushMonitor(f: Fields, m: MonitorScope): TypeFields {
   const interval = f.num('interval') ?? 60;
   if (f.str('pushToken')) {
-    m.note(
-      'pushToken',
-      "the push URL changes: after apply, point the job at the monitor's heartbeat URL (/v1/heartbeats/<token>)",
-    );
+    m.note('pushToken', PUSH_URL_CHANGES);
   }
   f.skip('url', 'method', 'accepted_statuscodes', 'timeout', 'retryInterval');
   return { type: 'heartbeat', periodSeconds: clamp(interval, 10, 31_536_000) };
