@@ -46,10 +46,24 @@ export function importGatus(yamlText: string): ImportResult {
     );
   }
   for (const field of top.leftovers()) {
-    ctx.report.add(field, 'global Gatus setting; not part of what a SentinelMesh file declares');
+    ctx.report.add(
+      field,
+      gatusReasons[field] ?? 'global Gatus setting; not part of what a SentinelMesh file declares',
+    );
   }
   return result(ctx, channels, monitors);
 }
+
+const RECURRING_MAINTENANCE =
+  'recurring maintenance windows have no counterpart: SentinelMesh maintenance windows are one-off spans';
+
+/** What the report says of Gatus settings with no counterpart, when there is more to say. */
+const gatusReasons: Record<string, string> = {
+  maintenance: RECURRING_MAINTENANCE,
+  'maintenance-windows': RECURRING_MAINTENANCE,
+  suites: 'suites (several requests in order) are not imported; an api monitor runs steps in order',
+  ui: 'display settings are not imported',
+};
 
 interface AlertState {
   providers: Map<string, GatusProvider>;
@@ -112,8 +126,9 @@ function translateEndpoint(
     tags: [...(group ? [group.slice(0, 64)] : []), ...labels],
     channels: linked.channels,
   } as MonitorEntry;
-  for (const field of f.leftovers())
-    scope.note(field, `option not imported: no counterpart for a ${type} monitor`);
+  for (const field of f.leftovers()) {
+    scope.note(field, gatusReasons[field] ?? `option not imported: no counterpart for a ${type} monitor`);
+  }
   return acceptMonitor(entry, item, ctx);
 }
 

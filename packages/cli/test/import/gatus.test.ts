@@ -132,6 +132,10 @@ describe('importing a Gatus configuration', () => {
       ],
       ['alerts[1]', 'no zulip channel was imported (see alerting provider zulip); not linked'],
       ['client.insecure', 'certificates are always verified'],
+      [
+        'maintenance-windows',
+        'recurring maintenance windows have no counterpart: SentinelMesh maintenance windows are one-off spans',
+      ],
     ]);
   });
 
@@ -282,7 +286,13 @@ describe('importing a Gatus configuration', () => {
     expect(entriesFor(report, 'storage')).toEqual([
       { reason: 'global Gatus setting; not part of what a SentinelMesh file declares' },
     ]);
-    expect(entriesFor(report, 'ui')).toHaveLength(1);
+    expect(entriesFor(report, 'ui')).toEqual([{ reason: 'display settings are not imported' }]);
+    expect(entriesFor(report, 'maintenance')).toEqual([
+      {
+        reason:
+          'recurring maintenance windows have no counterpart: SentinelMesh maintenance windows are one-off spans',
+      },
+    ]);
     expect(entriesFor(report, 'alerts')).toEqual([
       {
         reason:
