@@ -42,12 +42,11 @@ export const kumaMonitorTypes: Record<string, (f: Fields, m: MonitorScope) => Ty
     };
   },
   dns: (f, m) => dnsMonitor(f, m),
-  websocket: (f, m) => ({
+  'websocket-upgrade': (f, m) => ({
     type: 'websocket',
     url: secretUrl(need(f, 'url'), m.owner, m.ctx),
     ...(f.str('wsSubprotocol') ? { subprotocol: f.str('wsSubprotocol') } : {}),
   }),
-  'websocket-upgrade': (f, m) => kumaMonitorTypes.websocket?.(f, m) as TypeFields,
   smtp: (f) => {
     const security = f.str('smtpSecurity');
     const tls = security === 'secure' ? 'implicit' : security === 'nostarttls' ? 'none' : 'starttls';

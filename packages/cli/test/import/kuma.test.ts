@@ -19,6 +19,7 @@ const secrets = [
   'kumaTeamsSig',
   'kumaTelegramToken',
   'Qm9vdHN0cmFwUHVzaFRva2Vu',
+  'kuma-db-password',
 ];
 
 describe('importing an Uptime Kuma backup', () => {
@@ -34,6 +35,8 @@ describe('importing an Uptime Kuma backup', () => {
       'mail-exchangers',
       'apex-a-record',
       'nightly-backup',
+      'orders-database',
+      'mail-relay',
     ]);
   });
 
@@ -227,6 +230,42 @@ describe('importing an Uptime Kuma backup', () => {
           "the push URL changes: after apply, point the job at the monitor's heartbeat URL (/v1/heartbeats/<token>)",
       },
     ]);
+  });
+
+  it('reads a database monitor from its connection string, the password into a variable', () => {
+    expect(monitorByKey(document, 'orders-database')).toEqual({
+      key: 'orders-database',
+      name: 'Orders database',
+      type: 'postgres',
+      host: 'db.example.com',
+      port: 5432,
+      username: 'monitor',
+      password: ref('ORDERS_DATABASE_PASSWORD'),
+      tlsMode: 'require',
+      database: 'orders',
+      query: "SELECT count(*) FROM orders WHERE created_at > now() - interval '1 hour'",
+      intervalSeconds: 60,
+      timeoutMs: 48_000,
+      retryIntervalSeconds: 60,
+      failureThreshold: 1,
+      recoveryThreshold: 1,
+      tags: [],
+      channels: ['on-call-pagerduty'],
+    });
+    expect(entriesFor(report, 'monitor "Orders database" (id 12)')).toEqual([
+      {
+        field: 'password',
+        env: 'ORDERS_DATABASE_PASSWORD',
+        reason:
+          'secret kept out of the file: set ORDERS_DATABASE_PASSWORD to the database password from the Kuma connection string',
+      },
+    ]);
+    expect(monitorByKey(document, 'mail-relay')).toMatchObject({
+      type: 'smtp',
+      host: 'smtp.example.com',
+      port: 465,
+      tls: 'implicit',
+    });
   });
 
   it('reports group and unsupported monitors instead of writing them', () => {
