@@ -27,7 +27,7 @@ export interface ImportedDocument {
 }
 
 /** A whole-value reference to an environment variable: `${SLACK_WEBHOOK_URL}`. */
-export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+export const ENV_REFERENCE = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
 export const envReference = (name: string) => `\${${name}}`;
 const envReferenceValue = z
   .string()

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as core from '@sentinelmesh/core';
 import { channelTypes, createMonitorSchema, isChannelTypeName } from '@sentinelmesh/core';
 import { expect } from 'vitest';
 import {
@@ -30,6 +31,14 @@ export function expectApplicable(document: ImportedDocument) {
   }
   const keys = document.monitors.map((m) => m.key);
   expect(new Set(keys).size).toBe(keys.length);
+  // The whole-file schema, once the package that defines it is part of core.
+  const fileSchema = (core as Record<string, unknown>).sentinelFileSchema as
+    | { safeParse(value: unknown): { success: boolean; error?: { message: string } } }
+    | undefined;
+  if (fileSchema) {
+    const parsed = fileSchema.safeParse(document);
+    expect(parsed.success, parsed.error?.message).toBe(true);
+  }
 }
 
 /** The report's entries about one item, without the source. */
