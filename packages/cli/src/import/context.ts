@@ -24,6 +24,7 @@ export const newContext = (source: ImportSource): ImportContext => ({
 export function acceptMonitor(entry: MonitorEntry, item: string, ctx: ImportContext): MonitorEntry | null {
   const problem = monitorEntryProblem(entry);
   if (!problem) return entry;
+  ctx.report.forgetSecrets(item);
   ctx.report.add(item, `left out: the translated monitor is not valid: ${problem}`);
   return null;
 }

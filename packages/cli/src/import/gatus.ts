@@ -9,7 +9,7 @@ import { goDurationMs } from './gatus-duration';
 
 import { ImportError, type ImportResult } from './report';
 import { type MonitorScope, PUSH_URL_CHANGES, type TypeFields } from './scope';
-import { secretHeaders, secretUrl } from './secrets';
+import { isResolverAddress, secretHeaders, secretUrl } from './secrets';
 
 /**
  * Translates a Gatus configuration (`endpoints`, `external-endpoints`, `alerting`) into a
@@ -158,7 +158,10 @@ function endpointType(f: Fields, m: MonitorScope): TypeFields {
     }
     const host = need(dnsFields, 'query-name').replace(/\.$/, '');
     for (const field of dnsFields.leftovers()) m.note(`dns.${field}`, 'option not imported');
-    return { type: 'dns', host, recordType, resolver: url.replace(/:53$/, '') };
+    const resolver = url.replace(/:53$/, '');
+    if (!isResolverAddress(resolver))
+      m.note('url', `${url} is not an IP address; the system resolver is used`);
+    return { type: 'dns', host, recordType, ...(isResolverAddress(resolver) ? { resolver } : {}) };
   }
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   const rest = url.replace(/^[a-z]+:\/\//i, '');

@@ -2,7 +2,7 @@ import { type Assertion, dnsRecordTypes, httpMethods, MAX_PING_COUNT } from '@se
 import { jsonPathFrom, scalarValue, statusAssertion } from './assertions';
 import { clamp, type Fields, isRecord, MissingField, need, Untranslatable } from './fields';
 import type { MonitorScope, TypeFields } from './scope';
-import { secretHeaders, secretUrl, secretValue } from './secrets';
+import { isResolverAddress, secretHeaders, secretUrl, secretValue } from './secrets';
 
 /** Each Uptime Kuma monitor type SentinelMesh has a check for, and how its fields translate. */
 export const kumaMonitorTypes: Record<string, (f: Fields, m: MonitorScope) => TypeFields> = {
@@ -135,11 +135,11 @@ function authorization(f: Fields, m: MonitorScope): Record<string, string> {
   if (method === 'basic' && (user || password)) {
     const what =
       'the whole Authorization header value: "Basic " and base64 of the Kuma basic_auth_user:basic_auth_pass';
-    return { Authorization: secretValue('', m.owner, 'authorization', what, m.ctx) };
+    return { Authorization: secretValue(undefined, m.owner, 'authorization', what, m.ctx) };
   }
   if (method === 'bearer' && token) {
     const what = 'the whole Authorization header value: "Bearer " and the Kuma bearer_token';
-    return { Authorization: secretValue('', m.owner, 'authorization', what, m.ctx) };
+    return { Authorization: secretValue(undefined, m.owner, 'authorization', what, m.ctx) };
   }
   if (method && method !== 'none' && method !== 'basic' && method !== 'bearer') {
     m.note('authMethod', `${method} authentication is not supported; the monitor is imported without it`);
@@ -199,12 +199,16 @@ function dnsMonitor(f: Fields, m: MonitorScope): TypeFields {
   }
   const server = f.str('dns_resolve_server')?.split(',')[0]?.trim();
   const port = f.num('port');
-  const resolver =
+  const withPort =
     server && port && port !== 53
       ? server.includes(':')
         ? `[${server}]:${port}`
         : `${server}:${port}`
       : server;
+  const resolver = withPort && isResolverAddress(withPort) ? withPort : undefined;
+  if (withPort && !resolver) {
+    m.note('dns_resolve_server', `${server} is not an IP address; the system resolver is used`);
+  }
   return {
     type: 'dns',
     host: need(f, 'hostname'),

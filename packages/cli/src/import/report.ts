@@ -32,6 +32,12 @@ export class ImportReport {
     this.items.push({ source: this.source, item, ...(field ? { field } : {}), reason });
   }
 
+  /** Takes back the secrets reported for an item that is not written after all. */
+  forgetSecrets(item: string): void {
+    const kept = this.items.filter((entry) => !(entry.item === item && entry.env));
+    this.items.splice(0, this.items.length, ...kept);
+  }
+
   /** A secret the file references as `${env}` instead of holding it. */
   secret(item: string, field: string, env: string, what: string): void {
     this.items.push({

@@ -8,15 +8,18 @@ export interface SecretOwner {
   item: string;
 }
 
-/** A secret value as an `${ENV}` reference (reusing one the source already had), reported. */
+/**
+ * A secret as an `${ENV}` reference, reported with what to set it to. A value that already is a
+ * reference keeps its name; undefined when the variable holds something the source kept apart.
+ */
 export function secretValue(
-  value: string,
+  value: string | undefined,
   owner: SecretOwner,
   field: string,
   what: string,
   ctx: ImportContext,
 ): string {
-  const named = ENV_REFERENCE.exec(value)?.[1];
+  const named = value === undefined ? undefined : ENV_REFERENCE.exec(value)?.[1];
   const env = named ? ctx.envs.reuse(named) : ctx.envs.claim(owner.key, field);
   ctx.report.secret(owner.item, field, env, what);
   return envReference(env);
@@ -67,3 +70,7 @@ function decode(text: string): string {
     return text;
   }
 }
+
+/** An IP address with an optional port, as a DNS monitor's `resolver` takes it; host names are not. */
+export const isResolverAddress = (text: string) =>
+  /^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|[0-9A-Fa-f:]+|\[[0-9A-Fa-f:]+\](:\d{1,5})?)$/.test(text);

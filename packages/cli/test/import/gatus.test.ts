@@ -311,6 +311,32 @@ describe('importing a Gatus configuration', () => {
     ]);
   });
 
+  it('queries the system resolver when a DNS endpoint names its server by host name', () => {
+    const result = importGatus(
+      [
+        'endpoints:',
+        '  - name: lookup',
+        '    url: dns.example.net',
+        '    dns: { query-name: example.com., query-type: AAAA }',
+        '    conditions: ["[DNS_RCODE] == NOERROR"]',
+      ].join('\n'),
+    );
+    expect(result.document.monitors).toEqual([
+      {
+        key: 'lookup',
+        name: 'lookup',
+        type: 'dns',
+        host: 'example.com',
+        recordType: 'AAAA',
+        tags: [],
+        channels: [],
+      },
+    ]);
+    expect(entriesFor(result.report, 'endpoint "lookup"')).toEqual([
+      { field: 'url', reason: 'dns.example.net is not an IP address; the system resolver is used' },
+    ]);
+  });
+
   it('refuses text that is not YAML, or YAML without endpoints, naming the line', () => {
     expect(() => importGatus('endpoints:\n  - name: a\n    name: b\n')).toThrow(/line 3/);
     expect(() => importGatus('storage:\n  type: memory\n')).toThrow(ImportError);

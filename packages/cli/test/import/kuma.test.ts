@@ -356,6 +356,38 @@ describe('importing an Uptime Kuma backup', () => {
     }
   });
 
+  it('leaves out a monitor whose translation is not valid, with the reason and without its variables', () => {
+    const result = importKuma({
+      version: '1.23.16',
+      notificationList: [],
+      monitorList: [
+        { id: 1, name: 'Files', type: 'http', url: 'ftp://files.example.com/?token=abc', active: true },
+        {
+          id: 2,
+          name: 'Lookup',
+          type: 'dns',
+          hostname: 'example.com',
+          dns_resolve_server: 'dns.example.net',
+        },
+      ],
+    });
+    expect(result.document.monitors.map((m) => m.key)).toEqual(['lookup']);
+    expect(result.report).toEqual([
+      {
+        source: 'kuma',
+        item: 'monitor "Files" (id 1)',
+        reason:
+          'left out: the translated monitor is not valid: url: must be an absolute http:// or https:// URL',
+      },
+      {
+        source: 'kuma',
+        item: 'monitor "Lookup" (id 2)',
+        field: 'dns_resolve_server',
+        reason: 'dns.example.net is not an IP address; the system resolver is used',
+      },
+    ]);
+  });
+
   it('refuses input that is not a Kuma backup', () => {
     expect(() => importKuma({ monitors: [] })).toThrow(ImportError);
     expect(() => importKuma('[]')).toThrow(/monitorList/);
