@@ -9,7 +9,7 @@ export type ConditionOutcome =
   | { kind: 'implied' }
   /** A DNS answer that must be among the records (`expectedValues`). */
   | { kind: 'expected'; value: string }
-  /** A TLS monitor's `minDaysLeft`. */
+  /** The `minDaysLeft` of a type that judges its certificate itself (TLS, mail). */
   | { kind: 'minDaysLeft'; days: number }
   | { kind: 'unmapped'; reason: string };
 
@@ -157,6 +157,6 @@ function certificate(op: Operator, right: string, type: MonitorType): ConditionO
   if (ms === undefined) return unmapped(`${right} is not a duration`);
   if (op !== '>' && op !== '>=') return unmapped('only a lower bound on the time left (> or >=) translates');
   const days = Math.ceil(ms / DAY_MS);
-  if (type === 'tls') return { kind: 'minDaysLeft', days };
+  if ('minDaysLeft' in checkTypes[type].fields) return { kind: 'minDaysLeft', days };
   return { kind: 'assertions', assertions: [{ source: 'certExpiresInDays', op: 'gte', value: days }] };
 }

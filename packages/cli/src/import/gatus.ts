@@ -1,4 +1,10 @@
-import { type Assertion, dnsRecordTypes, httpMethods, type MonitorType } from '@sentinelmesh/core';
+import {
+  type Assertion,
+  checkTypes,
+  dnsRecordTypes,
+  httpMethods,
+  type MonitorType,
+} from '@sentinelmesh/core';
 import { parseDocument } from 'yaml';
 import { acceptMonitor, type ImportContext, newContext, result } from './context';
 import type { MonitorEntry } from './document';
@@ -118,7 +124,8 @@ function translateEndpoint(
       ? { assertions: [...(own.assertions ?? []), ...assertions] }
       : {}),
     ...(expectedValues.length ? { expectedValues } : {}),
-    ...(type === 'tls' ? { minDaysLeft: minDaysLeft ?? 0 } : {}),
+    // Gatus judges a certificate's expiry only when a condition asks; these types would by default.
+    ...('minDaysLeft' in checkTypes[type].fields ? { minDaysLeft: minDaysLeft ?? 0 } : {}),
     ...(interval !== undefined && !external ? { intervalSeconds: clamp(interval / 1000, 1, 86_400) } : {}),
     ...clientOptions(f, scope, type),
     ...linked.thresholds,

@@ -40,6 +40,7 @@ describe('Gatus conditions', () => {
       assertions({ source: 'certExpiresInDays', op: 'gte', value: 2 }),
     ],
     ['[CERTIFICATE_EXPIRATION] > 720h', 'tls', { kind: 'minDaysLeft', days: 30 }],
+    ['[CERTIFICATE_EXPIRATION] >= 168h', 'smtp', { kind: 'minDaysLeft', days: 7 }],
     ['[CONNECTED] == true', 'tcp', { kind: 'implied' }],
     ['[DNS_RCODE] == NOERROR', 'dns', { kind: 'implied' }],
     ['[BODY].status == SERVING', 'grpc', { kind: 'implied' }],

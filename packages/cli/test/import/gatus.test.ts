@@ -151,10 +151,13 @@ describe('importing a Gatus configuration', () => {
       tags: ['core'],
       channels: [],
     });
-    expect(monitorByKey(document, 'core-router')).toMatchObject({
+    expect(monitorByKey(document, 'core-router')).toEqual({
+      key: 'core-router',
+      name: 'router',
       type: 'ping',
       host: '203.0.113.1',
       assertions: [{ source: 'responseTimeMs', op: 'lt', value: 1000 }],
+      tags: ['core'],
       channels: [],
     });
     expect(monitorByKey(document, 'core-apex-dns')).toEqual({
@@ -179,25 +182,42 @@ describe('importing a Gatus configuration', () => {
       tags: [],
       channels: [],
     });
-    expect(monitorByKey(document, 'mail')).toMatchObject({
+    expect(monitorByKey(document, 'mail')).toEqual({
+      key: 'mail',
+      name: 'mail',
       type: 'smtp',
       host: 'smtp.example.com',
       port: 587,
       tls: 'starttls',
+      minDaysLeft: 0,
+      tags: [],
+      channels: [],
     });
-    expect(monitorByKey(document, 'feed')).toMatchObject({
+    expect(monitorByKey(document, 'feed')).toEqual({
+      key: 'feed',
+      name: 'feed',
+      tags: [],
+      channels: [],
       type: 'websocket',
       url: 'wss://stream.example.com/feed',
       message: '{"action":"ping"}',
       assertions: [{ source: 'body', op: 'matches', value: '^[\\s\\S]*pong[\\s\\S]*$' }],
     });
-    expect(monitorByKey(document, 'health-grpc')).toMatchObject({
+    expect(monitorByKey(document, 'health-grpc')).toEqual({
+      key: 'health-grpc',
+      name: 'health-grpc',
+      tags: [],
+      channels: [],
       type: 'grpc',
       host: 'grpc.example.com',
       port: 443,
       transport: 'tls',
     });
-    expect(monitorByKey(document, 'bastion')).toMatchObject({
+    expect(monitorByKey(document, 'bastion')).toEqual({
+      key: 'bastion',
+      name: 'bastion',
+      tags: [],
+      channels: [],
       type: 'tcp',
       host: 'bastion.example.com',
       port: 22,

@@ -144,10 +144,19 @@ describe('importing an Uptime Kuma backup', () => {
   });
 
   it('keeps a JSON query whose JSONata expression is not a path, and reports the query and upside-down mode', () => {
-    expect(monitorByKey(document, 'queue-depth')).toMatchObject({
+    expect(monitorByKey(document, 'queue-depth')).toEqual({
+      key: 'queue-depth',
+      name: 'Queue depth',
       type: 'http',
       url: 'https://api.example.com/queue',
       assertions: [{ source: 'status', op: 'between', value: [200, 299] }],
+      intervalSeconds: 60,
+      timeoutMs: 48_000,
+      retryIntervalSeconds: 60,
+      failureThreshold: 1,
+      recoveryThreshold: 1,
+      tags: [],
+      channels: [],
     });
     expect(entriesFor(report, 'monitor "Queue depth" (id 9)')).toEqual([
       {
@@ -197,11 +206,17 @@ describe('importing an Uptime Kuma backup', () => {
       ...common,
       channels: [],
     });
-    expect(monitorByKey(document, 'apex-a-record')).toMatchObject({
+    expect(monitorByKey(document, 'apex-a-record')).toEqual({
+      key: 'apex-a-record',
+      name: 'Apex A record',
       type: 'dns',
       host: 'example.com',
       recordType: 'A',
       resolver: '8.8.8.8:5353',
+      intervalSeconds: 60,
+      timeoutMs: 48_000,
+      ...common,
+      channels: [],
     });
     expect(entriesFor(report, 'monitor "Edge router" (id 5)')).toEqual([
       { field: 'resendInterval', reason: 'repeated notifications while down are not imported' },
@@ -260,11 +275,20 @@ describe('importing an Uptime Kuma backup', () => {
           'secret kept out of the file: set ORDERS_DATABASE_PASSWORD to the database password from the Kuma connection string',
       },
     ]);
-    expect(monitorByKey(document, 'mail-relay')).toMatchObject({
+    expect(monitorByKey(document, 'mail-relay')).toEqual({
+      key: 'mail-relay',
+      name: 'Mail relay',
       type: 'smtp',
       host: 'smtp.example.com',
       port: 465,
       tls: 'implicit',
+      intervalSeconds: 60,
+      timeoutMs: 48_000,
+      retryIntervalSeconds: 60,
+      failureThreshold: 1,
+      recoveryThreshold: 1,
+      tags: [],
+      channels: [],
     });
   });
 
