@@ -90,3 +90,12 @@ export function need(f: Fields, name: string): string {
   if (value === undefined) throw new MissingField(name);
   return value;
 }
+
+/** The JSON value of a text, or null when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

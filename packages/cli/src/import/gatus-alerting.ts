@@ -1,8 +1,9 @@
 import { finishChannel } from './channels';
 import type { ImportContext } from './context';
 import type { ChannelEntry } from './document';
-import { Fields, isRecord, Untranslatable } from './fields';
+import { clamp, Fields, isRecord, Untranslatable } from './fields';
 import { gatusProviders, gatusSmtpFields } from './gatus-channels';
+import type { MonitorScope } from './scope';
 
 /** One configured alerting provider: its default alert and the channel keys it became, by group. */
 export interface GatusProvider {
@@ -86,4 +87,55 @@ function providerChannel(
   }
   const name = group ? `${type} (${group})` : type;
   return finishChannel(draft, { name, item }, ctx);
+}
+
+/** Alerting providers by type, and the alerts seen without send-on-resolved. */
+export interface AlertState {
+  providers: Map<string, GatusProvider>;
+  withoutResolved: number;
+}
+
+/** The endpoint's alerts as channel keys, and its thresholds from them (Gatus: 3 failures, 2 successes). */
+export function linkAlerts(f: Fields, m: MonitorScope, group: string | undefined, state: AlertState) {
+  const channels: string[] = [];
+  const failures: number[] = [];
+  const successes: number[] = [];
+  (f.list('alerts') ?? []).forEach((raw, i) => {
+    const given = isRecord(raw) ? raw : {};
+    const type = String(given.type ?? '');
+    const provider = state.providers.get(type);
+    const alert = new Fields({ ...(provider?.defaultAlert ?? {}), ...given });
+    alert.skip('type');
+    const field = `alerts[${i}]`;
+    if (alert.bool('enabled') === false) {
+      m.note(field, `the ${type} alert is disabled in Gatus; the monitor is not linked to it`);
+      return;
+    }
+    const key = provider?.channels.get(group ?? '') ?? provider?.channels.get('');
+    if (!key) {
+      m.note(field, `no ${type} channel was imported (see alerting provider ${type}); not linked`);
+      return;
+    }
+    if (!channels.includes(key)) channels.push(key);
+    failures.push(alert.num('failure-threshold') ?? 3);
+    successes.push(alert.num('success-threshold') ?? 2);
+    if (alert.bool('send-on-resolved') !== true) state.withoutResolved++;
+    if (alert.str('description')) m.note(`${field}.description`, 'alerts carry no custom description');
+    if (alert.str('minimum-reminder-interval'))
+      m.note(`${field}.minimum-reminder-interval`, 'reminders are not imported');
+    if (alert.record('provider-override'))
+      m.note(`${field}.provider-override`, 'per-alert provider overrides are not imported');
+    for (const other of alert.leftovers()) m.note(`${field}.${other}`, 'alert option not imported');
+  });
+  if (new Set(failures).size > 1 || new Set(successes).size > 1) {
+    m.note('alerts', 'the alerts have different thresholds; the monitor takes the lowest of each');
+  }
+  const thresholds =
+    failures.length > 0
+      ? {
+          failureThreshold: clamp(Math.min(...failures), 1, 20),
+          recoveryThreshold: clamp(Math.min(...successes), 1, 20),
+        }
+      : {};
+  return { channels, thresholds };
 }

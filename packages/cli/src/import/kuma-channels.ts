@@ -1,5 +1,7 @@
-import type { ChannelDraft } from './channels';
-import { type Fields, need } from './fields';
+import { type ChannelDraft, type ChannelOrigin, finishChannel } from './channels';
+import type { ImportContext } from './context';
+import type { ChannelEntry } from './document';
+import { Fields, need, parseJson, Untranslatable } from './fields';
 
 /**
  * Uptime Kuma notification providers (its `type`, `server/notification-providers/*.js`) and the
@@ -131,3 +133,81 @@ export const kumaProviders: Record<string, (f: Fields) => ChannelDraft> = {
     describe: { authToken: 'the Twilio auth token (Kuma field twilioAuthToken)' },
   }),
 };
+
+/** Kuma's notification options that say how it sends mail itself, which the deployment's SMTP server does here. */
+const smtpServerFields = [
+  'smtpHost',
+  'smtpPort',
+  'smtpSecure',
+  'smtpIgnoreTLSError',
+  'smtpIgnoreSTARTTLS',
+  'smtpUsername',
+  'smtpPassword',
+  'smtpFrom',
+  'smtpDkimDomain',
+  'smtpDkimKeySelector',
+  'smtpDkimPrivateKey',
+  'smtpDkimHashAlgo',
+  'smtpDkimheaderFieldNames',
+  'smtpDkimskipFields',
+];
+
+/** Notification options whose usual values change nothing. */
+const notificationDefaults: Record<string, unknown> = {
+  webhookContentType: 'json',
+  httpMethod: 'post',
+  ntfyPriority: 5,
+  ntfyAuthenticationMethod: 'none',
+  gotifyPriority: 8,
+  opsgeniePriority: 3,
+  pagerdutyIntegrationUrl: 'https://events.pagerduty.com/v2/enqueue',
+  telegramServerUrl: 'https://api.telegram.org',
+  discordChannelType: 'channel',
+};
+
+export function notificationChannel(
+  row: Fields,
+  ctx: ImportContext,
+): { origin: ChannelOrigin; channel: ChannelEntry | null } {
+  const rawConfig = row.take('config');
+  const config = new Fields(typeof rawConfig === 'string' ? parseJson(rawConfig) : rawConfig);
+  const name = row.str('name') ?? config.str('name') ?? 'Notification';
+  const id = String(row.values.id ?? '');
+  const origin: ChannelOrigin = {
+    name,
+    item: `notification "${name}" (id ${id})`,
+    isDefault: row.bool('is_default') ?? row.bool('isDefault') ?? config.bool('isDefault') ?? false,
+  };
+  config.skip('name', 'id', 'isDefault', 'applyExisting', 'active', 'userId', 'user_id');
+  const type = config.str('type') ?? '';
+  const provider = kumaProviders[type];
+  if (!provider) {
+    ctx.report.add(origin.item, `notification provider ${type || '(none)'} has no SentinelMesh channel type`);
+    return { origin, channel: null };
+  }
+  if (row.bool('active') === false)
+    ctx.report.add(origin.item, 'disabled in Kuma; imported as an active channel');
+  let draft: ReturnType<typeof provider>;
+  try {
+    draft = provider(config);
+  } catch (error) {
+    if (!(error instanceof Untranslatable)) throw error;
+    ctx.report.add(origin.item, `left out: ${error.message}`);
+    return { origin, channel: null };
+  }
+  if (type === 'smtp') {
+    config.skip(...smtpServerFields);
+    if (smtpServerFields.some((field) => config.values[field])) {
+      ctx.report.add(
+        origin.item,
+        "alert mail goes out through the deployment's SMTP server; this notification's own server settings are not imported",
+      );
+    }
+  }
+  const isDefault = (field: string, value: unknown) =>
+    Object.hasOwn(notificationDefaults, field) && notificationDefaults[field] === value;
+  for (const field of config.leftovers(isDefault)) {
+    ctx.report.add(origin.item, `option not imported: the ${draft.type} channel has no counterpart`, field);
+  }
+  return { origin, channel: finishChannel(draft, origin, ctx) };
+}
