@@ -7,7 +7,6 @@ import { type AlertState, linkAlerts, translateAlerting } from './gatus-alerting
 import { translateCondition } from './gatus-conditions';
 import { goDurationMs } from './gatus-duration';
 import { endpointType, externalEndpoint } from './gatus-endpoints';
-
 import { ImportError, type ImportResult } from './report';
 import type { MonitorScope, TypeFields } from './scope';
 
@@ -19,7 +18,13 @@ export function importGatus(yamlText: string): ImportResult {
   const parsed = parseDocument(yamlText);
   const [error] = parsed.errors;
   if (error) throw new ImportError(`not valid YAML: ${error.message}`);
-  const config: unknown = parsed.toJS();
+  let config: unknown;
+  try {
+    config = parsed.toJS();
+  } catch (cause) {
+    // Too many alias expansions (a YAML bomb) and the like.
+    throw new ImportError(`not a usable YAML document: ${(cause as Error).message}`);
+  }
   if (
     !isRecord(config) ||
     !(Array.isArray(config.endpoints) || Array.isArray(config['external-endpoints']))

@@ -360,5 +360,14 @@ describe('importing a Gatus configuration', () => {
   it('refuses text that is not YAML, or YAML without endpoints, naming the line', () => {
     expect(() => importGatus('endpoints:\n  - name: a\n    name: b\n')).toThrow(/line 3/);
     expect(() => importGatus('storage:\n  type: memory\n')).toThrow(ImportError);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= 6; i++)
+      bomb.push(
+        `${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10)
+          .fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`)
+          .join(', ')}]`,
+      );
+    bomb.push('endpoints: []');
+    expect(() => importGatus(bomb.join('\n'))).toThrow(ImportError);
   });
 });
