@@ -13,6 +13,18 @@ export interface SchedulerScaleRow {
   bytesPerMonitor: number | null;
   cpuPercent: number | null;
   startupSeconds: number | null;
+  /**
+   * Attribution of the lag (logged by the run, not in the table). p99 over the window's batch jobs
+   * of (when the job was to become available, its enqueue time + delay − its first slot): lateness
+   * the scheduler built into the delay.
+   */
+  dueLateP99Ms?: number | null;
+  /** p99 of (taken by the consumer − when the job was to become available): the queue's delivery. */
+  deliveryP99Ms?: number | null;
+  /** The scheduler's event-loop delay p99 over the window (its metrics). */
+  eventLoopP99Ms?: number | null;
+  /** The bucket bound under which 99 % of the window's ticks finished (its metrics). */
+  tickP99Ms?: number | null;
 }
 
 export interface SchedulerScaleOptions {

@@ -117,6 +117,37 @@ function schedulerWarnings(output: string): Map<string, number> {
   return counts;
 }
 
+/**
+ * The upper bound of the histogram bucket holding quantile `q` of the observations made between two
+ * metrics texts; null when there were none.
+ */
+function histogramQuantile(
+  before: string | null,
+  after: string | null,
+  name: string,
+  q: number,
+): number | null {
+  const buckets = (text: string | null) =>
+    new Map(
+      [
+        ...(text ?? '').matchAll(
+          new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'),
+        ),
+      ].map((m) => [m[1] ?? '', Number(m[2])]),
+    );
+  const start = buckets(before);
+  const counts = [...buckets(after)].map(
+    ([le, count]) =>
+      [le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), count - (start.get(le) ?? 0)] as const,
+  );
+  const total = counts.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  return counts.find(([, count]) => count >= q * total)?.[0] ?? null;
+}
+
+const secondsToMs = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
+const fmtMs = (ms: number | null) => (ms === null ? '?' : ms.toFixed(0));
+
 const mib = (bytes: number | null) => (bytes === null ? '?' : (bytes / 1024 / 1024).toFixed(0));
 
 /**
@@ -182,13 +213,21 @@ export async function runSchedulerScale(
     log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
     const lags: Array<{ at: number; lag: number; enqueued: number }> = [];
+    // Per job: its first slot, when the queue was asked to make it available (`timestamp + delay`),
+    // and when it was taken. The first slot's lag is (due − first) + (taken − due).
+    const jobs: Array<{ first: number; due: number; taken: number }> = [];
     const consumerConnection = redis.duplicate();
     const consumer = new Worker(
       checkQueueName('local'),
       async (job) => {
         const takenAt = Date.now();
-        for (const at of slotTimes(job.data))
+        let first = Number.POSITIVE_INFINITY;
+        for (const at of slotTimes(job.data)) {
           lags.push({ at, lag: takenAt - at, enqueued: job.timestamp - at });
+          first = Math.min(first, at);
+        }
+        if (first !== Number.POSITIVE_INFINITY)
+          jobs.push({ first, due: job.timestamp + (job.opts.delay ?? 0), taken: takenAt });
       },
       { connection: consumerConnection, prefix: PREFIX, concurrency: 1000, autorun: true },
     );
@@ -230,6 +269,18 @@ export async function runSchedulerScale(
       const inWindow = lags.filter((entry) => entry.at >= from && entry.at < to);
       const window = inWindow.map((entry) => entry.lag);
       const elapsed = (to - from) / 1000;
+      const jobsInWindow = jobs.filter((job) => job.first >= from && job.first < to);
+      const dueLate = jobsInWindow.map((job) => job.due - job.first);
+      const delivery = jobsInWindow.map((job) => job.taken - job.due);
+      const dueLateP99Ms = percentile(dueLate, 0.99);
+      const deliveryP99Ms = percentile(delivery, 0.99);
+      const eventLoopP99Ms = secondsToMs(metricSum(metrics, 'nodejs_eventloop_lag_p99_seconds'));
+      const tickP99Ms = secondsToMs(
+        histogramQuantile(metricsBefore, metrics, 'scheduler_tick_duration_seconds', 0.99),
+      );
+      log(
+        `attribution over the window (${jobsInWindow.length} jobs): job due − its first slot p50/p99 ${fmtMs(percentile(dueLate, 0.5))}/${fmtMs(dueLateP99Ms)} ms; taken − due p50/p99 ${fmtMs(percentile(delivery, 0.5))}/${fmtMs(deliveryP99Ms)} ms; scheduler event-loop delay p99 ${fmtMs(eventLoopP99Ms)} ms; tick p99 ≤ ${fmtMs(tickP99Ms)} ms`,
+      );
       return {
         monitors: options.monitors,
         slotsPerSec: window.length / elapsed,
@@ -246,6 +297,10 @@ export async function runSchedulerScale(
             : Math.round(((rss - baseline) * 1024 * 1024) / options.monitors),
         cpuPercent: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / elapsed) * 100,
         startupSeconds,
+        dueLateP99Ms,
+        deliveryP99Ms,
+        eventLoopP99Ms,
+        tickP99Ms,
       };
     } finally {
       await consumer.close(true);

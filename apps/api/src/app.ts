@@ -22,19 +22,24 @@ import { rateLimitPlugin } from './plugins/rate-limit';
 import { securityPlugin } from './plugins/security';
 import { openCallerTenant, tenantPlugin } from './plugins/tenant';
 import { ProbeGateway } from './probes/gateway';
+import { ackLinkRoutes } from './routes/ack-links';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { channelRoutes } from './routes/channels';
 import { credentialRoutes } from './routes/credentials';
+import { escalationPolicyRoutes } from './routes/escalation-policies';
 import { eventRoutes, type LiveStreamOptions } from './routes/events';
 import { heartbeatRoutes } from './routes/heartbeats';
 import { incidentRoutes } from './routes/incidents';
 import { invitationRoutes } from './routes/invitations';
 import { locationRoutes } from './routes/locations';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
+import { managedRoutes } from './routes/managed';
 import { memberRoutes } from './routes/members';
+import { monitorGroupRoutes } from './routes/monitor-groups';
 import { monitorRoutes } from './routes/monitors';
 import { myInvitationRoutes } from './routes/my-invitations';
+import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
@@ -152,17 +157,21 @@ export async function buildApp(deps: AppDeps) {
     tenantScope.addHook('preHandler', openCallerTenant);
     for (const routes of [
       monitorRoutes,
+      monitorGroupRoutes,
       incidentRoutes,
       maintenanceWindowRoutes,
       memberRoutes,
       invitationRoutes,
       apiKeyRoutes,
       channelRoutes,
+      escalationPolicyRoutes,
       statsRoutes,
       statusPageRoutes,
+      managedRoutes,
       usageRoutes,
       regionRoutes,
       locationRoutes,
+      oncallRotationRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }
@@ -174,6 +183,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
   await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(ackLinkRoutes, { prefix: '/v1', ctx });
   await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });
   const gateway = new ProbeGateway({

@@ -45,6 +45,8 @@ export const apiErrors = {
   apiKeyRefused: (what: string) =>
     new DomainError('forbidden', `API keys cannot ${what}; sign in to do this`),
   ownerOnly: () => new DomainError('forbidden', 'only an owner can grant, change or remove the owner role'),
+  personalChannel: () =>
+    new DomainError('forbidden', 'a personal channel is changed and tested only by the member it belongs to'),
   keyAboveRole: (role: Role) =>
     new DomainError('forbidden', `you can create keys up to your own role (${role})`),
   signupDisabled: () => new DomainError('forbidden', 'signup is disabled on this deployment'),
@@ -81,6 +83,11 @@ export const apiErrors = {
     new DomainError('conflict', 'this invitation was accepted already; remove the member instead'),
   joinedAlready: () => new DomainError('conflict', 'you are a member of this organization already'),
   notCheckable: (why: string) => new DomainError('conflict', why),
+  policyInUse: (monitors: number) =>
+    new DomainError(
+      'conflict',
+      `${monitors} monitor(s) use this escalation policy; give them another policy (or none) first`,
+    ),
 
   // 429 and 503 carry Retry-After.
   tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),

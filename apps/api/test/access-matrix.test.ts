@@ -64,11 +64,32 @@ const fresh = {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     }),
   apiKey: () => created('/v1/api-keys', { name: `k${++seq}`, role: 'viewer' }),
+  policy: () =>
+    created('/v1/escalation-policies', {
+      name: `p${++seq}`,
+      steps: [{ waitMinutes: 5, targets: [{ type: 'channel', channelId: ids.channel }] }],
+    }),
   member: async () => (await addMemberSession(api, ownerA, 'viewer')).userId,
   invitation: () => created('/v1/members', { email: `invited${++seq}@example.com`, role: 'viewer' }),
   location: () => created('/v1/locations', { name: `site ${++seq}` }),
+  group: () => created('/v1/monitor-groups', { name: `group ${++seq}` }),
   probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
+  rotation: () => created('/v1/oncall-rotations', rotationBody()),
+  override: () => created(`/v1/oncall-rotations/${ids.rotation}/overrides`, overrideBody()),
 };
+function rotationBody() {
+  return {
+    name: `rota ${++seq}`,
+    cadence: 'daily',
+    handoffTime: '09:00',
+    timeZone: 'Europe/Berlin',
+    startsAt: '2026-01-01T08:00:00Z',
+    memberIds: [ownerA.userId],
+  };
+}
+function overrideBody() {
+  return { userId: ownerA.userId, startsAt: '2026-02-01T00:00:00Z', endsAt: '2026-02-02T00:00:00Z' };
+}
 
 interface Route {
   method: InjectOptions['method'];
@@ -205,6 +226,13 @@ const routes: Route[] = [
   route('GET', '/v1/incidents', 'viewer', 200, () => '/v1/incidents'),
   route('GET', '/v1/incidents/:id', 'viewer', 200, () => `/v1/incidents/${ids.incident}`),
   route(
+    'GET',
+    '/v1/incidents/:id/escalation',
+    'viewer',
+    200,
+    () => `/v1/incidents/${ids.incident}/escalation`,
+  ),
+  route(
     'PATCH',
     '/v1/incidents/:id',
     'member',
@@ -246,6 +274,34 @@ const routes: Route[] = [
   route('POST', '/v1/channels/:id/test', 'member', 202, () => `/v1/channels/${ids.channel}/test`),
   route(
     'POST',
+    '/v1/escalation-policies',
+    'member',
+    201,
+    () => '/v1/escalation-policies',
+    () => ({
+      name: `p${++seq}`,
+      steps: [{ waitMinutes: 5, targets: [{ type: 'channel', channelId: ids.channel }] }],
+    }),
+  ),
+  route('GET', '/v1/escalation-policies', 'viewer', 200, () => '/v1/escalation-policies'),
+  route('GET', '/v1/escalation-policies/:id', 'viewer', 200, () => `/v1/escalation-policies/${ids.policy}`),
+  route(
+    'PATCH',
+    '/v1/escalation-policies/:id',
+    'member',
+    200,
+    () => `/v1/escalation-policies/${ids.policy}`,
+    () => ({ name: `p${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/escalation-policies/:id',
+    'member',
+    204,
+    async () => `/v1/escalation-policies/${await fresh.policy()}`,
+  ),
+  route(
+    'POST',
     '/v1/maintenance-windows',
     'member',
     201,
@@ -274,6 +330,78 @@ const routes: Route[] = [
     204,
     async () => `/v1/maintenance-windows/${await fresh.window()}`,
   ),
+  route('POST', '/v1/oncall-rotations', 'member', 201, () => '/v1/oncall-rotations', rotationBody),
+  route('GET', '/v1/oncall-rotations', 'viewer', 200, () => '/v1/oncall-rotations'),
+  route('GET', '/v1/oncall-rotations/:id', 'viewer', 200, () => `/v1/oncall-rotations/${ids.rotation}`),
+  route(
+    'PATCH',
+    '/v1/oncall-rotations/:id',
+    'member',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}`,
+    () => ({ name: `r${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/oncall-rotations/:id',
+    'member',
+    204,
+    async () => `/v1/oncall-rotations/${await fresh.rotation()}`,
+  ),
+  route(
+    'GET',
+    '/v1/oncall-rotations/:id/schedule',
+    'viewer',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}/schedule`,
+  ),
+  route(
+    'POST',
+    '/v1/oncall-rotations/:id/overrides',
+    'member',
+    201,
+    () => `/v1/oncall-rotations/${ids.rotation}/overrides`,
+    overrideBody,
+  ),
+  route(
+    'GET',
+    '/v1/oncall-rotations/:id/overrides',
+    'viewer',
+    200,
+    () => `/v1/oncall-rotations/${ids.rotation}/overrides`,
+  ),
+  route(
+    'DELETE',
+    '/v1/oncall-rotations/:id/overrides/:overrideId',
+    'member',
+    204,
+    async () => `/v1/oncall-rotations/${ids.rotation}/overrides/${await fresh.override()}`,
+  ),
+  route(
+    'POST',
+    '/v1/monitor-groups',
+    'member',
+    201,
+    () => '/v1/monitor-groups',
+    () => ({ name: `g${++seq}` }),
+  ),
+  route('GET', '/v1/monitor-groups', 'viewer', 200, () => '/v1/monitor-groups'),
+  route('GET', '/v1/monitor-groups/:id', 'viewer', 200, () => `/v1/monitor-groups/${ids.group}`),
+  route(
+    'PATCH',
+    '/v1/monitor-groups/:id',
+    'member',
+    200,
+    () => `/v1/monitor-groups/${ids.group}`,
+    () => ({ name: `g${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/monitor-groups/:id',
+    'member',
+    204,
+    async () => `/v1/monitor-groups/${await fresh.group()}`,
+  ),
   route(
     'POST',
     '/v1/status-pages',
@@ -298,6 +426,22 @@ const routes: Route[] = [
     'member',
     204,
     async () => `/v1/status-pages/${await fresh.statusPage()}`,
+  ),
+  route(
+    'POST',
+    '/v1/managed/plan',
+    'member',
+    200,
+    () => '/v1/managed/plan',
+    () => ({ resources: {} }),
+  ),
+  route(
+    'POST',
+    '/v1/managed/apply',
+    'member',
+    200,
+    () => '/v1/managed/apply',
+    () => ({ resources: {} }),
   ),
 ];
 
@@ -419,8 +563,11 @@ beforeAll(async () => {
   ids.channel = await fresh.channel();
   ids.statusPage = await fresh.statusPage();
   ids.window = await fresh.window();
+  ids.group = await fresh.group();
+  ids.policy = await fresh.policy();
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
+  ids.rotation = await fresh.rotation();
   const incident = await testDb.db
     .insertInto('incidents')
     .values({ org_id: ownerA.orgId, monitor_id: ids.monitor, status: 'open', opened_at: new Date() })
@@ -534,6 +681,17 @@ describe('the access matrix', () => {
       endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     });
     expect([400, 404]).toContain(window.statusCode);
+    expect(
+      (await asB.post('/v1/monitors', httpMonitor({ dependsOn: { monitorIds: [ids.monitor] } }))).statusCode,
+    ).toBe(400);
+    expect((await asB.post('/v1/monitor-groups', { name: 'g', monitorIds: [ids.monitor] })).statusCode).toBe(
+      400,
+    );
+    const rotation = await asB.post('/v1/oncall-rotations', {
+      ...rotationBody(),
+      memberIds: [ownerA.userId],
+    });
+    expect(rotation.statusCode).toBe(400);
     const links = await testDb.db
       .selectFrom('monitor_channels')
       .select('monitor_id')
@@ -620,5 +778,6 @@ describe('credential failures are 401 problems on every authenticated route', ()
         expect(res.json().type).toBe('urn:sentinelmesh:problem:unauthenticated');
       }
     }
-  });
+    // Eight credentials × every route: several hundred requests, growing with the API.
+  }, 60_000);
 });

@@ -123,7 +123,11 @@ describe('slack, email, pagerduty and discord channels', () => {
       400,
     );
     expect(unknown.errors).toEqual([
-      { path: 'type', message: 'supported channel types: webhook, slack, email, pagerduty, discord' },
+      {
+        path: 'type',
+        message:
+          'supported channel types: webhook, slack, email, pagerduty, discord, teams, telegram, opsgenie, ntfy, pushover, gotify, matrix, mattermost, rocketchat, google-chat, twilio-sms, custom-webhook',
+      },
     ]);
   });
 

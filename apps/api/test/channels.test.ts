@@ -40,8 +40,12 @@ describe('webhook channels', () => {
         secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
       },
       isDefault: false,
+      personal: false,
+      userId: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
     });
     const secret: string = created.config.secret;
     const masked = `whsec_…${secret.slice(-4)}`;

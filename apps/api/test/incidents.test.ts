@@ -182,6 +182,8 @@ describe('incidents and alerts', () => {
       acknowledgedBy: null,
       acknowledger: null,
       note: null,
+      suppressedBy: null,
+      releasedAt: null,
     });
     const open = (await as.get(`/v1/incidents?status=open&monitorId=${monitorId}`)).json();
     expect(open.items.map((i: { id: string }) => i.id)).toEqual([openId]);

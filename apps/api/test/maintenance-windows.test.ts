@@ -57,6 +57,8 @@ describe('maintenance windows', () => {
       status: 'active',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
     });
     const row = await testDb.db
       .selectFrom('maintenance_windows')

@@ -37,6 +37,8 @@ const seeded = [
   'memberships',
   'refresh_tokens',
   'invitations',
+  'oncall_rotations',
+  'oncall_overrides',
 ];
 
 const viewed = ['check_results', 'check_rollups_hourly'];
@@ -64,6 +66,21 @@ async function seed(owner: Session) {
     endsAt: new Date(Date.now() + 7_200_000).toISOString(),
   });
   await as.post(`/v1/channels/${channel.id}/test`);
+  const rotation = (
+    await as.post('/v1/oncall-rotations', {
+      name: 'r',
+      cadence: 'daily',
+      handoffTime: '09:00',
+      timeZone: 'UTC',
+      startsAt: new Date().toISOString(),
+      memberIds: [owner.userId],
+    })
+  ).json();
+  await as.post(`/v1/oncall-rotations/${rotation.id}/overrides`, {
+    userId: owner.userId,
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
   await as.post('/v1/members', { email: `invitee-${owner.orgId.slice(0, 8)}@example.com`, role: 'viewer' });
   const scheduled = new Date(Date.now() - 2 * 3_600_000);
   await testDb.db

@@ -192,6 +192,7 @@ export class Scheduler {
             this.metrics.jobsEnqueued.inc({ region }, checks);
             this.metrics.batchesEnqueued.inc({ region }, jobs);
           },
+          this.clock,
         );
         const advanced = await advanceWatermark(this.options.redis, {
           prefix: this.options.prefix,

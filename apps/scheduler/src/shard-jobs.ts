@@ -24,6 +24,9 @@ export interface BatchCheckJob {
   data: SerializedJobData;
   /** How many checks (slots) it carries. */
   checks: number;
+  /** Its earliest slot: the job is delayed until then, counted from when it is submitted. */
+  firstSlotMs: number;
+  /** `delay` is counted from the plan's `nowMs`; `submitShardJobs` counts it again when it submits. */
   opts: typeof jobPolicies.check & { jobId: string; delay: number };
 }
 
@@ -146,6 +149,7 @@ function batchJobs(
       name: CHECK_BATCH_JOB,
       data: new SerializedJobData(batchJson(window.shard, window.region, slots, start, i)),
       checks: i - start,
+      firstSlotMs: first.scheduledAtMs,
       opts: {
         ...jobPolicies.check,
         jobId: checkBatchJobId(window.shard, window.region, window.fromMs, window.untilMs, jobs.length),
@@ -160,15 +164,23 @@ function batchJobs(
 /** Batch jobs per `addBulk` round trip (each carries up to `MAX_CHECKS_PER_BATCH` checks). */
 const BULK_SIZE = 20;
 
-/** Adds the planned jobs with `addBulk`; a job id that is already queued is deduplicated by BullMQ. */
+/**
+ * Adds the planned jobs with `addBulk`; a job id that is already queued is deduplicated by BullMQ.
+ * BullMQ counts a job's delay from when it is added, so each job's delay is counted again from
+ * `nowMs()` just before: the time a tick spent on earlier shards (and their round trips) would
+ * otherwise make every later job of the tick become available that much after its first slot.
+ */
 export async function submitShardJobs(
   plan: ShardPlan,
   queueFor: (region: string) => Queue,
   onSubmitted: (region: string, submitted: { jobs: number; checks: number }) => void,
+  nowMs: () => number = Date.now,
 ): Promise<void> {
   for (const [region, jobs] of plan.jobsByRegion) {
     for (let i = 0; i < jobs.length; i += BULK_SIZE) {
       const chunk = jobs.slice(i, i + BULK_SIZE);
+      const submittedAt = nowMs();
+      for (const job of chunk) job.opts.delay = Math.max(0, job.firstSlotMs - submittedAt);
       await queueFor(region).addBulk(chunk);
       let checks = 0;
       for (const job of chunk) checks += job.checks;

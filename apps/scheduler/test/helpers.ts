@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type CheckBatchJob, monitorConfigSchema, type StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Db } from '@sentinelmesh/db';
 import { insertMonitor as insertMonitorRow } from '@sentinelmesh/db/fixtures';
+import { type ScheduledMonitor, scheduledMonitor } from '../src/monitor-source';
 import type { BatchCheckJob } from '../src/shard-jobs';
 
 /** Polls `probe` until it returns something truthy; fails after `timeoutMs`. */
@@ -74,4 +75,33 @@ export async function updateMonitor(db: Db, monitorId: string, overrides: Record
 export function batchData(job: BatchCheckJob | undefined): CheckBatchJob {
   if (!job) throw new Error('no job planned');
   return JSON.parse(job.data.json) as CheckBatchJob;
+}
+
+/** A TCP monitor as the scheduler keeps it in memory, without a database row. */
+export function scheduledTcpMonitor(
+  id: string,
+  createdAtMs: number,
+  orgId = 'org-a',
+  intervalSeconds = 10,
+  regions = ['local'],
+): ScheduledMonitor {
+  return scheduledMonitor({
+    id,
+    orgId,
+    createdAtMs,
+    intervalSeconds,
+    regions,
+    spec: {
+      id,
+      orgId,
+      type: 'tcp',
+      name: id,
+      host: 'h',
+      port: 1,
+      timeoutMs: 100,
+      intervalSeconds,
+      assertions: [],
+    },
+    version: 1,
+  });
 }

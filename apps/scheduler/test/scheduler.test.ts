@@ -23,8 +23,18 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler, type SchedulerOptions } from '../src/scheduler';
+import { SerializedQueue } from '../src/serialized-queue';
+import { planShardJobs, submitShardJobs } from '../src/shard-jobs';
+import { newShardState } from '../src/shard-state';
 import { readWatermark, watermarkKey } from '../src/watermarks';
-import { insertMonitor, insertOrg, manualClock, updateMonitor, waitFor } from './helpers';
+import {
+  insertMonitor,
+  insertOrg,
+  manualClock,
+  scheduledTcpMonitor,
+  updateMonitor,
+  waitFor,
+} from './helpers';
 
 const LOOKAHEAD_MS = 3000;
 const logger = createLogger('scheduler-test', 'silent');
@@ -460,5 +470,38 @@ describe('shard watermarks', () => {
     expect(await readWatermark(redis, prefix, 3)).toBe(1_700_000_000_000);
     await redis.set(watermarkKey(prefix, 3), '1700000005000');
     expect(await readWatermark(redis, prefix, 3)).toBe(1_700_000_005_000);
+  });
+});
+
+describe('submitting a shard’s jobs', () => {
+  it('counts each job’s delay from its submission, so the time its tick spent before does not make it late', async () => {
+    const prefix = uniqueQueuePrefix();
+    const nowMs = Date.now();
+    const monitors = Array.from({ length: 20 }, (_, i) => scheduledTcpMonitor(`m-${i}`, 0, orgId, 1));
+    const plan = planShardJobs(newShardState(0, nowMs, monitors, nowMs), {
+      nowMs,
+      untilMs: nowMs + LOOKAHEAD_MS,
+      regions: new Set(['local']),
+      catchUpIntervals: 2,
+    });
+    // This shard's turn comes 400 ms into the tick, after the planning and round trips of others.
+    const submittedAt = nowMs + 400;
+    const serialized = new SerializedQueue(checkQueueName('local'), { connection: redis, prefix });
+    queues.push(serialized);
+    await submitShardJobs(
+      plan,
+      () => serialized,
+      () => undefined,
+      () => submittedAt,
+    );
+
+    const jobs = await batchesOf(queue(prefix, 'local'));
+    expect(jobs).toHaveLength(plan.jobsByRegion.get('local')?.length ?? -1);
+    expect(jobs.length).toBeGreaterThanOrEqual(3);
+    for (const job of jobs) {
+      const earliest = Math.min(...job.data.checks.map((check) => check.scheduledAtMs));
+      // BullMQ makes it available `delay` after it is added: at its earliest slot.
+      expect(job.opts.delay).toBe(Math.max(0, earliest - submittedAt));
+    }
   });
 });

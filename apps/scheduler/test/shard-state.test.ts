@@ -7,41 +7,15 @@ import {
   slotsBetween,
 } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
-import { type ScheduledMonitor, scheduledMonitor } from '../src/monitor-source';
+import { scheduledMonitor } from '../src/monitor-source';
 import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
 import { applyMonitorChange, enqueuedThrough, newShardState, refreshShardState } from '../src/shard-state';
-import { batchData } from './helpers';
+import { batchData, scheduledTcpMonitor } from './helpers';
 
 const NOW = 1_000_000;
 const WATERMARK = 990_000;
 
-function monitor(
-  id: string,
-  createdAtMs: number,
-  orgId = 'org-a',
-  intervalSeconds = 10,
-  regions = ['local'],
-): ScheduledMonitor {
-  return scheduledMonitor({
-    id,
-    orgId,
-    createdAtMs,
-    intervalSeconds,
-    regions,
-    spec: {
-      id,
-      orgId,
-      type: 'tcp',
-      name: id,
-      host: 'h',
-      port: 1,
-      timeoutMs: 100,
-      intervalSeconds,
-      assertions: [],
-    },
-    version: 1,
-  });
-}
+const monitor = scheduledTcpMonitor;
 
 const progress = (state: ReturnType<typeof newShardState>) =>
   Object.fromEntries([...state.entries].map(([id, entry]) => [id, enqueuedThrough(state, entry)]));

@@ -1,6 +1,6 @@
 import { slotsBetween } from '@sentinelmesh/core';
 import { describe, expect, it } from 'vitest';
-import { type ScheduledMonitor, scheduledMonitor } from '../src/monitor-source';
+import type { ScheduledMonitor } from '../src/monitor-source';
 import { planSlots } from '../src/plan';
 import { commitShardPlan, planShardJobs } from '../src/shard-jobs';
 import {
@@ -12,7 +12,7 @@ import {
   rewindShardState,
   type ShardState,
 } from '../src/shard-state';
-import { batchData } from './helpers';
+import { batchData, scheduledTcpMonitor } from './helpers';
 
 const START = 1_700_000_000_000;
 const TICK_MS = 250;
@@ -31,27 +31,8 @@ function random(seed: number) {
   };
 }
 
-function monitor(id: string, intervalSeconds: number, createdAtMs = 0): ScheduledMonitor {
-  return scheduledMonitor({
-    id,
-    orgId: 'org-a',
-    createdAtMs,
-    intervalSeconds,
-    regions: ['local'],
-    spec: {
-      id,
-      orgId: 'org-a',
-      type: 'tcp',
-      name: id,
-      host: 'h',
-      port: 1,
-      timeoutMs: 100,
-      intervalSeconds,
-      assertions: [],
-    },
-    version: 1,
-  });
-}
+const monitor = (id: string, intervalSeconds: number, createdAtMs = 0) =>
+  scheduledTcpMonitor(id, createdAtMs, 'org-a', intervalSeconds);
 
 /**
  * What a tick must plan, the plain way: every monitor, every tick, with its own progress, as the

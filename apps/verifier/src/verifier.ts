@@ -22,6 +22,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { createVerifierMetrics, type VerifierMetrics } from './metrics';
 import { enqueueNotifications, type NotifyPolicy } from './notify/notify-jobs';
+import type { OncallSettings } from './oncall/settings';
 import { QueueSet } from './queues';
 import { VerifyBatcher } from './verify/batcher';
 import { confirmationJobs, enqueueConfirmations } from './verify/confirmations';
@@ -55,6 +56,8 @@ export interface VerifierOptions {
   lockDurationMs?: number;
   /** How late past its timeout a result may arrive and still be judged in slot order (RESULT_LATENESS_MS). */
   resultLatenessMs?: number;
+  /** Escalation policies' minute and acknowledge links; absent: alerts carry no link. */
+  oncall?: OncallSettings;
 }
 
 /** What a batch job did: its monitors' verifications, and those that failed and were queued again alone. */
@@ -89,7 +92,7 @@ export function createVerifier(options: VerifierOptions) {
   const concurrency = options.concurrency ?? 64;
   // Verifications in hand share transactions: a busy verifier decides many monitors per round trip.
   const batcher = new VerifyBatcher({
-    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regionSet.list(), latenessMs),
+    run: (jobs) => verifyMonitors(db, jobs, decideAt(), regionSet.list(), latenessMs, options.oncall),
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: 2,
   });

@@ -263,7 +263,7 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
     await playSlots(deps, m, world, m.slot(16), 40);
 
     const alerts = await alertsOf(tdb.db, m.monitorId);
-    const perChannel = new Map<string, string[]>();
+    const perChannel = new Map<string | null, string[]>();
     for (const alert of alerts)
       perChannel.set(alert.channel_id, [...(perChannel.get(alert.channel_id) ?? []), alert.event]);
     expect(perChannel.size).toBe(4);

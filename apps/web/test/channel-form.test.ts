@@ -21,7 +21,35 @@ describe('the channel form, rendered from the channel registry', () => {
       'Email',
       'PagerDuty',
       'Discord',
+      'Microsoft Teams',
+      'Telegram',
+      'Opsgenie',
+      'ntfy',
+      'Pushover',
+      'Gotify',
+      'Matrix',
+      'Mattermost',
+      'Rocket.Chat',
+      'Google Chat',
+      'SMS (Twilio)',
+      'Webhook (custom body)',
     ]);
+  });
+
+  it('sends a custom-body webhook with its template as typed and its headers as a record', () => {
+    const settings = channelSettings('custom-webhook', {
+      url: 'https://h.example.com/in',
+      bodyTemplate: '{\n  "text": "{{title}}"\n}',
+      contentType: '',
+      method: '',
+      headers: 'Authorization: Bearer abc:def\n\nX-Team: ops',
+    });
+    expect(settings).toEqual({
+      url: 'https://h.example.com/in',
+      bodyTemplate: '{\n  "text": "{{title}}"\n}',
+      headers: { Authorization: 'Bearer abc:def', 'X-Team': 'ops' },
+    });
+    expect(channelTypes['custom-webhook'].settings.safeParse(settings).success).toBe(true);
   });
 
   it.each([
@@ -50,8 +78,10 @@ describe('the channel form, rendered from the channel registry', () => {
   });
 
   it('names every type where the dashboard lists them in words', () => {
-    expect(channelTypesPhrase('or')).toBe('Webhook, Slack, Email, PagerDuty or Discord');
-    expect(channelTypesPhrase('and')).toBe('Webhook, Slack, Email, PagerDuty and Discord');
+    const start =
+      'Webhook, Slack, Email, PagerDuty, Discord, Microsoft Teams, Telegram, Opsgenie, ntfy, Pushover, Gotify, Matrix, Mattermost, Rocket.Chat, Google Chat, SMS (Twilio)';
+    expect(channelTypesPhrase('or')).toBe(`${start} or Webhook (custom body)`);
+    expect(channelTypesPhrase('and')).toBe(`${start} and Webhook (custom body)`);
   });
 
   it('asks for Discord by the label people see in Discord', () => {

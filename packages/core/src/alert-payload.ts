@@ -6,6 +6,7 @@ export const alertEvents = [
   'monitor.down',
   'monitor.up',
   'monitor.flapping',
+  'monitor.still_down',
   'incident.acknowledged',
   'test',
 ] as const;
@@ -26,6 +27,8 @@ export interface AlertPayload {
    * while the incident can still be acknowledged.
    */
   ackUrl?: string;
+  /** Only on alerts of a group alerted as one: the group; `monitor` is then the member that changed it. */
+  group?: { id: string; name: string };
 }
 
 /** An incident as its row holds it. */

@@ -18,6 +18,50 @@ const examples: { [T in ChannelTypeName]: ChannelSettings<T> } = {
   email: { to: ['oncall@example.com'] },
   pagerduty: { routingKey: 'SECRETROUTINGKEY1234' },
   discord: { webhookUrl: 'https://discord.com/api/webhooks/123/SECRETtokenWXYZ' },
+  teams: {
+    webhookUrl:
+      'https://prod-01.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=SECRETsig1234',
+  },
+  telegram: { chatId: '-1001234567890', botToken: '123456789:AAE-SECRET_0123456789abcdefghijklmnop' },
+  opsgenie: { apiKey: 'SECRET-0123-4567-89ab-cdef', region: 'eu', priority: 'P2' },
+  ntfy: {
+    serverUrl: 'https://ntfy.example.com',
+    topic: 'SECRET-topic-42',
+    accessToken: 'tk_SECRETtoken42',
+    username: 'phil',
+    password: 'SECRET-password',
+    priority: 'max',
+  },
+  pushover: {
+    userKey: 'uSECRETxxxxxxxxxxxxxxxxxxxxxxx',
+    appToken: 'aSECRETxxxxxxxxxxxxxxxxxxxxxxx',
+    device: 'phone,tablet',
+    priority: 'emergency',
+  },
+  gotify: { serverUrl: 'https://push.example.com/gotify', appToken: 'ASECRETtoken.1', priority: 'low' },
+  matrix: {
+    homeserverUrl: 'https://matrix.example.org',
+    roomId: '!AbCdEf123:example.org',
+    accessToken: 'syt_SECRET_token_1234',
+  },
+  mattermost: { webhookUrl: 'https://mattermost.example.com/hooks/SECRETkey1234' },
+  rocketchat: { webhookUrl: 'https://chat.example.com/hooks/abc123/SECRETtoken1234' },
+  'google-chat': {
+    webhookUrl: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=SECRETkey&token=SECRETtok',
+  },
+  'twilio-sms': {
+    accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+    authToken: 'SECRETauthtoken0001',
+    from: '+14155550100',
+    to: '+14155550123',
+  },
+  'custom-webhook': {
+    url: 'https://hooks.example.com/in?token=SECRETtoken',
+    method: 'PUT',
+    contentType: 'application/json',
+    bodyTemplate: '{"text":"{{title}}"}',
+    headers: { Authorization: 'Bearer SECRET-bearer', Accept: 'application/json' },
+  },
 };
 
 const stored = (name: ChannelTypeName) => {

@@ -1,13 +1,16 @@
 import type {
   AlertEvent,
   AlertPayload,
+  AlertRoute,
   ChannelTypeName,
   CheckDetail,
   CheckPhases,
+  EscalationStep,
   FailedAssertion,
   MonitorStatus,
   RegionEventName,
   Role,
+  RotationCadence,
   StoredMonitorConfig,
   VerifierMemory,
 } from '@sentinelmesh/core';
@@ -67,8 +70,16 @@ export interface MonitorsTable {
   secrets: string | null;
   /** Written before secrets were sealed: the API seals such rows at start-up. */
   secrets_unsealed: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
+  /** The group the monitor belongs to, if any (0024-dependencies). */
+  group_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The escalation policy its incidents climb; null: its channels are alerted, as before (0022). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MonitorStateTable {
@@ -154,6 +165,34 @@ export interface IncidentsTable {
   note: ColumnType<string | null, string | null | undefined, string | null>;
   note_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   note_updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why the incident's alerts were held (`parent "X" is down`); null when they never were (0024-dependencies). */
+  suppressed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When held alerts were let go because the parent recovered while the monitor stayed down. */
+  released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The policy this incident climbs, fixed when it opened (0022-escalation). */
+  escalation_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The next step to fire, counted over every round (round = position / steps). */
+  escalation_position: Generated<number>;
+  /** When that step is due (database clock); null: nothing left to climb. */
+  escalation_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminders_sent: Generated<number>;
+  reminder_next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Acknowledged through the link a channel received: that channel (null once it is deleted). */
+  acknowledged_by_channel: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The link's recipient as it was named then (a channel's name or a member's email). */
+  acknowledged_by_name: ColumnType<string | null, string | null | undefined, string | null>;
+  acknowledged_by_link: Generated<boolean>;
+}
+
+export interface EscalationPoliciesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  repeat: number;
+  reminder_minutes: number | null;
+  steps: JSONColumnType<EscalationStep[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export interface ChannelsTable {
@@ -167,6 +206,12 @@ export interface ChannelsTable {
   secrets: string | null;
   /** Linked to every monitor created without an explicit channel list. */
   is_default: Generated<boolean>;
+  /** Set on a member's personal channel: the member it notifies (0023-oncall-rotations). */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -182,9 +227,14 @@ export interface AlertsTable {
   org_id: string;
   incident_id: string | null;
   monitor_id: string | null;
-  channel_id: string;
+  /** The channel alerted; null when the alert is a member's email (`recipient_user_id`). */
+  channel_id: string | null;
+  recipient_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why an escalating incident's alert went to its recipient (0022-escalation); null otherwise. */
+  route: ColumnType<AlertRoute | null, string | null | undefined, string | null>;
   event: AlertEvent;
-  status: 'pending' | 'sent' | 'failed';
+  /** `suppressed`: held because a parent was down, or replaced by its group's alert; never delivered. */
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: Generated<number>;
   payload: JSONColumnType<AlertPayload>;
   created_at: CreatedAt;
@@ -197,6 +247,40 @@ export interface AlertsTable {
   next_sweep_at: Timestamp | null;
   /** How many times the sweeper has looked at it (its next look backs off with this). */
   sweeps: Generated<number>;
+  /** The group incident this alert announces (0024-dependencies); then `incident_id` is null. */
+  group_incident_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A named set of monitors of one organization (0024-dependencies). */
+export interface MonitorGroupsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  /** While any member is down: one group incident and one down/up alert pair, not one per member. */
+  alert_as_one: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One parent of a monitor: another monitor or a group, never both (0024-dependencies). */
+export interface MonitorDependenciesTable {
+  org_id: string;
+  monitor_id: string;
+  parent_monitor_id: string | null;
+  parent_group_id: string | null;
+}
+
+/** The incident of a group alerted as one: open while any member is down (0024-dependencies). */
+export interface MonitorGroupIncidentsTable {
+  id: Generated<string>;
+  org_id: string;
+  group_id: string;
+  status: 'open' | 'resolved';
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  /** The member whose going down opened it. */
+  opened_by: string | null;
+  cause: string | null;
 }
 
 export interface AlertAttemptsTable {
@@ -255,6 +339,10 @@ export interface StatusPagesTable {
   org_id: string;
   slug: string;
   title: string;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -283,6 +371,10 @@ export interface MaintenanceWindowsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   created_by: string | null;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0025). */
+  key: string | null;
+  /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }
@@ -353,6 +445,34 @@ export interface ProbesTable {
   dropped_slots: ColumnType<string, number | string | undefined, number | string>;
 }
 
+/** An on-call rotation (0023-oncall-rotations); `member_ids` is ordered. */
+export interface OncallRotationsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  cadence: RotationCadence;
+  /** `HH:MM` on the wall clock of `time_zone`. */
+  handoff_time: string;
+  /** 0 = Sunday .. 6 = Saturday; set for weekly rotations only. */
+  handoff_weekday: number | null;
+  time_zone: string;
+  starts_at: Timestamp;
+  member_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Someone on call instead of a rotation's shift over `[starts_at, ends_at)`; the latest created wins. */
+export interface OncallOverridesTable {
+  id: Generated<string>;
+  org_id: string;
+  rotation_id: string;
+  user_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -367,6 +487,7 @@ export interface Database {
   region_notices: RegionNoticesTable;
   incidents: IncidentsTable;
   channels: ChannelsTable;
+  escalation_policies: EscalationPoliciesTable;
   monitor_channels: MonitorChannelsTable;
   alerts: AlertsTable;
   alert_attempts: AlertAttemptsTable;
@@ -385,4 +506,9 @@ export interface Database {
   organization_limits: OrganizationLimitsTable;
   probe_regions: ProbeRegionsTable;
   probes: ProbesTable;
+  monitor_groups: MonitorGroupsTable;
+  monitor_dependencies: MonitorDependenciesTable;
+  monitor_group_incidents: MonitorGroupIncidentsTable;
+  oncall_rotations: OncallRotationsTable;
+  oncall_overrides: OncallOverridesTable;
 }

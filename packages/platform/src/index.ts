@@ -1,3 +1,4 @@
+export * from './ack-links';
 export * from './background-app';
 export * from './bounded-read';
 export * from './env';

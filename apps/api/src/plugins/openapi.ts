@@ -128,6 +128,7 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'alerts', description: 'Alert delivery log' },
           { name: 'channels', description: 'Where alerts go' },
           { name: 'maintenance', description: 'Maintenance windows' },
+          { name: 'on-call', description: 'On-call rotations and their overrides' },
           { name: 'heartbeats', description: 'Heartbeat (push) monitors' },
           { name: 'status-pages', description: 'Public status pages' },
           { name: 'usage', description: "The organization's quotas and its usage of them" },

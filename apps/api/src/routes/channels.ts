@@ -6,7 +6,7 @@ import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
 import { channelSchema, createChannelBody, patchChannelBody, testAlertSchema } from '../schemas/channels';
-import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { cursorQuery, idParams, keyQuery, limitQuery, noContent, pageOf } from '../schemas/common';
 import { screenChannelTargets } from '../services/channel-targets';
 import {
   closeNotifyQueue,
@@ -46,7 +46,8 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     },
     async (request, reply) => {
       (await screenChannelTargets(request.body.config, ctx.config))(request.body.type);
-      return reply.code(201).send(await createChannel(await openTenant(request), request.body));
+      await openTenant(request);
+      return reply.code(201).send(await createChannel(tenantOf(request), request.body));
     },
   );
 
@@ -56,7 +57,7 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: read,
       schema: {
         tags,
-        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        querystring: z.object({ key: keyQuery, limit: limitQuery, cursor: cursorQuery }),
         response: { 200: pageOf(channelSchema) },
       },
     },
@@ -79,7 +80,8 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     async (request) => {
       const id = requireId(request.params.id, 'channel');
       const targets = await screenChannelTargets(request.body.config ?? {}, ctx.config);
-      return updateChannel(await openTenant(request), { id, patch: request.body, targets });
+      await openTenant(request);
+      return updateChannel(tenantOf(request), { id, patch: request.body, targets });
     },
   );
 

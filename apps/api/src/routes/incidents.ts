@@ -5,6 +5,7 @@ import { tenantOf } from '../plugins/tenant';
 import { idParams, pageOf } from '../schemas/common';
 import {
   alertSchema,
+  escalationTimelineSchema,
   incidentDetailSchema,
   incidentSchema,
   listAlertsQuery,
@@ -12,6 +13,7 @@ import {
   patchIncidentBody,
 } from '../schemas/incidents';
 import { listAlerts } from '../services/alerts';
+import { escalationTimeline } from '../services/escalation-timeline';
 import { acknowledgeIncident, getIncident, listIncidents, updateIncidentNote } from '../services/incidents';
 
 export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app) => {
@@ -45,6 +47,22 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = as
       },
     },
     async (request) => getIncident(tenantOf(request), requireId(request.params.id, 'incident')),
+  );
+
+  app.get(
+    '/incidents/:id/escalation',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['incidents'],
+        summary: "An incident's escalation timeline",
+        description:
+          'Each notification (the step, round or reminder that sent it, its recipient, when, and its delivery status) and the acknowledgement (who, when, whether through a link).',
+        params: idParams,
+        response: { 200: escalationTimelineSchema },
+      },
+    },
+    async (request) => escalationTimeline(tenantOf(request), requireId(request.params.id, 'incident')),
   );
 
   app.patch(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { requireId } from '../http/ids';
 import { tenantOf } from '../plugins/tenant';
-import { cursorQuery, idParams, limitQuery, noContent, pageOf } from '../schemas/common';
+import { cursorQuery, idParams, keyQuery, limitQuery, noContent, pageOf } from '../schemas/common';
 import { createStatusPageBody, patchStatusPageBody, statusPageSchema } from '../schemas/status-pages';
 import {
   createStatusPage,
@@ -31,7 +31,7 @@ export const statusPageRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
       onRequest: read,
       schema: {
         tags,
-        querystring: z.object({ limit: limitQuery, cursor: cursorQuery }),
+        querystring: z.object({ key: keyQuery, limit: limitQuery, cursor: cursorQuery }),
         response: { 200: pageOf(statusPageSchema) },
       },
     },

@@ -1,11 +1,17 @@
 import { type ChannelTypeName, channelTypeNames, channelTypes } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime } from './common';
+import { isoTime, managedFields } from './common';
 
 const name = z.string().trim().min(1).max(200);
 const isDefault = z
   .boolean()
   .describe('linked to every monitor created without an explicit `channelIds` list (default false)');
+
+const personal = z
+  .boolean()
+  .describe(
+    "the caller's own channel: on-call notifications to them go here too; listed to them and to admins only (default false)",
+  );
 
 type Types = typeof channelTypes;
 type CreateOption<T extends ChannelTypeName> = z.ZodObject<
@@ -14,6 +20,7 @@ type CreateOption<T extends ChannelTypeName> = z.ZodObject<
     name: typeof name;
     config: Types[T]['settings'];
     isDefault: z.ZodOptional<typeof isDefault>;
+    personal: z.ZodOptional<typeof personal>;
   },
   z.core.$strict
 >;
@@ -25,9 +32,10 @@ const createOption = <T extends ChannelTypeName>(type: T) =>
     name,
     config: channelTypes[type].settings,
     isDefault: isDefault.optional(),
+    personal: personal.optional(),
   }) as CreateOption<T>;
 
-/** `{ type, name, config, isDefault? }` with each registered type's settings (packages/core/src/channels). */
+/** `{ type, name, config, isDefault?, personal? }` with each registered type's settings (packages/core/src/channels). */
 export const createChannelBody = z.discriminatedUnion(
   'type',
   channelTypeNames.map(createOption) as [AnyCreateOption, ...AnyCreateOption[]],
@@ -53,8 +61,14 @@ export const channelSchema = z.object({
     .union(views as [(typeof views)[number], ...(typeof views)[number][]])
     .describe('the settings of the channel type; secrets masked'),
   isDefault,
+  personal: z.boolean().describe('a personal channel, of the member `userId`'),
+  userId: z
+    .string()
+    .nullable()
+    .describe('the member whose personal channel this is; null for a shared channel'),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const testAlertSchema = z.object({
@@ -62,7 +76,7 @@ export const testAlertSchema = z.object({
   incidentId: z.null(),
   channelId: z.string(),
   event: z.literal('test'),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),

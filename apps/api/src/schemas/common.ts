@@ -1,3 +1,4 @@
+import { resourceKey } from '@sentinelmesh/core';
 import { z } from 'zod';
 
 export const isoTime = z.string().describe('ISO 8601 UTC time');
@@ -20,3 +21,19 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const noContent = z.null().describe('No content');
+
+/** What every resource a sentinelmesh.yaml can declare carries (docs/monitoring-as-code.md). */
+export const managedFields = {
+  key: z
+    .string()
+    .nullable()
+    .describe(
+      'the stable name a sentinelmesh.yaml gives it (unique per organization and kind); null if none',
+    ),
+  managed: z
+    .boolean()
+    .describe('owned by an apply from a file: an edit made elsewhere is undone by the next apply'),
+};
+
+/** `?key=`: the one resource of this kind with that key (an empty page if none). */
+export const keyQuery = resourceKey.optional().describe('only the resource with this key');

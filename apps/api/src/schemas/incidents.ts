@@ -5,9 +5,11 @@ import { checkResultSchema } from './monitors';
 export const NOTE_MAX_LENGTH = 10_000;
 
 const acknowledgerSchema = z.object({
-  kind: z.enum(['user', 'apiKey']),
-  id: z.string().nullable().describe('the user or API key id; null once it is deleted'),
-  name: z.string().describe("the person's email or the API key's name"),
+  kind: z
+    .enum(['user', 'apiKey', 'channel'])
+    .describe('`channel`: through the acknowledge link a channel received'),
+  id: z.string().nullable().describe('the user, API key or channel id; null once it is deleted'),
+  name: z.string().describe("the person's email, the API key's name or the channel's name"),
 });
 
 export const incidentSchema = z.object({
@@ -26,6 +28,13 @@ export const incidentSchema = z.object({
     .nullable()
     .describe('who acknowledged the incident: a person (their email) or an API key (its name)'),
   note: z.string().nullable().describe('the post-mortem note'),
+  suppressedBy: z
+    .string()
+    .nullable()
+    .describe('why its alerts were held (`parent "X" is down`); null when they never were'),
+  releasedAt: isoTime
+    .nullable()
+    .describe('when held alerts went out: the parent recovered while this monitor was still down'),
 });
 
 export const alertSchema = z.object({
@@ -35,7 +44,7 @@ export const alertSchema = z.object({
   monitorName: z.string().nullable().describe("the monitor's name; null for a test alert"),
   channelId: z.string(),
   event: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
   attempts: z.number().int(),
   sentAt: isoTime.nullable(),
   lastError: z.string().nullable(),
@@ -90,7 +99,7 @@ const timelineEventSchema = z
         name: z.string().nullable().describe('null once the channel is deleted'),
         type: z.string().nullable(),
       }),
-      status: z.enum(['pending', 'sent', 'failed']),
+      status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
       attempts: z.number().int(),
       sentAt: isoTime.nullable(),
       lastError: z.string().nullable(),
@@ -160,4 +169,54 @@ export const listAlertsQuery = z.object({
   monitorId: z.uuid().optional(),
   limit: limitQuery,
   cursor: cursorQuery,
+});
+
+export const escalationTimelineSchema = z.object({
+  incidentId: z.string(),
+  policy: z
+    .object({ id: z.string(), name: z.string() })
+    .nullable()
+    .describe('the escalation policy the incident climbs; null: its monitor alerts its channels'),
+  nextStepAt: isoTime.nullable().describe('when the next step fires, while open and unacknowledged'),
+  nextReminderAt: isoTime.nullable().describe('when the next "still down" reminder goes out'),
+  notifications: z
+    .array(
+      z.object({
+        alertId: z.string(),
+        at: isoTime.describe('when the notification was written to the outbox'),
+        event: z.string(),
+        step: z.number().int().nullable().describe('the policy step (from 0) that sent it'),
+        round: z.number().int().nullable().describe('the repeat round (from 0) of that step'),
+        reminder: z.number().int().nullable().describe('the reminder number (from 1) that sent it'),
+        target: z
+          .object({
+            type: z.enum(['channel', 'member', 'rotation']),
+            channelId: z.string().optional(),
+            userId: z.string().optional(),
+            rotationId: z.string().optional(),
+          })
+          .nullable()
+          .describe("the step's target this recipient came from"),
+        recipient: z.object({
+          type: z.enum(['channel', 'member']),
+          id: z.string(),
+          name: z.string().nullable().describe("the channel's name or the member's email; null once gone"),
+          channelType: z.string().nullable(),
+        }),
+        status: z
+          .enum(['pending', 'sent', 'failed', 'suppressed'])
+          .describe('`suppressed`: held while a parent monitor was down'),
+        attempts: z.number().int(),
+        sentAt: isoTime.nullable(),
+        lastError: z.string().nullable(),
+      }),
+    )
+    .describe('every notification of the incident, oldest first'),
+  acknowledgement: z
+    .object({
+      at: isoTime,
+      by: acknowledgerSchema.nullable(),
+      viaLink: z.boolean().describe('acknowledged through a one-click link'),
+    })
+    .nullable(),
 });

@@ -9,7 +9,7 @@ import {
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
 export const monitorStateSchema = z.object({
   status: z.enum(monitorStatuses),
@@ -21,10 +21,17 @@ export const monitorStateSchema = z.object({
 
 const stored = {
   regions: z.array(z.string()),
+  escalationPolicyId: z
+    .string()
+    .nullable()
+    .describe('the escalation policy its incidents climb; null: its channels are alerted'),
   id: z.string(),
   createdAt: isoTime,
   updatedAt: isoTime,
   state: monitorStateSchema,
+  ...managedFields,
+  groupId: z.string().nullable(),
+  dependsOn: z.object({ monitorIds: z.array(z.string()), groupIds: z.array(z.string()) }),
 };
 
 const { heartbeatToken } = checkTypes.heartbeat.config.shape;
@@ -55,6 +62,7 @@ export const listMonitorsQuery = z.object({
   type: z.enum(monitorTypes).optional(),
   tag: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(200).optional().describe('matches name, URL or host'),
+  key: keyQuery,
   limit: limitQuery,
   cursor: cursorQuery,
 });

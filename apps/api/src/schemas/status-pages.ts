@@ -1,23 +1,25 @@
-import { monitorStatuses } from '@sentinelmesh/core';
+import {
+  MAX_STATUS_PAGE_MONITORS,
+  monitorStatuses,
+  statusPageSlug,
+  statusPageTitle,
+} from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime } from './common';
+import { isoTime, managedFields } from './common';
 
-const slug = z
-  .string()
-  .min(3)
-  .max(64)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens');
+const slug = statusPageSlug;
+const title = statusPageTitle;
 
 export const createStatusPageBody = z.strictObject({
   slug,
-  title: z.string().trim().min(1).max(200),
-  monitorIds: z.array(z.string()).max(100).default([]),
+  title,
+  monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).default([]),
 });
 
 export const patchStatusPageBody = z.strictObject({
   slug: slug.optional(),
-  title: z.string().trim().min(1).max(200).optional(),
-  monitorIds: z.array(z.string()).max(100).optional(),
+  title: title.optional(),
+  monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).optional(),
 });
 
 export const statusPageSchema = z.object({
@@ -27,6 +29,7 @@ export const statusPageSchema = z.object({
   monitorIds: z.array(z.string()),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const slugParams = z.object({ slug: z.string().max(64) });

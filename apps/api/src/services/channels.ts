@@ -5,6 +5,7 @@ import {
   type ChannelTypeName,
   channelType,
   channelView,
+  hasRole,
   isChannelTypeName,
   jobPolicies,
   NOTIFY_QUEUE,
@@ -14,7 +15,7 @@ import {
 import { queuePrefix } from '@sentinelmesh/platform';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
-import type { ServiceContext, TenantContext } from '../context';
+import type { ActorContext, ServiceContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { zodFieldProblems } from '../http/field-problems';
@@ -26,11 +27,29 @@ export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('ba
 
 type Secrets = Record<string, unknown>;
 
-function selectChannels(ctx: TenantContext) {
-  return ctx.db
+/**
+ * The channels the caller may see: the shared ones, their own personal ones and, for admins and
+ * owners, everyone's personal ones (so they know what exists and can remove it).
+ */
+function selectChannels(ctx: ActorContext) {
+  const query = ctx.db
     .selectFrom('channels')
-    .select(['id', 'type', 'name', 'config', 'secrets', 'is_default', 'created_at', 'updated_at'])
+    .select([
+      'id',
+      'type',
+      'name',
+      'config',
+      'secrets',
+      'is_default',
+      'user_id',
+      'created_at',
+      'updated_at',
+      'key',
+      'managed',
+    ])
     .where('org_id', '=', ctx.orgId);
+  if (hasRole(ctx.actor.role, 'admin')) return query;
+  return query.where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', ctx.actor.userId)]));
 }
 
 type ChannelRow = Awaited<ReturnType<ReturnType<typeof selectChannels>['executeTakeFirstOrThrow']>>;
@@ -64,9 +83,24 @@ function toChannelView(ctx: TenantContext, row: ChannelRow, moment: ChannelMomen
     name: row.name,
     config: channelView(type, { config: row.config, secrets: openSecrets(ctx, row) }, moment),
     isDefault: row.is_default,
+    personal: row.user_id !== null,
+    userId: row.user_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
   };
+}
+
+/** Refuses settings whose fields do not fit together (the type's `problems`), naming each field. */
+function assertWhole(type: ChannelTypeName, settings: Record<string, unknown>) {
+  const problems = channelType(type).problems?.(settings) ?? [];
+  if (problems.length > 0) {
+    throw apiErrors.invalidChannelSettings(
+      type,
+      problems.map((p) => ({ path: `config.${p.field}`, message: p.message })),
+    );
+  }
 }
 
 /** The values of a channels row for a type's settings: the clear part and the sealed part. */
@@ -78,9 +112,16 @@ function storedColumns(ctx: TenantContext, type: ChannelTypeName, settings: Reco
   };
 }
 
-async function loadRow(ctx: TenantContext, id: string): Promise<ChannelRow> {
+async function loadRow(ctx: ActorContext, id: string): Promise<ChannelRow> {
   const row = await selectChannels(ctx).where('id', '=', id).executeTakeFirst();
   if (!row) throw apiErrors.notFound('channel');
+  return row;
+}
+
+/** A personal channel is changed and tested by its owner only; admins see it and may delete it. */
+async function loadOwnRow(ctx: ActorContext, id: string): Promise<ChannelRow> {
+  const row = await loadRow(ctx, id);
+  if (row.user_id !== null && row.user_id !== ctx.actor.userId) throw apiErrors.personalChannel();
   return row;
 }
 
@@ -88,13 +129,22 @@ async function loadRow(ctx: TenantContext, id: string): Promise<ChannelRow> {
  * The organization's lock holds until the request's commit. Its target URLs are screened by the
  * caller before the transaction opens (screenChannelTargets: DNS is not waited for inside one).
  */
-export async function createChannel(ctx: TenantContext, input: CreateChannel) {
+export async function createChannel(ctx: ActorContext, input: CreateChannel) {
+  if (input.personal) {
+    if (ctx.actor.apiKeyId) throw apiErrors.apiKeyRefused('create a personal channel');
+    if (input.isDefault) {
+      throw apiErrors.invalid('channel', [
+        { path: 'isDefault', message: 'a personal channel cannot be a default' },
+      ]);
+    }
+  }
   await lockOrganization(ctx.db, ctx.orgId);
   const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
   await assertRoomFor(ctx.db, ctx.orgId, 'channels', limits.channels);
   if (input.type === 'email') assertRecipients(limits.emailRecipientsPerChannel, input.config.to);
   const type = channelType(input.type);
   const settings = type.complete ? type.complete(input.config, generateWebhookSecret) : input.config;
+  assertWhole(input.type, settings);
   const { id } = await ctx.db
     .insertInto('channels')
     .values({
@@ -102,6 +152,7 @@ export async function createChannel(ctx: TenantContext, input: CreateChannel) {
       type: input.type,
       name: input.name,
       is_default: input.isDefault ?? false,
+      user_id: input.personal ? ctx.actor.userId : null,
       ...storedColumns(ctx, input.type, settings),
       updated_at: sql<Date>`now()`,
     })
@@ -121,11 +172,16 @@ function parsePatch(type: ChannelTypeName, config: Record<string, unknown>): Rec
 
 /** `targets`: the patch's URLs screened before the transaction (screenChannelTargets). */
 export async function updateChannel(
-  ctx: TenantContext,
+  ctx: ActorContext,
   input: { id: string; patch: PatchChannel; targets: TargetVerdict },
 ) {
   const { id, patch } = input;
-  const current = await loadRow(ctx, id);
+  const current = await loadOwnRow(ctx, id);
+  if (patch.isDefault && current.user_id !== null) {
+    throw apiErrors.invalid('channel', [
+      { path: 'isDefault', message: 'a personal channel cannot be a default' },
+    ]);
+  }
   const type = typeOf(current);
   const changes = patch.config ? parsePatch(type, patch.config) : {};
   input.targets(type);
@@ -139,6 +195,7 @@ export async function updateChannel(
     ...(openSecrets(ctx, current) ?? {}),
     ...changes,
   };
+  if (patch.config) assertWhole(type, merged);
   await ctx.db
     .updateTable('channels')
     .set({
@@ -153,7 +210,8 @@ export async function updateChannel(
   return toChannelView(ctx, await loadRow(ctx, id));
 }
 
-export async function deleteChannel(ctx: TenantContext, id: string): Promise<void> {
+export async function deleteChannel(ctx: ActorContext, id: string): Promise<void> {
+  await loadRow(ctx, id);
   const row = await ctx.db
     .deleteFrom('channels')
     .where('org_id', '=', ctx.orgId)
@@ -163,15 +221,17 @@ export async function deleteChannel(ctx: TenantContext, id: string): Promise<voi
   if (!row) throw apiErrors.notFound('channel');
 }
 
-export async function getChannel(ctx: TenantContext, id: string) {
+export async function getChannel(ctx: ActorContext, id: string) {
   return toChannelView(ctx, await loadRow(ctx, id));
 }
 
 /** Newest first, keyset-paged on (created_at, id). */
-export async function listChannels(ctx: TenantContext, page: { limit: number; cursor?: string | undefined }) {
-  return keysetPage(selectChannels(ctx), byTimeThenId('created_at', 'id'), page, (row) =>
-    toChannelView(ctx, row),
-  );
+export async function listChannels(
+  ctx: ActorContext,
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const query = page.key ? selectChannels(ctx).where('key', '=', page.key) : selectChannels(ctx);
+  return keysetPage(query, byTimeThenId('created_at', 'id'), page, (row) => toChannelView(ctx, row));
 }
 
 const notifyQueues = new WeakMap<object, Queue>();
@@ -203,8 +263,8 @@ export async function closeNotifyQueue(ctx: Pick<ServiceContext, 'redis'>): Prom
  * request's transaction has committed, so the notifier always finds the row; when Redis is down the
  * outbox sweeper enqueues it later. Delivery itself (SMTP, webhooks) happens in the notifier.
  */
-export async function sendTestAlert(ctx: TenantContext, id: string) {
-  const channel = await loadRow(ctx, id);
+export async function sendTestAlert(ctx: ActorContext, id: string) {
+  const channel = await loadOwnRow(ctx, id);
   const alertId = randomUUID();
   const payload = buildTestAlertPayload({
     alertId,

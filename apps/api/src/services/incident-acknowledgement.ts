@@ -47,6 +47,8 @@ export async function notifyAcknowledgement(
     .where('a.org_id', '=', ctx.orgId)
     .where('a.incident_id', '=', incident.id)
     .where('a.event', 'in', ALERTING_EVENTS)
+    // Held alerts told nobody (a parent was down, ADR 0036): their channels hear no acknowledgement.
+    .where('a.status', '<>', 'suppressed')
     .orderBy('c.id')
     .execute();
   if (channels.length === 0) return [];

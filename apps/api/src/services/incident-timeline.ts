@@ -20,7 +20,7 @@ export interface TimelineAlert {
   channelId: string;
   channelName: string | null;
   channelType: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: number;
   sentAt: string | null;
   lastError: string | null;

@@ -31,6 +31,11 @@ function selectIncidents(db: TenantDb, orgId: string) {
       'i.acknowledged_by',
       'i.acknowledged_by_api_key',
       'i.note',
+      'i.suppressed_by',
+      'i.released_at',
+      'i.acknowledged_by_channel',
+      'i.acknowledged_by_name',
+      'i.acknowledged_by_link',
       'u.email as acknowledged_by_email',
       'k.name as acknowledged_by_key_name',
     ])
@@ -51,6 +56,10 @@ function acknowledgerOf(row: IncidentRow) {
   if (row.acknowledged_by_email) {
     return { kind: 'user' as const, id: row.acknowledged_by, name: row.acknowledged_by_email };
   }
+  if (row.acknowledged_by_link && row.acknowledged_by_name) {
+    // Through the link a channel received: whoever reads that channel.
+    return { kind: 'channel' as const, id: row.acknowledged_by_channel, name: row.acknowledged_by_name };
+  }
   return null;
 }
 
@@ -66,13 +75,20 @@ function toIncidentView(row: IncidentRow) {
     acknowledgedBy: row.acknowledged_by,
     acknowledger: acknowledgerOf(row),
     note: row.note,
+    suppressedBy: row.suppressed_by,
+    releasedAt: row.released_at ? row.released_at.toISOString() : null,
   };
 }
 
-async function loadIncident(ctx: TenantContext, id: string): Promise<IncidentRow> {
+export async function loadIncident(ctx: TenantContext, id: string): Promise<IncidentRow> {
   const row = await selectIncidents(ctx.db, ctx.orgId).where('i.id', '=', id).executeTakeFirst();
   if (!row) throw apiErrors.notFound('incident');
   return row;
+}
+
+/** One incident as lists show it. */
+export async function getIncidentView(ctx: TenantContext, id: string) {
+  return toIncidentView(await loadIncident(ctx, id));
 }
 
 export async function listIncidents(
@@ -227,6 +243,18 @@ export async function acknowledgeIncident(ctx: ActorContext, id: string) {
     .where('acknowledged_at', 'is', null)
     .returning(['id', 'status'])
     .executeTakeFirst();
+  return afterAcknowledging(ctx, id, acknowledged);
+}
+
+/**
+ * What an acknowledgement that was just recorded (`acknowledged` is the updated row, if any) sets
+ * off: the live event and, while the incident is open, one alert per channel it alerted (ADR 0022).
+ */
+export async function afterAcknowledging(
+  ctx: TenantContext,
+  id: string,
+  acknowledged: { status: 'open' | 'resolved' } | undefined,
+) {
   const row = await loadIncident(ctx, id);
   const view = toIncidentView(row);
   if (acknowledged && row.acknowledged_at) {

@@ -21,6 +21,8 @@ function selectWindows(ctx: TenantContext) {
       'w.ends_at',
       'w.created_at',
       'w.updated_at',
+      'w.key',
+      'w.managed',
       sql<string[]>`coalesce((
         SELECT array_agg(wm.monitor_id::text ORDER BY wm.monitor_id)
         FROM maintenance_window_monitors wm
@@ -44,6 +46,8 @@ function toView(row: WindowRow, now: Date) {
     status: status as 'scheduled' | 'active' | 'ended',
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
   };
 }
 
@@ -144,10 +148,16 @@ export async function getMaintenanceWindow(ctx: TenantContext, id: string) {
 /** Windows newest start first, optionally of one monitor. */
 export async function listMaintenanceWindows(
   ctx: TenantContext,
-  filter: { monitorId?: string | undefined; limit: number; cursor?: string | undefined },
+  filter: {
+    monitorId?: string | undefined;
+    key?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
   const { orgId } = ctx;
   let query = selectWindows(ctx);
+  if (filter.key) query = query.where('w.key', '=', filter.key);
   if (filter.monitorId) {
     const monitorId = filter.monitorId;
     query = query.where(({ exists, selectFrom }) =>

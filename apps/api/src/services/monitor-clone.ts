@@ -19,7 +19,7 @@ export const copyName = (name: string) => `${name.slice(0, NAME_MAX - SUFFIX.len
 export async function cloneMonitor(ctx: ActorContext, id: string) {
   const row = await ctx.db
     .selectFrom('monitors')
-    .select(['config', 'secrets'])
+    .select(['config', 'secrets', 'escalation_policy_id'])
     .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -40,6 +40,7 @@ export async function cloneMonitor(ctx: ActorContext, id: string) {
     name: copyName(row.config.name),
     paused: true,
     channelIds: links.map((link) => link.channel_id),
+    escalationPolicyId: row.escalation_policy_id,
   } as CreateMonitor;
   return createMonitor(ctx, input);
 }

@@ -26,6 +26,9 @@ function selectMonitors(db: Kysely<Database>, orgId: string) {
       'm.config',
       'm.created_at',
       'm.updated_at',
+      'm.escalation_policy_id',
+      'm.key',
+      'm.managed',
       's.status',
       's.since',
       's.last_checked_at',
@@ -35,6 +38,14 @@ function selectMonitors(db: Kysely<Database>, orgId: string) {
         SELECT array_agg(mc.channel_id::text ORDER BY mc.channel_id)
         FROM monitor_channels mc WHERE mc.monitor_id = m.id AND mc.org_id = m.org_id
       ), '{}')`.as('channel_ids'),
+      'm.group_id',
+      sql<{ monitorIds: string[]; groupIds: string[] }>`json_build_object(
+        'monitorIds', coalesce((SELECT array_agg(d.parent_monitor_id::text ORDER BY d.parent_monitor_id)
+          FROM monitor_dependencies d WHERE d.monitor_id = m.id AND d.org_id = m.org_id
+          AND d.parent_monitor_id IS NOT NULL), '{}'),
+        'groupIds', coalesce((SELECT array_agg(d.parent_group_id::text ORDER BY d.parent_group_id)
+          FROM monitor_dependencies d WHERE d.monitor_id = m.id AND d.org_id = m.org_id
+          AND d.parent_group_id IS NOT NULL), '{}'))`.as('depends_on'),
     ])
     .where('m.org_id', '=', orgId);
 }
@@ -59,9 +70,14 @@ export function toMonitorView(row: MonitorRow, view: MonitorViewOptions): Monito
     ...config,
     ...token,
     channelIds: row.channel_ids,
+    groupId: row.group_id,
+    dependsOn: row.depends_on,
+    escalationPolicyId: row.escalation_policy_id,
     id: row.id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
     state: {
       status: row.status ?? 'pending',
       since: iso(row.since),
@@ -86,6 +102,7 @@ export interface MonitorFilter {
   type?: string | undefined;
   tag?: string | undefined;
   q?: string | undefined;
+  key?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -96,6 +113,7 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 export async function listMonitors(ctx: ActorContext, filter: MonitorFilter) {
   let query = selectMonitors(ctx.db, ctx.orgId);
   if (filter.status) query = query.where('s.status', '=', filter.status);
+  if (filter.key) query = query.where('m.key', '=', filter.key);
   if (filter.type) query = query.where('m.type', '=', filter.type);
   if (filter.tag)
     query = query.where(sql<SqlBool>`m.config -> 'tags' @> ${JSON.stringify([filter.tag])}::jsonb`);

@@ -96,15 +96,27 @@ function writeProblems(config: StoredMonitorConfig, onlyFields?: ReadonlySet<str
   );
 }
 
-/** Channel links live in monitor_channels, never in the stored config. */
+/** Channel links, group and parents live in their own tables, never in the stored config. */
 function stripChannels(config: MonitorConfig): StoredMonitorConfig {
-  const { channelIds: _links, ...stored } = config;
+  const {
+    channelIds: _links,
+    groupId: _group,
+    dependsOn: _parents,
+    escalationPolicyId: _policy,
+    ...stored
+  } = config;
   return stored;
 }
 
 /** The stored configuration of a new monitor: defaults resolved, deployment rules applied. */
 export function configForCreate(input: CreateMonitor, settings: RuleSettings): StoredMonitorConfig {
-  const { channelIds: _links, ...rest } = input;
+  const {
+    channelIds: _links,
+    groupId: _group,
+    dependsOn: _parents,
+    escalationPolicyId: _policy,
+    ...rest
+  } = input;
   const token = rest.type === 'heartbeat' ? { heartbeatToken: newHeartbeatToken() } : {};
   const parsed = monitorConfigSchema.safeParse({
     ...rest,
@@ -128,7 +140,9 @@ export function configForCreate(input: CreateMonitor, settings: RuleSettings): S
  */
 export function configForUpdate(
   stored: StoredMonitorConfig,
-  patch: Omit<UpdateMonitor, 'channelIds'> & { type?: string | undefined },
+  patch: Omit<UpdateMonitor, 'channelIds' | 'groupId' | 'dependsOn' | 'escalationPolicyId'> & {
+    type?: string | undefined;
+  },
   settings: RuleSettings,
 ): StoredMonitorConfig {
   const { type, ...fields } = patch;

@@ -3,12 +3,16 @@ import {
   lifecycleStatus,
   type Monitor,
   maskSecrets,
+  type StoredMonitorConfig,
   type UpdateMonitor,
 } from '@sentinelmesh/core';
+import type { MonitorSecretColumns } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import type { ActorContext, ServiceContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
+import { checkEscalationPolicy } from './escalation-policies';
 import { publishMonitorChange } from './monitor-changes';
+import { linkDependencies, type MonitorLinks } from './monitor-dependencies';
 import { findMonitor } from './monitor-read';
 import { configForCreate, configForUpdate } from './monitor-rules';
 import { resolveMasks, sealConfig } from './monitor-secrets';
@@ -29,12 +33,34 @@ const dbNow = sql<Date>`now()`;
 
 type MonitorPatch = UpdateMonitor & { type?: string | undefined };
 
-/** Every id must be a channel of this organization; otherwise a 400 naming channelIds. */
+/**
+ * Every id must be a shared channel of this organization; otherwise a 400 naming channelIds. A
+ * member's personal channel is reached through its owner (an escalation step naming the member),
+ * never linked to a monitor, so nobody can route alerts to another member's own phone or chat.
+ */
 async function checkChannels(tx: TenantDb, orgId: string, ids: string[]): Promise<string[]> {
   const { unique, missing } = await findMissingIds(tx, 'channels', orgId, ids);
   if (missing.length > 0) {
     throw apiErrors.invalid('monitor', [
       { path: 'channelIds', message: `no such channel: ${missing.join(', ')}` },
+    ]);
+  }
+  const personal =
+    unique.length === 0
+      ? []
+      : await tx
+          .selectFrom('channels')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', unique)
+          .where('user_id', 'is not', null)
+          .execute();
+  if (personal.length > 0) {
+    throw apiErrors.invalid('monitor', [
+      {
+        path: 'channelIds',
+        message: `a personal channel cannot be linked to a monitor (name its owner in an escalation policy instead): ${personal.map((c) => c.id).join(', ')}`,
+      },
     ]);
   }
   return unique;
@@ -98,9 +124,16 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     input.channelIds === undefined
       ? await defaultChannelIds(tx, orgId)
       : await checkChannels(tx, orgId, input.channelIds);
+  const escalationPolicyId = input.escalationPolicyId ?? null;
+  await checkEscalationPolicy(tx, orgId, escalationPolicyId);
   const row = await tx
     .insertInto('monitors')
-    .values({ org_id: orgId, ...sealConfig(ctx.box, config), updated_at: dbNow })
+    .values({
+      org_id: orgId,
+      ...sealConfig(ctx.box, config),
+      escalation_policy_id: escalationPolicyId,
+      updated_at: dbNow,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await tx
@@ -116,6 +149,7 @@ export async function createMonitor(ctx: ActorContext, input: CreateMonitor): Pr
     })
     .execute();
   await linkChannels(tx, orgId, row.id, channelIds);
+  await linkDependencies(tx, orgId, row.id, input);
   announce(ctx, 'upsert', row.id);
   return getMonitor(ctx, row.id);
 }
@@ -127,8 +161,7 @@ export async function updateMonitor(
 ): Promise<Monitor> {
   const { db: tx, orgId } = ctx;
   const { id } = input;
-  const { channelIds, ...fields } = input.patch;
-  const now = ctx.clock.now();
+  const { channelIds, groupId, dependsOn, escalationPolicyId, ...fields } = input.patch;
   await lockOrganization(tx, orgId);
   const current = await tx
     .selectFrom('monitors')
@@ -149,9 +182,40 @@ export async function updateMonitor(
     ),
     current,
   );
-  await assertChecksPerSecond(tx, orgId, limits.checksPerSecond, {
+  await writeMonitor(ctx, {
+    id,
+    current: current.config,
+    config,
+    channelIds,
+    limits,
+    links: { groupId, dependsOn },
+    escalationPolicyId,
+  });
+  announce(ctx, 'upsert', id);
+  return getMonitor(ctx, id);
+}
+
+/** Writes a monitor's new configuration (and its channel links when given) over `current`. */
+async function writeMonitor(
+  ctx: ActorContext,
+  input: {
+    id: string;
+    current: StoredMonitorConfig;
+    config: StoredMonitorConfig;
+    channelIds: string[] | undefined;
+    limits: Limits;
+    /** Its group and parents, when given; left as they are otherwise. */
+    links?: MonitorLinks;
+    /** Its escalation policy (null: plain channels), when given; left as it is otherwise. */
+    escalationPolicyId?: string | null | undefined;
+  },
+) {
+  const { db: tx, orgId } = ctx;
+  const { id, current, config, channelIds } = input;
+  const now = ctx.clock.now();
+  await assertChecksPerSecond(tx, orgId, input.limits.checksPerSecond, {
     monitorId: id,
-    before: checksPerSecondOf(current.config),
+    before: checksPerSecondOf(current),
     after: checksPerSecondOf(config),
   });
   await tx
@@ -161,7 +225,17 @@ export async function updateMonitor(
     .where('id', '=', id)
     .execute();
   if (channelIds !== undefined) await linkChannels(tx, orgId, id, await checkChannels(tx, orgId, channelIds));
-  if (config.paused !== current.config.paused) {
+  if (input.links) await linkDependencies(tx, orgId, id, input.links);
+  if (input.escalationPolicyId !== undefined) {
+    await checkEscalationPolicy(tx, orgId, input.escalationPolicyId);
+    await tx
+      .updateTable('monitors')
+      .set({ escalation_policy_id: input.escalationPolicyId })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+  if (config.paused !== current.paused) {
     await tx
       .updateTable('monitor_state')
       .set({ status: lifecycleStatus(config.paused), since: now, updated_at: now })
@@ -169,8 +243,51 @@ export async function updateMonitor(
       .where('monitor_id', '=', id)
       .execute();
   }
-  announce(ctx, 'upsert', id);
-  return getMonitor(ctx, id);
+}
+
+/** A stored monitor row's configuration and sealed secrets. */
+export type StoredMonitorRow = MonitorSecretColumns & { config: StoredMonitorConfig };
+
+/**
+ * The whole stored configuration `input` gives: a new monitor's, or, with `stored`, the one that
+ * replaces a monitor (its masks filled from what it stores, a heartbeat keeping its token).
+ */
+export async function configFromInput(
+  ctx: ActorContext,
+  input: CreateMonitor,
+  stored?: StoredMonitorRow,
+): Promise<StoredMonitorConfig> {
+  const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
+  const created = configForCreate(
+    input,
+    withOrgMinimum(ctx.config, limits, await regionRulesFor(ctx, input.regions)),
+  );
+  const token =
+    created.type === 'heartbeat' && stored?.config.type === 'heartbeat'
+      ? { heartbeatToken: stored.config.heartbeatToken }
+      : {};
+  return resolveMasks(ctx.box, { ...created, ...token } as StoredMonitorConfig, stored);
+}
+
+/** The configuration a stored row holds, its secrets filled in (for comparing; never for a response). */
+export function openStoredConfig(ctx: ActorContext, stored: StoredMonitorRow): StoredMonitorConfig {
+  return resolveMasks(ctx.box, maskSecrets(stored.config), stored);
+}
+
+/** Replaces a monitor's whole configuration (an apply from a file), announcing it after commit. */
+export async function replaceMonitor(
+  ctx: ActorContext,
+  input: {
+    id: string;
+    stored: StoredMonitorRow;
+    config: StoredMonitorConfig;
+    channelIds: string[] | undefined;
+  },
+): Promise<void> {
+  await lockOrganization(ctx.db, ctx.orgId);
+  const limits = await loadLimits(ctx.db, ctx.orgId, ctx.config);
+  await writeMonitor(ctx, { ...input, current: input.stored.config, limits });
+  announce(ctx, 'upsert', input.id);
 }
 
 export async function deleteMonitor(ctx: ActorContext, id: string): Promise<void> {

@@ -10,7 +10,7 @@ import { isUuid } from '../http/ids';
  */
 export async function findMissingIds(
   db: Kysely<Database>,
-  table: 'monitors' | 'channels',
+  table: 'monitors' | 'channels' | 'monitor_groups',
   orgId: string,
   ids: readonly string[],
 ): Promise<{ unique: string[]; missing: string[] }> {
@@ -32,7 +32,7 @@ export async function findMissingIds(
 /** Deletes the organization's row `id` of `table`; none there (or another organization's) is a 404 naming `what`. */
 export async function deleteOwned(
   ctx: TenantContext,
-  table: 'monitors' | 'maintenance_windows' | 'status_pages',
+  table: 'monitors' | 'maintenance_windows' | 'status_pages' | 'monitor_groups',
   id: string,
   what: string,
 ): Promise<void> {

@@ -47,6 +47,8 @@ function selectPages(db: TenantDb, orgId: string) {
       'p.title',
       'p.created_at',
       'p.updated_at',
+      'p.key',
+      'p.managed',
       sql<string[]>`coalesce((SELECT array_agg(spm.monitor_id::text ORDER BY spm.position)
         FROM status_page_monitors spm WHERE spm.status_page_id = p.id AND spm.org_id = p.org_id), '{}')`.as(
         'monitor_ids',
@@ -64,6 +66,8 @@ const toStatusPage = (row: PageRow) => ({
   monitorIds: row.monitor_ids,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
+  key: row.key,
+  managed: row.managed,
 });
 
 export async function getStatusPage(ctx: TenantContext, id: string) {
@@ -75,9 +79,15 @@ export async function getStatusPage(ctx: TenantContext, id: string) {
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listStatusPages(
   ctx: TenantContext,
-  page: { limit: number; cursor?: string | undefined },
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  return keysetPage(selectPages(ctx.db, ctx.orgId), byTimeThenId('p.created_at', 'p.id'), page, toStatusPage);
+  const all = selectPages(ctx.db, ctx.orgId);
+  return keysetPage(
+    page.key ? all.where('p.key', '=', page.key) : all,
+    byTimeThenId('p.created_at', 'p.id'),
+    page,
+    toStatusPage,
+  );
 }
 
 export async function createStatusPage(

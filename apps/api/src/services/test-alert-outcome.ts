@@ -8,7 +8,7 @@ export interface TestAlertView {
   incidentId: null;
   channelId: string;
   event: 'test';
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: number;
   sentAt: string | null;
   lastError: string | null;

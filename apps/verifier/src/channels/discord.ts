@@ -28,6 +28,7 @@ export function discordBody(delivery: Pick<Delivery, 'payload'>, dashboardUrl: s
     ['Cause', m.cause],
     ['Duration', m.duration],
     ['Acknowledged by', m.acknowledged],
+    ['Acknowledge', m.ackLink ? `[Acknowledge this incident](${m.ackLink})` : null],
   ];
   return {
     username: 'SentinelMesh',

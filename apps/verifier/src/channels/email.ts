@@ -33,6 +33,7 @@ export function emailHtml(m: AlertMessage): string {
     `<h2 style="color:${labelColors[m.label] ?? '#333'}">${escapeHtml(m.title)}</h2>`,
     `<table cellpadding="4">${rows}</table>`,
     `<p><a href="${escapeHtml(m.link)}">Open in SentinelMesh</a></p>`,
+    ...(m.ackLink ? [`<p><a href="${escapeHtml(m.ackLink)}"><strong>Acknowledge</strong></a></p>`] : []),
     '</body></html>',
   ].join('');
 }

@@ -14,6 +14,8 @@ export interface HttpPostOptions {
 export interface PostResult extends DeliveryResult {
   /** The response body (first 4 KiB), for adapters whose receivers answer with details. */
   responseText: string | null;
+  /** The answer's `Retry-After` header, as given, for adapters of receivers that rate-limit with it. */
+  retryAfter?: string;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -45,6 +47,17 @@ export const MAX_RESPONSE_TEXT = 4096;
  */
 export const MAX_RESPONSE_BYTES = 16 * 1024;
 
+/** The longest wait a receiver's rate limit may ask for; a longer one is taken as this. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** A `Retry-After` header (seconds, or an HTTP date) as a bounded wait in milliseconds. */
+export function retryAfterHeaderMs(value: unknown, now = Date.now()): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(Math.max(0, Math.ceil(seconds)), MAX_RETRY_AFTER_MS);
+}
+
 /** Reads an http(s) URL; null for anything else. */
 export function httpUrl(value: unknown): URL | null {
   if (typeof value !== 'string') return null;
@@ -57,7 +70,7 @@ export function httpUrl(value: unknown): URL | null {
 }
 
 /**
- * POSTs JSON to a channel URL through the target guard: non-public addresses are refused (unless
+ * POSTs (or PUTs) a body, JSON unless the headers say otherwise, to a channel URL through the target guard: non-public addresses are refused (unless
  * the deployment allows them) both for literal IPs and for names, at connect time, so a name that
  * resolves differently later cannot slip through. Never throws.
  */
@@ -69,7 +82,12 @@ export function createGuardedPoster(options: HttpPostOptions) {
     bodyTimeout: timeoutMs,
   });
 
-  async function post(url: URL, rawBody: string, headers: Record<string, string>): Promise<PostResult> {
+  async function post(
+    url: URL,
+    rawBody: string,
+    headers: Record<string, string>,
+    method: 'POST' | 'PUT' | 'PATCH' = 'POST',
+  ): Promise<PostResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const failure = (statusCode: number, error: string): PostResult => ({
@@ -92,7 +110,7 @@ export function createGuardedPoster(options: HttpPostOptions) {
     }
     try {
       const response = await request(url, {
-        method: 'POST',
+        method,
         headers: { 'content-type': 'application/json', 'user-agent': options.userAgent, ...headers },
         body: rawBody,
         dispatcher,
@@ -117,12 +135,20 @@ export function createGuardedPoster(options: HttpPostOptions) {
       }
       const text = read.bytes.subarray(0, MAX_RESPONSE_TEXT).toString('utf8');
       const ok = statusCode >= 200 && statusCode < 300;
+      const retryAfter = response.headers['retry-after'];
+      // A rate limit (429) or an overload (503) may say how long to wait: the notifier then holds back.
+      const wait =
+        statusCode === 429 || statusCode === 503
+          ? retryAfterHeaderMs(response.headers['retry-after'])
+          : undefined;
       return {
         ok,
         statusCode,
         error: ok ? null : `HTTP ${statusCode}`,
         durationMs: elapsed(),
         responseText: text,
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
       };
     } catch (error) {
       return { ok: false, statusCode: null, durationMs: elapsed(), responseText: null, ...describe(error) };

@@ -2,7 +2,7 @@ import type { AlertPayload } from '@sentinelmesh/core';
 
 /** The words a human reads about one alert, shared by every channel but the webhook's JSON. */
 export interface AlertMessage {
-  /** `DOWN`, `UP`, `FLAPPING`, `ACKNOWLEDGED` or `TEST`. */
+  /** `DOWN`, `UP`, `FLAPPING`, `STILL DOWN`, `ACKNOWLEDGED` or `TEST`. */
   label: string;
   /** One line: `DOWN: Checkout API`. */
   title: string;
@@ -23,6 +23,7 @@ export const labelColors: Record<string, string> = {
   DOWN: '#c62828',
   UP: '#2e7d32',
   FLAPPING: '#ef6c00',
+  'STILL DOWN': '#c62828',
   ACKNOWLEDGED: '#6a1b9a',
   TEST: '#1565c0',
 };
@@ -31,6 +32,7 @@ const labels: Record<AlertPayload['event'], string> = {
   'monitor.down': 'DOWN',
   'monitor.up': 'UP',
   'monitor.flapping': 'FLAPPING',
+  'monitor.still_down': 'STILL DOWN',
   'incident.acknowledged': 'ACKNOWLEDGED',
   test: 'TEST',
 };
@@ -70,7 +72,12 @@ export function alertMessage(payload: AlertPayload, dashboardUrl: string): Alert
     title: isTest ? 'TEST: alerts from SentinelMesh reach this channel' : `${label}: ${payload.monitor.name}`,
     cause: payload.cause,
     duration:
-      payload.event === 'monitor.down' || payload.event === 'monitor.up' || isAck ? duration(payload) : null,
+      payload.event === 'monitor.down' ||
+      payload.event === 'monitor.up' ||
+      payload.event === 'monitor.still_down' ||
+      isAck
+        ? duration(payload)
+        : null,
     target: payload.monitor.url,
     acknowledged: isAck && ack ? `${ack.by} at ${ack.at.slice(11, 19)} UTC` : null,
     link: isTest
@@ -93,5 +100,6 @@ export function messageLines(message: AlertMessage): string[] {
     ...(message.acknowledged ? [`Acknowledged by: ${message.acknowledged}`] : []),
     `When: ${message.occurredAt}`,
     `Details: ${message.link}`,
+    ...(message.ackLink ? [`Acknowledge: ${message.ackLink}`] : []),
   ];
 }

@@ -36,7 +36,12 @@ export function pagerDutyEvent(delivery: Delivery, routingKey: string, dashboard
     payload: {
       summary: [m.title, m.cause].filter(Boolean).join(' — ').slice(0, 1024),
       source: payload.monitor.url ?? payload.monitor.name,
-      severity: payload.event === 'monitor.down' ? 'critical' : payload.event === 'test' ? 'info' : 'warning',
+      severity:
+        payload.event === 'monitor.down' || payload.event === 'monitor.still_down'
+          ? 'critical'
+          : payload.event === 'test'
+            ? 'info'
+            : 'warning',
       timestamp: payload.occurredAt,
       component: payload.monitor.name,
       class: payload.event,

@@ -13,6 +13,7 @@ const emoji: Record<string, string> = {
   DOWN: ':red_circle:',
   UP: ':large_green_circle:',
   FLAPPING: ':warning:',
+  'STILL DOWN': ':red_circle:',
   ACKNOWLEDGED: ':eyes:',
   TEST: ':wave:',
 };
@@ -31,11 +32,28 @@ export function slackBody(delivery: Delivery, dashboardUrl: string) {
     ...(m.duration ? [`Duration: ${escapeMrkdwn(m.duration)}`] : []),
     ...(m.acknowledged ? [`Acknowledged by: ${escapeMrkdwn(m.acknowledged)}`] : []),
     `<${m.link}|Open in SentinelMesh>`,
+    ...(m.ackLink ? [`<${m.ackLink}|Acknowledge>`] : []),
   ];
   const text = lines.join('\n');
+  // A link button: Slack opens the URL in the browser (the page asks before acknowledging).
+  const ackButton = m.ackLink
+    ? [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Acknowledge' },
+              url: m.ackLink,
+              style: 'primary',
+            },
+          ],
+        },
+      ]
+    : [];
   return {
     text,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...ackButton],
   };
 }
 

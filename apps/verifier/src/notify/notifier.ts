@@ -4,10 +4,22 @@ import { type Logger, queuePrefix, type RedisClient, type SecretBox } from '@sen
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, DeliveryResult } from '../channels/adapter';
+import { createCustomWebhookAdapter } from '../channels/custom-webhook';
 import { createDiscordAdapter } from '../channels/discord';
 import { createEmailAdapter } from '../channels/email';
+import { createGoogleChatAdapter } from '../channels/google-chat';
+import { createGotifyAdapter } from '../channels/gotify';
+import { createMatrixAdapter } from '../channels/matrix';
+import { createMattermostAdapter } from '../channels/mattermost';
+import { createNtfyAdapter } from '../channels/ntfy';
+import { createOpsgenieAdapter, DEFAULT_OPSGENIE_API_URLS } from '../channels/opsgenie';
 import { createPagerDutyAdapter, DEFAULT_PAGERDUTY_EVENTS_URL } from '../channels/pagerduty';
+import { createPushoverAdapter, DEFAULT_PUSHOVER_API_URL } from '../channels/pushover';
+import { createRocketChatAdapter } from '../channels/rocketchat';
 import { createSlackAdapter } from '../channels/slack';
+import { createTeamsAdapter } from '../channels/teams';
+import { createTelegramAdapter, DEFAULT_TELEGRAM_API_URL } from '../channels/telegram';
+import { createTwilioSmsAdapter, DEFAULT_TWILIO_API_URL } from '../channels/twilio-sms';
 import { createWebhookAdapter } from '../channels/webhook';
 import { createVerifierMetrics, type VerifierMetrics } from '../metrics';
 import { QueueSet } from '../queues';
@@ -35,6 +47,14 @@ export interface NotifierOptions {
   /** The deployment's mail server for email channels; null or absent: email deliveries fail clearly. */
   smtp?: { url: string | null; from: string };
   pagerDutyEventsUrl?: string;
+  /** The Telegram Bot API server (default https://api.telegram.org). */
+  telegramApiUrl?: string;
+  /** The Opsgenie Alert API per account region (default api.opsgenie.com and api.eu.opsgenie.com). */
+  opsgenieApiUrls?: { us: string; eu: string };
+  /** The Pushover API (default https://api.pushover.net). */
+  pushoverApiUrl?: string;
+  /** Twilio's REST API for SMS channels (default https://api.twilio.com). */
+  twilioApiUrl?: string;
   breaker?: BreakerOptions;
   /** BullMQ lock of a delivery in hand: after a crash, its job is retried once this has passed. */
   lockDurationMs?: number;
@@ -51,6 +71,27 @@ export interface NotifierOptions {
 }
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'missing';
+
+/**
+ * How an alert is delivered: through its channel, or, for a member an escalation step named, by
+ * email to their address (an email channel of one recipient, held back on its own breaker key).
+ */
+function recipientOf(row: {
+  channel_id: string | null;
+  type: string | null;
+  config: Record<string, unknown> | null;
+  secrets: string | null;
+  user_id: string | null;
+  email: string | null;
+}): { channel_id: string; type: string; config: Record<string, unknown>; secrets: string | null } | null {
+  if (row.channel_id !== null) {
+    return row.type && row.config
+      ? { channel_id: row.channel_id, type: row.type, config: row.config, secrets: row.secrets }
+      : null;
+  }
+  if (!row.user_id || !row.email) return null;
+  return { channel_id: `member:${row.user_id}`, type: 'email', config: { to: [row.email] }, secrets: null };
+}
 
 /** A failed delivery attempt, already in the delivery log. */
 class DeliveryError extends Error {}
@@ -85,12 +126,24 @@ export function createNotifier(options: NotifierOptions) {
       ...http,
       eventsUrl: options.pagerDutyEventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL,
     }),
+    createTeamsAdapter(http),
+    createTelegramAdapter({ ...http, apiUrl: options.telegramApiUrl ?? DEFAULT_TELEGRAM_API_URL }),
+    createOpsgenieAdapter({ ...http, apiUrls: options.opsgenieApiUrls ?? DEFAULT_OPSGENIE_API_URLS }),
+    createNtfyAdapter(http),
+    createPushoverAdapter({ ...http, apiUrl: options.pushoverApiUrl ?? DEFAULT_PUSHOVER_API_URL }),
+    createGotifyAdapter(http),
     createEmailAdapter({
       smtpUrl: options.smtp?.url ?? null,
       from: options.smtp?.from ?? 'SentinelMesh <alerts@localhost>',
       dashboardUrl,
       ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
     }),
+    createMatrixAdapter(http),
+    createMattermostAdapter(http),
+    createRocketChatAdapter(http),
+    createGoogleChatAdapter(http),
+    createTwilioSmsAdapter({ ...http, apiUrl: options.twilioApiUrl ?? DEFAULT_TWILIO_API_URL }),
+    createCustomWebhookAdapter(http),
   ];
   const breaker = new CircuitBreaker({ clock, ...options.breaker });
   const adapters = new Map<string, ChannelAdapter>(builtIn.map((adapter) => [adapter.type, adapter]));
@@ -138,20 +191,31 @@ export function createNotifier(options: NotifierOptions) {
       jobId: job.id,
       ...(parsed.data.requestId ? { requestId: parsed.data.requestId } : {}),
     });
-    const alert = await db
+    const row = await db
       .selectFrom('alerts as a')
-      .innerJoin('channels as c', (join) =>
+      .leftJoin('channels as c', (join) =>
         join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
       )
-      .select(['a.status', 'a.payload', 'a.channel_id', 'c.type', 'c.config', 'c.secrets'])
+      .leftJoin('users as u', 'u.id', 'a.recipient_user_id')
+      .select([
+        'a.status',
+        'a.payload',
+        'a.channel_id',
+        'c.type',
+        'c.config',
+        'c.secrets',
+        'u.id as user_id',
+        'u.email',
+      ])
       .where('a.id', '=', alertId)
       .where('a.org_id', '=', orgId)
       .executeTakeFirst();
-    if (!alert) {
-      log.warn('alert or its channel no longer exists; nothing to deliver');
+    const alert = row ? recipientOf(row) : null;
+    if (!row || !alert) {
+      log.warn('alert or its recipient no longer exists; nothing to deliver');
       return 'missing';
     }
-    if (alert.status !== 'pending') return 'skipped';
+    if (row.status !== 'pending') return 'skipped';
 
     const waitMs = breaker.waitMs(alert.channel_id);
     if (waitMs > 0) {
@@ -161,7 +225,7 @@ export function createNotifier(options: NotifierOptions) {
       throw new DelayedError();
     }
     const attemptedAtMs = clock();
-    const result = await attempt(alert.type, alertId, alert.payload, alert);
+    const result = await attempt(alert.type, alertId, row.payload, alert);
     // A receiver's rate limit holds the channel back, postponing its next deliveries, not failing them.
     if (result.retryAfterMs) breaker.holdOff(alert.channel_id, result.retryAfterMs);
     if (!result.permanent && breaker.record(alert.channel_id, result.ok)) {

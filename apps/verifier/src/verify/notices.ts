@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type AlertEvent,
-  buildAlertPayload,
-  type IncidentRef,
-  type Notice,
-  type StoredMonitorConfig,
-} from '@sentinelmesh/core';
+import type { AlertEvent, IncidentRef, Notice, StoredMonitorConfig } from '@sentinelmesh/core';
 import type { Database } from '@sentinelmesh/db';
 import type { Transaction } from 'kysely';
 import type { AlertRef } from '../notify/notify-jobs';
+import { writeAlerts } from '../oncall/alert-rows';
+import { escalatedAlerts } from '../oncall/escalate';
+import { defaultOncallSettings, type OncallSettings } from '../oncall/settings';
 
 type Trx = Transaction<Database>;
 
@@ -17,6 +13,8 @@ export interface TransitionInput {
   monitorId: string;
   config: StoredMonitorConfig;
   notice: Notice;
+  /** Escalation and acknowledge links; absent: plain alerts without links. */
+  oncall?: OncallSettings;
 }
 
 export interface CreatedAlert extends AlertRef {
@@ -60,13 +58,14 @@ async function resolveIncident(trx: Trx, input: TransitionInput): Promise<Incide
   return resolved ?? null;
 }
 
+/** A plain monitor's alerts: one per channel linked to it. */
 async function insertAlerts(
   trx: Trx,
   input: TransitionInput,
   event: AlertEvent,
   incident: IncidentRef | null,
 ): Promise<CreatedAlert[]> {
-  const { orgId, monitorId, config, notice } = input;
+  const { orgId, monitorId } = input;
   const channels = await trx
     .selectFrom('monitor_channels as mc')
     .innerJoin('channels as c', (join) =>
@@ -77,39 +76,40 @@ async function insertAlerts(
     .where('mc.org_id', '=', orgId)
     .orderBy('c.id')
     .execute();
-  if (channels.length === 0) return [];
-  const rows = channels.map((channel) => {
-    const id = randomUUID();
-    const payload = buildAlertPayload({
-      alertId: id,
-      event,
-      occurredAtMs: notice.atMs,
-      monitorId,
-      config,
-      incident,
-      cause: notice.cause,
-    });
-    return {
-      id,
-      org_id: orgId,
-      incident_id: incident?.id ?? null,
-      monitor_id: monitorId,
-      channel_id: channel.id,
-      event,
-      status: 'pending' as const,
-      payload: JSON.stringify(payload),
-      dedup_key: `${monitorId}:${event}:${notice.atMs}`,
-    };
-  });
-  const inserted = await trx
-    .insertInto('alerts')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['channel_id', 'dedup_key']).where('dedup_key', 'is not', null).doNothing(),
-    )
-    .returning(['id'])
-    .execute();
-  return inserted.map((row) => ({ orgId, alertId: row.id, event }));
+  return writeAlerts(
+    trx,
+    {
+      ...batchOf(input, event, incident),
+      recipients: channels.map((channel) => ({
+        recipient: { type: 'channel', id: channel.id },
+        route: null,
+      })),
+    },
+    input.oncall ?? defaultOncallSettings,
+  );
+}
+
+const batchOf = (input: TransitionInput, event: AlertEvent, incident: IncidentRef | null) => ({
+  orgId: input.orgId,
+  monitorId: input.monitorId,
+  config: input.config,
+  incident,
+  event,
+  atMs: input.notice.atMs,
+  cause: input.notice.cause,
+  dedupKey: `${input.monitorId}:${event}:${input.notice.atMs}`,
+});
+
+/** A monitor with an escalation policy: its incident's alerts come from the policy (oncall/escalate.ts). */
+async function alertsOf(trx: Trx, input: TransitionInput, event: AlertEvent, incident: IncidentRef | null) {
+  const escalated = incident
+    ? await escalatedAlerts(
+        trx,
+        { ...batchOf(input, event, incident), incident },
+        input.oncall ?? defaultOncallSettings,
+      )
+    : null;
+  return escalated ?? insertAlerts(trx, input, event, incident);
 }
 
 /**
@@ -121,8 +121,8 @@ export async function recordNotice(trx: Trx, input: TransitionInput): Promise<Cr
   const { event } = input.notice;
   if (event === 'monitor.up') {
     const incident = await resolveIncident(trx, input);
-    return insertAlerts(trx, input, event, incident);
+    return alertsOf(trx, input, event, incident);
   }
   const incident = await openIncident(trx, input);
-  return insertAlerts(trx, input, event, incident);
+  return alertsOf(trx, input, event, incident);
 }

@@ -16,6 +16,8 @@ import {
 import { type Database, type Db, databaseNow } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { OncallSettings } from '../oncall/settings';
+import { settleDependencies } from './dependencies';
 import { countLateResults, type LateResult } from './late-results';
 import { type CreatedAlert, recordNotice } from './notices';
 import { recordRegionNotices } from './region-notices';
@@ -265,6 +267,18 @@ export interface VerifyPolicy {
   latenessMs: number;
 }
 
+/** The batch as the dependency step sees it: each monitor's status as written, notices and alerts. */
+function settledOf(rows: LoadedState[], runs: Map<string, VerifyRun>, updates: StateUpdate[]) {
+  const written = new Map(updates.map((u) => [u.monitor_id, u.status]));
+  return rows.flatMap((row) => {
+    const run = runs.get(`${row.org_id}/${row.monitor_id}`);
+    if (!run) return [];
+    const notices = run.steps.flatMap((step) => (step.notice ? [step.notice] : []));
+    const status = written.get(row.monitor_id) ?? row.status;
+    return [{ orgId: row.org_id, monitorId: row.monitor_id, status, notices, alerts: run.alerts }];
+  });
+}
+
 /** Writes every state row of a batch in one statement. */
 async function writeStates(trx: Transaction<Database>, updates: StateUpdate[]): Promise<void> {
   if (updates.length === 0) return;
@@ -301,6 +315,7 @@ export async function verifyMonitors(
   atMs: number | null,
   deploymentRegions: readonly string[],
   latenessMs: number = defaultResultLatenessMs(),
+  oncall?: OncallSettings,
 ): Promise<VerifyRun[]> {
   if (jobs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
@@ -336,11 +351,14 @@ export async function verifyMonitors(
             monitorId: row.monitor_id,
             config: run.config,
             notice: step.notice,
+            ...(oncall ? { oncall } : {}),
           })),
         );
       }
       runs.set(`${row.org_id}/${row.monitor_id}`, run);
     }
+    // Parents and groups: after every monitor of the batch is decided, before the region locks.
+    await settleDependencies(trx, settledOf(rows, runs, updates), nowMs);
     // Region locks after every row lock, in one order: verifiers never wait on each other in a cycle.
     regionEvents.sort((a, b) => (`${a.orgId}/${a.event.region}` < `${b.orgId}/${b.event.region}` ? -1 : 1));
     for (const { orgId, run, event } of regionEvents) {

@@ -10,9 +10,12 @@ import { OrganizationSwitcher } from './organization-switcher';
 
 const links = [
   { href: '/', label: 'Monitors' },
+  { href: '/groups', label: 'Groups' },
   { href: '/incidents', label: 'Incidents' },
   { href: '/channels', label: 'Channels' },
+  { href: '/escalation', label: 'Escalation' },
   { href: '/maintenance', label: 'Maintenance' },
+  { href: '/rotations', label: 'Rotations' },
   { href: '/status-pages', label: 'Status pages' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/locations', label: 'Locations & probes' },

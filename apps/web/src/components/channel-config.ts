@@ -30,6 +30,18 @@ export function isSecretField(type: ChannelTypeName, name: string): boolean {
   return secrets !== null && Object.hasOwn(secrets.shape, name);
 }
 
+/** `Name: value` lines as a record of headers; a line without a colon keeps an empty value (the API names it). */
+export function headerRecord(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    const name = (colon < 0 ? line : line.slice(0, colon)).trim();
+    headers[name] = colon < 0 ? '' : line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
 /**
  * The `config` a request sends: each field's value in its kind's shape, empty optional ones left
  * out. Editing (`keepSecrets`), an empty secret is left out too, so the API keeps the stored one.
@@ -50,7 +62,11 @@ export function channelSettings(
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean)
-        : value;
+        : field.kind === 'headers'
+          ? headerRecord(value)
+          : field.kind === 'code'
+            ? (values[field.name] ?? '')
+            : value;
   }
   return settings;
 }
@@ -65,7 +81,11 @@ export function channelFormValues(
     const value = config[field.name];
     if (isSecretField(type, field.name)) values[field.name] = '';
     else if (Array.isArray(value)) values[field.name] = value.join(', ');
-    else values[field.name] = typeof value === 'string' ? value : '';
+    else if (field.kind === 'headers' && value && typeof value === 'object') {
+      values[field.name] = Object.entries(value)
+        .map(([name, v]) => `${name}: ${String(v)}`)
+        .join('\n');
+    } else values[field.name] = typeof value === 'string' ? value : '';
   }
   return values;
 }

@@ -43,18 +43,30 @@ function SettingInput({
   const hint = keptSecret === null ? field.hint : `Leave empty to keep the current one (${keptSecret}).`;
   return (
     <Field id={id} label={field.label} hint={hint} error={error}>
-      {(control) => (
-        <input
-          {...control}
-          type={field.kind === 'password' ? 'password' : 'text'}
-          inputMode={field.kind === 'url' ? 'url' : field.kind === 'email-list' ? 'email' : undefined}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder={field.placeholder}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
+      {(control) =>
+        field.kind === 'code' || field.kind === 'headers' ? (
+          <textarea
+            {...control}
+            rows={field.kind === 'code' ? 8 : 3}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={field.placeholder}
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        ) : (
+          <input
+            {...control}
+            type={field.kind === 'password' ? 'password' : 'text'}
+            inputMode={field.kind === 'url' ? 'url' : field.kind === 'email-list' ? 'email' : undefined}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={field.placeholder}
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        )
+      }
     </Field>
   );
 }
@@ -135,6 +147,10 @@ export function ChannelForm({ channel, onDone }: { channel?: Channel; onDone?: (
   const masked = (field: ChannelField) => {
     if (!channel || !isSecretField(type, field.name)) return null;
     const stored = channel.config[field.name];
+    if (stored && typeof stored === 'object') {
+      const names = Object.keys(stored);
+      return names.length > 0 ? names.join(', ') : 'none set';
+    }
     return typeof stored === 'string' && stored !== '' ? stored : 'none set';
   };
   return (

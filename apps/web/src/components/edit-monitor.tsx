@@ -1,6 +1,7 @@
 'use client';
 
 import { useMonitor } from '../lib/queries';
+import { ManagedEditWarning } from './managed-by-code';
 import { MonitorForm } from './monitor-form';
 import { ProblemBanner } from './problem-banner';
 
@@ -17,5 +18,10 @@ export function EditMonitor({ id }: { id: string }) {
       </p>
     );
   }
-  return <MonitorForm key={monitor.data.id} monitor={monitor.data} />;
+  return (
+    <>
+      <ManagedEditWarning resource={monitor.data} what="monitor" />
+      <MonitorForm key={monitor.data.id} monitor={monitor.data} />
+    </>
+  );
 }

@@ -8,6 +8,7 @@ import type { IncidentDetail } from '../lib/api-types';
 import { useAuth } from '../lib/auth';
 import { formatDateTime, formatDuration } from '../lib/format';
 import { useAcknowledgeIncident, useIncident, useUpdateIncidentNote } from '../lib/queries';
+import { EscalationTimelineSection } from './escalation-timeline';
 import { acknowledgerName, IncidentTimeline } from './incident-timeline';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
@@ -61,6 +62,19 @@ function Summary({ incident, canWrite }: { incident: IncidentDetail; canWrite: b
         </div>
       </dl>
     </>
+  );
+}
+
+/** An incident whose alerts were held because a parent was down (ADR 0036). */
+function Suppression({ incident }: { incident: IncidentDetail }) {
+  if (!incident.suppressedBy) return null;
+  return (
+    <p className="banner banner--warning" data-testid="incident-suppressed">
+      Suppressed: {incident.suppressedBy}.{' '}
+      {incident.releasedAt
+        ? `Its alerts went out at ${formatDateTime(incident.releasedAt)}, when the parent was up again and this monitor was still down.`
+        : 'Its alerts were held and not sent.'}
+    </p>
   );
 }
 
@@ -193,11 +207,13 @@ export function IncidentPage({ id }: { id: string }) {
             </p>
           </div>
           <Summary incident={incident} canWrite={canWrite} />
+          <Suppression incident={incident} />
           <Cause incident={incident} />
           <section aria-labelledby="timeline-title" className="section">
             <h2 id="timeline-title">Timeline</h2>
             <IncidentTimeline events={incident.timeline.events} />
           </section>
+          <EscalationTimelineSection incidentId={incident.id} />
           <NoteEditor key={incident.id} incident={incident} canWrite={canWrite} />
         </>
       ) : null}

@@ -13,6 +13,7 @@ const alertEvents: Record<string, string> = {
 
 export function acknowledgerName(by: Acknowledger | null): string {
   if (!by) return 'someone no longer in the organization';
+  if (by.kind === 'channel') return `the link sent to ${by.name}`;
   return by.kind === 'apiKey' ? `API key “${by.name}”` : by.name;
 }
 
@@ -31,6 +32,8 @@ export function deliveryOutcome(event: Extract<TimelineEvent, { type: 'alert' }>
   if (event.status === 'failed') {
     return `failed after ${plural(event.attempts, 'attempt')}${answer}${event.lastError ? `: ${event.lastError}` : ''}`;
   }
+  if (event.status === 'suppressed')
+    return 'suppressed, not sent (a parent was down, or its group alerted instead)';
   if (event.attempts === 0) return 'pending, not tried yet';
   return `pending, retrying after ${plural(event.attempts, 'attempt')}${event.lastError ? ` (last: ${event.lastError})` : ''}`;
 }

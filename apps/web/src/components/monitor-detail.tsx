@@ -15,6 +15,7 @@ import { FailureScreenshot } from './failure-screenshot';
 import { HeartbeatUrl } from './heartbeat-url';
 import { IncidentsTable } from './incidents-table';
 import { LatencyChart } from './latency-chart';
+import { ManagedBadge } from './managed-by-code';
 import { MonitorActions } from './monitor-actions';
 import { NoChannelWarning } from './no-channel-warning';
 import { PhaseBreakdown } from './phase-breakdown';
@@ -133,7 +134,7 @@ export function MonitorDetail({ id }: { id: string }) {
           <div className="page-header">
             <h1>{monitor.name}</h1>
             <p className="page-header__status">
-              <StatusBadge status={monitor.state.status} />{' '}
+              <StatusBadge status={monitor.state.status} /> <ManagedBadge resource={monitor} />{' '}
               {monitor.state.since ? (
                 <span className="muted">
                   since <TimeAgo iso={monitor.state.since} now={now} /> ({formatDateTime(monitor.state.since)}

@@ -34,7 +34,9 @@ import { availableMonitorTypes, typeSpec } from '../lib/monitor-types';
 import { useCreateMonitor, useUpdateMonitor } from '../lib/queries';
 import { AssertionBuilder } from './assertion-builder';
 import { ChannelPicker } from './channel-picker';
+import { DependencyPicker } from './dependency-picker';
 import { ErrorSummary, Field } from './field';
+import { PolicyPicker } from './policy-picker';
 import { RequestOptions } from './request-options';
 
 type Values = MonitorFormValues;
@@ -259,6 +261,19 @@ export function MonitorForm({ monitor }: { monitor?: Monitor }) {
         value={values.channelIds}
         onChange={(ids) => set('channelIds', ids)}
         preselectDefaults={!monitor}
+      />
+      <PolicyPicker
+        value={values.escalationPolicyId ?? ''}
+        onChange={(id) => set('escalationPolicyId', id)}
+      />
+
+      <DependencyPicker
+        monitorId={monitor?.id}
+        groupId={values.groupId}
+        parentMonitorIds={values.parentMonitorIds}
+        parentGroupIds={values.parentGroupIds}
+        error={errors.dependsOn ?? errors.groupId}
+        onChange={(change) => setValues((current) => ({ ...current, ...change }))}
       />
 
       <div className="form__row">

@@ -84,6 +84,10 @@ export interface Incident {
   acknowledgedBy: string | null;
   acknowledger: Acknowledger | null;
   note: string | null;
+  /** Why its alerts were held (`parent "X" is down`); null when they never were. */
+  suppressedBy?: string | null;
+  /** When held alerts went out because the parent recovered first. */
+  releasedAt?: string | null;
 }
 
 export interface IncidentDetail extends Incident {
@@ -96,7 +100,7 @@ export interface IncidentDetail extends Incident {
 }
 
 export interface Acknowledger {
-  kind: 'user' | 'apiKey';
+  kind: 'user' | 'apiKey' | 'channel';
   id: string | null;
   name: string;
 }
@@ -127,7 +131,7 @@ export type TimelineEvent =
       alertId: string;
       event: string;
       channel: { id: string; name: string | null; type: string | null };
-      status: 'pending' | 'sent' | 'failed';
+      status: 'pending' | 'sent' | 'failed' | 'suppressed';
       attempts: number;
       sentAt: string | null;
       lastError: string | null;
@@ -195,7 +199,7 @@ export interface Alert {
   monitorName: string | null;
   channelId: string;
   event: string;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: number;
   sentAt: string | null;
   lastError: string | null;
@@ -208,6 +212,44 @@ export interface MaintenanceWindow {
   startsAt: string;
   endsAt: string;
   status?: 'scheduled' | 'active' | 'ended';
+}
+
+export interface MonitorGroup {
+  id: string;
+  name: string;
+  alertAsOne: boolean;
+  monitorIds: string[];
+  status: 'up' | 'down';
+  incident: { id: string; openedAt: string; cause: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OnCallShift {
+  userId: string;
+  shiftStart: string;
+  shiftEnd: string;
+  overrideId: string | null;
+}
+
+export interface Rotation {
+  id: string;
+  name: string;
+  cadence: 'daily' | 'weekly';
+  handoffTime: string;
+  handoffWeekday: number | null;
+  timeZone: string;
+  startsAt: string;
+  memberIds: string[];
+  onCall: OnCallShift | null;
+}
+
+export interface RotationOverride {
+  id: string;
+  rotationId: string;
+  userId: string;
+  startsAt: string;
+  endsAt: string;
 }
 
 export interface ApiKey {
@@ -348,4 +390,44 @@ export interface Probe {
   createdAt: string;
   /** Only in the create response. */
   token?: string;
+}
+
+/** GET /v1/incidents/:id/escalation: who the incident notified, step by step, and who acknowledged. */
+export interface EscalationTimeline {
+  incidentId: string;
+  policy: { id: string; name: string } | null;
+  nextStepAt: string | null;
+  nextReminderAt: string | null;
+  notifications: Array<{
+    alertId: string;
+    at: string;
+    event: string;
+    step: number | null;
+    round: number | null;
+    reminder: number | null;
+    recipient: { type: 'channel' | 'member'; id: string; name: string | null; channelType: string | null };
+    status: 'pending' | 'sent' | 'failed' | 'suppressed';
+    attempts: number;
+    sentAt: string | null;
+    lastError: string | null;
+  }>;
+  acknowledgement: { at: string; by: Acknowledger | null; viaLink: boolean } | null;
+}
+
+export interface EscalationPolicy {
+  id: string;
+  name: string;
+  steps: Array<{
+    waitMinutes: number;
+    targets: Array<
+      | { type: 'channel'; channelId: string }
+      | { type: 'member'; userId: string }
+      | { type: 'rotation'; rotationId: string }
+    >;
+  }>;
+  repeat: number;
+  reminderMinutes: number | null;
+  monitorIds: string[];
+  createdAt: string;
+  updatedAt: string;
 }

@@ -43,6 +43,12 @@ export interface MonitorFormValues {
   recoveryThreshold: string;
   retryIntervalSeconds: string;
   channelIds: string[];
+  /** The group's id, or '' for none. */
+  groupId: string;
+  parentMonitorIds: string[];
+  parentGroupIds: string[];
+  /** '' : the monitor alerts its channels; undefined: left as it is (not sent). */
+  escalationPolicyId?: string | undefined;
   tags: string;
   paused: boolean;
 }
@@ -64,6 +70,9 @@ export function initialMonitorFormValues(): MonitorFormValues {
     recoveryThreshold: '2',
     retryIntervalSeconds: '5',
     channelIds: [],
+    groupId: '',
+    parentMonitorIds: [],
+    parentGroupIds: [],
     tags: '',
     paused: false,
   };
@@ -79,6 +88,7 @@ export function monitorFieldFor(segments: string[]): string | null {
   }
   if (first === 'headers') return 'headers';
   if (first === 'regions' || first === 'tags' || first === 'channelIds') return first;
+  if (first === 'dependsOn') return 'dependsOn';
   return first;
 }
 
@@ -94,6 +104,9 @@ export const monitorFieldLabels: Record<string, string> = {
   body: 'Request body',
   followRedirects: 'Follow redirects',
   channelIds: 'Notify these channels',
+  groupId: 'Group',
+  dependsOn: 'Depends on',
+  escalationPolicyId: 'Escalation policy',
   failureThreshold: 'Down after (failed checks in a row)',
   recoveryThreshold: 'Up again after (good checks in a row)',
   retryIntervalSeconds: 'Re-check after a failure (seconds)',
@@ -132,6 +145,8 @@ export function monitorFormOrder(
     'body',
     'followRedirects',
     'channelIds',
+    'groupId',
+    'dependsOn',
     'failureThreshold',
     'recoveryThreshold',
     'retryIntervalSeconds',
@@ -195,6 +210,11 @@ export function toMonitorInput(values: MonitorFormValues): Record<string, unknow
     retryIntervalSeconds: numberField(values.retryIntervalSeconds),
     regions: list(values.regions).length > 0 ? list(values.regions) : undefined,
     channelIds: values.channelIds,
+    groupId: values.groupId === '' ? null : values.groupId,
+    dependsOn: { monitorIds: values.parentMonitorIds, groupIds: values.parentGroupIds },
+    ...(values.escalationPolicyId === undefined
+      ? {}
+      : { escalationPolicyId: values.escalationPolicyId === '' ? null : values.escalationPolicyId }),
     tags: list(values.tags),
     paused: values.paused,
   };
@@ -286,6 +306,10 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
     recoveryThreshold: String(monitor.recoveryThreshold),
     retryIntervalSeconds: String(monitor.retryIntervalSeconds),
     channelIds: monitor.channelIds ?? [],
+    groupId: monitor.groupId ?? '',
+    parentMonitorIds: monitor.dependsOn?.monitorIds ?? [],
+    parentGroupIds: monitor.dependsOn?.groupIds ?? [],
+    ...(monitor.escalationPolicyId ? { escalationPolicyId: monitor.escalationPolicyId } : {}),
     tags: (monitor.tags ?? []).join(', '),
     paused: monitor.paused,
   };

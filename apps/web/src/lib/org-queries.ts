@@ -6,12 +6,18 @@ import type {
   Alert,
   ApiKey,
   Channel,
+  EscalationPolicy,
   Location,
   MaintenanceWindow,
   Member,
+  Monitor,
+  MonitorGroup,
+  OnCallShift,
   Page,
   Probe,
   PublicStatusPage,
+  Rotation,
+  RotationOverride,
   StatusPage,
 } from './api-types';
 import { useAuth } from './auth';
@@ -26,6 +32,10 @@ export const orgKeys = {
   statusPages: ['status-pages'] as const,
   locations: ['locations'] as const,
   probes: ['probes'] as const,
+  groups: ['monitor-groups'] as const,
+  allMonitors: ['monitors', 'list', 'names'] as const,
+  rotations: ['oncall-rotations'] as const,
+  escalationPolicies: ['escalation-policies'] as const,
 };
 
 export const useChannels = () => useApiQuery<Page<Channel>>(orgKeys.channels, '/v1/channels', { limit: 200 });
@@ -33,10 +43,31 @@ export const useAlerts = (filters: { incidentId?: string; monitorId?: string } =
   useApiQuery<Page<Alert>>(orgKeys.alerts(filters), '/v1/alerts', { ...filters, limit: 100 });
 export const useMaintenanceWindows = () =>
   useApiQuery<Page<MaintenanceWindow>>(orgKeys.maintenance, '/v1/maintenance-windows', { limit: 200 });
+export const useEscalationPolicies = () =>
+  useApiQuery<Page<EscalationPolicy>>(orgKeys.escalationPolicies, '/v1/escalation-policies', { limit: 200 });
 export const useApiKeys = () => useApiQuery<Page<ApiKey>>(orgKeys.apiKeys, '/v1/api-keys', { limit: 200 });
 export const useMembers = () => useApiQuery<Page<Member>>(orgKeys.members, '/v1/members', { limit: 200 });
 export const useStatusPages = () =>
   useApiQuery<Page<StatusPage>>(orgKeys.statusPages, '/v1/status-pages', { limit: 200 });
+
+export const useMonitorGroups = () =>
+  useApiQuery<Page<MonitorGroup>>(orgKeys.groups, '/v1/monitor-groups', { limit: 200 });
+/** The first 200 monitors, for pickers (parents, group members). */
+export const usePickableMonitors = () =>
+  useApiQuery<Page<Monitor>>(orgKeys.allMonitors, '/v1/monitors', { limit: 200 });
+export const useRotations = () =>
+  useApiQuery<Page<Rotation>>(orgKeys.rotations, '/v1/oncall-rotations', { limit: 200 });
+export const useRotationSchedule = (id: string) =>
+  useApiQuery<{ now: string; shifts: OnCallShift[] }>(
+    [...orgKeys.rotations, id, 'schedule'],
+    `/v1/oncall-rotations/${encodeURIComponent(id)}/schedule`,
+  );
+export const useRotationOverrides = (id: string) =>
+  useApiQuery<Page<RotationOverride>>(
+    [...orgKeys.rotations, id, 'overrides'],
+    `/v1/oncall-rotations/${encodeURIComponent(id)}/overrides`,
+    { limit: 200 },
+  );
 
 export const useLocations = () => useApiQuery<{ items: Location[] }>(orgKeys.locations, '/v1/locations');
 /** Polled: last seen, lag and checks/s move while the page is open. */

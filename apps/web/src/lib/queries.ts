@@ -11,6 +11,7 @@ import {
 import type { QueryParams } from './api-client';
 import type {
   CheckResultItem,
+  EscalationTimeline,
   Incident,
   IncidentDetail,
   Monitor,
@@ -55,6 +56,7 @@ export const queryKeys = {
   stats: (id: string, range: StatsRange) => ['monitors', id, 'stats', range] as const,
   incidents: (filters: Record<string, string | undefined>) => ['incidents', filters] as const,
   incident: (id: string) => ['incidents', 'one', id] as const,
+  escalation: (id: string) => ['incidents', 'escalation', id] as const,
   regions: ['regions'] as const,
 };
 
@@ -138,6 +140,13 @@ export function useIncidents(filters: { monitorId?: string; status?: 'open' | 'r
 
 export function useIncident(id: string) {
   return useApiQuery<IncidentDetail>(queryKeys.incident(id), `/v1/incidents/${encodeURIComponent(id)}`);
+}
+
+export function useEscalationTimeline(id: string) {
+  return useApiQuery<EscalationTimeline>(
+    queryKeys.escalation(id),
+    `/v1/incidents/${encodeURIComponent(id)}/escalation`,
+  );
 }
 
 export function useRegions() {

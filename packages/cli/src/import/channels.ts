@@ -20,7 +20,7 @@ export interface ChannelSettingsByType {
   email: { to: string[] };
   pagerduty: { routingKey: string };
   teams: { webhookUrl: string };
-  telegram: { botToken: string; chatId: string; apiUrl?: string };
+  telegram: { botToken: string; chatId: string };
   opsgenie: { apiKey: string; region?: 'us' | 'eu' };
   ntfy: { serverUrl?: string; topic: string; accessToken?: string; username?: string; password?: string };
   pushover: { appToken: string; userKey: string };
@@ -28,8 +28,8 @@ export interface ChannelSettingsByType {
   matrix: { homeserverUrl: string; roomId: string; accessToken: string };
   mattermost: { webhookUrl: string };
   rocketchat: { webhookUrl: string };
-  googlechat: { webhookUrl: string };
-  twilio: { accountSid: string; authToken: string; from: string; to: string };
+  'google-chat': { webhookUrl: string };
+  'twilio-sms': { accountSid: string; authToken: string; from: string; to: string };
 }
 
 export type ChannelTarget = keyof ChannelSettingsByType;

@@ -32,7 +32,7 @@ export const gatusProviders: Record<string, (f: Fields) => ChannelDraft> = {
   },
   telegram: (f) => ({
     type: 'telegram',
-    settings: { botToken: need(f, 'token'), chatId: need(f, 'id'), apiUrl: f.str('api-url') },
+    settings: { botToken: need(f, 'token'), chatId: need(f, 'id') },
     describe: { botToken: 'the Telegram bot token (Gatus token)' },
   }),
   opsgenie: (f) => ({
@@ -69,9 +69,9 @@ export const gatusProviders: Record<string, (f: Fields) => ChannelDraft> = {
   }),
   mattermost: (f) => webhookUrl('mattermost', f, 'the Mattermost webhook URL'),
   rocketchat: (f) => webhookUrl('rocketchat', f, 'the Rocket.Chat webhook URL'),
-  googlechat: (f) => webhookUrl('googlechat', f, 'the Google Chat webhook URL'),
+  googlechat: (f) => webhookUrl('google-chat', f, 'the Google Chat webhook URL'),
   twilio: (f) => ({
-    type: 'twilio',
+    type: 'twilio-sms',
     settings: {
       accountSid: need(f, 'sid'),
       authToken: need(f, 'token'),
@@ -86,7 +86,7 @@ export const gatusProviders: Record<string, (f: Fields) => ChannelDraft> = {
 export const gatusSmtpFields = ['from', 'host', 'port', 'username', 'password', 'client'];
 
 function webhookUrl(
-  type: 'slack' | 'discord' | 'teams' | 'mattermost' | 'rocketchat' | 'googlechat',
+  type: 'slack' | 'discord' | 'teams' | 'mattermost' | 'rocketchat' | 'google-chat',
   f: Fields,
   what: string,
 ): ChannelDraft {

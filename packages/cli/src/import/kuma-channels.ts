@@ -47,7 +47,6 @@ export const kumaProviders: Record<string, (f: Fields) => ChannelDraft> = {
     settings: {
       botToken: need(f, 'telegramBotToken'),
       chatId: need(f, 'telegramChatID'),
-      apiUrl: f.str('telegramServerUrl'),
     },
     describe: { botToken: 'the Telegram bot token (Kuma field telegramBotToken)' },
   }),
@@ -118,12 +117,12 @@ export const kumaProviders: Record<string, (f: Fields) => ChannelDraft> = {
     describe: { webhookUrl: 'the Rocket.Chat webhook URL (Kuma field rocketwebhookURL)' },
   }),
   GoogleChat: (f) => ({
-    type: 'googlechat',
+    type: 'google-chat',
     settings: { webhookUrl: need(f, 'googleChatWebhookURL') },
     describe: { webhookUrl: 'the Google Chat webhook URL (Kuma field googleChatWebhookURL)' },
   }),
   twilio: (f) => ({
-    type: 'twilio',
+    type: 'twilio-sms',
     settings: {
       accountSid: need(f, 'twilioAccountSID'),
       authToken: need(f, 'twilioAuthToken'),

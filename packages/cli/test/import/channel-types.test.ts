@@ -84,7 +84,7 @@ const upcoming: Array<{
     gatus: ['rocketchat', { 'webhook-url': 'https://rocket.example.com/hooks/c/d' }],
   },
   {
-    type: 'googlechat',
+    type: 'google-chat',
     kuma: {
       type: 'GoogleChat',
       googleChatWebhookURL: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
@@ -95,7 +95,7 @@ const upcoming: Array<{
     ],
   },
   {
-    type: 'twilio',
+    type: 'twilio-sms',
     kuma: {
       type: 'twilio',
       twilioAccountSID: 'AC00000000000000000000000000000001',

@@ -118,7 +118,9 @@ describe('importing a Gatus configuration', () => {
       intervalSeconds: 300,
       followRedirects: false,
       tags: [],
-      channels: [],
+      channels: ['teams-workflows'],
+      failureThreshold: 3,
+      recoveryThreshold: 2,
     });
     expect(entriesFor(report, 'endpoint "docs"').map((e) => [e.field, e.reason])).toEqual([
       [
@@ -126,10 +128,6 @@ describe('importing a Gatus configuration', () => {
         'secret kept out of the file: set DOCS_URL_QUERY_ACCESS_TOKEN to the value of the access_token query parameter',
       ],
       ['conditions[2]', '"[DOMAIN_EXPIRATION] > 720h": domain expiry: add a domain monitor for the domain'],
-      [
-        'alerts[0]',
-        'no teams-workflows channel was imported (see alerting provider teams-workflows); not linked',
-      ],
       ['alerts[1]', 'no zulip channel was imported (see alerting provider zulip); not linked'],
       ['client.insecure', 'certificates are always verified'],
       [
@@ -158,7 +156,9 @@ describe('importing a Gatus configuration', () => {
       host: '203.0.113.1',
       assertions: [{ source: 'responseTimeMs', op: 'lt', value: 1000 }],
       tags: ['core'],
-      channels: [],
+      channels: ['ntfy'],
+      failureThreshold: 3,
+      recoveryThreshold: 2,
     });
     expect(monitorByKey(document, 'core-apex-dns')).toEqual({
       key: 'core-apex-dns',
@@ -316,7 +316,7 @@ describe('importing a Gatus configuration', () => {
     expect(entriesFor(report, 'alerts')).toEqual([
       {
         reason:
-          '1 linked alert(s) had no send-on-resolved: true; SentinelMesh also notifies when their monitors recover',
+          '3 linked alert(s) had no send-on-resolved: true; SentinelMesh also notifies when their monitors recover',
       },
     ]);
   });

@@ -4,8 +4,11 @@ import type { z } from 'zod';
 export interface ChannelField {
   /** The settings key the value goes to. */
   name: string;
-  /** `url` and `text`: one line; `email-list`: addresses separated by commas; `password`: hidden. */
-  kind: 'url' | 'text' | 'email-list' | 'password';
+  /**
+   * `url` and `text`: one line; `email-list`: addresses separated by commas; `password`: hidden;
+   * `code`: several lines, kept as typed; `headers`: one `Name: value` per line, sent as a record.
+   */
+  kind: 'url' | 'text' | 'email-list' | 'password' | 'code' | 'headers';
   label: string;
   hint: string;
   placeholder?: string;
@@ -43,6 +46,11 @@ export interface ChannelType<
   secrets: Secrets | null;
   /** Splits settings into what is stored in the clear and what is sealed. */
   split(settings: z.output<Settings>): { config: z.output<Config>; secrets: z.output<Secrets> | null };
+  /**
+   * Problems of settings taken together (one field judged by another), by settings key; checked on
+   * create and on what a PATCH leads to. Per-field rules stay in `settings`.
+   */
+  problems?(settings: z.output<Settings>): Array<{ field: string; message: string }>;
   /** Fills settings the API generates when they are left out (a webhook's signing secret). */
   complete?(settings: z.output<Settings>, newSecret: () => string): z.output<Settings>;
   /** The response's `config`: secrets masked (write-only). */

@@ -1,12 +1,26 @@
 import type { z } from 'zod';
 import type { ChannelMoment, ChannelType, StoredChannel } from './channel-type';
+import { customWebhookChannel } from './custom-webhook';
 import { discordChannel } from './discord';
 import { emailChannel } from './email';
+import { googleChatChannel } from './google-chat';
+import { gotifyChannel } from './gotify';
+import { matrixChannel } from './matrix';
+import { mattermostChannel } from './mattermost';
+import { ntfyChannel } from './ntfy';
+import { opsgenieChannel } from './opsgenie';
 import { pagerDutyChannel } from './pagerduty';
+import { pushoverChannel } from './pushover';
+import { rocketChatChannel } from './rocketchat';
 import { slackChannel } from './slack';
+import { teamsChannel } from './teams';
+import { telegramChannel } from './telegram';
+import { twilioSmsChannel } from './twilio-sms';
 import { webhookChannel } from './webhook';
 
+export * from './alert-template';
 export * from './channel-type';
+export { NTFY_DEFAULT_SERVER } from './ntfy';
 
 /**
  * The registry of alert channel types, in the order the API lists them. Adding a type is one
@@ -18,6 +32,18 @@ export const channelTypes = {
   email: emailChannel,
   pagerduty: pagerDutyChannel,
   discord: discordChannel,
+  teams: teamsChannel,
+  telegram: telegramChannel,
+  opsgenie: opsgenieChannel,
+  ntfy: ntfyChannel,
+  pushover: pushoverChannel,
+  gotify: gotifyChannel,
+  matrix: matrixChannel,
+  mattermost: mattermostChannel,
+  rocketchat: rocketChatChannel,
+  'google-chat': googleChatChannel,
+  'twilio-sms': twilioSmsChannel,
+  'custom-webhook': customWebhookChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof channelTypes;

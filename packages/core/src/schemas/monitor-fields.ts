@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dependsOnSchema } from '../dependencies';
 import { quorumShape } from '../quorum';
 import { type Assertion, assertionSchema } from './assertion';
 
@@ -26,8 +27,18 @@ export const commonFields = {
   recoveryThreshold: z.number().int().min(1).max(20),
   retryIntervalSeconds: z.number().int().min(1).max(3600),
   channelIds: z.array(z.string().min(1).max(64)).max(50),
+  escalationPolicyId: z
+    .uuid()
+    .nullable()
+    .describe(
+      'an escalation policy its incidents climb instead of alerting its channels; null: its channels',
+    ),
   tags: z.array(z.string().trim().min(1).max(64)).max(50),
   paused: z.boolean(),
+  groupId: z.string().min(1).max(64).nullable().describe('the group the monitor belongs to, or null'),
+  dependsOn: dependsOnSchema.describe(
+    'parents: while one is down, this monitor records incidents but sends nothing',
+  ),
   ...quorumShape,
 };
 
@@ -44,7 +55,11 @@ export const withDefaults = (assertions: readonly Assertion[]) => ({
   channelIds: commonFields.channelIds
     .optional()
     .describe("left out: the organization's default channels (`isDefault`); `[]`: none"),
+  escalationPolicyId: commonFields.escalationPolicyId.optional(),
   tags: commonFields.tags.default([]),
   paused: commonFields.paused.default(false),
+  // Like channel links, group and parents live in their own tables, never in the stored config.
+  groupId: commonFields.groupId.optional(),
+  dependsOn: commonFields.dependsOn.optional(),
   ...quorumShape,
 });

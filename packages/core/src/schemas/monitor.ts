@@ -54,7 +54,7 @@ export const timeoutRule = [
 ] as const;
 
 /** Assertions a type has nothing to judge with are refused (TCP keeps its old leniency). */
-function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
+export function assertionsFitType(m: { type: MonitorType; assertions: Assertion[] }, ctx: z.RefinementCtx) {
   const { lenient, sources: allowed }: CheckType['assertions'] = checkTypes[m.type].assertions;
   if (lenient) return;
   m.assertions.forEach((a, i) => {
@@ -132,8 +132,11 @@ export type MonitorConfig = z.output<typeof monitorConfigSchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A monitor's configuration as the `monitors` table keeps it: channel links live in their own table. */
-export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, 'channelIds'>;
+/** Fields kept in their own tables (channel links, group, parents, escalation policy), never in the stored config. */
+export const linkFields = ['channelIds', 'groupId', 'dependsOn', 'escalationPolicyId'] as const;
+
+/** A monitor's configuration as the `monitors` table keeps it: links live in their own tables. */
+export type StoredMonitorConfig = DistributiveOmit<MonitorConfig, (typeof linkFields)[number]>;
 
 /** Validates a whole monitor configuration (create after defaults, or an existing one after a patch). */
 export const monitorConfigSchema = z
@@ -155,9 +158,19 @@ export interface MonitorState {
 export type Monitor = MonitorConfig & {
   /** Always present in a response: the channel list as resolved at creation (defaults) or set later. */
   channelIds: string[];
+  /** The monitor's group, or null. */
+  groupId: string | null;
+  /** The monitors and groups this one depends on. */
+  dependsOn: { monitorIds: string[]; groupIds: string[] };
+  /** The escalation policy its incidents climb; null: its channels are alerted. */
+  escalationPolicyId: string | null;
   id: string;
   createdAt: string;
   updatedAt: string;
+  /** The key a sentinelmesh.yaml names it by (migration 0025); null if none. */
+  key: string | null;
+  /** Owned by an apply from a file. */
+  managed: boolean;
   state: MonitorState;
 };
 

@@ -18,6 +18,10 @@ import * as m0018 from './0018-channel-defaults';
 import * as m0019 from './0019-check-details';
 import * as m0020 from './0020-probes';
 import * as m0021 from './0021-check-artifacts';
+import * as m0022 from './0022-escalation';
+import * as m0023 from './0023-oncall-rotations';
+import * as m0024 from './0024-dependencies';
+import * as m0025 from './0025-managed-resources';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +44,8 @@ export const migrations: Record<string, Migration> = {
   '0019-check-details': m0019,
   '0020-probes': m0020,
   '0021-check-artifacts': m0021,
+  '0022-escalation': m0022,
+  '0023-oncall-rotations': m0023,
+  '0024-dependencies': m0024,
+  '0025-managed-resources': m0025,
 };

@@ -28,6 +28,7 @@ export const cases: BenchCase[] = [
           name: 'bench browser',
           timeoutMs: 20_000,
           intervalSeconds: 60,
+          secretVariables: {},
           assertions: [],
           url: `http://127.0.0.1:${port}/`,
           script: "await page.click('#go');\nawait expect(page.locator('#go')).toHaveText('Done');",

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { type ChannelTypeName, isChannelTypeName, type ResourceKind } from '@sentinelmesh/core';
+import { sql } from 'kysely';
+import type { ActorContext } from '../../context';
+import type { StoredMonitorRow } from '../monitors';
+
+/** What every live resource shows an apply: who it is, and whether a file owns it. */
+export interface LiveBase {
+  id: string;
+  key: string | null;
+  managed: boolean;
+  /** How an entry without a live key finds a resource made elsewhere: its name (a status page's slug). */
+  identity: string;
+  updatedAt: Date;
+}
+
+export interface LiveChannel extends LiveBase {
+  type: ChannelTypeName;
+  name: string;
+  isDefault: boolean;
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+}
+
+export interface LiveMonitor extends LiveBase {
+  name: string;
+  stored: StoredMonitorRow;
+  channelIds: string[];
+}
+
+export interface LiveWindow extends LiveBase {
+  name: string;
+  startsAt: Date;
+  endsAt: Date;
+  monitorIds: string[];
+}
+
+export interface LivePage extends LiveBase {
+  slug: string;
+  title: string;
+  monitorIds: string[];
+}
+
+export interface LiveState {
+  channels: LiveChannel[];
+  monitors: LiveMonitor[];
+  maintenanceWindows: LiveWindow[];
+  statusPages: LivePage[];
+}
+
+function openChannelSecrets(ctx: ActorContext, sealed: string | null): Record<string, unknown> {
+  if (!sealed) return {};
+  try {
+    return ctx.box.open<Record<string, unknown>>(sealed);
+  } catch {
+    // Sealed under another SECRETS_KEY: every secret of the file then reads as changed.
+    return {};
+  }
+}
+
+const linked = (table: 'monitor_channels' | 'maintenance_window_monitors' | 'status_page_monitors') => {
+  const owner = {
+    monitor_channels: 'monitor_id',
+    maintenance_window_monitors: 'window_id',
+    status_page_monitors: 'status_page_id',
+  }[table];
+  const target = table === 'monitor_channels' ? 'channel_id' : 'monitor_id';
+  const order = table === 'status_page_monitors' ? 'position' : target;
+  return sql<string[]>`coalesce((SELECT array_agg(l.${sql.ref(target)}::text ORDER BY l.${sql.ref(order)})
+    FROM ${sql.table(table)} l WHERE l.${sql.ref(owner)} = r.id AND l.org_id = r.org_id), '{}')`;
+};
+
+/** Everything of the organization an apply compares with, read in the apply's transaction. */
+export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
+  const { db, orgId } = ctx;
+  const [channels, monitors, windows, pages] = await Promise.all([
+    db
+      .selectFrom('channels as r')
+      .select(['id', 'key', 'managed', 'type', 'name', 'is_default', 'config', 'secrets', 'updated_at'])
+      .where('org_id', '=', orgId)
+      // A member's personal channel belongs to them, not to a file.
+      .where('user_id', 'is', null)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('monitors as r')
+      .select([
+        'id',
+        'key',
+        'managed',
+        'config',
+        'secrets',
+        'updated_at',
+        linked('monitor_channels').as('links'),
+      ])
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('maintenance_windows as r')
+      .select([
+        'id',
+        'key',
+        'managed',
+        'name',
+        'starts_at',
+        'ends_at',
+        'updated_at',
+        linked('maintenance_window_monitors').as('links'),
+      ])
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('status_pages as r')
+      .select([
+        'id',
+        'key',
+        'managed',
+        'slug',
+        'title',
+        'updated_at',
+        linked('status_page_monitors').as('links'),
+      ])
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .execute(),
+  ]);
+  return {
+    channels: channels.map((row) => ({
+      id: row.id,
+      key: row.key,
+      managed: row.managed,
+      identity: row.name,
+      updatedAt: row.updated_at,
+      type: isChannelTypeName(row.type) ? row.type : 'webhook',
+      name: row.name,
+      isDefault: row.is_default,
+      config: row.config ?? {},
+      secrets: openChannelSecrets(ctx, row.secrets),
+    })),
+    monitors: monitors.map((row) => ({
+      id: row.id,
+      key: row.key,
+      managed: row.managed,
+      identity: row.config.name,
+      updatedAt: row.updated_at,
+      name: row.config.name,
+      stored: { config: row.config, secrets: row.secrets },
+      channelIds: row.links,
+    })),
+    maintenanceWindows: windows.map((row) => ({
+      id: row.id,
+      key: row.key,
+      managed: row.managed,
+      identity: row.name,
+      updatedAt: row.updated_at,
+      name: row.name,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      monitorIds: row.links,
+    })),
+    statusPages: pages.map((row) => ({
+      id: row.id,
+      key: row.key,
+      managed: row.managed,
+      identity: row.slug,
+      updatedAt: row.updated_at,
+      slug: row.slug,
+      title: row.title,
+      monitorIds: row.links,
+    })),
+  };
+}
+
+/**
+ * A fingerprint of everything an apply compares: any write to these resources (a dashboard edit, a
+ * delete, another apply) changes it, so an apply can insist on the state its plan was made against.
+ */
+export function revisionOf(live: LiveState): string {
+  const hash = createHash('sha256');
+  for (const kind of Object.keys(live) as ResourceKind[]) {
+    for (const r of live[kind] as LiveBase[]) {
+      hash.update(`${kind}:${r.id}:${r.key ?? ''}:${r.managed}:${r.updatedAt.getTime()};`);
+    }
+  }
+  return hash.digest('base64url').slice(0, 22);
+}

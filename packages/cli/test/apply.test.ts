@@ -1,0 +1,279 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestDatabase } from '@sentinelmesh/db/testing';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  client,
+  createTestDatabase,
+  signupUser,
+  startApi,
+  type TestApi,
+} from '../../../apps/api/test/helpers';
+import { run } from '../src/main';
+
+let testDb: TestDatabase;
+let api: TestApi;
+let apiUrl: string;
+let dir: string;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  api = await startApi(testDb);
+  apiUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
+  dir = await mkdtemp(join(tmpdir(), 'sentinelmesh-cli-'));
+});
+
+afterAll(async () => {
+  await api?.app.close();
+  await testDb?.drop();
+});
+
+/** A new organization with a member API key, as CI would hold it. */
+async function organization(name = 'Acme') {
+  orgs += 1;
+  const owner = await signupUser(api.app, name);
+  const as = client(api.app, owner.token);
+  const key = (await as.post('/v1/api-keys', { name: 'ci', role: 'member' })).json().key as string;
+  return { owner, as, key };
+}
+
+let files = 0;
+async function yamlFile(text: string): Promise<string> {
+  const path = join(dir, `file-${++files}.yaml`);
+  await writeFile(path, text);
+  return path;
+}
+
+/** Runs the CLI as a CI job would: the API and its key in the environment. */
+async function cli(key: string, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, {
+    env: {
+      SENTINELMESH_API_URL: apiUrl,
+      SENTINELMESH_API_KEY: key,
+      SLACK_URL: 'https://hooks.slack.com/services/T0/B0/secret',
+    },
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+  });
+  return { code, out, err, json: () => JSON.parse(out) };
+}
+
+let orgs = 0;
+const FILE = (interval = 60, extra = '', slug = `acme-status-${orgs}`) => `version: 1
+channels:
+  - key: ops-slack
+    name: Ops Slack
+    type: slack
+    config: { webhookUrl: "\${SLACK_URL}" }
+monitors:
+  - key: checkout
+    name: Checkout API
+    type: http
+    url: https://shop.example.com/health
+    intervalSeconds: ${interval}
+    assertions: [ { source: status, op: eq, value: 200 } ]
+    channels: [ops-slack]
+  - key: db
+    name: Database port
+    type: tcp
+    host: db.example.com
+    port: 5432
+${extra}maintenanceWindows:
+  - key: deploy
+    name: Weekly deploy
+    monitors: [checkout]
+    startsAt: "2030-01-01T10:00:00Z"
+    endsAt: "2030-01-01T11:00:00Z"
+statusPages:
+  - key: public
+    slug: ${slug}
+    title: Acme status
+    monitors: [checkout, db]
+`;
+
+async function monitorsOf(as: ReturnType<typeof client>) {
+  return (await as.get('/v1/monitors?limit=200')).json().items as Array<Record<string, unknown>>;
+}
+
+describe('sentinelmesh plan and apply against the API', () => {
+  it('applies a file to an empty organization, after which plan has nothing to change (exit 0)', async () => {
+    const { as, key } = await organization();
+    const file = await yamlFile(FILE());
+    const first = await cli(key, 'plan', '-f', file);
+    expect(first.code).toBe(2);
+    expect(first.out).toContain('+ monitors checkout');
+    const applied = await cli(key, 'apply', '-f', file, '--json');
+    expect(applied.code).toBe(0);
+    expect(applied.json().changes).toHaveLength(5);
+    const again = await cli(key, 'plan', '-f', file);
+    expect(again.out).toContain('No changes');
+    expect(again.code).toBe(0);
+    const monitors = await monitorsOf(as);
+    expect(monitors.map((m) => [m.key, m.managed]).sort()).toEqual([
+      ['checkout', true],
+      ['db', true],
+    ]);
+    const checkout = (await as.get('/v1/monitors?key=checkout')).json().items[0];
+    const channel = (await as.get('/v1/channels?key=ops-slack')).json().items[0];
+    expect(checkout.channelIds).toEqual([channel.id]);
+    expect(channel.config.webhookUrl).not.toContain('secret');
+  });
+
+  it('plans and applies exactly a changed field', async () => {
+    const { as, key } = await organization();
+    await cli(key, 'apply', '-f', await yamlFile(FILE(60)));
+    const before = await monitorsOf(as);
+    const changed = await yamlFile(FILE(30));
+    const plan = await cli(key, 'plan', '-f', changed, '--json');
+    expect(plan.code).toBe(2);
+    expect(plan.json().changes).toEqual([
+      expect.objectContaining({
+        kind: 'monitors',
+        key: 'checkout',
+        action: 'update',
+        fields: [{ field: 'intervalSeconds', before: 60, after: 30 }],
+      }),
+    ]);
+    expect((await cli(key, 'apply', '-f', changed)).code).toBe(0);
+    const after = await monitorsOf(as);
+    const pick = (list: typeof before, k: string) => list.find((m) => m.key === k) as Record<string, unknown>;
+    expect(pick(after, 'checkout').intervalSeconds).toBe(30);
+    expect(pick(after, 'db')).toEqual(pick(before, 'db'));
+    expect((await cli(key, 'plan', '-f', changed)).code).toBe(0);
+  });
+
+  it('--prune deletes the managed resources the file no longer has, and nothing made in the dashboard', async () => {
+    const { as, key } = await organization();
+    await cli(key, 'apply', '-f', await yamlFile(FILE()));
+    const handmade = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Made by hand', url: 'https://example.com' })
+    ).json();
+    const smaller = await yamlFile(
+      FILE()
+        .replace(/ {2}- key: db\n(.*\n){4}/, '')
+        .replace('[checkout, db]', '[checkout]'),
+    );
+    const withoutPrune = await cli(key, 'plan', '-f', smaller, '--json');
+    expect(withoutPrune.json().changes.filter((c: { action: string }) => c.action === 'delete')).toEqual([]);
+    const pruned = await cli(key, 'apply', '-f', smaller, '--prune', '--json');
+    expect(pruned.code).toBe(0);
+    expect(
+      pruned
+        .json()
+        .changes.filter((c: { action: string }) => c.action === 'delete')
+        .map((c: { key: string }) => c.key),
+    ).toEqual(['db']);
+    const names = (await monitorsOf(as)).map((m) => m.name).sort();
+    expect(names).toEqual(['Checkout API', 'Made by hand']);
+    expect((await as.get(`/v1/monitors/${handmade.id}`)).statusCode).toBe(200);
+  });
+
+  it('a bad file gets errors with file and line, and nothing changes', async () => {
+    const { as, key } = await organization();
+    const bad = await yamlFile(`version: 1
+channels:
+  - key: ops
+    name: Ops
+    type: slack
+    config: { webhookUrl: "https://hooks.slack.com/services/literal" }
+monitors:
+  - key: checkout
+    name: Checkout
+    type: http
+    url: https://shop.example.com
+    intervalSeconds: 0
+    channels: [nope]
+`);
+    const result = await cli(key, 'apply', '-f', bad);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      `${bad}:6: channels.0.config.webhookUrl: a secret is given as an environment variable reference`,
+    );
+    expect(result.err).toContain(`${bad}:12: monitors.0.intervalSeconds:`);
+    expect(result.err).toContain(`${bad}:13: monitors.0.channels.0: no channels entry has the key "nope"`);
+    expect(await monitorsOf(as)).toEqual([]);
+    expect((await as.get('/v1/channels')).json().items).toEqual([]);
+  });
+
+  it('concurrent applies of two versions leave exactly one of them, never a mix or duplicates', async () => {
+    const { as, key } = await organization();
+    const a = await yamlFile(FILE(60));
+    const b = await yamlFile(
+      FILE(
+        120,
+        '  - key: extra\n    name: Extra\n    type: tcp\n    host: extra.example.com\n    port: 22\n',
+      ),
+    );
+    const results = await Promise.all([
+      cli(key, 'apply', '-f', a),
+      cli(key, 'apply', '-f', b),
+      cli(key, 'apply', '-f', a),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    const keys = (await monitorsOf(as)).map((m) => m.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const plans = [(await cli(key, 'plan', '-f', a)).code, (await cli(key, 'plan', '-f', b)).code];
+    // One of the two files is what the organization holds now: its plan has nothing to do.
+    expect(plans.filter((code) => code === 0)).toHaveLength(1);
+    expect((await as.get('/v1/channels')).json().items).toHaveLength(1);
+    expect((await as.get('/v1/status-pages')).json().items).toHaveLength(1);
+  });
+});
+
+const monitorArb = fc.oneof(
+  fc.record({
+    type: fc.constant('http'),
+    url: fc.constantFrom('https://a.example.com/', 'https://b.example.com/health'),
+    intervalSeconds: fc.integer({ min: 30, max: 600 }),
+    tags: fc.array(fc.constantFrom('prod', 'eu', 'api'), { maxLength: 2 }),
+  }),
+  fc.record({
+    type: fc.constant('tcp'),
+    host: fc.constantFrom('db.example.com', 'cache.example.com'),
+    port: fc.integer({ min: 1, max: 65_535 }),
+  }),
+  fc.record({
+    type: fc.constant('dns'),
+    host: fc.constantFrom('example.com', 'example.org'),
+    recordType: fc.constantFrom('A', 'AAAA', 'MX'),
+  }),
+  fc.record({ type: fc.constant('heartbeat'), periodSeconds: fc.integer({ min: 60, max: 86_400 }) }),
+);
+
+describe('export, apply, plan', () => {
+  it('is a fixed point over monitors made in the dashboard', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(monitorArb, { minLength: 1, maxLength: 5 }), async (monitors) => {
+        const { as, key } = await organization('Exported');
+        for (const [i, m] of monitors.entries()) {
+          const res = await as.post('/v1/monitors', { ...m, name: `Monitor ${i} ${m.type}` });
+          expect(res.statusCode).toBe(201);
+        }
+        const exported = join(dir, `export-${++files}.yaml`);
+        expect((await cli(key, 'export', '-o', exported)).code).toBe(0);
+        const applied = await cli(key, 'apply', '-f', exported, '--json');
+        expect(applied.code).toBe(0);
+        expect(
+          applied
+            .json()
+            .changes.every(
+              (c: { action: string; fields: unknown[] }) => c.action === 'adopt' && c.fields.length === 0,
+            ),
+        ).toBe(true);
+        expect((await cli(key, 'plan', '-f', exported)).code).toBe(0);
+        const live = await monitorsOf(as);
+        expect(live).toHaveLength(monitors.length);
+        expect(live.every((m) => m.managed === true)).toBe(true);
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
