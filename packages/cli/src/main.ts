@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApiError, apiClient } from './api-client';
 import { exportOrganization, toYaml } from './export';
 import type { Env } from './file/env';
 import { loadSentinelFile } from './file/load';
 import { formatProblem } from './file/problems';
+import { formatReport, type ImportResult, importGatus, importKuma, renderImport } from './import';
 import { type PlanResult, renderPlan } from './plan/render';
 
 /** Where the CLI reads and writes: the process's own in production, a test's in tests. */
@@ -22,6 +23,9 @@ Commands:
   apply               make the organization match the file (--prune also deletes
                       managed resources the file no longer has)
   export              write the organization as a file (-o file, default stdout)
+  import kuma <file>  translate an Uptime Kuma JSON backup into a file (-o file, default stdout)
+  import gatus <file> translate a Gatus config.yaml into a file (-o file, default stdout);
+                      what cannot be translated is listed on stderr (in --json: "report")
 
 Options:
   -f, --file <path>           sentinelmesh.yaml, or a folder of *.yaml (default sentinelmesh.yaml)
@@ -30,7 +34,7 @@ Options:
       --prune                 plan/apply: delete managed resources missing from the file
       --expect-revision <r>   apply: refuse if the organization changed since the plan that printed r
       --json                  machine-readable output
-  -o, --output <path>         export: the file to write
+  -o, --output <path>         export, import: the file to write
 `;
 
 /** Exit codes: 0 success (plan: no changes), 1 error, 2 plan with changes. */
@@ -91,6 +95,37 @@ export async function run(argv: string[], io: Io): Promise<number> {
       } else io.out(json ? `${JSON.stringify({ ok: true, document, variables })}\n` : yaml);
       return 0;
     }
+    if (command === 'import') {
+      const [source, file] = parsed.rest;
+      if ((source !== 'kuma' && source !== 'gatus') || !file) {
+        return fail(`import wants a source (kuma or gatus) and a file\n\n${USAGE}`);
+      }
+      const text = await readFile(file, 'utf8');
+      let result: ImportResult;
+      if (source === 'kuma') {
+        let backup: unknown;
+        try {
+          backup = JSON.parse(text);
+        } catch (error) {
+          return fail(`${file} is not JSON: ${(error as Error).message}`);
+        }
+        result = importKuma(backup);
+      } else result = importGatus(text);
+      const yaml = renderImport(result, source);
+      if (options.output) await writeFile(options.output, yaml);
+      if (json) {
+        io.out(
+          `${JSON.stringify({ ok: true, ...(options.output ? { file: options.output } : { document: result.document }), report: result.report })}\n`,
+        );
+      } else {
+        if (!options.output) io.out(yaml);
+        const lines = formatReport(result.report);
+        io.err(
+          `${options.output ? `wrote ${options.output}\n` : ''}${result.report.length ? `${lines}\n` : 'everything was translated\n'}`,
+        );
+      }
+      return 0;
+    }
     return fail(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
   } catch (error) {
     if (error instanceof ApiError) {
@@ -118,7 +153,7 @@ function parse(argv: string[]) {
       output: { type: 'string', short: 'o' },
     },
   });
-  return { command: positionals[0], options: values };
+  return { command: positionals[0], rest: positionals.slice(1), options: values };
 }
 
 function connect(options: { 'api-url'?: string | undefined; 'api-key'?: string | undefined }, env: Env) {
