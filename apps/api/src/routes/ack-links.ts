@@ -60,7 +60,16 @@ const send = (reply: FastifyReply, { status, html }: { status: number; html: str
     .type('text/html; charset=utf-8')
     .send(html);
 
-const tokenParams = z.object({ token: z.string().max(100) });
+/**
+ * A token's shape (`<claim>.<signature>`, base64url): anything else is a malformed request and gets a
+ * problem; a well-formed token that is not genuine gets the "not valid" page a person can read.
+ */
+const tokenParams = z.object({
+  token: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9_-]{60,80}\.[A-Za-z0-9_-]{20,40}$/, 'an acknowledge token: <claim>.<signature>'),
+});
 
 /**
  * One-click acknowledge links (ADR 0034), without signing in: the signed token names the incident
