@@ -40,7 +40,11 @@ export async function bulkMonitorAction(
           .where('org_id', '=', ctx.orgId)
           .where('id', 'in', wellFormed)
           .execute();
-  const paused = new Map(rows.map((row) => [row.id, row.paused]));
+  // In the request's order, so a quota that admits only some of them admits the first ones asked for.
+  const found = new Map(rows.map((row) => [row.id, row.paused]));
+  const paused = new Map(
+    ids.flatMap((id) => (found.has(id) ? [[id, found.get(id) as boolean] as const] : [])),
+  );
   const results =
     input.action === 'delete'
       ? await deleteMany(ctx, [...paused.keys()])
