@@ -131,7 +131,7 @@ describe('monitor secrets at rest and in responses', () => {
       ...fields,
       name: 'Renamed',
     });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
     expectNoSecret(res.body);
     expect((await storedRow(id)).opened).toEqual({
       url: SECRET_URL,

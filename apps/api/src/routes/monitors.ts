@@ -63,8 +63,10 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: write,
       schema: { tags, params: idParams, body: patchMonitorBody, response: { 200: monitorSchema } },
     },
-    async (request) =>
-      updateMonitor(tenantOf(request), { id: requireId(request.params.id, 'monitor'), patch: request.body }),
+    async (request) => {
+      const { key: _key, managed: _managed, ...patch } = request.body;
+      return updateMonitor(tenantOf(request), { id: requireId(request.params.id, 'monitor'), patch });
+    },
   );
 
   app.delete(

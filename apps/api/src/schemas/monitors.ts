@@ -52,9 +52,19 @@ export const monitorSchema = z.discriminatedUnion(
   ),
 );
 
-/** PATCH body: any subset; `type` may be repeated but never changed. */
+const readBack =
+  'read-only (an apply from a file sets it): accepted and ignored, so a monitor as read can be sent back';
+
+/**
+ * PATCH body: any subset; `type` may be repeated but never changed. `key` and `managed` are read
+ * fields a client may send back unchanged with the rest of a monitor it read.
+ */
 export const patchMonitorBody = updateMonitorSchema
-  .extend({ type: z.enum(monitorTypes).optional() })
+  .extend({
+    type: z.enum(monitorTypes).optional(),
+    key: z.string().nullable().optional().describe(readBack),
+    managed: z.boolean().optional().describe(readBack),
+  })
   .superRefine(...timeoutRule);
 
 export const listMonitorsQuery = z.object({
