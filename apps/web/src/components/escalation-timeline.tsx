@@ -42,7 +42,7 @@ export function EscalationTimelineSection({ incidentId }: { incidentId: string }
           {timeline.notifications.length === 0 ? (
             <p>Nobody was notified.</p>
           ) : (
-            <table className="table" aria-label="Notifications">
+            <table className="table table--cards" aria-label="Notifications">
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -54,10 +54,10 @@ export function EscalationTimelineSection({ incidentId }: { incidentId: string }
               <tbody>
                 {timeline.notifications.map((n) => (
                   <tr key={n.alertId}>
-                    <td>{formatDateTime(n.at)}</td>
-                    <td>{reason(n)}</td>
-                    <td>{recipient(n)}</td>
-                    <td>
+                    <td data-label="When">{formatDateTime(n.at)}</td>
+                    <td data-label="Why">{reason(n)}</td>
+                    <td data-label="Who">{recipient(n)}</td>
+                    <td data-label="Delivery">
                       {n.status}
                       {n.lastError ? ` (${n.lastError})` : ''}
                     </td>

@@ -260,7 +260,8 @@ describe('details', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${stack.web}/monitors/${seeded.monitorId}`);
     const rows = page.locator('table.table--cards tbody tr');
-    await rows.first().waitFor();
+    // The checks come from the API after the page shows: slower beside the rest of the suite.
+    await rows.first().waitFor({ timeout: 60_000 });
     const card = await rows.first().evaluate((row) => {
       const style = getComputedStyle(row);
       const cells = [...row.querySelectorAll('td')].filter((td) => getComputedStyle(td).display !== 'none');
@@ -278,13 +279,13 @@ describe('details', () => {
     expect(await failed.locator('td.details').textContent()).toContain('503');
     await saveScreenshot(page, 'monitor-checks-phone');
     await page.close();
-  }, 60_000);
+  }, 120_000);
 
   it('links the API-keys page to the API reference at /docs, which loads without a CSP violation', async () => {
     const page = await member.newPage();
     await page.goto(`${stack.web}/settings/api-keys`);
     const link = page.getByRole('link', { name: 'API reference' });
-    const href = await link.getAttribute('href');
+    const href = await link.getAttribute('href', { timeout: 60_000 });
     const apiPort = new URL(stack.api).port;
     expect(href).toBe(`http://localhost:${apiPort}/docs`);
 
@@ -294,10 +295,11 @@ describe('details', () => {
     });
     await link.click();
     await page.waitForURL((url) => url.port === apiPort && url.pathname.startsWith('/docs'));
-    await page.locator('.opblock').first().waitFor();
+    // The reference resolves the whole OpenAPI document first (see PAGES above): up to a minute under load.
+    await page.locator('.opblock').first().waitFor({ timeout: 60_000 });
     // Drawn by scripts after the document loaded: a blocked style or script would have been reported.
     await page.locator('.opblock-summary-method').first().waitFor();
     expect(violations).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 180_000);
 });
