@@ -343,6 +343,17 @@ export interface StatusPagesTable {
   key: string | null;
   /** Owned by an apply from a file: the dashboard warns before editing it (migration 0025). */
   managed: Generated<boolean>;
+  /** Branding and the customer's own hostname (migration 0026). */
+  description: string | null;
+  logo_url: string | null;
+  /** `#rrggbb`. */
+  brand_color: string | null;
+  footer_text: string | null;
+  /** `[{ "label": string, "url": string }]`. */
+  links: JSONColumnType<{ label: string; url: string }[], string | undefined, string>;
+  /** Lower-case hostname the page is served on by `Host`, unique across the deployment. */
+  custom_domain: string | null;
+  badges_enabled: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -352,6 +363,19 @@ export interface StatusPageMonitorsTable {
   status_page_id: string;
   monitor_id: string;
   position: number;
+  /** The component it is shown under; null: shown on its own (migration 0026). */
+  component_id: string | null;
+}
+
+/** A named group of a page's monitors, with its own uptime bars and state (migration 0026). */
+export interface StatusPageComponentsTable {
+  id: Generated<string>;
+  org_id: string;
+  status_page_id: string;
+  name: string;
+  description: string | null;
+  position: number;
+  created_at: CreatedAt;
 }
 
 /** Scheduled checks per monitor, hour and latency bucket (-1: no latency); a table or a continuous aggregate. */
@@ -499,6 +523,7 @@ export interface Database {
   user_tokens: UserTokensTable;
   invitations: InvitationsTable;
   status_page_monitors: StatusPageMonitorsTable;
+  status_page_components: StatusPageComponentsTable;
   check_rollups_hourly: CheckRollupsHourlyTable;
   /** The tenant role's only way to results and rollups: views keeping the rows of `app.org_id` (0008-engines). */
   tenant_check_results: CheckResultsTable;
