@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait';
 import { ApiError, ApiUnreachableError, apiRequest, describeError } from '../src/lib/api-client';
 import { Session } from '../src/lib/session';
 
@@ -14,7 +15,12 @@ const json = (res: ServerResponse, status: number, body: object) => {
 };
 
 /** A stand-in API on 127.0.0.1: access token "fresh" is valid; refresh hands it out while allowed. */
-const api = { refreshes: 0, refreshAllowed: true };
+const api = {
+  refreshes: 0,
+  refreshAllowed: true,
+  /** While set, a refresh is answered only once it settles. */
+  refreshHeld: null as Promise<void> | null,
+};
 
 function handle(req: IncomingMessage, res: ServerResponse) {
   const unauthenticated = {
@@ -23,11 +29,15 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     status: 401,
   };
   switch (`${req.method} ${req.url}`) {
-    case 'POST /api/v1/auth/refresh':
+    case 'POST /api/v1/auth/refresh': {
       api.refreshes += 1;
-      return api.refreshAllowed
-        ? json(res, 200, { accessToken: 'fresh', expiresIn: 900 })
-        : problem(res, 401, unauthenticated);
+      const answer = () =>
+        api.refreshAllowed
+          ? json(res, 200, { accessToken: 'fresh', expiresIn: 900 })
+          : problem(res, 401, unauthenticated);
+      if (api.refreshHeld) return void api.refreshHeld.then(answer);
+      return answer();
+    }
     case 'GET /api/v1/me':
       return req.headers.authorization === 'Bearer fresh'
         ? json(res, 200, { user: { id: 'u1', email: 'a@example.com' } })
@@ -76,6 +86,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   api.refreshes = 0;
   api.refreshAllowed = true;
+  api.refreshHeld = null;
 });
 
 describe('apiRequest', () => {
@@ -142,6 +153,23 @@ describe('Session', () => {
     await expect(session.request('/v1/me')).rejects.toMatchObject({ status: 401 });
     expect(expired).toBe(1);
     expect(session.accessToken).toBeNull();
+  });
+
+  it('keeps the token of a sign-in that lands while a refused refresh is in flight', async () => {
+    // A page opened signed out restores first; the visitor signs up before the refusal arrives.
+    api.refreshAllowed = false;
+    let release = () => {};
+    api.refreshHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const session = new Session(() => {}, baseUrl);
+    const restoring = session.refresh();
+    await waitFor('the refresh to reach the API', () => api.refreshes === 1, { timeoutMs: 5_000 });
+    session.setToken('fresh');
+    release();
+    await expect(restoring).resolves.toBe('signed-out');
+    expect(session.accessToken).toBe('fresh');
+    await expect(session.request('/v1/me')).resolves.toMatchObject({ user: { id: 'u1' } });
   });
 
   it('reports an unreachable API instead of signing out', async () => {

@@ -86,14 +86,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
   }, [session]);
 
+  // Bumped by every sign-in and sign-out: a restore that began before one of them has nothing to say.
+  const generation = useRef(0);
   const restore = useCallback(async () => {
+    const began = generation.current;
     try {
-      if ((await session.refresh()) === 'signed-out') {
+      const outcome = await session.refresh();
+      if (generation.current !== began) return;
+      if (outcome === 'signed-out') {
         setState({ status: 'signed-out' });
         return;
       }
       await reloadMe();
     } catch (error) {
+      if (generation.current !== began) return;
       setState((current) => (current.status === 'signed-out' ? current : { status: 'unavailable', error }));
     }
   }, [reloadMe, session]);
@@ -114,6 +120,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     (auth: AuthResponse & { role?: Role }) => {
+      generation.current += 1;
       session.setToken(auth.accessToken);
       queryClient.clear();
       setState((current) => ({
@@ -133,6 +140,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const forget = useCallback(
     (next?: string) => {
+      generation.current += 1;
       session.setToken(null);
       queryClient.clear();
       setState(next ? { status: 'signed-out', next } : { status: 'signed-out' });

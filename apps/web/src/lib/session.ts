@@ -57,6 +57,8 @@ export class Session {
   }
 
   private async doRefresh(): Promise<RefreshOutcome> {
+    // A sign-in while the refresh is in flight sets a token the refused refresh knows nothing of.
+    const tokenBefore = this.token;
     try {
       const tokens = await acrossTabs(REFRESH_LOCK, () =>
         apiRequest<RefreshResponse>('/v1/auth/refresh', { method: 'POST', baseUrl: this.baseUrl }),
@@ -65,7 +67,7 @@ export class Session {
       return 'refreshed';
     } catch (error) {
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        this.token = null;
+        if (this.token === tokenBefore) this.token = null;
         return 'signed-out';
       }
       throw error;

@@ -6,7 +6,7 @@ import { waitFor } from '../../../../test/support/wait';
 import { startSmtpReceiver } from '../../../verifier/test/receivers';
 import type { Usage } from '../../src/lib/api-types';
 import { usageRows } from '../../src/lib/usage';
-import { launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
+import { hydrated, launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
 import { type RunningStack, startStack } from './support/stack';
 
 // Accounts, invitations and usage in headless Chromium against the real stack; mail goes to a real
@@ -77,17 +77,6 @@ async function emailedLink(to: string, path: string, after = 0): Promise<string>
   );
   expect(link?.startsWith(`${stack.web}${path}?token=`), `${link} opens this dashboard`).toBe(true);
   return String(link);
-}
-
-/**
- * Waits until React has hydrated the page's form: a click before that would submit it natively,
- * as a plain GET of the same page.
- */
-async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const form = document.querySelector('main form');
-    return form !== null && Object.keys(form).some((key) => key.startsWith('__reactProps'));
-  });
 }
 
 async function signUp(page: Page, email: string, organizationName: string): Promise<void> {
@@ -401,4 +390,37 @@ describe('accounts in the dashboard, in headless Chromium against the real stack
       expect(width, `${name} fits a 390 px screen`).toBeLessThanOrEqual(390);
     }
   }, 60_000);
+
+  it("stays signed in after signing up when the refusal of the page's first session check arrives late", async () => {
+    const visitor = await newVisitor();
+    // The page asks for a session as it opens; its refusal is held until the sign-up has landed.
+    let releaseRefusal = () => {};
+    const refusalHeld = new Promise<void>((resolve) => {
+      releaseRefusal = resolve;
+    });
+    await visitor.route('**/api/v1/auth/refresh', async (route) => {
+      await refusalHeld;
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'urn:sentinelmesh:problem:unauthenticated',
+          title: 'Unauthenticated',
+          status: 401,
+        }),
+      });
+    });
+    const refusal = visitor.waitForResponse((res) => new URL(res.url()).pathname === '/api/v1/auth/refresh');
+    await visitor.goto(`${stack.web}/signup`);
+    await signUp(visitor, 'late.refusal@acme.example', 'Late Refusal');
+    await visitor.getByRole('heading', { name: 'No monitors yet' }).waitFor();
+    releaseRefusal();
+    expect((await refusal).status()).toBe(401);
+    await visitor.unroute('**/api/v1/auth/refresh');
+
+    await visitor.getByRole('link', { name: 'Channels' }).click();
+    await visitor.getByRole('heading', { name: 'Alert channels', level: 1 }).waitFor();
+    expect(new URL(visitor.url()).pathname).toBe('/channels');
+    await visitor.locator('.app-header__org', { hasText: 'Late Refusal' }).waitFor();
+  }, 90_000);
 });

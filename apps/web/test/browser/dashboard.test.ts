@@ -5,7 +5,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, startTarget } from '../../../../test/support/http-fixtures';
 import { waitFor } from '../../../../test/support/wait';
-import { launchChromium, saveScreenshot, screenshotDir, seriousA11yViolations } from './support/chromium';
+import {
+  hydrated,
+  launchChromium,
+  saveScreenshot,
+  screenshotDir,
+  seriousA11yViolations,
+} from './support/chromium';
 import { seedManyMonitors } from './support/seed';
 import { type RunningStack, startStack } from './support/stack';
 
@@ -39,6 +45,7 @@ afterAll(async () => {
 describe('the dashboard in headless Chromium against the real stack', () => {
   it('signs up, adds a Slack and a Discord channel, creates a monitor through the form, sees it UP, then DOWN with an incident without reloading, acknowledges it, and stays signed in after a reload', async () => {
     await page.goto(`${stack.web}/signup`);
+    await hydrated(page);
     await page.getByLabel('Email').fill('oncall@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByLabel('Organization name').fill('Browser Test Org');
@@ -46,10 +53,13 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
 
     await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('heading', { name: 'Alert channels', level: 1 }).waitFor();
+    await hydrated(page);
     await page.getByLabel('Name', { exact: true }).fill('#ops-alerts');
     await page.getByLabel('Slack incoming webhook URL').fill(`${slack.url}/services/T0/B0/secret`);
     await page.getByRole('button', { name: 'Add channel' }).click();
-    await page.locator('.channel-card', { hasText: '#ops-alerts' }).waitFor();
+    // The new card needs the write and a re-read of the list, beside the rest of the suite.
+    await page.locator('.channel-card', { hasText: '#ops-alerts' }).waitFor({ timeout: SEES_CHANGE_MS });
 
     // Discord comes from the channel registry like every type; its webhook URL is shown masked.
     await page.getByLabel('Type').selectOption('discord');
@@ -57,7 +67,7 @@ describe('the dashboard in headless Chromium against the real stack', () => {
     await page.getByLabel('Discord webhook URL').fill(`${slack.url}/api/webhooks/42/SECRET-token-abcd`);
     await page.getByRole('button', { name: 'Add channel' }).click();
     const discordRow = page.locator('.channel-card', { hasText: '#dev-alerts' });
-    await discordRow.getByText('Discord', { exact: true }).waitFor();
+    await discordRow.getByText('Discord', { exact: true }).waitFor({ timeout: SEES_CHANGE_MS });
     expect(await discordRow.textContent()).toContain('/…abcd');
     expect(await discordRow.textContent()).not.toContain('SECRET-token');
 

@@ -5,6 +5,7 @@ import { fastHttpMonitor, startReceiver, startTarget } from '../../../../test/su
 import { waitFor } from '../../../../test/support/wait';
 import {
   type A11yViolation,
+  hydrated,
   launchChromium,
   saveScreenshot,
   seriousA11yViolations,
@@ -112,14 +113,6 @@ async function asOwner<T>(method: string, path: string, body?: unknown): Promise
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (res.status === 204 ? null : await res.json()) as T;
-}
-
-/** Waits until React has hydrated the page's form: a click before that would submit it natively. */
-async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const form = document.querySelector('main form');
-    return form !== null && Object.keys(form).some((key) => key.startsWith('__reactProps'));
-  });
 }
 
 /** The outermost elements reaching past the right edge of the screen, named for a failure message. */

@@ -61,3 +61,14 @@ export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]
       targets: v.nodes.map((n) => n.target.join(' ')),
     }));
 }
+
+/**
+ * Waits until React has hydrated the page's form: a click before that would submit it natively,
+ * as a plain GET of the same page, and text typed before it may not reach the form's state.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const form = document.querySelector('main form');
+    return form !== null && Object.keys(form).some((key) => key.startsWith('__reactProps'));
+  });
+}
