@@ -1,5 +1,8 @@
 /** Pure helpers of the monitor list: URL filters, recent-check ticks and certificate expiry. */
 
+/** Monitors per page of the list: the overview reads one page at a time, however many there are. */
+export const MONITOR_PAGE_SIZE = 100;
+
 export interface ListFilters {
   status: string;
   type: string;

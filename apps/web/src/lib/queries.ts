@@ -22,6 +22,7 @@ import type {
 } from './api-types';
 import { useAuth } from './auth';
 import { isLive } from './live';
+import { MONITOR_PAGE_SIZE } from './monitor-list';
 
 /** Dashboards poll every 10 s; a hidden tab slows to once a minute and catches up when shown again. */
 export const POLL_INTERVAL_MS = 10_000;
@@ -39,7 +40,6 @@ export function pollInterval(): number {
 
 export const polling = { refetchInterval: pollInterval, refetchIntervalInBackground: true } as const;
 
-export const MONITOR_PAGE_SIZE = 100;
 export const RESULTS_LIMIT = 50;
 
 export interface MonitorFilters {
