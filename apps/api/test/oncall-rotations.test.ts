@@ -263,6 +263,23 @@ describe('personal channels', () => {
     }
   });
 
+  it("go with their member: removing the member deletes their personal channels and no one else's", async () => {
+    const leaving = await addMemberSession(api, owner, 'member');
+    const theirs = (
+      await client(api.app, leaving.token).post('/v1/channels', email('leaving@example.com'))
+    ).json();
+    const kept = (await client(api.app, member.token).post('/v1/channels', email('me@example.com'))).json();
+    const removed = await client(api.app, owner.token).delete(`/v1/members/${leaving.userId}`);
+    expect(removed.statusCode).toBe(204);
+
+    const left = await testDb.db
+      .selectFrom('channels')
+      .select('id')
+      .where('id', 'in', [theirs.id, kept.id])
+      .execute();
+    expect(left.map((r) => r.id)).toEqual([kept.id]);
+  });
+
   it('are refused as defaults and to API keys, which act for nobody in particular', async () => {
     const asDefault = await client(api.app, member.token).post('/v1/channels', {
       ...email('me@example.com'),

@@ -92,6 +92,8 @@ export async function removeMember(ctx: ActorContext, userId: string) {
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .execute();
+  // Their personal channels reach only them: nobody else may edit them, so they go too.
+  await db.deleteFrom('channels').where('org_id', '=', actor.orgId).where('user_id', '=', userId).execute();
   // Their keys die with the membership, and stay dead if the person is added again later.
   await db
     .updateTable('api_keys')
