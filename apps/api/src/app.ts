@@ -44,10 +44,12 @@ import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
+import { publicStatusUpdateRoutes } from './routes/public-status-updates';
 import { regionRoutes } from './routes/regions';
 import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
+import { statusPageIncidentRoutes } from './routes/status-page-incidents';
 import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
 import { createMailer, type Mailer } from './services/mailer';
@@ -170,6 +172,7 @@ export async function buildApp(deps: AppDeps) {
       escalationPolicyRoutes,
       statsRoutes,
       statusPageRoutes,
+      statusPageIncidentRoutes,
       managedRoutes,
       usageRoutes,
       regionRoutes,
@@ -189,6 +192,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
   await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(publicStatusUpdateRoutes, { prefix: '/v1', ctx });
   await app.register(ackLinkRoutes, { prefix: '/v1', ctx });
   await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });

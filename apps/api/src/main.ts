@@ -12,6 +12,7 @@ import { buildApp } from './app';
 import { parseApiEnv } from './env';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
+import { createSubscriberDelivery } from './jobs/subscriber-delivery';
 import { sealMonitorSecrets } from './jobs/seal-monitor-secrets';
 
 async function main(): Promise<void> {
@@ -64,11 +65,24 @@ async function main(): Promise<void> {
           retentionDays: env.RESULT_RETENTION_DAYS,
         })
       : null;
+  // Status-page subscribers: the outbox is claimed with a lease, so every API replica may send it.
+  const subscribers = createSubscriberDelivery({
+    db,
+    box: new SecretBox(env.SECRETS_KEY),
+    logger,
+    config: env,
+    policy: {
+      subscriberGapMs: env.SUBSCRIBER_MIN_GAP_SECONDS * 1000,
+      pagePerMinute: env.SUBSCRIBER_PAGE_PER_MINUTE,
+    },
+  });
+  if (env.SUBSCRIBER_DELIVERY_INTERVAL_MS > 0) subscribers.start(env.SUBSCRIBER_DELIVERY_INTERVAL_MS);
   installShutdown({
     logger,
     steps: [
       { name: 'rollups', run: async () => rollups?.stop() },
       { name: 'retention', run: async () => retention?.stop() },
+      { name: 'subscribers', run: () => subscribers.close() },
       { name: 'partitions', run: partitions.stop },
       { name: 'http', run: () => app.close() },
     ],

@@ -12,6 +12,8 @@ export interface ReceivedMail {
   messageId: string;
   alertId: string;
   event: string;
+  /** Raw header values by lower-case name (the last one of a name). */
+  rawHeaders: Record<string, string>;
 }
 
 /** A real SMTP peer on 127.0.0.1: accepts every message and keeps it parsed. */
@@ -35,6 +37,9 @@ export async function startSmtpReceiver() {
             messageId: mail.messageId ?? '',
             alertId: header('x-sentinelmesh-alert-id'),
             event: header('x-sentinelmesh-event'),
+            rawHeaders: Object.fromEntries(
+              mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]),
+            ),
           });
           callback();
         })

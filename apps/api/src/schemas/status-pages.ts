@@ -6,6 +6,7 @@ import {
 } from '@sentinelmesh/core';
 import { z } from 'zod';
 import { isoTime, managedFields } from './common';
+import { publicPageIncidentSchema } from './status-page-incidents';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -62,4 +63,5 @@ export const publicStatusPageSchema = z.object({
         ),
     }),
   ),
+  incidents: z.array(publicPageIncidentSchema).describe('open incidents posted on the page, newest first'),
 });

@@ -4,6 +4,7 @@ import type { ServiceContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { openPageIncidents } from './status-page-incidents';
 import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -203,5 +204,6 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     title: page.title,
     status: anyDown ? ('down' as const) : degraded ? ('degraded' as const) : ('operational' as const),
     monitors: views,
+    incidents: await openPageIncidents(ctx, page.id),
   };
 }
