@@ -9,6 +9,7 @@ import { fetchPublicStatusPage } from '../lib/org-queries';
 import { polling } from '../lib/queries';
 import { ProblemBanner } from './problem-banner';
 import { StatusBadge } from './status-badge';
+import { StatusPageIncidents } from './status-page-incidents';
 
 // Bars are UTC days: label them so, whatever the reader's zone.
 const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -68,6 +69,7 @@ export function PublicStatusPage({ slug }: { slug: string }) {
           {bannerText}
         </p>
       ) : null}
+      <StatusPageIncidents incidents={data?.incidents} />
       <ul className="status-list">
         {data?.monitors.map((m) => (
           <li key={m.id} className="card">

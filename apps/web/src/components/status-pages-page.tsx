@@ -9,6 +9,8 @@ import { ErrorSummary, Field } from './field';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
+import { StatusPageIncidentsEditor } from './status-page-incidents-editor';
+import { StatusPageSubscribers } from './status-page-subscribers';
 import { TableScroll } from './table-scroll';
 import { useInPlaceEdit } from './use-in-place-edit';
 import { useSimpleForm } from './use-simple-form';
@@ -169,6 +171,8 @@ export function StatusPagesPage() {
         </TableScroll>
       ) : null}
       <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} />
+      {editing ? <StatusPageIncidentsEditor key={`incidents-${editing.id}`} page={editing} /> : null}
+      {editing ? <StatusPageSubscribers key={`subscribers-${editing.id}`} page={editing} /> : null}
     </>
   );
 }

@@ -7,6 +7,7 @@ import type {
   Monitor,
   Role,
 } from '@sentinelmesh/core';
+import type { PublicPageIncident } from './status-page-comm';
 
 // Response shapes of docs/api.md, as the dashboard reads them.
 
@@ -294,6 +295,8 @@ export interface PublicStatusPage {
   title: string;
   status: 'operational' | 'degraded' | 'down';
   monitors: PublicStatusMonitor[];
+  /** Open incidents posted on the page, newest first. */
+  incidents?: PublicPageIncident[];
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';

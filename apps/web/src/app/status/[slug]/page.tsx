@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { PublicStatusPage } from '../../../components/public-status-page';
+import { StatusPageSubscribe } from '../../../components/status-page-subscribe';
 import { serverGet } from '../../../lib/server-api';
 
 export const metadata: Metadata = { title: 'Status' };
@@ -20,6 +21,7 @@ export default async function StatusPage({ params }: { params: Promise<{ slug: s
   return (
     <main id="main" className="page page--narrow">
       <PublicStatusPage slug={slug} />
+      <StatusPageSubscribe slug={slug} />
       <p className="muted">Powered by SentinelMesh</p>
     </main>
   );
