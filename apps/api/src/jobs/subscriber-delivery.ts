@@ -3,7 +3,7 @@ import type { Db } from '@sentinelmesh/db';
 import type { Logger, SecretBox } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import type { ApiConfig } from '../context';
-import { forgetUnconfirmed } from '../services/status-page-subscribers';
+import { pruneSubscriberRows } from '../services/status-page-subscribers';
 import {
   createSubscriberSenders,
   type SendResult,
@@ -27,6 +27,8 @@ export interface DeliveryPolicy {
   backoffMs: number;
   maxBackoffMs: number;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   leaseMs: 120_000,
@@ -217,7 +219,10 @@ export function createSubscriberDelivery(options: {
         return outcome;
       }),
     );
-    await forgetUnconfirmed(db, new Date());
+    if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await pruneSubscriberRows(db, new Date());
+    }
     return {
       sent: outcomes.filter((o) => o === 'sent').length,
       retry: outcomes.filter((o) => o === 'retry').length,
@@ -225,6 +230,7 @@ export function createSubscriberDelivery(options: {
     };
   }
 
+  let prunedAt = 0;
   let loop: { stop(): Promise<void> } | null = null;
   return {
     policy,

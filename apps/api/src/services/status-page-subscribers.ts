@@ -152,12 +152,19 @@ export async function deleteSubscriber(ctx: TenantContext, pageId: string, id: s
   await deleteOwned(ctx, 'status_page_subscribers', id, 'subscriber', pageId);
 }
 
-/** Subscribers who never confirmed, once their link expired, are forgotten. */
-export async function forgetUnconfirmed(db: ServiceContext['db'], now: Date): Promise<number> {
-  const result = await db
+/** How long sent and failed deliveries are kept (what was sent to whom, for support questions). */
+export const DELIVERY_LOG_DAYS = 30;
+
+/** Forgets subscribers who never confirmed once their link expired, and deliveries past the log's age. */
+export async function pruneSubscriberRows(db: ServiceContext['db'], now: Date): Promise<void> {
+  await db
     .deleteFrom('status_page_subscribers')
     .where('confirmed_at', 'is', null)
     .where('confirm_expires_at', '<', now)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .execute();
+  await db
+    .deleteFrom('status_page_deliveries')
+    .where('status', '<>', 'pending')
+    .where('created_at', '<', new Date(now.getTime() - DELIVERY_LOG_DAYS * 86_400_000))
+    .execute();
 }

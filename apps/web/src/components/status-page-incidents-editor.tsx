@@ -132,8 +132,8 @@ export function StatusPageIncidentsEditor({ page }: { page: StatusPage }) {
   const incidents = usePageIncidents(page.id);
   const items = incidents.data?.items;
   return (
-    <section aria-labelledby="pi-title">
-      <h2 id="pi-title">Incidents on {page.title}</h2>
+    <section aria-labelledby="pi-section">
+      <h2 id="pi-section">Incidents on {page.title}</h2>
       {incidents.error ? (
         <ProblemBanner error={incidents.error} onRetry={() => void incidents.refetch()} />
       ) : null}

@@ -82,6 +82,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE UNIQUE INDEX status_page_subscribers_email_idx ON status_page_subscribers (status_page_id, email)
       WHERE email IS NOT NULL;
     CREATE INDEX status_page_subscribers_page_idx ON status_page_subscribers (org_id, status_page_id, created_at DESC, id DESC);
+    CREATE INDEX status_page_subscribers_unconfirmed_idx ON status_page_subscribers (confirm_expires_at)
+      WHERE confirmed_at IS NULL;
 
     CREATE TABLE status_page_deliveries (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -110,6 +112,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       WHERE status = 'pending';
     CREATE INDEX status_page_deliveries_subscriber_idx ON status_page_deliveries (subscriber_id, created_at, id)
       WHERE status = 'pending';
+    CREATE INDEX status_page_deliveries_page_sent_idx ON status_page_deliveries (status_page_id, sent_at)
+      WHERE sent_at IS NOT NULL;
+    CREATE INDEX status_page_deliveries_done_idx ON status_page_deliveries (created_at) WHERE status <> 'pending';
   `.execute(db);
   for (const table of TABLES) await protect(db, table);
 }
