@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../verifier/test/receiver';
 import { createSubscriberDelivery, type DeliveryPolicy } from '../src/jobs/subscriber-delivery';
 import { announce } from '../src/services/status-page-announcements';
+import { pruneSubscriberRows } from '../src/services/status-page-subscribers';
 import {
   addMemberSession,
   client,
@@ -246,6 +247,37 @@ describe('email subscribers', () => {
     expect((await as.delete(`/v1/status-pages/${pageId}/subscribers/${row.id}`)).statusCode).toBe(204);
     expectProblem(await as.delete(`/v1/status-pages/${pageId}/subscribers/${row.id}`), 404);
     expectProblem(await as.delete(`/v1/status-pages/${pageId}/subscribers/not-an-id`), 404);
+  });
+});
+
+describe('housekeeping', () => {
+  it('forgets subscribers who never confirmed once their link expired, and old finished deliveries', async () => {
+    const page = (
+      await client(api.app, owner.token).post('/v1/status-pages', { slug: 'tidy', title: 'Tidy' })
+    ).json().id;
+    await publicPost('/v1/public/status-pages/tidy/subscribers', { email: 'late@example.test' });
+    await subscribeAndConfirm('kept@example.test', 'tidy');
+    await postIncident('Tidy up', page);
+    await delivery().runOnce();
+    const rows = () =>
+      testDb.db
+        .selectFrom('status_page_subscribers')
+        .select('email')
+        .where('status_page_id', '=', page)
+        .execute();
+    await pruneSubscriberRows(testDb.db, new Date());
+    expect((await rows()).map((r) => r.email).sort()).toEqual(['kept@example.test', 'late@example.test']);
+    await pruneSubscriberRows(testDb.db, new Date(Date.now() + 49 * 3_600_000));
+    expect((await rows()).map((r) => r.email)).toEqual(['kept@example.test']);
+    const sent = () =>
+      testDb.db
+        .selectFrom('status_page_deliveries')
+        .select('id')
+        .where('status_page_id', '=', page)
+        .execute();
+    expect(await sent()).toHaveLength(1);
+    await pruneSubscriberRows(testDb.db, new Date(Date.now() + 31 * 86_400_000));
+    expect(await sent()).toHaveLength(0);
   });
 });
 

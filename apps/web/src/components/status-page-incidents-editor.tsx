@@ -34,8 +34,10 @@ function UpdateForm({ pageId, incident }: { pageId: string; incident: PageIncide
     labels: { status: 'Status', message: 'Update' },
     check: () => (message.trim() ? {} : { message: 'Say what changed' }),
     submit: async () => {
-      await post.mutateAsync({ incidentId: incident.id, status, message: message.trim() });
-      setMessage('');
+      const sent = message;
+      await post.mutateAsync({ incidentId: incident.id, status, message: sent.trim() });
+      // The list shows the update before this resolves: keep whatever was typed since.
+      setMessage((current) => (current === sent ? '' : current));
     },
   });
   return (
@@ -81,10 +83,12 @@ function NewIncidentForm({ pageId }: { pageId: string }) {
       return errors;
     },
     submit: async () => {
+      const sent = { title, message };
       await create.mutateAsync({ title: title.trim(), impact, message: message.trim() });
-      setNotice(`Posted incident ${title.trim()}.`);
-      setTitle('');
-      setMessage('');
+      setNotice(`Posted incident ${sent.title.trim()}.`);
+      // The list shows the incident before this resolves: keep whatever was typed since.
+      setTitle((current) => (current === sent.title ? '' : current));
+      setMessage((current) => (current === sent.message ? '' : current));
     },
   });
   return (
