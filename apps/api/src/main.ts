@@ -12,8 +12,8 @@ import { buildApp } from './app';
 import { parseApiEnv } from './env';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
-import { createSubscriberDelivery } from './jobs/subscriber-delivery';
 import { sealMonitorSecrets } from './jobs/seal-monitor-secrets';
+import { createSubscriberDelivery } from './jobs/subscriber-delivery';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseApiEnv>;

@@ -1,6 +1,5 @@
-import { SecretBox } from '@sentinelmesh/platform';
-import { createLogger } from '@sentinelmesh/platform';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { createLogger, SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../verifier/test/receiver';
 import { createSubscriberDelivery, type DeliveryPolicy } from '../src/jobs/subscriber-delivery';

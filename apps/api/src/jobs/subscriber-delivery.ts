@@ -4,12 +4,12 @@ import type { Logger, SecretBox } from '@sentinelmesh/platform';
 import { sql } from 'kysely';
 import type { ApiConfig } from '../context';
 import { pruneSubscriberRows } from '../services/status-page-subscribers';
+import { subscriberLinks, unsubscribeToken } from '../services/subscriber-links';
 import {
   createSubscriberSenders,
   type SendResult,
   type SubscriberSenders,
 } from '../services/subscriber-senders';
-import { subscriberLinks, unsubscribeToken } from '../services/subscriber-links';
 import { runEvery } from './every';
 
 /** How deliveries are paced (docs/status-pages.md, "Subscribers"). */

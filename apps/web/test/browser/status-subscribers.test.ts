@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../../../test/support/stack';
 import { waitFor } from '../../../../test/support/wait';
 import { startSmtpReceiver } from '../../../verifier/test/receivers';
-import { launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
+import { hydrated, launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
 
 // A status page talking to its subscribers, in headless Chromium against the real API and dashboard:
 // a visitor subscribes and confirms by the emailed link, a member posts an incident and two updates
@@ -67,14 +67,6 @@ async function newVisitor(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   contexts.push(context);
   return context.newPage();
-}
-
-/** Waits until React has hydrated the page's forms and buttons: a click before would do nothing. */
-async function hydrated(page: Page, selector = 'main form'): Promise<void> {
-  await page.waitForFunction((sel) => {
-    const el = document.querySelector(sel);
-    return el !== null && Object.keys(el).some((key) => key.startsWith('__reactProps'));
-  }, selector);
 }
 
 const mailsTo = (to: string) => smtp.mails.filter((m) => m.to.includes(to));
