@@ -52,6 +52,7 @@ import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
 import { createMailer, type Mailer } from './services/mailer';
 import { createPasswordHasher } from './services/passwords';
+import { StatusPageCache } from './services/status-page-cache';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const API_VERSION = '1.0.0';
@@ -152,6 +153,9 @@ export async function buildApp(deps: AppDeps) {
       createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.SMTP_FROM, logger: deps.logger }),
   };
   app.addHook('onClose', () => ctx.mailer.close());
+  const statusPageCache = new StatusPageCache(ctx);
+  app.decorate('statusPageCache', statusPageCache);
+  app.addHook('onClose', () => statusPageCache.close());
   await app.register(tenantPlugin, { db: deps.db, ctx });
 
   // Org-scoped routes: each authenticated request runs in one tenant transaction, opened by this

@@ -4,6 +4,7 @@ import type { ServiceContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -105,6 +106,7 @@ export async function createStatusPage(
       .executeTakeFirstOrThrow(),
   );
   await linkMonitors(db, orgId, row.id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [row.id]);
   return getStatusPage(ctx, row.id);
 }
 
@@ -132,11 +134,13 @@ export async function updateStatusPage(
       .execute(),
   );
   if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [id]);
   return getStatusPage(ctx, id);
 }
 
 export async function deleteStatusPage(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'status_pages', id, 'status page');
+  invalidateStatusPagesAfterCommit(ctx, [id]);
 }
 
 async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
