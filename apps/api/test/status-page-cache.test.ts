@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { connectRedis, createLogger, publishLiveEvents, type RedisClient } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,19 @@ describe('the public status page cache', () => {
     });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
+  });
+
+  it('sends the same JSON gzipped to a client that accepts it', async () => {
+    const plain = await read(api, 'cached');
+    const zipped = await api.app.inject({
+      method: 'GET',
+      url: '/v1/public/status-pages/cached',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length);
   });
 
   it('serves a change made behind its back only once invalidated', async () => {

@@ -35,12 +35,19 @@ export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       // Served as cached (ADR 0043): the JSON as built, without a transaction of its own.
       const page = await app.statusPageCache.get(request.params.slug);
       if (!page) throw apiErrors.notFound('status page');
-      reply.header('cache-control', 'public, max-age=30').header('etag', page.etag);
+      reply
+        .header('cache-control', 'public, max-age=30, stale-while-revalidate=30')
+        .header('etag', page.etag)
+        .header('vary', 'accept-encoding');
       // No body at all, not the JSON `null`.
       if (request.headers['if-none-match'] === page.etag)
         return reply.code(304).send(undefined as unknown as null);
-      // The cached text is this route's JSON already: Fastify sends a string as it is.
-      return reply.type('application/json; charset=utf-8').send(page.body as unknown as PublicStatusPage);
+      reply.type('application/json; charset=utf-8');
+      // The cached text is this route's JSON already: Fastify sends a string or a buffer as it is.
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        return reply.header('content-encoding', 'gzip').send(page.gzip as unknown as PublicStatusPage);
+      }
+      return reply.send(page.body as unknown as PublicStatusPage);
     },
   );
 };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { type LiveEvent, liveMessageSchema, orgEventsChannel } from '@sentinelmesh/core';
 import type { RedisClient } from '@sentinelmesh/platform';
 import { z } from 'zod';
@@ -32,6 +33,8 @@ export interface CachedPage {
 
 interface LocalPage extends CachedPage {
   checkedAtMs: number;
+  /** The body gzipped, made once per version in each process: what browsers and CDNs ask for. */
+  gzip: Buffer;
 }
 
 // Every key of one organization shares a hash tag, so one MGET reads them on a Redis Cluster too.
@@ -90,7 +93,7 @@ export const invalidateStatusPagesAfterCommit = (ctx: TenantContext, pageIds?: s
 export class StatusPageCache {
   private readonly local = new Map<string, LocalPage>();
   private readonly slugs = new Map<string, { orgId: string; pageId: string; atMs: number }>();
-  private readonly inflight = new Map<string, Promise<CachedPage | null>>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly heardOrgs = new Map<string, number>();
   private subscriber: RedisClient | null = null;
   private subscribing: Promise<void> | null = null;
@@ -101,7 +104,7 @@ export class StatusPageCache {
   constructor(private readonly ctx: ServiceContext) {}
 
   /** The page named `slug`, or null when no page has that slug. */
-  async get(slug: string): Promise<CachedPage | null> {
+  async get(slug: string): Promise<LocalPage | null> {
     const ref = await this.resolve(slug);
     if (!ref) return null;
     const page = await this.page(ref.orgId, ref.pageId);
@@ -140,7 +143,7 @@ export class StatusPageCache {
     });
   }
 
-  private page(orgId: string, pageId: string): Promise<CachedPage | null> | CachedPage {
+  private page(orgId: string, pageId: string): Promise<LocalPage | null> | LocalPage {
     const id = `${orgId}:${pageId}`;
     const held = this.local.get(id);
     const now = this.ctx.clock.now().getTime();
@@ -148,7 +151,7 @@ export class StatusPageCache {
     return this.once(`page:${id}`, () => this.load(orgId, pageId));
   }
 
-  private async load(orgId: string, pageId: string): Promise<CachedPage | null> {
+  private async load(orgId: string, pageId: string): Promise<LocalPage | null> {
     // Listen before reading, so a change committed while the page is built is heard.
     await this.listen(orgId);
     const k = keys(this.ctx.config.QUEUE_PREFIX, orgId, pageId);
@@ -170,8 +173,7 @@ export class StatusPageCache {
         await this.redisOr(() => this.ctx.redis.set(k.page, entry, 'PX', PAGE_TTL_MS), null);
       }
     }
-    this.keep({ ...page, checkedAtMs: now });
-    return page;
+    return this.keep(page, now);
   }
 
   private async build(
@@ -202,19 +204,24 @@ export class StatusPageCache {
           afterCommit: () => undefined,
         };
         const body = JSON.stringify(await publicStatusPage(tenant, row.slug));
-        const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+        // Weak: the same version is sent gzipped or not.
+        const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
         return { orgId, pageId, slug: row.slug, body, etag, ...stamp };
       });
   }
 
-  private keep(page: LocalPage): void {
+  private keep(page: CachedPage, now: number): LocalPage {
     const id = `${page.orgId}:${page.pageId}`;
+    const held = this.local.get(id);
+    const gzip = held?.etag === page.etag ? held.gzip : gzipSync(page.body);
+    const kept = { ...page, checkedAtMs: now, gzip };
     this.local.delete(id);
-    this.local.set(id, page);
+    this.local.set(id, kept);
     if (this.local.size > LOCAL_MAX_PAGES) {
       const oldest = this.local.keys().next().value;
       if (oldest !== undefined) this.local.delete(oldest);
     }
+    return kept;
   }
 
   /** Drops this process's copies of the organization's pages (or of `pageIds`). */
@@ -283,7 +290,7 @@ export class StatusPageCache {
     const running = this.inflight.get(key) as Promise<T> | undefined;
     if (running) return running;
     const promise = task().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, promise as Promise<CachedPage | null>);
+    this.inflight.set(key, promise);
     return promise;
   }
 
