@@ -23,7 +23,7 @@ import { startBenchServices } from './services';
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '32' },
+    connections: { type: 'string', default: '16' },
   },
 });
 const seconds = Number(args.seconds);
@@ -128,6 +128,9 @@ function summary(phase: string, result: autocannon.Result): Row {
   };
 }
 
+/** What browsers (and CDNs) ask for. */
+const GZIP = { 'accept-encoding': 'gzip' };
+
 const drive = (url: string, options: Partial<autocannon.Options> = {}) =>
   autocannon({ url, connections, duration: seconds, ...options });
 
@@ -168,18 +171,27 @@ try {
       throw new Error(`warming ${url}: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
   }
 
-  log(`API JSON of one page: ${connections} connections for ${seconds} s`);
-  rows.push(summary('api-json bench-a', await drive(`${api}/bench-a`)));
-  log(JSON.stringify(rows.at(-1)));
+  const probe = await fetch(`${web}/bench-a`, { headers: GZIP });
+  await probe.body?.cancel();
+  log(
+    `dashboard page: x-nextjs-cache ${probe.headers.get('x-nextjs-cache')}, cache-control ${probe.headers.get('cache-control')}, content-encoding ${probe.headers.get('content-encoding')}`,
+  );
 
-  log(`dashboard HTML of one page: ${connections} connections for ${seconds} s`);
-  rows.push(summary('web-html bench-a', await drive(`${web}/bench-a`)));
-  log(JSON.stringify(rows.at(-1)));
+  for (const [phase, url, headers] of [
+    ['api-json bench-a gzip', `${api}/bench-a`, GZIP],
+    ['api-json bench-a identity', `${api}/bench-a`, {}],
+    ['web-html bench-a gzip', `${web}/bench-a`, GZIP],
+    ['web-html bench-a identity', `${web}/bench-a`, {}],
+  ] as const) {
+    log(`${phase}: ${connections} connections for ${seconds} s`);
+    rows.push(summary(phase, await drive(url, { headers })));
+    log(JSON.stringify(rows.at(-1)));
+  }
 
   log('API JSON of bench-a hammered while one connection reads bench-b at 20 req/s');
   const [hammered, beside] = await Promise.all([
-    drive(`${api}/bench-a`),
-    drive(`${api}/bench-b`, { connections: 1, overallRate: 20 }),
+    drive(`${api}/bench-a`, { headers: GZIP }),
+    drive(`${api}/bench-b`, { connections: 1, overallRate: 20, headers: GZIP }),
   ]);
   rows.push(summary('api-json bench-a (hammered)', hammered));
   rows.push(summary('api-json bench-b (beside it)', beside));
@@ -200,8 +212,8 @@ try {
   await limited.start();
   const limitedApi = `http://127.0.0.1:${limitedPort}/v1/public/status-pages`;
   const [over, kept] = await Promise.all([
-    drive(`${limitedApi}/bench-a`),
-    drive(`${limitedApi}/bench-b`, { connections: 1, overallRate: 20 }),
+    drive(`${limitedApi}/bench-a`, { headers: GZIP }),
+    drive(`${limitedApi}/bench-b`, { connections: 1, overallRate: 20, headers: GZIP }),
   ]);
   rows.push(summary('limited: bench-a over its budget', over));
   rows.push(summary('limited: bench-b beside it', kept));

@@ -94,7 +94,8 @@ export class StatusPageCache {
   private readonly local = new Map<string, LocalPage>();
   private readonly slugs = new Map<string, { orgId: string; pageId: string; atMs: number }>();
   private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly heardOrgs = new Map<string, number>();
+  /** Organizations whose live channel this process listens to: when last used, and the subscription. */
+  private readonly heardOrgs = new Map<string, { usedMs: number; subscribed: Promise<void> }>();
   private subscriber: RedisClient | null = null;
   private subscribing: Promise<void> | null = null;
   private sweeper: NodeJS.Timeout | null = null;
@@ -231,11 +232,14 @@ export class StatusPageCache {
   }
 
   /** Subscribes to the invalidation channel and to `orgId`'s live events (until unused for a while). */
-  private async listen(orgId: string): Promise<void> {
-    const now = this.ctx.clock.now().getTime();
-    const known = this.heardOrgs.has(orgId);
-    this.heardOrgs.set(orgId, now);
-    if (known) return;
+  private listen(orgId: string): Promise<void> {
+    const heard = this.heardOrgs.get(orgId);
+    const subscribed = heard?.subscribed ?? this.subscribe(orgId);
+    this.heardOrgs.set(orgId, { usedMs: this.ctx.clock.now().getTime(), subscribed });
+    return subscribed;
+  }
+
+  private async subscribe(orgId: string): Promise<void> {
     const subscriber = await this.connection();
     if (!subscriber) return;
     await this.redisOr(() => subscriber.subscribe(orgEventsChannel(this.ctx.config.QUEUE_PREFIX, orgId)), 0);
@@ -261,7 +265,7 @@ export class StatusPageCache {
 
   private async sweep(): Promise<void> {
     const now = this.ctx.clock.now().getTime();
-    for (const [orgId, usedMs] of this.heardOrgs) {
+    for (const [orgId, { usedMs }] of this.heardOrgs) {
       if (now - usedMs < 2 * PAGE_TTL_MS) continue;
       this.heardOrgs.delete(orgId);
       this.forget(orgId);

@@ -3,7 +3,7 @@
 import type { MonitorStatus } from '@sentinelmesh/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
-import type { PublicStatusPage as PublicPageData, PublicStatusMonitor } from '../lib/api-types';
+import type { PublicStatusMonitor } from '../lib/api-types';
 import { formatPercent, statusLabels } from '../lib/format';
 import { fetchPublicStatusPage } from '../lib/org-queries';
 import { polling } from '../lib/queries';
@@ -32,14 +32,12 @@ function level(uptime: number | null): string {
   return 'bad';
 }
 
-/** Anyone may read it: no session, polled like the dashboard; `initial` is what the server rendered. */
-export function PublicStatusPage({ slug, initial }: { slug: string; initial?: PublicPageData }) {
+/** Anyone may read it: no session, polled like the dashboard. */
+export function PublicStatusPage({ slug }: { slug: string }) {
   const page = useQuery({
     queryKey: ['public-status', slug],
     queryFn: () => fetchPublicStatusPage(slug),
     ...polling,
-    // Rendered up to a few seconds ago (the page is cached): shown at once, read again after mount.
-    ...(initial ? { initialData: initial, initialDataUpdatedAt: 0 } : {}),
   });
   if (page.error instanceof ApiError && page.error.status === 404) {
     return (
