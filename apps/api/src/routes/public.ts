@@ -36,7 +36,7 @@ export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       const page = await app.statusPageCache.get(request.params.slug);
       if (!page) throw apiErrors.notFound('status page');
       reply
-        .header('cache-control', 'public, max-age=30, stale-while-revalidate=30')
+        .header('cache-control', 'public, max-age=30')
         .header('etag', page.etag)
         .header('vary', 'accept-encoding');
       // No body at all, not the JSON `null`.
