@@ -211,8 +211,9 @@ try {
   });
   await limited.start();
   const limitedApi = `http://127.0.0.1:${limitedPort}/v1/public/status-pages`;
+  // 1,000 req/s for the window: past the page's budget, within the client's (ten times it) over all pages.
   const [over, kept] = await Promise.all([
-    drive(`${limitedApi}/bench-a`, { headers: GZIP }),
+    drive(`${limitedApi}/bench-a`, { headers: GZIP, overallRate: 1_000 }),
     drive(`${limitedApi}/bench-b`, { connections: 1, overallRate: 20, headers: GZIP }),
   ]);
   rows.push(summary('limited: bench-a over its budget', over));

@@ -17,5 +17,6 @@ export function proxy(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-// Status pages and the login page read the API while rendering, on behalf of the visitor (src/lib/server-api.ts).
-export const config = { matcher: ['/api/:path*', '/status/:path*', '/login'] };
+// The login page reads the API while rendering, on behalf of the visitor (src/lib/server-api.ts); status
+// pages are rendered for everybody at once (publicGet), so nothing of the visitor's is needed there.
+export const config = { matcher: ['/api/:path*', '/login'] };
