@@ -1,5 +1,5 @@
-import type { MonitorStatus } from './schemas/monitor';
 import { majorityOf } from './quorum';
+import type { MonitorStatus } from './schemas/monitor';
 
 /** What a status page shows for a monitor or a component. */
 export const shownStates = ['up', 'degraded', 'down', 'maintenance', 'paused', 'pending'] as const;

@@ -18,15 +18,27 @@ describe('degradedReason', () => {
   it.each([
     ['all regions passing at usual speed', {}, null],
     ['one of three regions failing the latest slot', { latestSlot: { reported: 3, failed: 1 } }, 'regions'],
-    ['two of three failing (a failed verdict, not degraded)', { latestSlot: { reported: 3, failed: 2 } }, null],
+    [
+      'two of three failing (a failed verdict, not degraded)',
+      { latestSlot: { reported: 3, failed: 2 } },
+      null,
+    ],
     ['one of two failing (below the majority of two)', { latestSlot: { reported: 2, failed: 1 } }, 'regions'],
     ['the only region failing (a failed verdict)', { latestSlot: { reported: 1, failed: 1 } }, null],
-    ['two of five failing under a quorum of 3', { latestSlot: { reported: 5, failed: 2 }, quorum: 3 }, 'regions'],
+    [
+      'two of five failing under a quorum of 3',
+      { latestSlot: { reported: 5, failed: 2 }, quorum: 3 },
+      'regions',
+    ],
     ['one of three failing under a quorum of 1', { latestSlot: { reported: 3, failed: 1 }, quorum: 1 }, null],
     ['the last hour p95 above twice the week', { recent: { p95: 201, samples: 60 } }, 'slow'],
     ['the last hour p95 exactly twice the week', { recent: { p95: 200, samples: 60 } }, null],
     ['slow, but too few recent samples', { recent: { p95: 900, samples: 4 } }, null],
-    ['slow, but too short a baseline', { recent: { p95: 900, samples: 60 }, baseline: { p95: 100, samples: 19 } }, null],
+    [
+      'slow, but too short a baseline',
+      { recent: { p95: 900, samples: 60 }, baseline: { p95: 100, samples: 19 } },
+      null,
+    ],
     ['no latency at all', { recent: { p95: null, samples: 0 }, latestSlot: null }, null],
   ] as const)('%s → %s', (_name, change, expected) => {
     expect(degradedReason({ ...calm, ...change } as DegradedSignals)).toBe(expected);

@@ -5,9 +5,9 @@ import { badgeColors, renderBadge } from '../badges/svg';
 import type { ServiceContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
 import { slugParams } from '../schemas/status-pages';
+import { monitorStats } from '../services/stats';
 import { badgeMonitor } from '../services/status-page-public';
 import { statusPageOrg } from '../services/status-pages';
-import { monitorStats } from '../services/stats';
 import { publicPageLimits } from './public-limits';
 
 const tags = ['status-pages'];
@@ -75,7 +75,16 @@ export const publicBadgeRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> =
 
   app.get(
     '/public/badges/:slug/:monitorId/status.svg',
-    { schema: { tags, summary: 'A status badge (SVG)', security: [], params, produces: ['image/svg+xml'], response: { 200: svg } } },
+    {
+      schema: {
+        tags,
+        summary: 'A status badge (SVG)',
+        security: [],
+        params,
+        produces: ['image/svg+xml'],
+        response: { 200: svg },
+      },
+    },
     async (request, reply) => sendSvg(reply, await resolve(request, reply, 'status', '24h')),
   );
 

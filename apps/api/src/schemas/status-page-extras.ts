@@ -62,7 +62,9 @@ export const publicComponentsSchema = z
       id: z.string(),
       name: z.string(),
       description: z.string().nullable(),
-      state: shownState.describe('the worst state of its monitors: down, degraded, maintenance, up, pending, paused'),
+      state: shownState.describe(
+        'the worst state of its monitors: down, degraded, maintenance, up, pending, paused',
+      ),
       uptimePercent: z.number().nullable().describe('the lowest uptime of its monitors over the 90 days'),
       uptime90d: uptimeDays.describe('per day, the lowest uptime of its monitors with data that day'),
       monitors: z.array(

@@ -1,5 +1,6 @@
 import type { ServiceContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
+import { isUuid } from '../http/ids';
 import { shownStates } from './status-page-degraded';
 
 /** A page's organization and slug by the host it is served on: a cross-tenant read, like the slug's. */
@@ -21,6 +22,7 @@ export async function statusPageByDomain(
  */
 export async function badgeMonitor(ctx: TenantContext, slug: string, monitorId: string) {
   const { db, orgId } = ctx;
+  if (!isUuid(monitorId)) throw apiErrors.notFound('badge');
   const row = await db
     .selectFrom('status_pages as p')
     .innerJoin('status_page_monitors as spm', 'spm.status_page_id', 'p.id')

@@ -15,7 +15,9 @@ export const componentsColumn = sql<ComponentView[]>`coalesce((SELECT json_agg(j
     'monitorIds', coalesce((SELECT array_agg(spm.monitor_id::text ORDER BY spm.position)
       FROM status_page_monitors spm WHERE spm.component_id = c.id AND spm.org_id = c.org_id), '{}'))
     ORDER BY c.position)
-  FROM status_page_components c WHERE c.status_page_id = p.id AND c.org_id = p.org_id), '[]')`.as('components');
+  FROM status_page_components c WHERE c.status_page_id = p.id AND c.org_id = p.org_id), '[]')`.as(
+  'components',
+);
 
 /** The branding, domain and badge columns of the read model. */
 export const settingsColumns = [
@@ -109,11 +111,15 @@ async function replaceComponents(
   const names = new Set<string>();
   for (const [index, component] of components.entries()) {
     const key = component.name.toLowerCase();
-    if (names.has(key)) problems.push({ path: `components.${index}.name`, message: 'another component has this name' });
+    if (names.has(key))
+      problems.push({ path: `components.${index}.name`, message: 'another component has this name' });
     names.add(key);
     const { unique, missing } = await findMissingIds(db, 'monitors', orgId, component.monitorIds);
     if (missing.length > 0)
-      problems.push({ path: `components.${index}.monitorIds`, message: `no such monitor: ${missing.join(', ')}` });
+      problems.push({
+        path: `components.${index}.monitorIds`,
+        message: `no such monitor: ${missing.join(', ')}`,
+      });
     for (const id of unique) {
       if (owner.has(id))
         problems.push({ path: `components.${index}.monitorIds`, message: `${id} is in another component` });

@@ -47,7 +47,9 @@ async function linkMonitors(db: TenantDb, orgId: string, pageId: string, monitor
       })),
     )
     .onConflict((oc) =>
-      oc.columns(['status_page_id', 'monitor_id']).doUpdateSet((eb) => ({ position: eb.ref('excluded.position') })),
+      oc
+        .columns(['status_page_id', 'monitor_id'])
+        .doUpdateSet((eb) => ({ position: eb.ref('excluded.position') })),
     )
     .execute();
 }
@@ -122,8 +124,13 @@ export async function createStatusPage(
       .executeTakeFirstOrThrow(),
   );
   await linkMonitors(db, orgId, row.id, monitorIds);
-  await saveStatusPageSettings(db, orgId, row.id, input, (write) => insertUnique(db, write), (ids) =>
-    linkMonitors(db, orgId, row.id, ids),
+  await saveStatusPageSettings(
+    db,
+    orgId,
+    row.id,
+    input,
+    (write) => insertUnique(db, write),
+    (ids) => linkMonitors(db, orgId, row.id, ids),
   );
   return getStatusPage(ctx, row.id);
 }
@@ -156,8 +163,13 @@ export async function updateStatusPage(
       .execute(),
   );
   if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
-  await saveStatusPageSettings(db, orgId, id, patch, (write) => insertUnique(db, write), (ids) =>
-    linkMonitors(db, orgId, id, ids),
+  await saveStatusPageSettings(
+    db,
+    orgId,
+    id,
+    patch,
+    (write) => insertUnique(db, write),
+    (ids) => linkMonitors(db, orgId, id, ids),
   );
   return getStatusPage(ctx, id);
 }

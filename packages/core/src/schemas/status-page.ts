@@ -42,9 +42,7 @@ export const statusPageBrandingShape = {
     .transform((c) => c.toLowerCase())
     .nullable(),
   footerText: z.string().trim().max(2000).nullable(),
-  links: z
-    .array(z.strictObject({ label: z.string().trim().min(1).max(100), url: httpsUrl }))
-    .max(10),
+  links: z.array(z.strictObject({ label: z.string().trim().min(1).max(100), url: httpsUrl })).max(10),
 };
 
 /** A named group of a page's monitors, shown in the order sent. */
