@@ -26,11 +26,14 @@ const escapes: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** XML 1.0 has no place for control characters other than tab, line feed and carriage return. */
+const allowedInXml = (c: string) => c >= ' ' || c === '\t' || c === '\n' || c === '\r';
+
 /** Text safe inside an XML element or attribute; control characters, which XML cannot carry, dropped. */
 export function escapeXml(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping them is the point
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  return [...text]
+    .filter(allowedInXml)
+    .join('')
     .replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 }
 
