@@ -306,4 +306,13 @@ describe('the public page', () => {
       404,
     );
   });
+
+  it('tells a proxy asking before on-demand TLS whether a name is a page domain', async () => {
+    const check = (domain: string) =>
+      api.app.inject({ method: 'GET', url: `/v1/public/custom-domains/check?domain=${domain}` });
+    const known = await check('Status.Customer.Test');
+    expect(known.statusCode).toBe(200);
+    expect(known.json()).toEqual({ domain: 'status.customer.test' });
+    expectProblem(await check('attacker.example'), 404);
+  });
 });

@@ -31,4 +31,24 @@ export const publicDomainRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
       return reply.header('cache-control', 'public, max-age=30').send(page);
     },
   );
+
+  // Caddy's on-demand TLS asks here before it requests a certificate for a name (docs/status-pages.md).
+  app.get(
+    '/public/custom-domains/check',
+    {
+      schema: {
+        tags: ['status-pages'],
+        summary: 'Whether a host name is the custom domain of a status page (for on-demand TLS)',
+        security: [],
+        querystring: z.object({ domain: z.string().max(253) }),
+        response: { 200: z.object({ domain: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const host = request.query.domain.toLowerCase();
+      await limit(request, reply, `domain:${host}`);
+      if (!(await statusPageByDomain(ctx, host))) throw apiErrors.notFound('status page');
+      return { domain: host };
+    },
+  );
 };

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
-import type { PublicStatusMonitor } from '../lib/api-types';
+import type { PublicStatusMonitor, PublicStatusPage as PublicStatusPageData } from '../lib/api-types';
 import { formatPercent } from '../lib/format';
 import { fetchPublicStatusPage } from '../lib/org-queries';
 import { polling } from '../lib/queries';
@@ -24,10 +24,17 @@ function overall(m: PublicStatusMonitor): string {
 }
 
 /** Anyone may read it: no session, polled like the dashboard. */
-export function PublicStatusPage({ slug }: { slug: string }) {
+export function PublicStatusPage({
+  slug,
+  initial,
+}: {
+  slug: string;
+  initial?: PublicStatusPageData | undefined;
+}) {
   const page = useQuery({
     queryKey: ['public-status', slug],
     queryFn: () => fetchPublicStatusPage(slug),
+    initialData: initial,
     ...polling,
   });
   if (page.error instanceof ApiError && page.error.status === 404) {
