@@ -88,37 +88,27 @@ export const publicBadgeRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> =
     async (request, reply) => sendSvg(reply, await resolve(request, reply, 'status', '24h')),
   );
 
-  app.get(
-    '/public/badges/:slug/:monitorId/uptime.svg',
-    {
-      schema: {
-        tags,
-        summary: 'An uptime badge (SVG), as the stats API computes it',
-        security: [],
-        params,
-        querystring: windowQuery,
-        produces: ['image/svg+xml'],
-        response: { 200: svg },
+  const figures = [
+    ['uptime', 'An uptime badge (SVG), as the stats API computes it'],
+    ['latency', 'A p95 latency badge (SVG), as the stats API computes it'],
+  ] as const;
+  for (const [metric, summary] of figures) {
+    app.get(
+      `/public/badges/:slug/:monitorId/${metric}.svg`,
+      {
+        schema: {
+          tags,
+          summary,
+          security: [],
+          params,
+          querystring: windowQuery,
+          produces: ['image/svg+xml'],
+          response: { 200: svg },
+        },
       },
-    },
-    async (request, reply) => sendSvg(reply, await resolve(request, reply, 'uptime', request.query.window)),
-  );
-
-  app.get(
-    '/public/badges/:slug/:monitorId/latency.svg',
-    {
-      schema: {
-        tags,
-        summary: 'A p95 latency badge (SVG), as the stats API computes it',
-        security: [],
-        params,
-        querystring: windowQuery,
-        produces: ['image/svg+xml'],
-        response: { 200: svg },
-      },
-    },
-    async (request, reply) => sendSvg(reply, await resolve(request, reply, 'latency', request.query.window)),
-  );
+      async (request, reply) => sendSvg(reply, await resolve(request, reply, metric, request.query.window)),
+    );
+  }
 
   app.get(
     '/public/badges/:slug/:monitorId/shields.json',
