@@ -149,6 +149,21 @@ describe.each([
 });
 
 describe('group reports', () => {
+  it('list the components that can be reported on, with their page', async () => {
+    expect((await get('/v1/reports/components')).json()).toEqual({
+      items: [
+        {
+          id: seeded.componentId,
+          name: 'Checkout',
+          statusPageId: seeded.statusPageId,
+          statusPage: 'Shop status',
+          monitors: 2,
+        },
+      ],
+    });
+    expect((await get('/v1/reports/components', other.token)).json()).toEqual({ items: [] });
+  });
+
   it('of the organization can be limited to chosen monitors', async () => {
     const ids = [seeded.monitors.C, seeded.monitors.A];
     const json = (await get(`/v1/reports/organization?month=2026-03&monitorIds=${ids.join(',')}`)).json();

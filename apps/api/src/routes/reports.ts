@@ -11,10 +11,16 @@ import {
   componentReportParams,
   groupReportSchema,
   organizationReportQuery,
+  reportableComponentsSchema,
   reportQuery,
   reportSchema,
 } from '../schemas/reports';
-import { componentReport, monitorReport, organizationReport } from '../services/sla-reports';
+import {
+  componentReport,
+  monitorReport,
+  organizationReport,
+  reportableComponents,
+} from '../services/sla-reports';
 
 type ReportFormat = 'json' | 'csv' | 'pdf';
 
@@ -101,7 +107,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   );
 
   app.get(
-    '/status-pages/:id/components/:componentId/report',
+    '/status-pages/:id/components/:cid/report',
     {
       onRequest: read,
       schema: {
@@ -114,7 +120,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (request, reply) => {
-      const componentId = requireId(request.params.componentId, 'component');
+      const componentId = requireId(request.params.cid, 'component');
       const { month, format } = request.query;
       const report = await componentReport(tenantOf(request), {
         statusPageId: requireId(request.params.id, 'status page'),
@@ -124,5 +130,18 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       const name = `sla-component-${componentId}-${month ?? report.from.slice(0, 10)}`;
       return sendReport(reply, report, format, name, groupRender);
     },
+  );
+
+  app.get(
+    '/reports/components',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'The status page components that can be reported on, with their pages',
+        response: { 200: reportableComponentsSchema },
+      },
+    },
+    async (request) => reportableComponents(tenantOf(request)),
   );
 };

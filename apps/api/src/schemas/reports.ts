@@ -50,7 +50,7 @@ export const organizationReportQuery = z
   })
   .superRefine(rangeRule);
 
-export const componentReportParams = z.object({ id: z.string(), componentId: z.string() });
+export const componentReportParams = z.object({ id: z.string(), cid: z.string().describe('the component') });
 
 const ms = z.number().nullable();
 
@@ -125,3 +125,15 @@ export const groupReportSchema = z
       .describe("each monitor's own figures: what its stats and report answer for the range"),
   })
   .describe('the report; format=csv answers text/csv and format=pdf application/pdf instead');
+
+export const reportableComponentsSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      statusPageId: z.string(),
+      statusPage: z.string().describe("the page's title"),
+      monitors: z.number().int().describe('monitors shown under the component'),
+    }),
+  ),
+});

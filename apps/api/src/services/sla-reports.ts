@@ -127,3 +127,37 @@ export async function organizationReport(
   if (chosen && monitors.length !== chosen.length) throw apiErrors.notFound('monitor');
   return groupReport(ctx, { scope: 'organization', subject: organization, monitors, range: input.range });
 }
+
+/** The components of the organization's status pages, to report on: page by page, in page order. */
+export async function reportableComponents(ctx: StatsContext) {
+  const rows = await ctx.db
+    .selectFrom('status_page_components as c')
+    .innerJoin('status_pages as p', 'p.id', 'c.status_page_id')
+    .select([
+      'c.id',
+      'c.name',
+      'c.status_page_id',
+      'p.title',
+      (eb) =>
+        eb
+          .selectFrom('status_page_monitors as sp')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('sp.component_id', '=', 'c.id')
+          .where('sp.org_id', '=', ctx.orgId)
+          .as('monitors'),
+    ])
+    .where('c.org_id', '=', ctx.orgId)
+    .orderBy('p.title')
+    .orderBy('c.position')
+    .orderBy('c.id')
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      statusPageId: row.status_page_id,
+      statusPage: row.title,
+      monitors: Number(row.monitors ?? 0),
+    })),
+  };
+}
