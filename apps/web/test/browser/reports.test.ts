@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing'
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../../../test/support/stack';
-import { launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
+import { hydrated, launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
 
 // Last calendar month (UTC), with an hourly check of two monitors forming the component "Checkout";
 // monitor A was down one hour of it, so the component's uptime is 1 - 3600 / (seconds of the month).
@@ -101,6 +101,7 @@ beforeAll(async () => {
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await page.goto(`${stack.web}/signup`);
+  await hydrated(page);
   await page.getByLabel('Email').fill(EMAIL);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Organization name').fill('Reports Browser Org');
