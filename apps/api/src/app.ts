@@ -47,6 +47,7 @@ import { publicRoutes } from './routes/public';
 import { publicBadgeRoutes } from './routes/public-badges';
 import { publicDomainRoutes } from './routes/public-domains';
 import { regionRoutes } from './routes/regions';
+import { reportSubscriptionRoutes } from './routes/report-subscriptions';
 import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps) {
       probeMetricsRoutes,
       exportRoutes,
       reportRoutes,
+      reportSubscriptionRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }
