@@ -44,7 +44,10 @@ import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
+import { publicBadgeRoutes } from './routes/public-badges';
+import { publicDomainRoutes } from './routes/public-domains';
 import { regionRoutes } from './routes/regions';
+import { reportSubscriptionRoutes } from './routes/report-subscriptions';
 import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
@@ -182,6 +185,7 @@ export async function buildApp(deps: AppDeps) {
       probeMetricsRoutes,
       exportRoutes,
       reportRoutes,
+      reportSubscriptionRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }
@@ -193,6 +197,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
   await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(publicDomainRoutes, { prefix: '/v1', ctx });
+  await app.register(publicBadgeRoutes, { prefix: '/v1', ctx });
   await app.register(ackLinkRoutes, { prefix: '/v1', ctx });
   await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });

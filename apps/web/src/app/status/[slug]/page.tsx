@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { PublicStatusPage } from '../../../components/public-status-page';
+import type { PublicStatusPage as PublicStatusPageData } from '../../../lib/api-types';
 import { publicGet } from '../../../lib/server-api';
 
 export const metadata: Metadata = { title: 'Status' };
@@ -18,22 +19,30 @@ export function generateStaticParams(): { slug: string }[] {
   return [];
 }
 
-/** An unknown slug answers 404 itself, not a page saying so; anything else is left to the page's own reads. */
-async function requireKnownSlug(slug: string): Promise<void> {
+/**
+ * An unknown slug answers 404 itself, not a page saying so. A known one is rendered with what the API
+ * answered (so a custom domain's first response already shows the page); failures are left to the
+ * page's own reads.
+ */
+async function requireKnownSlug(slug: string): Promise<PublicStatusPageData | undefined> {
   const response = await publicGet(
     `/v1/public/status-pages/${encodeURIComponent(slug)}`,
     REVALIDATE_SECONDS,
   ).catch(() => null);
-  await response?.body?.cancel();
   if (response?.status === 404) notFound();
+  if (!response?.ok) {
+    await response?.body?.cancel();
+    return undefined;
+  }
+  return (await response.json().catch(() => undefined)) as PublicStatusPageData | undefined;
 }
 
 export default async function StatusPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  await requireKnownSlug(slug);
+  const initial = await requireKnownSlug(slug);
   return (
     <main id="main" className="page page--narrow">
-      <PublicStatusPage slug={slug} />
+      <PublicStatusPage slug={slug} initial={initial} />
       <p className="muted">Powered by SentinelMesh</p>
     </main>
   );
