@@ -70,6 +70,10 @@ export const apiErrors = {
     new DomainError('conflict', 'this slug is taken', [
       { path: 'slug', message: 'taken by another status page' },
     ]),
+  domainTaken: () =>
+    new DomainError('conflict', 'this domain serves another status page', [
+      { path: 'customDomain', message: 'taken by another status page' },
+    ]),
   lastOwner: () =>
     new DomainError('conflict', 'an organization keeps at least one owner; make someone else owner first'),
   memberAlready: () =>

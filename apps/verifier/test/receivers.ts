@@ -14,6 +14,7 @@ export interface ReceivedMail {
   event: string;
   /** Raw header values by lower-case name (the last one of a name). */
   rawHeaders: Record<string, string>;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 /** A real SMTP peer on 127.0.0.1: accepts every message and keeps it parsed. */
@@ -40,6 +41,11 @@ export async function startSmtpReceiver() {
             rawHeaders: Object.fromEntries(
               mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]),
             ),
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: a.contentType,
+              content: a.content,
+            })),
           });
           callback();
         })

@@ -447,6 +447,30 @@ export interface StatusPageDeliveriesTable {
   last_error: string | null;
   sent_at: Timestamp | null;
   created_at: CreatedAt;
+/** A monthly SLA report emailed to recipients (migration 0029): of a monitor, a component or the organization. */
+export interface ReportSubscriptionsTable {
+  id: Generated<string>;
+  org_id: string;
+  scope: 'monitor' | 'component' | 'organization';
+  /** Set exactly when scope is `monitor`. */
+  monitor_id: string | null;
+  /** Set exactly when scope is `component`. */
+  component_id: string | null;
+  recipients: string[];
+  format: 'pdf' | 'csv';
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One month's report of a subscription, sent (migration 0029): the row is claimed in the sending transaction. */
+export interface ReportDeliveriesTable {
+  org_id: string;
+  subscription_id: string;
+  /** The calendar month reported on, `YYYY-MM`. */
+  month: string;
+  recipients: number;
+  sent_at: CreatedAt;
 }
 
 /** Scheduled checks per monitor, hour and latency bucket (-1: no latency); a table or a continuous aggregate. */
@@ -599,6 +623,8 @@ export interface Database {
   status_page_incident_updates: StatusPageIncidentUpdatesTable;
   status_page_subscribers: StatusPageSubscribersTable;
   status_page_deliveries: StatusPageDeliveriesTable;
+  report_subscriptions: ReportSubscriptionsTable;
+  report_deliveries: ReportDeliveriesTable;
   check_rollups_hourly: CheckRollupsHourlyTable;
   /** The tenant role's only way to results and rollups: views keeping the rows of `app.org_id` (0008-engines). */
   tenant_check_results: CheckResultsTable;

@@ -6,6 +6,7 @@ import { byTimeThenId, keysetPage } from '../http/cursor';
 import { isUuid } from '../http/ids';
 import { deleteOwned, findMissingIds } from './owned-ids';
 import { announce } from './status-page-announcements';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 
 export const STATUS_WORDS: Record<StatusPageIncidentStatus, string> = {
   investigating: 'Investigating',
@@ -203,6 +204,7 @@ async function insertIncident(
     throw error;
   }
   await addUpdate(ctx, { id, pageId, title: input.title }, { ...input, first: true });
+  invalidateStatusPagesAfterCommit(ctx, [pageId]);
   return getPageIncident(ctx, pageId, id);
 }
 
@@ -241,6 +243,7 @@ export async function updatePageIncident(
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .execute();
+  invalidateStatusPagesAfterCommit(ctx, [pageId]);
   return getPageIncident(ctx, pageId, id);
 }
 
@@ -267,11 +270,13 @@ export async function postPageIncidentUpdate(
     { id: input.id, pageId: input.pageId, title: incident.title },
     { status: input.status, message: input.message, first: false },
   );
+  invalidateStatusPagesAfterCommit(ctx, [input.pageId]);
   return getPageIncident(ctx, input.pageId, input.id);
 }
 
 export async function deletePageIncident(ctx: TenantContext, pageId: string, id: string): Promise<void> {
   await deleteOwned(ctx, 'status_page_incidents', id, 'status page incident', pageId);
+  invalidateStatusPagesAfterCommit(ctx, [pageId]);
 }
 
 /** Posts an automatic incident on a page, linked to it (once per page). */

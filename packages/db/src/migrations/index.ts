@@ -24,6 +24,7 @@ import * as m0024 from './0024-dependencies';
 import * as m0025 from './0025-managed-resources';
 import * as m0026 from './0026-status-page-components';
 import * as m0027 from './0027-status-page-incidents';
+import * as m0029 from './0029-report-subscriptions';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0025-managed-resources': m0025,
   '0026-status-page-components': m0026,
   '0027-status-page-incidents': m0027,
+  '0029-report-subscriptions': m0029,
 };
