@@ -447,6 +447,8 @@ export interface StatusPageDeliveriesTable {
   last_error: string | null;
   sent_at: Timestamp | null;
   created_at: CreatedAt;
+}
+
 /** A monthly SLA report emailed to recipients (migration 0029): of a monitor, a component or the organization. */
 export interface ReportSubscriptionsTable {
   id: Generated<string>;
