@@ -38,6 +38,29 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
+type Recipient = { channel_id?: string; recipient_user_id?: string };
+
+/** A delivered `monitor.down` alert of the owner's incident, to a channel or a member, under `key`. */
+const sentDown = (of: { incidentId: string; monitorId: string }, target: Recipient, key: string) => ({
+  org_id: owner.orgId,
+  incident_id: of.incidentId,
+  monitor_id: of.monitorId,
+  channel_id: null,
+  ...target,
+  event: 'monitor.down' as const,
+  status: 'sent' as const,
+  payload: JSON.stringify({}),
+  dedup_key: key,
+});
+
+/** The acknowledge link an alert to the owner about `incidentId` carries (its path). */
+const ownersAckLink = (incidentId: string) =>
+  `/v1/ack/${new AckLinks(api.config.SECRETS_KEY).token({
+    orgId: owner.orgId,
+    incidentId,
+    recipient: { type: 'member', id: owner.userId },
+  })}`;
+
 const twoSteps = () => ({
   name: 'Primary on call',
   steps: [
@@ -145,20 +168,8 @@ describe('the escalation timeline and acknowledge links', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const alert = (
-      route: unknown,
-      target: { channel_id?: string; recipient_user_id?: string },
-      key: string,
-    ) => ({
-      org_id: owner.orgId,
-      incident_id: incident.id,
-      monitor_id: monitor.id,
-      channel_id: null,
-      ...target,
-      event: 'monitor.down' as const,
-      status: 'sent' as const,
-      payload: JSON.stringify({}),
-      dedup_key: key,
+    const alert = (route: unknown, target: Recipient, key: string) => ({
+      ...sentDown({ incidentId: incident.id, monitorId: monitor.id }, target, key),
       route: JSON.stringify(route),
     });
     // One statement (and transaction) each: step 1 is written after step 0.
@@ -183,12 +194,7 @@ describe('the escalation timeline and acknowledge links', () => {
       )
       .execute();
 
-    const links = new AckLinks(api.config.SECRETS_KEY);
-    const url = `/v1/ack/${links.token({
-      orgId: owner.orgId,
-      incidentId: incident.id,
-      recipient: { type: 'member', id: owner.userId },
-    })}`;
+    const url = ownersAckLink(incident.id);
     const page = await api.app.inject({ method: 'GET', url });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
@@ -210,20 +216,23 @@ describe('the escalation timeline and acknowledge links', () => {
       nextReminderAt: null,
       acknowledgement: { by: { kind: 'user', id: owner.userId, name: owner.email }, viaLink: true },
     });
-    // The channel alerted by step 0 then hears of the acknowledgement.
-    expect(
-      timeline.notifications.map(
-        (n: { event: string; step: number; recipient: { type: string; name: string } }) => [
-          n.event,
-          n.step,
-          n.recipient.type,
-          n.recipient.name,
-        ],
-      ),
-    ).toEqual([
+    // The channel alerted by step 0 and the member emailed by step 1 then hear of the acknowledgement.
+    const notified = timeline.notifications.map(
+      (n: { event: string; step: number; recipient: { type: string; name: string } }) => [
+        n.event,
+        n.step,
+        n.recipient.type,
+        n.recipient.name,
+      ],
+    );
+    expect(notified.slice(0, 2)).toEqual([
       ['monitor.down', 0, 'channel', 'ops hook'],
       ['monitor.down', 1, 'member', owner.email],
+    ]);
+    // Written in one statement at the acknowledgement's time: their order between them is the ids'.
+    expect(notified.slice(2).sort()).toEqual([
       ['incident.acknowledged', null, 'channel', 'ops hook'],
+      ['incident.acknowledged', null, 'member', owner.email],
     ]);
     // The link is single-purpose: another incident's id under the same signature is refused.
     const forged = url.replace(/^\/v1\/ack\/([^.]+)/, (_, body: string) => {
@@ -239,5 +248,81 @@ describe('the escalation timeline and acknowledge links', () => {
       .where('id', '=', incident.id)
       .execute();
     expect((await api.app.inject({ method: 'GET', url })).statusCode).toBe(410);
+  });
+});
+
+describe("members' emails in the delivery log", () => {
+  it("lists an escalation step's email to a member beside channel alerts, and sends notified members one acknowledgement", async () => {
+    const monitor = (await as.post('/v1/monitors', httpMonitor({ name: 'member emails' }))).json();
+    const incident = await testDb.db
+      .insertInto('incidents')
+      .values({ org_id: owner.orgId, monitor_id: monitor.id, status: 'open', opened_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const down = (target: Recipient, key: string) =>
+      sentDown({ incidentId: incident.id, monitorId: monitor.id }, target, key);
+    const [toChannel, toMember] = await testDb.db
+      .insertInto('alerts')
+      .values([
+        down({ channel_id: channelId }, `${incident.id}:step:0:0`),
+        down({ recipient_user_id: owner.userId }, `${incident.id}:step:0:0`),
+        // Someone emailed who is no longer a member of the organization hears nothing more.
+        down({ recipient_user_id: other.userId }, `${incident.id}:step:0:0`),
+      ])
+      .returning('id')
+      .execute();
+
+    const log = (await as.get(`/v1/alerts?incidentId=${incident.id}`)).json();
+    const memberEmail = log.items.find((a: { id: string }) => a.id === toMember?.id);
+    expect(log.items).toHaveLength(3);
+    expect(memberEmail).toMatchObject({
+      incidentId: incident.id,
+      monitorId: monitor.id,
+      channelId: null,
+      recipient: { type: 'member', id: owner.userId, name: owner.email },
+      event: 'monitor.down',
+      status: 'sent',
+    });
+    // A channel's alert keeps its shape, and names its channel too.
+    expect(log.items.find((a: { id: string }) => a.id === toChannel?.id)).toMatchObject({
+      channelId,
+      recipient: { type: 'channel', id: channelId, name: 'ops hook' },
+    });
+    const detail = (await as.get(`/v1/incidents/${incident.id}`)).json();
+    expect(detail.timeline.alerts.map((a: { id: string }) => a.id)).toContain(toMember?.id);
+    expect(
+      detail.timeline.events.find((e: { alertId?: string }) => e.alertId === toMember?.id),
+    ).toMatchObject({
+      type: 'alert',
+      channel: null,
+      recipient: { type: 'member', id: owner.userId, name: owner.email },
+    });
+
+    // Acknowledged twice (the API, then the member's link): one acknowledgement per recipient.
+    expect((await as.post(`/v1/incidents/${incident.id}/acknowledge`)).statusCode).toBe(200);
+    const url = ownersAckLink(incident.id);
+    expect((await api.app.inject({ method: 'POST', url })).statusCode).toBe(200);
+    const acknowledgements = await testDb.db
+      .selectFrom('alerts')
+      .select(['channel_id', 'recipient_user_id', 'dedup_key', 'payload'])
+      .where('incident_id', '=', incident.id)
+      .where('event', '=', 'incident.acknowledged')
+      .orderBy('channel_id')
+      .execute();
+    expect(acknowledgements.map((a) => [a.channel_id, a.recipient_user_id, a.dedup_key])).toEqual([
+      [channelId, null, `${incident.id}:incident.acknowledged`],
+      [null, owner.userId, `${incident.id}:incident.acknowledged`],
+    ]);
+    expect(acknowledgements[1]?.payload).toMatchObject({
+      event: 'incident.acknowledged',
+      acknowledgement: { by: owner.email },
+    });
+    const listed = (await as.get(`/v1/alerts?incidentId=${incident.id}`)).json();
+    expect(
+      listed.items
+        .filter((a: { event: string }) => a.event === 'incident.acknowledged')
+        .map((a: { recipient: { type: string } }) => a.recipient.type)
+        .sort(),
+    ).toEqual(['channel', 'member']);
   });
 });

@@ -63,6 +63,7 @@ describe('buildTimeline', () => {
       createdAt: at,
       event,
       channelId: 'c1',
+      recipient: { type: 'channel' as const, id: 'c1', name: 'Ops' },
       channelName: 'Ops',
       channelType: 'webhook',
       status: 'sent' as const,

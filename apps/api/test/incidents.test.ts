@@ -229,6 +229,7 @@ describe('incidents and alerts', () => {
       monitorId,
       monitorName: 'Checkout API',
       channelId,
+      recipient: { type: 'channel', id: channelId, name: 'h' },
       event: 'monitor.up',
       status: 'failed',
       attempts: 12,

@@ -1,91 +1,34 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { jobPolicies, VERIFY_QUEUE, verifyJobId } from '@sentinelmesh/core';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueQueuePrefix,
-} from '@sentinelmesh/db/testing';
-import { createRedis, SecretBox } from '@sentinelmesh/platform';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, startAppProcess } from '../../../test/support/app-process';
-import { createMonitor, createOrg, insertResult, TEST_SECRETS_KEY } from './fixtures';
+import { createMonitor, createOrg, TEST_SECRETS_KEY } from './fixtures';
+import { MINUTE_MS, type ProcessStack, startProcessStack } from './process-stack';
 import { type Receiver, startReceiver } from './receiver';
 import { waitFor } from './scenario';
 
-/** One policy minute is this long in these tests (ONCALL_MINUTE_MS). */
-const MINUTE_MS = 1_000;
 const hookSecret = `whsec_${randomUUID()}`;
 const paths = ['/first', '/second', '/third'];
 
-let tdb: TestDatabase;
-let redis: Redis;
-let verifyQueue: Queue;
+let stack: ProcessStack;
+let tdb: ProcessStack['tdb'];
 let hooks: Receiver;
-let api: AppProcess;
 let apiUrl: string;
-const prefix = uniqueQueuePrefix();
-const processes: AppProcess[] = [];
 const box = new SecretBox(TEST_SECRETS_KEY);
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  redis = createRedis(testRedisUrl());
-  verifyQueue = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
+  stack = await startProcessStack();
+  ({ tdb, apiUrl } = stack);
   hooks = await startReceiver(Object.fromEntries(paths.map((p) => [p, hookSecret])));
-  api = startAppProcess(
-    'api',
-    {
-      DATABASE_URL: tdb.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      API_PORT: '0',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      REGIONS: 'local',
-      LOG_LEVEL: 'info',
-    },
-    { inherit: false },
-  );
-  processes.push(api);
-  apiUrl = `http://127.0.0.1:${await api.listeningPort(60_000)}`;
 }, 90_000);
 
 afterAll(async () => {
-  for (const { child } of processes)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await verifyQueue?.close();
   await hooks?.close();
-  await redis?.quit();
-  await tdb?.drop();
+  await stack?.close();
 });
 
-/** The verifier as deployed, one policy minute being MINUTE_MS, acknowledge links to this API. */
-function startVerifier(): AppProcess {
-  const verifier = startAppProcess(
-    'verifier',
-    {
-      DATABASE_URL: tdb.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      OPS_PORT: '0',
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      REGIONS: 'local',
-      ALLOW_PRIVATE_TARGETS: 'true',
-      JOB_LOCK_MS: '2000',
-      ONCALL_MINUTE_MS: String(MINUTE_MS),
-      ESCALATION_SWEEP_MS: '100',
-      ACK_LINK_BASE_URL: apiUrl,
-      LOG_LEVEL: 'info',
-    },
-    { inherit: false },
-  );
-  processes.push(verifier);
-  return verifier;
-}
+const startVerifier = () => stack.startVerifier();
+const goDown = (orgId: string, monitorId: string) => stack.goDown(orgId, monitorId);
+const databasePassed = (at: Date, what: string) => stack.databasePassed(at, what);
 
 async function webhookChannel(orgId: string, path: string): Promise<string> {
   const row = await tdb.db
@@ -135,25 +78,6 @@ async function monitorWithPolicy(
   return monitorId;
 }
 
-/** Results that turn the monitor down (their slots long past, so no confirmation is awaited). */
-async function goDown(orgId: string, monitorId: string): Promise<void> {
-  const base = Math.floor(Date.now() / 10_000) * 10_000 - 300_000;
-  for (const [k, ok] of [
-    [0, true],
-    [1, false],
-    [2, false],
-    [3, false],
-  ] as const) {
-    const scheduledAtMs = base + k * 10_000;
-    await insertResult(tdb.db, orgId, monitorId, { scheduledAtMs, ok });
-    await verifyQueue.add(
-      'verify',
-      { orgId, monitorId },
-      { ...jobPolicies.verify, jobId: verifyJobId(monitorId, scheduledAtMs, 'local', 'scheduled') },
-    );
-  }
-}
-
 const received = (path: string, event: string) =>
   hooks.at(path).filter((hit) => hit.body.event === event && hit.body.monitor !== undefined);
 const ofMonitor = (path: string, event: string, monitorId: string) =>
@@ -165,18 +89,6 @@ async function incidentOf(monitorId: string) {
     .selectAll()
     .where('monitor_id', '=', monitorId)
     .executeTakeFirstOrThrow();
-}
-
-/** Waits until the database's clock has passed `at` (the time a step or reminder would be due). */
-async function databasePassed(at: Date, what: string) {
-  await waitFor(
-    async () => {
-      const { rows } = await sql<{ now: Date }>`SELECT now() AS now`.execute(tdb.db);
-      return (rows[0]?.now.getTime() ?? 0) > at.getTime();
-    },
-    20_000,
-    what,
-  );
 }
 
 describe('escalation policies, reminders and acknowledge links, with a real verifier and API', () => {

@@ -1,3 +1,4 @@
+export * from './alert-outbox';
 export * from './clock';
 export * from './connection';
 export * from './migrate';

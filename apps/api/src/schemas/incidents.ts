@@ -37,12 +37,27 @@ export const incidentSchema = z.object({
     .describe('when held alerts went out: the parent recovered while this monitor was still down'),
 });
 
+const alertRecipientSchema = z
+  .object({
+    type: z.enum(['channel', 'member']),
+    id: z.string().describe('the channel id, or the user id of the member emailed'),
+    name: z
+      .string()
+      .nullable()
+      .describe("the channel's name or the member's email; null once the channel is deleted"),
+  })
+  .describe('who the alert went to: a channel, or a member by email (an escalation step named them)');
+
 export const alertSchema = z.object({
   id: z.string(),
   incidentId: z.string().nullable(),
   monitorId: z.string().nullable().describe('null for a test alert'),
   monitorName: z.string().nullable().describe("the monitor's name; null for a test alert"),
-  channelId: z.string(),
+  channelId: z
+    .string()
+    .nullable()
+    .describe("the channel it went to; null for an escalation's email to a member (see `recipient`)"),
+  recipient: alertRecipientSchema,
   event: z.string(),
   status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
   attempts: z.number().int(),
@@ -94,11 +109,15 @@ const timelineEventSchema = z
       at: isoTime.describe('when the alert was written to the outbox'),
       alertId: z.string(),
       event: z.string(),
-      channel: z.object({
-        id: z.string(),
-        name: z.string().nullable().describe('null once the channel is deleted'),
-        type: z.string().nullable(),
-      }),
+      channel: z
+        .object({
+          id: z.string(),
+          name: z.string().nullable().describe('null once the channel is deleted'),
+          type: z.string().nullable(),
+        })
+        .nullable()
+        .describe('null for an email to a member (see `recipient`)'),
+      recipient: alertRecipientSchema,
       status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
       attempts: z.number().int(),
       sentAt: isoTime.nullable(),

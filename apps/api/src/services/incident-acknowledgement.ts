@@ -6,6 +6,7 @@ import {
   type NotifyJob,
   notifyJobId,
 } from '@sentinelmesh/core';
+import { insertKeyedAlerts } from '@sentinelmesh/db';
 import type { TenantContext } from '../context';
 import { notifyQueue } from './channels';
 
@@ -14,8 +15,8 @@ const ALERTING_EVENTS = ['monitor.down', 'monitor.flapping'] as const;
 
 /**
  * Writes one `incident.acknowledged` alert per channel that the incident's down (or flapping)
- * alerts went to, whatever their delivery outcome, keyed by the incident so it exists once per
- * channel; its notification jobs are queued after the commit (the outbox sweeper catches up when
+ * alerts went to, whatever their delivery outcome, and one email per member an escalation step
+ * emailed, keyed by the incident so it exists once per recipient; its notification jobs are queued after the commit (the outbox sweeper catches up when
  * Redis is down).
  */
 export async function notifyAcknowledgement(
@@ -37,23 +38,32 @@ export async function notifyAcknowledgement(
     .where('id', '=', monitorId)
     .executeTakeFirst();
   if (!monitor) return [];
-  const channels = await ctx.db
+  const notified = await ctx.db
     .selectFrom('alerts as a')
-    .innerJoin('channels as c', (join) =>
+    .leftJoin('channels as c', (join) =>
       join.onRef('c.id', '=', 'a.channel_id').onRef('c.org_id', '=', 'a.org_id'),
     )
-    .select('c.id')
+    .leftJoin('memberships as ms', (join) =>
+      join.onRef('ms.user_id', '=', 'a.recipient_user_id').onRef('ms.org_id', '=', 'a.org_id'),
+    )
+    .select(['c.id as channel_id', 'ms.user_id'])
     .distinct()
     .where('a.org_id', '=', ctx.orgId)
     .where('a.incident_id', '=', incident.id)
     .where('a.event', 'in', ALERTING_EVENTS)
     // Held alerts told nobody (a parent was down, ADR 0036): their channels hear no acknowledgement.
     .where('a.status', '<>', 'suppressed')
-    .orderBy('c.id')
     .execute();
-  if (channels.length === 0) return [];
+  // A channel still there, or a member still in the organization (emailed by an escalation step).
+  const recipients = notified
+    .map((row) =>
+      row.channel_id ? { channelId: row.channel_id, userId: null } : { channelId: null, userId: row.user_id },
+    )
+    .filter((r) => r.channelId !== null || r.userId !== null)
+    .sort((a, b) => `${a.channelId}:${a.userId}`.localeCompare(`${b.channelId}:${b.userId}`));
+  if (recipients.length === 0) return [];
   const dedupKey = `${incident.id}:incident.acknowledged`;
-  const rows = channels.map((channel) => {
+  const rows = recipients.map((recipient) => {
     const id = randomUUID();
     const payload = buildAcknowledgedAlertPayload({
       alertId: id,
@@ -69,7 +79,8 @@ export async function notifyAcknowledgement(
       org_id: ctx.orgId,
       incident_id: incident.id,
       monitor_id: monitorId,
-      channel_id: channel.id,
+      channel_id: recipient.channelId,
+      recipient_user_id: recipient.userId,
       event: 'incident.acknowledged' as const,
       status: 'pending' as const,
       payload: JSON.stringify(payload),
@@ -78,15 +89,8 @@ export async function notifyAcknowledgement(
       created_at: input.acknowledgedAt,
     };
   });
-  const inserted = await ctx.db
-    .insertInto('alerts')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['channel_id', 'dedup_key']).where('dedup_key', 'is not', null).doNothing(),
-    )
-    .returning('id')
-    .execute();
-  const alertIds = inserted.map((row) => row.id);
+  // One per recipient and incident (the unique keys of ADR 0034), whoever acknowledges and however often.
+  const alertIds = await insertKeyedAlerts(ctx.db, rows);
   ctx.afterCommit(async () => {
     try {
       await notifyQueue(ctx).addBulk(

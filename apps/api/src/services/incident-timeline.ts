@@ -17,7 +17,8 @@ export interface TimelineAlert {
   id: string;
   createdAt: string;
   event: string;
-  channelId: string;
+  channelId: string | null;
+  recipient: { type: 'channel' | 'member'; id: string; name: string | null };
   channelName: string | null;
   channelType: string | null;
   status: 'pending' | 'sent' | 'failed' | 'suppressed';
@@ -93,7 +94,10 @@ function alertEvent(alert: TimelineAlert): TimelineEvent {
     at: alert.createdAt,
     alertId: alert.id,
     event: alert.event,
-    channel: { id: alert.channelId, name: alert.channelName, type: alert.channelType },
+    channel: alert.channelId
+      ? { id: alert.channelId, name: alert.channelName, type: alert.channelType }
+      : null,
+    recipient: alert.recipient,
     status: alert.status,
     attempts: alert.attempts,
     sentAt: alert.sentAt,

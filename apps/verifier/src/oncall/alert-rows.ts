@@ -6,7 +6,7 @@ import {
   type IncidentRef,
   type StoredMonitorConfig,
 } from '@sentinelmesh/core';
-import type { Database } from '@sentinelmesh/db';
+import { type Database, insertKeyedAlerts } from '@sentinelmesh/db';
 import type { AckRecipient } from '@sentinelmesh/platform';
 import type { Transaction } from 'kysely';
 import type { CreatedAlert } from '../verify/notices';
@@ -96,33 +96,6 @@ export async function writeAlerts(
         dedup_key: batch.dedupKey,
       };
     });
-  const toChannels = rows.filter((row) => row.channel_id !== null);
-  const toMembers = rows.filter((row) => row.channel_id === null);
-  const inserted = [
-    ...(toChannels.length === 0
-      ? []
-      : await trx
-          .insertInto('alerts')
-          .values(toChannels)
-          .onConflict((oc) =>
-            oc.columns(['channel_id', 'dedup_key']).where('dedup_key', 'is not', null).doNothing(),
-          )
-          .returning(['id'])
-          .execute()),
-    ...(toMembers.length === 0
-      ? []
-      : await trx
-          .insertInto('alerts')
-          .values(toMembers)
-          .onConflict((oc) =>
-            oc
-              .columns(['recipient_user_id', 'dedup_key'])
-              .where('channel_id', 'is', null)
-              .where('dedup_key', 'is not', null)
-              .doNothing(),
-          )
-          .returning(['id'])
-          .execute()),
-  ];
-  return inserted.map((row) => ({ orgId: batch.orgId, alertId: row.id, event: batch.event }));
+  const inserted = await insertKeyedAlerts(trx, rows);
+  return inserted.map((alertId) => ({ orgId: batch.orgId, alertId, event: batch.event }));
 }

@@ -124,7 +124,11 @@ function DeliveryLog({ names }: { names: Map<string, string> }) {
                   <td data-label="Monitor">
                     <AlertSubject alert={alert} />
                   </td>
-                  <td data-label="Channel">{names.get(alert.channelId) ?? 'Deleted channel'}</td>
+                  <td data-label="Channel">
+                    {alert.channelId === null
+                      ? `Email to ${alert.recipient?.name ?? 'a former member'}`
+                      : (names.get(alert.channelId) ?? 'Deleted channel')}
+                  </td>
                   <td data-label="Status">
                     {alert.status === 'pending' ? (
                       <span className="badge badge--pending">

@@ -17,7 +17,9 @@ export function acknowledgerName(by: Acknowledger | null): string {
   return by.kind === 'apiKey' ? `API key “${by.name}”` : by.name;
 }
 
-function channelLabel(channel: { name: string | null; type: string | null }): string {
+function recipientLabel(event: Extract<TimelineEvent, { type: 'alert' }>): string {
+  const { channel } = event;
+  if (!channel) return `${event.recipient?.name ?? 'a former member'} (email)`;
   const type = channel.type && isChannelTypeName(channel.type) ? channelTypes[channel.type].label : null;
   const name = channel.name ?? 'a deleted channel';
   return type ? `${name} (${type})` : name;
@@ -76,7 +78,7 @@ function EventBody({ event }: { event: TimelineEvent }) {
     case 'alert':
       return (
         <p className="timeline__title">
-          {alertEvents[event.event] ?? event.event} to {channelLabel(event.channel)}:{' '}
+          {alertEvents[event.event] ?? event.event} to {recipientLabel(event)}:{' '}
           <span className={`delivery delivery--${event.status}`}>{deliveryOutcome(event)}</span>
         </p>
       );

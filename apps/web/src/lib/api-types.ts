@@ -131,7 +131,9 @@ export type TimelineEvent =
       at: string;
       alertId: string;
       event: string;
-      channel: { id: string; name: string | null; type: string | null };
+      /** Null for an email to a member (see `recipient`). */
+      channel: { id: string; name: string | null; type: string | null } | null;
+      recipient?: AlertRecipient;
       status: 'pending' | 'sent' | 'failed' | 'suppressed';
       attempts: number;
       sentAt: string | null;
@@ -192,13 +194,22 @@ export interface Channel {
   updatedAt: string;
 }
 
+/** Who an alert went to: a channel, or a member by email (its name: the member's email). */
+export interface AlertRecipient {
+  type: 'channel' | 'member';
+  id: string;
+  name: string | null;
+}
+
 export interface Alert {
   id: string;
   incidentId: string | null;
   /** Null for a test alert. */
   monitorId: string | null;
   monitorName: string | null;
-  channelId: string;
+  /** Null for an escalation's email to a member (see `recipient`). */
+  channelId: string | null;
+  recipient?: AlertRecipient;
   event: string;
   status: 'pending' | 'sent' | 'failed' | 'suppressed';
   attempts: number;
