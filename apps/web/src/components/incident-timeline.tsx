@@ -1,8 +1,8 @@
 'use client';
 
-import { channelTypes, isChannelTypeName } from '@sentinelmesh/core';
 import type { Acknowledger, TimelineEvent } from '../lib/api-types';
 import { formatDateTime, formatDuration, formatLatency } from '../lib/format';
+import { recipientLabel } from './alert-recipient';
 
 const alertEvents: Record<string, string> = {
   'monitor.down': 'DOWN alert',
@@ -15,14 +15,6 @@ export function acknowledgerName(by: Acknowledger | null): string {
   if (!by) return 'someone no longer in the organization';
   if (by.kind === 'channel') return `the link sent to ${by.name}`;
   return by.kind === 'apiKey' ? `API key “${by.name}”` : by.name;
-}
-
-function recipientLabel(event: Extract<TimelineEvent, { type: 'alert' }>): string {
-  const { channel } = event;
-  if (!channel) return `${event.recipient?.name ?? 'a former member'} (email)`;
-  const type = channel.type && isChannelTypeName(channel.type) ? channelTypes[channel.type].label : null;
-  const name = channel.name ?? 'a deleted channel';
-  return type ? `${name} (${type})` : name;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
