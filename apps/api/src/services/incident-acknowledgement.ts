@@ -16,8 +16,8 @@ const ALERTING_EVENTS = ['monitor.down', 'monitor.flapping'] as const;
 /**
  * Writes one `incident.acknowledged` alert per channel that the incident's down (or flapping)
  * alerts went to, whatever their delivery outcome, and one email per member an escalation step
- * emailed, keyed by the incident so it exists once per recipient; its notification jobs are queued after the commit (the outbox sweeper catches up when
- * Redis is down).
+ * emailed, keyed by the incident so it exists once per recipient; its notification jobs are queued
+ * after the commit (the outbox sweeper catches up when Redis is down).
  */
 export async function notifyAcknowledgement(
   ctx: TenantContext,
