@@ -458,11 +458,20 @@ describe('every newer channel type, end to end through the API and a real verifi
       // A resolved incident has nothing left to acknowledge.
       expect(up.payload.ackUrl).toBeUndefined();
       spec.check(spec.hits()[2] as Hit, expected('up', `UP: ${monitorName}`, up));
-      // Each delivered once, and the delivery log says so.
-      const log = await call('GET', `/v1/alerts?monitorId=${monitorId}`);
-      expect(
-        (log.body.items as Array<{ event: string; status: string }>).map((a) => [a.event, a.status]),
-      ).toEqual([
+      // Each delivered once, and the delivery log says so (once the notifier has recorded the answer).
+      const log = async () =>
+        (
+          (await call('GET', `/v1/alerts?monitorId=${monitorId}`)).body.items as Array<{
+            event: string;
+            status: string;
+          }>
+        ).map((a) => [a.event, a.status]);
+      await waitFor(
+        async () => (await log()).every(([, status]) => status !== 'pending'),
+        30_000,
+        `${type}: the deliveries to be recorded`,
+      );
+      expect(await log()).toEqual([
         ['monitor.up', 'sent'],
         ['monitor.down', 'sent'],
       ]);
