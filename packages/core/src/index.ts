@@ -14,6 +14,7 @@ export * from './incident-cause';
 export * from './incident-explanation';
 export * from './jobs';
 export * from './live-events';
+export * from './maintenance/recurrence';
 export * from './managed';
 export * from './monitor-decision';
 export * from './monitor-lifecycle';

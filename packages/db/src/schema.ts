@@ -427,6 +427,10 @@ export interface MaintenanceWindowsTable {
   managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** An RRULE on the wall clock of `recurrence_time_zone`; null for a one-off window (migration 0028). */
+  recurrence_rule: Generated<string | null>;
+  recurrence_time_zone: Generated<string | null>;
+  recurrence_duration_minutes: Generated<number | null>;
 }
 
 export interface MaintenanceWindowMonitorsTable {
