@@ -3,7 +3,6 @@ import {
   MAX_OCCURRENCES,
   type MaintenanceRule,
   maintenanceOccurrences,
-  mergeSpans,
   OPEN_ENDED_MS,
   recurrenceProblems,
 } from '../src/maintenance/recurrence';
@@ -89,20 +88,6 @@ describe('maintenanceOccurrences', () => {
     expect(maintenanceOccurrences(w, at('2026-01-01T00:00:00Z'), at('2026-01-02T00:00:00Z'), 5)).toHaveLength(
       5,
     );
-  });
-
-  it('merges overlapping and touching spans of several windows', () => {
-    expect(
-      mergeSpans([
-        { startMs: 30, endMs: 40 },
-        { startMs: 0, endMs: 10 },
-        { startMs: 10, endMs: 20 },
-        { startMs: 35, endMs: 50 },
-      ]),
-    ).toEqual([
-      { startMs: 0, endMs: 20 },
-      { startMs: 30, endMs: 50 },
-    ]);
   });
 });
 

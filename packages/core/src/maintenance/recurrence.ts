@@ -30,7 +30,6 @@ export const MAX_OCCURRENCE_MINUTES = 31 * 1440;
 /** A rule must occur within this many years of its start (leap days included), or it is refused. */
 const FIRST_OCCURRENCE_YEARS = 8;
 const DAY_MS = 86_400_000;
-const FORBIDDEN_PARTS = ['DTSTART', 'TZID', 'RDATE', 'EXDATE', 'EXRULE'];
 
 function parseRule(text: string): RuleOptions {
   const forbidden = /(?:^|[;\s:])(DTSTART|TZID|RDATE|EXDATE|EXRULE)\b/i.exec(text);
@@ -141,26 +140,4 @@ export function maintenanceOccurrences(
     return spans.length < limit;
   });
   return spans;
-}
-
-/** The current occurrence (if one is running at `nowMs`) and the next ones, at most `count`. */
-export function upcomingOccurrences(
-  window: MaintenanceRule,
-  nowMs: number,
-  horizonMs: number,
-  count: number,
-) {
-  return maintenanceOccurrences(window, nowMs, nowMs + horizonMs, count);
-}
-
-/** Spans of several windows as one ordered list without overlaps (touching spans join). */
-export function mergeSpans(spans: readonly MaintenanceSpan[]): MaintenanceSpan[] {
-  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
-  const out: MaintenanceSpan[] = [];
-  for (const span of sorted) {
-    const last = out.at(-1);
-    if (last && span.startMs <= last.endMs) last.endMs = Math.max(last.endMs, span.endMs);
-    else out.push({ ...span });
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelType, channelTypeNames } from '../channels';
 import { eachCheckType } from '../check-types';
-import { maintenanceWindowFields, windowSpanRule } from '../schemas/maintenance-window';
+import { maintenanceWindowFields, requireOneOffEnd, windowSpanRule } from '../schemas/maintenance-window';
 import {
   assertionsFitType,
   type CreateMonitor,
@@ -94,7 +94,8 @@ const { monitorIds: _windowIds, ...windowFields } = maintenanceWindowFields;
 /** A maintenance window entry: the POST /v1/maintenance-windows body with monitor keys. */
 export const maintenanceWindowEntrySchema = z
   .strictObject({ key: resourceKey, ...windowFields, monitors: keyList(500).min(1) })
-  .superRefine(...windowSpanRule);
+  .superRefine(...windowSpanRule)
+  .superRefine(...requireOneOffEnd);
 export type MaintenanceWindowEntry = z.output<typeof maintenanceWindowEntrySchema>;
 
 /** A status page entry: the POST /v1/status-pages body with monitor keys, in the order shown. */

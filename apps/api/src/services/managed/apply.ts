@@ -92,7 +92,12 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
       const entry = step.entry;
       if (!entry) return;
       const { key: _key, monitors, ...fields } = entry;
-      const window = { ...fields, monitorIds: idsOf(ids, 'monitors', monitors) };
+      const window = {
+        ...fields,
+        endsAt: fields.endsAt ?? null,
+        recurrence: fields.recurrence ?? null,
+        monitorIds: idsOf(ids, 'monitors', monitors),
+      };
       if (!id) id = (await createMaintenanceWindow(ctx, window)).id;
       else if (changed) await updateMaintenanceWindow(ctx, { id, patch: window });
       break;

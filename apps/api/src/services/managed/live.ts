@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type ChannelTypeName, isChannelTypeName, type ResourceKind } from '@sentinelmesh/core';
+import {
+  type ChannelTypeName,
+  isChannelTypeName,
+  OPEN_ENDED_MS,
+  type Recurrence,
+  type ResourceKind,
+} from '@sentinelmesh/core';
+import { windowRule } from '@sentinelmesh/db';
 import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import type { StoredMonitorRow } from '../monitors';
@@ -31,7 +38,9 @@ export interface LiveMonitor extends LiveBase {
 export interface LiveWindow extends LiveBase {
   name: string;
   startsAt: Date;
-  endsAt: Date;
+  /** null for a recurring series without an end. */
+  endsAt: Date | null;
+  recurrence: Recurrence | null;
   monitorIds: string[];
 }
 
@@ -105,6 +114,9 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
         'name',
         'starts_at',
         'ends_at',
+        'recurrence_rule',
+        'recurrence_time_zone',
+        'recurrence_duration_minutes',
         'updated_at',
         linked('maintenance_window_monitors').as('links'),
       ])
@@ -157,7 +169,8 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       updatedAt: row.updated_at,
       name: row.name,
       startsAt: row.starts_at,
-      endsAt: row.ends_at,
+      endsAt: row.ends_at.getTime() === OPEN_ENDED_MS ? null : row.ends_at,
+      recurrence: windowRule(row).recurrence,
       monitorIds: row.links,
     })),
     statusPages: pages.map((row) => ({

@@ -152,13 +152,15 @@ function planWindow(m: Match<MaintenanceWindowEntry, LiveWindow>, monitorKey: (i
     {
       name: live.name,
       startsAt: instant(live.startsAt),
-      endsAt: instant(live.endsAt),
+      endsAt: live.endsAt && instant(live.endsAt),
+      recurrence: live.recurrence,
       monitors: sorted(live.monitorIds.map(monitorKey)),
     },
     {
       name: entry.name,
       startsAt: instant(entry.startsAt),
-      endsAt: instant(entry.endsAt),
+      endsAt: entry.endsAt ? instant(entry.endsAt) : null,
+      recurrence: entry.recurrence ?? null,
       monitors: sorted(entry.monitors),
     },
   );
