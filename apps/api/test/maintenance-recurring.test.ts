@@ -204,6 +204,64 @@ describe('recurring maintenance windows', () => {
     });
   });
 
+  it('announces occurrences on the public page: running now, and the next 7 days, of the shown monitors only', async () => {
+    const shown = (await as.post('/v1/monitors', httpMonitor({ name: 'shown' }))).json().id;
+    const hidden = (await as.post('/v1/monitors', httpMonitor({ name: 'hidden' }))).json().id;
+    const page = await as.post('/v1/status-pages', {
+      slug: 'recurring',
+      title: 'Recurring',
+      monitorIds: [shown],
+    });
+    expect(page.statusCode).toBe(201);
+    const sunday = (
+      await as.post('/v1/maintenance-windows', {
+        name: 'Sunday patching',
+        monitorIds: [shown, hidden],
+        startsAt: '2026-03-01T00:00:00Z',
+        recurrence: sundays,
+      })
+    ).json();
+    const now = (
+      await as.post('/v1/maintenance-windows', {
+        name: 'Backups',
+        monitorIds: [shown],
+        startsAt: '2026-03-01T00:00:00Z',
+        recurrence: { rrule: 'FREQ=DAILY;BYHOUR=11', timeZone: 'UTC', durationMinutes: 120 },
+      })
+    ).json();
+    await as.post('/v1/maintenance-windows', {
+      name: 'Not on the page',
+      monitorIds: [hidden],
+      startsAt: '2026-03-27T13:00:00Z',
+      endsAt: '2026-03-27T14:00:00Z',
+    });
+    const res = await api.app.inject({ method: 'GET', url: '/v1/public/status-pages/recurring' });
+    expect(res.statusCode).toBe(200);
+    const { maintenance } = res.json();
+    expect(maintenance.active).toEqual([
+      {
+        windowId: now.id,
+        name: 'Backups',
+        startsAt: '2026-03-27T11:00:00.000Z',
+        endsAt: '2026-03-27T13:00:00.000Z',
+        monitorIds: [shown],
+      },
+    ]);
+    expect(
+      maintenance.upcoming.map((o: { name: string; startsAt: string }) => `${o.name} ${o.startsAt}`),
+    ).toEqual([
+      'Backups 2026-03-28T11:00:00.000Z',
+      'Sunday patching 2026-03-29T01:00:00.000Z',
+      'Backups 2026-03-29T11:00:00.000Z',
+      'Backups 2026-03-30T11:00:00.000Z',
+      'Backups 2026-03-31T11:00:00.000Z',
+      'Backups 2026-04-01T11:00:00.000Z',
+      'Backups 2026-04-02T11:00:00.000Z',
+      'Backups 2026-04-03T11:00:00.000Z',
+    ]);
+    expect(maintenance.upcoming[1]).toMatchObject({ windowId: sunday.id, monitorIds: [shown] });
+  });
+
   it('keeps organizations apart: another organization neither sees nor changes a series', async () => {
     const mine = await create({ startsAt: '2026-03-01T00:00:00Z', recurrence: sundays });
     const other = await signupUser(api.app, 'Other Org');

@@ -13,6 +13,7 @@ import {
   statusPageExtrasBody,
   statusPageExtrasView,
 } from './status-page-extras';
+import { publicPageMaintenanceSchema } from './status-page-maintenance';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -77,4 +78,5 @@ export const publicStatusPageSchema = z.object({
   ),
   components: publicComponentsSchema,
   branding: publicBrandingSchema,
+  maintenance: publicPageMaintenanceSchema,
 });

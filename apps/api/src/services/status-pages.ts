@@ -14,6 +14,7 @@ import {
   statusPageBranding,
   toSettingsView,
 } from './status-page-settings';
+import { pageMaintenance } from './status-page-maintenance';
 import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -246,5 +247,11 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     monitors: views.map((v) => ({ ...v, state: shown.get(v.id) ?? ('pending' as const) })),
     components: await publicComponents(db, orgId, page.id, views, shown),
     branding: await statusPageBranding(db, orgId, page.id),
+    maintenance: await pageMaintenance(
+      db,
+      orgId,
+      monitors.map((m) => m.id),
+      now,
+    ),
   };
 }
