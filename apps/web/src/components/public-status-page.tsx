@@ -9,6 +9,7 @@ import { polling } from '../lib/queries';
 import { ProblemBanner } from './problem-banner';
 import { StatusPageBrandingHeader, StatusPageFooter } from './status-page-branding';
 import { ShownStateBadge, StatusPageComponents } from './status-page-components';
+import { StatusPageMaintenance } from './status-page-maintenance';
 import { DayBars } from './uptime-bars';
 
 const date = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
@@ -67,6 +68,7 @@ export function PublicStatusPage({
           {bannerText}
         </p>
       ) : null}
+      {data ? <StatusPageMaintenance page={data} /> : null}
       <StatusPageComponents components={data?.components} />
       <ul className="status-list">
         {data?.monitors

@@ -205,12 +205,22 @@ export interface Alert {
   lastError: string | null;
 }
 
+export interface MaintenanceRecurrence {
+  rrule: string;
+  timeZone: string;
+  durationMinutes: number;
+}
+
 export interface MaintenanceWindow {
   id: string;
   name: string;
   monitorIds: string[];
   startsAt: string;
-  endsAt: string;
+  /** null only for a recurring series without an end. */
+  endsAt: string | null;
+  recurrence?: MaintenanceRecurrence | null;
+  /** The running occurrence first, then the next ones. */
+  nextOccurrences?: { startsAt: string; endsAt: string }[];
   status?: 'scheduled' | 'active' | 'ended';
 }
 
@@ -332,6 +342,14 @@ export interface PublicStatusMonitor {
   state: ShownState;
 }
 
+export interface PublicMaintenanceOccurrence {
+  windowId: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  monitorIds: string[];
+}
+
 export interface PublicStatusPage {
   slug: string;
   title: string;
@@ -339,6 +357,7 @@ export interface PublicStatusPage {
   monitors: PublicStatusMonitor[];
   components: PublicStatusComponent[];
   branding: StatusPageBranding;
+  maintenance?: { active: PublicMaintenanceOccurrence[]; upcoming: PublicMaintenanceOccurrence[] };
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
