@@ -77,7 +77,13 @@ export async function exportOrganization(
     personal?: boolean;
   };
   type Monitor = Live & { name: string; channelIds: string[] } & Record<string, unknown>;
-  type Window = Live & { name: string; startsAt: string; endsAt: string; monitorIds: string[] };
+  type Window = Live & {
+    name: string;
+    startsAt: string;
+    endsAt: string | null;
+    recurrence?: Record<string, unknown> | null;
+    monitorIds: string[];
+  };
   type Page = Live & { slug: string; title: string; monitorIds: string[] };
   // Personal channels belong to their member, not to the organization's file.
   const channels = oldestFirst(await listAll<Channel>(api, '/v1/channels')).filter((c) => !c.personal);
@@ -114,7 +120,8 @@ export async function exportOrganization(
       key: windowKeys.get(w.id) as string,
       name: w.name,
       startsAt: w.startsAt,
-      endsAt: w.endsAt,
+      ...(w.endsAt !== null ? { endsAt: w.endsAt } : {}),
+      ...(w.recurrence ? { recurrence: w.recurrence } : {}),
       monitors: keysOf(monitorKeys, w.monitorIds),
     })),
     statusPages: pages.map((p) => ({

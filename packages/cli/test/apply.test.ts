@@ -127,6 +127,37 @@ describe('sentinelmesh plan and apply against the API', () => {
     expect(channel.config.webhookUrl).not.toContain('secret');
   });
 
+  it('plans and applies a recurring window, then plans no change; a changed rule is one change', async () => {
+    const { as, key } = await organization();
+    const recurring = (rrule: string) =>
+      FILE().replace(
+        '    endsAt: "2030-01-01T11:00:00Z"\n',
+        `    recurrence: { rrule: "${rrule}", timeZone: Europe/Berlin, durationMinutes: 120 }\n`,
+      );
+    const file = await yamlFile(recurring('FREQ=WEEKLY;BYDAY=SU;BYHOUR=2'));
+    expect((await cli(key, 'apply', '-f', file)).code).toBe(0);
+    const window = (await as.get('/v1/maintenance-windows?key=deploy')).json().items[0];
+    expect(window).toMatchObject({
+      endsAt: null,
+      recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=SU;BYHOUR=2', timeZone: 'Europe/Berlin', durationMinutes: 120 },
+    });
+    expect(window.nextOccurrences[0].startsAt).toBe('2030-01-06T01:00:00.000Z');
+    const again = await cli(key, 'plan', '-f', file);
+    expect(again.out).toContain('No changes');
+    const changed = await cli(
+      key,
+      'plan',
+      '-f',
+      await yamlFile(recurring('FREQ=WEEKLY;BYDAY=SA;BYHOUR=2')),
+      '--json',
+    );
+    expect(changed.code).toBe(2);
+    expect(changed.json().changes).toEqual([
+      expect.objectContaining({ kind: 'maintenanceWindows', key: 'deploy', action: 'update' }),
+    ]);
+    expect(changed.json().changes[0].fields.map((f: { field: string }) => f.field)).toEqual(['recurrence']);
+  });
+
   it('plans and applies exactly a changed field', async () => {
     const { as, key } = await organization();
     await cli(key, 'apply', '-f', await yamlFile(FILE(60)));

@@ -30,7 +30,7 @@ export const maintenanceWindowSchema = z.object({
   nextOccurrences: z
     .array(z.object({ startsAt: isoTime, endsAt: isoTime }))
     .describe(
-      'the running occurrence first, then the next ones within a year (at most 5); a one-off window is its own',
+      'the running occurrence first, then the next ones within a year of now or of the series start (at most 5); a one-off window is its own',
     ),
   status: z.enum(['scheduled', 'active', 'ended']).describe('relative to now'),
   createdAt: isoTime,

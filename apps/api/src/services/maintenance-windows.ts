@@ -51,7 +51,12 @@ type WindowRow = Awaited<ReturnType<ReturnType<typeof selectWindows>['executeTak
 function toView(row: WindowRow, now: Date) {
   const rule = windowRule(row);
   const nowMs = now.getTime();
-  const next = maintenanceOccurrences(rule, nowMs, nowMs + YEAR_MS, NEXT_OCCURRENCES);
+  const next = maintenanceOccurrences(
+    rule,
+    nowMs,
+    Math.max(nowMs, rule.startsAtMs) + YEAR_MS,
+    NEXT_OCCURRENCES,
+  );
   const running = next[0] !== undefined && next[0].startMs <= nowMs;
   const ended =
     !running &&
