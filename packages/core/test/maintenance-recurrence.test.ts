@@ -81,6 +81,15 @@ describe('maintenanceOccurrences', () => {
     expect(maintenanceOccurrences(w, at('2026-05-01T11:00:00Z'), at('2026-05-02T00:00:00Z'))).toEqual([]);
   });
 
+  it('keeps the phase of an every-other-week rule years after its start', () => {
+    const w = weekly('FREQ=WEEKLY;INTERVAL=2;BYDAY=SU;BYHOUR=4', 'UTC', 60, '2020-01-05T00:00:00Z');
+    const spans = maintenanceOccurrences(w, at('2026-11-01T00:00:00Z'), at('2026-12-01T00:00:00Z'));
+    expect(spans.length).toBeGreaterThan(0);
+    for (const s of spans) {
+      expect((s.startMs - at('2020-01-05T04:00:00Z')) % (14 * 86_400_000)).toBe(0);
+    }
+  });
+
   it('stops an expansion at the limit', () => {
     const w = weekly('FREQ=HOURLY', 'UTC', 10);
     const year = maintenanceOccurrences(w, at('2026-01-01T00:00:00Z'), at('2028-01-01T00:00:00Z'));

@@ -1,7 +1,7 @@
 import * as rruleModule from 'rrule';
 import type { MaintenanceSpan } from '../consume-results';
 import type { FieldProblem } from '../errors';
-import { isTimeZone, localDateAt, zonedInstant } from '../oncall/zoned-time';
+import { isTimeZone, localDateAt, zonedInstant, zoneOffsetMs } from '../oncall/zoned-time';
 
 // The package ships CommonJS under its `main`: Node sees the classes on `default`, bundlers by name.
 const { RRule } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ??
@@ -88,13 +88,34 @@ function floating(timeZone: string, instantMs: number): number {
   return Date.UTC(date.year, date.month - 1, date.day) + (instantMs - midnight);
 }
 
-/** The instant of a wall-clock time; a skipped time lands after the gap, a repeated one is the first. */
-function instantOf(timeZone: string, floatingMs: number): number {
-  const day = new Date(floatingMs);
-  const date = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
-  const minutes = (floatingMs - Date.UTC(date.year, date.month - 1, date.day)) / 60_000;
-  return zonedInstant(timeZone, date, minutes);
+/**
+ * The instant of a wall-clock time; a skipped time lands after the gap, a repeated one is the first.
+ * `dayOffsets` memoizes the zone's offset at UTC midnights: when it is the same a day before and two
+ * days after, no change lies between and the answer is one subtraction (zone changes are months apart).
+ */
+function instantOf(timeZone: string, floatingMs: number, dayOffsets: Map<number, number>): number {
+  const offsetOnDay = (day: number) => {
+    let offset = dayOffsets.get(day);
+    if (offset === undefined) {
+      offset = zoneOffsetMs(timeZone, day * DAY_MS);
+      dayOffsets.set(day, offset);
+    }
+    return offset;
+  };
+  const day = Math.floor(floatingMs / DAY_MS);
+  const offset = offsetOnDay(day - 1);
+  if (offset === offsetOnDay(day + 2)) return floatingMs - offset;
+  const date = new Date(day * DAY_MS);
+  const local = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  return zonedInstant(timeZone, local, (floatingMs - day * DAY_MS) / 60_000);
 }
+
+/** Periods of a rule that keep its phase when DTSTART moves by whole ones (MONTHLY and YEARLY do not need it). */
+const PERIOD_MS: Partial<Record<number, number>> = {
+  [RRule.WEEKLY]: 7 * DAY_MS,
+  [RRule.DAILY]: DAY_MS,
+  [RRule.HOURLY]: 3_600_000,
+};
 
 /**
  * The maintenance spans of one window overlapping [fromMs, toMs), in order: the window itself when
@@ -117,13 +138,20 @@ export function maintenanceOccurrences(
   const untilMs = options.until ? options.until.getTime() : Number.POSITIVE_INFINITY;
   // The series' first day at midnight is DTSTART: times of day the rule does not name are 00:00.
   const startDay = localDateAt(timeZone, window.startsAtMs);
-  const dtstart = new Date(Date.UTC(startDay.year, startDay.month - 1, startDay.day));
+  let dtstartMs = Date.UTC(startDay.year, startDay.month - 1, startDay.day);
   // Zone offsets stay within a day, so a day either side of the floating range finds every candidate.
   const after = new Date(floating(timeZone, from - durationMs) - DAY_MS);
   const before = new Date(floating(timeZone, to) + DAY_MS);
   // COUNT counts the occurrences from startsAt on, so it is applied here rather than by the rule.
   const { count, ...rest } = options;
-  const rule = new RRule({ ...rest, dtstart, until: before, tzid: null });
+  // Without COUNT, iteration may start near the range: DTSTART moved by whole periods keeps the phase.
+  const periodMs = (PERIOD_MS[options.freq ?? RRule.YEARLY] ?? 0) * (options.interval ?? 1);
+  if (count == null && periodMs > 0) {
+    const skip = Math.floor((after.getTime() - dtstartMs) / periodMs) - 1;
+    if (skip > 0) dtstartMs += skip * periodMs;
+  }
+  const rule = new RRule({ ...rest, dtstart: new Date(dtstartMs), until: before, tzid: null });
+  const dayOffsets = new Map<number, number>();
   const spans: MaintenanceSpan[] = [];
   const seriesStart = floating(timeZone, window.startsAtMs);
   let seen = 0;
@@ -132,7 +160,7 @@ export function maintenanceOccurrences(
     seen += 1;
     if (count != null && seen > count) return false;
     if (date < after) return true;
-    const startMs = instantOf(timeZone, date.getTime());
+    const startMs = instantOf(timeZone, date.getTime(), dayOffsets);
     if (startMs > untilMs || startMs >= to) return false;
     if (startMs < window.startsAtMs) return true;
     const endMs = Math.min(startMs + durationMs, window.endsAtMs);
