@@ -33,8 +33,8 @@ export function StatusPageMaintenance({ page }: { page: PublicStatusPage }) {
     <section aria-label="Maintenance" data-testid="status-page-maintenance">
       {maintenance.active.length > 0 ? (
         <>
-          <h2>Maintenance in progress</h2>
-          <ul className="status-list">
+          <h2 id="maintenance-active">Maintenance in progress</h2>
+          <ul className="status-list" aria-labelledby="maintenance-active">
             {maintenance.active.map((o) => (
               <Occurrence key={key(o)} o={o} names={names} />
             ))}
@@ -43,8 +43,8 @@ export function StatusPageMaintenance({ page }: { page: PublicStatusPage }) {
       ) : null}
       {maintenance.upcoming.length > 0 ? (
         <>
-          <h2>Scheduled maintenance</h2>
-          <ul className="status-list">
+          <h2 id="maintenance-upcoming">Scheduled maintenance</h2>
+          <ul className="status-list" aria-labelledby="maintenance-upcoming">
             {maintenance.upcoming.map((o) => (
               <Occurrence key={key(o)} o={o} names={names} />
             ))}

@@ -92,16 +92,15 @@ describe('recurring maintenance in headless Chromium against the real stack', ()
     });
 
     await page.goto(`${stack.web}/status/${SLUG}`);
-    const section = page.getByRole('region', { name: 'Maintenance' });
-    await section.getByRole('heading', { name: 'Maintenance in progress' }).waitFor({ timeout: 30_000 });
-    await section.getByRole('heading', { name: 'Scheduled maintenance' }).waitFor();
-    await section.getByRole('heading', { name: 'Nightly vacuum' }).waitFor();
-    expect(await section.getByRole('heading', { name: 'Kernel patching' }).count()).toBeGreaterThan(0);
-    const running = await section
-      .locator('[data-testid="maintenance-occurrence"] time')
-      .first()
-      .getAttribute('datetime');
-    expect(Date.parse(running ?? '')).toBeLessThanOrEqual(Date.now());
+    const running = page.getByRole('list', { name: 'Maintenance in progress' });
+    const scheduled = page.getByRole('list', { name: 'Scheduled maintenance' });
+    await running.getByRole('heading', { name: 'Nightly vacuum' }).waitFor({ timeout: 30_000 });
+    expect(await running.getByRole('listitem').count()).toBe(1);
+    const started = await running.locator('time').first().getAttribute('datetime');
+    expect(Date.parse(started ?? '')).toBeLessThanOrEqual(Date.now());
+    await scheduled.getByRole('heading', { name: 'Kernel patching' }).first().waitFor();
+    const next = await scheduled.locator('time').first().getAttribute('datetime');
+    expect(Date.parse(next ?? '')).toBeGreaterThan(Date.now());
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'status-page-maintenance');
 
