@@ -104,7 +104,14 @@ describe('recurring maintenance in headless Chromium against the real stack', ()
     expect(await seriousA11yViolations(page)).toEqual([]);
     await saveScreenshot(page, 'status-page-maintenance');
 
-    // The monitor outside maintenance alerts; the one inside shows `maintenance` and sends nothing.
+    // The monitor outside maintenance goes down and alerts; the one inside shows `maintenance` and sends nothing.
+    await waitFor(
+      'the unpatched monitor to go down',
+      async () =>
+        (await api<{ state: { status: string } }>(`/v1/monitors/${loud.id}`)).state.status === 'down' ||
+        undefined,
+      { timeoutMs: 90_000 },
+    );
     await waitFor(
       'the unpatched monitor to alert',
       () =>
