@@ -6,6 +6,7 @@ import { byTimeThenId, keysetPage } from '../http/cursor';
 import { deleteOwned, findMissingIds } from './owned-ids';
 import { publicComponents } from './status-page-components';
 import { shownStates } from './status-page-degraded';
+import { pageMaintenance } from './status-page-maintenance';
 import {
   componentsColumn,
   type StatusPageSettingsInput,
@@ -14,7 +15,6 @@ import {
   statusPageBranding,
   toSettingsView,
 } from './status-page-settings';
-import { pageMaintenance } from './status-page-maintenance';
 import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
