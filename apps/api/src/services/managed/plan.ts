@@ -7,12 +7,15 @@ import {
   createMonitorSchema,
   type DesiredResources,
   DomainError,
+  type EscalationPolicyEntry,
   type FieldChange,
+  type GroupEntry,
   type MaintenanceWindowEntry,
   type MonitorEntry,
   maskSecrets,
   type PlannedChange,
   type ResourceKind,
+  type RotationEntry,
   type StatusPageEntry,
   type StoredMonitorConfig,
 } from '@sentinelmesh/core';
@@ -20,12 +23,31 @@ import type { ActorContext } from '../../context';
 import { apiErrors } from '../../errors';
 import { zodFieldProblems } from '../../http/field-problems';
 import { configFromInput, openStoredConfig } from '../monitors';
-import type { LiveChannel, LiveMonitor, LivePage, LiveState, LiveWindow } from './live';
+import type {
+  LiveChannel,
+  LiveGroup,
+  LiveMonitor,
+  LivePage,
+  LivePolicy,
+  LiveRotation,
+  LiveState,
+  LiveWindow,
+  Members,
+} from './live';
 import { type Match, matchEntries } from './match';
+import { type MemberResolver, memberResolver, planGroup, planPolicy, planRotation } from './plan-oncall';
 
 /** One change of a plan with what carrying it out needs. */
 export type Step =
   | { kind: 'channels'; change: PlannedChange; entry: ChannelEntry | null; live: LiveChannel | null }
+  | { kind: 'oncallRotations'; change: PlannedChange; entry: RotationEntry | null; live: LiveRotation | null }
+  | {
+      kind: 'escalationPolicies';
+      change: PlannedChange;
+      entry: EscalationPolicyEntry | null;
+      live: LivePolicy | null;
+    }
+  | { kind: 'groups'; change: PlannedChange; entry: GroupEntry | null; live: LiveGroup | null }
   | {
       kind: 'monitors';
       change: PlannedChange;
@@ -46,6 +68,8 @@ export interface Plan {
   unchanged: number;
   /** The key each live resource has after the apply (its own, or the entry's that adopts it). */
   keys: Record<ResourceKind, Map<string, string>>;
+  /** The organization's members by email, for the ids of the people a file names. */
+  people: MemberResolver;
 }
 
 /** A validation error of one entry, its paths under the entry's place in the document. */
@@ -105,16 +129,46 @@ function planChannel(m: Match<ChannelEntry, LiveChannel>): FieldChange[] {
 
 /** The `CreateMonitor` an entry stands for, with channel ids in place of keys. */
 export function monitorInput(entry: MonitorEntry, channelIds: string[] | undefined): CreateMonitor {
-  const { key: _key, channels: _channels, ...fields } = entry;
+  const {
+    key: _key,
+    channels: _channels,
+    group: _group,
+    escalationPolicy: _policy,
+    dependsOn: _dependsOn,
+    ...fields
+  } = entry;
   const parsed = createMonitorSchema.safeParse({ ...fields, ...(channelIds ? { channelIds } : {}) });
   if (!parsed.success) throw apiErrors.invalid('monitor', zodFieldProblems(parsed.error.issues));
   return parsed.data;
 }
 
+/** A monitor's group, escalation policy and parents as a file names them: by key, parents sorted. */
+export function monitorLinks(entry: MonitorEntry) {
+  return {
+    group: entry.group ?? null,
+    escalationPolicy: entry.escalationPolicy ?? null,
+    dependsOn: {
+      monitors: [...(entry.dependsOn?.monitors ?? [])].sort(),
+      groups: [...(entry.dependsOn?.groups ?? [])].sort(),
+    },
+  };
+}
+
+function liveLinks(live: LiveMonitor, keyOf: (kind: ResourceKind) => (id: string) => string) {
+  return {
+    group: live.groupId ? keyOf('groups')(live.groupId) : null,
+    escalationPolicy: live.escalationPolicyId ? keyOf('escalationPolicies')(live.escalationPolicyId) : null,
+    dependsOn: {
+      monitors: live.dependsOn.monitorIds.map(keyOf('monitors')).sort(),
+      groups: live.dependsOn.groupIds.map(keyOf('groups')).sort(),
+    },
+  };
+}
+
 async function planMonitor(
   ctx: ActorContext,
   m: Match<MonitorEntry, LiveMonitor>,
-  channelKey: (id: string) => string,
+  keyOf: (kind: ResourceKind) => (id: string) => string,
 ): Promise<{ config: StoredMonitorConfig; fields: FieldChange[] }> {
   const { entry, live } = m;
   const config = await underEntry('monitors', m.index, () =>
@@ -135,8 +189,12 @@ async function planMonitor(
   const after: Record<string, unknown> = { ...config };
   const shownBefore: Record<string, unknown> = { ...maskSecrets(current) };
   const shownAfter: Record<string, unknown> = { ...maskSecrets(config) };
+  Object.assign(before, liveLinks(live, keyOf));
+  Object.assign(shownBefore, liveLinks(live, keyOf));
+  Object.assign(after, monitorLinks(entry));
+  Object.assign(shownAfter, monitorLinks(entry));
   if (entry.channels) {
-    before.channels = shownBefore.channels = links(live.channelIds.map(channelKey));
+    before.channels = shownBefore.channels = links(live.channelIds.map(keyOf('channels')));
     after.channels = shownAfter.channels = links(entry.channels);
   }
   return { config, fields: changedFields(before, after, { before: shownBefore, after: shownAfter }) };
@@ -195,26 +253,33 @@ function keysAfter<L extends { id: string; key: string | null }>(
 
 /**
  * What an apply of `desired` over `live` does, in the order it does it: creates and updates from
- * channels to status pages, then (with `prune`) deletes of managed resources the file no longer has,
- * from status pages back to channels. Resources without the managed marker are never deleted.
+ * channels through rotations, policies, groups and monitors to status pages, then (with `prune`)
+ * deletes of managed resources the file no longer has, in the reverse order. Resources without the managed marker are never deleted.
  */
 export async function planApply(
   ctx: ActorContext,
   desired: DesiredResources,
-  live: LiveState,
+  { members, ...live }: LiveState & { members: Members },
   prune: boolean,
 ): Promise<Plan> {
   const channels = matchEntries(desired.channels, live.channels, (e) => e.name);
+  const rotations = matchEntries(desired.oncallRotations, live.oncallRotations, (e) => e.name);
+  const policies = matchEntries(desired.escalationPolicies, live.escalationPolicies, (e) => e.name);
+  const groups = matchEntries(desired.groups, live.groups, (e) => e.name);
   const monitors = matchEntries(desired.monitors, live.monitors, (e) => e.name);
   const windows = matchEntries(desired.maintenanceWindows, live.maintenanceWindows, (e) => e.name);
   const pages = matchEntries(desired.statusPages, live.statusPages, (e) => e.slug);
   const keys = {
     channels: keysAfter(channels.matches, live.channels),
+    oncallRotations: keysAfter(rotations.matches, live.oncallRotations),
+    escalationPolicies: keysAfter(policies.matches, live.escalationPolicies),
+    groups: keysAfter(groups.matches, live.groups),
     monitors: keysAfter(monitors.matches, live.monitors),
     maintenanceWindows: keysAfter(windows.matches, live.maintenanceWindows),
     statusPages: keysAfter(pages.matches, live.statusPages),
   };
   const keyOf = (kind: ResourceKind) => (id: string) => keys[kind].get(id) ?? `#${id}`;
+  const people = memberResolver(members);
   const steps: Step[] = [];
   let unchanged = 0;
   const push = (step: Step | null) => {
@@ -226,8 +291,22 @@ export async function planApply(
     const c = change('channels', m, m.entry.name, planChannel(m));
     push(c ? { kind: 'channels', change: c, entry: m.entry, live: m.live } : null);
   }
+  for (const m of rotations.matches) {
+    const c = change('oncallRotations', m, m.entry.name, planRotation(m, people));
+    push(c ? { kind: 'oncallRotations', change: c, entry: m.entry, live: m.live } : null);
+  }
+  for (const m of policies.matches) {
+    const fields = planPolicy(m, (kind, id) => keyOf(kind)(id), people);
+    const c = change('escalationPolicies', m, m.entry.name, fields);
+    push(c ? { kind: 'escalationPolicies', change: c, entry: m.entry, live: m.live } : null);
+  }
+  people.check();
+  for (const m of groups.matches) {
+    const c = change('groups', m, m.entry.name, planGroup(m));
+    push(c ? { kind: 'groups', change: c, entry: m.entry, live: m.live } : null);
+  }
   for (const m of monitors.matches) {
-    const { config, fields } = await planMonitor(ctx, m, keyOf('channels'));
+    const { config, fields } = await planMonitor(ctx, m, keyOf);
     const c = change('monitors', m, m.entry.name, fields);
     push(c ? { kind: 'monitors', change: c, entry: m.entry, live: m.live, config } : null);
   }
@@ -264,8 +343,11 @@ export async function planApply(
       ...(gone('statusPages', pages.leftover, (r) => r.title) as Step[]),
       ...(gone('maintenanceWindows', windows.leftover, (r) => r.name) as Step[]),
       ...(gone('monitors', monitors.leftover, (r) => r.name).map((s) => ({ ...s, config: null })) as Step[]),
+      ...(gone('groups', groups.leftover, (r) => r.name) as Step[]),
+      ...(gone('escalationPolicies', policies.leftover, (r) => r.name) as Step[]),
+      ...(gone('oncallRotations', rotations.leftover, (r) => r.name) as Step[]),
       ...(gone('channels', channels.leftover, (r) => r.name) as Step[]),
     );
   }
-  return { steps, unchanged, keys };
+  return { steps, unchanged, keys, people };
 }
