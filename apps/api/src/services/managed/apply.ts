@@ -19,7 +19,8 @@ import { createRotation, deleteRotation, updateRotation } from '../oncall-rotati
 import { lockOrganization } from '../quotas';
 import { createStatusPage, deleteStatusPage, updateStatusPage } from '../status-pages';
 import { loadLiveState, revisionOf } from './live';
-import { monitorInput, planApply, type Step } from './plan';
+import { planApply, type Step } from './plan';
+import { monitorInput } from './plan-monitor';
 import { type MemberResolver, policySteps } from './plan-oncall';
 
 const tables = {
