@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { referenceMonitorSecrets } from '../src/export-secrets';
 
+/** `${NAME}`, as a file writes a reference. */
+const ref = (name: string) => `\${${name}}`;
+
 const MASK = '********';
 
 describe('monitor secrets in an export', () => {
@@ -18,8 +21,11 @@ describe('monitor secrets in an export', () => {
     );
     expect(monitor).toEqual({
       type: 'http',
-      url: 'https://bot:${MONITOR_PARTNER_API_URL_PASSWORD}@api.example.com/v1?region=eu&access_token=${MONITOR_PARTNER_API_URL_ACCESS_TOKEN}',
-      headers: { Authorization: '${MONITOR_PARTNER_API_HEADERS_AUTHORIZATION}', Accept: 'application/json' },
+      url: `https://bot:${ref('MONITOR_PARTNER_API_URL_PASSWORD')}@api.example.com/v1?region=eu&access_token=${ref('MONITOR_PARTNER_API_URL_ACCESS_TOKEN')}`,
+      headers: {
+        Authorization: ref('MONITOR_PARTNER_API_HEADERS_AUTHORIZATION'),
+        Accept: 'application/json',
+      },
       tags: ['prod'],
     });
     expect(variables).toEqual([
@@ -39,10 +45,10 @@ describe('monitor secrets in an export', () => {
     expect(monitor).toEqual({
       type: 'api',
       secretVariables: {
-        secret_token: '${MONITOR_SMOKE_SECRET_VARIABLES_SECRET_TOKEN}',
-        secret_pin: '${MONITOR_SMOKE_SECRET_VARIABLES_SECRET_PIN}',
+        secret_token: ref('MONITOR_SMOKE_SECRET_VARIABLES_SECRET_TOKEN'),
+        secret_pin: ref('MONITOR_SMOKE_SECRET_VARIABLES_SECRET_PIN'),
       },
-      password: '${MONITOR_SMOKE_PASSWORD_2}',
+      password: ref('MONITOR_SMOKE_PASSWORD_2'),
     });
     expect(variables).toHaveLength(3);
     expect(taken.size).toBe(4);

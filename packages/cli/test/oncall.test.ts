@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { addMemberSession, type client } from '../../../apps/api/test/helpers';
 import { onlyAdoptions, useCliHarness } from './harness';
 
+/** `${NAME}`, as a file writes a reference. */
+const ref = (name: string) => `\${${name}}`;
+
 const SECRETS = {
   SLACK_URL: 'https://hooks.slack.com/services/T0/B0/secret',
   CHECKOUT_TOKEN: 'Bearer checkout-token-1',
@@ -256,7 +259,7 @@ describe('monitor secrets as environment references', () => {
     const { readFile } = await import('node:fs/promises');
     const yaml = await readFile(path, 'utf8');
     expect(yaml).not.toContain('********');
-    expect(yaml).toContain('api_key=${MONITOR_PARTNER_API_URL_API_KEY}&region=eu');
+    expect(yaml).toContain(`api_key=${ref('MONITOR_PARTNER_API_URL_API_KEY')}&region=eu`);
     const env = {
       MONITOR_PARTNER_API_URL_API_KEY: 'k-123',
       MONITOR_PARTNER_API_HEADERS_AUTHORIZATION: 'Bearer partner-1',

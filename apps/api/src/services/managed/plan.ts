@@ -1,10 +1,8 @@
 import {
   type ChannelEntry,
-  type CreateMonitor,
   changedFields,
   channelSecretFields,
   channelType,
-  createMonitorSchema,
   type DesiredResources,
   DomainError,
   type EscalationPolicyEntry,
@@ -12,7 +10,6 @@ import {
   type GroupEntry,
   type MaintenanceWindowEntry,
   type MonitorEntry,
-  maskSecrets,
   type PlannedChange,
   type ResourceKind,
   type RotationEntry,
