@@ -45,6 +45,7 @@ import { probeGatewayRoutes } from './routes/probe-gateway';
 import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
 import { regionRoutes } from './routes/regions';
+import { reportSubscriptionRoutes } from './routes/report-subscriptions';
 import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
       probeMetricsRoutes,
       exportRoutes,
       reportRoutes,
+      reportSubscriptionRoutes,
     ]) {
       await tenantScope.register(routes, { prefix: '/v1', ctx });
     }

@@ -92,6 +92,9 @@ export const apiEnvShape = {
   RESULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   // How often this API process applies the retention; 0: never.
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
+  // How often this API process looks for monthly report emails due (the previous month's, from the 1st,
+  // UTC), and once at start; 0: never. Every replica may run it: a unique row per month sends each once.
+  REPORT_EMAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   // Which proxy hop in front may name the client (X-Forwarded-For): false, a hop count, or addresses/CIDRs.
   TRUST_PROXY: trustProxySchema.default(false),
   // Bearer token for GET /metrics on the API port; unset: /metrics is not served there (404).

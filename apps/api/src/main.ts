@@ -10,6 +10,7 @@ import {
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
+import { smtpReportSender, startReportEmailJob } from './jobs/report-emails';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
 import { sealMonitorSecrets } from './jobs/seal-monitor-secrets';
@@ -64,11 +65,23 @@ async function main(): Promise<void> {
           retentionDays: env.RESULT_RETENTION_DAYS,
         })
       : null;
+  // Monthly SLA report emails: the API builds reports, so it sends them; each month once per subscription.
+  const reportEmails =
+    env.REPORT_EMAIL_INTERVAL_SECONDS > 0 && env.SMTP_URL
+      ? startReportEmailJob({
+          db,
+          sender: smtpReportSender({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM }),
+          logger: logger.child({ component: 'report-emails' }),
+          intervalMs: env.REPORT_EMAIL_INTERVAL_SECONDS * 1000,
+        })
+      : null;
+  if (!env.SMTP_URL) logger.info('monthly report emails off: no SMTP_URL');
   installShutdown({
     logger,
     steps: [
       { name: 'rollups', run: async () => rollups?.stop() },
       { name: 'retention', run: async () => retention?.stop() },
+      { name: 'report-emails', run: async () => reportEmails?.stop() },
       { name: 'partitions', run: partitions.stop },
       { name: 'http', run: () => app.close() },
     ],

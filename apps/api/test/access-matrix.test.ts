@@ -76,6 +76,8 @@ const fresh = {
   probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
   rotation: () => created('/v1/oncall-rotations', rotationBody()),
   override: () => created(`/v1/oncall-rotations/${ids.rotation}/overrides`, overrideBody()),
+  subscription: () =>
+    created('/v1/report-subscriptions', { scope: 'organization', recipients: ['cfo@example.com'] }),
 };
 function rotationBody() {
   return {
@@ -157,6 +159,46 @@ const routes: Route[] = [
     'viewer',
     200,
     () => `/v1/monitors/${ids.monitor}/report?month=2026-01`,
+  ),
+  route('GET', '/v1/reports/components', 'viewer', 200, () => '/v1/reports/components'),
+  route('GET', '/v1/reports/organization', 'viewer', 200, () => '/v1/reports/organization?month=2026-01'),
+  route(
+    'GET',
+    '/v1/status-pages/:id/components/:cid/report',
+    'viewer',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}/components/${ids.component}/report?month=2026-01`,
+  ),
+  route(
+    'POST',
+    '/v1/report-subscriptions',
+    'admin',
+    201,
+    () => '/v1/report-subscriptions',
+    () => ({ scope: 'monitor', targetId: ids.monitor, recipients: ['ops@example.com'], format: 'csv' }),
+  ),
+  route('GET', '/v1/report-subscriptions', 'admin', 200, () => '/v1/report-subscriptions'),
+  route(
+    'GET',
+    '/v1/report-subscriptions/:id',
+    'admin',
+    200,
+    () => `/v1/report-subscriptions/${ids.subscription}`,
+  ),
+  route(
+    'PATCH',
+    '/v1/report-subscriptions/:id',
+    'admin',
+    200,
+    () => `/v1/report-subscriptions/${ids.subscription}`,
+    () => ({ enabled: false }),
+  ),
+  route(
+    'DELETE',
+    '/v1/report-subscriptions/:id',
+    'admin',
+    204,
+    async () => `/v1/report-subscriptions/${await fresh.subscription()}`,
   ),
   route('GET', '/v1/incidents/export', 'viewer', 200, () => '/v1/incidents/export?from=2026-01-01T00:00:00Z'),
   route(
@@ -584,6 +626,13 @@ beforeAll(async () => {
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
   ids.rotation = await fresh.rotation();
+  ids.subscription = await fresh.subscription();
+  const component = await testDb.db
+    .insertInto('status_page_components')
+    .values({ org_id: ownerA.orgId, status_page_id: ids.statusPage, name: 'Checkout', position: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ids.component = component.id;
   const incident = await testDb.db
     .insertInto('incidents')
     .values({ org_id: ownerA.orgId, monitor_id: ids.monitor, status: 'open', opened_at: new Date() })

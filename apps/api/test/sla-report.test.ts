@@ -1,6 +1,5 @@
 import { insertIncident, insertResults } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
-import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   client,
@@ -12,6 +11,7 @@ import {
   startApi,
   type TestApi,
 } from './helpers';
+import { pdfText } from './sla-month';
 
 // A hand-computed month: March 2026 (31 days = 744 hours = 2,678,400 s), one scheduled check an hour.
 //   Latencies: 700 at 100 ms, 36 at 200 ms, 8 at 500 ms (the last eight hours); 2 of the checks failed.
@@ -119,9 +119,7 @@ describe('the SLA report of a seeded month', () => {
     const res = await report('month=2026-03&format=pdf');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    const parser = new PDFParse({ data: new Uint8Array(res.rawPayload) });
-    const { text } = await parser.getText();
-    await parser.destroy();
+    const text = await pdfText(res.rawPayload);
     for (const [metric, value] of handComputed) expect(text).toContain(`${metric}: ${value}`);
     expect(text).toContain(`2026-03-05T10:00:00.000Z to 2026-03-05T10:30:00.000Z: 1800 s`);
     expect(text).toContain(`2026-03-20T22:00:00.000Z to 2026-03-21T01:00:00.000Z: 10800 s`);

@@ -12,6 +12,7 @@ export interface ReceivedMail {
   messageId: string;
   alertId: string;
   event: string;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 /** A real SMTP peer on 127.0.0.1: accepts every message and keeps it parsed. */
@@ -35,6 +36,11 @@ export async function startSmtpReceiver() {
             messageId: mail.messageId ?? '',
             alertId: header('x-sentinelmesh-alert-id'),
             event: header('x-sentinelmesh-event'),
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: a.contentType,
+              content: a.content,
+            })),
           });
           callback();
         })

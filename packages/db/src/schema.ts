@@ -386,6 +386,32 @@ export interface StatusPageComponentsTable {
   created_at: CreatedAt;
 }
 
+/** A monthly SLA report emailed to recipients (migration 0029): of a monitor, a component or the organization. */
+export interface ReportSubscriptionsTable {
+  id: Generated<string>;
+  org_id: string;
+  scope: 'monitor' | 'component' | 'organization';
+  /** Set exactly when scope is `monitor`. */
+  monitor_id: string | null;
+  /** Set exactly when scope is `component`. */
+  component_id: string | null;
+  recipients: string[];
+  format: 'pdf' | 'csv';
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One month's report of a subscription, sent (migration 0029): the row is claimed in the sending transaction. */
+export interface ReportDeliveriesTable {
+  org_id: string;
+  subscription_id: string;
+  /** The calendar month reported on, `YYYY-MM`. */
+  month: string;
+  recipients: number;
+  sent_at: CreatedAt;
+}
+
 /** Scheduled checks per monitor, hour and latency bucket (-1: no latency); a table or a continuous aggregate. */
 export interface CheckRollupsHourlyTable {
   hour: Timestamp;
@@ -536,6 +562,8 @@ export interface Database {
   invitations: InvitationsTable;
   status_page_monitors: StatusPageMonitorsTable;
   status_page_components: StatusPageComponentsTable;
+  report_subscriptions: ReportSubscriptionsTable;
+  report_deliveries: ReportDeliveriesTable;
   check_rollups_hourly: CheckRollupsHourlyTable;
   /** The tenant role's only way to results and rollups: views keeping the rows of `app.org_id` (0008-engines). */
   tenant_check_results: CheckResultsTable;

@@ -1,8 +1,8 @@
-import PDFDocument from 'pdfkit';
 import { csvRecord } from './csv';
+import { pdfBuffer, pdfHeading, pdfTable } from './pdf';
 
-/** What a report takes from the stats API's answer for the same range (never computed again here). */
-export interface StatsForReport {
+/** The figures every SLA report gives for its range. */
+export interface SlaFigures {
   from: string;
   to: string;
   uptimePercent: number | null;
@@ -11,6 +11,10 @@ export interface StatsForReport {
   downtimeSeconds: number;
   measuredSeconds: number;
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+}
+
+/** What a report takes from the stats API's answer for the same range (never computed again here). */
+export interface StatsForReport extends SlaFigures {
   incidentSpans: Array<{ id: string; openedAt: string; resolvedAt: string | null }>;
 }
 
@@ -21,6 +25,16 @@ export interface SlaReport extends Omit<StatsForReport, 'incidentSpans'> {
   incidents: Array<{ id: string; openedAt: string; resolvedAt: string | null; durationSeconds: number }>;
 }
 
+/** Mean duration of the resolved incidents (MTTR); null without one. */
+export function meanTimeToRecover(
+  incidents: Array<{ resolvedAt: string | null; durationSeconds: number }>,
+): number | null {
+  const resolved = incidents.filter((incident) => incident.resolvedAt !== null);
+  return resolved.length > 0
+    ? resolved.reduce((sum, i) => sum + i.durationSeconds, 0) / resolved.length
+    : null;
+}
+
 /** A monitor's SLA report from its statistics: incidents last until resolved, or until `to` while open. */
 export function buildSlaReport(monitor: SlaReport['monitor'], stats: StatsForReport): SlaReport {
   const to = Date.parse(stats.to);
@@ -29,7 +43,6 @@ export function buildSlaReport(monitor: SlaReport['monitor'], stats: StatsForRep
     durationSeconds:
       ((span.resolvedAt ? Date.parse(span.resolvedAt) : to) - Date.parse(span.openedAt)) / 1000,
   }));
-  const resolved = incidents.filter((incident) => incident.resolvedAt !== null);
   return {
     monitor,
     from: stats.from,
@@ -40,8 +53,7 @@ export function buildSlaReport(monitor: SlaReport['monitor'], stats: StatsForRep
     downtimeSeconds: stats.downtimeSeconds,
     measuredSeconds: stats.measuredSeconds,
     latencyMs: stats.latencyMs,
-    mttrSeconds:
-      resolved.length > 0 ? resolved.reduce((sum, i) => sum + i.durationSeconds, 0) / resolved.length : null,
+    mttrSeconds: meanTimeToRecover(incidents),
     incidents,
   };
 }
@@ -81,25 +93,12 @@ export function slaCsv(report: SlaReport): string {
 
 /** The report as a PDF: the same table and incidents, one line each. */
 export function slaPdf(report: SlaReport): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 50,
-    info: { Title: `SLA report: ${report.monitor.name}` },
+  return pdfBuffer(`SLA report: ${report.monitor.name}`, (doc) => {
+    pdfTable(doc, summaryRows(report));
+    pdfHeading(doc, 'Incidents');
+    if (report.incidents.length === 0) doc.text('none');
+    for (const i of report.incidents) {
+      doc.text(`${i.openedAt} to ${i.resolvedAt ?? 'open'}: ${i.durationSeconds} s (${i.id})`);
+    }
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.fontSize(16).text(`SLA report: ${report.monitor.name}`);
-  doc.fontSize(10).moveDown();
-  for (const [metric, value] of summaryRows(report)) doc.text(`${metric}: ${value ?? '-'}`);
-  doc.moveDown().fontSize(12).text('Incidents').fontSize(10);
-  if (report.incidents.length === 0) doc.text('none');
-  for (const i of report.incidents) {
-    doc.text(`${i.openedAt} to ${i.resolvedAt ?? 'open'}: ${i.durationSeconds} s (${i.id})`);
-  }
-  doc.end();
-  return done;
 }

@@ -28,7 +28,7 @@ type Row = { at: Date; bucket: number; checks: number; failed: number };
  * Where retention has removed the raw results of the window's first partial hour, that whole hour
  * comes from the rollups instead.
  */
-async function bucketRows(
+export async function bucketRows(
   db: TenantDb,
   orgId: string,
   monitorId: string,
@@ -95,10 +95,13 @@ async function checkPoints(
   }));
 }
 
+/** What statistics read with: a tenant transaction, its organization and the clock. */
+export type StatsContext = Pick<TenantContext, 'db' | 'orgId' | 'clock'>;
+
 export type StatsRange = { window: StatsWindow } | { from: string; to?: string | undefined };
 
 /** The range asked for: a named window ending now, or `from`/`to` (to at most now). */
-function resolveRange(range: StatsRange, now: number) {
+export function resolveRange(range: StatsRange, now: number) {
   if ('window' in range) {
     const spec = windowSpecs[range.window];
     return { window: range.window, from: now - spec.ms, to: now, spec };
@@ -119,7 +122,7 @@ function resolveRange(range: StatsRange, now: number) {
  * first check, in gaps and in maintenance has no data: it counts neither as up nor as down.
  */
 export async function monitorStats(
-  ctx: TenantContext,
+  ctx: StatsContext,
   input: { monitorId: string; range: StatsRange; points?: boolean },
 ) {
   const { db, orgId } = ctx;

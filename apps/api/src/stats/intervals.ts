@@ -68,19 +68,50 @@ export interface Availability {
   uptimePercent: number | null;
 }
 
+/** The time with data outside maintenance of one monitor, and the part of it inside a down incident. */
+function consideredAndDown(facts: UptimeFacts, from: number, to: number) {
+  const incidents = normalize(facts.down, from, to);
+  const quiet = normalize(facts.maintenance, from, to);
+  const known = normalize([...facts.observed, ...incidents], from, to);
+  const considered = subtract(known, quiet);
+  return { considered, down: intersect(incidents, considered) };
+}
+
+function share(considered: Interval[], down: Interval[]): Availability {
+  const downMs = measure(down);
+  const consideredMs = measure(considered);
+  const uptimePercent = consideredMs > 0 ? round(100 * (1 - downMs / consideredMs), 4) : null;
+  return { downMs, consideredMs, uptimePercent };
+}
+
 /**
  * Uptime over [from, to): the share of the time with data, outside maintenance, that is not inside a
  * down incident. The one definition every figure of the API is computed with.
  */
 export function availability(facts: UptimeFacts, from: number, to: number): Availability {
-  const incidents = normalize(facts.down, from, to);
-  const quiet = normalize(facts.maintenance, from, to);
-  const known = normalize([...facts.observed, ...incidents], from, to);
-  const considered = subtract(known, quiet);
-  const downMs = measure(intersect(incidents, considered));
-  const consideredMs = measure(considered);
-  const uptimePercent = consideredMs > 0 ? round(100 * (1 - downMs / consideredMs), 4) : null;
-  return { downMs, consideredMs, uptimePercent };
+  const { considered, down } = consideredAndDown(facts, from, to);
+  return share(considered, down);
+}
+
+/**
+ * Uptime of a group of monitors over [from, to), time-weighted: a moment is down when any monitor of
+ * the group is down outside its own maintenance, and counts when at least one monitor has data outside
+ * its maintenance. A group of one monitor has exactly that monitor's uptime.
+ */
+export function groupAvailability(monitors: UptimeFacts[], from: number, to: number): Availability {
+  const pieces = monitors.map((facts) => consideredAndDown(facts, from, to));
+  return share(
+    normalize(
+      pieces.flatMap((p) => p.considered),
+      from,
+      to,
+    ),
+    normalize(
+      pieces.flatMap((p) => p.down),
+      from,
+      to,
+    ),
+  );
 }
 
 /** Where the data of [from, to) begins: null when there is none. */

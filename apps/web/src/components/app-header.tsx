@@ -17,6 +17,7 @@ const links = [
   { href: '/maintenance', label: 'Maintenance' },
   { href: '/rotations', label: 'Rotations' },
   { href: '/status-pages', label: 'Status pages' },
+  { href: '/reports', label: 'Reports' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/locations', label: 'Locations & probes' },
   { href: '/settings/members', label: 'Members' },

@@ -73,6 +73,7 @@ const PAGES: PageCase[] = [
   { name: 'channels', path: () => '/channels', as: 'member' },
   { name: 'status-pages', path: () => '/status-pages', as: 'member' },
   { name: 'maintenance', path: () => '/maintenance', as: 'member' },
+  { name: 'reports', path: () => '/reports', as: 'member' },
   { name: 'settings-account', path: () => '/settings/account', as: 'member' },
   { name: 'settings-members', path: () => '/settings/members', as: 'member' },
   { name: 'settings-api-keys', path: () => '/settings/api-keys', as: 'member' },
