@@ -36,5 +36,6 @@ export * from './schemas/status-page';
 export * from './secret-urls';
 export * from './slots';
 export * from './state-machine';
+export * from './status-page-state';
 export * from './verdict';
 export * from './verifier-memory';

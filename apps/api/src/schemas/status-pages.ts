@@ -1,11 +1,19 @@
 import {
   MAX_STATUS_PAGE_MONITORS,
   monitorStatuses,
+  shownStates,
   statusPageSlug,
   statusPageTitle,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
 import { isoTime, managedFields } from './common';
+import {
+  publicBrandingSchema,
+  publicComponentsSchema,
+  statusPageExtrasBody,
+  statusPageExtrasView,
+} from './status-page-extras';
+import { publicPageIncidentSchema } from './status-page-incidents';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -14,12 +22,14 @@ export const createStatusPageBody = z.strictObject({
   slug,
   title,
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).default([]),
+  ...statusPageExtrasBody,
 });
 
 export const patchStatusPageBody = z.strictObject({
   slug: slug.optional(),
   title: title.optional(),
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).optional(),
+  ...statusPageExtrasBody,
 });
 
 export const statusPageSchema = z.object({
@@ -30,6 +40,7 @@ export const statusPageSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   ...managedFields,
+  ...statusPageExtrasView,
 });
 
 export const slugParams = z.object({ slug: z.string().max(64) });
@@ -43,6 +54,9 @@ export const publicStatusPageSchema = z.object({
       id: z.string(),
       name: z.string(),
       status: z.enum(monitorStatuses),
+      state: z
+        .enum(shownStates)
+        .describe('shown state: degraded for flapping, or up but slow or failing in a minority of regions'),
       uptimePercent: z
         .number()
         .nullable()
@@ -62,4 +76,7 @@ export const publicStatusPageSchema = z.object({
         ),
     }),
   ),
+  incidents: z.array(publicPageIncidentSchema).describe('open incidents posted on the page, newest first'),
+  components: publicComponentsSchema,
+  branding: publicBrandingSchema,
 });

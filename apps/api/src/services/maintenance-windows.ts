@@ -10,6 +10,7 @@ import {
   windowSpanProblem,
 } from '../schemas/maintenance-windows';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 
 function selectWindows(ctx: TenantContext) {
   return ctx.db
@@ -100,6 +101,7 @@ export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMa
     .returning('id')
     .executeTakeFirstOrThrow();
   await linkMonitors(ctx, window.id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx);
   return loadWindow(ctx, window.id);
 }
 
@@ -138,6 +140,7 @@ export async function updateMaintenanceWindow(
     .where('id', '=', id)
     .execute();
   if (owned) await linkMonitors(ctx, id, owned.monitorIds);
+  invalidateStatusPagesAfterCommit(ctx);
   return loadWindow(ctx, id);
 }
 
@@ -177,4 +180,5 @@ export async function listMaintenanceWindows(
 /** Deleting a window ends it at once: alerts resume with the next verdict. */
 export async function deleteMaintenanceWindow(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'maintenance_windows', id, 'maintenance window');
+  invalidateStatusPagesAfterCommit(ctx);
 }
