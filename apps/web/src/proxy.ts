@@ -27,6 +27,7 @@ export async function proxy(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-// Status pages and the login page read the API while rendering, on behalf of the visitor (src/lib/server-api.ts);
+// The login page reads the API while rendering, on behalf of the visitor (src/lib/server-api.ts); status
+// pages are rendered for everybody at once (publicGet), so nothing of the visitor's is needed there.
 // `/` may be a status page's custom domain.
-export const config = { matcher: ['/', '/api/:path*', '/status/:path*', '/login'] };
+export const config = { matcher: ['/', '/api/:path*', '/login'] };

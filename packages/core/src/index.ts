@@ -21,6 +21,7 @@ export * from './monitor-lifecycle';
 export * from './monitor-secrets';
 export * from './oncall/escalation';
 export * from './oncall/rotation';
+export * from './oncall/schemas';
 export * from './oncall/zoned-time';
 export * from './probe-protocol';
 export * from './quorum';

@@ -61,3 +61,19 @@ export function pageStatus(states: readonly ShownState[]): 'operational' | 'degr
   if (states.includes('degraded')) return 'degraded';
   return 'operational';
 }
+
+/** How much of the service a posted status-page incident says is affected. */
+export type PageIncidentImpact = 'degraded' | 'partial_outage' | 'major_outage';
+
+/**
+ * A posted incident can only raise the page's headline, never lower what the checks show: a major
+ * outage reads as down, a partial outage or a degradation as at least degraded.
+ */
+export function raisedByIncidents(
+  status: 'operational' | 'degraded' | 'down',
+  incidents: readonly { impact: PageIncidentImpact }[],
+): 'operational' | 'degraded' | 'down' {
+  if (status === 'down' || incidents.some((i) => i.impact === 'major_outage')) return 'down';
+  if (status === 'degraded' || incidents.length > 0) return 'degraded';
+  return 'operational';
+}

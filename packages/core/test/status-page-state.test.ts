@@ -5,6 +5,7 @@ import {
   degradedReason,
   monitorShownState,
   pageStatus,
+  raisedByIncidents,
 } from '../src/status-page-state';
 
 const calm: DegradedSignals = {
@@ -71,5 +72,14 @@ describe('shown states', () => {
     expect(pageStatus(['up', 'degraded'])).toBe('degraded');
     expect(pageStatus(['up', 'maintenance', 'paused', 'pending'])).toBe('operational');
     expect(pageStatus([])).toBe('operational');
+  });
+
+  it('lets a posted incident raise the page status but never lower it', () => {
+    expect(raisedByIncidents('operational', [])).toBe('operational');
+    expect(raisedByIncidents('operational', [{ impact: 'degraded' }])).toBe('degraded');
+    expect(raisedByIncidents('operational', [{ impact: 'partial_outage' }])).toBe('degraded');
+    expect(raisedByIncidents('degraded', [{ impact: 'major_outage' }])).toBe('down');
+    expect(raisedByIncidents('down', [{ impact: 'degraded' }])).toBe('down');
+    expect(raisedByIncidents('degraded', [])).toBe('degraded');
   });
 });

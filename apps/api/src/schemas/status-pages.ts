@@ -13,6 +13,7 @@ import {
   statusPageExtrasBody,
   statusPageExtrasView,
 } from './status-page-extras';
+import { publicPageIncidentSchema } from './status-page-incidents';
 import { publicPageMaintenanceSchema } from './status-page-maintenance';
 
 const slug = statusPageSlug;
@@ -76,6 +77,7 @@ export const publicStatusPageSchema = z.object({
         ),
     }),
   ),
+  incidents: z.array(publicPageIncidentSchema).describe('open incidents posted on the page, newest first'),
   components: publicComponentsSchema,
   branding: publicBrandingSchema,
   maintenance: publicPageMaintenanceSchema,

@@ -16,7 +16,9 @@ import {
   type PatchMaintenanceWindow,
   windowSpanProblem,
 } from '../schemas/maintenance-windows';
+import { announceMaintenance } from './maintenance-announcements';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 
 /** Occurrences a window's view lists: the running one first, then the next ones. */
 const NEXT_OCCURRENCES = 5;
@@ -156,7 +158,10 @@ export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMa
     .returning('id')
     .executeTakeFirstOrThrow();
   await linkMonitors(ctx, window.id, monitorIds);
-  return loadWindow(ctx, window.id);
+  invalidateStatusPagesAfterCommit(ctx);
+  const view = await loadWindow(ctx, window.id);
+  await announceMaintenance(ctx, view);
+  return view;
 }
 
 /**
@@ -195,7 +200,10 @@ export async function updateMaintenanceWindow(
     .where('id', '=', id)
     .execute();
   if (owned) await linkMonitors(ctx, id, owned.monitorIds);
-  return loadWindow(ctx, id);
+  invalidateStatusPagesAfterCommit(ctx);
+  const view = await loadWindow(ctx, id);
+  await announceMaintenance(ctx, view);
+  return view;
 }
 
 export async function getMaintenanceWindow(ctx: TenantContext, id: string) {
@@ -234,4 +242,5 @@ export async function listMaintenanceWindows(
 /** Deleting a window ends it at once: alerts resume with the next verdict. */
 export async function deleteMaintenanceWindow(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'maintenance_windows', id, 'maintenance window');
+  invalidateStatusPagesAfterCommit(ctx);
 }

@@ -1,11 +1,13 @@
-import { type MonitorStatus, pageStatus } from '@sentinelmesh/core';
+import { type MonitorStatus, pageStatus, raisedByIncidents } from '@sentinelmesh/core';
 import { sql } from 'kysely';
 import type { ServiceContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 import { publicComponents } from './status-page-components';
 import { shownStates } from './status-page-degraded';
+import { openPageIncidents } from './status-page-incidents';
 import { pageMaintenance } from './status-page-maintenance';
 import {
   componentsColumn,
@@ -125,6 +127,7 @@ export async function createStatusPage(
       .executeTakeFirstOrThrow(),
   );
   await linkMonitors(db, orgId, row.id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [row.id]);
   await saveStatusPageSettings(
     db,
     orgId,
@@ -164,6 +167,7 @@ export async function updateStatusPage(
       .execute(),
   );
   if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [id]);
   await saveStatusPageSettings(
     db,
     orgId,
@@ -177,6 +181,7 @@ export async function updateStatusPage(
 
 export async function deleteStatusPage(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'status_pages', id, 'status page');
+  invalidateStatusPagesAfterCommit(ctx, [id]);
 }
 
 async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
@@ -240,13 +245,15 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     uptime90d: uptime.get(m.id)?.uptime90d ?? [],
   }));
   const shown = await shownStates(db, orgId, views, now);
+  const incidents = await openPageIncidents(ctx, page.id);
   return {
     slug: page.slug,
     title: page.title,
-    status: pageStatus([...shown.values()]),
+    status: raisedByIncidents(pageStatus([...shown.values()]), incidents),
     monitors: views.map((v) => ({ ...v, state: shown.get(v.id) ?? ('pending' as const) })),
     components: await publicComponents(db, orgId, page.id, views, shown),
     branding: await statusPageBranding(db, orgId, page.id),
+    incidents,
     maintenance: await pageMaintenance(
       db,
       orgId,

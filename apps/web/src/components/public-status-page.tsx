@@ -9,6 +9,7 @@ import { polling } from '../lib/queries';
 import { ProblemBanner } from './problem-banner';
 import { StatusPageBrandingHeader, StatusPageFooter } from './status-page-branding';
 import { ShownStateBadge, StatusPageComponents } from './status-page-components';
+import { StatusPageIncidents } from './status-page-incidents';
 import { StatusPageMaintenance } from './status-page-maintenance';
 import { DayBars } from './uptime-bars';
 
@@ -68,6 +69,7 @@ export function PublicStatusPage({
           {bannerText}
         </p>
       ) : null}
+      <StatusPageIncidents incidents={data?.incidents} />
       {data ? <StatusPageMaintenance page={data} /> : null}
       <StatusPageComponents components={data?.components} />
       <ul className="status-list">

@@ -17,6 +17,8 @@ import {
   initialExtras,
   StatusPageExtrasFields,
 } from './status-page-extras';
+import { StatusPageIncidentsEditor } from './status-page-incidents-editor';
+import { StatusPageSubscribers } from './status-page-subscribers';
 import { TableScroll } from './table-scroll';
 import { useInPlaceEdit } from './use-in-place-edit';
 import { useSimpleForm } from './use-simple-form';
@@ -202,6 +204,8 @@ export function StatusPagesPage({ apiUrl }: { apiUrl: string }) {
         </TableScroll>
       ) : null}
       <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} apiUrl={apiUrl} />
+      {editing ? <StatusPageIncidentsEditor key={`incidents-${editing.id}`} page={editing} /> : null}
+      {editing ? <StatusPageSubscribers key={`subscribers-${editing.id}`} page={editing} /> : null}
     </>
   );
 }

@@ -7,6 +7,7 @@ import type {
   Monitor,
   Role,
 } from '@sentinelmesh/core';
+import type { PublicPageIncident } from './status-page-comm';
 
 // Response shapes of docs/api.md, as the dashboard reads them.
 
@@ -357,6 +358,8 @@ export interface PublicStatusPage {
   monitors: PublicStatusMonitor[];
   components: PublicStatusComponent[];
   branding: StatusPageBranding;
+  /** Open incidents posted on the page, newest first. */
+  incidents?: PublicPageIncident[];
   maintenance?: { active: PublicMaintenanceOccurrence[]; upcoming: PublicMaintenanceOccurrence[] };
 }
 
