@@ -376,6 +376,62 @@ describe('delivery', () => {
     expect(rows.filter((r) => r.occurrence_key === 'b')).toHaveLength(3);
   });
 
+  it("announces scheduled maintenance of a page's monitors once per occurrence time, and not past windows", async () => {
+    const { page } = await pageWithSubscribers('maint', 2);
+    const as = client(api.app, owner.token);
+    const monitor = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Shown', url: 'https://example.com/' })
+    ).json().id as string;
+    const hidden = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Not shown', url: 'https://example.com/x' })
+    ).json().id as string;
+    expect((await as.patch(`/v1/status-pages/${page}`, { monitorIds: [monitor] })).statusCode).toBe(200);
+    const maintenanceRows = () =>
+      testDb.db
+        .selectFrom('status_page_deliveries')
+        .select(['occurrence_key', 'title'])
+        .where('status_page_id', '=', page)
+        .where('kind', '=', 'maintenance.scheduled')
+        .execute();
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+    const elsewhere = await as.post('/v1/maintenance-windows', {
+      name: 'Other monitor',
+      monitorIds: [hidden],
+      startsAt: at(2),
+      endsAt: at(3),
+    });
+    expect(elsewhere.statusCode).toBe(201);
+    const past = await as.post('/v1/maintenance-windows', {
+      name: 'Already over',
+      monitorIds: [monitor],
+      startsAt: at(-3),
+      endsAt: at(-2),
+    });
+    expect(past.statusCode).toBe(201);
+    expect(await maintenanceRows()).toEqual([]);
+
+    const created = await as.post('/v1/maintenance-windows', {
+      name: 'Database upgrade',
+      monitorIds: [monitor],
+      startsAt: at(2),
+      endsAt: at(3),
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    expect((await as.patch(`/v1/maintenance-windows/${id}`, { name: 'Database upgrade' })).statusCode).toBe(
+      200,
+    );
+    const first = await maintenanceRows();
+    expect(first).toHaveLength(2);
+    expect(first[0]?.title).toBe('Scheduled maintenance: Database upgrade');
+
+    const moved = await as.patch(`/v1/maintenance-windows/${id}`, { startsAt: at(4), endsAt: at(5) });
+    expect(moved.statusCode).toBe(200);
+    expect(new Set((await maintenanceRows()).map((r) => r.occurrence_key)).size).toBe(2);
+    expect(await maintenanceRows()).toHaveLength(4);
+  });
+
   it('sends exactly once across a sender that crashed after claiming, and across two senders at once', async () => {
     const { page, addresses } = await pageWithSubscribers('crash', 20);
     await announce(testDb.db, announcement(page, '00000000-0000-4000-8000-000000000002', 'x'));

@@ -1,6 +1,7 @@
 export * from './alert-outbox';
 export * from './clock';
 export * from './connection';
+export * from './maintenance';
 export * from './migrate';
 export * from './oncall';
 export * from './partitions';

@@ -191,6 +191,10 @@ export interface EscalationPoliciesTable {
   repeat: number;
   reminder_minutes: number | null;
   steps: JSONColumnType<EscalationStep[]>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -258,6 +262,10 @@ export interface MonitorGroupsTable {
   name: string;
   /** While any member is down: one group incident and one down/up alert pair, not one per member. */
   alert_as_one: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -498,6 +506,10 @@ export interface MaintenanceWindowsTable {
   managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** An RRULE on the wall clock of `recurrence_time_zone`; null for a one-off window (migration 0028). */
+  recurrence_rule: Generated<string | null>;
+  recurrence_time_zone: Generated<string | null>;
+  recurrence_duration_minutes: Generated<number | null>;
 }
 
 export interface MaintenanceWindowMonitorsTable {
@@ -579,6 +591,10 @@ export interface OncallRotationsTable {
   time_zone: string;
   starts_at: Timestamp;
   member_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

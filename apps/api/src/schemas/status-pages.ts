@@ -14,6 +14,7 @@ import {
   statusPageExtrasView,
 } from './status-page-extras';
 import { publicPageIncidentSchema } from './status-page-incidents';
+import { publicPageMaintenanceSchema } from './status-page-maintenance';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -79,4 +80,5 @@ export const publicStatusPageSchema = z.object({
   incidents: z.array(publicPageIncidentSchema).describe('open incidents posted on the page, newest first'),
   components: publicComponentsSchema,
   branding: publicBrandingSchema,
+  maintenance: publicPageMaintenanceSchema,
 });

@@ -8,6 +8,7 @@ import { invalidateStatusPagesAfterCommit } from './status-page-cache';
 import { publicComponents } from './status-page-components';
 import { shownStates } from './status-page-degraded';
 import { openPageIncidents } from './status-page-incidents';
+import { pageMaintenance } from './status-page-maintenance';
 import {
   componentsColumn,
   type StatusPageSettingsInput,
@@ -253,5 +254,11 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     components: await publicComponents(db, orgId, page.id, views, shown),
     branding: await statusPageBranding(db, orgId, page.id),
     incidents,
+    maintenance: await pageMaintenance(
+      db,
+      orgId,
+      monitors.map((m) => m.id),
+      now,
+    ),
   };
 }

@@ -10,6 +10,7 @@ import { ProblemBanner } from './problem-banner';
 import { StatusPageBrandingHeader, StatusPageFooter } from './status-page-branding';
 import { ShownStateBadge, StatusPageComponents } from './status-page-components';
 import { StatusPageIncidents } from './status-page-incidents';
+import { StatusPageMaintenance } from './status-page-maintenance';
 import { DayBars } from './uptime-bars';
 
 const date = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
@@ -69,6 +70,7 @@ export function PublicStatusPage({
         </p>
       ) : null}
       <StatusPageIncidents incidents={data?.incidents} />
+      {data ? <StatusPageMaintenance page={data} /> : null}
       <StatusPageComponents components={data?.components} />
       <ul className="status-list">
         {data?.monitors

@@ -217,12 +217,22 @@ export interface Alert {
   lastError: string | null;
 }
 
+export interface MaintenanceRecurrence {
+  rrule: string;
+  timeZone: string;
+  durationMinutes: number;
+}
+
 export interface MaintenanceWindow {
   id: string;
   name: string;
   monitorIds: string[];
   startsAt: string;
-  endsAt: string;
+  /** null only for a recurring series without an end. */
+  endsAt: string | null;
+  recurrence?: MaintenanceRecurrence | null;
+  /** The running occurrence first, then the next ones. */
+  nextOccurrences?: { startsAt: string; endsAt: string }[];
   status?: 'scheduled' | 'active' | 'ended';
 }
 
@@ -344,6 +354,14 @@ export interface PublicStatusMonitor {
   state: ShownState;
 }
 
+export interface PublicMaintenanceOccurrence {
+  windowId: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  monitorIds: string[];
+}
+
 export interface PublicStatusPage {
   slug: string;
   title: string;
@@ -353,6 +371,7 @@ export interface PublicStatusPage {
   branding: StatusPageBranding;
   /** Open incidents posted on the page, newest first. */
   incidents?: PublicPageIncident[];
+  maintenance?: { active: PublicMaintenanceOccurrence[]; upcoming: PublicMaintenanceOccurrence[] };
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
