@@ -274,7 +274,7 @@ describe("members' emails in the delivery log", () => {
       .returning('id')
       .execute();
 
-    const log = (await as.get(`/v1/alerts?incidentId=${incident.id}`)).json();
+    const log = (await as.get(`/v1/alerts?incidentId=${incident.id}&recipients=all`)).json();
     const memberEmail = log.items.find((a: { id: string }) => a.id === toMember?.id);
     expect(log.items).toHaveLength(3);
     expect(memberEmail).toMatchObject({
@@ -285,6 +285,9 @@ describe("members' emails in the delivery log", () => {
       event: 'monitor.down',
       status: 'sent',
     });
+    // Without asking for them, the log lists only channels' alerts: every item has its channelId.
+    const byDefault = (await as.get(`/v1/alerts?incidentId=${incident.id}`)).json();
+    expect(byDefault.items.map((a: { channelId: string | null }) => a.channelId)).toEqual([channelId]);
     // A channel's alert keeps its shape, and names its channel too.
     expect(log.items.find((a: { id: string }) => a.id === toChannel?.id)).toMatchObject({
       channelId,
@@ -319,7 +322,7 @@ describe("members' emails in the delivery log", () => {
       event: 'incident.acknowledged',
       acknowledgement: { by: owner.email },
     });
-    const listed = (await as.get(`/v1/alerts?incidentId=${incident.id}`)).json();
+    const listed = (await as.get(`/v1/alerts?incidentId=${incident.id}&recipients=all`)).json();
     expect(
       listed.items
         .filter((a: { event: string }) => a.event === 'incident.acknowledged')

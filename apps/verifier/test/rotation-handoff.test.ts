@@ -107,7 +107,7 @@ async function monitorOnPolicy(policyId: string, name: string): Promise<string> 
 
 /** The monitor's delivery log, as `GET /v1/alerts` lists it. */
 async function alertLog(monitorId: string): Promise<Array<Record<string, unknown>>> {
-  const res = await fetch(`${stack.apiUrl}/v1/alerts?monitorId=${monitorId}`, {
+  const res = await fetch(`${stack.apiUrl}/v1/alerts?monitorId=${monitorId}&recipients=all`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return ((await res.json()) as { items: Array<Record<string, unknown>> }).items;

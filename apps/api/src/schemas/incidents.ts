@@ -56,7 +56,9 @@ export const alertSchema = z.object({
   channelId: z
     .string()
     .nullable()
-    .describe("the channel it went to; null for an escalation's email to a member (see `recipient`)"),
+    .describe(
+      "the channel it went to; null only for an escalation's email to a member, listed with recipients=all (see `recipient`)",
+    ),
   recipient: alertRecipientSchema,
   event: z.string(),
   status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
@@ -186,6 +188,12 @@ export const listIncidentsQuery = z.object({
 export const listAlertsQuery = z.object({
   incidentId: z.uuid().optional(),
   monitorId: z.uuid().optional(),
+  recipients: z
+    .enum(['channels', 'all'])
+    .default('channels')
+    .describe(
+      "channels: only alerts sent to channels (each with its channelId); all: also an escalation's emails to members (channelId null, see recipient)",
+    ),
   limit: limitQuery,
   cursor: cursorQuery,
 });

@@ -63,12 +63,16 @@ function toAlertView(row: AlertRow) {
   };
 }
 
-/** The delivery log, newest first: channels' alerts and members' emails (ADR 0045). */
+/**
+ * The delivery log, newest first: channels' alerts, and with `recipients: 'all'` members' emails too
+ * (ADR 0045; by default every item has a channel, as clients of the first contract expect).
+ */
 export async function listAlerts(
   ctx: TenantContext,
   filter: {
     incidentId?: string | undefined;
     monitorId?: string | undefined;
+    recipients?: 'channels' | 'all' | undefined;
     limit: number;
     cursor?: string | undefined;
   },
@@ -76,6 +80,7 @@ export async function listAlerts(
   let query = selectAlerts(ctx.db, ctx.orgId);
   if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
   if (filter.monitorId) query = query.where('monitor_id', '=', filter.monitorId);
+  if (filter.recipients !== 'all') query = query.where('channel_id', 'is not', null);
   return keysetPage(query, byTimeThenId('created_at', 'id'), filter, toAlertView);
 }
 

@@ -40,7 +40,11 @@ export const orgKeys = {
 
 export const useChannels = () => useApiQuery<Page<Channel>>(orgKeys.channels, '/v1/channels', { limit: 200 });
 export const useAlerts = (filters: { incidentId?: string; monitorId?: string } = {}) =>
-  useApiQuery<Page<Alert>>(orgKeys.alerts(filters), '/v1/alerts', { ...filters, limit: 100 });
+  useApiQuery<Page<Alert>>(orgKeys.alerts(filters), '/v1/alerts', {
+    ...filters,
+    recipients: 'all',
+    limit: 100,
+  });
 export const useMaintenanceWindows = () =>
   useApiQuery<Page<MaintenanceWindow>>(orgKeys.maintenance, '/v1/maintenance-windows', { limit: 200 });
 export const useEscalationPolicies = () =>
