@@ -1,6 +1,6 @@
 import { maintenanceWindowFields as fields, windowSpanRule as spanRule } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields, readBackFields } from './common';
 
 export const createMaintenanceWindowBody = z.strictObject(fields).superRefine(...spanRule);
 
@@ -8,6 +8,7 @@ export const createMaintenanceWindowBody = z.strictObject(fields).superRefine(..
 export const patchMaintenanceWindowBody = z
   .strictObject(fields)
   .partial()
+  .extend(readBackFields)
   .superRefine(...spanRule);
 
 export const maintenanceWindowSchema = z.object({

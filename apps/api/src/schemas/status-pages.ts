@@ -5,7 +5,7 @@ import {
   statusPageTitle,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime, managedFields } from './common';
+import { isoTime, managedFields, readBackFields } from './common';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -20,6 +20,7 @@ export const patchStatusPageBody = z.strictObject({
   slug: slug.optional(),
   title: title.optional(),
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).optional(),
+  ...readBackFields,
 });
 
 export const statusPageSchema = z.object({
