@@ -8,6 +8,7 @@ import { byId, orgKeys, useApiMutation, useMaintenanceWindows } from '../lib/org
 import { useNow } from '../lib/use-now';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorSummary, Field } from './field';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
@@ -188,7 +189,9 @@ export function MaintenancePage() {
             <tbody>
               {items.map((w) => (
                 <tr key={w.id}>
-                  <th scope="row">{w.name}</th>
+                  <th scope="row">
+                    {w.name} <ManagedBadge resource={w} />
+                  </th>
                   <td>
                     {formatDateTime(w.startsAt)} – {formatDateTime(w.endsAt)}
                   </td>
@@ -214,6 +217,7 @@ export function MaintenancePage() {
           </table>
         </TableScroll>
       ) : null}
+      <ManagedEditWarning resource={editing} what="maintenance window" />
       <MaintenanceForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
     </>
   );

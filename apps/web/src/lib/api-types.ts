@@ -179,7 +179,13 @@ export interface MonitorStats {
   points: StatsPoint[] | null;
 }
 
-export interface Channel {
+/** What the API says of a resource a sentinelmesh.yaml may declare (docs/monitoring-as-code.md). */
+export interface Managed {
+  key: string | null;
+  managed: boolean;
+}
+
+export interface Channel extends Managed {
   id: string;
   /** A type of the channel registry (`ChannelTypeName`), or one this dashboard does not know yet. */
   type: string;
@@ -205,7 +211,7 @@ export interface Alert {
   lastError: string | null;
 }
 
-export interface MaintenanceWindow {
+export interface MaintenanceWindow extends Managed {
   id: string;
   name: string;
   monitorIds: string[];
@@ -270,7 +276,7 @@ export interface Member {
   joinedAt?: string;
 }
 
-export interface StatusPage {
+export interface StatusPage extends Managed {
   id: string;
   slug: string;
   title: string;
