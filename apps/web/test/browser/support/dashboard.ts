@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { apiCaller } from '../../../../../test/support/stack';
-import { launchChromium } from './chromium';
+import { hydrated, launchChromium } from './chromium';
 import { type RunningStack, startStack } from './stack';
 
 export const PASSWORD = 'correct horse battery';
@@ -60,6 +60,7 @@ export async function signUpInDashboard(
   account: { email: string; organizationName: string },
 ): Promise<DashboardApi> {
   await page.goto(`${stack.web}/signup`);
+  await hydrated(page);
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Organization name').fill(account.organizationName);
