@@ -44,15 +44,20 @@ import { oncallRotationRoutes } from './routes/oncall-rotations';
 import { probeGatewayRoutes } from './routes/probe-gateway';
 import { probeMetricsRoutes } from './routes/probe-metrics';
 import { publicRoutes } from './routes/public';
+import { publicBadgeRoutes } from './routes/public-badges';
+import { publicDomainRoutes } from './routes/public-domains';
+import { publicStatusUpdateRoutes } from './routes/public-status-updates';
 import { regionRoutes } from './routes/regions';
 import { reportSubscriptionRoutes } from './routes/report-subscriptions';
 import { reportRoutes } from './routes/reports';
 import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
+import { statusPageIncidentRoutes } from './routes/status-page-incidents';
 import { statusPageRoutes } from './routes/status-pages';
 import { usageRoutes } from './routes/usage';
 import { createMailer, type Mailer } from './services/mailer';
 import { createPasswordHasher } from './services/passwords';
+import { StatusPageCache } from './services/status-page-cache';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const API_VERSION = '1.0.0';
@@ -153,6 +158,9 @@ export async function buildApp(deps: AppDeps) {
       createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.SMTP_FROM, logger: deps.logger }),
   };
   app.addHook('onClose', () => ctx.mailer.close());
+  const statusPageCache = new StatusPageCache(ctx);
+  app.decorate('statusPageCache', statusPageCache);
+  app.addHook('onClose', () => statusPageCache.close());
   await app.register(tenantPlugin, { db: deps.db, ctx });
 
   // Org-scoped routes: each authenticated request runs in one tenant transaction, opened by this
@@ -171,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
       escalationPolicyRoutes,
       statsRoutes,
       statusPageRoutes,
+      statusPageIncidentRoutes,
       managedRoutes,
       usageRoutes,
       regionRoutes,
@@ -191,6 +200,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(myInvitationRoutes, { prefix: '/v1', ctx });
   await app.register(eventRoutes, { prefix: '/v1', ctx, ...(deps.live ? { live: deps.live } : {}) });
   await app.register(publicRoutes, { prefix: '/v1', ctx });
+  await app.register(publicStatusUpdateRoutes, { prefix: '/v1', ctx });
+  await app.register(publicDomainRoutes, { prefix: '/v1', ctx });
+  await app.register(publicBadgeRoutes, { prefix: '/v1', ctx });
   await app.register(ackLinkRoutes, { prefix: '/v1', ctx });
   await app.register(setupRoutes, { prefix: '/v1', ctx });
   await app.register(heartbeatRoutes, { prefix: '/v1', ctx });

@@ -92,6 +92,12 @@ export const apiEnvShape = {
   RESULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   // How often this API process applies the retention; 0: never.
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
+  // How often this API process sends the status-page subscriber outbox (milliseconds); 0: never.
+  SUBSCRIBER_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  // The least time between two messages to one status-page subscriber (a burst arrives spaced out).
+  SUBSCRIBER_MIN_GAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  // Messages per status page per minute, over all its subscribers.
+  SUBSCRIBER_PAGE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   // How often this API process looks for monthly report emails due (the previous month's, from the 1st,
   // UTC), and once at start; 0: never. Every replica may run it: a unique row per month sends each once.
   REPORT_EMAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),

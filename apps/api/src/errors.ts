@@ -70,6 +70,10 @@ export const apiErrors = {
     new DomainError('conflict', 'this slug is taken', [
       { path: 'slug', message: 'taken by another status page' },
     ]),
+  domainTaken: () =>
+    new DomainError('conflict', 'this domain serves another status page', [
+      { path: 'customDomain', message: 'taken by another status page' },
+    ]),
   lastOwner: () =>
     new DomainError('conflict', 'an organization keeps at least one owner; make someone else owner first'),
   memberAlready: () =>
@@ -89,6 +93,11 @@ export const apiErrors = {
       `${monitors} monitor(s) use this escalation policy; give them another policy (or none) first`,
     ),
 
+  promotedAlready: () =>
+    new DomainError(
+      'conflict',
+      'this incident is posted on that status page already; post an update to it instead',
+    ),
   // 429 and 503 carry Retry-After.
   tooManyRequests: (wait: number) => new RateLimitedError(wait, `too many requests; retry in ${wait} s`),
   tooManyStreams: (who: string, limit: number, wait: number) =>

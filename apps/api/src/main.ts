@@ -14,6 +14,7 @@ import { smtpReportSender, startReportEmailJob } from './jobs/report-emails';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
 import { sealMonitorSecrets } from './jobs/seal-monitor-secrets';
+import { createSubscriberDelivery } from './jobs/subscriber-delivery';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseApiEnv>;
@@ -65,6 +66,18 @@ async function main(): Promise<void> {
           retentionDays: env.RESULT_RETENTION_DAYS,
         })
       : null;
+  // Status-page subscribers: the outbox is claimed with a lease, so every API replica may send it.
+  const subscribers = createSubscriberDelivery({
+    db,
+    box: new SecretBox(env.SECRETS_KEY),
+    logger,
+    config: env,
+    policy: {
+      subscriberGapMs: env.SUBSCRIBER_MIN_GAP_SECONDS * 1000,
+      pagePerMinute: env.SUBSCRIBER_PAGE_PER_MINUTE,
+    },
+  });
+  if (env.SUBSCRIBER_DELIVERY_INTERVAL_MS > 0) subscribers.start(env.SUBSCRIBER_DELIVERY_INTERVAL_MS);
   // Monthly SLA report emails: the API builds reports, so it sends them; each month once per subscription.
   const reportEmails =
     env.REPORT_EMAIL_INTERVAL_SECONDS > 0 && env.SMTP_URL
@@ -81,6 +94,7 @@ async function main(): Promise<void> {
     steps: [
       { name: 'rollups', run: async () => rollups?.stop() },
       { name: 'retention', run: async () => retention?.stop() },
+      { name: 'subscribers', run: () => subscribers.close() },
       { name: 'report-emails', run: async () => reportEmails?.stop() },
       { name: 'partitions', run: partitions.stop },
       { name: 'http', run: () => app.close() },

@@ -76,9 +76,41 @@ const fresh = {
   probe: () => created(`/v1/locations/${ids.location}/probes`, { name: `probe ${++seq}` }),
   rotation: () => created('/v1/oncall-rotations', rotationBody()),
   override: () => created(`/v1/oncall-rotations/${ids.rotation}/overrides`, overrideBody()),
+  pageIncident: () => created(`/v1/status-pages/${ids.statusPage}/incidents`, pageIncidentBody()),
+  subscriber: async () =>
+    (
+      await testDb.db
+        .insertInto('status_page_subscribers')
+        .values({
+          org_id: ownerA.orgId,
+          status_page_id: ids.statusPage as string,
+          kind: 'email',
+          email: `reader${++seq}@example.com`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
+  /** A resolved automatic incident (any number may exist), to promote once. */
+  automaticIncident: async () =>
+    (
+      await testDb.db
+        .insertInto('incidents')
+        .values({
+          org_id: ownerA.orgId,
+          monitor_id: ids.monitor as string,
+          status: 'resolved',
+          opened_at: new Date(),
+          resolved_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
   subscription: () =>
     created('/v1/report-subscriptions', { scope: 'organization', recipients: ['cfo@example.com'] }),
 };
+function pageIncidentBody() {
+  return { title: `outage ${++seq}`, impact: 'degraded', message: 'looking' };
+}
 function rotationBody() {
   return {
     name: `rota ${++seq}`,
@@ -486,6 +518,73 @@ const routes: Route[] = [
     async () => `/v1/status-pages/${await fresh.statusPage()}`,
   ),
   route(
+    'GET',
+    '/v1/status-pages/:id/incidents',
+    'viewer',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}/incidents`,
+  ),
+  route(
+    'POST',
+    '/v1/status-pages/:id/incidents',
+    'member',
+    201,
+    () => `/v1/status-pages/${ids.statusPage}/incidents`,
+    pageIncidentBody,
+  ),
+  route(
+    'GET',
+    '/v1/status-pages/:id/incidents/:incidentId',
+    'viewer',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}/incidents/${ids.pageIncident}`,
+  ),
+  route(
+    'PATCH',
+    '/v1/status-pages/:id/incidents/:incidentId',
+    'member',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}/incidents/${ids.pageIncident}`,
+    () => ({ title: `renamed ${++seq}` }),
+  ),
+  route(
+    'DELETE',
+    '/v1/status-pages/:id/incidents/:incidentId',
+    'member',
+    204,
+    async () => `/v1/status-pages/${ids.statusPage}/incidents/${await fresh.pageIncident()}`,
+  ),
+  route(
+    'POST',
+    '/v1/status-pages/:id/incidents/:incidentId/updates',
+    'member',
+    201,
+    () => `/v1/status-pages/${ids.statusPage}/incidents/${ids.pageIncident}/updates`,
+    () => ({ status: 'monitoring', message: 'watching' }),
+  ),
+  route(
+    'POST',
+    '/v1/incidents/:id/promote',
+    'member',
+    201,
+    async () => `/v1/incidents/${await fresh.automaticIncident()}/promote`,
+    () => ({ statusPageId: ids.statusPage, message: 'posted', impact: 'degraded' }),
+  ),
+  route(
+    'GET',
+    '/v1/status-pages/:id/subscribers',
+    'viewer',
+    200,
+    () => `/v1/status-pages/${ids.statusPage}/subscribers`,
+  ),
+  route(
+    'DELETE',
+    '/v1/status-pages/:id/subscribers/:subscriberId',
+    'member',
+    204,
+    async () => `/v1/status-pages/${ids.statusPage}/subscribers/${await fresh.subscriber()}`,
+  ),
+  route(
     'POST',
     '/v1/managed/plan',
     'member',
@@ -626,6 +725,7 @@ beforeAll(async () => {
   ids.apiKey = await fresh.apiKey();
   ids.location = await fresh.location();
   ids.rotation = await fresh.rotation();
+  ids.pageIncident = await fresh.pageIncident();
   ids.subscription = await fresh.subscription();
   const component = await testDb.db
     .insertInto('status_page_components')

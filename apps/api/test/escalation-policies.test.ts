@@ -59,6 +59,8 @@ describe('escalation policies', () => {
       monitorIds: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      key: null,
+      managed: false,
     });
     const patched = await as.patch(`/v1/escalation-policies/${policy.id}`, {
       repeat: 0,

@@ -54,6 +54,8 @@ describe('maintenance windows', () => {
       monitorIds: [...ids].sort(),
       startsAt: iso(now - hour),
       endsAt: iso(now + hour),
+      recurrence: null,
+      nextOccurrences: [{ startsAt: iso(now - hour), endsAt: iso(now + hour) }],
       status: 'active',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

@@ -333,6 +333,29 @@ describe('monitor statistics against a hand-computed scenario', () => {
     }
   });
 
+  it('leaves out each occurrence of a recurring window, the same in stats and in the SLA report', async () => {
+    // Daily at 22:00 Berlin time (CET in March: 21:00Z) for an hour: inside the 24 h window only the
+    // 03-09 21:00–22:00 occurrence, the same hour as the one-off window above, so the same 92.3913 %.
+    const as = client(api.app, owner.token);
+    const created = await as.post('/v1/maintenance-windows', {
+      name: 'nightly',
+      monitorIds: [monitorId],
+      startsAt: '2026-03-01T00:00:00Z',
+      recurrence: { rrule: 'FREQ=DAILY;BYHOUR=22', timeZone: 'Europe/Berlin', durationMinutes: 60 },
+    });
+    expect(created.statusCode).toBe(201);
+    try {
+      const result = await stats('24h');
+      expect(result).toMatchObject({ uptimePercent: 92.3913, downtimeSeconds: 6300, measuredSeconds: 82800 });
+      expect(result.series[9]).toMatchObject({ at: '2026-03-09T21:00:00.000Z', uptimePercent: null });
+      const range = 'from=2026-03-09T12:00:00Z&to=2026-03-10T12:00:00Z';
+      const report = (await as.get(`/v1/monitors/${monitorId}/report?${range}`)).json();
+      expect(report.uptimePercent).toBe(92.3913);
+    } finally {
+      await as.delete(`/v1/maintenance-windows/${created.json().id}`);
+    }
+  });
+
   it('pages through results an hour apart exactly once, newest first', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -324,6 +324,41 @@ describe('alerting end to end (verifier, notifier, local receivers of every chan
     expect(received(m.monitorId).webhook).toEqual(['monitor.down', 'monitor.up']);
   });
 
+  it('an outage during an occurrence of a recurring window sends nothing; the same outage outside one alerts', async () => {
+    const m = await setup();
+    // Every hour at the minute of slot 0, for one minute: slots 0-5 are inside an occurrence.
+    const window = await tdb.db
+      .insertInto('maintenance_windows')
+      .values({
+        org_id: m.orgId,
+        name: 'hourly restart',
+        starts_at: new Date(m.base - 86_400_000),
+        ends_at: new Date(Date.UTC(9999, 11, 31)),
+        recurrence_rule: `FREQ=HOURLY;BYMINUTE=${new Date(m.base).getUTCMinutes()}`,
+        recurrence_time_zone: 'UTC',
+        recurrence_duration_minutes: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tdb.db
+      .insertInto('maintenance_window_monitors')
+      .values({ org_id: m.orgId, window_id: window.id, monitor_id: m.monitorId })
+      .execute();
+    const world: World = (t) => !((t >= m.slot(1) && t < m.slot(5)) || (t >= m.slot(8) && t < m.slot(12)));
+    await playSlots(deps, m, world, m.slot(0), 6);
+    expect(await alertsOf(tdb.db, m.monitorId)).toEqual([]);
+    await playSlots(deps, m, world, m.slot(6), 10);
+    await allDelivered(m.monitorId, 8);
+    const alerts = await alertsOf(tdb.db, m.monitorId);
+    const down = alerts.filter((a) => a.event === 'monitor.down');
+    expect(down).toHaveLength(4);
+    const occurredAt = Date.parse(
+      String((down[0]?.payload as { occurredAt?: string } | undefined)?.occurredAt),
+    );
+    expect(occurredAt).toBeGreaterThanOrEqual(m.slot(8));
+    expect(received(m.monitorId).webhook).toEqual(['monitor.down', 'monitor.up']);
+  }, 40_000);
+
   it('a monitor failing in every region from its first check goes down once, with no alert before the confirmation', async () => {
     const m = await setup();
     await deliverChecks(deps, m, always(false), m.slot(0), 'scheduled', 0);

@@ -12,6 +12,8 @@ export interface ReceivedMail {
   messageId: string;
   alertId: string;
   event: string;
+  /** Raw header values by lower-case name (the last one of a name). */
+  rawHeaders: Record<string, string>;
   attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
@@ -36,6 +38,9 @@ export async function startSmtpReceiver() {
             messageId: mail.messageId ?? '',
             alertId: header('x-sentinelmesh-alert-id'),
             event: header('x-sentinelmesh-event'),
+            rawHeaders: Object.fromEntries(
+              mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]),
+            ),
             attachments: mail.attachments.map((a) => ({
               filename: a.filename ?? '',
               contentType: a.contentType,

@@ -53,6 +53,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     else io.err(`${message}\n`);
     return 1;
   };
+  let locate: ((path: string) => { file: string; line: number }) | undefined;
   try {
     if (command === 'validate' || command === 'plan' || command === 'apply') {
       const path = options.file ?? 'sentinelmesh.yaml';
@@ -70,6 +71,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         io.out(json ? `${JSON.stringify({ ok: true, counts })}\n` : `${path} is valid.\n`);
         return 0;
       }
+      locate = loaded.locate;
       const api = connect(options, io.env);
       const body = {
         resources: loaded.resources,
@@ -129,10 +131,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return fail(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
   } catch (error) {
     if (error instanceof ApiError) {
-      const details = error.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+      // The API names a problem by its path in the request's resources: the file's own paths.
+      const problems = error.errors.map((e) => ({ ...(locate && e.path ? locate(e.path) : {}), ...e }));
+      const details = problems
+        .map((e) =>
+          'file' in e ? `  ${e.file}:${e.line}: ${e.path}: ${e.message}` : `  ${e.path}: ${e.message}`,
+        )
+        .join('\n');
       return fail(details ? `${error.message}\n${details}` : error.message, {
         status: error.status,
-        problems: error.errors,
+        problems,
       });
     }
     return fail((error as Error).message);

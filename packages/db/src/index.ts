@@ -1,5 +1,6 @@
 export * from './clock';
 export * from './connection';
+export * from './maintenance';
 export * from './migrate';
 export * from './oncall';
 export * from './partitions';

@@ -191,6 +191,10 @@ export interface EscalationPoliciesTable {
   repeat: number;
   reminder_minutes: number | null;
   steps: JSONColumnType<EscalationStep[]>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -258,6 +262,10 @@ export interface MonitorGroupsTable {
   name: string;
   /** While any member is down: one group incident and one down/up alert pair, not one per member. */
   alert_as_one: Generated<boolean>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -378,6 +386,77 @@ export interface StatusPageComponentsTable {
   created_at: CreatedAt;
 }
 
+export type StatusPageIncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type StatusPageIncidentImpact = 'degraded' | 'partial_outage' | 'major_outage';
+
+/** An incident posted on a status page, possibly promoted from an automatic one (migration 0027). */
+export interface StatusPageIncidentsTable {
+  id: Generated<string>;
+  org_id: string;
+  status_page_id: string;
+  /** The automatic incident it was promoted from, if any. */
+  incident_id: string | null;
+  title: string;
+  status: StatusPageIncidentStatus;
+  impact: StatusPageIncidentImpact;
+  component_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+/** One entry of a status-page incident's timeline (migration 0027). */
+export interface StatusPageIncidentUpdatesTable {
+  id: Generated<string>;
+  org_id: string;
+  incident_id: string;
+  status: StatusPageIncidentStatus;
+  message: string;
+  at: Timestamp;
+  author_user_id: string | null;
+}
+
+/** Someone told about a page's incidents: an address (after double opt-in) or a signed webhook (migration 0027). */
+export interface StatusPageSubscribersTable {
+  id: Generated<string>;
+  org_id: string;
+  status_page_id: string;
+  kind: 'email' | 'webhook';
+  email: string | null;
+  webhook_url: string | null;
+  /** The webhook's signing secret, sealed with SECRETS_KEY. */
+  secret: string | null;
+  /** SHA-256 of the pending confirmation token; null once confirmed. */
+  confirm_token_hash: string | null;
+  confirm_expires_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  last_sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** The subscriber outbox: one row per subscriber and announcement (migration 0027). */
+export interface StatusPageDeliveriesTable {
+  id: Generated<string>;
+  org_id: string;
+  status_page_id: string;
+  subscriber_id: string;
+  kind: string;
+  subject_id: string;
+  occurrence_key: string;
+  title: string;
+  body: string;
+  at: Timestamp;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | 'sent' | 'failed' | undefined>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimed_until: Timestamp | null;
+  claim_token: string | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 /** A monthly SLA report emailed to recipients (migration 0029): of a monitor, a component or the organization. */
 export interface ReportSubscriptionsTable {
   id: Generated<string>;
@@ -427,6 +506,10 @@ export interface MaintenanceWindowsTable {
   managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** An RRULE on the wall clock of `recurrence_time_zone`; null for a one-off window (migration 0028). */
+  recurrence_rule: Generated<string | null>;
+  recurrence_time_zone: Generated<string | null>;
+  recurrence_duration_minutes: Generated<number | null>;
 }
 
 export interface MaintenanceWindowMonitorsTable {
@@ -508,6 +591,10 @@ export interface OncallRotationsTable {
   time_zone: string;
   starts_at: Timestamp;
   member_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The name a sentinelmesh.yaml gives it, unique per organization (migration 0030). */
+  key: string | null;
+  /** Owned by an apply from a file (migration 0030). */
+  managed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -550,6 +637,10 @@ export interface Database {
   invitations: InvitationsTable;
   status_page_monitors: StatusPageMonitorsTable;
   status_page_components: StatusPageComponentsTable;
+  status_page_incidents: StatusPageIncidentsTable;
+  status_page_incident_updates: StatusPageIncidentUpdatesTable;
+  status_page_subscribers: StatusPageSubscribersTable;
+  status_page_deliveries: StatusPageDeliveriesTable;
   report_subscriptions: ReportSubscriptionsTable;
   report_deliveries: ReportDeliveriesTable;
   check_rollups_hourly: CheckRollupsHourlyTable;

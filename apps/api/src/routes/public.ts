@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { apiErrors } from '../errors';
 import { publicStatusPageSchema, slugParams } from '../schemas/status-pages';
-import { publicStatusPage, statusPageOrg } from '../services/status-pages';
+
+type PublicStatusPage = z.infer<typeof publicStatusPageSchema>;
+const notModified = z.null().describe('Not modified: the If-None-Match header names the current ETag');
 
 /** A client's budget over all public pages and pings, in multiples of one page's budget. */
 export const PUBLIC_CLIENT_FACTOR = 10;
@@ -23,17 +26,28 @@ export const publicRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         summary: 'Read a public status page',
         security: [],
         params: slugParams,
-        response: { 200: publicStatusPageSchema },
+        response: { 200: publicStatusPageSchema, 304: notModified },
       },
     },
     async (request, reply) => {
       await perClient(request, reply, request.ip);
       await perPage(request, reply, `${request.params.slug}:${request.ip}`);
-      const orgId = await statusPageOrg(ctx, request.params.slug);
-      if (!orgId) throw apiErrors.notFound('status page');
-      // The slug names the organization: the request's tenant transaction opens here, not in a hook.
-      const page = await publicStatusPage(await app.openTenant(request, orgId), request.params.slug);
-      return reply.header('cache-control', 'public, max-age=30').send(page);
+      // Served as cached (ADR 0043): the JSON as built, without a transaction of its own.
+      const page = await app.statusPageCache.get(request.params.slug);
+      if (!page) throw apiErrors.notFound('status page');
+      reply
+        .header('cache-control', 'public, max-age=30')
+        .header('etag', page.etag)
+        .header('vary', 'accept-encoding');
+      // No body at all, not the JSON `null`.
+      if (request.headers['if-none-match'] === page.etag)
+        return reply.code(304).send(undefined as unknown as null);
+      reply.type('application/json; charset=utf-8');
+      // The cached text is this route's JSON already: Fastify sends a string or a buffer as it is.
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        return reply.header('content-encoding', 'gzip').send(page.gzip as unknown as PublicStatusPage);
+      }
+      return reply.send(page.body as unknown as PublicStatusPage);
     },
   );
 };

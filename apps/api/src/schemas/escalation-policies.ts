@@ -1,28 +1,9 @@
-import { escalationStepSchema, MAX_ESCALATION_MINUTES } from '@sentinelmesh/core';
+import { escalationPolicyFields, escalationPolicyStepsSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
-const fields = {
-  name: z.string().trim().min(1).max(100),
-  steps: z
-    .array(escalationStepSchema)
-    .min(1)
-    .max(10)
-    .describe('in order: step 0 fires with the DOWN alert, each next one after the previous wait'),
-  repeat: z
-    .number()
-    .int()
-    .min(0)
-    .max(20)
-    .describe('how many more times the steps run after the last one (its wait first); default 0'),
-  reminderMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_ESCALATION_MINUTES)
-    .nullable()
-    .describe('"still down" reminders to everyone notified, every N minutes until acknowledged; null: none'),
-};
+const { name, repeat, reminderMinutes } = escalationPolicyFields;
+const fields = { name, steps: escalationPolicyStepsSchema, repeat, reminderMinutes };
 
 export const createEscalationPolicyBody = z.strictObject({
   ...fields,
@@ -37,9 +18,14 @@ export const escalationPolicySchema = z.object({
   monitorIds: z.array(z.string()).describe('the monitors that use this policy'),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
-export const listEscalationPoliciesQuery = z.object({ limit: limitQuery, cursor: cursorQuery });
+export const listEscalationPoliciesQuery = z.object({
+  key: keyQuery,
+  limit: limitQuery,
+  cursor: cursorQuery,
+});
 
 export type CreateEscalationPolicy = z.output<typeof createEscalationPolicyBody>;
 export type PatchEscalationPolicy = z.output<typeof patchEscalationPolicyBody>;

@@ -1,11 +1,11 @@
 import { createMonitorGroupSchema, updateMonitorGroupSchema } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
 export const createMonitorGroupBody = createMonitorGroupSchema;
 export const patchMonitorGroupBody = updateMonitorGroupSchema;
 
-export const listMonitorGroupsQuery = z.object({ limit: limitQuery, cursor: cursorQuery });
+export const listMonitorGroupsQuery = z.object({ key: keyQuery, limit: limitQuery, cursor: cursorQuery });
 
 export const monitorGroupSchema = z.object({
   id: z.string(),
@@ -19,4 +19,5 @@ export const monitorGroupSchema = z.object({
     .describe("the group's open incident (groups alerted as one)"),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });

@@ -1,33 +1,15 @@
-import { HANDOFF_TIME, isTimeZone } from '@sentinelmesh/core';
+import { MAX_ROTATION_MEMBERS, rotationFields, weekdayRule } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, limitQuery } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
 
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
-export const MAX_ROTATION_MEMBERS = 50;
+export { MAX_ROTATION_MEMBERS, weekdayProblem } from '@sentinelmesh/core';
 export const MAX_OVERRIDE_DAYS = 366;
 export const MAX_SCHEDULE_DAYS = 92;
 
 const fields = {
-  name: z.string().trim().min(1).max(100),
-  cadence: z.enum(['daily', 'weekly']).describe('a handoff every day, or every week on `handoffWeekday`'),
-  handoffTime: z
-    .string()
-    .regex(HANDOFF_TIME, 'must be HH:MM, 24-hour (e.g. 09:00)')
-    .describe('HH:MM on the wall clock of `timeZone`'),
-  handoffWeekday: z
-    .number()
-    .int()
-    .min(0)
-    .max(6)
-    .nullable()
-    .describe('0 = Sunday .. 6 = Saturday; required for weekly rotations, null for daily ones'),
-  timeZone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
-    .describe('IANA time zone of the handoff time; DST changes are followed'),
-  startsAt: instant.describe('the first shift starts here and lasts until the first handoff after it'),
+  ...rotationFields,
   memberIds: z
     .array(z.string())
     .min(1)
@@ -35,22 +17,9 @@ const fields = {
     .describe('user ids of members of the organization, in turn order'),
 };
 
-type Cadence = { cadence?: 'daily' | 'weekly' | undefined; handoffWeekday?: number | null | undefined };
-
-/** What is wrong with the weekday of a rotation of `cadence`, or null. */
-export function weekdayProblem(r: Required<Cadence>): string | null {
-  if (r.cadence === 'weekly' && r.handoffWeekday === null)
-    return 'a weekly rotation needs a weekday (0 = Sunday)';
-  if (r.cadence === 'daily' && r.handoffWeekday !== null) return 'only weekly rotations have a weekday';
-  return null;
-}
-
 export const createRotationBody = z
   .strictObject({ ...fields, handoffWeekday: fields.handoffWeekday.optional() })
-  .superRefine((r, ctx) => {
-    const problem = weekdayProblem({ cadence: r.cadence, handoffWeekday: r.handoffWeekday ?? null });
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['handoffWeekday'] });
-  });
+  .superRefine(weekdayRule);
 
 /** Any subset; the rotation it leaves is judged as a whole again. */
 export const patchRotationBody = z.strictObject(fields).partial();
@@ -76,6 +45,7 @@ export const rotationSchema = z.object({
   onCall: onCallSchema.nullable().describe('now, by the database clock; null before the rotation starts'),
   createdAt: isoTime,
   updatedAt: isoTime,
+  ...managedFields,
 });
 
 export const createOverrideBody = z
@@ -107,7 +77,7 @@ export const overrideSchema = z.object({
 
 export const overrideParams = z.object({ id: z.string(), overrideId: z.string() });
 
-export const listRotationsQuery = z.object({ limit: limitQuery, cursor: cursorQuery });
+export const listRotationsQuery = z.object({ key: keyQuery, limit: limitQuery, cursor: cursorQuery });
 
 export const scheduleQuery = z.object({
   from: instant.optional().describe('default: now'),

@@ -1,11 +1,20 @@
 import {
   MAX_STATUS_PAGE_MONITORS,
   monitorStatuses,
+  shownStates,
   statusPageSlug,
   statusPageTitle,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
 import { isoTime, managedFields, readBackFields } from './common';
+import {
+  publicBrandingSchema,
+  publicComponentsSchema,
+  statusPageExtrasBody,
+  statusPageExtrasView,
+} from './status-page-extras';
+import { publicPageIncidentSchema } from './status-page-incidents';
+import { publicPageMaintenanceSchema } from './status-page-maintenance';
 
 const slug = statusPageSlug;
 const title = statusPageTitle;
@@ -14,6 +23,7 @@ export const createStatusPageBody = z.strictObject({
   slug,
   title,
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).default([]),
+  ...statusPageExtrasBody,
 });
 
 export const patchStatusPageBody = z.strictObject({
@@ -21,6 +31,7 @@ export const patchStatusPageBody = z.strictObject({
   title: title.optional(),
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).optional(),
   ...readBackFields,
+  ...statusPageExtrasBody,
 });
 
 export const statusPageSchema = z.object({
@@ -31,6 +42,7 @@ export const statusPageSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   ...managedFields,
+  ...statusPageExtrasView,
 });
 
 export const slugParams = z.object({ slug: z.string().max(64) });
@@ -44,6 +56,9 @@ export const publicStatusPageSchema = z.object({
       id: z.string(),
       name: z.string(),
       status: z.enum(monitorStatuses),
+      state: z
+        .enum(shownStates)
+        .describe('shown state: degraded for flapping, or up but slow or failing in a minority of regions'),
       uptimePercent: z
         .number()
         .nullable()
@@ -63,4 +78,8 @@ export const publicStatusPageSchema = z.object({
         ),
     }),
   ),
+  incidents: z.array(publicPageIncidentSchema).describe('open incidents posted on the page, newest first'),
+  components: publicComponentsSchema,
+  branding: publicBrandingSchema,
+  maintenance: publicPageMaintenanceSchema,
 });

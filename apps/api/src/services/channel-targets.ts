@@ -7,7 +7,7 @@ import { apiErrors } from '../errors';
 const RESOLVE_TIMEOUT_MS = 3_000;
 
 /** Why `url` must not be a delivery target, or null: the same guard as delivery, DNS included. */
-async function privateReason(url: string): Promise<string | null> {
+export async function privateReason(url: string): Promise<string | null> {
   let host: string;
   try {
     host = new URL(url).hostname;

@@ -16,6 +16,8 @@ function selectPolicies(db: TenantDb, orgId: string) {
       'p.reminder_minutes',
       'p.created_at',
       'p.updated_at',
+      'p.key',
+      'p.managed',
       sql<string[]>`coalesce((
         SELECT array_agg(m.id::text ORDER BY m.id) FROM monitors m
         WHERE m.escalation_policy_id = p.id AND m.org_id = p.org_id
@@ -35,6 +37,8 @@ const toView = (row: PolicyRow) => ({
   monitorIds: row.monitor_ids,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
+  key: row.key,
+  managed: row.managed,
 });
 
 /** Every target must be a channel, a member or an on-call rotation of this organization. */
@@ -81,9 +85,11 @@ export async function getEscalationPolicy(ctx: TenantContext, id: string) {
 
 export async function listEscalationPolicies(
   ctx: TenantContext,
-  page: { limit: number; cursor?: string | undefined },
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  return keysetPage(selectPolicies(ctx.db, ctx.orgId), byTimeThenId('p.created_at', 'p.id'), page, toView);
+  let query = selectPolicies(ctx.db, ctx.orgId);
+  if (page.key) query = query.where('p.key', '=', page.key);
+  return keysetPage(query, byTimeThenId('p.created_at', 'p.id'), page, toView);
 }
 
 export async function createEscalationPolicy(ctx: TenantContext, input: CreateEscalationPolicy) {

@@ -1,4 +1,11 @@
-import type { FieldProblem } from '@sentinelmesh/core';
+import {
+  type FieldProblem,
+  maintenanceOccurrences,
+  OPEN_ENDED_MS,
+  type Recurrence,
+  recurrenceProblems,
+} from '@sentinelmesh/core';
+import { windowRule, windowTimeColumns } from '@sentinelmesh/db';
 import { sql } from 'kysely';
 import type { ActorContext, TenantContext } from '../context';
 import { apiErrors } from '../errors';
@@ -9,7 +16,13 @@ import {
   type PatchMaintenanceWindow,
   windowSpanProblem,
 } from '../schemas/maintenance-windows';
+import { announceMaintenance } from './maintenance-announcements';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
+
+/** Occurrences a window's view lists: the running one first, then the next ones. */
+const NEXT_OCCURRENCES = 5;
+const YEAR_MS = 366 * 86_400_000;
 
 function selectWindows(ctx: TenantContext) {
   return ctx.db
@@ -23,6 +36,9 @@ function selectWindows(ctx: TenantContext) {
       'w.updated_at',
       'w.key',
       'w.managed',
+      'w.recurrence_rule',
+      'w.recurrence_time_zone',
+      'w.recurrence_duration_minutes',
       sql<string[]>`coalesce((
         SELECT array_agg(wm.monitor_id::text ORDER BY wm.monitor_id)
         FROM maintenance_window_monitors wm
@@ -35,20 +51,63 @@ function selectWindows(ctx: TenantContext) {
 type WindowRow = Awaited<ReturnType<ReturnType<typeof selectWindows>['executeTakeFirstOrThrow']>>;
 
 function toView(row: WindowRow, now: Date) {
-  const status =
-    now < row.starts_at ? 'scheduled' : now < row.ends_at ? ('active' as const) : ('ended' as const);
+  const rule = windowRule(row);
+  const nowMs = now.getTime();
+  const next = maintenanceOccurrences(
+    rule,
+    nowMs,
+    Math.max(nowMs, rule.startsAtMs) + YEAR_MS,
+    NEXT_OCCURRENCES,
+  );
+  const running = next[0] !== undefined && next[0].startMs <= nowMs;
+  const ended =
+    !running &&
+    (nowMs >= rule.endsAtMs ||
+      (next.length === 0 && maintenanceOccurrences(rule, nowMs, rule.endsAtMs, 1).length === 0));
+  const status = running ? 'active' : ended ? 'ended' : 'scheduled';
   return {
     id: row.id,
     name: row.name,
     monitorIds: row.monitor_ids,
     startsAt: row.starts_at.toISOString(),
-    endsAt: row.ends_at.toISOString(),
+    endsAt: rule.endsAtMs === OPEN_ENDED_MS ? null : row.ends_at.toISOString(),
+    recurrence: rule.recurrence,
+    nextOccurrences: next.map((o) => ({
+      startsAt: new Date(o.startMs).toISOString(),
+      endsAt: new Date(o.endMs).toISOString(),
+    })),
     status: status as 'scheduled' | 'active' | 'ended',
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     key: row.key,
     managed: row.managed,
   };
+}
+
+/** The stored columns of a window's timing; a series without an end is kept to end at OPEN_ENDED_MS. */
+function timingColumns(startsAt: string, endsAt: string | null, recurrence: Recurrence | null) {
+  return {
+    starts_at: new Date(startsAt),
+    ends_at: endsAt === null ? new Date(OPEN_ENDED_MS) : new Date(endsAt),
+    recurrence_rule: recurrence?.rrule ?? null,
+    recurrence_time_zone: recurrence?.timeZone ?? null,
+    recurrence_duration_minutes: recurrence?.durationMinutes ?? null,
+  };
+}
+
+/** Problems of a whole window's timing: its span, its end when one-off, and its rule. */
+function timingProblems(
+  startsAt: string,
+  endsAt: string | null,
+  recurrence: Recurrence | null,
+): FieldProblem[] {
+  if (!recurrence && endsAt === null)
+    return [{ path: 'endsAt', message: 'required unless the window recurs' }];
+  const span = endsAt === null ? null : windowSpanProblem(startsAt, endsAt, recurrence !== null);
+  return [
+    ...(span ? [{ path: 'endsAt', message: span }] : []),
+    ...(recurrence ? recurrenceProblems(recurrence, Date.parse(startsAt)) : []),
+  ];
 }
 
 async function loadWindow(ctx: TenantContext, id: string) {
@@ -93,14 +152,16 @@ export async function createMaintenanceWindow(ctx: ActorContext, input: CreateMa
     .values({
       org_id: ctx.orgId,
       name: input.name,
-      starts_at: new Date(input.startsAt),
-      ends_at: new Date(input.endsAt),
+      ...timingColumns(input.startsAt, input.endsAt ?? null, input.recurrence ?? null),
       created_by: isUuid(ctx.actor.userId) ? ctx.actor.userId : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   await linkMonitors(ctx, window.id, monitorIds);
-  return loadWindow(ctx, window.id);
+  invalidateStatusPagesAfterCommit(ctx);
+  const view = await loadWindow(ctx, window.id);
+  await announceMaintenance(ctx, view);
+  return view;
 }
 
 /**
@@ -114,31 +175,35 @@ export async function updateMaintenanceWindow(
   const { id, patch } = input;
   const current = await ctx.db
     .selectFrom('maintenance_windows')
-    .select(['starts_at', 'ends_at'])
+    .select(windowTimeColumns)
     .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
   if (!current) throw apiErrors.notFound('maintenance window');
+  const stored = windowRule(current);
+  const recurrence = patch.recurrence !== undefined ? patch.recurrence : stored.recurrence;
   const startsAt = patch.startsAt ?? current.starts_at.toISOString();
-  const endsAt = patch.endsAt ?? current.ends_at.toISOString();
-  const span = windowSpanProblem(startsAt, endsAt);
+  const storedEnd = stored.endsAtMs === OPEN_ENDED_MS ? null : current.ends_at.toISOString();
+  const endsAt = patch.endsAt !== undefined ? patch.endsAt : storedEnd;
   const owned = patch.monitorIds ? await ownMonitors(ctx, patch.monitorIds) : undefined;
-  const problems = [...(owned?.problems ?? []), ...(span ? [{ path: 'endsAt', message: span }] : [])];
+  const problems = [...(owned?.problems ?? []), ...timingProblems(startsAt, endsAt, recurrence)];
   if (problems.length > 0) throw apiErrors.invalid('maintenance window', problems);
   await ctx.db
     .updateTable('maintenance_windows')
     .set({
       ...(patch.name !== undefined ? { name: patch.name } : {}),
-      starts_at: new Date(startsAt),
-      ends_at: new Date(endsAt),
+      ...timingColumns(startsAt, endsAt, recurrence),
       updated_at: sql`now()`,
     })
     .where('org_id', '=', ctx.orgId)
     .where('id', '=', id)
     .execute();
   if (owned) await linkMonitors(ctx, id, owned.monitorIds);
-  return loadWindow(ctx, id);
+  invalidateStatusPagesAfterCommit(ctx);
+  const view = await loadWindow(ctx, id);
+  await announceMaintenance(ctx, view);
+  return view;
 }
 
 export async function getMaintenanceWindow(ctx: TenantContext, id: string) {
@@ -177,4 +242,5 @@ export async function listMaintenanceWindows(
 /** Deleting a window ends it at once: alerts resume with the next verdict. */
 export async function deleteMaintenanceWindow(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'maintenance_windows', id, 'maintenance window');
+  invalidateStatusPagesAfterCommit(ctx);
 }

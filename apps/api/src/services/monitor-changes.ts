@@ -1,6 +1,7 @@
 import { type MonitorChange, monitorChangesChannel } from '@sentinelmesh/core';
 import { publishLiveEvents } from '@sentinelmesh/platform';
 import type { ServiceContext } from '../context';
+import { invalidateStatusPages } from './status-page-cache';
 
 const PUBLISH_TIMEOUT_MS = 1_000;
 
@@ -29,6 +30,8 @@ export async function publishMonitorChange(
   } finally {
     clearTimeout(timer);
   }
+  // Any public page may show the monitor (its name, state, uptime): the organization's are rebuilt.
+  await invalidateStatusPages(ctx, change.orgId);
   // Open dashboards of the organization refresh the monitor (other tabs, other people).
   await publishLiveEvents(
     { redis: ctx.redis, prefix: ctx.config.QUEUE_PREFIX, logger: ctx.logger },

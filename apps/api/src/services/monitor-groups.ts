@@ -19,6 +19,8 @@ function selectGroups(db: TenantDb, orgId: string) {
       'g.alert_as_one',
       'g.created_at',
       'g.updated_at',
+      'g.key',
+      'g.managed',
       'gi.id as incident_id',
       'gi.opened_at as incident_opened_at',
       'gi.cause as incident_cause',
@@ -45,6 +47,8 @@ function toGroupView(row: GroupRow) {
         : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
   };
 }
 
@@ -56,9 +60,11 @@ export async function getMonitorGroup(ctx: TenantContext, id: string) {
 
 export async function listMonitorGroups(
   ctx: TenantContext,
-  page: { limit: number; cursor?: string | undefined },
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  return keysetPage(selectGroups(ctx.db, ctx.orgId), byTimeThenId('g.created_at', 'g.id'), page, toGroupView);
+  let query = selectGroups(ctx.db, ctx.orgId);
+  if (page.key) query = query.where('g.key', '=', page.key);
+  return keysetPage(query, byTimeThenId('g.created_at', 'g.id'), page, toGroupView);
 }
 
 /** Makes `monitorIds` the group's members: they leave any other group, and former members leave this one. */

@@ -282,6 +282,10 @@ export async function replaceMonitor(
     stored: StoredMonitorRow;
     config: StoredMonitorConfig;
     channelIds: string[] | undefined;
+    /** Its group (and parents), when given; left as they are otherwise. */
+    links?: MonitorLinks;
+    /** Its escalation policy, when given; left as it is otherwise. */
+    escalationPolicyId?: string | null;
   },
 ): Promise<void> {
   await lockOrganization(ctx.db, ctx.orgId);

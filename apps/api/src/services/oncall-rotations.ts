@@ -44,6 +44,8 @@ async function toView(ctx: TenantContext, row: RotationRow, now: Date) {
     onCall: onCall ? shiftView(onCall) : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    key: row.key,
+    managed: row.managed,
   };
 }
 
@@ -145,10 +147,12 @@ export async function getRotation(ctx: TenantContext, id: string) {
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listRotations(
   ctx: TenantContext,
-  page: { limit: number; cursor?: string | undefined },
+  page: { key?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
   const now = await databaseNow(ctx.db);
-  const result = await keysetPage(selectRotations(ctx), byTimeThenId('created_at', 'id'), page, (row) => row);
+  let query = selectRotations(ctx);
+  if (page.key) query = query.where('key', '=', page.key);
+  const result = await keysetPage(query, byTimeThenId('created_at', 'id'), page, (row) => row);
   return {
     items: await Promise.all(result.items.map((row) => toView(ctx, row, now))),
     nextCursor: result.nextCursor,

@@ -1,9 +1,22 @@
-import type { MonitorStatus } from '@sentinelmesh/core';
+import { type MonitorStatus, pageStatus, raisedByIncidents } from '@sentinelmesh/core';
 import { sql } from 'kysely';
 import type { ServiceContext, TenantContext, TenantDb } from '../context';
 import { apiErrors } from '../errors';
 import { byTimeThenId, keysetPage } from '../http/cursor';
 import { deleteOwned, findMissingIds } from './owned-ids';
+import { invalidateStatusPagesAfterCommit } from './status-page-cache';
+import { publicComponents } from './status-page-components';
+import { shownStates } from './status-page-degraded';
+import { openPageIncidents } from './status-page-incidents';
+import { pageMaintenance } from './status-page-maintenance';
+import {
+  componentsColumn,
+  type StatusPageSettingsInput,
+  saveStatusPageSettings,
+  settingsColumns,
+  statusPageBranding,
+  toSettingsView,
+} from './status-page-settings';
 import { statusPageUptime } from './status-page-uptime';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -18,12 +31,13 @@ async function checkMonitors(db: TenantDb, orgId: string, ids: string[]): Promis
   return unique;
 }
 
+/** Keeps the component of each monitor that stays on the page. */
 async function linkMonitors(db: TenantDb, orgId: string, pageId: string, monitorIds: string[]) {
-  await db
+  const gone = db
     .deleteFrom('status_page_monitors')
     .where('org_id', '=', orgId)
-    .where('status_page_id', '=', pageId)
-    .execute();
+    .where('status_page_id', '=', pageId);
+  await (monitorIds.length > 0 ? gone.where('monitor_id', 'not in', monitorIds) : gone).execute();
   if (monitorIds.length === 0) return;
   await db
     .insertInto('status_page_monitors')
@@ -34,6 +48,11 @@ async function linkMonitors(db: TenantDb, orgId: string, pageId: string, monitor
         monitor_id,
         position,
       })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['status_page_id', 'monitor_id'])
+        .doUpdateSet((eb) => ({ position: eb.ref('excluded.position') })),
     )
     .execute();
 }
@@ -53,6 +72,8 @@ function selectPages(db: TenantDb, orgId: string) {
         FROM status_page_monitors spm WHERE spm.status_page_id = p.id AND spm.org_id = p.org_id), '{}')`.as(
         'monitor_ids',
       ),
+      ...settingsColumns,
+      componentsColumn,
     ])
     .where('p.org_id', '=', orgId);
 }
@@ -68,6 +89,7 @@ const toStatusPage = (row: PageRow) => ({
   updatedAt: row.updated_at.toISOString(),
   key: row.key,
   managed: row.managed,
+  ...toSettingsView(row),
 });
 
 export async function getStatusPage(ctx: TenantContext, id: string) {
@@ -92,7 +114,7 @@ export async function listStatusPages(
 
 export async function createStatusPage(
   ctx: TenantContext,
-  input: { slug: string; title: string; monitorIds: string[] },
+  input: { slug: string; title: string; monitorIds: string[] } & StatusPageSettingsInput,
 ) {
   const { db, orgId } = ctx;
   const monitorIds = await checkMonitors(db, orgId, input.monitorIds);
@@ -105,6 +127,15 @@ export async function createStatusPage(
       .executeTakeFirstOrThrow(),
   );
   await linkMonitors(db, orgId, row.id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [row.id]);
+  await saveStatusPageSettings(
+    db,
+    orgId,
+    row.id,
+    input,
+    (write) => insertUnique(db, write),
+    (ids) => linkMonitors(db, orgId, row.id, ids),
+  );
   return getStatusPage(ctx, row.id);
 }
 
@@ -112,7 +143,11 @@ export async function updateStatusPage(
   ctx: TenantContext,
   input: {
     id: string;
-    patch: { slug?: string | undefined; title?: string | undefined; monitorIds?: string[] | undefined };
+    patch: {
+      slug?: string | undefined;
+      title?: string | undefined;
+      monitorIds?: string[] | undefined;
+    } & StatusPageSettingsInput;
   },
 ) {
   const { db, orgId } = ctx;
@@ -132,11 +167,21 @@ export async function updateStatusPage(
       .execute(),
   );
   if (monitorIds) await linkMonitors(db, orgId, id, monitorIds);
+  invalidateStatusPagesAfterCommit(ctx, [id]);
+  await saveStatusPageSettings(
+    db,
+    orgId,
+    id,
+    patch,
+    (write) => insertUnique(db, write),
+    (ids) => linkMonitors(db, orgId, id, ids),
+  );
   return getStatusPage(ctx, id);
 }
 
 export async function deleteStatusPage(ctx: TenantContext, id: string): Promise<void> {
   await deleteOwned(ctx, 'status_pages', id, 'status page');
+  invalidateStatusPagesAfterCommit(ctx, [id]);
 }
 
 async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T> {
@@ -147,7 +192,10 @@ async function insertUnique<T>(db: TenantDb, write: () => Promise<T>): Promise<T
     return result;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT slug_write`.execute(db);
-    if (isUniqueViolation(error)) throw apiErrors.slugTaken();
+    if (isUniqueViolation(error))
+      throw (error as { constraint?: string }).constraint === 'status_pages_custom_domain_idx'
+        ? apiErrors.domainTaken()
+        : apiErrors.slugTaken();
     throw error;
   }
 }
@@ -196,12 +244,21 @@ export async function publicStatusPage(ctx: TenantContext, slug: string) {
     dataSince: uptime.get(m.id)?.dataSince ?? null,
     uptime90d: uptime.get(m.id)?.uptime90d ?? [],
   }));
-  const anyDown = views.some((v) => v.status === 'down');
-  const degraded = views.some((v) => v.status === 'flapping');
+  const shown = await shownStates(db, orgId, views, now);
+  const incidents = await openPageIncidents(ctx, page.id);
   return {
     slug: page.slug,
     title: page.title,
-    status: anyDown ? ('down' as const) : degraded ? ('degraded' as const) : ('operational' as const),
-    monitors: views,
+    status: raisedByIncidents(pageStatus([...shown.values()]), incidents),
+    monitors: views.map((v) => ({ ...v, state: shown.get(v.id) ?? ('pending' as const) })),
+    components: await publicComponents(db, orgId, page.id, views, shown),
+    branding: await statusPageBranding(db, orgId, page.id),
+    incidents,
+    maintenance: await pageMaintenance(
+      db,
+      orgId,
+      monitors.map((m) => m.id),
+      now,
+    ),
   };
 }

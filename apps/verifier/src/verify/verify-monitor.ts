@@ -5,6 +5,7 @@ import {
   failureCause,
   type MaintenanceSpan,
   type MonitorStatus,
+  maintenanceOccurrences,
   type RegionEvent,
   readVerifierMemory,
   type SlotResult,
@@ -13,7 +14,7 @@ import {
   type VerifyJob,
   type VerifyStep,
 } from '@sentinelmesh/core';
-import { type Database, type Db, databaseNow } from '@sentinelmesh/db';
+import { type Database, type Db, databaseNow, windowRule, windowTimeColumns } from '@sentinelmesh/db';
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { OncallSettings } from '../oncall/settings';
@@ -169,7 +170,7 @@ function loadStates(trx: Transaction<Database>, jobs: readonly VerifyJob[]) {
           .innerJoin('maintenance_window_monitors as wm', (join) =>
             join.onRef('wm.window_id', '=', 'w.id').onRef('wm.org_id', '=', 'w.org_id'),
           )
-          .select(['w.starts_at', 'w.ends_at'])
+          .select(windowTimeColumns.map((c) => `w.${c}` as const))
           .whereRef('wm.monitor_id', '=', 's.monitor_id')
           .whereRef('wm.org_id', '=', 's.org_id')
           .where((w) =>
@@ -204,10 +205,12 @@ function decide(
       toStoredResult({ ...r, scheduled_at: new Date(r.scheduled_at), checked_at: new Date(r.checked_at) }),
     )
     .filter((r) => through === null || r.scheduledAtMs > through.getTime());
-  const maintenance: MaintenanceSpan[] = row.maintenance.map((w) => ({
-    startMs: Date.parse(String(w.starts_at)),
-    endMs: Date.parse(String(w.ends_at)),
-  }));
+  // Recurring windows count by their occurrences around the results being judged.
+  const times = results.map((r) => r.scheduledAtMs);
+  const [from, to] = [Math.min(nowMs, ...times), Math.max(nowMs, ...times) + 1];
+  const maintenance: MaintenanceSpan[] = row.maintenance.flatMap((w) =>
+    maintenanceOccurrences(windowRule(w), from, to),
+  );
   const decision = decideMonitor({
     monitorId: row.monitor_id,
     state: {

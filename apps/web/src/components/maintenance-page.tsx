@@ -3,11 +3,17 @@
 import { useState } from 'react';
 import type { MaintenanceWindow } from '../lib/api-types';
 import { changedFields } from '../lib/changes';
-import { formatDateTime } from '../lib/format';
 import { byId, orgKeys, useApiMutation, useMaintenanceWindows } from '../lib/org-queries';
 import { useNow } from '../lib/use-now';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorSummary, Field } from './field';
+import {
+  MaintenanceWhen,
+  RecurrenceFields,
+  recurrenceBody,
+  recurrenceDraft,
+  recurrenceProblem,
+} from './maintenance-recurrence';
 import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
@@ -23,18 +29,19 @@ const localInput = (ms: number) => {
 
 function phase(w: MaintenanceWindow, now: number): string {
   if (w.status) return { scheduled: 'Scheduled', active: 'In progress', ended: 'Finished' }[w.status];
-  if (Date.parse(w.endsAt) <= now) return 'Finished';
+  if (w.endsAt !== null && Date.parse(w.endsAt) <= now) return 'Finished';
   if (Date.parse(w.startsAt) <= now) return 'In progress';
   return 'Scheduled';
 }
 
-type WindowField = 'name' | 'monitorIds' | 'startsAt' | 'endsAt';
+type WindowField = 'name' | 'monitorIds' | 'startsAt' | 'endsAt' | 'recurrence';
 
 const labels: Record<WindowField, string> = {
   name: 'Name',
   monitorIds: 'Monitors',
   startsAt: 'Starts (your local time)',
   endsAt: 'Ends (your local time)',
+  recurrence: 'Rule (RRULE)',
 };
 
 /** Schedules a new window, or edits `existing`: an edit sends only the fields that changed. */
@@ -49,8 +56,14 @@ function MaintenanceForm({
     name: existing?.name ?? '',
     monitorIds: existing?.monitorIds ?? [],
     startsAt: localInput(existing ? Date.parse(existing.startsAt) : Date.now() + 3_600_000),
-    endsAt: localInput(existing ? Date.parse(existing.endsAt) : Date.now() + 7_200_000),
+    endsAt: existing
+      ? existing.endsAt === null
+        ? ''
+        : localInput(Date.parse(existing.endsAt))
+      : localInput(Date.now() + 7_200_000),
+    recurrence: recurrenceBody(recurrenceDraft(existing)),
   }));
+  const [recurrence, setRecurrence] = useState(() => recurrenceDraft(existing));
   const [name, setName] = useState(loaded.name);
   const [monitorIds, setMonitorIds] = useState<string[]>(loaded.monitorIds);
   const [startsAt, setStartsAt] = useState(loaded.startsAt);
@@ -66,24 +79,37 @@ function MaintenanceForm({
   );
   const form = useSimpleForm({
     idPrefix: 'mw',
-    fields: ['name', 'startsAt', 'endsAt', 'monitorIds'] as const,
+    fields: ['name', 'startsAt', 'endsAt', 'recurrence', 'monitorIds'] as const,
     labels,
     check: () => {
       const errors: Partial<Record<WindowField, string>> = {};
       if (!name.trim()) errors.name = 'Required';
       if (Number.isNaN(Date.parse(startsAt))) errors.startsAt = 'Enter a date and time';
-      if (Number.isNaN(Date.parse(endsAt))) errors.endsAt = 'Enter a date and time';
-      else if (Date.parse(endsAt) <= Date.parse(startsAt)) errors.endsAt = 'Must be after the start';
+      const rule = recurrenceProblem(recurrence);
+      if (rule) errors.recurrence = rule;
+      // A series may be left without an end.
+      const openSeries = recurrence.recurring && endsAt === '';
+      if (!openSeries && Number.isNaN(Date.parse(endsAt))) errors.endsAt = 'Enter a date and time';
+      else if (!openSeries && Date.parse(endsAt) <= Date.parse(startsAt))
+        errors.endsAt = 'Must be after the start';
       if (monitorIds.length === 0) errors.monitorIds = 'Pick at least one monitor';
       return errors;
     },
     submit: async () => {
-      const edited = { name: name.trim(), monitorIds, startsAt, endsAt };
+      const edited = {
+        name: name.trim(),
+        monitorIds,
+        startsAt,
+        endsAt,
+        recurrence: recurrenceBody(recurrence),
+      };
       // Times are compared as typed (to the minute), so an untouched time keeps its stored seconds.
       const changed = existing ? changedFields(loaded, edited) : edited;
       const body: Record<string, unknown> = { ...changed };
       if (changed.startsAt !== undefined) body.startsAt = new Date(changed.startsAt).toISOString();
-      if (changed.endsAt !== undefined) body.endsAt = new Date(changed.endsAt).toISOString();
+      if (changed.endsAt !== undefined)
+        body.endsAt = changed.endsAt ? new Date(changed.endsAt).toISOString() : null;
+      if (!existing && body.recurrence === null) delete body.recurrence;
       if (existing) {
         if (Object.keys(body).length > 0) await update.mutateAsync({ id: existing.id, patch: body });
         onDone(`Saved maintenance window ${edited.name}.`);
@@ -123,6 +149,7 @@ function MaintenanceForm({
           )}
         </Field>
       </div>
+      <RecurrenceFields value={recurrence} onChange={setRecurrence} error={form.errors.recurrence} />
       <MonitorChecklist
         id="mw-monitorIds"
         legend={labels.monitorIds}
@@ -193,7 +220,7 @@ export function MaintenancePage() {
                     {w.name} <ManagedBadge resource={w} />
                   </th>
                   <td>
-                    {formatDateTime(w.startsAt)} – {formatDateTime(w.endsAt)}
+                    <MaintenanceWhen window={w} />
                   </td>
                   <td>{phase(w, now)}</td>
                   <td className="num">{w.monitorIds.length}</td>

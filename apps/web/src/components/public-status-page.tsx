@@ -1,17 +1,17 @@
 'use client';
 
-import type { MonitorStatus } from '@sentinelmesh/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
-import type { PublicStatusMonitor } from '../lib/api-types';
-import { formatPercent, statusLabels } from '../lib/format';
+import type { PublicStatusMonitor, PublicStatusPage as PublicStatusPageData } from '../lib/api-types';
+import { formatPercent } from '../lib/format';
 import { fetchPublicStatusPage } from '../lib/org-queries';
 import { polling } from '../lib/queries';
 import { ProblemBanner } from './problem-banner';
-import { StatusBadge } from './status-badge';
-
-// Bars are UTC days: label them so, whatever the reader's zone.
-const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+import { StatusPageBrandingHeader, StatusPageFooter } from './status-page-branding';
+import { ShownStateBadge, StatusPageComponents } from './status-page-components';
+import { StatusPageIncidents } from './status-page-incidents';
+import { StatusPageMaintenance } from './status-page-maintenance';
+import { DayBars } from './uptime-bars';
 
 const date = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 
@@ -25,18 +25,18 @@ function overall(m: PublicStatusMonitor): string {
     : `${formatPercent(m.uptimePercent)} uptime since ${date.format(Date.parse(m.dataSince))}`;
 }
 
-function level(uptime: number | null): string {
-  if (uptime === null) return 'none';
-  if (uptime >= 99.9) return 'good';
-  if (uptime >= 95) return 'degraded';
-  return 'bad';
-}
-
 /** Anyone may read it: no session, polled like the dashboard. */
-export function PublicStatusPage({ slug }: { slug: string }) {
+export function PublicStatusPage({
+  slug,
+  initial,
+}: {
+  slug: string;
+  initial?: PublicStatusPageData | undefined;
+}) {
   const page = useQuery({
     queryKey: ['public-status', slug],
     queryFn: () => fetchPublicStatusPage(slug),
+    initialData: initial,
     ...polling,
   });
   if (page.error instanceof ApiError && page.error.status === 404) {
@@ -56,6 +56,7 @@ export function PublicStatusPage({ slug }: { slug: string }) {
   const [bannerClass, bannerText] = data ? (summary[data.status] ?? summary.degraded) : ['', ''];
   return (
     <>
+      <StatusPageBrandingHeader branding={data?.branding} title={data?.title ?? 'Status'} />
       <h1>{data?.title ?? 'Status'}</h1>
       {page.error ? <ProblemBanner error={page.error} onRetry={() => void page.refetch()} /> : null}
       {page.isPending ? (
@@ -68,39 +69,26 @@ export function PublicStatusPage({ slug }: { slug: string }) {
           {bannerText}
         </p>
       ) : null}
+      <StatusPageIncidents incidents={data?.incidents} />
+      {data ? <StatusPageMaintenance page={data} /> : null}
+      <StatusPageComponents components={data?.components} />
       <ul className="status-list">
-        {data?.monitors.map((m) => (
-          <li key={m.id} className="card">
-            <div className="status-list__head">
-              <h2>{m.name}</h2>
-              {m.status in statusLabels ? (
-                <StatusBadge status={m.status as MonitorStatus} />
-              ) : (
-                <span>{m.status}</span>
-              )}
-            </div>
-            <p className="muted" data-testid="overall-uptime">
-              {overall(m)}
-            </p>
-            {m.uptime90d.length > 0 ? (
-              <ul className="uptime-bars">
-                {m.uptime90d.map((d) => {
-                  const label = `${day.format(Date.parse(d.date))}: ${d.uptimePercent === null ? 'no data' : formatPercent(d.uptimePercent)}`;
-                  return (
-                    <li
-                      key={d.date}
-                      className={`uptime-bar uptime-bar--${level(d.uptimePercent)}`}
-                      title={label}
-                    >
-                      <span className="visually-hidden">{label}</span>
-                    </li>
-                  );
-                })}
-              </ul>
-            ) : null}
-          </li>
-        ))}
+        {data?.monitors
+          .filter((m) => !data.components?.some((c) => c.monitors.some((cm) => cm.id === m.id)))
+          .map((m) => (
+            <li key={m.id} className="card">
+              <div className="status-list__head">
+                <h2>{m.name}</h2>
+                <ShownStateBadge state={m.state} />
+              </div>
+              <p className="muted" data-testid="overall-uptime">
+                {overall(m)}
+              </p>
+              <DayBars days={m.uptime90d} />
+            </li>
+          ))}
       </ul>
+      <StatusPageFooter branding={data?.branding} />
     </>
   );
 }

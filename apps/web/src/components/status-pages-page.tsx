@@ -10,23 +10,43 @@ import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
+import {
+  checkExtras,
+  extrasBody,
+  extrasFields,
+  extrasLabels,
+  initialExtras,
+  StatusPageExtrasFields,
+} from './status-page-extras';
+import { StatusPageIncidentsEditor } from './status-page-incidents-editor';
+import { StatusPageSubscribers } from './status-page-subscribers';
 import { TableScroll } from './table-scroll';
 import { useInPlaceEdit } from './use-in-place-edit';
 import { useSimpleForm } from './use-simple-form';
 
-type PageField = 'title' | 'slug' | 'monitorIds';
+type PageField = 'title' | 'slug' | 'monitorIds' | (typeof extrasFields)[number];
 
 const labels: Record<PageField, string> = {
   title: 'Title',
   slug: 'Address',
   monitorIds: 'Monitors shown',
+  ...extrasLabels,
 };
 
 /** Publishes a new page, or edits `page`: an edit sends only the fields that changed. */
-function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: string) => void }) {
+function StatusPageForm({
+  page,
+  onDone,
+  apiUrl,
+}: {
+  page?: StatusPage;
+  onDone: (saved?: string) => void;
+  apiUrl: string;
+}) {
   const [slug, setSlug] = useState(page?.slug ?? '');
   const [title, setTitle] = useState(page?.title ?? '');
   const [monitorIds, setMonitorIds] = useState<string[]>(page?.monitorIds ?? []);
+  const [extras, setExtras] = useState(() => initialExtras(page));
   const create = useApiMutation<Record<string, unknown>>('POST', () => '/v1/status-pages', [
     orgKeys.statusPages,
   ]);
@@ -38,10 +58,10 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
   );
   const form = useSimpleForm({
     idPrefix: 'sp',
-    fields: ['title', 'slug', 'monitorIds'] as const,
+    fields: ['title', 'slug', 'monitorIds', ...extrasFields] as const,
     labels,
     check: () => {
-      const errors: Partial<Record<PageField, string>> = {};
+      const errors: Partial<Record<PageField, string>> = checkExtras(extras);
       if (!title.trim()) errors.title = 'Required';
       if (!/^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/.test(slug))
         errors.slug = '3 to 64 lowercase letters, digits and inner dashes';
@@ -49,10 +69,15 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
       return errors;
     },
     submit: async () => {
-      const values = { slug, title: title.trim(), monitorIds };
+      const values = { slug, title: title.trim(), monitorIds, ...extrasBody(extras, monitorIds) };
       if (page) {
         const patch = changedFields(
-          { slug: page.slug, title: page.title, monitorIds: page.monitorIds },
+          {
+            slug: page.slug,
+            title: page.title,
+            monitorIds: page.monitorIds,
+            ...extrasBody(initialExtras(page), page.monitorIds),
+          },
           values,
         );
         if (Object.keys(patch).length > 0) await update.mutateAsync({ id: page.id, patch });
@@ -63,6 +88,7 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
       setSlug('');
       setTitle('');
       setMonitorIds([]);
+      setExtras(initialExtras());
       onDone(`Published status page ${values.title}.`);
     },
   });
@@ -104,6 +130,14 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
         onChange={setMonitorIds}
         error={form.errors.monitorIds}
       />
+      <StatusPageExtrasFields
+        value={extras}
+        onChange={setExtras}
+        monitorIds={monitorIds}
+        errors={form.errors}
+        slug={page?.slug}
+        apiUrl={apiUrl}
+      />
       <div className="form__actions">
         <button type="submit" className="button" disabled={pending}>
           {page ? (pending ? 'Saving…' : 'Save changes') : 'Publish'}
@@ -118,7 +152,8 @@ function StatusPageForm({ page, onDone }: { page?: StatusPage; onDone: (saved?: 
   );
 }
 
-export function StatusPagesPage() {
+/** `apiUrl`: where browsers reach the API (API_PUBLIC_URL), for the badge embed code. */
+export function StatusPagesPage({ apiUrl }: { apiUrl: string }) {
   const pages = useStatusPages();
   const items = pages.data?.items;
   const { editingId, notice, edit, done } = useInPlaceEdit('sp-form-title');
@@ -172,7 +207,9 @@ export function StatusPagesPage() {
         </TableScroll>
       ) : null}
       <ManagedEditWarning resource={editing} what="status page" />
-      <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} />
+      <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} apiUrl={apiUrl} />
+      {editing ? <StatusPageIncidentsEditor key={`incidents-${editing.id}`} page={editing} /> : null}
+      {editing ? <StatusPageSubscribers key={`subscribers-${editing.id}`} page={editing} /> : null}
     </>
   );
 }

@@ -21,21 +21,25 @@ export function UptimeBars({ monitorId }: { monitorId: string }) {
   return (
     <section aria-labelledby="uptime-bars-title" className="section">
       <h2 id="uptime-bars-title">Uptime per day (UTC)</h2>
-      <ul className="uptime-bars">
-        {series.map((point) => {
-          const label = `${day.format(Date.parse(point.at))}: ${point.uptimePercent === null ? 'no data' : formatPercent(point.uptimePercent)}`;
-          return (
-            <li
-              key={point.at}
-              className={`uptime-bar uptime-bar--${level(point.uptimePercent)}`}
-              title={label}
-            >
-              <span className="visually-hidden">{label}</span>
-            </li>
-          );
-        })}
-      </ul>
+      <DayBars days={series.map((point) => ({ date: point.at, uptimePercent: point.uptimePercent }))} />
       <p className="muted">Green: 99.9% or more · amber: 95% or more · red: below · grey: no data.</p>
     </section>
+  );
+}
+
+/** One bar per UTC day, each labelled with its date and uptime for screen readers and on hover. */
+export function DayBars({ days }: { days: { date: string; uptimePercent: number | null }[] }) {
+  if (days.length === 0) return null;
+  return (
+    <ul className="uptime-bars">
+      {days.map((d) => {
+        const label = `${day.format(Date.parse(d.date))}: ${d.uptimePercent === null ? 'no data' : formatPercent(d.uptimePercent)}`;
+        return (
+          <li key={d.date} className={`uptime-bar uptime-bar--${level(d.uptimePercent)}`} title={label}>
+            <span className="visually-hidden">{label}</span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -7,6 +7,7 @@ import type {
   Monitor,
   Role,
 } from '@sentinelmesh/core';
+import type { PublicPageIncident } from './status-page-comm';
 
 // Response shapes of docs/api.md, as the dashboard reads them.
 
@@ -211,12 +212,22 @@ export interface Alert {
   lastError: string | null;
 }
 
+export interface MaintenanceRecurrence {
+  rrule: string;
+  timeZone: string;
+  durationMinutes: number;
+}
+
 export interface MaintenanceWindow extends Managed {
   id: string;
   name: string;
   monitorIds: string[];
   startsAt: string;
-  endsAt: string;
+  /** null only for a recurring series without an end. */
+  endsAt: string | null;
+  recurrence?: MaintenanceRecurrence | null;
+  /** The running occurrence first, then the next ones. */
+  nextOccurrences?: { startsAt: string; endsAt: string }[];
   status?: 'scheduled' | 'active' | 'ended';
 }
 
@@ -276,11 +287,53 @@ export interface Member {
   joinedAt?: string;
 }
 
-export interface StatusPage extends Managed {
+export interface StatusPageLink {
+  label: string;
+  url: string;
+}
+
+export interface StatusPageComponent {
+  id?: string;
+  name: string;
+  description: string | null;
+  monitorIds: string[];
+}
+
+export interface StatusPageBranding {
+  description: string | null;
+  logoUrl: string | null;
+  brandColor: string | null;
+  footerText: string | null;
+  links: StatusPageLink[];
+}
+
+export interface StatusPage extends StatusPageBranding, Managed {
   id: string;
   slug: string;
   title: string;
   monitorIds: string[];
+  components: StatusPageComponent[];
+  customDomain: string | null;
+  badgesEnabled: boolean;
+}
+
+/** What a status page shows for a monitor or a component. */
+export type ShownState = 'up' | 'degraded' | 'down' | 'maintenance' | 'paused' | 'pending';
+
+export interface PublicStatusComponent {
+  id: string;
+  name: string;
+  description: string | null;
+  state: ShownState;
+  uptimePercent: number | null;
+  uptime90d: { date: string; uptimePercent: number | null }[];
+  monitors: {
+    id: string;
+    name: string;
+    state: ShownState;
+    uptimePercent: number | null;
+    uptime90d: { date: string; uptimePercent: number | null }[];
+  }[];
 }
 
 export interface PublicStatusMonitor {
@@ -293,6 +346,15 @@ export interface PublicStatusMonitor {
   uptimePercent: number | null;
   /** Where the data of the 90 days begins. */
   dataSince: string | null;
+  state: ShownState;
+}
+
+export interface PublicMaintenanceOccurrence {
+  windowId: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  monitorIds: string[];
 }
 
 export interface PublicStatusPage {
@@ -300,6 +362,11 @@ export interface PublicStatusPage {
   title: string;
   status: 'operational' | 'degraded' | 'down';
   monitors: PublicStatusMonitor[];
+  components: PublicStatusComponent[];
+  branding: StatusPageBranding;
+  /** Open incidents posted on the page, newest first. */
+  incidents?: PublicPageIncident[];
+  maintenance?: { active: PublicMaintenanceOccurrence[]; upcoming: PublicMaintenanceOccurrence[] };
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';

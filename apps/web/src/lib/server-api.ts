@@ -18,6 +18,18 @@ export async function serverGet(path: string): Promise<Response> {
   });
 }
 
+/**
+ * A GET of public data, the same for every visitor: no visitor's address goes along, and Next.js keeps
+ * the answer for `revalidateSeconds` (one request per page and period, whatever the traffic).
+ */
+export function publicGet(path: string, revalidateSeconds: number): Promise<Response> {
+  return fetch(`${API_URL}${path}`, {
+    headers: { accept: 'application/json' },
+    next: { revalidate: revalidateSeconds },
+    signal: AbortSignal.timeout(5_000),
+  });
+}
+
 /** True only when the API answers that nobody has signed up yet; an API that cannot answer counts as no. */
 export async function isFreshInstall(): Promise<boolean> {
   try {

@@ -71,12 +71,6 @@ export function withSecrets(
       ]),
     ),
   }));
-  const {
-    channels: _references,
-    version: _version,
-    $schema: _schema,
-    escalationPolicies: _reserved,
-    ...rest
-  } = file;
+  const { channels: _references, version: _version, $schema: _schema, ...rest } = file;
   return { resources: { ...rest, channels } as DesiredResources, missing };
 }

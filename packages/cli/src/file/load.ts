@@ -1,6 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DesiredResources, type SentinelFile, sentinelFileSchema } from '@sentinelmesh/core';
+import {
+  type DesiredResources,
+  resourceKinds,
+  type SentinelFile,
+  sentinelFileSchema,
+} from '@sentinelmesh/core';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { type Env, type MissingVariable, substituteEnv, withSecrets } from './env';
 import { type FileProblem, locate } from './problems';
@@ -18,13 +23,19 @@ async function filesOf(path: string): Promise<string[]> {
   return names.map((n) => join(path, n));
 }
 
-const kinds = ['channels', 'monitors', 'maintenanceWindows', 'statusPages', 'escalationPolicies'] as const;
+const kinds = resourceKinds;
 
 /** Where each merged entry came from: its file and its index there. */
 type Origin = { source: Source; path: (string | number)[] };
 
 export type LoadResult =
-  | { ok: true; file: SentinelFile; resources: DesiredResources }
+  | {
+      ok: true;
+      file: SentinelFile;
+      resources: DesiredResources;
+      /** Where a path of the merged document (`monitors.3.group`, as the API names it) was written. */
+      locate(path: string): { file: string; line: number };
+    }
   | { ok: false; problems: FileProblem[] };
 
 /**
@@ -102,5 +113,8 @@ export async function loadSentinelFile(path: string, env: Env): Promise<LoadResu
   }
   const { resources, missing } = withSecrets(parsed.data, env);
   problems.push(...unset(missing));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, file: parsed.data, resources };
+  if (problems.length > 0) return { ok: false, problems };
+  const locateApiPath = (at: string) =>
+    where(at.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)));
+  return { ok: true, file: parsed.data, resources, locate: locateApiPath };
 }

@@ -1,2 +1,4 @@
 export * from './changes';
+export * from './oncall-entries';
+export * from './resource-key';
 export * from './resources';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { channelType, channelTypeNames } from '../channels';
 import { eachCheckType } from '../check-types';
-import { maintenanceWindowFields, windowSpanRule } from '../schemas/maintenance-window';
+import { MAX_PARENTS } from '../dependencies';
+import { maintenanceWindowFields, requireOneOffEnd, windowSpanRule } from '../schemas/maintenance-window';
 import {
   assertionsFitType,
   type CreateMonitor,
@@ -9,22 +10,29 @@ import {
   timeoutRule,
 } from '../schemas/monitor';
 import { MAX_STATUS_PAGE_MONITORS, statusPageSlug, statusPageTitle } from '../schemas/status-page';
-
-/** The stable name a file gives a resource, unique per organization and kind. */
-export const resourceKey = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9._-]{0,99}$/,
-    'a key is 1-100 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit',
-  );
+import {
+  escalationPolicyEntrySchema,
+  groupEntrySchema,
+  rotationEntrySchema,
+  type TargetEntry,
+} from './oncall-entries';
+import { resourceKey } from './resource-key';
 
 /** A reference to an environment variable, `${NAME}`: how a file gives a secret. */
 export const envReference = z
   .string()
   .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, `a secret is given as an environment variable reference: \${NAME}`);
 
-/** The kinds of resource a file declares, in the order an apply creates them. */
-export const resourceKinds = ['channels', 'monitors', 'maintenanceWindows', 'statusPages'] as const;
+/** The kinds of resource a file declares, in the order an apply creates them (prune: the reverse). */
+export const resourceKinds = [
+  'channels',
+  'oncallRotations',
+  'escalationPolicies',
+  'groups',
+  'monitors',
+  'maintenanceWindows',
+  'statusPages',
+] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
 /** The settings of a channel type that are sealed at rest: a file gives them only as `${ENV}` references. */
@@ -66,17 +74,39 @@ function channelEntry(form: SecretForm) {
 const keyList = (max: number) => z.array(resourceKey).max(max);
 
 /**
- * A monitor entry: the POST /v1/monitors body of its type with a `key`, and `channels` (channel keys)
- * in place of `channelIds`. Left out, `channels` means the organization's default channels on create
- * and no change afterwards.
+ * A monitor entry: the POST /v1/monitors body of its type with a `key`, and keys in place of ids:
+ * `channels`, `group`, `escalationPolicy` and `dependsOn`. Left out, `channels` means the
+ * organization's default channels on create and no change afterwards; the others mean none.
  */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type Keyed = { key: string; channels?: string[] | undefined };
-export type MonitorEntry = DistributiveOmit<CreateMonitor, 'channelIds'> & Keyed;
-export type MonitorEntryInput = DistributiveOmit<CreateMonitorInput, 'channelIds'> & Keyed;
+type Keyed = {
+  key: string;
+  channels?: string[] | undefined;
+  group?: string | null | undefined;
+  escalationPolicy?: string | null | undefined;
+  dependsOn?: { monitors: string[]; groups: string[] } | undefined;
+};
+type ById = 'channelIds' | 'groupId' | 'dependsOn' | 'escalationPolicyId';
+export type MonitorEntry = DistributiveOmit<CreateMonitor, ById> & Keyed;
+export type MonitorEntryInput = DistributiveOmit<CreateMonitorInput, ById> &
+  Omit<Keyed, 'dependsOn'> & {
+    dependsOn?: { monitors?: string[] | undefined; groups?: string[] | undefined } | undefined;
+  };
 
 const keyedMonitor = (input: z.ZodObject) =>
-  input.omit({ channelIds: true }).extend({ key: resourceKey, channels: keyList(50).optional() });
+  input.omit({ channelIds: true, groupId: true, dependsOn: true, escalationPolicyId: true }).extend({
+    key: resourceKey,
+    channels: keyList(50).optional(),
+    group: resourceKey.nullable().optional().describe('the groups entry it belongs to; none when left out'),
+    escalationPolicy: resourceKey
+      .nullable()
+      .optional()
+      .describe('the escalationPolicies entry its incidents climb; left out: its channels are alerted'),
+    dependsOn: z
+      .strictObject({ monitors: keyList(MAX_PARENTS).default([]), groups: keyList(MAX_PARENTS).default([]) })
+      .optional()
+      .describe('parents by key: while one is down, this monitor records incidents but sends nothing'),
+  });
 
 export const monitorEntrySchema = z
   .discriminatedUnion(
@@ -94,7 +124,8 @@ const { monitorIds: _windowIds, ...windowFields } = maintenanceWindowFields;
 /** A maintenance window entry: the POST /v1/maintenance-windows body with monitor keys. */
 export const maintenanceWindowEntrySchema = z
   .strictObject({ key: resourceKey, ...windowFields, monitors: keyList(500).min(1) })
-  .superRefine(...windowSpanRule);
+  .superRefine(...windowSpanRule)
+  .superRefine(...requireOneOffEnd);
 export type MaintenanceWindowEntry = z.output<typeof maintenanceWindowEntrySchema>;
 
 /** A status page entry: the POST /v1/status-pages body with monitor keys, in the order shown. */
@@ -106,11 +137,50 @@ export const statusPageEntrySchema = z.strictObject({
 });
 export type StatusPageEntry = z.output<typeof statusPageEntrySchema>;
 
-type Entries = { [K in ResourceKind]: Array<{ key: string; channels?: string[]; monitors?: string[] }> };
+type Entry = Record<string, unknown> & { key: string };
 
-/** Keys unique per kind, and every key a monitor, window or page names declared in the document. */
+/** Where a kind's entries name other entries by key: the path below the entry, and the kind named. */
+function referencesOf(
+  kind: ResourceKind,
+  entry: Entry,
+): Array<{ path: (string | number)[]; target: ResourceKind; key: string }> {
+  const list = (value: unknown, path: (string | number)[], target: ResourceKind) =>
+    Array.isArray(value) ? value.map((key, i) => ({ path: [...path, i], target, key: String(key) })) : [];
+  const one = (value: unknown, path: (string | number)[], target: ResourceKind) =>
+    typeof value === 'string' ? [{ path, target, key: value }] : [];
+  switch (kind) {
+    case 'monitors': {
+      const dependsOn = entry.dependsOn as { monitors?: unknown; groups?: unknown } | undefined;
+      return [
+        ...list(entry.channels, ['channels'], 'channels'),
+        ...one(entry.group, ['group'], 'groups'),
+        ...one(entry.escalationPolicy, ['escalationPolicy'], 'escalationPolicies'),
+        ...list(dependsOn?.monitors, ['dependsOn', 'monitors'], 'monitors'),
+        ...list(dependsOn?.groups, ['dependsOn', 'groups'], 'groups'),
+      ];
+    }
+    case 'escalationPolicies':
+      return (entry.steps as Array<{ targets: TargetEntry[] }>).flatMap((step, i) =>
+        step.targets.flatMap((target, j) => [
+          ...('channel' in target
+            ? one(target.channel, ['steps', i, 'targets', j, 'channel'], 'channels')
+            : []),
+          ...('rotation' in target
+            ? one(target.rotation, ['steps', i, 'targets', j, 'rotation'], 'oncallRotations')
+            : []),
+        ]),
+      );
+    case 'maintenanceWindows':
+    case 'statusPages':
+      return list(entry.monitors, ['monitors'], 'monitors');
+    default:
+      return [];
+  }
+}
+
+/** Keys unique per kind, and every key an entry names declared in the document. */
 function keysResolve(value: unknown, ctx: z.RefinementCtx) {
-  const doc = value as Entries;
+  const doc = value as Record<ResourceKind, Entry[]>;
   const declared = Object.fromEntries(
     resourceKinds.map((kind) => {
       const seen = new Set<string>();
@@ -127,20 +197,17 @@ function keysResolve(value: unknown, ctx: z.RefinementCtx) {
       return [kind, seen];
     }),
   ) as Record<ResourceKind, Set<string>>;
-  const refer = (list: string[] | undefined, path: (string | number)[], target: ResourceKind) => {
-    list?.forEach((key, i) => {
-      if (!declared[target].has(key)) {
+  for (const kind of resourceKinds) {
+    for (const [i, entry] of doc[kind].entries()) {
+      for (const ref of referencesOf(kind, entry)) {
+        if (declared[ref.target].has(ref.key)) continue;
         ctx.addIssue({
           code: 'custom',
-          path: [...path, i],
-          message: `no ${target} entry has the key "${key}"`,
+          path: [kind, i, ...ref.path],
+          message: `no ${ref.target} entry has the key "${ref.key}"`,
         });
       }
-    });
-  };
-  for (const [i, m] of doc.monitors.entries()) refer(m.channels, ['monitors', i, 'channels'], 'channels');
-  for (const kind of ['maintenanceWindows', 'statusPages'] as const) {
-    for (const [i, entry] of doc[kind].entries()) refer(entry.monitors, [kind, i, 'monitors'], 'monitors');
+    }
   }
 }
 
@@ -148,6 +215,9 @@ function keysResolve(value: unknown, ctx: z.RefinementCtx) {
 export function resourcesSchema(form: SecretForm) {
   return {
     channels: z.array(channelEntry(form)).max(1000).default([]),
+    oncallRotations: z.array(rotationEntrySchema).max(1000).default([]),
+    escalationPolicies: z.array(escalationPolicyEntrySchema).max(1000).default([]),
+    groups: z.array(groupEntrySchema).max(1000).default([]),
     monitors: z.array(monitorEntrySchema).max(10_000).default([]),
     maintenanceWindows: z.array(maintenanceWindowEntrySchema).max(1000).default([]),
     statusPages: z.array(statusPageEntrySchema).max(1000).default([]),
@@ -160,11 +230,6 @@ export const sentinelFileSchema = z
     $schema: z.string().optional().describe('the JSON Schema an editor validates this file with'),
     version: z.literal(1),
     ...resourcesSchema('reference'),
-    escalationPolicies: z
-      .array(z.never())
-      .max(0)
-      .optional()
-      .describe('reserved: escalation policies join once the API has them'),
   })
   .superRefine(keysResolve);
 export type SentinelFile = z.output<typeof sentinelFileSchema>;

@@ -11,3 +11,46 @@ export const statusPageTitle = z.string().trim().min(1).max(200);
 
 /** At most this many monitors on one page. */
 export const MAX_STATUS_PAGE_MONITORS = 100;
+
+/** An https:// URL: a page's logo and links are fetched and followed by its visitors' browsers. */
+export const httpsUrl = z
+  .url({ protocol: /^https$/, error: 'an https:// URL' })
+  .max(2000, 'at most 2000 characters');
+
+/** A host name the page is served on (RFC 1123 labels, at least two), stored lower-case. */
+export const customDomain = z
+  .string()
+  .trim()
+  .max(253)
+  .transform((host) => host.toLowerCase())
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        'a host name such as status.example.com',
+      ),
+  );
+
+/** The look of a public page: each field optional, null clears it. */
+export const statusPageBrandingShape = {
+  description: z.string().trim().max(2000).nullable(),
+  logoUrl: httpsUrl.nullable(),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+    .transform((c) => c.toLowerCase())
+    .nullable(),
+  footerText: z.string().trim().max(2000).nullable(),
+  links: z.array(z.strictObject({ label: z.string().trim().min(1).max(100), url: httpsUrl })).max(10),
+};
+
+/** A named group of a page's monitors, shown in the order sent. */
+export const statusPageComponentInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(1000).nullable().optional(),
+  monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS),
+});
+
+/** At most this many components on one page. */
+export const MAX_STATUS_PAGE_COMPONENTS = 50;

@@ -23,7 +23,10 @@ import * as m0023 from './0023-oncall-rotations';
 import * as m0024 from './0024-dependencies';
 import * as m0025 from './0025-managed-resources';
 import * as m0026 from './0026-status-page-components';
+import * as m0027 from './0027-status-page-incidents';
+import * as m0028 from './0028-recurring-maintenance';
 import * as m0029 from './0029-report-subscriptions';
+import * as m0030 from './0030-managed-oncall';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -51,5 +54,8 @@ export const migrations: Record<string, Migration> = {
   '0024-dependencies': m0024,
   '0025-managed-resources': m0025,
   '0026-status-page-components': m0026,
+  '0027-status-page-incidents': m0027,
+  '0028-recurring-maintenance': m0028,
   '0029-report-subscriptions': m0029,
+  '0030-managed-oncall': m0030,
 };

@@ -3,18 +3,31 @@ import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import { createChannel, deleteChannel, updateChannel } from '../channels';
 import {
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  updateEscalationPolicy,
+} from '../escalation-policies';
+import {
   createMaintenanceWindow,
   deleteMaintenanceWindow,
   updateMaintenanceWindow,
 } from '../maintenance-windows';
+import { linkDependencies } from '../monitor-dependencies';
+import { createMonitorGroup, deleteMonitorGroup, updateMonitorGroup } from '../monitor-groups';
 import { createMonitor, deleteMonitor, replaceMonitor } from '../monitors';
+import { createRotation, deleteRotation, updateRotation } from '../oncall-rotations';
 import { lockOrganization } from '../quotas';
 import { createStatusPage, deleteStatusPage, updateStatusPage } from '../status-pages';
 import { loadLiveState, revisionOf } from './live';
-import { monitorInput, planApply, type Step } from './plan';
+import { planApply, type Step } from './plan';
+import { monitorInput } from './plan-monitor';
+import { type MemberResolver, policySteps } from './plan-oncall';
 
 const tables = {
   channels: 'channels',
+  oncallRotations: 'oncall_rotations',
+  escalationPolicies: 'escalation_policies',
+  groups: 'monitor_groups',
   monitors: 'monitors',
   maintenanceWindows: 'maintenance_windows',
   statusPages: 'status_pages',
@@ -48,12 +61,17 @@ async function markManaged(ctx: ActorContext, kind: ResourceKind, id: string, ke
 type Ids = Record<ResourceKind, Map<string, string>>;
 
 const idsOf = (ids: Ids, kind: ResourceKind, keys: string[]) => keys.map((key) => ids[kind].get(key) ?? key);
+const idOf = (ids: Ids, kind: ResourceKind, key: string | null | undefined) =>
+  key ? (ids[kind].get(key) ?? key) : null;
 
-async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
+async function run(ctx: ActorContext, step: Step, ids: Ids, people: MemberResolver): Promise<void> {
   const { change } = step;
   if (change.action === 'delete' && change.id) {
     const remove = {
       channels: deleteChannel,
+      oncallRotations: deleteRotation,
+      escalationPolicies: deleteEscalationPolicy,
+      groups: deleteMonitorGroup,
       monitors: deleteMonitor,
       maintenanceWindows: deleteMaintenanceWindow,
       statusPages: deleteStatusPage,
@@ -78,13 +96,59 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
         });
       break;
     }
+    case 'oncallRotations': {
+      const entry = step.entry;
+      if (!entry) return;
+      const { key: _key, members, ...fields } = entry;
+      const rotation = {
+        ...fields,
+        handoffWeekday: fields.handoffWeekday ?? null,
+        memberIds: members.map(people.known),
+      };
+      if (!id) id = (await createRotation(ctx, rotation)).id;
+      else if (changed) await updateRotation(ctx, { id, patch: rotation });
+      break;
+    }
+    case 'escalationPolicies': {
+      const entry = step.entry;
+      if (!entry) return;
+      const policy = {
+        name: entry.name,
+        steps: policySteps(entry, (kind, key) => idOf(ids, kind, key) as string, people),
+        repeat: entry.repeat,
+        reminderMinutes: entry.reminderMinutes,
+      };
+      if (!id) id = (await createEscalationPolicy(ctx, policy)).id;
+      else if (changed) await updateEscalationPolicy(ctx, id, policy);
+      break;
+    }
+    case 'groups': {
+      const entry = step.entry;
+      if (!entry) return;
+      const group = { name: entry.name, alertAsOne: entry.alertAsOne };
+      if (!id) id = (await createMonitorGroup(ctx, group)).id;
+      else if (changed) await updateMonitorGroup(ctx, { id, patch: group });
+      break;
+    }
     case 'monitors': {
       const entry = step.entry;
       if (!entry) return;
       const channelIds = entry.channels ? idsOf(ids, 'channels', entry.channels) : undefined;
-      if (!id) id = (await createMonitor(ctx, monitorInput(entry, channelIds))).id;
-      else if (changed && step.live && step.config) {
-        await replaceMonitor(ctx, { id, stored: step.live.stored, config: step.config, channelIds });
+      // Parents are linked once every monitor exists (`linkParents`).
+      const groupId = idOf(ids, 'groups', entry.group);
+      const escalationPolicyId = idOf(ids, 'escalationPolicies', entry.escalationPolicy);
+      if (!id) {
+        id = (await createMonitor(ctx, { ...monitorInput(entry, channelIds), groupId, escalationPolicyId }))
+          .id;
+      } else if (changed && step.live && step.config) {
+        await replaceMonitor(ctx, {
+          id,
+          stored: step.live.stored,
+          config: step.config,
+          channelIds,
+          links: { groupId },
+          escalationPolicyId,
+        });
       }
       break;
     }
@@ -92,7 +156,12 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
       const entry = step.entry;
       if (!entry) return;
       const { key: _key, monitors, ...fields } = entry;
-      const window = { ...fields, monitorIds: idsOf(ids, 'monitors', monitors) };
+      const window = {
+        ...fields,
+        endsAt: fields.endsAt ?? null,
+        recurrence: fields.recurrence ?? null,
+        monitorIds: idsOf(ids, 'monitors', monitors),
+      };
       if (!id) id = (await createMaintenanceWindow(ctx, window)).id;
       else if (changed) await updateMaintenanceWindow(ctx, { id, patch: window });
       break;
@@ -112,6 +181,41 @@ async function run(ctx: ActorContext, step: Step, ids: Ids): Promise<void> {
   }
   ids[step.kind].set(change.key, id);
   await markManaged(ctx, step.kind, id, change.key);
+}
+
+/**
+ * Unlinks the groups and parents of the monitors an apply relinks before any link is written, so the
+ * dependency graph only ever holds old links or new ones: a cycle check then fails only when the
+ * file's own graph has a cycle, never on a mix of the two.
+ */
+async function detachMonitors(ctx: ActorContext, steps: Array<Extract<Step, { kind: 'monitors' }>>) {
+  const ids = steps.flatMap((s) => (s.change.id ? [s.change.id] : []));
+  if (ids.length === 0) return;
+  await ctx.db
+    .deleteFrom('monitor_dependencies')
+    .where('org_id', '=', ctx.orgId)
+    .where('monitor_id', 'in', ids)
+    .execute();
+  await ctx.db
+    .updateTable('monitors')
+    .set({ group_id: null })
+    .where('org_id', '=', ctx.orgId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Links each relinked monitor to its parents, once every monitor of the file exists. */
+async function linkParents(ctx: ActorContext, steps: Array<Extract<Step, { kind: 'monitors' }>>, ids: Ids) {
+  for (const step of steps) {
+    const entry = step.entry;
+    const id = ids.monitors.get(step.change.key);
+    if (!entry || !id) continue;
+    const dependsOn = {
+      monitorIds: idsOf(ids, 'monitors', entry.dependsOn?.monitors ?? []),
+      groupIds: idsOf(ids, 'groups', entry.dependsOn?.groups ?? []),
+    };
+    await linkDependencies(ctx.db, ctx.orgId, id, { dependsOn });
+  }
 }
 
 /**
@@ -136,7 +240,16 @@ export async function applyResources(ctx: ActorContext, request: ApplyRequest): 
   const ids = Object.fromEntries(
     Object.entries(plan.keys).map(([kind, keys]) => [kind, new Map([...keys].map(([id, key]) => [key, id]))]),
   ) as Ids;
-  for (const step of plan.steps) await run(ctx, step, ids);
+  const relinked = plan.steps.filter(
+    (s): s is Extract<Step, { kind: 'monitors' }> =>
+      s.kind === 'monitors' &&
+      s.entry !== null &&
+      (s.change.action === 'create' ||
+        s.change.fields.some((f) => f.field === 'dependsOn' || f.field === 'group')),
+  );
+  await detachMonitors(ctx, relinked);
+  for (const step of plan.steps) await run(ctx, step, ids, plan.people);
+  await linkParents(ctx, relinked, ids);
   return {
     revision: revisionOf(await loadLiveState(ctx)),
     applied: true,

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type ChannelTypeName, isChannelTypeName, type ResourceKind } from '@sentinelmesh/core';
+import {
+  type ChannelTypeName,
+  type EscalationStep,
+  isChannelTypeName,
+  OPEN_ENDED_MS,
+  type Recurrence,
+  resourceKinds,
+} from '@sentinelmesh/core';
+import { windowRule } from '@sentinelmesh/db';
 import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import type { StoredMonitorRow } from '../monitors';
@@ -26,12 +34,39 @@ export interface LiveMonitor extends LiveBase {
   name: string;
   stored: StoredMonitorRow;
   channelIds: string[];
+  groupId: string | null;
+  escalationPolicyId: string | null;
+  dependsOn: { monitorIds: string[]; groupIds: string[] };
+}
+
+export interface LiveRotation extends LiveBase {
+  name: string;
+  cadence: 'daily' | 'weekly';
+  handoffTime: string;
+  handoffWeekday: number | null;
+  timeZone: string;
+  startsAt: Date;
+  memberIds: string[];
+}
+
+export interface LivePolicy extends LiveBase {
+  name: string;
+  steps: EscalationStep[];
+  repeat: number;
+  reminderMinutes: number | null;
+}
+
+export interface LiveGroup extends LiveBase {
+  name: string;
+  alertAsOne: boolean;
 }
 
 export interface LiveWindow extends LiveBase {
   name: string;
   startsAt: Date;
-  endsAt: Date;
+  /** null for a recurring series without an end. */
+  endsAt: Date | null;
+  recurrence: Recurrence | null;
   monitorIds: string[];
 }
 
@@ -43,6 +78,9 @@ export interface LivePage extends LiveBase {
 
 export interface LiveState {
   channels: LiveChannel[];
+  oncallRotations: LiveRotation[];
+  escalationPolicies: LivePolicy[];
+  groups: LiveGroup[];
   monitors: LiveMonitor[];
   maintenanceWindows: LiveWindow[];
   statusPages: LivePage[];
@@ -70,10 +108,74 @@ const linked = (table: 'monitor_channels' | 'maintenance_window_monitors' | 'sta
     FROM ${sql.table(table)} l WHERE l.${sql.ref(owner)} = r.id AND l.org_id = r.org_id), '{}')`;
 };
 
-/** Everything of the organization an apply compares with, read in the apply's transaction. */
-export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
+const parents = (column: 'parent_monitor_id' | 'parent_group_id') =>
+  sql<string[]>`coalesce((SELECT array_agg(d.${sql.ref(column)}::text ORDER BY d.${sql.ref(column)})
+    FROM monitor_dependencies d WHERE d.monitor_id = r.id AND d.org_id = r.org_id
+    AND d.${sql.ref(column)} IS NOT NULL), '{}')`;
+
+/** The base of a resource whose identity is its name. */
+const named = (row: {
+  id: string;
+  key: string | null;
+  managed: boolean;
+  name: string;
+  updated_at: Date;
+}) => ({
+  id: row.id,
+  key: row.key,
+  managed: row.managed,
+  identity: row.name,
+  updatedAt: row.updated_at,
+  name: row.name,
+});
+
+/** The organization's on-call resources and its members' emails (a file names members by email). */
+async function loadOncall(ctx: ActorContext) {
   const { db, orgId } = ctx;
-  const [channels, monitors, windows, pages] = await Promise.all([
+  const [rotations, policies, groups, members] = await Promise.all([
+    db.selectFrom('oncall_rotations').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute(),
+    db
+      .selectFrom('escalation_policies')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .execute(),
+    db.selectFrom('monitor_groups').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute(),
+    db
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.user_id', 'u.email'])
+      .where('m.org_id', '=', orgId)
+      .execute(),
+  ]);
+  return {
+    oncallRotations: rotations.map((row) => ({
+      ...named(row),
+      cadence: row.cadence,
+      handoffTime: row.handoff_time,
+      handoffWeekday: row.handoff_weekday,
+      timeZone: row.time_zone,
+      startsAt: row.starts_at,
+      memberIds: row.member_ids,
+    })),
+    escalationPolicies: policies.map((row) => ({
+      ...named(row),
+      steps: row.steps,
+      repeat: row.repeat,
+      reminderMinutes: row.reminder_minutes,
+    })),
+    groups: groups.map((row) => ({ ...named(row), alertAsOne: row.alert_as_one })),
+    members: new Map(members.map((m) => [m.user_id, m.email.toLowerCase()])),
+  };
+}
+
+/** Members' emails (lowercase) by user id. */
+export type Members = Map<string, string>;
+
+/** Everything of the organization an apply compares with, read in the apply's transaction. */
+export async function loadLiveState(ctx: ActorContext): Promise<LiveState & { members: Members }> {
+  const { db, orgId } = ctx;
+  const [channels, monitors, windows, pages, oncall] = await Promise.all([
     db
       .selectFrom('channels as r')
       .select(['id', 'key', 'managed', 'type', 'name', 'is_default', 'config', 'secrets', 'updated_at'])
@@ -91,7 +193,11 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
         'config',
         'secrets',
         'updated_at',
+        'group_id',
+        'escalation_policy_id',
         linked('monitor_channels').as('links'),
+        parents('parent_monitor_id').as('parent_monitors'),
+        parents('parent_group_id').as('parent_groups'),
       ])
       .where('org_id', '=', orgId)
       .orderBy('created_at')
@@ -105,6 +211,9 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
         'name',
         'starts_at',
         'ends_at',
+        'recurrence_rule',
+        'recurrence_time_zone',
+        'recurrence_duration_minutes',
         'updated_at',
         linked('maintenance_window_monitors').as('links'),
       ])
@@ -125,8 +234,12 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       .where('org_id', '=', orgId)
       .orderBy('created_at')
       .execute(),
+    loadOncall(ctx),
   ]);
+  const { members, ...oncallResources } = oncall;
   return {
+    members,
+    ...oncallResources,
     channels: channels.map((row) => ({
       id: row.id,
       key: row.key,
@@ -148,16 +261,15 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
       name: row.config.name,
       stored: { config: row.config, secrets: row.secrets },
       channelIds: row.links,
+      groupId: row.group_id,
+      escalationPolicyId: row.escalation_policy_id,
+      dependsOn: { monitorIds: row.parent_monitors, groupIds: row.parent_groups },
     })),
     maintenanceWindows: windows.map((row) => ({
-      id: row.id,
-      key: row.key,
-      managed: row.managed,
-      identity: row.name,
-      updatedAt: row.updated_at,
-      name: row.name,
+      ...named(row),
       startsAt: row.starts_at,
-      endsAt: row.ends_at,
+      endsAt: row.ends_at.getTime() === OPEN_ENDED_MS ? null : row.ends_at,
+      recurrence: windowRule(row).recurrence,
       monitorIds: row.links,
     })),
     statusPages: pages.map((row) => ({
@@ -179,7 +291,7 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState> {
  */
 export function revisionOf(live: LiveState): string {
   const hash = createHash('sha256');
-  for (const kind of Object.keys(live) as ResourceKind[]) {
+  for (const kind of resourceKinds) {
     for (const r of live[kind] as LiveBase[]) {
       hash.update(`${kind}:${r.id}:${r.key ?? ''}:${r.managed}:${r.updatedAt.getTime()};`);
     }

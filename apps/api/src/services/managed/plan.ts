@@ -1,31 +1,48 @@
 import {
   type ChannelEntry,
-  type CreateMonitor,
   changedFields,
   channelSecretFields,
   channelType,
-  createMonitorSchema,
   type DesiredResources,
   DomainError,
+  type EscalationPolicyEntry,
   type FieldChange,
+  type GroupEntry,
   type MaintenanceWindowEntry,
   type MonitorEntry,
-  maskSecrets,
   type PlannedChange,
   type ResourceKind,
+  type RotationEntry,
   type StatusPageEntry,
   type StoredMonitorConfig,
 } from '@sentinelmesh/core';
 import type { ActorContext } from '../../context';
-import { apiErrors } from '../../errors';
-import { zodFieldProblems } from '../../http/field-problems';
-import { configFromInput, openStoredConfig } from '../monitors';
-import type { LiveChannel, LiveMonitor, LivePage, LiveState, LiveWindow } from './live';
+import type {
+  LiveChannel,
+  LiveGroup,
+  LiveMonitor,
+  LivePage,
+  LivePolicy,
+  LiveRotation,
+  LiveState,
+  LiveWindow,
+  Members,
+} from './live';
 import { type Match, matchEntries } from './match';
+import { planMonitor } from './plan-monitor';
+import { type MemberResolver, memberResolver, planGroup, planPolicy, planRotation } from './plan-oncall';
 
 /** One change of a plan with what carrying it out needs. */
 export type Step =
   | { kind: 'channels'; change: PlannedChange; entry: ChannelEntry | null; live: LiveChannel | null }
+  | { kind: 'oncallRotations'; change: PlannedChange; entry: RotationEntry | null; live: LiveRotation | null }
+  | {
+      kind: 'escalationPolicies';
+      change: PlannedChange;
+      entry: EscalationPolicyEntry | null;
+      live: LivePolicy | null;
+    }
+  | { kind: 'groups'; change: PlannedChange; entry: GroupEntry | null; live: LiveGroup | null }
   | {
       kind: 'monitors';
       change: PlannedChange;
@@ -46,17 +63,8 @@ export interface Plan {
   unchanged: number;
   /** The key each live resource has after the apply (its own, or the entry's that adopts it). */
   keys: Record<ResourceKind, Map<string, string>>;
-}
-
-/** A validation error of one entry, its paths under the entry's place in the document. */
-function underEntry<T>(kind: ResourceKind, index: number, run: () => Promise<T>): Promise<T> {
-  return run().catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'validation') {
-      const errors = error.errors.map((p) => ({ ...p, path: `${kind}.${index}.${p.path}` }));
-      throw new DomainError('validation', `${kind} entry ${index}: ${error.message}`, errors);
-    }
-    throw error;
-  });
+  /** The organization's members by email, for the ids of the people a file names. */
+  people: MemberResolver;
 }
 
 const SECRET = '(secret)';
@@ -103,45 +111,6 @@ function planChannel(m: Match<ChannelEntry, LiveChannel>): FieldChange[] {
   );
 }
 
-/** The `CreateMonitor` an entry stands for, with channel ids in place of keys. */
-export function monitorInput(entry: MonitorEntry, channelIds: string[] | undefined): CreateMonitor {
-  const { key: _key, channels: _channels, ...fields } = entry;
-  const parsed = createMonitorSchema.safeParse({ ...fields, ...(channelIds ? { channelIds } : {}) });
-  if (!parsed.success) throw apiErrors.invalid('monitor', zodFieldProblems(parsed.error.issues));
-  return parsed.data;
-}
-
-async function planMonitor(
-  ctx: ActorContext,
-  m: Match<MonitorEntry, LiveMonitor>,
-  channelKey: (id: string) => string,
-): Promise<{ config: StoredMonitorConfig; fields: FieldChange[] }> {
-  const { entry, live } = m;
-  const config = await underEntry('monitors', m.index, () =>
-    configFromInput(ctx, monitorInput(entry, undefined), live?.stored),
-  );
-  if (!live) return { config, fields: [] };
-  if (live.stored.config.type !== entry.type) {
-    throw new DomainError('validation', "a monitor's type cannot change", [
-      {
-        path: `monitors.${m.index}.type`,
-        message: `the live monitor is ${live.stored.config.type}; give the new one another key`,
-      },
-    ]);
-  }
-  const current = openStoredConfig(ctx, live.stored);
-  const links = (list: string[]) => [...list].sort();
-  const before: Record<string, unknown> = { ...current };
-  const after: Record<string, unknown> = { ...config };
-  const shownBefore: Record<string, unknown> = { ...maskSecrets(current) };
-  const shownAfter: Record<string, unknown> = { ...maskSecrets(config) };
-  if (entry.channels) {
-    before.channels = shownBefore.channels = links(live.channelIds.map(channelKey));
-    after.channels = shownAfter.channels = links(entry.channels);
-  }
-  return { config, fields: changedFields(before, after, { before: shownBefore, after: shownAfter }) };
-}
-
 const instant = (value: string | Date) => new Date(value).toISOString();
 
 function planWindow(m: Match<MaintenanceWindowEntry, LiveWindow>, monitorKey: (id: string) => string) {
@@ -152,13 +121,15 @@ function planWindow(m: Match<MaintenanceWindowEntry, LiveWindow>, monitorKey: (i
     {
       name: live.name,
       startsAt: instant(live.startsAt),
-      endsAt: instant(live.endsAt),
+      endsAt: live.endsAt && instant(live.endsAt),
+      recurrence: live.recurrence,
       monitors: sorted(live.monitorIds.map(monitorKey)),
     },
     {
       name: entry.name,
       startsAt: instant(entry.startsAt),
-      endsAt: instant(entry.endsAt),
+      endsAt: entry.endsAt ? instant(entry.endsAt) : null,
+      recurrence: entry.recurrence ?? null,
       monitors: sorted(entry.monitors),
     },
   );
@@ -195,26 +166,33 @@ function keysAfter<L extends { id: string; key: string | null }>(
 
 /**
  * What an apply of `desired` over `live` does, in the order it does it: creates and updates from
- * channels to status pages, then (with `prune`) deletes of managed resources the file no longer has,
- * from status pages back to channels. Resources without the managed marker are never deleted.
+ * channels through rotations, policies, groups and monitors to status pages, then (with `prune`)
+ * deletes of managed resources the file no longer has, in the reverse order. Resources without the managed marker are never deleted.
  */
 export async function planApply(
   ctx: ActorContext,
   desired: DesiredResources,
-  live: LiveState,
+  { members, ...live }: LiveState & { members: Members },
   prune: boolean,
 ): Promise<Plan> {
   const channels = matchEntries(desired.channels, live.channels, (e) => e.name);
+  const rotations = matchEntries(desired.oncallRotations, live.oncallRotations, (e) => e.name);
+  const policies = matchEntries(desired.escalationPolicies, live.escalationPolicies, (e) => e.name);
+  const groups = matchEntries(desired.groups, live.groups, (e) => e.name);
   const monitors = matchEntries(desired.monitors, live.monitors, (e) => e.name);
   const windows = matchEntries(desired.maintenanceWindows, live.maintenanceWindows, (e) => e.name);
   const pages = matchEntries(desired.statusPages, live.statusPages, (e) => e.slug);
   const keys = {
     channels: keysAfter(channels.matches, live.channels),
+    oncallRotations: keysAfter(rotations.matches, live.oncallRotations),
+    escalationPolicies: keysAfter(policies.matches, live.escalationPolicies),
+    groups: keysAfter(groups.matches, live.groups),
     monitors: keysAfter(monitors.matches, live.monitors),
     maintenanceWindows: keysAfter(windows.matches, live.maintenanceWindows),
     statusPages: keysAfter(pages.matches, live.statusPages),
   };
   const keyOf = (kind: ResourceKind) => (id: string) => keys[kind].get(id) ?? `#${id}`;
+  const people = memberResolver(members);
   const steps: Step[] = [];
   let unchanged = 0;
   const push = (step: Step | null) => {
@@ -226,8 +204,22 @@ export async function planApply(
     const c = change('channels', m, m.entry.name, planChannel(m));
     push(c ? { kind: 'channels', change: c, entry: m.entry, live: m.live } : null);
   }
+  for (const m of rotations.matches) {
+    const c = change('oncallRotations', m, m.entry.name, planRotation(m, people));
+    push(c ? { kind: 'oncallRotations', change: c, entry: m.entry, live: m.live } : null);
+  }
+  for (const m of policies.matches) {
+    const fields = planPolicy(m, (kind, id) => keyOf(kind)(id), people);
+    const c = change('escalationPolicies', m, m.entry.name, fields);
+    push(c ? { kind: 'escalationPolicies', change: c, entry: m.entry, live: m.live } : null);
+  }
+  people.check();
+  for (const m of groups.matches) {
+    const c = change('groups', m, m.entry.name, planGroup(m));
+    push(c ? { kind: 'groups', change: c, entry: m.entry, live: m.live } : null);
+  }
   for (const m of monitors.matches) {
-    const { config, fields } = await planMonitor(ctx, m, keyOf('channels'));
+    const { config, fields } = await planMonitor(ctx, m, keyOf);
     const c = change('monitors', m, m.entry.name, fields);
     push(c ? { kind: 'monitors', change: c, entry: m.entry, live: m.live, config } : null);
   }
@@ -264,8 +256,11 @@ export async function planApply(
       ...(gone('statusPages', pages.leftover, (r) => r.title) as Step[]),
       ...(gone('maintenanceWindows', windows.leftover, (r) => r.name) as Step[]),
       ...(gone('monitors', monitors.leftover, (r) => r.name).map((s) => ({ ...s, config: null })) as Step[]),
+      ...(gone('groups', groups.leftover, (r) => r.name) as Step[]),
+      ...(gone('escalationPolicies', policies.leftover, (r) => r.name) as Step[]),
+      ...(gone('oncallRotations', rotations.leftover, (r) => r.name) as Step[]),
       ...(gone('channels', channels.leftover, (r) => r.name) as Step[]),
     );
   }
-  return { steps, unchanged, keys };
+  return { steps, unchanged, keys, people };
 }

@@ -63,12 +63,13 @@ export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]
 }
 
 /**
- * Waits until React has hydrated the page's form: a click before that would submit it natively,
- * as a plain GET of the same page, and text typed before it may not reach the form's state.
+ * Waits until React has hydrated the page's form (or the element `selector` names): a click before
+ * that would submit it natively, as a plain GET of the same page, or do nothing, and text typed
+ * before it may not reach the form's state.
  */
-export async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const form = document.querySelector('main form');
-    return form !== null && Object.keys(form).some((key) => key.startsWith('__reactProps'));
-  });
+export async function hydrated(page: Page, selector = 'main form'): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const element = document.querySelector(sel);
+    return element !== null && Object.keys(element).some((key) => key.startsWith('__reactProps'));
+  }, selector);
 }

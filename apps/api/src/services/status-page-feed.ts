@@ -1,0 +1,119 @@
+import type { TenantContext } from '../context';
+import { apiErrors } from '../errors';
+import { pageIncidentHistory, STATUS_WORDS } from './status-page-incidents';
+import { subscriberLinks } from './subscriber-links';
+
+/** Entries in a feed: the newest updates of the last 90 days' incidents. */
+export const FEED_ENTRIES = 50;
+
+// Characters XML 1.0 cannot carry at all, even escaped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is removed
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+export function xmlText(value: string): string {
+  return value
+    .replace(NOT_XML, '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
+}
+
+interface FeedEntry {
+  id: string;
+  title: string;
+  text: string;
+  at: string;
+}
+
+interface Feed {
+  title: string;
+  pageUrl: string;
+  selfUrl: string;
+  updated: string;
+  entries: FeedEntry[];
+}
+
+/** The page's feed: one entry per incident update, newest first. */
+export async function pageFeed(ctx: TenantContext, slug: string, format: 'rss' | 'atom'): Promise<Feed> {
+  const page = await ctx.db
+    .selectFrom('status_pages')
+    .select(['id', 'title', 'updated_at'])
+    .where('org_id', '=', ctx.orgId)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (!page) throw apiErrors.notFound('status page');
+  const { items } = await pageIncidentHistory(ctx, page.id, { limit: FEED_ENTRIES });
+  const entries = items
+    .flatMap((incident) =>
+      incident.updates.map((update) => ({
+        id: `urn:uuid:${update.id}`,
+        title: `${STATUS_WORDS[update.status]}: ${incident.title}`,
+        text: update.message,
+        at: update.at,
+      })),
+    )
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, FEED_ENTRIES);
+  const links = subscriberLinks(ctx.config.DASHBOARD_ORIGIN, slug);
+  return {
+    title: `${page.title} status`,
+    pageUrl: links.page,
+    selfUrl: new URL(
+      `/api/v1/public/status-pages/${encodeURIComponent(slug)}/feed.${format}`,
+      ctx.config.DASHBOARD_ORIGIN,
+    ).toString(),
+    updated: entries[0]?.at ?? page.updated_at.toISOString(),
+    entries,
+  };
+}
+
+/** Atom 1.0 (RFC 4287). */
+export function renderAtom(feed: Feed): string {
+  const entries = feed.entries.map(
+    (e) => `  <entry>
+    <id>${xmlText(e.id)}</id>
+    <title>${xmlText(e.title)}</title>
+    <updated>${e.at}</updated>
+    <link rel="alternate" href="${xmlText(feed.pageUrl)}"/>
+    <content type="text">${xmlText(e.text)}</content>
+  </entry>`,
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${xmlText(feed.selfUrl)}</id>
+  <title>${xmlText(feed.title)}</title>
+  <updated>${feed.updated}</updated>
+  <author><name>${xmlText(feed.title)}</name></author>
+  <link rel="self" type="application/atom+xml" href="${xmlText(feed.selfUrl)}"/>
+  <link rel="alternate" type="text/html" href="${xmlText(feed.pageUrl)}"/>
+${entries.join('\n')}
+</feed>
+`;
+}
+
+/** RSS 2.0. */
+export function renderRss(feed: Feed): string {
+  const items = feed.entries.map(
+    (e) => `    <item>
+      <guid isPermaLink="false">${xmlText(e.id)}</guid>
+      <title>${xmlText(e.title)}</title>
+      <link>${xmlText(feed.pageUrl)}</link>
+      <description>${xmlText(e.text)}</description>
+      <pubDate>${new Date(e.at).toUTCString()}</pubDate>
+    </item>`,
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>${xmlText(feed.title)}</title>
+    <link>${xmlText(feed.pageUrl)}</link>
+    <description>${xmlText(`Incidents and updates of ${feed.title}`)}</description>
+    <atom:link rel="self" type="application/rss+xml" href="${xmlText(feed.selfUrl)}"/>
+    <lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
+${items.join('\n')}
+  </channel>
+</rss>
+`;
+}
