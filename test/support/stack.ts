@@ -94,6 +94,11 @@ export async function signUpOwner(api: string, email: string, organizationName: 
   });
   if (!signup.ok) throw new Error(`sign-up → ${signup.status}: ${await signup.text()}`);
   const { accessToken } = (await signup.json()) as { accessToken: string };
+  return apiCaller(api, accessToken);
+}
+
+/** A caller of the API on `api` with `accessToken` (see ApiCall). */
+export function apiCaller(api: string, accessToken: string): ApiCall {
   const call = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${api}${route}`, {
       method,

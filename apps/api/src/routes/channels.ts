@@ -6,7 +6,15 @@ import { requireId } from '../http/ids';
 import { principalOf } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
 import { channelSchema, createChannelBody, patchChannelBody, testAlertSchema } from '../schemas/channels';
-import { cursorQuery, idParams, keyQuery, limitQuery, noContent, pageOf } from '../schemas/common';
+import {
+  cursorQuery,
+  idParams,
+  keyQuery,
+  limitQuery,
+  noContent,
+  pageOf,
+  withoutReadBack,
+} from '../schemas/common';
 import { screenChannelTargets } from '../services/channel-targets';
 import {
   closeNotifyQueue,
@@ -81,7 +89,7 @@ export const channelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       const id = requireId(request.params.id, 'channel');
       const targets = await screenChannelTargets(request.body.config ?? {}, ctx.config);
       await openTenant(request);
-      return updateChannel(tenantOf(request), { id, patch: request.body, targets });
+      return updateChannel(tenantOf(request), { id, patch: withoutReadBack(request.body), targets });
     },
   );
 

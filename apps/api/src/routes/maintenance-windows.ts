@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
 import { requireId } from '../http/ids';
 import { tenantOf } from '../plugins/tenant';
-import { idParams, noContent, pageOf } from '../schemas/common';
+import { idParams, noContent, pageOf, withoutReadBack } from '../schemas/common';
 import {
   createMaintenanceWindowBody,
   listMaintenanceWindowsQuery,
@@ -68,7 +68,7 @@ export const maintenanceWindowRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContex
     async (request) =>
       updateMaintenanceWindow(tenantOf(request), {
         id: requireId(request.params.id, 'maintenance window'),
-        patch: request.body,
+        patch: withoutReadBack(request.body),
       }),
   );
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../context';
 import { requireId } from '../http/ids';
 import { tenantOf } from '../plugins/tenant';
-import { idParams, noContent, pageOf } from '../schemas/common';
+import { idParams, noContent, pageOf, withoutReadBack } from '../schemas/common';
 import {
   bulkBody,
   bulkResponse,
@@ -63,10 +63,11 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
       onRequest: write,
       schema: { tags, params: idParams, body: patchMonitorBody, response: { 200: monitorSchema } },
     },
-    async (request) => {
-      const { key: _key, managed: _managed, ...patch } = request.body;
-      return updateMonitor(tenantOf(request), { id: requireId(request.params.id, 'monitor'), patch });
-    },
+    async (request) =>
+      updateMonitor(tenantOf(request), {
+        id: requireId(request.params.id, 'monitor'),
+        patch: withoutReadBack(request.body),
+      }),
   );
 
   app.delete(

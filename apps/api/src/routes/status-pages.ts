@@ -3,7 +3,15 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { requireId } from '../http/ids';
 import { tenantOf } from '../plugins/tenant';
-import { cursorQuery, idParams, keyQuery, limitQuery, noContent, pageOf } from '../schemas/common';
+import {
+  cursorQuery,
+  idParams,
+  keyQuery,
+  limitQuery,
+  noContent,
+  pageOf,
+  withoutReadBack,
+} from '../schemas/common';
 import { createStatusPageBody, patchStatusPageBody, statusPageSchema } from '../schemas/status-pages';
 import {
   createStatusPage,
@@ -53,7 +61,7 @@ export const statusPageRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     async (request) =>
       updateStatusPage(tenantOf(request), {
         id: requireId(request.params.id, 'status page'),
-        patch: request.body,
+        patch: withoutReadBack(request.body),
       }),
   );
 

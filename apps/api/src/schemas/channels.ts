@@ -1,6 +1,6 @@
 import { type ChannelTypeName, channelTypeNames, channelTypes } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime, managedFields } from './common';
+import { isoTime, managedFields, readBackFields } from './common';
 
 const name = z.string().trim().min(1).max(200);
 const isDefault = z
@@ -49,6 +49,7 @@ export const patchChannelBody = z.strictObject({
     .optional()
     .describe("any subset of the channel type's settings; a secret left out keeps its stored value"),
   isDefault: isDefault.optional(),
+  ...readBackFields,
 });
 
 const views = channelTypeNames.map((type) => channelTypes[type].view);

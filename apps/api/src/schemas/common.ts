@@ -35,5 +35,24 @@ export const managedFields = {
     .describe('owned by an apply from a file: an edit made elsewhere is undone by the next apply'),
 };
 
+const readBack =
+  'read-only (an apply from a file sets it): accepted and ignored, so a resource as read can be sent back';
+
+/**
+ * `key` and `managed` in a PATCH body: read fields a client may send back unchanged with the rest of a
+ * resource it read (a read-modify-write); `withoutReadBack` drops them before the update.
+ */
+export const readBackFields = {
+  key: z.string().nullable().optional().describe(readBack),
+  managed: z.boolean().optional().describe(readBack),
+};
+
+export function withoutReadBack<T extends { key?: unknown; managed?: unknown }>(
+  body: T,
+): Omit<T, 'key' | 'managed'> {
+  const { key: _key, managed: _managed, ...rest } = body;
+  return rest;
+}
+
 /** `?key=`: the one resource of this kind with that key (an empty page if none). */
 export const keyQuery = resourceKey.optional().describe('only the resource with this key');

@@ -4,7 +4,7 @@ import {
   windowSpanRule as spanRule,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields, readBackFields } from './common';
 
 export const createMaintenanceWindowBody = z
   .strictObject(fields)
@@ -15,6 +15,7 @@ export const createMaintenanceWindowBody = z
 export const patchMaintenanceWindowBody = z
   .strictObject(fields)
   .partial()
+  .extend(readBackFields)
   .superRefine(...spanRule);
 
 export const maintenanceWindowSchema = z.object({

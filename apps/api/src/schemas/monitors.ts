@@ -9,7 +9,7 @@ import {
   updateMonitorSchema,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields } from './common';
+import { cursorQuery, isoTime, keyQuery, limitQuery, managedFields, readBackFields } from './common';
 
 export const monitorStateSchema = z.object({
   status: z.enum(monitorStatuses),
@@ -52,9 +52,6 @@ export const monitorSchema = z.discriminatedUnion(
   ),
 );
 
-const readBack =
-  'read-only (an apply from a file sets it): accepted and ignored, so a monitor as read can be sent back';
-
 /**
  * PATCH body: any subset; `type` may be repeated but never changed. `key` and `managed` are read
  * fields a client may send back unchanged with the rest of a monitor it read.
@@ -62,8 +59,7 @@ const readBack =
 export const patchMonitorBody = updateMonitorSchema
   .extend({
     type: z.enum(monitorTypes).optional(),
-    key: z.string().nullable().optional().describe(readBack),
-    managed: z.boolean().optional().describe(readBack),
+    ...readBackFields,
   })
   .superRefine(...timeoutRule);
 

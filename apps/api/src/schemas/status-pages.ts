@@ -6,7 +6,7 @@ import {
   statusPageTitle,
 } from '@sentinelmesh/core';
 import { z } from 'zod';
-import { isoTime, managedFields } from './common';
+import { isoTime, managedFields, readBackFields } from './common';
 import {
   publicBrandingSchema,
   publicComponentsSchema,
@@ -30,6 +30,7 @@ export const patchStatusPageBody = z.strictObject({
   slug: slug.optional(),
   title: title.optional(),
   monitorIds: z.array(z.string()).max(MAX_STATUS_PAGE_MONITORS).optional(),
+  ...readBackFields,
   ...statusPageExtrasBody,
 });
 

@@ -10,6 +10,7 @@ import { useNow } from '../lib/use-now';
 import { channelDestination, channelLabel, describeTestOutcome } from './channel-config';
 import { ChannelForm } from './channel-form';
 import { ConfirmButton } from './confirm-dialog';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { ProblemBanner } from './problem-banner';
 import { OutcomeBadge } from './status-badge';
 import { TableScroll } from './table-scroll';
@@ -40,6 +41,7 @@ function ChannelCard({ channel }: { channel: Channel }) {
       <div className="channel-card__head">
         <h3>{channel.name}</h3>
         {channel.isDefault ? <span className="badge badge--default">Default</span> : null}
+        <ManagedBadge resource={channel} />
       </div>
       <p className="channel-card__meta">
         <span>{channelLabel(channel.type)}</span>{' '}
@@ -78,7 +80,12 @@ function ChannelCard({ channel }: { channel: Channel }) {
       {test.data && !test.isPending ? <TestResult alert={test.data} /> : null}
       {test.error ? <ProblemBanner error={test.error} /> : null}
       {remove.error ? <ProblemBanner error={remove.error} /> : null}
-      {editing ? <ChannelForm channel={channel} onDone={() => setEditing(false)} /> : null}
+      {editing ? (
+        <>
+          <ManagedEditWarning resource={channel} what="channel" />
+          <ChannelForm channel={channel} onDone={() => setEditing(false)} />
+        </>
+      ) : null}
     </li>
   );
 }

@@ -1,6 +1,5 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
 import type { EscalationPolicy } from '../lib/api-types';
 import {
   byId,
@@ -9,149 +8,53 @@ import {
   useChannels,
   useEscalationPolicies,
   useMembers,
+  useRotations,
 } from '../lib/org-queries';
+import { PolicyForm } from './escalation-policy-form';
 import { ProblemBanner } from './problem-banner';
+import { useInPlaceEdit } from './use-in-place-edit';
 
-interface StepDraft {
-  key: number;
-  waitMinutes: string;
-  /** `channel:<id>` or `member:<id>`. */
-  targets: string[];
+type Target = EscalationPolicy['steps'][number]['targets'][number];
+
+/** Names a step's targets: the channel, the member's email, or "on call in" the rotation. */
+function useTargetNames(): (target: Target) => string {
+  const channels = new Map((useChannels().data?.items ?? []).map((c) => [c.id, c.name]));
+  const members = new Map((useMembers().data?.items ?? []).map((m) => [m.userId, m.email]));
+  const rotations = new Map((useRotations().data?.items ?? []).map((r) => [r.id, r.name]));
+  return (t) =>
+    t.type === 'channel'
+      ? (channels.get(t.channelId) ?? 'a deleted channel')
+      : t.type === 'member'
+        ? (members.get(t.userId) ?? 'a former member')
+        : `on call in ${rotations.get(t.rotationId) ?? 'a deleted rotation'}`;
 }
 
-let nextKey = 0;
-const emptyStep = (): StepDraft => ({ key: ++nextKey, waitMinutes: '5', targets: [] });
-
-const toTarget = (key: string) => {
-  const [type, id = ''] = key.split(':');
-  return type === 'member'
-    ? { type: 'member' as const, userId: id }
-    : { type: 'channel' as const, channelId: id };
-};
-
-/** A new policy: its steps (each waits, then the next fires), how often it repeats, its reminders. */
-function PolicyForm() {
-  const channels = useChannels().data?.items ?? [];
-  const members = useMembers().data?.items ?? [];
-  const [name, setName] = useState('');
-  const [repeat, setRepeat] = useState('0');
-  const [reminder, setReminder] = useState('');
-  const [steps, setSteps] = useState<StepDraft[]>([emptyStep()]);
-  const create = useApiMutation<Record<string, unknown>>('POST', () => '/v1/escalation-policies', [
-    orgKeys.escalationPolicies,
-  ]);
-  const setStep = (i: number, step: StepDraft) => setSteps(steps.map((s, j) => (j === i ? step : s)));
-  const options = [
-    ...channels.map((c) => ({ key: `channel:${c.id}`, label: `Channel: ${c.name}` })),
-    ...members.map((m) => ({ key: `member:${m.userId}`, label: `Member: ${m.email} (email)` })),
-  ];
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(
-      {
-        name: name.trim(),
-        repeat: Number(repeat),
-        reminderMinutes: reminder.trim() === '' ? null : Number(reminder),
-        steps: steps.map((s) => ({ waitMinutes: Number(s.waitMinutes), targets: s.targets.map(toTarget) })),
-      },
-      {
-        onSuccess: () => {
-          setName('');
-          setSteps([emptyStep()]);
-        },
-      },
-    );
-  };
-
-  return (
-    <form className="form" onSubmit={submit} aria-label="New escalation policy">
-      {create.error ? <ProblemBanner error={create.error} /> : null}
-      <div className="field">
-        <label htmlFor="policy-name">Name</label>
-        <input id="policy-name" value={name} onChange={(e) => setName(e.target.value)} required />
-      </div>
-      {steps.map((step, i) => (
-        <fieldset className="field" key={step.key}>
-          <legend>Step {i + 1}</legend>
-          {options.map((option) => (
-            <label key={option.key} className="checkbox">
-              <input
-                type="checkbox"
-                checked={step.targets.includes(option.key)}
-                onChange={(e) =>
-                  setStep(i, {
-                    ...step,
-                    targets: e.target.checked
-                      ? [...step.targets, option.key]
-                      : step.targets.filter((t) => t !== option.key),
-                  })
-                }
-              />{' '}
-              {option.label}
-            </label>
-          ))}
-          <label htmlFor={`step-${i}-wait`}>Then wait (minutes)</label>
-          <input
-            id={`step-${i}-wait`}
-            inputMode="numeric"
-            value={step.waitMinutes}
-            onChange={(e) => setStep(i, { ...step, waitMinutes: e.target.value })}
-          />
-        </fieldset>
-      ))}
-      <button
-        type="button"
-        className="button button--small"
-        onClick={() => setSteps([...steps, emptyStep()])}
-      >
-        Add a step
-      </button>
-      <div className="form__row">
-        <div className="field">
-          <label htmlFor="policy-repeat">Repeat the steps (times)</label>
-          <input
-            id="policy-repeat"
-            inputMode="numeric"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="policy-reminder">Remind every (minutes, empty: never)</label>
-          <input
-            id="policy-reminder"
-            inputMode="numeric"
-            value={reminder}
-            onChange={(e) => setReminder(e.target.value)}
-          />
-        </div>
-      </div>
-      <button type="submit" className="button" disabled={create.isPending}>
-        Create policy
-      </button>
-    </form>
-  );
-}
-
-function describeSteps(policy: EscalationPolicy): string {
+function describeSteps(policy: EscalationPolicy, nameOf: (target: Target) => string): string {
   return policy.steps
-    .map((step, i) => `${i + 1}: ${step.targets.length} target(s), then ${step.waitMinutes} min`)
+    .map((step, i) => `${i + 1}: ${step.targets.map(nameOf).join(', ')}, then ${step.waitMinutes} min`)
     .join(' · ');
 }
 
-/** Escalation policies: the list (with the monitors using each) and a form for a new one. */
+/** Escalation policies: the list (with the monitors using each) and one form that creates or edits. */
 export function EscalationPage() {
   const policies = useEscalationPolicies();
+  const nameOf = useTargetNames();
+  const { editingId, notice, edit, done } = useInPlaceEdit('policy-form-title');
   const remove = useApiMutation<{ id: string }>('DELETE', byId('/v1/escalation-policies'), [
     orgKeys.escalationPolicies,
   ]);
   const items = policies.data?.items;
+  const editing = items?.find((p) => p.id === editingId);
   return (
     <>
       <div className="page-header">
         <h1>Escalation policies</h1>
       </div>
+      {notice ? (
+        <p className="banner banner--success" role="status">
+          {notice}
+        </p>
+      ) : null}
       {policies.error ? (
         <ProblemBanner error={policies.error} onRetry={() => void policies.refetch()} />
       ) : null}
@@ -163,10 +66,19 @@ export function EscalationPage() {
         <ul aria-label="Escalation policies">
           {items.map((policy) => (
             <li key={policy.id}>
-              <strong>{policy.name}</strong> — {describeSteps(policy)}
+              <strong>{policy.name}</strong> — {describeSteps(policy, nameOf)}
               {policy.repeat > 0 ? `, repeated ${policy.repeat}×` : ''}
               {policy.reminderMinutes ? `, reminders every ${policy.reminderMinutes} min` : ''} (
               {policy.monitorIds.length} monitor(s)){' '}
+              {/* aria-label, not hidden text: the list's text names each policy once */}
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                aria-label={`Edit ${policy.name}`}
+                onClick={() => edit(policy.id)}
+              >
+                Edit
+              </button>{' '}
               <button
                 type="button"
                 className="button button--small"
@@ -179,9 +91,8 @@ export function EscalationPage() {
           ))}
         </ul>
       ) : null}
-      <section aria-labelledby="new-policy" className="section">
-        <h2 id="new-policy">New policy</h2>
-        <PolicyForm />
+      <section aria-labelledby="policy-form-title" className="section">
+        <PolicyForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
       </section>
     </>
   );

@@ -14,6 +14,7 @@ import {
   recurrenceDraft,
   recurrenceProblem,
 } from './maintenance-recurrence';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
@@ -215,7 +216,9 @@ export function MaintenancePage() {
             <tbody>
               {items.map((w) => (
                 <tr key={w.id}>
-                  <th scope="row">{w.name}</th>
+                  <th scope="row">
+                    {w.name} <ManagedBadge resource={w} />
+                  </th>
                   <td>
                     <MaintenanceWhen window={w} />
                   </td>
@@ -241,6 +244,7 @@ export function MaintenancePage() {
           </table>
         </TableScroll>
       ) : null}
+      <ManagedEditWarning resource={editing} what="maintenance window" />
       <MaintenanceForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
     </>
   );

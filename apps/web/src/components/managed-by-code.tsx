@@ -1,10 +1,6 @@
 'use client';
 
-/** What a resource's `managed` marker means here (docs/monitoring-as-code.md). */
-interface Managed {
-  key: string | null;
-  managed: boolean;
-}
+import type { Managed } from '../lib/api-types';
 
 /** Shown beside a resource that a sentinelmesh.yaml owns. */
 export function ManagedBadge({ resource }: { resource: Managed }) {
@@ -19,9 +15,9 @@ export function ManagedBadge({ resource }: { resource: Managed }) {
   );
 }
 
-/** Above the edit form of a managed resource: the file wins at the next apply. */
-export function ManagedEditWarning({ resource, what }: { resource: Managed; what: string }) {
-  if (!resource.managed) return null;
+/** Above the edit form of a managed resource (none while the form creates): the file wins at the next apply. */
+export function ManagedEditWarning({ resource, what }: { resource: Managed | undefined; what: string }) {
+  if (!resource?.managed) return null;
   return (
     <div className="banner banner--warning managed-warning" role="note">
       <p>

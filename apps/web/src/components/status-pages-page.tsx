@@ -6,6 +6,7 @@ import type { StatusPage } from '../lib/api-types';
 import { changedFields } from '../lib/changes';
 import { byId, orgKeys, useApiMutation, useStatusPages } from '../lib/org-queries';
 import { ErrorSummary, Field } from './field';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
@@ -189,7 +190,9 @@ export function StatusPagesPage({ apiUrl }: { apiUrl: string }) {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <th scope="row">{p.title}</th>
+                  <th scope="row">
+                    {p.title} <ManagedBadge resource={p} />
+                  </th>
                   <td>
                     <Link href={`/status/${encodeURIComponent(p.slug)}`}>/status/{p.slug}</Link>
                   </td>
@@ -203,6 +206,7 @@ export function StatusPagesPage({ apiUrl }: { apiUrl: string }) {
           </table>
         </TableScroll>
       ) : null}
+      <ManagedEditWarning resource={editing} what="status page" />
       <StatusPageForm key={editing?.id ?? 'new'} page={editing} onDone={done} apiUrl={apiUrl} />
       {editing ? <StatusPageIncidentsEditor key={`incidents-${editing.id}`} page={editing} /> : null}
       {editing ? <StatusPageSubscribers key={`subscribers-${editing.id}`} page={editing} /> : null}

@@ -182,7 +182,13 @@ export interface MonitorStats {
   points: StatsPoint[] | null;
 }
 
-export interface Channel {
+/** What the API says of a resource a sentinelmesh.yaml may declare (docs/monitoring-as-code.md). */
+export interface Managed {
+  key: string | null;
+  managed: boolean;
+}
+
+export interface Channel extends Managed {
   id: string;
   /** A type of the channel registry (`ChannelTypeName`), or one this dashboard does not know yet. */
   type: string;
@@ -223,7 +229,7 @@ export interface MaintenanceRecurrence {
   durationMinutes: number;
 }
 
-export interface MaintenanceWindow {
+export interface MaintenanceWindow extends Managed {
   id: string;
   name: string;
   monitorIds: string[];
@@ -312,7 +318,7 @@ export interface StatusPageBranding {
   links: StatusPageLink[];
 }
 
-export interface StatusPage extends StatusPageBranding {
+export interface StatusPage extends StatusPageBranding, Managed {
   id: string;
   slug: string;
   title: string;

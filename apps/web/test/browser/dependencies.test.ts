@@ -1,35 +1,23 @@
-import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastHttpMonitor, startReceiver, startTarget } from '../../../../test/support/http-fixtures';
 import { waitFor } from '../../../../test/support/wait';
-import { launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
-import { type RunningStack, startStack } from './support/stack';
+import { saveScreenshot, seriousA11yViolations } from './support/chromium';
+import { type Dashboard, type DashboardApi, signUpInDashboard, startDashboard } from './support/dashboard';
+import type { RunningStack } from './support/stack';
 
 // The dashboard polls every 10 s, so each visible change may take one poll after the fact.
 const SEES_CHANGE_MS = 40_000;
 const email = 'deps-lead@example.com';
-const password = 'correct horse battery';
 
-let db: TestDatabase;
+let dashboard: Dashboard;
 let stack: RunningStack;
-let browser: Browser;
 let page: Page;
+let api: DashboardApi;
 let parentTarget: Awaited<ReturnType<typeof startTarget>>;
 let childTarget: Awaited<ReturnType<typeof startTarget>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let token = '';
 const ids = { parent: '', child: '', group: '' };
-
-async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(`${stack.api}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** What the receiver got about one monitor, as events in order. */
 const eventsOf = (monitorId: string) =>
@@ -38,37 +26,23 @@ const eventsOf = (monitorId: string) =>
     .map((r) => r.body.event);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   parentTarget = await startTarget();
   childTarget = await startTarget();
   receiver = await startReceiver();
-  [stack, browser] = await Promise.all([startStack(db.url), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  dashboard = await startDashboard();
+  ({ stack, page } = dashboard);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await dashboard?.stop();
   await parentTarget?.close();
   await childTarget?.close();
   await receiver?.close();
-  await db?.drop();
 }, 60_000);
 
 describe('groups and dependencies in headless Chromium against the real stack', () => {
   it('makes a group on the Groups page and picks it as a parent on the monitor form', async () => {
-    await page.goto(`${stack.web}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Organization name').fill('Dependencies Org');
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
-    const login = await fetch(`${stack.api}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    token = ((await login.json()) as { accessToken: string }).accessToken;
+    api = await signUpInDashboard(page, stack, { email, organizationName: 'Dependencies Org' });
     const channel = await api<{ id: string }>('/v1/channels', {
       method: 'POST',
       body: { type: 'webhook', name: 'On-call hook', config: { url: `${receiver.url}/hook` } },

@@ -1,35 +1,23 @@
-import { createTestDatabase, type TestDatabase } from '@sentinelmesh/db/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastHttpMonitor, startReceiver, startTarget } from '../../../../test/support/http-fixtures';
 import { waitFor } from '../../../../test/support/wait';
-import { launchChromium, saveScreenshot, seriousA11yViolations } from './support/chromium';
-import { type RunningStack, startStack } from './support/stack';
+import { saveScreenshot, seriousA11yViolations } from './support/chromium';
+import { type Dashboard, type DashboardApi, signUpInDashboard, startDashboard } from './support/dashboard';
+import type { RunningStack } from './support/stack';
 
 // The dashboard polls every 10 s, so each visible change may take one poll after the fact.
 const SEES_CHANGE_MS = 40_000;
 const email = 'incident-lead@example.com';
-const password = 'correct horse battery';
 
-let db: TestDatabase;
+let dashboard: Dashboard;
 let stack: RunningStack;
-let browser: Browser;
 let page: Page;
+let api: DashboardApi;
 let target: Awaited<ReturnType<typeof startTarget>>;
 let good: Awaited<ReturnType<typeof startReceiver>>;
 let broken: Awaited<ReturnType<typeof startReceiver>>;
-let token = '';
 let incidentId = '';
-
-async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(`${stack.api}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 const events = (receiver: typeof good, event: string) =>
   receiver.received.filter((r) => r.body.event === event);
@@ -41,37 +29,23 @@ async function fitsPhone(name: string) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   target = await startTarget();
   good = await startReceiver();
   broken = await startReceiver(() => 500);
-  [stack, browser] = await Promise.all([startStack(db.url), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  dashboard = await startDashboard();
+  ({ stack, page } = dashboard);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await dashboard?.stop();
   await target?.close();
   await good?.close();
   await broken?.close();
-  await db?.drop();
 }, 60_000);
 
 describe('the incident page in headless Chromium against the real stack', () => {
   it('opens an incident from an outage, lists it as a card with its acknowledge button on a phone', async () => {
-    await page.goto(`${stack.web}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Organization name').fill('Incident Page Org');
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
-    const login = await fetch(`${stack.api}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    token = ((await login.json()) as { accessToken: string }).accessToken;
+    api = await signUpInDashboard(page, stack, { email, organizationName: 'Incident Page Org' });
 
     const channel = (name: string, url: string) =>
       api<{ id: string }>('/v1/channels', {

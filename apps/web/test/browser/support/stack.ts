@@ -2,12 +2,18 @@ import { startTestStack, type TestStack } from '../../../../../test/support/stac
 
 export type RunningStack = TestStack;
 
-/** The real launcher (scripts/stack) with every app, the dashboard included, on free ports. */
-export function startStack(databaseUrl: string, env?: Record<string, string>): Promise<RunningStack> {
+export const ALL_APPS = 'api,scheduler,worker,verifier,web';
+
+/** The real launcher (scripts/stack) with `apps` (every app by default) on free ports. */
+export function startStack(
+  databaseUrl: string,
+  env?: Record<string, string>,
+  apps = ALL_APPS,
+): Promise<RunningStack> {
   // The first start may build the dashboard.
   return startTestStack({
     databaseUrl,
-    apps: 'api,scheduler,worker,verifier,web',
+    apps,
     timeoutMs: 240_000,
     env,
   });
