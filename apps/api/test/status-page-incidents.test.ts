@@ -354,4 +354,36 @@ describe('the public side of incidents', () => {
     ]);
     expectProblem(await api.app.inject({ method: 'GET', url: '/v1/public/status-pages/nope/feed.rss' }), 404);
   });
+
+  it("lists the maintenance of the page's monitors in its feeds: scheduled and in progress, not others'", async () => {
+    const as = client(api.app, owner.token);
+    const shown = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Fed', url: 'https://example.com/' })
+    ).json().id as string;
+    const other = (
+      await as.post('/v1/monitors', { type: 'http', name: 'Unfed', url: 'https://example.com/o' })
+    ).json().id as string;
+    await as.post('/v1/status-pages', { slug: 'maint-feed', title: 'Maintained', monitorIds: [shown] });
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const window = async (name: string, monitorIds: string[], from: number, to: number) =>
+      expect(
+        (await as.post('/v1/maintenance-windows', { name, monitorIds, startsAt: at(from), endsAt: at(to) }))
+          .statusCode,
+      ).toBe(201);
+    await window('Disk swap', [shown], 24, 25);
+    await window('Reindex', [shown], -1, 1);
+    await window('Elsewhere', [other], 2, 3);
+    await window('Long past', [shown], -48, -47);
+
+    const atom = await api.app.inject({ method: 'GET', url: '/v1/public/status-pages/maint-feed/feed.atom' });
+    expect(XMLValidator.validate(atom.body)).toBe(true);
+    const entries = [new XMLParser().parse(atom.body).feed.entry].flat();
+    expect(entries.map((e: { title: string }) => e.title).sort()).toEqual([
+      'Maintenance in progress: Reindex',
+      'Scheduled maintenance: Disk swap',
+    ]);
+    const rss = await api.app.inject({ method: 'GET', url: '/v1/public/status-pages/maint-feed/feed.rss' });
+    expect(XMLValidator.validate(rss.body)).toBe(true);
+    expect([new XMLParser().parse(rss.body).rss.channel.item].flat()).toHaveLength(2);
+  });
 });

@@ -1,6 +1,7 @@
 import type { TenantContext } from '../context';
 import { apiErrors } from '../errors';
 import { pageIncidentHistory, STATUS_WORDS } from './status-page-incidents';
+import { pageMaintenance } from './status-page-maintenance';
 import { subscriberLinks } from './subscriber-links';
 
 /** Entries in a feed: the newest updates of the last 90 days' incidents. */
@@ -35,7 +36,45 @@ interface Feed {
   entries: FeedEntry[];
 }
 
-/** The page's feed: one entry per incident update, newest first. */
+/**
+ * Maintenance of the page's monitors running now or starting within the announcement horizon: one
+ * entry per occurrence, dated when its window was last saved (a running one, when it began).
+ */
+async function maintenanceEntries(ctx: TenantContext, pageId: string): Promise<FeedEntry[]> {
+  const monitors = await ctx.db
+    .selectFrom('status_page_monitors')
+    .select('monitor_id')
+    .where('org_id', '=', ctx.orgId)
+    .where('status_page_id', '=', pageId)
+    .execute();
+  const { active, upcoming } = await pageMaintenance(
+    ctx.db,
+    ctx.orgId,
+    monitors.map((m) => m.monitor_id),
+    ctx.clock.now(),
+  );
+  const windowIds = [...new Set([...active, ...upcoming].map((o) => o.windowId))];
+  if (windowIds.length === 0) return [];
+  const saved = new Map(
+    (
+      await ctx.db
+        .selectFrom('maintenance_windows')
+        .select(['id', 'updated_at'])
+        .where('org_id', '=', ctx.orgId)
+        .where('id', 'in', windowIds)
+        .execute()
+    ).map((w) => [w.id, w.updated_at.toISOString()]),
+  );
+  const entry = (running: boolean) => (o: (typeof active)[number]) => ({
+    id: `urn:sentinelmesh:maintenance:${o.windowId}:${o.startsAt}`,
+    title: `${running ? 'Maintenance in progress' : 'Scheduled maintenance'}: ${o.name}`,
+    text: `From ${o.startsAt} to ${o.endsAt} (UTC).`,
+    at: running ? o.startsAt : (saved.get(o.windowId) ?? o.startsAt),
+  });
+  return [...active.map(entry(true)), ...upcoming.map(entry(false))];
+}
+
+/** The page's feed: one entry per incident update and per maintenance occurrence shown, newest first. */
 export async function pageFeed(ctx: TenantContext, slug: string, format: 'rss' | 'atom'): Promise<Feed> {
   const page = await ctx.db
     .selectFrom('status_pages')
@@ -54,6 +93,7 @@ export async function pageFeed(ctx: TenantContext, slug: string, format: 'rss' |
         at: update.at,
       })),
     )
+    .concat(await maintenanceEntries(ctx, page.id))
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, FEED_ENTRIES);
   const links = subscriberLinks(ctx.config.DASHBOARD_ORIGIN, slug);
@@ -109,7 +149,7 @@ export function renderRss(feed: Feed): string {
   <channel>
     <title>${xmlText(feed.title)}</title>
     <link>${xmlText(feed.pageUrl)}</link>
-    <description>${xmlText(`Incidents and updates of ${feed.title}`)}</description>
+    <description>${xmlText(`Incidents, updates and maintenance of ${feed.title}`)}</description>
     <atom:link rel="self" type="application/rss+xml" href="${xmlText(feed.selfUrl)}"/>
     <lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
 ${items.join('\n')}
