@@ -69,7 +69,7 @@ export function PublicStatusPage({
           {bannerText}
         </p>
       ) : null}
-      <StatusPageIncidents incidents={data?.incidents} />
+      <StatusPageIncidents incidents={data?.incidents} components={data?.components} />
       {data ? <StatusPageMaintenance page={data} /> : null}
       <StatusPageComponents components={data?.components} />
       <ul className="status-list">

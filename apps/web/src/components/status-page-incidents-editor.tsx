@@ -66,8 +66,47 @@ function UpdateForm({ pageId, incident }: { pageId: string; incident: PageIncide
   );
 }
 
-function NewIncidentForm({ pageId }: { pageId: string }) {
+/** The page's components a posted incident may name as affected (those saved, with an id). */
+function AffectedComponents({
+  components,
+  value,
+  onChange,
+}: {
+  components: StatusPage['components'];
+  value: string[];
+  onChange: (ids: string[]) => void;
+}) {
+  const saved = components.filter((c): c is typeof c & { id: string } => typeof c.id === 'string');
+  if (saved.length === 0) return null;
+  return (
+    <fieldset className="field">
+      <legend>Affected components</legend>
+      <ul className="checklist">
+        {saved.map((component) => (
+          <li key={component.id}>
+            <label>
+              <input
+                type="checkbox"
+                checked={value.includes(component.id)}
+                onChange={(e) =>
+                  onChange(
+                    e.target.checked ? [...value, component.id] : value.filter((id) => id !== component.id),
+                  )
+                }
+              />{' '}
+              {component.name}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+function NewIncidentForm({ page }: { page: StatusPage }) {
+  const pageId = page.id;
   const [title, setTitle] = useState('');
+  const [componentIds, setComponentIds] = useState<string[]>([]);
   const [impact, setImpact] = useState<PageIncidentImpact>('partial_outage');
   const [message, setMessage] = useState('');
   const create = usePostIncident(pageId);
@@ -84,7 +123,7 @@ function NewIncidentForm({ pageId }: { pageId: string }) {
     },
     submit: async () => {
       const sent = { title, message };
-      await create.mutateAsync({ title: title.trim(), impact, message: message.trim() });
+      await create.mutateAsync({ title: title.trim(), impact, componentIds, message: message.trim() });
       setNotice(`Posted incident ${sent.title.trim()}.`);
       // The list shows the incident before this resolves: keep whatever was typed since.
       setTitle((current) => (current === sent.title ? '' : current));
@@ -114,6 +153,7 @@ function NewIncidentForm({ pageId }: { pageId: string }) {
           </select>
         )}
       </Field>
+      <AffectedComponents components={page.components} value={componentIds} onChange={setComponentIds} />
       <Field
         id="pi-message"
         label="First update"
@@ -141,7 +181,7 @@ export function StatusPageIncidentsEditor({ page }: { page: StatusPage }) {
       {incidents.error ? (
         <ProblemBanner error={incidents.error} onRetry={() => void incidents.refetch()} />
       ) : null}
-      <NewIncidentForm pageId={page.id} />
+      <NewIncidentForm page={page} />
       {items && items.length === 0 ? <p className="empty empty--inline">No incidents posted yet.</p> : null}
       {items?.map((incident) => (
         <article key={incident.id} className="card" aria-labelledby={`pi-${incident.id}`}>

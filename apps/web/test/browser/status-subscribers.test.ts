@@ -109,10 +109,23 @@ describe('status page subscribers', () => {
       body: JSON.stringify({ email: OWNER, password: PASSWORD }),
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
+    const asOwner = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const monitor = await fetch(`${stack.api}/v1/monitors`, {
+      method: 'POST',
+      headers: asOwner,
+      body: JSON.stringify({ type: 'http', name: 'Payments API', url: 'https://example.com/', paused: true }),
+    });
+    expect(monitor.status).toBe(201);
+    const { id: monitorId } = (await monitor.json()) as { id: string };
     const created = await fetch(`${stack.api}/v1/status-pages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ slug: SLUG, title: TITLE }),
+      headers: asOwner,
+      body: JSON.stringify({
+        slug: SLUG,
+        title: TITLE,
+        monitorIds: [monitorId],
+        components: [{ name: 'Payments', monitorIds: [monitorId] }],
+      }),
     });
     expect(created.status).toBe(201);
 
@@ -139,6 +152,7 @@ describe('status page subscribers', () => {
     await member.getByRole('heading', { name: `Incidents on ${TITLE}` }).waitFor();
     await member.locator('#pi-title').fill('Checkout errors');
     await member.getByLabel('Impact').selectOption('major_outage');
+    await member.getByRole('group', { name: 'Affected components' }).getByLabel('Payments').check();
     await member.getByLabel('First update').fill('Some payments fail; we are looking into it.');
     await member.getByRole('button', { name: 'Post incident' }).click();
     const updateForm = member.getByRole('form', { name: 'Update Checkout errors' });
@@ -167,6 +181,7 @@ describe('status page subscribers', () => {
     // The public page, its history and its feed show them.
     await visitor.goto(`${stack.web}/status/${SLUG}`);
     await visitor.getByRole('heading', { name: 'Current incidents' }).waitFor();
+    await visitor.locator('.page-incident').getByText('Affects Payments').waitFor();
     for (const text of [
       'Checkout errors',
       'A certificate expired',
