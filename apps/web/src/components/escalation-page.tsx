@@ -11,6 +11,7 @@ import {
   useRotations,
 } from '../lib/org-queries';
 import { PolicyForm } from './escalation-policy-form';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { ProblemBanner } from './problem-banner';
 import { useInPlaceEdit } from './use-in-place-edit';
 
@@ -66,7 +67,8 @@ export function EscalationPage() {
         <ul aria-label="Escalation policies">
           {items.map((policy) => (
             <li key={policy.id}>
-              <strong>{policy.name}</strong> — {describeSteps(policy, nameOf)}
+              <strong>{policy.name}</strong> <ManagedBadge resource={policy} /> —{' '}
+              {describeSteps(policy, nameOf)}
               {policy.repeat > 0 ? `, repeated ${policy.repeat}×` : ''}
               {policy.reminderMinutes ? `, reminders every ${policy.reminderMinutes} min` : ''} (
               {policy.monitorIds.length} monitor(s)){' '}
@@ -92,6 +94,7 @@ export function EscalationPage() {
         </ul>
       ) : null}
       <section aria-labelledby="policy-form-title" className="section">
+        <ManagedEditWarning resource={editing} what="escalation policy" />
         <PolicyForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
       </section>
     </>

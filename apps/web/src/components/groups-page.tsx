@@ -8,6 +8,7 @@ import { formatDateTime } from '../lib/format';
 import { byId, orgKeys, useApiMutation, useMonitorGroups, usePickableMonitors } from '../lib/org-queries';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorSummary, Field } from './field';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { MonitorChecklist } from './monitor-checklist';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
@@ -156,7 +157,9 @@ export function GroupsPage() {
             <tbody>
               {items.map((g) => (
                 <tr key={g.id}>
-                  <th scope="row">{g.name}</th>
+                  <th scope="row">
+                    {g.name} <ManagedBadge resource={g} />
+                  </th>
                   <td>
                     {g.status === 'down' ? 'Down' : 'Up'}
                     {g.incident ? (
@@ -196,6 +199,7 @@ export function GroupsPage() {
           </table>
         </TableScroll>
       ) : null}
+      <ManagedEditWarning resource={editing} what="group" />
       <GroupForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
     </>
   );

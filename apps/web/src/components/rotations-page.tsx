@@ -14,6 +14,7 @@ import {
 } from '../lib/org-queries';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorSummary, Field } from './field';
+import { ManagedBadge, ManagedEditWarning } from './managed-by-code';
 import { ProblemBanner } from './problem-banner';
 import { RowAction } from './row-action';
 import { TableScroll } from './table-scroll';
@@ -346,7 +347,9 @@ export function RotationsPage() {
             <tbody>
               {items.map((r) => (
                 <tr key={r.id}>
-                  <th scope="row">{r.name}</th>
+                  <th scope="row">
+                    {r.name} <ManagedBadge resource={r} />
+                  </th>
                   <td>{handoffText(r)}</td>
                   <td>{r.onCall ? emailOf(r.onCall.userId) : 'Nobody yet'}</td>
                   <td>{r.onCall ? formatDateTime(r.onCall.shiftEnd) : formatDateTime(r.startsAt)}</td>
@@ -372,6 +375,7 @@ export function RotationsPage() {
         </TableScroll>
       ) : null}
       {shown ? <RotationDetail key={shown.id} rotation={shown} /> : null}
+      <ManagedEditWarning resource={editing} what="rotation" />
       <RotationForm key={editing?.id ?? 'new'} existing={editing} onDone={done} />
     </>
   );

@@ -242,7 +242,7 @@ export interface MaintenanceWindow extends Managed {
   status?: 'scheduled' | 'active' | 'ended';
 }
 
-export interface MonitorGroup {
+export interface MonitorGroup extends Managed {
   id: string;
   name: string;
   alertAsOne: boolean;
@@ -260,7 +260,7 @@ export interface OnCallShift {
   overrideId: string | null;
 }
 
-export interface Rotation {
+export interface Rotation extends Managed {
   id: string;
   name: string;
   cadence: 'daily' | 'weekly';
@@ -498,7 +498,7 @@ export interface EscalationTimeline {
   acknowledgement: { at: string; by: Acknowledger | null; viaLink: boolean } | null;
 }
 
-export interface EscalationPolicy {
+export interface EscalationPolicy extends Managed {
   id: string;
   name: string;
   steps: Array<{

@@ -20,6 +20,13 @@ beforeAll(async () => {
   ({ stack, page } = dashboard);
   const api = await signUpInDashboard(page, stack, { email: EMAIL, organizationName: 'GitOps Org' });
   const monitor = { type: 'http', url: 'https://example.com/health', intervalSeconds: 300 };
+  const rotation = {
+    cadence: 'weekly',
+    handoffTime: '09:00',
+    handoffWeekday: 1,
+    timeZone: 'Europe/Berlin',
+    startsAt: '2026-01-05T08:00:00Z',
+  };
   await api('/v1/managed/apply', {
     method: 'POST',
     body: {
@@ -30,6 +37,15 @@ beforeAll(async () => {
           { key: 'upgrade', name: 'Upgrade from file', monitors: ['checkout'], startsAt, endsAt },
         ],
         statusPages: [{ key: 'public', slug: 'from-file', title: 'Page from file', monitors: ['checkout'] }],
+        oncallRotations: [{ key: 'primary', name: 'Rota from file', ...rotation, members: [EMAIL] }],
+        escalationPolicies: [
+          {
+            key: 'default',
+            name: 'Policy from file',
+            steps: [{ waitMinutes: 10, targets: [{ channel: 'ops' }, { rotation: 'primary' }] }],
+          },
+        ],
+        groups: [{ key: 'shop', name: 'Group from file' }],
       },
     },
   });
@@ -49,6 +65,19 @@ beforeAll(async () => {
     method: 'POST',
     body: { slug: 'by-hand', title: 'Page by hand', monitorIds: [handmadeId] },
   });
+  const me = await api<{ user: { id: string } }>('/v1/me');
+  const rota = await api<{ id: string }>('/v1/oncall-rotations', {
+    method: 'POST',
+    body: { name: 'Rota by hand', ...rotation, memberIds: [me.user.id] },
+  });
+  await api('/v1/escalation-policies', {
+    method: 'POST',
+    body: {
+      name: 'Policy by hand',
+      steps: [{ waitMinutes: 10, targets: [{ type: 'rotation', rotationId: rota.id }] }],
+    },
+  });
+  await api('/v1/monitor-groups', { method: 'POST', body: { name: 'Group by hand' } });
   await page.reload();
   await page.locator('.monitors-table tbody tr').first().waitFor();
 }, 360_000);
@@ -88,6 +117,15 @@ describe('resources managed by code in the dashboard', () => {
       kind: 'Upgrade',
     },
     { path: '/status-pages', heading: 'Status pages', what: 'status page', row: 'tbody tr', kind: 'Page' },
+    { path: '/rotations', heading: 'On-call rotations', what: 'rotation', row: 'tbody tr', kind: 'Rota' },
+    {
+      path: '/escalation',
+      heading: 'Escalation policies',
+      what: 'escalation policy',
+      row: 'ul[aria-label="Escalation policies"] > li',
+      kind: 'Policy',
+    },
+    { path: '/groups', heading: 'Monitor groups', what: 'group', row: 'tbody tr', kind: 'Group' },
   ];
 
   for (const { path, heading, what, row, kind } of pages) {
