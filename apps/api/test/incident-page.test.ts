@@ -235,6 +235,7 @@ describe('the incident page API', () => {
       alertId: expect.any(String),
       event: 'monitor.down',
       channel: { id: hookId, name: 'Ops hook', type: 'webhook' },
+      recipient: { type: 'channel', id: hookId, name: 'Ops hook' },
       status: 'sent',
       attempts: 1,
       sentAt: at(66).toISOString(),
