@@ -114,7 +114,7 @@ function NewIncidentForm({ page }: { page: StatusPage }) {
   const form = useSimpleForm({
     idPrefix: 'pi',
     fields: ['title', 'impact', 'message'] as const,
-    labels: { title: 'Title', impact: 'Impact', message: 'First update' },
+    labels: { title: 'Incident title', impact: 'Impact', message: 'First update' },
     check: () => {
       const errors: Partial<Record<'title' | 'impact' | 'message', string>> = {};
       if (!title.trim()) errors.title = 'Required';
@@ -139,7 +139,7 @@ function NewIncidentForm({ page }: { page: StatusPage }) {
         </p>
       ) : null}
       <ErrorSummary messages={form.formErrors} problems={form.problems} />
-      <Field id="pi-title" label="Title" error={form.errors.title}>
+      <Field id="pi-title" label="Incident title" error={form.errors.title}>
         {(c) => <input {...c} type="text" value={title} onChange={(e) => setTitle(e.target.value)} />}
       </Field>
       <Field id="pi-impact" label="Impact" error={form.errors.impact}>

@@ -175,12 +175,12 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
 
   it('edits a status page in place, sending only what changed, and names every problem by its label', async () => {
     await page.goto(`${stack.web}/status-pages`);
-    await page.getByLabel('Title').fill('Acme status');
+    await page.getByLabel('Title', { exact: true }).fill('Acme status');
     await page.getByLabel('Address').fill('acme');
     await page.getByLabel('Edit me').check();
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('row', { name: /Acme status/ }).waitFor();
-    await page.getByLabel('Title').fill('Taken');
+    await page.getByLabel('Title', { exact: true }).fill('Taken');
     await page.getByLabel('Address').fill('taken');
     await page.getByLabel('Edit me').check();
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -188,12 +188,12 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
 
     await page.getByRole('button', { name: 'Edit Acme status' }).click();
     await page.getByRole('heading', { name: 'Edit status page Acme status' }).waitFor();
-    expect(await page.getByLabel('Title').inputValue()).toBe('Acme status');
+    expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('Acme status');
     expect(await page.getByLabel('Address').inputValue()).toBe('acme');
     expect(await page.getByLabel('Edit me').isChecked()).toBe(true);
 
     // Everything wrong at once, by label.
-    await page.getByLabel('Title').fill(' ');
+    await page.getByLabel('Title', { exact: true }).fill(' ');
     await page.getByLabel('Address').fill('A');
     await page.getByLabel('Edit me').uncheck();
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -206,13 +206,13 @@ describe('editing in the dashboard, in headless Chromium against the real API', 
     await fitsPhoneWithoutSeriousViolations('edit-status-page-errors');
 
     // A taken address is the API's answer, at its field.
-    await page.getByLabel('Title').fill('Acme status');
+    await page.getByLabel('Title', { exact: true }).fill('Acme status');
     await page.getByLabel('Address').fill('taken');
     await page.getByLabel('Edit me').check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     expect(await summary('Address: taken')).toEqual(['Address: taken by another status page']);
 
-    await page.getByLabel('Title').fill('Acme Inc. status');
+    await page.getByLabel('Title', { exact: true }).fill('Acme Inc. status');
     await page.getByLabel('Address').fill('acme');
     const patch = nextBody('PATCH', /\/v1\/status-pages\/[^/]+$/);
     await page.getByRole('button', { name: 'Save changes' }).click();
