@@ -1,6 +1,8 @@
 import { insertResults } from '@sentinelmesh/db/fixtures';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
+import { connectRedis, createLogger, type RedisClient } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invalidateStatusPages } from '../src/services/status-page-cache';
 import {
   client,
   createTestDatabase,
@@ -29,8 +31,18 @@ const publicPage = async (slug: string) => {
   return res.json();
 };
 
-const setStatus = (monitorId: string, status: 'up' | 'down') =>
-  testDb.db.updateTable('monitor_state').set({ status }).where('monitor_id', '=', monitorId).execute();
+let redis: RedisClient;
+/**
+ * The tests write states and results as the verifier and workers do, behind the API's back; the
+ * verifier's live events would then tell the page cache, as this does.
+ */
+const tellCache = () =>
+  invalidateStatusPages({ redis, config: api.config, logger: createLogger('cache', 'silent') }, owner.orgId);
+
+const setStatus = async (monitorId: string, status: 'up' | 'down') => {
+  await testDb.db.updateTable('monitor_state').set({ status }).where('monitor_id', '=', monitorId).execute();
+  await tellCache();
+};
 
 /** Scheduled checks every `stepMs` over [from, to), with `latencyMs`, in each of `regions`. */
 const checks = (from: number, to: number, stepMs: number, latencyMs: number, regions = ['local']) =>
@@ -45,6 +57,7 @@ const checks = (from: number, to: number, stepMs: number, latencyMs: number, reg
 beforeAll(async () => {
   testDb = await createTestDatabase();
   api = await startApi(testDb, { now: NOW });
+  redis = connectRedis(api.config);
   owner = await signupUser(api.app, 'Components Inc');
   stranger = await signupUser(api.app, 'Stranger');
   const as = client(api.app, owner.token);
@@ -109,6 +122,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await redis?.quit();
   await api?.app.close();
   await testDb?.drop();
 });
@@ -290,6 +304,7 @@ describe('the public page', () => {
       .set({ ok: true })
       .where('monitor_id', '=', ids.web)
       .execute();
+    await tellCache();
     expect((await publicPage('shop-status')).status).toBe('operational');
   });
 
