@@ -29,14 +29,18 @@ function overall(m: PublicStatusMonitor): string {
 export function PublicStatusPage({
   slug,
   initial,
+  initialAt,
 }: {
   slug: string;
   initial?: PublicStatusPageData | undefined;
+  /** When the server read `initial` (epoch ms): a page kept by the cache is read again at once once stale. */
+  initialAt?: number | undefined;
 }) {
   const page = useQuery({
     queryKey: ['public-status', slug],
     queryFn: () => fetchPublicStatusPage(slug),
     initialData: initial,
+    ...(initial && initialAt !== undefined ? { initialDataUpdatedAt: initialAt } : {}),
     ...polling,
   });
   if (page.error instanceof ApiError && page.error.status === 404) {

@@ -41,9 +41,11 @@ async function requireKnownSlug(slug: string): Promise<PublicStatusPageData | un
 export default async function StatusPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const initial = await requireKnownSlug(slug);
+  // Rendered once per period and kept (above): the browser reads the page again when this is stale.
+  const initialAt = Date.now();
   return (
     <main id="main" className="page page--narrow">
-      <PublicStatusPage slug={slug} initial={initial} />
+      <PublicStatusPage slug={slug} initial={initial} initialAt={initialAt} />
       <StatusPageSubscribe slug={slug} />
       <p className="muted">Powered by SentinelMesh</p>
     </main>
