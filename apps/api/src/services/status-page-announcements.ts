@@ -40,6 +40,8 @@ export async function announce(trx: Kysely<Database>, input: Announcement): Prom
     WHERE s.org_id = ${input.orgId}::uuid
       AND s.status_page_id = ANY(${input.statusPageIds}::uuid[])
       AND s.confirmed_at IS NOT NULL
+    -- One order for every writer: two announcing the same thing at once wait on each other, never deadlock.
+    ORDER BY s.id
     ON CONFLICT (subscriber_id, kind, subject_id, occurrence_key) DO NOTHING
   `.execute(trx);
 }
