@@ -101,6 +101,11 @@ export const apiEnvShape = {
   // How often this API process looks for monthly report emails due (the previous month's, from the 1st,
   // UTC), and once at start; 0: never. Every replica may run it: a unique row per month sends each once.
   REPORT_EMAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // How often this API process announces maintenance occurrences to status-page subscribers (scheduled,
+  // started, completed) and refreshes the pages they change; 0: never. Every replica may run it.
+  MAINTENANCE_ANNOUNCE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  // How far ahead each occurrence of a maintenance window is announced to subscribers.
+  MAINTENANCE_NOTICE_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   // Which proxy hop in front may name the client (X-Forwarded-For): false, a hop count, or addresses/CIDRs.
   TRUST_PROXY: trustProxySchema.default(false),
   // Bearer token for GET /metrics on the API port; unset: /metrics is not served there (404).

@@ -10,6 +10,7 @@ import {
 } from '@sentinelmesh/platform';
 import { buildApp } from './app';
 import { parseApiEnv } from './env';
+import { createMaintenanceAnnouncer } from './jobs/maintenance-announcements';
 import { smtpReportSender, startReportEmailJob } from './jobs/report-emails';
 import { startRetentionJob } from './jobs/retention';
 import { startRollupJob } from './jobs/rollups';
@@ -78,6 +79,16 @@ async function main(): Promise<void> {
     },
   });
   if (env.SUBSCRIBER_DELIVERY_INTERVAL_MS > 0) subscribers.start(env.SUBSCRIBER_DELIVERY_INTERVAL_MS);
+  // Maintenance occurrences told to subscribers; the outbox's unique key lets every replica run it.
+  const maintenance =
+    env.MAINTENANCE_ANNOUNCE_INTERVAL_SECONDS > 0
+      ? createMaintenanceAnnouncer({
+          db,
+          cache: { redis, config: env, logger },
+          logger: logger.child({ component: 'maintenance-announcements' }),
+          noticeHours: env.MAINTENANCE_NOTICE_HOURS,
+        }).start(env.MAINTENANCE_ANNOUNCE_INTERVAL_SECONDS * 1000)
+      : null;
   // Monthly SLA report emails: the API builds reports, so it sends them; each month once per subscription.
   const reportEmails =
     env.REPORT_EMAIL_INTERVAL_SECONDS > 0 && env.SMTP_URL
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
       { name: 'rollups', run: async () => rollups?.stop() },
       { name: 'retention', run: async () => retention?.stop() },
       { name: 'subscribers', run: () => subscribers.close() },
+      { name: 'maintenance-announcements', run: async () => maintenance?.stop() },
       { name: 'report-emails', run: async () => reportEmails?.stop() },
       { name: 'partitions', run: partitions.stop },
       { name: 'http', run: () => app.close() },
