@@ -30,7 +30,7 @@ COPY --chown=root:root deploy/docker/healthcheck.mjs /srv/healthcheck.mjs
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "/srv/healthcheck.mjs"]
-CMD ["node", "apps/web/server.js"]
+CMD ["node", "apps/web/front.mjs"]
 
 # A remote probe: one file, no inbound port, outbound HTTPS only. The spool (results held while the
 # gateway cannot be reached) lives in /spool; mount a volume there to keep it across containers.

@@ -14,7 +14,7 @@ import { startBenchServices } from './services';
 /**
  * `pnpm bench:status-page`: how fast one public status page is served under load, on this machine.
  * Seeds a page of 20 monitors with 90 days of hourly results rolled up (and a second page of 5),
- * starts the API and the dashboard (`next start`) as the launcher runs them, warms both, then drives
+ * starts the API and the dashboard (its server: Next.js behind the status pages' cache) as the launcher runs them, warms both, then drives
  * one page with autocannon: the API's JSON, the dashboard's HTML, and the JSON again while a light
  * reader measures the second page's latency beside it. A last phase runs an API whose per-page
  * budget the hammered page exceeds, and counts how the second page fares. Prints req/s, p50/p99
@@ -130,6 +130,8 @@ function summary(phase: string, result: autocannon.Result): Row {
 
 /** What browsers (and CDNs) ask for. */
 const GZIP = { 'accept-encoding': 'gzip' };
+/** What browsers send: the dashboard answers with Brotli. */
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
 const drive = (url: string, options: Partial<autocannon.Options> = {}) =>
   autocannon({ url, connections, duration: seconds, ...options });
@@ -174,13 +176,14 @@ try {
   const probe = await fetch(`${web}/bench-a`, { headers: GZIP });
   await probe.body?.cancel();
   log(
-    `dashboard page: x-nextjs-cache ${probe.headers.get('x-nextjs-cache')}, cache-control ${probe.headers.get('cache-control')}, content-encoding ${probe.headers.get('content-encoding')}`,
+    `dashboard page: x-page-cache ${probe.headers.get('x-page-cache')}, cache-control ${probe.headers.get('cache-control')}, content-encoding ${probe.headers.get('content-encoding')}`,
   );
 
   for (const [phase, url, headers] of [
     ['api-json bench-a gzip', `${api}/bench-a`, GZIP],
     ['api-json bench-a identity', `${api}/bench-a`, {}],
     ['web-html bench-a gzip', `${web}/bench-a`, GZIP],
+    ['web-html bench-a br', `${web}/bench-a`, BROWSER],
     ['web-html bench-a identity', `${web}/bench-a`, {}],
   ] as const) {
     log(`${phase}: ${connections} connections for ${seconds} s`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildBackend } from './backend';
 import { backendApps, deployWeb } from './deploy';
 import { buildProbe } from './probe';
+import { buildWebServer } from './web-server';
 
 /**
  * `pnpm build`: what the Dockerfile runs. Compiles every workspace package and back-end app to its
@@ -24,6 +25,6 @@ if (process.env.BUILD_WEB !== 'false') {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   deployWeb(root);
-  say('deployed dist/web');
+  say(`deployed dist/web (${path.relative(root, await buildWebServer(root))})`);
 }
 say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -41,22 +41,29 @@ function nodeApp(
   };
 }
 
-/** The dashboard: `next start` (or `next dev`) in its folder, or the standalone server of `pnpm build`. */
+/** The dashboard: its server (or `next dev`) in its folder, or the standalone build of `pnpm build`. */
 function webProcess(config: StackConfig): Pick<ProcessSpec, 'args' | 'cwd'> & { env: NodeJS.ProcessEnv } {
   if (config.STACK_RUN === 'built') {
     const cwd = path.join(repoRoot, 'dist', 'web', 'apps', 'web');
-    if (!existsSync(path.join(cwd, 'server.js'))) {
+    if (!existsSync(path.join(cwd, 'front.mjs'))) {
       throw new Error('dist/web is missing: run `pnpm build` before STACK_RUN=built');
     }
     return {
       cwd,
-      args: ['server.js'],
+      args: ['front.mjs'],
       env: { NODE_ENV: 'production', PORT: String(config.WEB_PORT), HOSTNAME: '0.0.0.0' },
     };
   }
-  const nextBin = path.join(appDir('web'), 'node_modules', 'next', 'dist', 'bin', 'next');
-  const mode = config.WEB_MODE === 'dev' ? 'dev' : 'start';
-  return { cwd: appDir('web'), args: [nextBin, mode, '-p', String(config.WEB_PORT)], env: {} };
+  if (config.WEB_MODE === 'dev') {
+    const nextBin = path.join(appDir('web'), 'node_modules', 'next', 'dist', 'bin', 'next');
+    return { cwd: appDir('web'), args: [nextBin, 'dev', '-p', String(config.WEB_PORT)], env: {} };
+  }
+  // The production build behind the status pages' shared cache (apps/web/server/main.ts).
+  return {
+    cwd: appDir('web'),
+    args: ['--import', 'tsx', 'server/main.ts'],
+    env: { NODE_ENV: 'production', PORT: String(config.WEB_PORT), HOSTNAME: '0.0.0.0' },
+  };
 }
 
 export function appSpecs(

@@ -106,7 +106,7 @@ describe('the production build', () => {
       expect(existsSync(path.join(db, 'src')), app).toBe(false);
       expect(readFileSync(path.join(dir, 'dist', 'main.js'), 'utf8')).not.toContain('sourceMappingURL');
     }
-    expect(existsSync(path.join(repoRoot, 'dist', 'web', 'apps', 'web', 'server.js'))).toBe(true);
+    expect(existsSync(path.join(repoRoot, 'dist', 'web', 'apps', 'web', 'front.mjs'))).toBe(true);
     expect(existsSync(path.join(repoRoot, 'dist', 'probe', 'probe.js'))).toBe(true);
   });
 
@@ -217,5 +217,15 @@ describe('the production build', () => {
     const signature = String(alert?.headers['x-sentinel-signature']);
     const now = Math.floor(Date.now() / 1000);
     expect(verifyWebhookSignature([WEBHOOK_SECRET], alert?.rawBody ?? '', signature, now)).toBe(true);
+
+    // The built dashboard server answers a status page's crowd from its shared cache.
+    await call('/v1/status-pages', { slug: 'prod', title: 'Prod status', monitorIds: [monitor.id] });
+    const first = await fetch(`${stack.web}/status/prod`);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('Prod status');
+    const second = await fetch(`${stack.web}/status/prod`, { headers: { 'accept-encoding': 'br' } });
+    expect(second.headers.get('x-page-cache')).toBe('HIT');
+    expect(second.headers.get('content-encoding')).toBe('br');
+    expect(await second.text()).toContain('Prod status');
   }, 90_000);
 });

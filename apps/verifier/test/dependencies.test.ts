@@ -1,272 +1,305 @@
 import { randomUUID } from 'node:crypto';
-import { type AlertPayload, VERIFY_QUEUE } from '@sentinelmesh/core';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testRedisUrl,
-  uniqueQueuePrefix,
-} from '@sentinelmesh/db/testing';
-import { createLogger, createRedis, SecretBox } from '@sentinelmesh/platform';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { AlertPayload } from '@sentinelmesh/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier, type Notifier } from '../src/notify/notifier';
-import { createVerifier, type VerifierEngine } from '../src/verifier';
-import { alertsOf, createChannel, createMonitor, createOrg, incidentsOf, TEST_SECRETS_KEY } from './fixtures';
+import { alertsOf } from './fixtures';
+import { type ProcessStack, signUp, startProcessStack } from './process-stack';
 import { type Receiver, startReceiver } from './receiver';
-import { playSlots, type ScenarioDeps, type ScriptedMonitor, type World, waitFor } from './scenario';
+import { waitFor } from './scenario';
 
-const box = new SecretBox(TEST_SECRETS_KEY);
-const logger = createLogger('dependencies-test', 'silent');
-const notifyPolicy = { attempts: 5, backoff: { type: 'fixed' as const, delay: 50 } };
-const intervalMs = 10_000;
+/**
+ * Dependencies and groups with a real API process and a real verifier process. Monitors, groups and
+ * dependencies are made through the API as a user makes them; results reach the verifier as a worker
+ * writes them (rows, then a verification job), in 10 s slots of the real clock; alerts land at a
+ * local webhook receiver, one path per channel.
+ */
 
-let tdb: TestDatabase;
-let redis: Redis;
+const hookSecret = `whsec_${randomUUID()}`;
+const paths = ['/core-db', '/checkout', '/edge', '/shop', '/replica-a', '/replica-b', '/cluster'];
+
+let stack: ProcessStack;
 let hooks: Receiver;
-let verifyQueue: Queue;
-let engine: VerifierEngine;
-let notifier: Notifier;
-let now = 0;
-let deps: ScenarioDeps;
-const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
-const slot = (k: number) => base + k * intervalMs;
+let api: Awaited<ReturnType<typeof signUp>>;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  redis = createRedis(testRedisUrl());
-  const prefix = uniqueQueuePrefix();
-  hooks = await startReceiver({});
-  verifyQueue = new Queue(VERIFY_QUEUE, { connection: redis, prefix });
-  const common = { db: tdb.db, connection: redis, prefix, logger, notifyPolicy };
-  engine = createVerifier({ ...common, regions: ['eu'], clock: () => now, tickIntervalMs: 100 });
-  notifier = createNotifier({
-    ...common,
-    secretBox: box,
-    allowPrivateTargets: true,
-    dashboardUrl: 'https://dash.example.com',
-  });
-  engine.start();
-  notifier.start();
-  deps = { db: tdb.db, verifyQueue, setNow: (ms) => (now = ms) };
-});
+  hooks = await startReceiver(Object.fromEntries(paths.map((path) => [path, hookSecret])));
+  stack = await startProcessStack({ apiEnv: { ALLOW_PRIVATE_TARGETS: 'true' } });
+  const verifier = stack.startVerifier();
+  await verifier.listeningPort(60_000);
+  api = await signUp(stack.apiUrl, 'Dependencies E2E');
+}, 120_000);
 
 afterAll(async () => {
-  await engine?.close();
-  await notifier?.close();
-  await verifyQueue?.close();
+  await stack?.close();
   await hooks?.close();
-  await redis?.quit();
-  await tdb?.drop();
 });
 
-/** A one-region monitor with its own webhook channel at `/hook/<monitor id>`. */
-async function monitor(orgId: string, name: string): Promise<ScriptedMonitor> {
-  const monitorId = await createMonitor(tdb.db, orgId, { name, regions: ['eu'], intervalSeconds: 10 });
-  await createChannel(tdb.db, box, {
-    orgId,
-    monitorIds: [monitorId],
+/** Creates through the API; the new resource's id. */
+async function created(path: string, body: Record<string, unknown>): Promise<string> {
+  const res = await api.call('POST', path, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** The channel of each receiver path. */
+const channelAt = new Map<string, string>();
+
+/** A signed webhook channel to the receiver's `path`. */
+async function channel(path: string): Promise<string> {
+  const id = await created('/v1/channels', {
     type: 'webhook',
-    config: { url: hooks.url(`/hook/${monitorId}`) },
-    secrets: { secret: `whsec_${randomUUID()}` },
+    name: `hook ${path}`,
+    config: { url: hooks.url(path), secret: hookSecret },
   });
-  return { orgId, monitorId, regions: ['eu'], intervalMs };
+  channelAt.set(path, id);
+  return id;
 }
 
-/** Plays slots `from`..`to` of every monitor, slot by slot, so their states change in step. */
-async function play(monitors: [ScriptedMonitor, World][], from: number, to: number) {
-  for (let k = from; k <= to; k++) {
-    for (const [m, world] of monitors) await playSlots(deps, m, world, slot(k), 1);
-  }
+/** A 10 s HTTP monitor alerting on `channelIds`, with any other fields of the create body. */
+const monitor = (name: string, channelIds: string[], fields: Record<string, unknown> = {}) =>
+  created('/v1/monitors', {
+    name,
+    type: 'http',
+    url: 'https://shop.example.com/health',
+    intervalSeconds: 10,
+    timeoutMs: 2_000,
+    channelIds,
+    ...fields,
+  });
+
+const feed = (monitorId: string, outcomes: boolean[], fromSlot: number) =>
+  stack.feedResults(api.orgId, monitorId, outcomes, fromSlot);
+
+/** What the receiver got at `path`: each delivery's event, in order. */
+const events = (path: string) => hooks.at(path).map((hit) => hit.body.event);
+
+interface Incident {
+  id: string;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  cause: string | null;
+  suppressedBy: string | null;
+  releasedAt: string | null;
 }
 
-const downBetween =
-  (from: number, to: number): World =>
-  (t) =>
-    t < slot(from) || t >= slot(to);
+/** The monitor's incidents as the API lists them, oldest first. */
+async function incidents(monitorId: string): Promise<Incident[]> {
+  const res = await api.call('GET', `/v1/incidents?monitorId=${monitorId}`);
+  expect(res.status).toBe(200);
+  return (res.body.items as unknown as Incident[]).sort((x, y) => x.openedAt.localeCompare(y.openedAt));
+}
 
-const events = (monitorId: string) => hooks.at(`/hook/${monitorId}`).map((r) => r.body.event);
+async function group(groupId: string) {
+  const res = await api.call('GET', `/v1/monitor-groups/${groupId}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
 
+/** The monitor's own alert rows (the outbox; a group's alerts left out), oldest first. */
+async function outbox(monitorId: string): Promise<[string, string][]> {
+  return (await alertsOf(stack.tdb.db, monitorId))
+    .filter((alert) => alert.group_incident_id === null)
+    .map((alert) => [alert.event, alert.status]);
+}
+
+/** Waits until no alert of the monitor is pending: each is sent, failed or suppressed. */
 async function settled(monitorId: string) {
   await waitFor(
-    async () => (await alertsOf(tdb.db, monitorId)).every((a) => a.status !== 'pending'),
-    10_000,
-    `alerts of ${monitorId} to settle`,
+    async () => (await alertsOf(stack.tdb.db, monitorId)).every((alert) => alert.status !== 'pending'),
+    30_000,
+    `the alerts of ${monitorId} to settle`,
   );
 }
 
-describe('dependencies and groups in the verifier', () => {
-  it('a child stays silent while its parent is down, and alerts once the parent is up and it is still down', async () => {
-    const orgId = await createOrg(tdb.db);
-    const parent = await monitor(orgId, 'Core DB');
-    const child = await monitor(orgId, 'Checkout API');
-    await tdb.db
-      .insertInto('monitor_dependencies')
-      .values({
-        org_id: orgId,
-        monitor_id: child.monitorId,
-        parent_monitor_id: parent.monitorId,
-        parent_group_id: null,
-      })
-      .execute();
-    const parentWorld = downBetween(2, 10);
-    const childWorld = downBetween(4, 16);
+/** Each alert sent on the channel at `path` reached it exactly once, signed, and nothing else did. */
+async function deliveredOnce(path: string) {
+  const sent = await stack.tdb.db
+    .selectFrom('alerts')
+    .select('id')
+    .where('channel_id', '=', channelAt.get(path) ?? '')
+    .where('status', '=', 'sent')
+    .execute();
+  const hits = hooks.at(path);
+  expect(hits.every((hit) => hit.signatureValid)).toBe(true);
+  expect(hits.map((hit) => hit.body.id).sort()).toEqual(sent.map((row) => row.id).sort());
+}
 
-    await play(
-      [
-        [parent, parentWorld],
-        [child, childWorld],
-      ],
-      0,
-      9,
-    );
-    await settled(parent.monitorId);
-    await settled(child.monitorId);
-    const [held] = await incidentsOf(tdb.db, child.monitorId);
+describe('dependencies and groups, with a real API and verifier', () => {
+  it('a child stays silent while its parent is down, and alerts normally once the parent is up', async () => {
+    const parent = await monitor('Core DB', [await channel('/core-db')]);
+    const child = await monitor('Checkout API', [await channel('/checkout')], {
+      dependsOn: { monitorIds: [parent] },
+    });
+
+    await stack.goDown(api.orgId, parent);
+    await waitFor(() => events('/core-db').length === 1, 30_000, "the parent's down alert");
+    await stack.goDown(api.orgId, child);
+    await waitFor(async () => (await incidents(child)).length === 1, 30_000, "the child's incident");
+    const [held] = await incidents(child);
     expect(held).toMatchObject({
       status: 'open',
-      suppressed_by: 'parent "Core DB" is down',
-      released_at: null,
+      suppressedBy: 'parent "Core DB" is down',
+      cause: 'parent "Core DB" is down; HTTP 500',
+      releasedAt: null,
     });
-    expect(held?.cause).toBe('parent "Core DB" is down; HTTP 500');
-    expect((await alertsOf(tdb.db, child.monitorId)).map((a) => [a.event, a.status])).toEqual([
+    expect(await outbox(child)).toEqual([['monitor.down', 'suppressed']]);
+
+    // The parent recovers. Its up, written after the child's held down, reaches the receiver; the
+    // child's down did not, and no later verification of the child has run yet to release it.
+    await stack.goUp(api.orgId, parent);
+    await waitFor(() => events('/core-db').length === 2, 30_000, "the parent's up alert");
+    expect(events('/core-db')).toEqual(['monitor.down', 'monitor.up']);
+    expect(events('/checkout')).toEqual([]);
+    expect(await outbox(child)).toEqual([['monitor.down', 'suppressed']]);
+
+    // The child is still down at its next slot: its held down goes out now, then its up in time.
+    await feed(child, [false], 4);
+    await waitFor(() => events('/checkout').length === 1, 30_000, "the child's released down");
+    const [released] = await incidents(child);
+    expect(released).toMatchObject({
+      id: held?.id,
+      status: 'open',
+      suppressedBy: 'parent "Core DB" is down',
+    });
+    expect(released?.releasedAt).toEqual(expect.any(String));
+    expect(hooks.at('/checkout')[0]?.body).toMatchObject({
+      event: 'monitor.down',
+      incident: { id: held?.id },
+    });
+    await feed(child, [true, true], 5);
+    await waitFor(() => events('/checkout').length === 2, 30_000, "the child's up");
+    expect((await incidents(child))[0]).toMatchObject({ id: held?.id, status: 'resolved' });
+
+    // A new outage of the child while its parent is up is alerted at once, as any monitor's.
+    await feed(child, [false, false], 7);
+    await waitFor(() => events('/checkout').length === 3, 30_000, "the child's second down");
+    await settled(child);
+    const [, fresh] = await incidents(child);
+    expect(fresh).toMatchObject({ status: 'open', suppressedBy: null, releasedAt: null, cause: 'HTTP 500' });
+    expect(hooks.at('/checkout')[2]?.body).toMatchObject({
+      event: 'monitor.down',
+      incident: { id: fresh?.id },
+    });
+    expect(events('/checkout')).toEqual(['monitor.down', 'monitor.up', 'monitor.down']);
+    expect(await outbox(child)).toEqual([
       ['monitor.down', 'suppressed'],
+      ['monitor.down', 'sent'],
+      ['monitor.up', 'sent'],
+      ['monitor.down', 'sent'],
     ]);
-    expect(events(parent.monitorId)).toEqual(['monitor.down']);
-    expect(events(child.monitorId)).toEqual([]);
+    await deliveredOnce('/checkout');
+  }, 120_000);
 
-    // The parent recovers; the child is still down: its down goes out now, then its up in time.
-    await play(
-      [
-        [parent, parentWorld],
-        [child, childWorld],
-      ],
-      10,
-      19,
-    );
-    await waitFor(() => events(child.monitorId).length === 2, 10_000, 'the child to alert');
-    expect(events(parent.monitorId)).toEqual(['monitor.down', 'monitor.up']);
-    expect(events(child.monitorId)).toEqual(['monitor.down', 'monitor.up']);
-    const [released] = await incidentsOf(tdb.db, child.monitorId);
-    expect(released).toMatchObject({ status: 'resolved', suppressed_by: 'parent "Core DB" is down' });
-    expect(released?.released_at).toBeInstanceOf(Date);
-    const delivered = hooks.at(`/hook/${child.monitorId}`);
-    expect(delivered[0]?.body).toMatchObject({ event: 'monitor.down', incident: { id: released?.id } });
-  });
+  it('a child of a group stays silent while a member is down, its recovery included, and alerts normally once the group is up', async () => {
+    const edge = await monitor('Edge', [await channel('/edge')]);
+    const network = await created('/v1/monitor-groups', { name: 'Network', monitorIds: [edge] });
+    const shop = await monitor('Shop', [await channel('/shop')], { dependsOn: { groupIds: [network] } });
 
-  it('a child that recovers while its parent is still down sends nothing at all', async () => {
-    const orgId = await createOrg(tdb.db);
-    const parent = await monitor(orgId, 'Edge');
-    const child = await monitor(orgId, 'Shop');
-    const group = await tdb.db
-      .insertInto('monitor_groups')
-      .values({ org_id: orgId, name: 'Network', updated_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tdb.db
-      .updateTable('monitors')
-      .set({ group_id: group.id })
-      .where('id', '=', parent.monitorId)
-      .execute();
-    await tdb.db
-      .insertInto('monitor_dependencies')
-      .values({
-        org_id: orgId,
-        monitor_id: child.monitorId,
-        parent_monitor_id: null,
-        parent_group_id: group.id,
-      })
-      .execute();
-
-    await play(
-      [
-        [parent, downBetween(2, 30)],
-        [child, downBetween(4, 9)],
-      ],
-      0,
-      13,
-    );
-    await settled(child.monitorId);
-    const [incident] = await incidentsOf(tdb.db, child.monitorId);
-    expect(incident).toMatchObject({
-      status: 'resolved',
-      suppressed_by: 'parent "Network" is down',
-      released_at: null,
+    await stack.goDown(api.orgId, edge);
+    await waitFor(() => events('/edge').length === 1, 30_000, "the member's down alert");
+    expect(await group(network)).toMatchObject({ status: 'down', incident: null });
+    await stack.goDown(api.orgId, shop);
+    await waitFor(async () => (await incidents(shop)).length === 1, 30_000, "the child's incident");
+    expect((await incidents(shop))[0]).toMatchObject({
+      status: 'open',
+      suppressedBy: 'parent "Network" is down',
+      cause: 'parent "Network" is down; HTTP 500',
     });
-    expect((await alertsOf(tdb.db, child.monitorId)).map((a) => [a.event, a.status])).toEqual([
+
+    // The child recovers while the group is still down: its up is held too.
+    await stack.goUp(api.orgId, shop);
+    await waitFor(
+      async () => (await incidents(shop))[0]?.status === 'resolved',
+      30_000,
+      "the child's incident to resolve",
+    );
+    const [incident] = await incidents(shop);
+    expect(incident).toMatchObject({ suppressedBy: 'parent "Network" is down', releasedAt: null });
+    expect(await outbox(shop)).toEqual([
       ['monitor.down', 'suppressed'],
       ['monitor.up', 'suppressed'],
     ]);
-    expect(events(child.monitorId)).toEqual([]);
-    expect(events(parent.monitorId)).toEqual(['monitor.down']);
-  });
+
+    // The member recovers: its up, written after the child's held alerts, is delivered; the child
+    // was never heard of.
+    await stack.goUp(api.orgId, edge);
+    await waitFor(() => events('/edge').length === 2, 30_000, "the member's up alert");
+    expect(await group(network)).toMatchObject({ status: 'up' });
+    expect(events('/edge')).toEqual(['monitor.down', 'monitor.up']);
+    expect(events('/shop')).toEqual([]);
+
+    // With the group up, a new outage of the child is alerted normally.
+    await feed(shop, [false, false], 6);
+    await waitFor(() => events('/shop').length === 1, 30_000, "the child's second down");
+    await settled(shop);
+    const [, fresh] = await incidents(shop);
+    expect(fresh).toMatchObject({ status: 'open', suppressedBy: null, cause: 'HTTP 500' });
+    expect(hooks.at('/shop')[0]?.body).toMatchObject({ event: 'monitor.down', incident: { id: fresh?.id } });
+    expect(await outbox(shop)).toEqual([
+      ['monitor.down', 'suppressed'],
+      ['monitor.up', 'suppressed'],
+      ['monitor.down', 'sent'],
+    ]);
+    await deliveredOnce('/shop');
+  }, 120_000);
 
   it('a group alerted as one sends one down and one up for all its members, on each channel once', async () => {
-    const orgId = await createOrg(tdb.db);
-    const a = await monitor(orgId, 'Replica A');
-    const b = await monitor(orgId, 'Replica B');
-    const group = await tdb.db
-      .insertInto('monitor_groups')
-      .values({ org_id: orgId, name: 'Database cluster', alert_as_one: true, updated_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tdb.db
-      .updateTable('monitors')
-      .set({ group_id: group.id })
-      .where('id', 'in', [a.monitorId, b.monitorId])
-      .execute();
-    // One shared channel as well as each member's own: the shared one hears the group once.
-    const shared = await createChannel(tdb.db, box, {
-      orgId,
-      monitorIds: [a.monitorId, b.monitorId],
-      type: 'webhook',
-      config: { url: hooks.url(`/hook/${group.id}`) },
-      secrets: { secret: 'whsec_shared' },
+    const shared = await channel('/cluster');
+    const a = await monitor('Replica A', [await channel('/replica-a'), shared]);
+    const b = await monitor('Replica B', [await channel('/replica-b'), shared]);
+    const cluster = await created('/v1/monitor-groups', {
+      name: 'Database cluster',
+      alertAsOne: true,
+      monitorIds: [a, b],
     });
+    const all = ['/cluster', '/replica-a', '/replica-b'];
 
-    await play(
-      [
-        [a, downBetween(2, 8)],
-        [b, downBetween(3, 11)],
-      ],
-      0,
-      15,
-    );
-    await waitFor(() => events(group.id).length === 2, 10_000, 'the group alerts');
-    await settled(a.monitorId);
-    await settled(b.monitorId);
-    expect(events(group.id)).toEqual(['monitor.down', 'monitor.up']);
-    expect(events(a.monitorId)).toEqual(['monitor.down', 'monitor.up']);
-    expect(events(b.monitorId)).toEqual(['monitor.down', 'monitor.up']);
-    const [down, up] = hooks.at(`/hook/${group.id}`).map((r) => r.body as unknown as AlertPayload);
+    await stack.goDown(api.orgId, a);
+    await waitFor(() => all.every((path) => events(path).length === 1), 30_000, "the group's down");
+    // B goes down too: its own incident is recorded, and the group's one incident stays the one.
+    await stack.goDown(api.orgId, b);
+    await waitFor(async () => (await incidents(b)).length === 1, 30_000, "B's incident");
+    // A recovers; the group stays down while B is.
+    await stack.goUp(api.orgId, a);
+    await waitFor(async () => (await incidents(a))[0]?.status === 'resolved', 30_000, "A's recovery");
+    const open = await group(cluster);
+    expect(open).toMatchObject({ status: 'down', incident: { cause: '"Replica A" is down: HTTP 500' } });
+    // B recovers: the group is up, once on each channel.
+    await stack.goUp(api.orgId, b);
+    await waitFor(() => all.every((path) => events(path).length === 2), 30_000, "the group's up");
+    await settled(a);
+    await settled(b);
+    expect(await group(cluster)).toMatchObject({ status: 'up', incident: null });
+    for (const path of all) expect(events(path), path).toEqual(['monitor.down', 'monitor.up']);
+
+    const [down, up] = hooks.at('/cluster').map((hit) => hit.body as unknown as AlertPayload);
     expect(down).toMatchObject({
-      monitor: { id: a.monitorId, name: 'Database cluster' },
-      group: { id: group.id, name: 'Database cluster' },
+      monitor: { id: a, name: 'Database cluster' },
+      group: { id: cluster, name: 'Database cluster' },
       cause: '"Replica A" is down: HTTP 500',
+      incident: { id: (open.incident as { id: string }).id },
     });
-    expect(down?.incident?.id).toEqual(expect.any(String));
-    expect(up).toMatchObject({
-      monitor: { id: b.monitorId },
-      incident: { id: down?.incident?.id },
-    });
+    expect(up).toMatchObject({ monitor: { id: b }, incident: { id: down?.incident?.id } });
     // Each member's own incident is recorded; its own alerts are replaced by the group's.
     for (const m of [a, b]) {
-      expect(await incidentsOf(tdb.db, m.monitorId)).toHaveLength(1);
-      const own = (await alertsOf(tdb.db, m.monitorId)).filter((x) => x.group_incident_id === null);
-      expect(own.every((x) => x.status === 'suppressed')).toBe(true);
+      expect(await incidents(m)).toMatchObject([{ status: 'resolved' }]);
+      const own = await outbox(m);
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every(([, status]) => status === 'suppressed')).toBe(true);
     }
-    const incidents = await tdb.db
+    const groupIncidents = await stack.tdb.db
       .selectFrom('monitor_group_incidents')
       .selectAll()
-      .where('group_id', '=', group.id)
+      .where('group_id', '=', cluster)
       .execute();
-    expect(incidents).toMatchObject([{ status: 'resolved', opened_by: a.monitorId }]);
-    const groupAlerts = await tdb.db
+    expect(groupIncidents).toMatchObject([{ status: 'resolved', opened_by: a }]);
+    const groupAlerts = await stack.tdb.db
       .selectFrom('alerts')
       .select(['channel_id', 'event', 'status'])
-      .where('group_incident_id', '=', incidents[0]?.id ?? '')
+      .where('group_incident_id', '=', groupIncidents[0]?.id ?? '')
       .execute();
-    expect(groupAlerts.filter((x) => x.channel_id === shared)).toHaveLength(2);
     expect(groupAlerts).toHaveLength(6);
-  });
+    expect(groupAlerts.every((alert) => alert.status === 'sent')).toBe(true);
+    expect(groupAlerts.filter((alert) => alert.channel_id === shared)).toHaveLength(2);
+    for (const path of all) await deliveredOnce(path);
+  }, 120_000);
 });

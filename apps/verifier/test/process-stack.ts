@@ -122,3 +122,34 @@ export async function startProcessStack(options: { apiEnv?: Record<string, strin
 }
 
 export type ProcessStack = Awaited<ReturnType<typeof startProcessStack>>;
+
+/**
+ * A new owner and their organization, signed up through the API at `apiUrl`; `call` sends a request
+ * as that owner (JSON in and out) and returns the answer's status and body.
+ */
+export async function signUp(apiUrl: string, organizationName: string) {
+  const res = await fetch(`${apiUrl}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `owner-${randomBytes(6).toString('hex')}@example.com`,
+      password: 'correct horse battery',
+      organizationName,
+    }),
+  });
+  if (res.status !== 201) throw new Error(`signup answered ${res.status}: ${await res.text()}`);
+  const session = (await res.json()) as { accessToken: string; organization: { id: string } };
+  async function call(method: string, path: string, body?: unknown) {
+    const answer = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${session.accessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await answer.text();
+    return { status: answer.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
+  }
+  return { orgId: session.organization.id, token: session.accessToken, call };
+}

@@ -121,7 +121,8 @@ describe('the status page editor', () => {
 
 describe('the public page', () => {
   it('is served at / for its custom domain, and an unknown host gets the normal app', async () => {
-    // The page's HTML is kept for up to 10 s (docs/status-pages.md): the rename shows within that.
+    // The page's HTML is kept for up to 10 s, and the dashboard's shared cache holds it up to 5 s more
+    // (docs/status-pages.md): the rename shows within that.
     let mine = await getAs(DOMAIN, '/');
     await waitFor(
       'the custom domain to serve the renamed component',
@@ -132,6 +133,8 @@ describe('the public page', () => {
       { timeoutMs: 30_000, intervalMs: 500 },
     );
     expect(mine.status).toBe(200);
+    // Answered by the dashboard's shared cache of status pages (apps/web/server/page-cache.ts).
+    expect(mine.headers['x-page-cache']).toMatch(/^(HIT|STALE|MISS)$/);
     expect(mine.body).toContain('Brand status');
     expect(mine.body).toContain('Live status of the brand shop');
     const other = await getAs('other.customer.test', '/');
@@ -139,6 +142,10 @@ describe('the public page', () => {
     expect(other.body).not.toContain('Shop front');
     const unknown = await getAs('other.customer.test', '/status/no-such-page');
     expect(unknown.status).toBe(404);
+    // Pages of signed-in members never come from it.
+    const login = await getAs(DOMAIN, '/login');
+    expect(login.status).toBe(200);
+    expect(login.headers['x-page-cache']).toBeUndefined();
   }, 60_000);
 
   it('shows components, branding on a readable colour, footer and links, with no serious axe violation', async () => {
