@@ -1,4 +1,9 @@
-import { channelSecretFields, isChannelTypeName, type SentinelFileInput } from '@sentinelmesh/core';
+import {
+  channelSecretFields,
+  isChannelTypeName,
+  monitorsOutsideComponents,
+  type SentinelFileInput,
+} from '@sentinelmesh/core';
 import { stringify } from 'yaml';
 import { type ApiClient, listAll } from './api-client';
 import { referenceMonitorSecrets, variableName } from './export-secrets';
@@ -92,6 +97,41 @@ type Monitor = Live & {
   dependsOn: { monitorIds: string[]; groupIds: string[] };
 } & Record<string, unknown>;
 
+type Page = Live & {
+  slug: string;
+  title: string;
+  monitorIds: string[];
+  components: Array<{ name: string; description: string | null; monitorIds: string[] }>;
+  links: Array<{ label: string; url: string }>;
+  badgesEnabled: boolean;
+} & Record<PageText, string | null>;
+type PageText = 'description' | 'logoUrl' | 'brandColor' | 'footerText' | 'customDomain';
+
+/** Only what is set is written: a page without components, branding or a domain reads as before. */
+function pageEntry(p: Page, key: string, monitorKeys: (ids: string[]) => string[]) {
+  const components = p.components.map((c) => ({
+    name: c.name,
+    ...(c.description ? { description: c.description } : {}),
+    monitors: monitorKeys(c.monitorIds),
+  }));
+  const monitors = monitorsOutsideComponents(monitorKeys(p.monitorIds), components);
+  const set = (field: PageText) => (p[field] === null ? {} : { [field]: p[field] });
+  return {
+    key,
+    slug: p.slug,
+    title: p.title,
+    ...(monitors.length > 0 || components.length === 0 ? { monitors } : {}),
+    ...(components.length > 0 ? { components } : {}),
+    ...set('description'),
+    ...set('logoUrl'),
+    ...set('brandColor'),
+    ...set('footerText'),
+    ...(p.links.length > 0 ? { links: p.links.map(({ label, url }) => ({ label, url })) } : {}),
+    ...set('customDomain'),
+    ...(p.badgesEnabled ? { badgesEnabled: true } : {}),
+  };
+}
+
 /**
  * The organization as a sentinelmesh.yaml: every channel, rotation, escalation policy, group,
  * monitor, maintenance window and status page, whoever made them. Resources refer to each other by
@@ -115,7 +155,6 @@ export async function exportOrganization(
     recurrence?: Record<string, unknown> | null;
     monitorIds: string[];
   };
-  type Page = Live & { slug: string; title: string; monitorIds: string[] };
   // Personal channels belong to their member, not to the organization's file.
   const channels = oldestFirst(await listAll<Channel>(api, '/v1/channels')).filter((c) => !c.personal);
   const rotations = oldestFirst(await listAll<Rotation>(api, '/v1/oncall-rotations'));
@@ -206,12 +245,9 @@ export async function exportOrganization(
       ...(w.recurrence ? { recurrence: w.recurrence } : {}),
       monitors: keysOf(monitorKeys, w.monitorIds),
     })),
-    statusPages: pages.map((p) => ({
-      key: pageKeys.get(p.id) as string,
-      slug: p.slug,
-      title: p.title,
-      monitors: keysOf(monitorKeys, p.monitorIds),
-    })),
+    statusPages: pages.map((p) =>
+      pageEntry(p, pageKeys.get(p.id) as string, (ids) => keysOf(monitorKeys, ids)),
+    ),
   };
   return { document: document as SentinelFileInput, variables };
 }

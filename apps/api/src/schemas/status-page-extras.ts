@@ -1,33 +1,8 @@
-import {
-  customDomain,
-  MAX_STATUS_PAGE_COMPONENTS,
-  shownStates,
-  statusPageBrandingShape,
-  statusPageComponentInput,
-} from '@sentinelmesh/core';
+import { shownStates, statusPageComponentInput, statusPageExtrasFields } from '@sentinelmesh/core';
 import { z } from 'zod';
 
-const components = z
-  .array(statusPageComponentInput)
-  .max(MAX_STATUS_PAGE_COMPONENTS)
-  .describe(
-    'named groups of the page monitors, in the order shown; a monitor listed here is on the page even if monitorIds leaves it out; monitors in no component are shown on their own',
-  );
-
 /** Components, branding, custom domain and badges of a page body: every field optional, null clears. */
-export const statusPageExtrasBody = {
-  components: components.optional(),
-  description: statusPageBrandingShape.description.optional(),
-  logoUrl: statusPageBrandingShape.logoUrl.optional().describe('https:// only'),
-  brandColor: statusPageBrandingShape.brandColor.optional().describe('#rrggbb'),
-  footerText: statusPageBrandingShape.footerText.optional(),
-  links: statusPageBrandingShape.links.optional().describe('at most 10, https:// only'),
-  customDomain: customDomain
-    .nullable()
-    .optional()
-    .describe('host name the page is also served on (CNAME to the deployment); unique across the deployment'),
-  badgesEnabled: z.boolean().optional().describe('serve SVG and shields.io badges of the page monitors'),
-};
+export const statusPageExtrasBody = statusPageExtrasFields(statusPageComponentInput, 'monitorIds');
 
 const componentView = z.object({
   id: z.string(),

@@ -57,7 +57,8 @@ async function linkMonitors(db: TenantDb, orgId: string, pageId: string, monitor
     .execute();
 }
 
-function selectPages(db: TenantDb, orgId: string) {
+/** The organization's pages as the read model shows them, with their settings and components. */
+export function selectPages(db: TenantDb, orgId: string) {
   return db
     .selectFrom('status_pages as p')
     .select([
@@ -78,7 +79,7 @@ function selectPages(db: TenantDb, orgId: string) {
     .where('p.org_id', '=', orgId);
 }
 
-type PageRow = Awaited<ReturnType<ReturnType<typeof selectPages>['executeTakeFirstOrThrow']>>;
+export type PageRow = Awaited<ReturnType<ReturnType<typeof selectPages>['executeTakeFirstOrThrow']>>;
 
 const toStatusPage = (row: PageRow) => ({
   id: row.id,

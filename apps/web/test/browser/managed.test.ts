@@ -36,7 +36,19 @@ beforeAll(async () => {
         maintenanceWindows: [
           { key: 'upgrade', name: 'Upgrade from file', monitors: ['checkout'], startsAt, endsAt },
         ],
-        statusPages: [{ key: 'public', slug: 'from-file', title: 'Page from file', monitors: ['checkout'] }],
+        statusPages: [
+          {
+            key: 'public',
+            slug: 'from-file',
+            title: 'Page from file',
+            components: [{ name: 'Shop', description: 'Checkout and search', monitors: ['checkout'] }],
+            description: 'Status of the shop',
+            brandColor: '#336699',
+            links: [{ label: 'Support', url: 'https://example.com/support' }],
+            customDomain: 'status.from-file.test',
+            badgesEnabled: true,
+          },
+        ],
         oncallRotations: [{ key: 'primary', name: 'Rota from file', ...rotation, members: [EMAIL] }],
         escalationPolicies: [
           {

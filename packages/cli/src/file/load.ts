@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type DesiredResources,
   resourceKinds,
+  retiredFieldMessage,
   type SentinelFile,
   sentinelFileSchema,
 } from '@sentinelmesh/core';
@@ -37,6 +38,32 @@ export type LoadResult =
       locate(path: string): { file: string; line: number };
     }
   | { ok: false; problems: FileProblem[] };
+
+type Issue = { code: string; path: PropertyKey[]; message: string; keys?: string[] };
+
+/** One problem per issue; an id field an older export wrote gets its own, saying what to write instead. */
+function describeIssue(
+  issue: Issue,
+  where: (path: PropertyKey[]) => Omit<FileProblem, 'message'>,
+): FileProblem[] {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys)
+    return [{ ...where(issue.path), message: issue.message }];
+  const retired = issue.keys.flatMap((key) => {
+    const message = retiredFieldMessage(issue.path, key);
+    return message ? [{ ...where([...issue.path, key]), message }] : [];
+  });
+  const rest = issue.keys.filter((key) => !retiredFieldMessage(issue.path, key));
+  const unknown =
+    rest.length > 0
+      ? [
+          {
+            ...where(issue.path),
+            message: `Unrecognized key${rest.length > 1 ? 's' : ''}: ${rest.map((k) => `"${k}"`).join(', ')}`,
+          },
+        ]
+      : [];
+  return [...retired, ...unknown];
+}
 
 /**
  * Reads a sentinelmesh.yaml (or a folder of them, merged: each kind's entries in file order) and
@@ -108,7 +135,7 @@ export async function loadSentinelFile(path: string, env: Env): Promise<LoadResu
   const parsed = sentinelFileSchema.safeParse(substituted.document);
   problems.push(...unset(substituted.missing));
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ ...where(issue.path), message: issue.message });
+    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, where));
     return { ok: false, problems };
   }
   const { resources, missing } = withSecrets(parsed.data, env);

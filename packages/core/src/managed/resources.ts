@@ -9,7 +9,13 @@ import {
   type CreateMonitorInput,
   timeoutRule,
 } from '../schemas/monitor';
-import { MAX_STATUS_PAGE_MONITORS, statusPageSlug, statusPageTitle } from '../schemas/status-page';
+import {
+  MAX_STATUS_PAGE_MONITORS,
+  statusPageComponentFields,
+  statusPageExtrasFields,
+  statusPageSlug,
+  statusPageTitle,
+} from '../schemas/status-page';
 import {
   escalationPolicyEntrySchema,
   groupEntrySchema,
@@ -128,13 +134,52 @@ export const maintenanceWindowEntrySchema = z
   .superRefine(...requireOneOffEnd);
 export type MaintenanceWindowEntry = z.output<typeof maintenanceWindowEntrySchema>;
 
-/** A status page entry: the POST /v1/status-pages body with monitor keys, in the order shown. */
-export const statusPageEntrySchema = z.strictObject({
-  key: resourceKey,
-  slug: statusPageSlug,
-  title: statusPageTitle,
-  monitors: keyList(MAX_STATUS_PAGE_MONITORS).default([]),
+/** A component of a page entry: the API's component with monitor keys. */
+const componentEntrySchema = z.strictObject({
+  ...statusPageComponentFields,
+  monitors: keyList(MAX_STATUS_PAGE_MONITORS),
 });
+export type StatusPageComponentEntry = z.output<typeof componentEntrySchema>;
+
+/** Names unique on a page (case aside), and a monitor in one component at most, as the API requires. */
+function componentsRule(page: { components?: StatusPageComponentEntry[] | undefined }, ctx: z.RefinementCtx) {
+  const names = new Set<string>();
+  const owner = new Map<string, string>();
+  for (const [i, component] of (page.components ?? []).entries()) {
+    const name = component.name.toLowerCase();
+    if (names.has(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['components', i, 'name'],
+        message: 'another component has this name',
+      });
+    names.add(name);
+    for (const [j, monitor] of component.monitors.entries()) {
+      const other = owner.get(monitor);
+      if (other !== undefined && other !== component.name)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['components', i, 'monitors', j],
+          message: `"${monitor}" is in the component "${other}" already`,
+        });
+      else owner.set(monitor, component.name);
+    }
+  }
+}
+
+/**
+ * A status page entry: the POST /v1/status-pages body with monitor keys (`monitors`, and each
+ * component's `monitors`). Left out, components, branding and the custom domain are none and badges off.
+ */
+export const statusPageEntrySchema = z
+  .strictObject({
+    key: resourceKey,
+    slug: statusPageSlug,
+    title: statusPageTitle,
+    monitors: keyList(MAX_STATUS_PAGE_MONITORS).default([]),
+    ...statusPageExtrasFields(componentEntrySchema, '`monitors`'),
+  })
+  .superRefine(componentsRule);
 export type StatusPageEntry = z.output<typeof statusPageEntrySchema>;
 
 type Entry = Record<string, unknown> & { key: string };
@@ -171,8 +216,14 @@ function referencesOf(
         ]),
       );
     case 'maintenanceWindows':
-    case 'statusPages':
       return list(entry.monitors, ['monitors'], 'monitors');
+    case 'statusPages':
+      return [
+        ...list(entry.monitors, ['monitors'], 'monitors'),
+        ...((entry.components ?? []) as Array<{ monitors: unknown }>).flatMap((component, i) =>
+          list(component.monitors, ['components', i, 'monitors'], 'monitors'),
+        ),
+      ];
     default:
       return [];
   }

@@ -1,4 +1,10 @@
-import { conflict, type DesiredResources, type PlannedChange, type ResourceKind } from '@sentinelmesh/core';
+import {
+  conflict,
+  type DesiredResources,
+  type PlannedChange,
+  pageMonitorOrder,
+  type ResourceKind,
+} from '@sentinelmesh/core';
 import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import { createChannel, deleteChannel, updateChannel } from '../channels';
@@ -20,8 +26,9 @@ import { lockOrganization } from '../quotas';
 import { createStatusPage, deleteStatusPage, updateStatusPage } from '../status-pages';
 import { loadLiveState, revisionOf } from './live';
 import { planApply, type Step } from './plan';
-import { monitorInput } from './plan-monitor';
+import { monitorInput, underEntry } from './plan-monitor';
 import { type MemberResolver, policySteps } from './plan-oncall';
+import { changesComponents, pageSettings } from './plan-page';
 
 const tables = {
   channels: 'channels',
@@ -169,13 +176,24 @@ async function run(ctx: ActorContext, step: Step, ids: Ids, people: MemberResolv
     case 'statusPages': {
       const entry = step.entry;
       if (!entry) return;
+      const components = (entry.components ?? []).map((c) => ({
+        name: c.name,
+        description: c.description ?? null,
+        monitorIds: idsOf(ids, 'monitors', c.monitors),
+      }));
       const page = {
         slug: entry.slug,
         title: entry.title,
-        monitorIds: idsOf(ids, 'monitors', entry.monitors),
+        monitorIds: idsOf(ids, 'monitors', pageMonitorOrder(entry.monitors, entry.components ?? [])),
+        ...pageSettings(entry),
       };
-      if (!id) id = (await createStatusPage(ctx, page)).id;
-      else if (changed) await updateStatusPage(ctx, { id, patch: page });
+      // Components are rewritten (new ids) only when they change.
+      if (!id)
+        id = (await createStatusPage(ctx, { ...page, ...(components.length ? { components } : {}) })).id;
+      else if (changed) {
+        const rewrite = changesComponents(change.fields) ? { components } : {};
+        await updateStatusPage(ctx, { id, patch: { ...page, ...rewrite } });
+      }
       break;
     }
   }
@@ -248,7 +266,15 @@ export async function applyResources(ctx: ActorContext, request: ApplyRequest): 
         s.change.fields.some((f) => f.field === 'dependsOn' || f.field === 'group')),
   );
   await detachMonitors(ctx, relinked);
-  for (const step of plan.steps) await run(ctx, step, ids, plan.people);
+  for (const step of plan.steps) {
+    // A page's slug or custom domain taken elsewhere is named at its place in the file.
+    const index =
+      step.kind === 'statusPages'
+        ? request.resources.statusPages.findIndex((e) => e.key === step.change.key)
+        : -1;
+    if (index >= 0) await underEntry(step.kind, index, () => run(ctx, step, ids, plan.people));
+    else await run(ctx, step, ids, plan.people);
+  }
   await linkParents(ctx, relinked, ids);
   return {
     revision: revisionOf(await loadLiveState(ctx)),

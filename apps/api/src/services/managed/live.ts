@@ -11,6 +11,8 @@ import { windowRule } from '@sentinelmesh/db';
 import { sql } from 'kysely';
 import type { ActorContext } from '../../context';
 import type { StoredMonitorRow } from '../monitors';
+import { toSettingsView } from '../status-page-settings';
+import { selectPages } from '../status-pages';
 
 /** What every live resource shows an apply: who it is, and whether a file owns it. */
 export interface LiveBase {
@@ -73,7 +75,9 @@ export interface LiveWindow extends LiveBase {
 export interface LivePage extends LiveBase {
   slug: string;
   title: string;
+  /** Component by component, then those in none (the order the page shows them). */
   monitorIds: string[];
+  settings: ReturnType<typeof toSettingsView>;
 }
 
 export interface LiveState {
@@ -96,15 +100,13 @@ function openChannelSecrets(ctx: ActorContext, sealed: string | null): Record<st
   }
 }
 
-const linked = (table: 'monitor_channels' | 'maintenance_window_monitors' | 'status_page_monitors') => {
+const linked = (table: 'monitor_channels' | 'maintenance_window_monitors') => {
   const owner = {
     monitor_channels: 'monitor_id',
     maintenance_window_monitors: 'window_id',
-    status_page_monitors: 'status_page_id',
   }[table];
   const target = table === 'monitor_channels' ? 'channel_id' : 'monitor_id';
-  const order = table === 'status_page_monitors' ? 'position' : target;
-  return sql<string[]>`coalesce((SELECT array_agg(l.${sql.ref(target)}::text ORDER BY l.${sql.ref(order)})
+  return sql<string[]>`coalesce((SELECT array_agg(l.${sql.ref(target)}::text ORDER BY l.${sql.ref(target)})
     FROM ${sql.table(table)} l WHERE l.${sql.ref(owner)} = r.id AND l.org_id = r.org_id), '{}')`;
 };
 
@@ -220,20 +222,7 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState & { me
       .where('org_id', '=', orgId)
       .orderBy('created_at')
       .execute(),
-    db
-      .selectFrom('status_pages as r')
-      .select([
-        'id',
-        'key',
-        'managed',
-        'slug',
-        'title',
-        'updated_at',
-        linked('status_page_monitors').as('links'),
-      ])
-      .where('org_id', '=', orgId)
-      .orderBy('created_at')
-      .execute(),
+    selectPages(db, orgId).orderBy('p.created_at').execute(),
     loadOncall(ctx),
   ]);
   const { members, ...oncallResources } = oncall;
@@ -280,7 +269,8 @@ export async function loadLiveState(ctx: ActorContext): Promise<LiveState & { me
       updatedAt: row.updated_at,
       slug: row.slug,
       title: row.title,
-      monitorIds: row.links,
+      monitorIds: row.monitor_ids,
+      settings: toSettingsView(row),
     })),
   };
 }

@@ -16,12 +16,12 @@ import { configFromInput, openStoredConfig } from '../monitors';
 import type { LiveMonitor } from './live';
 import type { Match } from './match';
 
-/** A validation error of one entry, its paths under the entry's place in the document. */
+/** A validation error or conflict of one entry, its paths under the entry's place in the document. */
 export function underEntry<T>(kind: ResourceKind, index: number, run: () => Promise<T>): Promise<T> {
   return run().catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'validation') {
+    if (error instanceof DomainError && (error.code === 'validation' || error.code === 'conflict')) {
       const errors = error.errors.map((p) => ({ ...p, path: `${kind}.${index}.${p.path}` }));
-      throw new DomainError('validation', `${kind} entry ${index}: ${error.message}`, errors);
+      throw new DomainError(error.code, `${kind} entry ${index}: ${error.message}`, errors);
     }
     throw error;
   });

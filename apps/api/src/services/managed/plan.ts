@@ -31,6 +31,7 @@ import type {
 import { type Match, matchEntries } from './match';
 import { planMonitor } from './plan-monitor';
 import { type MemberResolver, memberResolver, planGroup, planPolicy, planRotation } from './plan-oncall';
+import { planPage } from './plan-page';
 
 /** One change of a plan with what carrying it out needs. */
 export type Step =
@@ -132,15 +133,6 @@ function planWindow(m: Match<MaintenanceWindowEntry, LiveWindow>, monitorKey: (i
       recurrence: entry.recurrence ?? null,
       monitors: sorted(entry.monitors),
     },
-  );
-}
-
-function planPage(m: Match<StatusPageEntry, LivePage>, monitorKey: (id: string) => string) {
-  const { entry, live } = m;
-  if (!live) return [];
-  return changedFields(
-    { slug: live.slug, title: live.title, monitors: live.monitorIds.map(monitorKey) },
-    { slug: entry.slug, title: entry.title, monitors: entry.monitors },
   );
 }
 
