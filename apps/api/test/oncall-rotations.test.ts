@@ -1,3 +1,4 @@
+import { canonicalHandoffTime } from '@sentinelmesh/core';
 import { databaseNow, onCallInRotation } from '@sentinelmesh/db';
 import type { TestDatabase } from '@sentinelmesh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +102,7 @@ describe('on-call rotations', () => {
     expect(paths).toEqual(
       expect.arrayContaining([
         'timeZone: must be an IANA time zone, e.g. Europe/Berlin',
-        'handoffTime: must be HH:MM, 24-hour (e.g. 09:00)',
+        'handoffTime: must be HH:MM or HH:MM:SS, 24-hour (e.g. 09:00)',
       ]),
     );
     const weekly = await client(api.app, owner.token).post(
@@ -111,6 +112,32 @@ describe('on-call rotations', () => {
     expect(expectProblem(weekly, 400).errors).toEqual([
       { path: 'handoffWeekday', message: 'a weekly rotation needs a weekday (0 = Sunday)' },
     ]);
+  });
+
+  it('takes a handoff time with seconds, keeps 09:00:00 as 09:00, and refuses 60 seconds', async () => {
+    const as = client(api.app, member.token);
+    const created = await as.post('/v1/oncall-rotations', rotation({ handoffTime: '09:00:00' }));
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    expect(created.json().handoffTime).toBe('09:00');
+
+    const seconds = await as.patch(`/v1/oncall-rotations/${id}`, { handoffTime: '17:30:15' });
+    expect(seconds.json()).toMatchObject({ handoffTime: '17:30:15' });
+    expect((await as.get(`/v1/oncall-rotations/${id}`)).json().handoffTime).toBe('17:30:15');
+    // Monday 19 October 2026, 17:30:15 CEST.
+    const schedule = await as.get(
+      `/v1/oncall-rotations/${id}/schedule?from=2026-10-19T12:00:00Z&to=2026-10-19T18:00:00Z`,
+    );
+    expect(schedule.json().shifts.map((s: { shiftEnd: string }) => s.shiftEnd)).toEqual([
+      '2026-10-19T15:30:15.000Z',
+      '2026-10-26T16:30:15.000Z',
+    ]);
+
+    const bad = await as.patch(`/v1/oncall-rotations/${id}`, { handoffTime: '17:30:60' });
+    expect(expectProblem(bad, 400).errors).toEqual([
+      { path: 'handoffTime', message: 'must be HH:MM or HH:MM:SS, 24-hour (e.g. 09:00)' },
+    ]);
+    expect((await as.get(`/v1/oncall-rotations/${id}`)).json().handoffTime).toBe('17:30:15');
   });
 
   it('applies overrides in the schedule (the latest created wins) and refuses one for an outsider', async () => {
@@ -178,14 +205,14 @@ describe('on-call rotations', () => {
 
   it('hands a rotation off at its time: member A until the handoff, member B from it, by the database clock', async () => {
     const now = await databaseNow(testDb.db);
-    // The next whole minute at least two seconds ahead: handoff times are HH:MM.
-    const handoff = new Date(Math.ceil((now.getTime() + 2000) / 60_000) * 60_000);
-    const hhmm = handoff.toISOString().slice(11, 16);
+    // The next whole second at least two seconds ahead, as HH:MM:SS (HH:MM on a whole minute).
+    const handoff = new Date(Math.ceil((now.getTime() + 2000) / 1000) * 1000);
+    const hhmmss = canonicalHandoffTime(handoff.toISOString().slice(11, 19));
     const as = client(api.app, owner.token);
     const created = await as.post('/v1/oncall-rotations', {
       name: 'Handoff',
       cadence: 'daily',
-      handoffTime: hhmm,
+      handoffTime: hhmmss,
       timeZone: 'UTC',
       startsAt: new Date(handoff.getTime() - 3_600_000).toISOString(),
       memberIds: [member.userId, owner.userId],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalHandoffTime } from '@sentinelmesh/core';
 import { SecretBox } from '@sentinelmesh/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRETS_KEY } from './fixtures';
@@ -11,9 +12,11 @@ import { waitFor } from './scenario';
  * A policy step that targets a rotation, with a real API and verifier: the member on call when an
  * incident opens gets it (their email and their personal channel), the next one after the handoff,
  * and an override wins over the rotation. Rotations are read on the database's clock, so the
- * handoff is a real one: the next whole minute at least 20 s ahead.
+ * handoff is a real one: a handoff time with seconds (HH:MM:SS, UTC) about 10 s ahead of that clock.
  */
 
+/** How far ahead of the database clock the handoff is: time enough to alert the first member. */
+const HANDOFF_AHEAD_MS = 9_000;
 const hookSecret = `whsec_${randomUUID()}`;
 const people = ['alice', 'bob', 'carol'] as const;
 type Person = (typeof people)[number];
@@ -153,17 +156,16 @@ async function onlyReached(monitorId: string, monitorName: string, person: Perso
 describe('a policy step targeting a rotation, with a real verifier and API', () => {
   it('notifies the member on call before the handoff, the next one after it, and an override over both', async () => {
     const { db } = stack.tdb;
-    // The handoff: the next whole minute of the database's clock at least 20 s ahead (UTC).
+    // The handoff: the next whole second of the database's clock at least 9 s ahead (UTC).
     const now = await stack.databaseNow();
-    let handoff = new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000);
-    if (handoff.getTime() - now.getTime() < 20_000) handoff = new Date(handoff.getTime() + 60_000);
+    const handoff = new Date(Math.ceil((now.getTime() + HANDOFF_AHEAD_MS) / 1000) * 1000);
     const rotation = await db
       .insertInto('oncall_rotations')
       .values({
         org_id: orgId,
         name: 'primary',
         cadence: 'daily',
-        handoff_time: handoff.toISOString().slice(11, 16),
+        handoff_time: canonicalHandoffTime(handoff.toISOString().slice(11, 19)),
         handoff_weekday: null,
         time_zone: 'UTC',
         starts_at: new Date(now.getTime() - 1_000),
@@ -242,7 +244,7 @@ describe('a policy step targeting a rotation, with a real verifier and API', () 
     );
 
     // After the handoff: Bob's turn.
-    await stack.databasePassed(handoff, 'the handoff', 90_000);
+    await stack.databasePassed(handoff, 'the handoff', HANDOFF_AHEAD_MS + 10_000);
     const second = await monitorOnPolicy(policy.id, 'After handoff');
     await stack.goDown(orgId, second);
     await reachedBy(second, 'After handoff', 'bob');
@@ -264,5 +266,5 @@ describe('a policy step targeting a rotation, with a real verifier and API', () 
     await stack.goDown(orgId, third);
     await reachedBy(third, 'Override', 'carol');
     await onlyReached(third, 'Override', 'carol');
-  }, 240_000);
+  }, 180_000);
 });

@@ -126,6 +126,45 @@ describe('escalation policies, rotations and groups in the file', () => {
     expect(storefront.dependsOn).toEqual({ monitorIds: [], groupIds: [group.id] });
   });
 
+  it('keeps a handoff time written with :00 seconds as no change, plans seconds as one, and exports them back', async () => {
+    const { as, key, owner } = await h.organization('Seconds');
+    const rotationFile = (handoffTime: string) =>
+      h.yamlFile(`version: 1
+oncallRotations:
+  - key: primary
+    name: Primary
+    cadence: daily
+    handoffTime: "${handoffTime}"
+    timeZone: UTC
+    startsAt: "2026-01-05T08:00:00Z"
+    members: [${owner.email}]
+`);
+    const whole = await rotationFile('09:00:00');
+    expect((await h.cli(key, ['apply', '-f', whole])).code).toBe(0);
+    expect((await one(as, '/v1/oncall-rotations?key=primary')).handoffTime).toBe('09:00');
+    expect((await h.cli(key, ['plan', '-f', whole])).code).toBe(0);
+    expect((await h.cli(key, ['plan', '-f', await rotationFile('09:00')])).code).toBe(0);
+
+    const seconds = await rotationFile('09:00:30');
+    const plan = await h.cli(key, ['plan', '-f', seconds, '--json']);
+    expect(plan.code).toBe(2);
+    expect(plan.json().changes).toEqual([
+      expect.objectContaining({
+        key: 'primary',
+        action: 'update',
+        fields: [{ field: 'handoffTime', before: '09:00', after: '09:00:30' }],
+      }),
+    ]);
+    expect((await h.cli(key, ['apply', '-f', seconds])).code).toBe(0);
+    expect((await h.cli(key, ['plan', '-f', seconds])).code).toBe(0);
+
+    const exported = h.path('seconds-export.yaml');
+    expect((await h.cli(key, ['export', '-o', exported])).code).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(exported, 'utf8')).toContain('handoffTime: 09:00:30');
+    expect((await h.cli(key, ['plan', '-f', exported])).code).toBe(0);
+  });
+
   it('plans and applies exactly a changed step', async () => {
     const { as, key, owner, second } = await team();
     const emails = [owner.email, second.email];

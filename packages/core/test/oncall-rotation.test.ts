@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { onCallAt, onCallSchedule, type RotationOverride, type RotationSpec } from '../src/oncall/rotation';
+import {
+  canonicalHandoffTime,
+  onCallAt,
+  onCallSchedule,
+  type RotationOverride,
+  type RotationSpec,
+} from '../src/oncall/rotation';
+import { rotationFields } from '../src/oncall/schemas';
 import { isTimeZone, zonedInstant } from '../src/oncall/zoned-time';
 
 const A = 'user-a';
@@ -32,23 +39,27 @@ function wallClock(timeZone: string, d: Date): { weekday: string; time: string }
     weekday: 'short',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(d);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { weekday: get('weekday'), time: `${get('hour')}:${get('minute')}` };
+  return {
+    weekday: get('weekday'),
+    time: canonicalHandoffTime(`${get('hour')}:${get('minute')}:${get('second')}`),
+  };
 }
 
 describe('zoned time', () => {
   it('reads a wall-clock time the clock skips as the time just after the gap', () => {
     // Europe/Berlin springs from 02:00 CET to 03:00 CEST on 29 March 2026: 02:30 does not exist.
-    expect(zonedInstant('Europe/Berlin', { year: 2026, month: 3, day: 29 }, 150)).toBe(
+    expect(zonedInstant('Europe/Berlin', { year: 2026, month: 3, day: 29 }, 150 * 60_000)).toBe(
       Date.parse('2026-03-29T01:30:00Z'),
     );
   });
 
   it('reads a wall-clock time the clock shows twice as the first of the two', () => {
     // Europe/Berlin falls back from 03:00 CEST to 02:00 CET on 25 October 2026: 02:30 happens twice.
-    expect(zonedInstant('Europe/Berlin', { year: 2026, month: 10, day: 25 }, 150)).toBe(
+    expect(zonedInstant('Europe/Berlin', { year: 2026, month: 10, day: 25 }, 150 * 60_000)).toBe(
       Date.parse('2026-10-25T00:30:00Z'),
     );
   });
@@ -59,6 +70,39 @@ describe('zoned time', () => {
     }
     for (const zone of ['Mars/Olympus', '', '+01:00', 'Europe/Berlin ', '../etc'])
       expect(isTimeZone(zone)).toBe(false);
+  });
+});
+
+describe('the handoff time of a rotation', () => {
+  it('takes HH:MM or HH:MM:SS and keeps seconds of 00 as HH:MM, so a file applied as 09:00:00 reads back the same', () => {
+    const table: [string, string][] = [
+      ['09:00', '09:00'],
+      ['09:00:00', '09:00'],
+      ['09:00:30', '09:00:30'],
+      ['00:00:00', '00:00'],
+      ['23:59:59', '23:59:59'],
+      ['17:45:00', '17:45'],
+    ];
+    for (const [input, stored] of table)
+      expect([input, rotationFields.handoffTime.parse(input)]).toEqual([input, stored]);
+  });
+
+  it('refuses a time that is not HH:MM or HH:MM:SS on a 24-hour clock, naming both forms', () => {
+    for (const input of [
+      '09:00:60',
+      '9:00',
+      '24:00',
+      '09:60',
+      '09:00:5',
+      '09:00:00.5',
+      '09:00 ',
+      'T09:00',
+      '',
+    ]) {
+      const result = rotationFields.handoffTime.safeParse(input);
+      expect({ input, success: result.success }).toEqual({ input, success: false });
+      expect(result.error?.issues[0]?.message).toBe('must be HH:MM or HH:MM:SS, 24-hour (e.g. 09:00)');
+    }
   });
 });
 
@@ -127,6 +171,29 @@ describe('onCallAt', () => {
     expect(onCallAt(r, [], at('2026-10-25T00:30:00Z'))?.shiftStart.toISOString()).toBe(
       '2026-10-25T00:30:00.000Z',
     );
+  });
+
+  it('hands off at a handoff time with seconds to the second, across the spring change too', () => {
+    const r = rotation({ handoffTime: '09:00:30', startsAt: at('2026-03-25T08:00:30Z') });
+    // 27 March 09:00:30 CET = 08:00:30Z; after the change on 29 March, 09:00:30 CEST = 07:00:30Z.
+    expect(onCallAt(r, [], at('2026-03-27T08:00:29.999Z'))?.userId).toBe(B);
+    const third = onCallAt(r, [], at('2026-03-27T08:00:30Z'));
+    expect(third).toMatchObject({ userId: C });
+    expect(iso(third?.shiftStart)).toBe('2026-03-27T08:00:30.000Z');
+    expect(onCallAt(r, [], at('2026-03-29T07:00:29.999Z'))?.userId).toBe(A);
+    const spring = onCallAt(r, [], at('2026-03-29T07:00:30Z'));
+    expect(spring).toMatchObject({ userId: B });
+    expect(iso(spring?.shiftStart)).toBe('2026-03-29T07:00:30.000Z');
+    expect(iso(spring?.shiftEnd)).toBe('2026-03-30T07:00:30.000Z');
+  });
+
+  it('reads a skipped handoff time with seconds just after the gap', () => {
+    const r = rotation({ handoffTime: '02:30:45', startsAt: at('2026-03-27T12:00:00Z'), memberIds: [A, B] });
+    // 28 March 02:30:45 CET = 01:30:45Z; 29 March 02:30:45 is skipped and read as 03:30:45 CEST.
+    const shift = onCallAt(r, [], at('2026-03-29T01:30:45Z'));
+    expect(shift).toMatchObject({ userId: A });
+    expect(iso(shift?.shiftStart)).toBe('2026-03-29T01:30:45.000Z');
+    expect(onCallAt(r, [], at('2026-03-29T01:30:44.999Z'))?.userId).toBe(B);
   });
 
   it('gives a first shift that starts between handoffs only until the first handoff', () => {
@@ -256,7 +323,9 @@ function randomSpecs(
     const weekday = next(7);
     const spec: RotationSpec = {
       cadence,
-      handoffTime: `${String(next(24)).padStart(2, '0')}:${String(next(60)).padStart(2, '0')}`,
+      handoffTime: canonicalHandoffTime(
+        `${String(next(24)).padStart(2, '0')}:${String(next(60)).padStart(2, '0')}:${String(next(2) === 0 ? 0 : next(60)).padStart(2, '0')}`,
+      ),
       handoffWeekday: cadence === 'weekly' ? weekday : null,
       timeZone: zones[next(zones.length)] ?? 'UTC',
       startsAt: new Date(Date.parse('2024-01-01T00:00:00Z') + next(3 * 365) * 86_400_000 + next(86_400_000)),

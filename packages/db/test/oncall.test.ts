@@ -156,4 +156,36 @@ describe('on-call rotations in the database', () => {
         VALUES (${orgId}, ${id}, ${users[0]}, ${now}, ${now})`.execute(t.db),
     ).rejects.toMatchObject({ code: '23514' });
   });
+
+  it('takes a handoff time with seconds in its canonical form only, under one named check', async () => {
+    const row = (handoff_time: string) => ({
+      org_id: orgId,
+      name: 'seconds',
+      cadence: 'daily' as const,
+      handoff_time,
+      handoff_weekday: null,
+      time_zone: 'UTC',
+      starts_at: new Date(),
+    });
+    const stored = await t.db
+      .insertInto('oncall_rotations')
+      .values([row('09:00:30'), row('23:59:59'), row('09:00')])
+      .returning('handoff_time')
+      .execute();
+    expect(stored.map((r) => r.handoff_time)).toEqual(['09:00:30', '23:59:59', '09:00']);
+    for (const bad of ['09:00:00', '09:00:60', '9:00:30', '09:00:3']) {
+      await expect(t.db.insertInto('oncall_rotations').values(row(bad)).execute(), bad).rejects.toMatchObject(
+        {
+          code: '23514',
+          constraint: 'oncall_rotations_handoff_time_format',
+        },
+      );
+    }
+    const { rows } = await sql<{ conname: string }>`
+      SELECT conname FROM pg_constraint
+      WHERE conrelid = 'oncall_rotations'::regclass AND contype = 'c' AND conname LIKE '%handoff_time%'`.execute(
+      t.db,
+    );
+    expect(rows.map((r) => r.conname)).toEqual(['oncall_rotations_handoff_time_format']);
+  });
 });

@@ -37,7 +37,7 @@ export const rotationSchema = z.object({
   id: z.string(),
   name: z.string(),
   cadence: z.enum(['daily', 'weekly']),
-  handoffTime: z.string(),
+  handoffTime: z.string().describe('HH:MM, or HH:MM:SS when the seconds are not 00'),
   handoffWeekday: z.number().int().nullable(),
   timeZone: z.string(),
   startsAt: isoTime,

@@ -1,5 +1,6 @@
 'use client';
 
+import { HANDOFF_TIME } from '@sentinelmesh/core';
 import { useState } from 'react';
 import type { Member, Rotation } from '../lib/api-types';
 import { formatDateTime } from '../lib/format';
@@ -92,7 +93,7 @@ function RotationForm({ existing, onDone }: { existing?: Rotation; onDone: (save
     check: () => {
       const errors: Partial<Record<RotationField, string>> = {};
       if (!name.trim()) errors.name = 'Required';
-      if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(handoffTime)) errors.handoffTime = 'Enter a time as HH:MM';
+      if (!HANDOFF_TIME.test(handoffTime)) errors.handoffTime = 'Enter a time as HH:MM or HH:MM:SS';
       if (!timeZone.trim()) errors.timeZone = 'Required, e.g. Europe/Berlin';
       if (Number.isNaN(Date.parse(startsAt))) errors.startsAt = 'Enter a date and time';
       if (memberIds.length === 0) errors.memberIds = 'Pick at least one member';
@@ -149,7 +150,14 @@ function RotationForm({ existing, onDone }: { existing?: Rotation; onDone: (save
         ) : null}
         <Field id="rot-handoffTime" label={labels.handoffTime} error={form.errors.handoffTime}>
           {(c) => (
-            <input {...c} type="time" value={handoffTime} onChange={(e) => setHandoffTime(e.target.value)} />
+            // step 1: a handoff time may carry seconds, and one that does must show and keep them.
+            <input
+              {...c}
+              type="time"
+              step={1}
+              value={handoffTime}
+              onChange={(e) => setHandoffTime(e.target.value)}
+            />
           )}
         </Field>
         <Field

@@ -66,7 +66,31 @@ describe('on-call rotations in headless Chromium against the real stack', () => 
     await row.getByRole('button', { name: /Edit/ }).click();
     const edit = page.locator('form', { has: page.getByRole('heading', { name: 'Edit rotation Primary' }) });
     await edit.getByLabel('Name').fill('Primary on-call');
+    await edit.getByLabel('Handoff time').fill('09:00:30');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await table.getByRole('row', { name: /Primary on-call/ }).waitFor();
+    const renamed = table.getByRole('row', { name: /Primary on-call/ });
+    await renamed.waitFor();
+    await renamed.getByText('Every day at 09:00:30 (Europe/Berlin)').waitFor();
+
+    // A handoff with seconds shows them when edited again, and keeps them through an edit of another field.
+    await renamed.getByRole('button', { name: /Edit/ }).click();
+    const again = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Edit rotation Primary on-call' }),
+    });
+    expect(await again.getByLabel('Handoff time').inputValue()).toBe('09:00:30');
+    await again.getByLabel('Name').fill('Primary');
+    await again.getByRole('button', { name: 'Save changes' }).click();
+    await renamed.waitFor({ state: 'detached' });
+    const kept = table.getByRole('row', { name: /Primary/ });
+    await kept.getByText('Every day at 09:00:30 (Europe/Berlin)').waitFor();
+
+    // Seconds of 00 are shown as HH:MM.
+    await kept.getByRole('button', { name: /Edit/ }).click();
+    const last = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Edit rotation Primary', exact: true }),
+    });
+    await last.getByLabel('Handoff time').fill('10:15:00');
+    await last.getByRole('button', { name: 'Save changes' }).click();
+    await kept.getByText('Every day at 10:15 (Europe/Berlin)').waitFor();
   }, 120_000);
 });

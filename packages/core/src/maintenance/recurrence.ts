@@ -107,7 +107,7 @@ function instantOf(timeZone: string, floatingMs: number, dayOffsets: Map<number,
   if (offset === offsetOnDay(day + 2)) return floatingMs - offset;
   const date = new Date(day * DAY_MS);
   const local = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-  return zonedInstant(timeZone, local, (floatingMs - day * DAY_MS) / 60_000);
+  return zonedInstant(timeZone, local, floatingMs - day * DAY_MS);
 }
 
 /** Periods of a rule that keep its phase when DTSTART moves by whole ones (MONTHLY and YEARLY do not need it). */

@@ -5,7 +5,7 @@ export type RotationCadence = 'daily' | 'weekly';
 /** What decides a rotation's shifts (the columns of `oncall_rotations`). */
 export interface RotationSpec {
   cadence: RotationCadence;
-  /** `HH:MM`, 24-hour, on the wall clock of `timeZone`. */
+  /** `HH:MM` or `HH:MM:SS`, 24-hour, on the wall clock of `timeZone`. */
   handoffTime: string;
   /** 0 = Sunday .. 6 = Saturday; weekly rotations only. */
   handoffWeekday: number | null;
@@ -35,11 +35,16 @@ export interface OnCallShift {
   overrideId: string | null;
 }
 
-export const HANDOFF_TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+export const HANDOFF_TIME = /^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/;
 
-function handoffMinutes(spec: RotationSpec): number {
-  const [h = '0', m = '0'] = spec.handoffTime.split(':');
-  return Number(h) * 60 + Number(m);
+/** A handoff time as it is stored and returned: `HH:MM` when its seconds are 00, else `HH:MM:SS`. */
+export function canonicalHandoffTime(time: string): string {
+  return time.length === 8 && time.endsWith(':00') ? time.slice(0, 5) : time;
+}
+
+function handoffSeconds(spec: RotationSpec): number {
+  const [h = '0', m = '0', s = '0'] = spec.handoffTime.split(':');
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
 }
 
 function stepDays(spec: RotationSpec): number {
@@ -59,9 +64,9 @@ function handoffDayOnOrBefore(spec: RotationSpec, date: LocalDate): LocalDate {
 
 /** The rotation's own shift (overrides aside) at `atMs`, which is at or after `startsAt`. */
 function baseShift(spec: RotationSpec, atMs: number): { index: number; start: number; end: number } {
-  const minutes = handoffMinutes(spec);
+  const msIntoDay = handoffSeconds(spec) * 1000;
   const step = stepDays(spec);
-  const handoff = (day: LocalDate) => zonedInstant(spec.timeZone, day, minutes);
+  const handoff = (day: LocalDate) => zonedInstant(spec.timeZone, day, msIntoDay);
   const startMs = spec.startsAt.getTime();
 
   let first = handoffDayOnOrAfter(spec, localDateAt(spec.timeZone, startMs));

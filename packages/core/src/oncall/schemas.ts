@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { escalationStepSchema, MAX_ESCALATION_MINUTES } from './escalation';
-import { HANDOFF_TIME } from './rotation';
+import { canonicalHandoffTime, HANDOFF_TIME } from './rotation';
 import { isTimeZone } from './zoned-time';
 
 export const MAX_ROTATION_MEMBERS = 50;
@@ -13,8 +13,9 @@ export const rotationFields = {
   cadence: z.enum(['daily', 'weekly']).describe('a handoff every day, or every week on `handoffWeekday`'),
   handoffTime: z
     .string()
-    .regex(HANDOFF_TIME, 'must be HH:MM, 24-hour (e.g. 09:00)')
-    .describe('HH:MM on the wall clock of `timeZone`'),
+    .regex(HANDOFF_TIME, 'must be HH:MM or HH:MM:SS, 24-hour (e.g. 09:00)')
+    .overwrite(canonicalHandoffTime)
+    .describe('HH:MM or HH:MM:SS on the wall clock of `timeZone`; returned as HH:MM when the seconds are 00'),
   handoffWeekday: z
     .number()
     .int()

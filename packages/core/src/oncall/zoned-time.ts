@@ -78,12 +78,12 @@ export function weekdayOf(date: LocalDate): number {
 }
 
 /**
- * The instant when the wall clock of `timeZone` reads `minutes` past midnight on `date`. A time the
+ * The instant when the wall clock of `timeZone` reads `msIntoDay` past midnight on `date`. A time the
  * clock skips (spring forward) is read with the offset before the change, so it lands just after the
  * gap (02:30 on a skipped hour is 03:30); a time the clock shows twice (fall back) is the first one.
  */
-export function zonedInstant(timeZone: string, date: LocalDate, minutes: number): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * 60_000;
+export function zonedInstant(timeZone: string, date: LocalDate, msIntoDay: number): number {
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + msIntoDay;
   const before = zoneOffsetMs(timeZone, wall - DAY_MS);
   const after = zoneOffsetMs(timeZone, wall + DAY_MS);
   const candidates = [wall - before, wall - after].filter((t) => zoneOffsetMs(timeZone, t) === wall - t);

@@ -27,6 +27,7 @@ import * as m0027 from './0027-status-page-incidents';
 import * as m0028 from './0028-recurring-maintenance';
 import * as m0029 from './0029-report-subscriptions';
 import * as m0030 from './0030-managed-oncall';
+import * as m0031 from './0031-rotation-handoff-seconds';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0028-recurring-maintenance': m0028,
   '0029-report-subscriptions': m0029,
   '0030-managed-oncall': m0030,
+  '0031-rotation-handoff-seconds': m0031,
 };
