@@ -346,4 +346,23 @@ describe('maintenance announcements job', () => {
     expect(runs.length).toBeGreaterThan(1);
     expect(await startedFor()).toEqual([...ids].sort());
   });
+  it('announces only the next occurrence ahead, so an hourly window does not send a day of notices at once', async () => {
+    clockAt(T0.toISOString());
+    const hourly = await createWindow({
+      name: 'Hourly cache flush',
+      monitorIds: [shownMonitor],
+      startsAt: '2026-06-01T00:00:00Z',
+      recurrence: { rrule: 'FREQ=HOURLY;BYMINUTE=30', timeZone: 'UTC', durationMinutes: 5 },
+    });
+    const job = announcer();
+    await job.runOnce(new Date('2026-06-01T00:10:00Z'));
+    expect(await told(hourly, emailSubscriber)).toEqual(['maintenance.scheduled@2026-06-01T00:30:00.000Z']);
+    await job.runOnce(new Date('2026-06-01T00:31:00Z'));
+    // Started, then (in the order queued) the next one's notice.
+    expect(await told(hourly, emailSubscriber)).toEqual([
+      'maintenance.scheduled@2026-06-01T00:30:00.000Z',
+      'maintenance.started@2026-06-01T00:30:00.000Z',
+      'maintenance.scheduled@2026-06-01T01:30:00.000Z',
+    ]);
+  });
 });

@@ -112,7 +112,10 @@ async function announceForOrg(
       const rule = windowRule(row);
       const window = { id: row.id, name: row.name, monitorIds: row.monitor_ids, recurrence: rule.recurrence };
       const spans = maintenanceOccurrences(rule, range.fromMs, range.toMs, MAX_OCCURRENCES_PER_WINDOW);
+      // Only the next occurrence is announced ahead: an hourly rule does not send a day of notices at once.
+      const next = spans.find((span) => span.startMs > range.nowMs);
       for (const span of spans) {
+        if (span.startMs > range.nowMs && span !== next) continue;
         const occurrence: Occurrence = {
           startsAt: new Date(span.startMs).toISOString(),
           endsAt: new Date(span.endMs).toISOString(),

@@ -33,9 +33,12 @@ export async function announce(trx: Kysely<Database>, input: Announcement): Prom
   if (input.statusPageIds.length === 0) return;
   await sql`
     INSERT INTO status_page_deliveries
-      (org_id, status_page_id, subscriber_id, kind, subject_id, occurrence_key, title, body, at)
+      (org_id, status_page_id, subscriber_id, kind, subject_id, occurrence_key, title, body, at, created_at)
     SELECT s.org_id, s.status_page_id, s.id, ${input.kind}, ${input.subjectId}::uuid, ${input.occurrenceKey},
-      ${input.title}, ${input.body}, ${input.at}
+      ${input.title}, ${input.body}, ${input.at},
+      -- The statement's own time, not the transaction's: announcements queued in one transaction are
+      -- delivered in the order they were queued (deliveries go out by created_at).
+      clock_timestamp()
     FROM status_page_subscribers s
     WHERE s.org_id = ${input.orgId}::uuid
       AND s.status_page_id = ANY(${input.statusPageIds}::uuid[])
