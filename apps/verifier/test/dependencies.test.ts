@@ -132,8 +132,11 @@ describe('dependencies and groups, with a real API and verifier', () => {
 
     await stack.goDown(api.orgId, parent);
     await waitFor(() => events('/core-db').length === 1, 30_000, "the parent's down alert");
-    await stack.goDown(api.orgId, child);
+    const childDownThrough = await stack.goDown(api.orgId, child);
     await waitFor(async () => (await incidents(child)).length === 1, 30_000, "the child's incident");
+    // Every failed slot fed is judged while the parent is down: a later one judged after the parent's
+    // recovery would (rightly) release the held down.
+    await stack.consumedThrough(child, childDownThrough, "the child's failed slots");
     const [held] = await incidents(child);
     expect(held).toMatchObject({
       status: 'open',

@@ -73,8 +73,9 @@ export async function startProcessStack(options: { apiEnv?: Record<string, strin
     monitorId: string,
     outcomes: readonly boolean[],
     fromSlot = 0,
-  ): Promise<void> {
+  ): Promise<number> {
     const base = Math.floor(Date.now() / 10_000) * 10_000 - 300_000;
+    let lastMs = base;
     for (const [i, ok] of outcomes.entries()) {
       const scheduledAtMs = base + (fromSlot + i) * 10_000;
       await insertResult(tdb.db, orgId, monitorId, { scheduledAtMs, ok });
@@ -83,7 +84,9 @@ export async function startProcessStack(options: { apiEnv?: Record<string, strin
         { orgId, monitorId },
         { ...jobPolicies.verify, jobId: verifyJobId(monitorId, scheduledAtMs, 'local', 'scheduled') },
       );
+      lastMs = scheduledAtMs;
     }
+    return lastMs;
   }
 
   return {
@@ -95,6 +98,21 @@ export async function startProcessStack(options: { apiEnv?: Record<string, strin
     goDown: (orgId: string, monitorId: string) => feedResults(orgId, monitorId, [true, false, false, false]),
     /** Two good slots after `goDown`'s: the monitor recovers (recovery threshold 2). */
     goUp: (orgId: string, monitorId: string) => feedResults(orgId, monitorId, [true, true], 4),
+    /** Waits until the verifier has consumed the monitor's results through the slot at `atMs`. */
+    async consumedThrough(monitorId: string, atMs: number, what: string, timeoutMs = 30_000) {
+      await waitFor(
+        async () => {
+          const row = await tdb.db
+            .selectFrom('monitor_state')
+            .select('consumed_through')
+            .where('monitor_id', '=', monitorId)
+            .executeTakeFirst();
+          return (row?.consumed_through?.getTime() ?? 0) >= atMs;
+        },
+        timeoutMs,
+        what,
+      );
+    },
     /** The database's clock, the one deadlines and rotations are read on. */
     async databaseNow(): Promise<Date> {
       const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(tdb.db);
