@@ -8,6 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait';
 import { createPageCache, type PageCacheOptions, sharedMaxAge } from '../server/page-cache';
 
 /**
@@ -138,22 +139,25 @@ describe('status page shared cache', () => {
     expect(stale.raw.toString()).toBe('v1');
     expect(stale.response.headers.get('x-page-cache')).toBe('STALE');
     // The read started by the stale answer lands; the next visitor gets the new page.
-    const deadline = Date.now() + 5_000;
-    let body = '';
-    while (body !== 'v2' && Date.now() < deadline)
-      body = (await get(`${origin.url}/status/acme`)).raw.toString();
-    expect(body).toBe('v2');
+    await waitFor(
+      'the new page',
+      async () => (await get(`${origin.url}/status/acme`)).raw.toString() === 'v2',
+      { timeoutMs: 5_000 },
+    );
     expect(reads(origin)).toBe(2);
   });
 
   it('keeps a page no longer than Next.js allows a shared cache to', async () => {
     const origin = await startOrigin();
     origin.answer = () => ({ headers: { 'cache-control': 's-maxage=1' }, body: 'short' });
+    const state = async () => (await get(`${origin.url}/status/acme`)).response.headers.get('x-page-cache');
     await get(`${origin.url}/status/acme`);
     origin.clock.now += 1_500;
     expect((await get(`${origin.url}/status/acme`)).response.headers.get('x-page-cache')).toBe('STALE');
-    origin.clock.now += 61_000; // past the stale window too: the visitor waits for a new read
-    expect((await get(`${origin.url}/status/acme`)).response.headers.get('x-page-cache')).toBe('MISS');
+    // The read that stale answer started lands, and the page is fresh again (for 1 s).
+    await waitFor('the page read again', async () => (await state()) === 'HIT', { timeoutMs: 5_000 });
+    origin.clock.now += 62_000; // past its fresh and stale windows: the visitor waits for a new read
+    expect(await state()).toBe('MISS');
   });
 
   it('keeps nothing Next.js marks private, answers with a cookie, or does not mark', async () => {
