@@ -117,7 +117,6 @@ export function createPageCache(next: Handler, options: PageCacheOptions) {
       page.bodies.identity.length + page.bodies.gzip.length + page.bodies.br.length + 1,
   });
   const reading = new Map<string, Promise<Kept | null>>();
-  const counts = { hit: 0, stale: 0, miss: 0, pass: 0 };
 
   /** Reads the page from Next.js as a plain visitor would (no cookie), and keeps it if it may. */
   async function read(key: string, req: IncomingMessage): Promise<Kept | null> {
@@ -237,27 +236,21 @@ export function createPageCache(next: Handler, options: PageCacheOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const key = pageKey(req);
     if (key === null) {
-      counts.pass += 1;
       return next(req, res);
     }
     const at = now();
     const page = kept.get(key);
     if (page && at < page.freshUntil) {
-      counts.hit += 1;
       return send(req, res, page, 'HIT');
     }
     if (page && at < page.staleUntil) {
-      counts.stale += 1;
       void readOnce(key, req);
       return send(req, res, page, 'STALE');
     }
-    counts.miss += 1;
     const read = await readOnce(key, req);
     if (read) return send(req, res, read, 'MISS');
     return next(req, res);
   }
 
-  return { handle, counts, size: () => kept.size };
+  return { handle };
 }
-
-export type PageCache = ReturnType<typeof createPageCache>;
