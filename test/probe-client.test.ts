@@ -185,7 +185,10 @@ describe('the probe against the real gateway', () => {
       // Run at its planned time, not when it was handed over.
       expect(row?.checked_at.getTime()).toBeGreaterThanOrEqual(slot);
       expect(targetRegions).toContain(loc.region);
-      await waitFor('the spool to empty', () => probe.held === 0, { timeoutMs: 5_000 });
+      // The row is written before the gateway's answer reaches the probe: wait for that answer.
+      await waitFor('the delivery to be counted', () => probe.delivery.delivered === 1 && probe.held === 0, {
+        timeoutMs: 5_000,
+      });
       expect(probe.delivery).toMatchObject({ delivered: 1, duplicates: 0, refused: 0 });
     } finally {
       await probe.close();

@@ -71,6 +71,8 @@ describe('on-call rotations in headless Chromium against the real stack', () => 
     const renamed = table.getByRole('row', { name: /Primary on-call/ });
     await renamed.waitFor();
     await renamed.getByText('Every day at 09:00:30 (Europe/Berlin)').waitFor();
+    // The saved form closes before the next one opens (its closing would close the next one too).
+    await edit.waitFor({ state: 'detached' });
 
     // A handoff with seconds shows them when edited again, and keeps them through an edit of another field.
     await renamed.getByRole('button', { name: /Edit/ }).click();
@@ -81,6 +83,7 @@ describe('on-call rotations in headless Chromium against the real stack', () => 
     await again.getByLabel('Name').fill('Primary');
     await again.getByRole('button', { name: 'Save changes' }).click();
     await renamed.waitFor({ state: 'detached' });
+    await again.waitFor({ state: 'detached' });
     const kept = table.getByRole('row', { name: /Primary/ });
     await kept.getByText('Every day at 09:00:30 (Europe/Berlin)').waitFor();
 
